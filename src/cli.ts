@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Entry point: parse flags, then print (netstat formats or JSON). OS effects enter here.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { HELP } from './cli/help.js';
+import { parseOptions, UsageError, type Options } from './cli/options.js';
+import { dnsPtrLookup, HostNames, loadHosts } from './names/host-names.js';
+import { loadServices } from './names/services.js';
+import { loadUsers } from './names/users.js';
+import type { NameContext } from './print/connections.js';
+import { snapshotJson } from './print/json.js';
+import { renderPrint, wantFor } from './print/render-print.js';
+import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
+import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
+
+// Print mode waits this long at most for reverse DNS; unanswered addresses print as numbers.
+const DNS_WAIT_MS = 500;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `netdash ${pkg.version}`;
+}
+
+function wantForJson(o: Options): Want {
+  if (o.section !== 'connections' || o.socketArgs) return wantFor(o);
+  const base = wantFor(o);
+  return { ...base, interfaces: true, counters: true, routes4: true, routes6: true, conntrack: true };
+}
+
+async function nameContext(kfs: KernelFs, o: Options): Promise<{ names: NameContext; hosts: HostNames }> {
+  const [services, users, hostsFile] = await Promise.all([loadServices(kfs), loadUsers(kfs), loadHosts(kfs)]);
+  const hosts = new HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : dnsPtrLookup(2000) });
+  return { names: { services, users, hostName: (a) => hosts.name(a), owners: null }, hosts };
+}
+
+function addressesOf(snap: Snapshot): string[] {
+  const out = new Set<string>();
+  for (const r of Object.values(snap.inet)) {
+    if (r?.ok) for (const s of r.value) { out.add(s.localAddr); out.add(s.remoteAddr); }
+  }
+  out.delete('0.0.0.0');
+  out.delete('::');
+  return [...out];
+}
+
+async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<void> {
+  const snap = await readSnapshot(kfs, want);
+  const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
+  if (!o.numericHosts && o.section === 'connections') await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
+  if (o.mode === 'json') {
+    process.stdout.write(JSON.stringify(snapshotJson(o, snap, names, hostname())) + '\n');
+    return;
+  }
+  const { out, errors } = renderPrint(o, snap, names);
+  for (const e of errors) process.stderr.write(`netdash: ${e}\n`);
+  process.stdout.write(out);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let o: Options;
+  try {
+    o = parseOptions(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`netdash: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (o.help) { process.stdout.write(HELP); return 0; }
+  if (o.version) { process.stdout.write(version() + '\n'); return 0; }
+
+  const kfs = kernelFs(o.root);
+  const want = o.mode === 'json' ? wantForJson(o) : wantFor(o);
+  const ctx = await nameContext(kfs, o);
+  let samples = 0;
+  for (;;) {
+    await printOnce(kfs, o, want, ctx);
+    samples++;
+    if (o.interval === null || (o.count !== null && samples >= o.count)) return 0;
+    await new Promise((r) => setTimeout(r, (o.interval ?? 1) * 1000));
+  }
+}
+
+// A closed pipe (netdash --print | head) is a normal way for a reader to stop listening.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`netdash: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

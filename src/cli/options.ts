@@ -1,0 +1,176 @@
+// Command-line flags, netstat-compatible. Parsing is node's util.parseArgs (short-flag
+// grouping like -tulpn, repeated -e); this module adds netstat's rules and value checks.
+import { parseArgs } from 'node:util';
+import type { InetProto } from '../model.js';
+
+export class UsageError extends Error {}
+
+export type Section = 'connections' | 'interfaces' | 'statistics' | 'routes' | 'masquerade' | 'ethernet';
+
+export interface Options {
+  mode: 'auto' | 'print' | 'json';
+  section: Section;
+  // Which sockets: netstat's protocol and family selection, already resolved.
+  tcp: boolean; udp: boolean; udplite: boolean; raw: boolean; unix: boolean;
+  inet4: boolean; inet6: boolean;
+  /** True when the user named any protocol or family (netstat's flag_arg). */
+  socketArgs: boolean;
+  all: boolean;
+  listening: boolean;
+  numericHosts: boolean; numericPorts: boolean; numericUsers: boolean;
+  extend: number;
+  programs: boolean;
+  timers: boolean;
+  wide: boolean;
+  verbose: boolean;
+  /** Seconds between samples; null prints once. */
+  interval: number | null;
+  count: number | null;
+  root: string;
+  help: boolean;
+  version: boolean;
+}
+
+export const INTERVAL_MIN = 0.2;
+export const INTERVAL_MAX = 3600;
+const FAMILIES = ['inet', 'inet6', 'unix'] as const;
+
+const optionSpec = {
+  all: { type: 'boolean', short: 'a' },
+  listening: { type: 'boolean', short: 'l' },
+  tcp: { type: 'boolean', short: 't' },
+  udp: { type: 'boolean', short: 'u' },
+  udplite: { type: 'boolean', short: 'U' },
+  raw: { type: 'boolean', short: 'w' },
+  unix: { type: 'boolean', short: 'x' },
+  inet: { type: 'boolean', short: '4' },
+  inet6: { type: 'boolean', short: '6' },
+  protocol: { type: 'string', short: 'A', multiple: true },
+  numeric: { type: 'boolean', short: 'n' },
+  'numeric-hosts': { type: 'boolean' },
+  'numeric-ports': { type: 'boolean' },
+  'numeric-users': { type: 'boolean' },
+  symbolic: { type: 'boolean', short: 'N' },
+  extend: { type: 'boolean', short: 'e', multiple: true },
+  programs: { type: 'boolean', short: 'p' },
+  timers: { type: 'boolean', short: 'o' },
+  wide: { type: 'boolean', short: 'W' },
+  verbose: { type: 'boolean', short: 'v' },
+  continuous: { type: 'boolean', short: 'c' },
+  interfaces: { type: 'boolean', short: 'i' },
+  route: { type: 'boolean', short: 'r' },
+  statistics: { type: 'boolean', short: 's' },
+  masquerade: { type: 'boolean', short: 'M' },
+  fib: { type: 'boolean', short: 'F' },
+  ethernet: { type: 'boolean' },
+  print: { type: 'boolean' },
+  json: { type: 'boolean' },
+  interval: { type: 'string' },
+  count: { type: 'string' },
+  root: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+/** Every flag, for the one-line error that names the valid choices. */
+export function validFlags(): string {
+  const shorts = Object.values(optionSpec).map((o) => ('short' in o ? o.short : '')).filter(Boolean).join('');
+  const longs = Object.keys(optionSpec).map((k) => `--${k}`).join(' ');
+  return `-${shorts} ${longs}`;
+}
+
+function parseNumber(what: string, raw: string, min: number, max: number, integer: boolean): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    const kind = integer ? 'a whole number' : 'a number';
+    throw new UsageError(`invalid ${what} '${raw}': expected ${kind} from ${min} to ${max}`);
+  }
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: optionSpec, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+    throw new UsageError(`${msg.replace(/\. To specify a positional argument.*$/, '')}; valid flags: ${validFlags()}`);
+  }
+  const v = parsed.values;
+
+  let inet4 = Boolean(v.inet), inet6 = Boolean(v.inet6), unix = Boolean(v.unix);
+  for (const list of v.protocol ?? []) {
+    for (const fam of list.split(',')) {
+      if (fam === 'inet') inet4 = true;
+      else if (fam === 'inet6') inet6 = true;
+      else if (fam === 'unix') unix = true;
+      else throw new UsageError(`unknown address family '${fam}' for -A: valid families are ${FAMILIES.join(', ')}`);
+    }
+  }
+
+  const sections: Section[] = [];
+  if (v.interfaces) sections.push('interfaces');
+  if (v.statistics) sections.push('statistics');
+  if (v.route) sections.push('routes');
+  if (v.masquerade) sections.push('masquerade');
+  if (v.ethernet) sections.push('ethernet');
+  if (sections.length > 1) {
+    throw new UsageError(`choose one of -i, -s, -r, -M, --ethernet (got ${sections.length})`);
+  }
+  const section = sections[0] ?? 'connections';
+
+  let tcp = Boolean(v.tcp), udp = Boolean(v.udp), udplite = Boolean(v.udplite), raw = Boolean(v.raw);
+  // netstat: naming a family, or asking for statistics, without a protocol means all of them.
+  if ((inet4 || inet6 || section === 'statistics') && !(tcp || udp || udplite || raw)) tcp = udp = udplite = raw = true;
+  if ((tcp || udp || udplite || raw) && !(inet4 || inet6)) inet4 = inet6 = true;
+  const socketArgs = tcp || udp || udplite || raw || unix;
+
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[1]}': only one interval (seconds) may be given`);
+  }
+  let interval: number | null = null;
+  const pos = parsed.positionals[0];
+  if (pos !== undefined) interval = parseNumber('interval', pos, INTERVAL_MIN, INTERVAL_MAX, false);
+  if (v.interval !== undefined) interval = parseNumber('interval', v.interval, INTERVAL_MIN, INTERVAL_MAX, false);
+  // -c alone repeats every second, as netstat -c does.
+  if (v.continuous && interval === null) interval = 1;
+  const count = v.count === undefined ? null : parseNumber('count', v.count, 1, Number.MAX_SAFE_INTEGER, true);
+
+  const numeric = Boolean(v.numeric);
+  return {
+    mode: v.json ? 'json' : v.print ? 'print' : 'auto',
+    section,
+    tcp, udp, udplite, raw, unix, inet4, inet6, socketArgs,
+    all: Boolean(v.all),
+    listening: Boolean(v.listening),
+    numericHosts: numeric || Boolean(v['numeric-hosts']),
+    numericPorts: numeric || Boolean(v['numeric-ports']),
+    numericUsers: numeric || Boolean(v['numeric-users']),
+    extend: v.extend?.length ?? 0,
+    programs: Boolean(v.programs),
+    timers: Boolean(v.timers),
+    wide: Boolean(v.wide),
+    verbose: Boolean(v.verbose),
+    interval,
+    count,
+    root: v.root ?? '/',
+    help: Boolean(v.help),
+    version: Boolean(v.version),
+  };
+}
+
+/** The inet protocol files to read for these options, in netstat's order. */
+export function inetProtos(o: Options): InetProto[] {
+  const show = (flag: boolean): boolean => !o.socketArgs || flag;
+  const out: InetProto[] = [];
+  const add = (flag: boolean, v4: InetProto, v6: InetProto): void => {
+    if (!show(flag)) return;
+    if (!o.socketArgs || o.inet4) out.push(v4);
+    if (!o.socketArgs || o.inet6) out.push(v6);
+  };
+  add(o.tcp, 'tcp', 'tcp6');
+  add(o.udp, 'udp', 'udp6');
+  add(o.udplite, 'udplite', 'udplite6');
+  add(o.raw, 'raw', 'raw6');
+  return out;
+}

@@ -1,0 +1,150 @@
+// The data model every source produces and every printer/view consumes.
+// Numbers stay as the kernel gave them; naming and formatting happen in printers.
+
+/** What a source yields: its value plus how many input lines it could not parse,
+ *  or an error that the section shows instead of data. */
+export type SourceResult<T> =
+  | { ok: true; value: T; skipped: number }
+  | { ok: false; error: string };
+
+export type InetProto = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6';
+
+export interface SocketTimer {
+  /** Kernel timer kind: 0 off, 1 retransmit/on, 2 keepalive, 3 timewait, 4 probe. */
+  kind: number;
+  /** Jiffies until it expires (the kernel already converted to clock ticks of USER_HZ). */
+  expires: number;
+  /** Unanswered retransmits or probes. */
+  retransmits: number;
+  /** The /proc 'timeout' column: unanswered zero-window probes (TCP) — netstat -o's third number. */
+  timeout: number;
+}
+
+export interface InetSocket {
+  proto: InetProto;
+  family: 4 | 6;
+  /** Textual address: '0.0.0.0', '::', '::ffff:127.0.0.1', 'fe80::1'. */
+  localAddr: string;
+  localPort: number;
+  remoteAddr: string;
+  remotePort: number;
+  /** Kernel state number: 1 ESTABLISHED … 10 LISTEN, 11 CLOSING, 12 NEW_SYN_RECV; for raw sockets the protocol-specific value. */
+  state: number;
+  /** For LISTEN sockets the kernel puts the accept queue here. */
+  recvQ: number;
+  /** For LISTEN sockets the kernel puts the backlog here. */
+  sendQ: number;
+  timer: SocketTimer;
+  uid: number;
+  inode: number;
+  /** UDP only: packets dropped on this socket (last column of /proc/net/udp). */
+  drops?: number;
+}
+
+export interface UnixSocket {
+  refCount: number;
+  protocol: number;
+  flags: number;
+  /** 1 STREAM, 2 DGRAM, 5 SEQPACKET (SOCK_* numbers). */
+  type: number;
+  /** 1 FREE(unconnected) 2 UNCONNECTED 3 CONNECTING 4 CONNECTED 5 DISCONNECTING (SS_* numbers). */
+  state: number;
+  inode: number;
+  /** Bound path; abstract names start with '@'; null when unbound. */
+  path: string | null;
+}
+
+/** The 16 counters of /proc/net/dev, named after its header. */
+export interface IfCounters {
+  rxBytes: number; rxPackets: number; rxErrs: number; rxDrop: number;
+  rxFifo: number; rxFrame: number; rxCompressed: number; rxMulticast: number;
+  txBytes: number; txPackets: number; txErrs: number; txDrop: number;
+  txFifo: number; txColls: number; txCarrier: number; txCompressed: number;
+}
+
+export const IF_COUNTER_NAMES: readonly (keyof IfCounters)[] = [
+  'rxBytes', 'rxPackets', 'rxErrs', 'rxDrop', 'rxFifo', 'rxFrame', 'rxCompressed', 'rxMulticast',
+  'txBytes', 'txPackets', 'txErrs', 'txDrop', 'txFifo', 'txColls', 'txCarrier', 'txCompressed',
+];
+
+/** Per-interface facts from /sys/class/net/<if>/; each may be missing (virtual devices, races). */
+export interface IfSysInfo {
+  mtu?: number;
+  /** IFF_* flags word from /sys/class/net/<if>/flags. */
+  flags?: number;
+  operstate?: string;
+  ifindex?: number;
+  /** Mb/s; absent when the driver does not report it (veth, lo) or reports -1. */
+  speed?: number;
+  rxNohandler?: number;
+  /** ARPHRD_* type number. */
+  type?: number;
+  address?: string;
+}
+
+export interface NetInterface {
+  name: string;
+  counters: IfCounters;
+  sys: IfSysInfo;
+}
+
+/** Metadata from systeminformation, refreshed only when the interface set changes. */
+export interface IfMeta {
+  name: string;
+  ip4: string;
+  ip6: string;
+  mac: string;
+  type: string;
+  isDefault: boolean;
+}
+
+/** Protocol counters by the kernel's own group and name: counters.Tcp.RetransSegs. */
+export type CounterGroups = Record<string, Record<string, number>>;
+
+export interface Route4 {
+  iface: string;
+  destination: string;
+  gateway: string;
+  mask: string;
+  /** RTF_* flags word. */
+  flags: number;
+  refCnt: number;
+  use: number;
+  metric: number;
+  mtu: number;
+  window: number;
+  irtt: number;
+}
+
+export interface Route6 {
+  destination: string;
+  destPrefix: number;
+  source: string;
+  sourcePrefix: number;
+  nextHop: string;
+  metric: number;
+  refCnt: number;
+  use: number;
+  flags: number;
+  iface: string;
+}
+
+export interface ConntrackEntry {
+  l3: string;
+  proto: string;
+  protoNum: number;
+  /** Seconds until the entry expires. */
+  timeout: number;
+  /** TCP state name when the protocol has one. */
+  state: string | null;
+  /** Original direction. */
+  src: string; dst: string; sport: number | null; dport: number | null;
+  /** Reply direction: differs from the original when NAT rewrote the flow. */
+  replySrc: string; replyDst: string; replySport: number | null; replyDport: number | null;
+  flags: string[];
+}
+
+export interface ProcessOwner {
+  pid: number;
+  program: string;
+}

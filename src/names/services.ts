@@ -1,0 +1,33 @@
+// Port → service name from /etc/services, as getservbyport() answers (first entry wins).
+import type { KernelFs } from '../sources/kernel-fs.js';
+
+export type ServiceTable = ReadonlyMap<string, string>;
+
+export function parseServices(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (!line) continue;
+    const [name, portProto] = line.split(/\s+/);
+    const m = /^(\d+)\/(\w+)$/.exec(portProto ?? '');
+    if (!name || !m) continue;
+    const key = `${m[1]}/${m[2]}`;
+    if (!out.has(key)) out.set(key, name);
+  }
+  return out;
+}
+
+export async function loadServices(kfs: KernelFs): Promise<ServiceTable> {
+  try {
+    return parseServices(await kfs.readText('etc/services'));
+  } catch {
+    return new Map();
+  }
+}
+
+/** netstat's get_sname: port 0 is '*', and unknown ports stay numeric. */
+export function serviceName(table: ServiceTable, port: number, proto: string, numeric: boolean): string {
+  if (port === 0) return '*';
+  if (numeric) return String(port);
+  return table.get(`${port}/${proto}`) ?? String(port);
+}

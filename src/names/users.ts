@@ -1,0 +1,23 @@
+// uid → user name from /etc/passwd (root path injectable, no NSS: we never spawn or block).
+import type { KernelFs } from '../sources/kernel-fs.js';
+
+export type UserTable = ReadonlyMap<number, string>;
+
+export function parsePasswd(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    const uid = Number(f[2]);
+    if (f.length < 3 || !f[0] || !Number.isInteger(uid)) continue;
+    if (!out.has(uid)) out.set(uid, f[0]);
+  }
+  return out;
+}
+
+export async function loadUsers(kfs: KernelFs): Promise<UserTable> {
+  try {
+    return parsePasswd(await kfs.readText('etc/passwd'));
+  } catch {
+    return new Map();
+  }
+}

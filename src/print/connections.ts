@@ -1,0 +1,186 @@
+// netstat's connection tables (-t -u -w -x, with -a -l -n -e -p -o), byte for byte.
+import type { InetSocket, ProcessOwner, UnixSocket } from '../model.js';
+import { serviceName, type ServiceTable } from '../names/services.js';
+import type { UserTable } from '../names/users.js';
+import { isUnspecified } from '../sources/inet-address.js';
+import { isUnixListening, SO_ACCEPTCON } from '../sources/unix-sockets.js';
+import { fixed2, left, right } from './printf.js';
+
+export interface NameContext {
+  services: ServiceTable;
+  users: UserTable;
+  /** A host name known now, or undefined (the printer then shows the address). */
+  hostName: (addr: string) => string | undefined;
+  owners: ReadonlyMap<number, ProcessOwner> | null;
+}
+
+export interface ConnOptions {
+  all: boolean;
+  listening: boolean;
+  numericHosts: boolean;
+  numericPorts: boolean;
+  numericUsers: boolean;
+  /** Number of -e flags. */
+  extend: number;
+  programs: boolean;
+  timers: boolean;
+  wide: boolean;
+}
+
+export const TCP_STATES = [
+  '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
+  'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV',
+] as const;
+
+// The kernel's clock_t for socket timers is USER_HZ, 100 on every Linux ABI.
+const USER_HZ = 100;
+
+/** netstat's -p column: "pid/program" cut to 19 characters, '-' when unknown. */
+export function ownerLabel(owners: ReadonlyMap<number, ProcessOwner> | null, inode: number): string {
+  const o = owners?.get(inode);
+  return o ? `${o.pid}/${o.program}`.slice(0, 19) : '-';
+}
+
+export function stateName(s: InetSocket): string {
+  if (s.proto.startsWith('tcp')) return TCP_STATES[s.state] ?? `UNKNOWN(${s.state})`;
+  if (s.proto.startsWith('raw')) return String(s.state);
+  return s.state === 1 ? 'ESTABLISHED' : s.state === 7 ? '' : 'UNKNOWN';
+}
+
+function hostText(addr: string, names: NameContext, numeric: boolean): string {
+  if (numeric) return addr;
+  if (addr === '::') return '[::]';
+  if (addr === '0.0.0.0') return addr;
+  return names.hostName(addr) ?? addr;
+}
+
+/** addr_do_one: "host:port", cut so the pair fits 22 characters unless -W. */
+export function endpoint(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
+  const host = hostText(addr, names, opts.numericHosts);
+  const svc = serviceName(names.services, port, serviceProto, opts.numericPorts);
+  const short = 22;
+  if (!opts.wide && host.length + svc.length > short) {
+    const portLen = Math.min(svc.length, short - 4);
+    return `${host.slice(0, short - portLen)}:${svc.slice(0, portLen)}`;
+  }
+  return `${host}:${svc}`;
+}
+
+function timerText(s: InetSocket): string {
+  const t = s.timer;
+  const secs = fixed2(t.expires / USER_HZ);
+  if (s.proto.startsWith('tcp')) {
+    switch (t.kind) {
+      case 0: return `off (0.00/${t.retransmits}/${t.timeout})`;
+      case 1: return `on (${secs}/${t.retransmits}/${t.timeout})`;
+      case 2: return `keepalive (${secs}/${t.retransmits}/${t.timeout})`;
+      case 3: return `timewait (${secs}/${t.retransmits}/${t.timeout})`;
+      default: return `unkn-${t.kind} (${secs}/${t.retransmits}/${t.timeout})`;
+    }
+  }
+  // netstat zeroes the retransmit count it shows for UDP.
+  const retr = s.proto.startsWith('udp') ? 0 : t.retransmits;
+  if (t.kind === 0) return `off (0.00/${retr}/${t.timeout})`;
+  if (t.kind === 1 || t.kind === 2) return `on${t.kind} (${secs}/${retr}/${t.timeout})`;
+  return `unkn-${t.kind} (${secs}/${retr}/${t.timeout})`;
+}
+
+/** Which sockets netstat lists: TCP by remote port, UDP/RAW by remote address. */
+export function inetVisible(s: InetSocket, opts: Pick<ConnOptions, 'all' | 'listening'>): boolean {
+  if (opts.all) return true;
+  const idle = s.proto.startsWith('tcp') ? s.remotePort === 0 : isUnspecified(s.remoteAddr);
+  return opts.listening ? idle : !idle;
+}
+
+function protoLabel(p: InetSocket['proto']): string {
+  return p === 'udplite' ? 'udpl' : p === 'udplite6' ? 'udpl6' : p;
+}
+
+function serviceProtoOf(p: InetSocket['proto']): string {
+  return p.startsWith('tcp') ? 'tcp' : p.startsWith('raw') ? 'raw' : 'udp';
+}
+
+function tail(uid: number, inode: number, timers: string, names: NameContext, opts: ConnOptions): string {
+  let out = '';
+  if (opts.extend >= 1) {
+    const user = opts.numericUsers ? undefined : names.users.get(uid);
+    out += ` ${left(user ?? uid, 10)} ${left(inode, 10)}`;
+  }
+  if (opts.programs) out += ` ${left(ownerLabel(names.owners, inode), 20)}`;
+  if (opts.timers) out += ` ${timers}`;
+  return out;
+}
+
+export function inetLine(s: InetSocket, names: NameContext, opts: ConnOptions): string {
+  const sp = serviceProtoOf(s.proto);
+  const local = endpoint(s.localAddr, s.localPort, sp, names, opts);
+  const remote = endpoint(s.remoteAddr, s.remotePort, sp, names, opts);
+  const head = `${left(protoLabel(s.proto), 5)} ${right(s.recvQ, 6)} ${right(s.sendQ, 6)} ${left(local, 23)} ${left(remote, 23)} ${left(stateName(s), 11)}`;
+  return head + tail(s.uid, s.inode, opts.timers ? timerText(s) : '', names, opts);
+}
+
+function scopeTitle(opts: Pick<ConnOptions, 'all' | 'listening'>): string {
+  return opts.all ? '(servers and established)' : opts.listening ? '(only servers)' : '(w/o servers)';
+}
+
+export function inetHeader(opts: ConnOptions): string {
+  let h = `Active Internet connections ${scopeTitle(opts)}\n`;
+  h += 'Proto Recv-Q Send-Q Local Address           Foreign Address         State      ';
+  if (opts.extend >= 1) h += ' User       Inode     ';
+  if (opts.programs) h += ` ${left('PID/Program name', 20)}`;
+  if (opts.timers) h += ' Timer';
+  return h;
+}
+
+export function formatInet(socks: readonly InetSocket[], names: NameContext, opts: ConnOptions): string {
+  const lines = [inetHeader(opts)];
+  for (const s of socks) if (inetVisible(s, opts)) lines.push(inetLine(s, names, opts));
+  return lines.join('\n') + '\n';
+}
+
+const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
+
+export function unixStateName(s: UnixSocket): string {
+  switch (s.state) {
+    case 0: return 'FREE';
+    case 1: return s.flags & SO_ACCEPTCON ? 'LISTENING' : '';
+    case 2: return 'CONNECTING';
+    case 3: return 'CONNECTED';
+    case 4: return 'DISCONNECTING';
+    default: return 'UNKNOWN';
+  }
+}
+
+export function unixTypeName(type: number): string {
+  return UNIX_TYPES[type] ?? 'UNKNOWN';
+}
+
+function unixFlags(flags: number): string {
+  let f = '[ ';
+  if (flags & SO_ACCEPTCON) f += 'ACC ';
+  if (flags & (1 << 17)) f += 'W ';
+  if (flags & (1 << 18)) f += 'N ';
+  return f + ']';
+}
+
+export function unixVisible(s: UnixSocket, opts: Pick<ConnOptions, 'all' | 'listening'>): boolean {
+  return opts.all || isUnixListening(s) === opts.listening;
+}
+
+/** One unix row. Unlike netstat, which stops at the first space, the whole path is shown. */
+export function unixLine(s: UnixSocket, names: NameContext, opts: ConnOptions): string {
+  let line = `${left(s.protocol === 0 ? 'unix' : '??', 5)} ${left(s.refCount, 6)} ${left(unixFlags(s.flags), 11)} `
+    + `${left(unixTypeName(s.type), 10)} ${left(unixStateName(s), 13)} ${left(s.inode, 8)}`;
+  if (opts.programs) line += ` ${left(ownerLabel(names.owners, s.inode), 20)}`;
+  return `${line} ${s.path ?? ''}`;
+}
+
+export function formatUnix(socks: readonly UnixSocket[], names: NameContext, opts: ConnOptions): string {
+  let h = `Active UNIX domain sockets ${scopeTitle(opts)}\n`;
+  h += 'Proto RefCnt Flags       Type       State         I-Node  ';
+  if (opts.programs) h += ` ${left('PID/Program name', 20)}`;
+  h += ' Path';
+  const lines = [h];
+  for (const s of socks) if (unixVisible(s, opts)) lines.push(unixLine(s, names, opts));
+  return lines.join('\n') + '\n';
+}

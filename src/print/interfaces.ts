@@ -1,0 +1,80 @@
+// netstat -i (Kernel Interface table) and the Windows-style netstat -e totals.
+import type { CounterGroups, NetInterface } from '../model.js';
+import { effectiveFlags, flagLetters, IFF, naturalCompare } from '../sources/interfaces.js';
+import { left, right } from './printf.js';
+
+export function interfaceLine(i: NetInterface): string {
+  const c = i.counters;
+  const flags = effectiveFlags(i.sys) ?? 0;
+  return `${left(i.name.slice(0, 15), 15)} ${right(i.sys.mtu ?? 0, 5)} `
+    + `${right(c.rxPackets, 8)} ${right(c.rxErrs, 6)} ${right(c.rxDrop, 6)} ${left(c.rxFifo, 6)} `
+    + `${right(c.txPackets, 8)} ${right(c.txErrs, 6)} ${right(c.txDrop, 6)} ${right(c.txFifo, 6)} `
+    + flagLetters(flags);
+}
+
+/** Interfaces in netstat's order (natural name order); down ones only with -a. */
+export function visibleInterfaces(ifs: readonly NetInterface[], all: boolean): NetInterface[] {
+  return ifs
+    .filter((i) => all || ((effectiveFlags(i.sys) ?? 0) & IFF.UP) !== 0)
+    .sort((a, b) => naturalCompare(a.name, b.name));
+}
+
+export function formatInterfaces(ifs: readonly NetInterface[], all: boolean): string {
+  const lines = [
+    'Kernel Interface table',
+    'Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg',
+    ...visibleInterfaces(ifs, all).map(interfaceLine),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export interface EthernetTotals {
+  bytes: [number, number];
+  unicast: [number, number];
+  nonUnicast: [number, number];
+  discards: [number, number];
+  errors: [number, number];
+  unknownProtocols: number;
+}
+
+/** Windows' "Interface Statistics" from Linux counters, over every non-loopback interface.
+ *  Linux has no link-level transmit multicast counter, so sent non-unicast comes from the
+ *  IP layer's multicast and broadcast counts (IpExt, Ip6). */
+export function ethernetTotals(ifs: readonly NetInterface[], counters: CounterGroups): EthernetTotals {
+  const t: EthernetTotals = {
+    bytes: [0, 0], unicast: [0, 0], nonUnicast: [0, 0], discards: [0, 0], errors: [0, 0], unknownProtocols: 0,
+  };
+  let rxPackets = 0, txPackets = 0;
+  for (const i of ifs) {
+    if (((i.sys.flags ?? 0) & IFF.LOOPBACK) !== 0 || i.name === 'lo') continue;
+    const c = i.counters;
+    t.bytes[0] += c.rxBytes; t.bytes[1] += c.txBytes;
+    rxPackets += c.rxPackets; txPackets += c.txPackets;
+    t.nonUnicast[0] += c.rxMulticast;
+    t.discards[0] += c.rxDrop; t.discards[1] += c.txDrop;
+    t.errors[0] += c.rxErrs; t.errors[1] += c.txErrs;
+    t.unknownProtocols += i.sys.rxNohandler ?? 0;
+  }
+  const ipExt = counters['IpExt'] ?? {}, ip6 = counters['Ip6'] ?? {};
+  t.nonUnicast[1] = (ipExt['OutMcastPkts'] ?? 0) + (ipExt['OutBcastPkts'] ?? 0) + (ip6['OutMcastPkts'] ?? 0);
+  t.nonUnicast[1] = Math.min(t.nonUnicast[1], txPackets);
+  t.unicast = [Math.max(0, rxPackets - t.nonUnicast[0]), Math.max(0, txPackets - t.nonUnicast[1])];
+  return t;
+}
+
+export function formatEthernet(t: EthernetTotals): string {
+  const row = (label: string, rx: number, tx?: number): string =>
+    `${left(label, 21)}${right(rx, 17)}${tx === undefined ? '' : right(tx, 16)}`;
+  return [
+    'Interface Statistics',
+    '',
+    `${' '.repeat(27)}Received            Sent`,
+    '',
+    row('Bytes', t.bytes[0], t.bytes[1]),
+    row('Unicast packets', t.unicast[0], t.unicast[1]),
+    row('Non-unicast packets', t.nonUnicast[0], t.nonUnicast[1]),
+    row('Discards', t.discards[0], t.discards[1]),
+    row('Errors', t.errors[0], t.errors[1]),
+    row('Unknown protocols', t.unknownProtocols),
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,100 @@
+// --json: the snapshot as one document. Counters keep the kernel's own group and name.
+import type { Options } from '../cli/options.js';
+import { inetProtos } from '../cli/options.js';
+import type { InetSocket, NetInterface, UnixSocket } from '../model.js';
+import { effectiveFlags, flagLetters } from '../sources/interfaces.js';
+import { inetSockets, type Snapshot } from '../snapshot.js';
+import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from './connections.js';
+
+export const JSON_SCHEMA = 'netdash/1';
+
+function connectionJson(s: InetSocket, names: NameContext): Record<string, unknown> {
+  const owner = names.owners?.get(s.inode);
+  const user = names.users.get(s.uid);
+  return {
+    proto: s.proto,
+    family: s.family === 4 ? 'inet' : 'inet6',
+    local: { address: s.localAddr, port: s.localPort },
+    remote: { address: s.remoteAddr, port: s.remotePort },
+    state: stateName(s) || null,
+    stateCode: s.state,
+    recvQ: s.recvQ,
+    sendQ: s.sendQ,
+    inode: s.inode,
+    uid: s.uid,
+    ...(user !== undefined ? { user } : {}),
+    ...(owner ? { pid: owner.pid, program: owner.program } : {}),
+    timer: { ...s.timer },
+    ...(s.drops !== undefined ? { drops: s.drops } : {}),
+  };
+}
+
+function unixJson(s: UnixSocket, names: NameContext): Record<string, unknown> {
+  const owner = names.owners?.get(s.inode);
+  return {
+    proto: 'unix',
+    type: unixTypeName(s.type),
+    state: unixStateName(s) || null,
+    flags: s.flags,
+    refCount: s.refCount,
+    inode: s.inode,
+    path: s.path,
+    ...(owner ? { pid: owner.pid, program: owner.program } : {}),
+  };
+}
+
+function interfaceJson(i: NetInterface): Record<string, unknown> {
+  const flags = effectiveFlags(i.sys);
+  return {
+    name: i.name,
+    counters: { ...i.counters, ...(i.sys.rxNohandler !== undefined ? { rxNohandler: i.sys.rxNohandler } : {}) },
+    mtu: i.sys.mtu ?? null,
+    flags: flags ?? null,
+    flg: flags === undefined ? null : flagLetters(flags),
+    operstate: i.sys.operstate ?? null,
+    ifindex: i.sys.ifindex ?? null,
+    speedMbps: i.sys.speed ?? null,
+    address: i.sys.address ?? null,
+  };
+}
+
+/** Build the document. With no section or socket flags everything is included. */
+export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, host: string): Record<string, unknown> {
+  const errors: Record<string, string> = {};
+  const doc: Record<string, unknown> = { schema: JSON_SCHEMA, time: new Date(snap.time).toISOString(), host };
+  const filter = o.socketArgs || o.all || o.listening ? o : { all: true, listening: false };
+  if (Object.keys(snap.inet).length > 0) {
+    const { sockets, errors: e } = inetSockets(snap, inetProtos(o));
+    e.forEach((msg, n) => { errors[`connections.${n}`] = msg; });
+    doc['connections'] = sockets.filter((s) => inetVisible(s, filter)).map((s) => connectionJson(s, names));
+  }
+  if (snap.unix) {
+    if (snap.unix.ok) doc['unix'] = snap.unix.value.filter((s) => unixVisible(s, filter)).map((s) => unixJson(s, names));
+    else errors['unix'] = snap.unix.error;
+  }
+  if (snap.interfaces) {
+    if (snap.interfaces.ok) doc['interfaces'] = snap.interfaces.value.map(interfaceJson);
+    else errors['interfaces'] = snap.interfaces.error;
+  }
+  if (snap.counters) {
+    doc['counters'] = snap.counters.counters;
+    snap.counters.errors.forEach((msg, n) => { errors[`counters.${n}`] = msg; });
+  }
+  const routes: Record<string, unknown> = {};
+  if (snap.routes4) {
+    if (snap.routes4.ok) routes['inet'] = snap.routes4.value;
+    else errors['routes.inet'] = snap.routes4.error;
+  }
+  if (snap.routes6) {
+    if (snap.routes6.ok) routes['inet6'] = snap.routes6.value;
+    else errors['routes.inet6'] = snap.routes6.error;
+  }
+  if (snap.routes4 || snap.routes6) doc['routes'] = routes;
+  if (snap.conntrack) {
+    if (snap.conntrack.ok) doc['conntrack'] = snap.conntrack.value;
+    else errors['conntrack'] = snap.conntrack.error;
+  }
+  if (snap.owners?.denied) errors['owners'] = 'not root: process owners of other users\' sockets are hidden';
+  doc['errors'] = errors;
+  return doc;
+}

@@ -1,0 +1,94 @@
+// --print: one snapshot rendered in netstat's own text formats.
+import type { Options } from '../cli/options.js';
+import { inetProtos } from '../cli/options.js';
+import { inetSockets, type Snapshot, type Want } from '../snapshot.js';
+import { formatInet, formatUnix, type ConnOptions, type NameContext } from './connections.js';
+import { ethernetTotals, formatEthernet, formatInterfaces } from './interfaces.js';
+import { formatMasquerade } from './masquerade.js';
+import { formatRoutes4, formatRoutes6 } from './routes.js';
+import { formatStatistics } from './statistics.js';
+
+/** What a print run has to read for these options, and nothing more. */
+export function wantFor(o: Options): Want {
+  const conn = o.section === 'connections';
+  const routes = o.section === 'routes';
+  return {
+    inet: conn ? inetProtos(o) : [],
+    unix: conn && (!o.socketArgs || o.unix),
+    owners: conn && o.programs,
+    interfaces: o.section === 'interfaces' || o.section === 'ethernet',
+    counters: o.section === 'statistics' || o.section === 'ethernet',
+    routes4: routes && (!o.inet6 || o.inet4),
+    routes6: routes && o.inet6 && !o.inet4,
+    conntrack: o.section === 'masquerade',
+  };
+}
+
+export function connOptions(o: Options): ConnOptions {
+  return {
+    all: o.all, listening: o.listening,
+    numericHosts: o.numericHosts, numericPorts: o.numericPorts, numericUsers: o.numericUsers,
+    extend: o.extend, programs: o.programs, timers: o.timers, wide: o.wide,
+  };
+}
+
+export interface PrintResult {
+  out: string;
+  /** Sections that could not be read: shown on stderr, the rest still prints. */
+  errors: string[];
+}
+
+export function renderPrint(o: Options, snap: Snapshot, names: NameContext): PrintResult {
+  const errors: string[] = [];
+  const hostName = (ip: string): string => names.hostName(ip) ?? ip;
+  const extend = Math.min(o.extend, 2) as 0 | 1 | 2;
+  let out = '';
+  switch (o.section) {
+    case 'connections': {
+      const protos = inetProtos(o);
+      if (protos.length > 0) {
+        const { sockets, errors: e } = inetSockets(snap, protos);
+        errors.push(...e);
+        out += formatInet(sockets, names, connOptions(o));
+      }
+      if (snap.unix) {
+        if (snap.unix.ok) out += formatUnix(snap.unix.value, names, connOptions(o));
+        else errors.push(snap.unix.error);
+      }
+      if (o.programs && snap.owners?.denied) {
+        errors.push('(Not all processes could be identified, non-owned process info will not be shown, you would have to be root to see it all.)');
+      }
+      break;
+    }
+    case 'interfaces':
+      if (snap.interfaces?.ok) out += formatInterfaces(snap.interfaces.value, o.all);
+      else if (snap.interfaces) errors.push(snap.interfaces.error);
+      break;
+    case 'ethernet':
+      if (snap.interfaces?.ok) out += formatEthernet(ethernetTotals(snap.interfaces.value, snap.counters?.counters ?? {}));
+      else if (snap.interfaces) errors.push(snap.interfaces.error);
+      errors.push(...(snap.counters?.errors ?? []));
+      break;
+    case 'statistics':
+      if (snap.counters) {
+        errors.push(...snap.counters.errors);
+        out += formatStatistics(snap.counters.counters, { tcp: o.tcp, udp: o.udp, raw: o.raw, udplite: o.udplite, inet6: o.inet6 && !o.inet4 });
+      }
+      break;
+    case 'routes':
+      if (snap.routes4) {
+        if (snap.routes4.ok) out += formatRoutes4(snap.routes4.value, { numeric: o.numericHosts, extend, hostName });
+        else errors.push(snap.routes4.error);
+      }
+      if (snap.routes6) {
+        if (snap.routes6.ok) out += formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName });
+        else errors.push(snap.routes6.error);
+      }
+      break;
+    case 'masquerade':
+      if (snap.conntrack?.ok) out += formatMasquerade(snap.conntrack.value, { numeric: o.numericHosts, extend: o.extend, all: o.all });
+      else if (snap.conntrack) errors.push(snap.conntrack.error);
+      break;
+  }
+  return { out, errors };
+}

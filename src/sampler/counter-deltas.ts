@@ -1,0 +1,365 @@
+// The delta/rate engine behind the interval sampler: turns successive flat counter
+// samples into per-key deltas, per-second rates and "since mark" sums, and decides
+// when a difference is meaningless (reboot, re-created interface, counter reset).
+// Pure: no I/O, no timers, no clock reads; the caller supplies every timestamp.
+import { IF_COUNTER_NAMES, type CounterGroups, type NetInterface } from '../model.js';
+
+/** Why a key's delta is absent (or, for 'wrap32', why it is special). */
+export type ResetReason =
+  /** The tracker's first sample: there is nothing to subtract from. */
+  | 'first'
+  /** The key was not in the previous sample. */
+  | 'appeared'
+  /** A 32-bit counter wrapped; the delta IS valid (wrap-corrected). Flag only. */
+  | 'wrap32'
+  /** The counter decreased and it was not a plausible wrap: baseline restarts. */
+  | 'went-backwards'
+  /** The identity of the key's prefix changed (e.g. interface re-created). */
+  | 'identity-changed'
+  /** The host rebooted between the two samples. */
+  | 'reboot'
+  /** The key was in the previous sample and is gone now; reported once, then forgotten. */
+  | 'vanished';
+
+export interface CounterSample {
+  /** Milliseconds on a monotonic clock (performance.now(), process.hrtime). */
+  at: number;
+  /** Seconds since the epoch the host booted (/proc/stat btime); a change means reboot.
+   *  Non-finite means unknown (no reboot detection from it). */
+  bootTime: number;
+  /** /proc/sys/kernel/random/boot_id. When both samples have it, it decides reboots
+   *  instead of bootTime: btime moves when the wall clock is stepped (NTP), boot_id does not. */
+  bootId?: string | undefined;
+  /** 'Tcp.RetransSegs', 'IcmpMsg.InType3', 'if.eth0.rxBytes', … Non-finite values are ignored. */
+  values: ReadonlyMap<string, number>;
+  /** Key prefix ('if.eth0') → identity ('3'). Every key under a prefix restarts when its
+   *  identity changes. A prefix missing here means "identity unknown this time": the last
+   *  known identity is kept and nothing restarts. */
+  identities: ReadonlyMap<string, string>;
+}
+
+export interface CounterStat {
+  /** The value as sampled (for 'vanished': the last known value). */
+  total: number;
+  /** cur - prev (wrap-corrected for 'wrap32'); null when there is no meaningful difference.
+   *  Never negative for counters; gauges may go negative (it is a change, not an amount). */
+  delta: number | null;
+  /** delta per second of really elapsed time; null when delta is null, for gauges, and
+   *  when elapsed time is zero or negative. Never Infinity or NaN. */
+  rate: number | null;
+  /** Sum of every delta this tracker reported for the key since the mark (or since the
+   *  start, or since a reboot, whichever is latest). Resets of the key leave it as is and
+   *  it keeps accumulating from the restart, so it undercounts only what was unobservable. */
+  sinceMark: number;
+  reset: ResetReason | null;
+  gauge: boolean;
+}
+
+export type MarkReason = 'start' | 'mark' | 'reboot';
+
+export interface MarkInfo {
+  /** Sample time (ms, the caller's monotonic clock) the mark refers to; null before any sample. */
+  at: number | null;
+  reason: MarkReason;
+}
+
+export interface CounterTrackerOptions {
+  isGauge?: (key: string) => boolean;
+}
+
+// --- gauges ---------------------------------------------------------------------------
+
+/** Keys whose value is a level, not an event count. /proc/net/snmp6 has none (checked on a
+ *  6.18 kernel: every Ip6/Icmp6/Udp6/UdpLite6 field is a counter). MPTcpExt.MPCurrEstab is
+ *  the one level in /proc/net/netstat. */
+export const DEFAULT_GAUGES: ReadonlySet<string> = new Set([
+  'Tcp.CurrEstab', 'Tcp.MaxConn', 'Tcp.RtoMin', 'Tcp.RtoMax', 'Tcp.RtoAlgorithm',
+  'Ip.Forwarding', 'Ip.DefaultTTL',
+  'MPTcpExt.MPCurrEstab',
+]);
+
+/** Sources name their own levels 'gauge.…' (queue sizes, connections by state). */
+export const GAUGE_PREFIX = 'gauge.';
+
+export function defaultIsGauge(key: string): boolean {
+  return DEFAULT_GAUGES.has(key) || key.startsWith(GAUGE_PREFIX);
+}
+
+// --- the 32-bit wrap rule -------------------------------------------------------------
+
+const TWO_31 = 2 ** 31;
+const TWO_32 = 2 ** 32;
+
+/** A wrap-corrected delta up to this size is always believed (if the other conditions hold):
+ *  a counter reset lands prev in the last 2^24 of the range with probability 2^24/2^31 < 1 %. */
+export const WRAP_FLOOR = 2 ** 24;
+/** Above the floor, the corrected delta must not exceed this many times what the key's
+ *  fastest observed rate would produce in the elapsed time. */
+export const WRAP_RATE_FACTOR = 4;
+
+/**
+ * The wrap-corrected delta if a decrease from prev to cur is a plausible 32-bit wrap,
+ * otherwise null (then it is a reset: 'went-backwards').
+ *
+ * A wrap and a reset to near zero look alike; what tells them apart is that a wrap must
+ * have carried the counter over the top within one tick. So all of:
+ *  - 2^31 < prev < 2^32: prev was a 32-bit value, in the top half of the range;
+ *  - 0 <= cur < prev;
+ *  - d = 2^32 - prev + cur <= 2^31: at most half the range per tick (beyond that the
+ *    direction is ambiguous anyway);
+ *  - d <= max(WRAP_FLOOR, WRAP_RATE_FACTOR * maxRate * elapsed): d is something this
+ *    counter has shown it can do in one tick.
+ * Mistakes are asymmetric: a reset mistaken for a wrap shows a giant bogus spike, a wrap
+ * mistaken for a reset shows '-' for one tick. Hence the conservative bound.
+ * There is no 64-bit wrap: 2^64 bytes at 400 Gb/s takes 11 years, and JS numbers lose
+ * integer precision above 2^53 long before, so a decrease near 2^64 is 'went-backwards'.
+ */
+export function wrap32Delta(prev: number, cur: number, maxRate: number, elapsedSec: number | null): number | null {
+  if (!(prev > TWO_31 && prev < TWO_32 && cur >= 0 && cur < prev)) return null;
+  const d = TWO_32 - prev + cur;
+  if (d > TWO_31) return null;
+  const byRate = elapsedSec !== null ? WRAP_RATE_FACTOR * maxRate * elapsedSec : 0;
+  return d <= Math.max(WRAP_FLOOR, byRate) ? d : null;
+}
+
+// --- the tracker ----------------------------------------------------------------------
+
+/** Mutable per-key state, updated in place each tick so a steady key allocates nothing here. */
+interface KeyState {
+  prev: number;
+  acc: number;
+  /** Fastest valid rate since the baseline last restarted; feeds the wrap rule. */
+  maxRate: number;
+  /** Last known identity of the key's prefix. */
+  identity: string | undefined;
+  /** The identities prefix this key belongs to, once found. */
+  prefix: string | undefined;
+  /** Tick number of the last sample that had the key; finds the vanished ones. */
+  seen: number;
+  readonly gauge: boolean;
+}
+
+function stat(total: number, delta: number | null, rate: number | null, sinceMark: number,
+  reset: ResetReason | null, gauge: boolean): CounterStat {
+  return { total, delta, rate, sinceMark, reset, gauge };
+}
+
+/** Seconds between two sample times, or null when not positive and finite (no rate then). */
+function elapsedSeconds(prevAt: number, at: number): number | null {
+  const s = (at - prevAt) / 1000;
+  return Number.isFinite(s) && s > 0 ? s : null;
+}
+
+/** The longest prefix of key (cut at a '.') present in identities. Longest, because
+ *  interface names may contain dots: 'if.eth0.100.rxBytes' belongs to 'if.eth0.100'. */
+function findPrefix(key: string, identities: ReadonlyMap<string, string>): string | undefined {
+  if (identities.size === 0) return undefined;
+  for (let i = key.lastIndexOf('.'); i > 0; i = key.lastIndexOf('.', i - 1)) {
+    const p = key.slice(0, i);
+    if (identities.has(p)) return p;
+  }
+  return undefined;
+}
+
+export class CounterTracker {
+  private readonly isGauge: (key: string) => boolean;
+  private readonly keys = new Map<string, KeyState>();
+  private lastAt: number | null = null;
+  private lastBootTime = NaN;
+  private lastBootId: string | undefined;
+  private tick = 0;
+  private markAt: number | null = null;
+  private markReason: MarkReason = 'start';
+
+  constructor(options: CounterTrackerOptions = {}) {
+    this.isGauge = options.isGauge ?? defaultIsGauge;
+  }
+
+  /** Number of keys currently tracked. */
+  get size(): number {
+    return this.keys.size;
+  }
+
+  /** What sinceMark is measured from, so the UI can say "since start/mark/reboot". */
+  get markInfo(): MarkInfo {
+    return { at: this.markAt, reason: this.markReason };
+  }
+
+  /** Makes the latest sample the baseline of sinceMark for every key at once. */
+  mark(): void {
+    for (const st of this.keys.values()) st.acc = 0;
+    this.markAt = this.lastAt;
+    this.markReason = 'mark';
+  }
+
+  update(sample: CounterSample): Map<string, CounterStat> {
+    const out = new Map<string, CounterStat>();
+    const isFirst = this.lastAt === null;
+    const elapsed = this.lastAt === null ? null : elapsedSeconds(this.lastAt, sample.at);
+    const rebooted = !isFirst && this.bootChanged(sample);
+    const tick = ++this.tick;
+
+    if (isFirst) {
+      this.markAt = sample.at;
+    } else if (rebooted) {
+      // The mark is rebased to the reboot: a sum spanning two boots would silently miss the
+      // whole unobserved gap (shutdown, boot, everything before this sample), for every key.
+      for (const st of this.keys.values()) st.acc = 0;
+      this.markAt = sample.at;
+      this.markReason = 'reboot';
+    }
+
+    for (const [key, cur] of sample.values) {
+      if (!Number.isFinite(cur)) continue;
+      let st = this.keys.get(key);
+
+      // Identity of the key's prefix this time; undefined = unknown (keep the last one).
+      // A cached prefix is only ever replaced by a longer one: if 'if.eth0.100' lacks an
+      // identity this tick, 'if.eth0' must not stand in for it (that would compare eth0's
+      // ifindex with eth0.100's and reset). A longer one can show up when its identity
+      // was unknown at first; then the stored identity is replaced, not compared.
+      let prefix = st?.prefix;
+      let identity: string | undefined;
+      let prefixMoved = false;
+      if (prefix !== undefined && sample.identities.has(prefix)) {
+        identity = sample.identities.get(prefix);
+      } else {
+        const found = findPrefix(key, sample.identities);
+        if (found !== undefined && (prefix === undefined || found.length > prefix.length)) {
+          prefix = found;
+          identity = sample.identities.get(found);
+          prefixMoved = true;
+        }
+      }
+
+      if (st === undefined) {
+        st = { prev: cur, acc: 0, maxRate: 0, identity, prefix, seen: tick, gauge: this.isGauge(key) };
+        this.keys.set(key, st);
+        out.set(key, stat(cur, null, null, 0, isFirst ? 'first' : 'appeared', st.gauge));
+        continue;
+      }
+
+      st.seen = tick;
+      const identityChanged = !prefixMoved && identity !== undefined && st.identity !== undefined
+        && identity !== st.identity;
+      st.prefix = prefix;
+      if (identity !== undefined) st.identity = identity;
+
+      if (rebooted || identityChanged) {
+        this.restart(st, cur);
+        out.set(key, stat(cur, null, null, st.acc, rebooted ? 'reboot' : 'identity-changed', st.gauge));
+        continue;
+      }
+
+      const prev = st.prev;
+      st.prev = cur;
+      if (st.gauge) {
+        // A level: any change is valid, including down; a per-second "rate" of it means nothing.
+        const delta = cur - prev;
+        st.acc += delta;
+        out.set(key, stat(cur, delta, null, st.acc, null, true));
+        continue;
+      }
+
+      let delta: number | null = cur >= prev ? cur - prev : null;
+      let reset: ResetReason | null = null;
+      if (delta === null) {
+        delta = wrap32Delta(prev, cur, st.maxRate, elapsed);
+        reset = delta === null ? 'went-backwards' : 'wrap32';
+      }
+      if (delta === null) {
+        this.restart(st, cur);
+        out.set(key, stat(cur, null, null, st.acc, reset, false));
+        continue;
+      }
+      const rate = elapsed === null ? null : delta / elapsed;
+      if (rate !== null && rate > st.maxRate) st.maxRate = rate;
+      st.acc += delta;
+      out.set(key, stat(cur, delta, rate, st.acc, reset, false));
+    }
+
+    // Anything not seen this tick vanished: report it once with its last value, then forget
+    // it, so churning keys (container veths come and go) do not grow the map forever.
+    for (const [key, st] of this.keys) {
+      if (st.seen === tick) continue;
+      out.set(key, stat(st.prev, null, null, st.acc, 'vanished', st.gauge));
+      this.keys.delete(key); // deleting the current entry is safe while iterating a Map
+    }
+
+    this.lastAt = sample.at;
+    this.lastBootTime = sample.bootTime;
+    this.lastBootId = sample.bootId;
+    return out;
+  }
+
+  private bootChanged(sample: CounterSample): boolean {
+    if (sample.bootId !== undefined && this.lastBootId !== undefined) return sample.bootId !== this.lastBootId;
+    if (Number.isFinite(sample.bootTime) && Number.isFinite(this.lastBootTime)) return sample.bootTime !== this.lastBootTime;
+    return false;
+  }
+
+  /** A new baseline at cur; sinceMark keeps what it had and accumulates from here. */
+  private restart(st: KeyState, cur: number): void {
+    st.prev = cur;
+    st.maxRate = 0;
+  }
+}
+
+// --- derived signals ------------------------------------------------------------------
+
+/** 100 * part / whole; null when either is unknown, part is negative or whole is not positive.
+ *  Not clamped to 100: counters are read at slightly different instants and a view that
+ *  clamps would hide a real inconsistency. */
+export function ratioPct(part: number | null, whole: number | null): number | null {
+  if (part === null || whole === null || !Number.isFinite(part) || !Number.isFinite(whole)) return null;
+  if (part < 0 || whole <= 0) return null;
+  return (100 * part) / whole;
+}
+
+/** Share of sent TCP segments that were retransmissions over an interval, as netstat/nstat
+ *  users compute it: Tcp.RetransSegs delta over Tcp.OutSegs delta. */
+export function retransPct(tcpRetransDelta: number | null, tcpOutSegsDelta: number | null): number | null {
+  return ratioPct(tcpRetransDelta, tcpOutSegsDelta);
+}
+
+/** One direction's link utilisation: the link is full duplex, so rx and tx are each
+ *  measured against the full speed. speedMbps is /sys speed (10^6 bit/s); null/absent,
+ *  zero or negative (-1 = unknown) give null. */
+export function utilisationPct(bytesPerSec: number | null, speedMbps: number | null | undefined): number | null {
+  if (bytesPerSec === null || speedMbps === null || speedMbps === undefined) return null;
+  if (!Number.isFinite(speedMbps) || speedMbps <= 0) return null;
+  return ratioPct(bytesPerSec * 8, speedMbps * 1e6);
+}
+
+// --- flattening -----------------------------------------------------------------------
+
+/** { Tcp: { RetransSegs: 5 } } → 'Tcp.RetransSegs' → 5. */
+export function flattenCounters(groups: CounterGroups): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [group, counters] of Object.entries(groups)) {
+    for (const [name, value] of Object.entries(counters)) out.set(`${group}.${name}`, value);
+  }
+  return out;
+}
+
+export interface FlatInterfaces {
+  values: Map<string, number>;
+  identities: Map<string, string>;
+}
+
+/** Interface counters as 'if.<name>.<counter>' (the 16 of /proc/net/dev, plus rxNohandler
+ *  when /sys had it), and 'if.<name>' → ifindex as identity. When the ifindex is unknown
+ *  (a /sys read lost a race) no identity is given rather than the name: the tracker keeps
+ *  the last known one, where a fallback name would flip '3' → 'eth0' → '3' and reset the
+ *  interface twice. The name is part of the key already. */
+export function flattenInterfaces(ifs: readonly NetInterface[]): FlatInterfaces {
+  const values = new Map<string, number>();
+  const identities = new Map<string, string>();
+  for (const nif of ifs) {
+    const prefix = `if.${nif.name}`;
+    for (const name of IF_COUNTER_NAMES) values.set(`${prefix}.${name}`, nif.counters[name]);
+    if (nif.sys.rxNohandler !== undefined) values.set(`${prefix}.rxNohandler`, nif.sys.rxNohandler);
+    if (nif.sys.ifindex !== undefined) identities.set(prefix, String(nif.sys.ifindex));
+  }
+  return { values, identities };
+}

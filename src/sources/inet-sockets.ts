@@ -1,0 +1,79 @@
+// /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6}: one line per socket.
+import type { InetProto, InetSocket, SourceResult } from '../model.js';
+import { decodeHexAddress } from './inet-address.js';
+import { readSource, type KernelFs, type Parsed } from './kernel-fs.js';
+
+export const INET_PROTOS: readonly InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
+
+function splitAddr(field: string): { addr: string; port: number } | null {
+  const colon = field.indexOf(':');
+  if (colon < 0) return null;
+  const addr = decodeHexAddress(field.slice(0, colon));
+  const port = parseInt(field.slice(colon + 1), 16);
+  if (addr === null || Number.isNaN(port)) return null;
+  return { addr, port };
+}
+
+function hexPair(field: string): [number, number] | null {
+  const colon = field.indexOf(':');
+  if (colon < 0) return null;
+  const a = parseInt(field.slice(0, colon), 16);
+  const b = parseInt(field.slice(colon + 1), 16);
+  return Number.isNaN(a) || Number.isNaN(b) ? null : [a, b];
+}
+
+/** Parse one socket line; null when it is malformed (truncated, garbage). */
+export function parseInetLine(line: string, proto: InetProto): InetSocket | null {
+  const f = line.trim().split(/\s+/);
+  // sl local rem st tx:rx tr:when retrnsmt uid timeout inode [ref pointer [drops]]
+  if (f.length < 10 || !f[0]?.endsWith(':')) return null;
+  const local = splitAddr(f[1] ?? '');
+  const remote = splitAddr(f[2] ?? '');
+  const state = parseInt(f[3] ?? '', 16);
+  const queues = hexPair(f[4] ?? '');
+  const timer = hexPair(f[5] ?? '');
+  const retrans = parseInt(f[6] ?? '', 16);
+  const uid = parseInt(f[7] ?? '', 10);
+  const timeout = parseInt(f[8] ?? '', 10);
+  const inode = parseInt(f[9] ?? '', 10);
+  if (!local || !remote || !queues || !timer || [state, retrans, uid, timeout, inode].some(Number.isNaN)) return null;
+  const family = proto.endsWith('6') ? 6 : 4;
+  const sock: InetSocket = {
+    proto,
+    family,
+    localAddr: local.addr,
+    localPort: local.port,
+    remoteAddr: remote.addr,
+    remotePort: remote.port,
+    state,
+    sendQ: queues[0],
+    recvQ: queues[1],
+    timer: { kind: timer[0], expires: timer[1], retransmits: retrans, timeout },
+    uid,
+    inode,
+  };
+  if (proto.startsWith('udp') && f.length >= 13) {
+    const drops = parseInt(f[12] ?? '', 10);
+    if (!Number.isNaN(drops)) sock.drops = drops;
+  }
+  return sock;
+}
+
+export function parseInetSockets(text: string, proto: InetProto): Parsed<InetSocket[]> {
+  const out: InetSocket[] = [];
+  let skipped = 0;
+  const lines = text.split('\n');
+  // The first line is the column header.
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line || !line.trim()) continue;
+    const s = parseInetLine(line, proto);
+    if (s) out.push(s);
+    else skipped++;
+  }
+  return { value: out, skipped };
+}
+
+export function readInetSockets(kfs: KernelFs, proto: InetProto): Promise<SourceResult<InetSocket[]>> {
+  return readSource(kfs, `proc/net/${proto}`, (t) => parseInetSockets(t, proto));
+}

@@ -1,0 +1,131 @@
+// /proc/net/dev counters plus per-interface facts from /sys/class/net/<if>/.
+import type { IfCounters, IfSysInfo, NetInterface, SourceResult } from '../model.js';
+import { IF_COUNTER_NAMES } from '../model.js';
+import { describeReadError, type KernelFs, type Parsed } from './kernel-fs.js';
+
+export interface DevRow {
+  name: string;
+  counters: IfCounters;
+}
+
+/** Parse /proc/net/dev. Interface names cannot contain ':' or spaces (dev_valid_name),
+ *  so the first ':' ends the name even when a long name leaves no padding. */
+export function parseNetDev(text: string): Parsed<DevRow[]> {
+  const out: DevRow[] = [];
+  let skipped = 0;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line || !line.trim()) continue;
+    const colon = line.indexOf(':');
+    // The two header lines contain '|' and no numbers after a colon.
+    if (i < 2 && line.includes('|')) continue;
+    if (colon < 0) { skipped++; continue; }
+    const name = line.slice(0, colon).trim();
+    const nums = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    if (!name || nums.length < IF_COUNTER_NAMES.length || nums.some((n) => !Number.isFinite(n))) {
+      skipped++;
+      continue;
+    }
+    const counters = {} as IfCounters;
+    IF_COUNTER_NAMES.forEach((key, idx) => { counters[key] = nums[idx] ?? 0; });
+    out.push({ name, counters });
+  }
+  return { value: out, skipped };
+}
+
+// IFF_* bits (linux/if.h).
+export const IFF = {
+  UP: 0x1, BROADCAST: 0x2, DEBUG: 0x4, LOOPBACK: 0x8, POINTOPOINT: 0x10, NOTRAILERS: 0x20,
+  RUNNING: 0x40, NOARP: 0x80, PROMISC: 0x100, ALLMULTI: 0x200, MASTER: 0x400, SLAVE: 0x800,
+  MULTICAST: 0x1000, DYNAMIC: 0x8000,
+} as const;
+
+/** The flags word as SIOCGIFFLAGS reports it: sysfs gives dev->flags, and the kernel adds
+ *  RUNNING when the device is up and its operstate is up or unknown (dev_get_flags). */
+export function effectiveFlags(sys: IfSysInfo): number | undefined {
+  if (sys.flags === undefined) return undefined;
+  let f = sys.flags & ~IFF.RUNNING;
+  if ((f & IFF.UP) && (sys.operstate === 'up' || sys.operstate === 'unknown')) f |= IFF.RUNNING;
+  return f;
+}
+
+/** netstat -i's Flg column, letters in netstat's order. */
+export function flagLetters(flags: number): string {
+  if (flags === 0) return '[NO FLAGS]';
+  const pairs: [number, string][] = [
+    [IFF.ALLMULTI, 'A'], [IFF.BROADCAST, 'B'], [IFF.DEBUG, 'D'], [IFF.LOOPBACK, 'L'],
+    [IFF.MULTICAST, 'M'], [IFF.DYNAMIC, 'd'], [IFF.PROMISC, 'P'], [IFF.NOTRAILERS, 'N'],
+    [IFF.NOARP, 'O'], [IFF.POINTOPOINT, 'P'], [IFF.SLAVE, 's'], [IFF.MASTER, 'm'],
+    [IFF.RUNNING, 'R'], [IFF.UP, 'U'],
+  ];
+  return pairs.filter(([bit]) => flags & bit).map(([, l]) => l).join('');
+}
+
+async function readNum(kfs: KernelFs, rel: string, radix = 10): Promise<number | undefined> {
+  try {
+    const n = parseInt((await kfs.readText(rel)).trim(), radix);
+    return Number.isNaN(n) ? undefined : n;
+  } catch {
+    // Virtual devices refuse some attributes (speed gives EINVAL); absence is the answer.
+    return undefined;
+  }
+}
+
+async function readStr(kfs: KernelFs, rel: string): Promise<string | undefined> {
+  try {
+    return (await kfs.readText(rel)).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readSysInfo(kfs: KernelFs, name: string): Promise<IfSysInfo> {
+  const base = `sys/class/net/${name}`;
+  const [mtu, flags, operstate, ifindex, speed, rxNohandler, type, address] = await Promise.all([
+    readNum(kfs, `${base}/mtu`),
+    readNum(kfs, `${base}/flags`, 16),
+    readStr(kfs, `${base}/operstate`),
+    readNum(kfs, `${base}/ifindex`),
+    readNum(kfs, `${base}/speed`),
+    readNum(kfs, `${base}/statistics/rx_nohandler`),
+    readNum(kfs, `${base}/type`),
+    readStr(kfs, `${base}/address`),
+  ]);
+  const info: IfSysInfo = {};
+  if (mtu !== undefined) info.mtu = mtu;
+  if (flags !== undefined) info.flags = flags;
+  if (operstate !== undefined) info.operstate = operstate;
+  if (ifindex !== undefined) info.ifindex = ifindex;
+  if (speed !== undefined && speed > 0) info.speed = speed;
+  if (rxNohandler !== undefined) info.rxNohandler = rxNohandler;
+  if (type !== undefined) info.type = type;
+  if (address !== undefined) info.address = address;
+  return info;
+}
+
+export async function readInterfaces(kfs: KernelFs): Promise<SourceResult<NetInterface[]>> {
+  let text: string;
+  try {
+    text = await kfs.readText('proc/net/dev');
+  } catch (err) {
+    return { ok: false, error: describeReadError('proc/net/dev', err) };
+  }
+  const { value: rows, skipped } = parseNetDev(text);
+  const value = await Promise.all(rows.map(async (r) => ({ ...r, sys: await readSysInfo(kfs, r.name) })));
+  return { ok: true, value, skipped };
+}
+
+/** net-tools' nstrcmp: names compare as text, but runs of digits compare by value (eth2 < eth10). */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [], pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '', y = pb[i] ?? '';
+    if (x === y) continue;
+    const dx = /^\d/.test(x), dy = /^\d/.test(y);
+    if (dx && dy) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}

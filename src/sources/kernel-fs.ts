@@ -1,0 +1,62 @@
+// The one place where sources touch the filesystem. Everything is read relative to an
+// injectable root so tests can point the whole app at a captured fixture tree.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { SourceResult } from '../model.js';
+
+export interface KernelFs {
+  readonly root: string;
+  /** Read a file below root, e.g. 'proc/net/tcp'. */
+  readText(rel: string): Promise<string>;
+  readDir(rel: string): Promise<string[]>;
+  readLink(rel: string): Promise<string>;
+}
+
+export function kernelFs(root = '/'): KernelFs {
+  const abs = (rel: string): string => path.join(root, rel);
+  return {
+    root,
+    readText: (rel) => fsp.readFile(abs(rel), 'utf8'),
+    readDir: (rel) => fsp.readdir(abs(rel)),
+    readLink: (rel) => fsp.readlink(abs(rel)),
+  };
+}
+
+/** Parsers return what they understood and how many lines they had to skip. */
+export interface Parsed<T> {
+  value: T;
+  skipped: number;
+}
+
+/** Turn a failed read into the one-line message a pane or section shows. */
+export function describeReadError(rel: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const where = '/' + rel.replace(/^\/+/, '');
+  switch (code) {
+    case 'ENOENT': return `${where}: not available on this system`;
+    case 'EACCES': case 'EPERM': return `${where}: permission denied`;
+    case 'EISDIR': return `${where}: is a directory`;
+    default: return `${where}: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** Read one kernel file and parse it; a missing or unreadable file becomes an error result. */
+export async function readSource<T>(
+  kfs: KernelFs,
+  rel: string,
+  parse: (text: string) => Parsed<T>,
+): Promise<SourceResult<T>> {
+  let text: string;
+  try {
+    text = await kfs.readText(rel);
+  } catch (err) {
+    return { ok: false, error: describeReadError(rel, err) };
+  }
+  try {
+    const { value, skipped } = parse(text);
+    return { ok: true, value, skipped };
+  } catch (err) {
+    // Parsers are written not to throw; this keeps one bad file from taking down the rest.
+    return { ok: false, error: `/${rel}: unparseable (${err instanceof Error ? err.message : String(err)})` };
+  }
+}

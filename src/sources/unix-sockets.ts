@@ -1,0 +1,47 @@
+// /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path".
+import type { SourceResult, UnixSocket } from '../model.js';
+import { readSource, type KernelFs, type Parsed } from './kernel-fs.js';
+
+/** SO_ACCEPTCON: the socket has called listen(). */
+export const SO_ACCEPTCON = 1 << 16;
+export const SS_UNCONNECTED = 1;
+
+export function isUnixListening(s: UnixSocket): boolean {
+  return s.state === SS_UNCONNECTED && (s.flags & SO_ACCEPTCON) !== 0;
+}
+
+// Seven fixed fields, then the path, which may itself contain spaces.
+const LINE = /^\s*[0-9a-fA-F]+:\s+([0-9a-fA-F]+)\s+([0-9a-fA-F]+)\s+([0-9a-fA-F]+)\s+([0-9a-fA-F]+)\s+([0-9a-fA-F]+)\s+(\d+)(?: (.*))?$/;
+
+export function parseUnixLine(line: string): UnixSocket | null {
+  const m = LINE.exec(line);
+  if (!m) return null;
+  const path = m[7];
+  return {
+    refCount: parseInt(m[1] ?? '', 16),
+    protocol: parseInt(m[2] ?? '', 16),
+    flags: parseInt(m[3] ?? '', 16),
+    type: parseInt(m[4] ?? '', 16),
+    state: parseInt(m[5] ?? '', 16),
+    inode: parseInt(m[6] ?? '', 10),
+    path: path === undefined || path === '' ? null : path,
+  };
+}
+
+export function parseUnixSockets(text: string): Parsed<UnixSocket[]> {
+  const out: UnixSocket[] = [];
+  let skipped = 0;
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line || !line.trim()) continue;
+    const s = parseUnixLine(line);
+    if (s) out.push(s);
+    else skipped++;
+  }
+  return { value: out, skipped };
+}
+
+export function readUnixSockets(kfs: KernelFs): Promise<SourceResult<UnixSocket[]>> {
+  return readSource(kfs, 'proc/net/unix', parseUnixSockets);
+}

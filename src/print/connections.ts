@@ -47,7 +47,13 @@ export function stateName(s: InetSocket): string {
   return s.state === 1 ? 'ESTABLISHED' : s.state === 7 ? '' : 'UNKNOWN';
 }
 
-function hostText(addr: string, names: NameContext, numeric: boolean): string {
+/** netstat 2.10 prints an IPv4-mapped IPv6 address as the IPv4 address it carries. */
+export function unmapV4(addr: string): string {
+  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+}
+
+function hostText(rawAddr: string, names: NameContext, numeric: boolean): string {
+  const addr = unmapV4(rawAddr);
   if (numeric) return addr;
   if (addr === '::') return '[::]';
   if (addr === '0.0.0.0') return addr;

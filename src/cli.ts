@@ -9,7 +9,11 @@ import { loadServices } from './names/services.js';
 import { loadUsers } from './names/users.js';
 import type { NameContext } from './print/connections.js';
 import { snapshotJson } from './print/json.js';
+import { formatIntervalText, sampleJson } from './print/interval-print.js';
 import { renderPrint, wantFor } from './print/render-print.js';
+import { readRecording, Recorder, RECORD_SCHEMA, ReplayError } from './sampler/recording.js';
+import { SampleEngine, type Sample } from './sampler/sample-engine.js';
+import { Sampler, systemClock } from './sampler/sampler.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
 import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
 
@@ -73,13 +77,68 @@ async function main(argv: string[]): Promise<number> {
   const kfs = kernelFs(o.root);
   const want = o.mode === 'json' ? wantForJson(o) : wantFor(o);
   const ctx = await nameContext(kfs, o);
-  let samples = 0;
-  for (;;) {
+  if (o.replay !== null) return replay(o, ctx);
+  if (o.interval === null) {
     await printOnce(kfs, o, want, ctx);
-    samples++;
-    if (o.interval === null || (o.count !== null && samples >= o.count)) return 0;
-    await new Promise((r) => setTimeout(r, (o.interval ?? 1) * 1000));
+    return 0;
   }
+  return sampleLive(kfs, o, want, ctx);
+}
+
+function emitSample(s: Sample, o: Options, ctx: { names: NameContext }): void {
+  const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
+  if (o.mode === 'json') {
+    process.stdout.write(JSON.stringify(sampleJson(s, o, names, hostname())) + '\n');
+    return;
+  }
+  const { out, errors } = formatIntervalText(s, o, names);
+  for (const e of errors) process.stderr.write(`netdash: ${e}\n`);
+  process.stdout.write(out + (o.section === 'connections' ? '' : '\n'));
+}
+
+/** Interval mode: one sampler, its samples printed (and recorded) as they come. */
+async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+  const intervalMs = (o.interval ?? 2) * 1000;
+  const recorder = o.record === null ? null
+    : new Recorder(o.record, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs });
+  // A recording keeps every section, so a replay can show any view of it.
+  const sampleWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
+  const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant }, (sample, raw) => {
+    recorder?.write(raw);
+    emitSample(sample, o, ctx);
+  });
+  const stop = (): void => sampler.stop();
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, stop);
+  try {
+    await sampler.run(o.count);
+  } finally {
+    recorder?.close();
+  }
+  return 0;
+}
+
+/** Replay: the recorded raw samples through the same engine and printers, at --speed. */
+async function replay(o: Options, ctx: { names: NameContext }): Promise<number> {
+  let rec;
+  try {
+    rec = readRecording(o.replay ?? '');
+  } catch (err) {
+    if (err instanceof ReplayError) {
+      process.stderr.write(`netdash: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const engine = new SampleEngine();
+  let prevMono: number | null = null;
+  let n = 0;
+  for (const raw of rec.samples) {
+    if (prevMono !== null && o.speed > 0) await new Promise((r) => setTimeout(r, (raw.mono - prevMono!) / o.speed));
+    prevMono = raw.mono;
+    emitSample(engine.ingest(raw), o, ctx);
+    if (o.count !== null && ++n >= o.count) break;
+  }
+  return 0;
 }
 
 // A closed pipe (netdash --print | head) is a normal way for a reader to stop listening.

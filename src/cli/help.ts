@@ -10,6 +10,9 @@ Output
   interval, --interval N  repeat every N seconds (0.2 to 3600)
   -c, --continuous        repeat every second (or every interval)
   --count N               stop after N samples
+  --record FILE           append every sample to FILE (NDJSON; interval defaults to 2 s)
+  --replay FILE           play a recording through the same printers
+  --speed N               replay N times faster than recorded (0: no waiting)
   --root DIR              read /proc, /sys and /etc below DIR (captured fixtures)
 
 Sections (choose one; default: connections)

@@ -26,12 +26,19 @@ export interface Options {
   /** Seconds between samples; null prints once. */
   interval: number | null;
   count: number | null;
+  /** Append every sample to this NDJSON file. */
+  record: string | null;
+  /** Feed a recording to the printers instead of reading the kernel. */
+  replay: string | null;
+  /** Replay speed multiplier; 0 replays without waiting. */
+  speed: number;
   root: string;
   help: boolean;
   version: boolean;
 }
 
 export const INTERVAL_MIN = 0.2;
+export const DEFAULT_INTERVAL = 2;
 export const INTERVAL_MAX = 3600;
 const FAMILIES = ['inet', 'inet6', 'unix'] as const;
 
@@ -67,6 +74,9 @@ const optionSpec = {
   json: { type: 'boolean' },
   interval: { type: 'string' },
   count: { type: 'string' },
+  record: { type: 'string' },
+  replay: { type: 'string' },
+  speed: { type: 'string' },
   root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -136,6 +146,11 @@ export function parseOptions(argv: readonly string[]): Options {
   if (v.continuous && interval === null) interval = 1;
   const count = v.count === undefined ? null : parseNumber('count', v.count, 1, Number.MAX_SAFE_INTEGER, true);
 
+  const speed = v.speed === undefined ? 1 : parseNumber('speed', v.speed, 0, 1000, false);
+  if (v.record !== undefined && v.replay !== undefined) throw new UsageError('choose one of --record and --replay');
+  if (v.record !== undefined && interval === null) interval = DEFAULT_INTERVAL;
+  if (v.record === '' || v.replay === '') throw new UsageError('--record and --replay need a file name');
+
   const numeric = Boolean(v.numeric);
   return {
     mode: v.json ? 'json' : v.print ? 'print' : 'auto',
@@ -153,6 +168,9 @@ export function parseOptions(argv: readonly string[]): Options {
     verbose: Boolean(v.verbose),
     interval,
     count,
+    record: v.record ?? null,
+    replay: v.replay ?? null,
+    speed,
     root: v.root ?? '/',
     help: Boolean(v.help),
     version: Boolean(v.version),

@@ -1,0 +1,111 @@
+// Printing with an interval: what changed since the last sample, nstat-style, and NDJSON.
+import type { Options } from '../cli/options.js';
+import type { CounterStat } from '../sampler/counter-deltas.js';
+import type { Sample } from '../sampler/sample-engine.js';
+import { naturalCompare } from '../sources/interfaces.js';
+import type { NameContext } from './connections.js';
+import { snapshotJson } from './json.js';
+import { left, right } from './printf.js';
+import { renderPrint } from './render-print.js';
+
+/** Which counter groups -s shows, narrowed by -t/-u/-w as netstat narrows its tables. */
+function statGroupVisible(group: string, o: Options): boolean {
+  if (!o.socketArgs) return true;
+  if (o.tcp && /^(Tcp|TcpExt|MPTcpExt)$/.test(group)) return true;
+  if (o.udp && /^(Udp|UdpLite|Udp6|UdpLite6)$/.test(group)) return true;
+  if (o.raw && /^(Ip|IpExt|Icmp|IcmpMsg|Ip6|Icmp6)$/.test(group)) return true;
+  return false;
+}
+
+function rateText(r: number | null): string {
+  return r === null ? '-' : r.toFixed(1);
+}
+
+function deltaText(d: number | null): string {
+  return d === null ? '-' : String(d);
+}
+
+function sinceLabel(s: Sample): string {
+  return s.mark.reason === 'start' ? 'since start' : s.mark.reason === 'mark' ? 'since mark' : 'since reboot';
+}
+
+/** -s with an interval: counters that changed, with delta, rate, total and change since the mark. */
+export function formatCounterChanges(s: Sample, o: Options): string {
+  const secs = ((s.elapsedMs ?? 0) / 1000).toFixed(2);
+  const lines = [`#netdash ${new Date(s.time).toISOString()} interval ${secs}s`,
+    `#${left('counter', 39)} ${right('delta', 12)} ${right('rate/s', 12)} ${right('total', 16)} ${right(sinceLabel(s), 14)}`];
+  const keys = [...s.stats.keys()].filter((k) => !k.startsWith('if.') && !k.startsWith('gauge.')).sort();
+  for (const key of keys) {
+    const st = s.stats.get(key);
+    if (!st || !statGroupVisible(key.slice(0, key.indexOf('.')), o)) continue;
+    const moved = st.delta !== null && st.delta !== 0;
+    const reset = st.reset !== null && st.reset !== 'first' && st.reset !== 'wrap32';
+    if (!moved && !reset) continue;
+    const note = reset ? `  (${st.reset})` : '';
+    lines.push(`${left(key, 40)} ${right(deltaText(st.delta), 12)} ${right(rateText(st.rate), 12)} ${right(st.total, 16)} ${right(st.sinceMark, 14)}${note}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function stat(s: Sample, name: string, counter: string): CounterStat | undefined {
+  return s.stats.get(`if.${name}.${counter}`);
+}
+
+/** -i with an interval: per-interface packet rates, error/drop/overrun deltas and byte rates. */
+export function formatInterfaceRates(s: Sample, all: boolean): string {
+  const secs = ((s.elapsedMs ?? 0) / 1000).toFixed(2);
+  const lines = [`Kernel Interface table, per second over ${secs} s (ERR/DRP/OVR: deltas)`,
+    'Iface           RX-OK/s RX-ERR RX-DRP RX-OVR  TX-OK/s TX-ERR TX-DRP TX-OVR      RX-B/s      TX-B/s'];
+  const ifs = s.snapshot.interfaces?.ok ? s.snapshot.interfaces.value : [];
+  for (const i of [...ifs].sort((a, b) => naturalCompare(a.name, b.name))) {
+    if (!all && ((i.sys.flags ?? 0) & 1) === 0) continue;
+    const r = (c: string): string => rateText(stat(s, i.name, c)?.rate ?? null);
+    const d = (c: string): string => deltaText(stat(s, i.name, c)?.delta ?? null);
+    lines.push(`${left(i.name.slice(0, 15), 15)} ${right(r('rxPackets'), 7)} ${right(d('rxErrs'), 6)} ${right(d('rxDrop'), 6)} ${right(d('rxFifo'), 6)} `
+      + `${right(r('txPackets'), 8)} ${right(d('txErrs'), 6)} ${right(d('txDrop'), 6)} ${right(d('txFifo'), 6)} ${right(r('rxBytes'), 11)} ${right(r('txBytes'), 11)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function statJson(st: CounterStat): Record<string, unknown> {
+  return { total: st.total, delta: st.delta, rate: st.rate, sinceMark: st.sinceMark, ...(st.reset ? { reset: st.reset } : {}) };
+}
+
+/** One NDJSON line: the snapshot, with every counter as {total, delta, rate, sinceMark}. */
+export function sampleJson(s: Sample, o: Options, names: NameContext, host: string): Record<string, unknown> {
+  const doc = snapshotJson(o, s.snapshot, names, host);
+  doc['seq'] = s.seq;
+  doc['elapsedMs'] = s.elapsedMs;
+  doc['mark'] = s.mark.reason;
+  if (doc['counters']) {
+    const groups: Record<string, Record<string, unknown>> = {};
+    for (const [key, st] of s.stats) {
+      if (key.startsWith('if.') || key.startsWith('gauge.')) continue;
+      const dot = key.indexOf('.');
+      (groups[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = statJson(st);
+    }
+    doc['counters'] = groups;
+  }
+  if (Array.isArray(doc['interfaces'])) {
+    for (const i of doc['interfaces'] as { name: string; counters: Record<string, unknown> }[]) {
+      for (const c of Object.keys(i.counters)) {
+        const st = stat(s, i.name, c);
+        if (st) i.counters[c] = statJson(st);
+      }
+    }
+  }
+  const states: Record<string, unknown> = {};
+  for (const [key, st] of s.stats) if (key.startsWith('gauge.')) states[key.slice(6)] = { value: st.total, change: st.delta };
+  if (Object.keys(states).length > 0) doc['sockets'] = states;
+  if (doc['connections']) doc['churn'] = s.churn;
+  if (s.snapshot.routes4 || s.snapshot.routes6) doc['routeChanges'] = s.routes;
+  return doc;
+}
+
+/** The text for one sample in print mode. The first sample has no deltas, so it shows totals. */
+export function formatIntervalText(s: Sample, o: Options, names: NameContext): { out: string; errors: string[] } {
+  const first = s.elapsedMs === null;
+  if (!first && o.section === 'statistics') return { out: formatCounterChanges(s, o), errors: [] };
+  if (!first && o.section === 'interfaces') return { out: formatInterfaceRates(s, o.all), errors: [] };
+  return renderPrint(o, s.snapshot, names);
+}

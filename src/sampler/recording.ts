@@ -1,0 +1,95 @@
+// --record / --replay: raw samples as NDJSON. Recording the inputs rather than the computed
+// numbers means a replay runs the same engine and reproduces the live deltas exactly.
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { ProcessOwner } from '../model.js';
+import type { RawSample } from './sample-engine.js';
+
+export const RECORD_SCHEMA = 'netdash-record/1';
+
+export interface RecordHeader {
+  schema: typeof RECORD_SCHEMA;
+  started: string;
+  host: string;
+  intervalMs: number;
+}
+
+type JsonRaw = Omit<RawSample, 'snapshot'> & {
+  snapshot: Omit<RawSample['snapshot'], 'owners'> & { owners?: { denied: boolean; owners: [number, ProcessOwner][] } };
+};
+
+export function encodeRaw(raw: RawSample): string {
+  const { owners, ...rest } = raw.snapshot;
+  const snapshot: JsonRaw['snapshot'] = { ...rest };
+  if (owners) snapshot.owners = { denied: owners.denied, owners: [...owners.owners] };
+  return JSON.stringify({ ...raw, snapshot });
+}
+
+export function decodeRaw(line: string): RawSample {
+  const j = JSON.parse(line) as JsonRaw;
+  const { owners, ...rest } = j.snapshot;
+  const raw: RawSample = { mono: j.mono, boot: j.boot, snapshot: { ...rest } };
+  if (j.ownersAt !== undefined) raw.ownersAt = j.ownersAt;
+  if (owners) raw.snapshot.owners = { denied: owners.denied, owners: new Map(owners.owners) };
+  return raw;
+}
+
+/** Appends one line per tick with a synchronous write, so a killed run keeps every tick it wrote. */
+export class Recorder {
+  private readonly fd: number;
+
+  constructor(path: string, header: RecordHeader) {
+    this.fd = openSync(path, 'a');
+    writeSync(this.fd, JSON.stringify(header) + '\n');
+  }
+
+  write(raw: RawSample): void {
+    writeSync(this.fd, encodeRaw(raw) + '\n');
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+export class ReplayError extends Error {}
+
+function isRaw(x: unknown): x is JsonRaw {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Record<string, unknown>;
+  return typeof r['mono'] === 'number' && typeof r['boot'] === 'object' && typeof r['snapshot'] === 'object' && r['snapshot'] !== null;
+}
+
+/** Read a whole recording; a bad line is reported with its number. */
+export function readRecording(path: string): { header: RecordHeader; samples: RawSample[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ReplayError(`cannot read recording ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(err)}`);
+  }
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let header: RecordHeader | null = null;
+  const samples: RawSample[] = [];
+  lines.forEach((line, i) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new ReplayError(`recording ${path}, line ${i + 1}: not valid JSON`);
+    }
+    if (i === 0) {
+      const h = parsed as Partial<RecordHeader>;
+      if (h.schema !== RECORD_SCHEMA) throw new ReplayError(`recording ${path}, line 1: expected schema ${RECORD_SCHEMA}`);
+      header = parsed as RecordHeader;
+      return;
+    }
+    // A second header means another run appended to the same file: its samples continue.
+    if ((parsed as Partial<RecordHeader>).schema === RECORD_SCHEMA) return;
+    if (!isRaw(parsed)) throw new ReplayError(`recording ${path}, line ${i + 1}: not a sample`);
+    samples.push(decodeRaw(line));
+  });
+  if (!header) throw new ReplayError(`recording ${path} is empty`);
+  return { header, samples };
+}

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { HELP } from './cli/help.js';
 import { parseOptions, UsageError, type Options } from './cli/options.js';
 import { dnsPtrLookup, HostNames, loadHosts } from './names/host-names.js';
+import { loadNetworks } from './names/networks.js';
 import { loadServices } from './names/services.js';
 import { loadUsers } from './names/users.js';
 import type { NameContext } from './print/connections.js';
@@ -32,9 +33,9 @@ function wantForJson(o: Options): Want {
 }
 
 async function nameContext(kfs: KernelFs, o: Options): Promise<{ names: NameContext; hosts: HostNames }> {
-  const [services, users, hostsFile] = await Promise.all([loadServices(kfs), loadUsers(kfs), loadHosts(kfs)]);
+  const [services, users, hostsFile, networks] = await Promise.all([loadServices(kfs), loadUsers(kfs), loadHosts(kfs), loadNetworks(kfs)]);
   const hosts = new HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : dnsPtrLookup(2000) });
-  return { names: { services, users, hostName: (a) => hosts.name(a), owners: null }, hosts };
+  return { names: { services, users, hostName: (a) => hosts.name(a), owners: null, networks }, hosts };
 }
 
 function addressesOf(snap: Snapshot): string[] {
@@ -50,7 +51,7 @@ function addressesOf(snap: Snapshot): string[] {
 async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<void> {
   const snap = await readSnapshot(kfs, want);
   const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
-  if (!o.numericHosts && o.section === 'connections') await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
+  if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
   if (o.mode === 'json') {
     process.stdout.write(JSON.stringify(snapshotJson(o, snap, names, hostname())) + '\n');
     return;

@@ -12,6 +12,8 @@ export interface NameContext {
   /** A host name known now, or undefined (the printer then shows the address). */
   hostName: (addr: string) => string | undefined;
   owners: ReadonlyMap<number, ProcessOwner> | null;
+  /** Network names from /etc/networks, for netstat -r. */
+  networks?: ReadonlyMap<string, string>;
 }
 
 export interface ConnOptions {

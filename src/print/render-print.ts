@@ -7,6 +7,7 @@ import { ethernetTotals, formatEthernet, formatInterfaces } from './interfaces.j
 import { formatMasquerade } from './masquerade.js';
 import { formatRoutes4, formatRoutes6 } from './routes.js';
 import { formatStatistics } from './statistics.js';
+import { serviceName } from '../names/services.js';
 
 /** What a print run has to read for these options, and nothing more. */
 export function wantFor(o: Options): Want {
@@ -41,6 +42,7 @@ export interface PrintResult {
 export function renderPrint(o: Options, snap: Snapshot, names: NameContext): PrintResult {
   const errors: string[] = [];
   const hostName = (ip: string): string => names.hostName(ip) ?? ip;
+  const netName = (ip: string): string => names.networks?.get(ip) ?? ip;
   const extend = Math.min(o.extend, 2) as 0 | 1 | 2;
   let out = '';
   switch (o.section) {
@@ -77,16 +79,19 @@ export function renderPrint(o: Options, snap: Snapshot, names: NameContext): Pri
       break;
     case 'routes':
       if (snap.routes4) {
-        if (snap.routes4.ok) out += formatRoutes4(snap.routes4.value, { numeric: o.numericHosts, extend, hostName });
+        if (snap.routes4.ok) out += formatRoutes4(snap.routes4.value, { numeric: o.numericHosts, extend, hostName, netName });
         else errors.push(snap.routes4.error);
       }
       if (snap.routes6) {
-        if (snap.routes6.ok) out += formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName });
+        if (snap.routes6.ok) out += formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName, netName });
         else errors.push(snap.routes6.error);
       }
       break;
     case 'masquerade':
-      if (snap.conntrack?.ok) out += formatMasquerade(snap.conntrack.value, { numeric: o.numericHosts, extend: o.extend, all: o.all });
+      if (snap.conntrack?.ok) out += formatMasquerade(snap.conntrack.value, {
+        numeric: o.numericHosts, extend: o.extend, all: o.all, hostName,
+        serviceName: (port, proto) => serviceName(names.services, port, proto, o.numericPorts),
+      });
       else if (snap.conntrack) errors.push(snap.conntrack.error);
       break;
   }

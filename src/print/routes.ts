@@ -1,0 +1,150 @@
+// `netstat -r` as net-tools 2.10 prints it (lib/inet_gr.c rprint_fib, lib/inet6_gr.c rprint_fib6,
+// name rules from lib/inet.c INET_rresolve and lib/inet6.c INET6_rresolve).
+import type { Route4, Route6 } from '../model.js';
+import { left, right } from './printf.js';
+
+export interface RouteFormatOptions {
+  /** -n: print addresses, never names. */
+  numeric: boolean;
+  /** Number of -e flags. */
+  extend: 0 | 1 | 2;
+  /** Name for a host address (gethostbyaddr/getnameinfo); defaults to the address itself. */
+  hostName?: (ip: string) => string;
+  /** Name for an IPv4 network address (getnetbyaddr, /etc/networks); defaults to the address. */
+  netName?: (ip: string) => string;
+}
+
+const RTF_UP = 0x0001, RTF_GATEWAY = 0x0002, RTF_HOST = 0x0004, RTF_REINSTATE = 0x0008;
+const RTF_DYNAMIC = 0x0010, RTF_MODIFIED = 0x0020, RTF_MTU = 0x0040, RTF_WINDOW = 0x0080;
+const RTF_IRTT = 0x0100, RTF_REJECT = 0x0200, RTF_NOTCACHED = 0x0400;
+const RTF_DEFAULT = 0x00010000, RTF_ALLONLINK = 0x00020000, RTF_ADDRCONF = 0x00040000;
+const RTF_NONEXTHOP = 0x00200000, RTF_EXPIRES = 0x00400000, RTF_CACHE = 0x01000000;
+const RTF_FLOW = 0x02000000, RTF_POLICY = 0x04000000, RTF_LOCAL = 0x80000000;
+
+/** netstat reads every number with %d/%x into an int, so large unsigned values print negative. */
+const int = (n: number): string => String(n | 0);
+const identity = (ip: string): string => ip;
+
+function ipv4ToInt(ip: string): number {
+  return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
+}
+
+function flags4(f: number): string {
+  let s = '';
+  if (f & RTF_UP) s += 'U';
+  if (f & RTF_GATEWAY) s += 'G';
+  if (f & RTF_REJECT) s = '!'; // strcpy in netstat: a reject route loses the U and G
+  if (f & RTF_HOST) s += 'H';
+  if (f & RTF_REINSTATE) s += 'R';
+  if (f & RTF_DYNAMIC) s += 'D';
+  if (f & RTF_MODIFIED) s += 'M';
+  if (f & RTF_DEFAULT) s += 'd';
+  if (f & RTF_ALLONLINK) s += 'a';
+  if (f & RTF_ADDRCONF) s += 'c';
+  if (f & RTF_NONEXTHOP) s += 'o';
+  if (f & RTF_EXPIRES) s += 'e';
+  if (f & RTF_CACHE) s += 'c';
+  if (f & RTF_FLOW) s += 'f';
+  if (f & RTF_POLICY) s += 'p';
+  if (f & RTF_LOCAL) s += 'l';
+  if (f & RTF_MTU) s += 'u';
+  if (f & RTF_WINDOW) s += 'w';
+  if (f & RTF_IRTT) s += 'i';
+  if (f & RTF_NOTCACHED) s += 'n';
+  return s;
+}
+
+function flags6(f: number): string {
+  let s = '';
+  if (f & RTF_UP) s += 'U';
+  if (f & RTF_REJECT) s += '!';
+  if (f & RTF_GATEWAY) s += 'G';
+  if (f & RTF_HOST) s += 'H';
+  if (f & RTF_DEFAULT) s += 'D';
+  if (f & RTF_ADDRCONF) s += 'A';
+  if (f & RTF_CACHE) s += 'C';
+  if (f & RTF_ALLONLINK) s += 'a';
+  if (f & RTF_EXPIRES) s += 'e';
+  if (f & RTF_MODIFIED) s += 'm';
+  if (f & RTF_NONEXTHOP) s += 'n';
+  if (f & RTF_FLOW) s += 'f';
+  return s;
+}
+
+/** INET_rresolve: 0.0.0.0/0 is "default" (destination) or "*"; 0.0.0.0 under any other mask
+ *  stays numeric; an address with host bits set, or flagged as a host, is looked up as a
+ *  host, anything else as a network. */
+function name4(ip: string, mask: number, asHost: boolean, isDestination: boolean, o: RouteFormatOptions): string {
+  if (o.numeric) return ip;
+  const ad = ipv4ToInt(ip);
+  if (ad === 0) return mask === 0 ? (isDestination ? 'default' : '*') : '0.0.0.0';
+  const host = asHost || (ad & ~mask) !== 0;
+  return (host ? (o.hostName ?? identity) : (o.netName ?? identity))(ip);
+}
+
+const HEADERS4: Record<1 | 2 | 3, string> = {
+  1: 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface',
+  2: 'Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface',
+  3: 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface    MSS   Window irtt',
+};
+
+export function formatRoutes4(routes: Route4[], opts: RouteFormatOptions): string {
+  // netstat swaps the meaning of one and two -e: none shows MSS/Window/irtt, one shows Metric/Ref/Use.
+  const ext = opts.extend === 0 ? 2 : opts.extend === 1 ? 1 : 3;
+  const lines = ['Kernel IP routing table', HEADERS4[ext]];
+  for (const r of routes) {
+    // the kernel never lists a route without RTF_UP here, but netstat checks anyway
+    if (!(r.flags & RTF_UP)) continue;
+    const mask = ipv4ToInt(r.mask);
+    const dest = name4(r.destination, mask, (r.flags & RTF_HOST) !== 0, true, opts).slice(0, 15);
+    const gw = name4(r.gateway, 0xffffff00, true, false, opts).slice(0, 15);
+    const flags = flags4(r.flags);
+    const reject = (r.flags & RTF_REJECT) !== 0;
+    const head = `${left(dest, 15)} ${reject ? '-              ' : left(gw, 15)} ${left(r.mask, 15)} ${left(flags, 5)} `;
+    if (ext === 1) {
+      lines.push(reject
+        ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -`
+        : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 2)} ${right(int(r.use), 7)} ${r.iface}`);
+    } else if (ext === 2) {
+      lines.push(reject
+        ? `${head}    - -          - -`
+        : `${head}${right(int(r.mtu), 5)} ${left(int(r.window), 5)} ${right(int(r.irtt), 6)} ${r.iface}`);
+    } else {
+      lines.push(reject
+        ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -        -     -      -`
+        : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 3)} ${right(int(r.use), 6)} ` +
+          `${left(r.iface.slice(0, 6), 6)}   ${left(int(r.mtu), 5)} ${left(int(r.window), 6)} ${int(r.irtt)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** lib/inet6.c fix_v4_address: an IPv4-mapped address prints as its dotted tail alone. */
+function fixV4(text: string, ip: string): string {
+  if (!/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) return text;
+  const dot = text.indexOf('.');
+  if (dot < 0) return text;
+  const colon = text.lastIndexOf(':', dot);
+  return colon < 0 ? text : text.slice(colon + 1);
+}
+
+function name6(ip: string, o: RouteFormatOptions): string {
+  if (o.numeric) return fixV4(ip, ip);
+  if (ip === '::') return '[::]';
+  return fixV4((o.hostName ?? identity)(ip), ip);
+}
+
+export function formatRoutes6(routes: Route6[], opts: RouteFormatOptions): string {
+  const lines = [
+    'Kernel IPv6 routing table',
+    'Destination                    Next Hop                   Flag Met Ref  Use If',
+  ];
+  for (const r of routes) {
+    // cached clones belong to `netstat -rC`; unlike IPv4, routes without RTF_UP are shown
+    if (r.flags & RTF_CACHE) continue;
+    const dest = `${name6(r.destination, opts)}/${r.destPrefix}`;
+    lines.push(`${left(dest, 30)} ${left(name6(r.nextHop, opts), 26)} ${left(flags6(r.flags), 4)} ` +
+      `${left(int(r.metric), 3)} ${left(int(r.refCnt), 1)} ${right(int(r.use), 6)} ${r.iface}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -15,6 +15,7 @@ import { renderPrint, wantFor } from './print/render-print.js';
 import { readRecording, Recorder, RECORD_SCHEMA, ReplayError } from './sampler/recording.js';
 import { SampleEngine, type Sample } from './sampler/sample-engine.js';
 import { Sampler, systemClock } from './sampler/sampler.js';
+import { InterfaceMetaCache } from './sources/interface-meta.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
 import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
 
@@ -53,7 +54,8 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
   if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
   if (o.mode === 'json') {
-    process.stdout.write(JSON.stringify(snapshotJson(o, snap, names, hostname())) + '\n');
+    const meta = snap.interfaces?.ok ? await metaCache.get(snap.interfaces.value) : [];
+    process.stdout.write(JSON.stringify(snapshotJson(o, snap, names, hostname(), meta)) + '\n');
     return;
   }
   const { out, errors } = renderPrint(o, snap, names);
@@ -86,10 +88,13 @@ async function main(argv: string[]): Promise<number> {
   return sampleLive(kfs, o, want, ctx);
 }
 
-function emitSample(s: Sample, o: Options, ctx: { names: NameContext }): void {
+const metaCache = new InterfaceMetaCache();
+
+async function emitSample(s: Sample, o: Options, ctx: { names: NameContext }): Promise<void> {
   const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
   if (o.mode === 'json') {
-    process.stdout.write(JSON.stringify(sampleJson(s, o, names, hostname())) + '\n');
+    const meta = s.snapshot.interfaces?.ok ? await metaCache.get(s.snapshot.interfaces.value) : [];
+    process.stdout.write(JSON.stringify(sampleJson(s, o, names, hostname(), meta)) + '\n');
     return;
   }
   const { out, errors } = formatIntervalText(s, o, names);
@@ -106,7 +111,7 @@ async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: N
   const sampleWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
   const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant }, (sample, raw) => {
     recorder?.write(raw);
-    emitSample(sample, o, ctx);
+    return emitSample(sample, o, ctx);
   });
   const stop = (): void => sampler.stop();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, stop);
@@ -136,7 +141,7 @@ async function replay(o: Options, ctx: { names: NameContext }): Promise<number> 
   for (const raw of rec.samples) {
     if (prevMono !== null && o.speed > 0) await new Promise((r) => setTimeout(r, (raw.mono - prevMono!) / o.speed));
     prevMono = raw.mono;
-    emitSample(engine.ingest(raw), o, ctx);
+    await emitSample(engine.ingest(raw), o, ctx);
     if (o.count !== null && ++n >= o.count) break;
   }
   return 0;

@@ -1,7 +1,7 @@
 // --json: the snapshot as one document. Counters keep the kernel's own group and name.
 import type { Options } from '../cli/options.js';
 import { inetProtos } from '../cli/options.js';
-import type { InetSocket, NetInterface, UnixSocket } from '../model.js';
+import type { IfMeta, InetSocket, NetInterface, UnixSocket } from '../model.js';
 import { effectiveFlags, flagLetters } from '../sources/interfaces.js';
 import { inetSockets, type Snapshot } from '../snapshot.js';
 import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from './connections.js';
@@ -43,8 +43,9 @@ function unixJson(s: UnixSocket, names: NameContext): Record<string, unknown> {
   };
 }
 
-function interfaceJson(i: NetInterface): Record<string, unknown> {
+function interfaceJson(i: NetInterface, meta: readonly IfMeta[]): Record<string, unknown> {
   const flags = effectiveFlags(i.sys);
+  const m = meta.find((x) => x.name === i.name);
   return {
     name: i.name,
     counters: { ...i.counters, ...(i.sys.rxNohandler !== undefined ? { rxNohandler: i.sys.rxNohandler } : {}) },
@@ -55,11 +56,12 @@ function interfaceJson(i: NetInterface): Record<string, unknown> {
     ifindex: i.sys.ifindex ?? null,
     speedMbps: i.sys.speed ?? null,
     address: i.sys.address ?? null,
+    ...(m ? { ip4: m.ip4 || null, ip6: m.ip6 || null, mac: m.mac || null, type: m.type || null, isDefault: Boolean(m.isDefault) } : {}),
   };
 }
 
 /** Build the document. With no section or socket flags everything is included. */
-export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, host: string): Record<string, unknown> {
+export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, host: string, meta: readonly IfMeta[] = []): Record<string, unknown> {
   const errors: Record<string, string> = {};
   const doc: Record<string, unknown> = { schema: JSON_SCHEMA, time: new Date(snap.time).toISOString(), host };
   const filter = o.socketArgs || o.all || o.listening ? o : { all: true, listening: false };
@@ -73,7 +75,7 @@ export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, hos
     else errors['unix'] = snap.unix.error;
   }
   if (snap.interfaces) {
-    if (snap.interfaces.ok) doc['interfaces'] = snap.interfaces.value.map(interfaceJson);
+    if (snap.interfaces.ok) doc['interfaces'] = snap.interfaces.value.map((i) => interfaceJson(i, meta));
     else errors['interfaces'] = snap.interfaces.error;
   }
   if (snap.counters) {

@@ -6,7 +6,7 @@ import { HELP } from './cli/help.js';
 import { parseOptions, UsageError, type Options } from './cli/options.js';
 import { dnsPtrLookup, HostNames, loadHosts } from './names/host-names.js';
 import { loadNetworks } from './names/networks.js';
-import { loadServices } from './names/services.js';
+import { loadProtocols, loadServices } from './names/services.js';
 import { loadUsers } from './names/users.js';
 import type { NameContext } from './print/connections.js';
 import { snapshotJson } from './print/json.js';
@@ -34,9 +34,11 @@ function wantForJson(o: Options): Want {
 }
 
 async function nameContext(kfs: KernelFs, o: Options): Promise<{ names: NameContext; hosts: HostNames }> {
-  const [services, users, hostsFile, networks] = await Promise.all([loadServices(kfs), loadUsers(kfs), loadHosts(kfs), loadNetworks(kfs)]);
+  const [services, protocols, users, hostsFile, networks] = await Promise.all([
+    loadServices(kfs), loadProtocols(kfs), loadUsers(kfs), loadHosts(kfs), loadNetworks(kfs),
+  ]);
   const hosts = new HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : dnsPtrLookup(2000) });
-  return { names: { services, users, hostName: (a) => hosts.name(a), owners: null, networks }, hosts };
+  return { names: { services, users, hostName: (a) => hosts.name(a), owners: null, networks, protocols }, hosts };
 }
 
 function addressesOf(snap: Snapshot): string[] {

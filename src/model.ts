@@ -32,7 +32,7 @@ export interface InetSocket {
   state: number;
   /** For LISTEN sockets the kernel puts the accept queue here. */
   recvQ: number;
-  /** For LISTEN sockets the kernel puts the backlog here. */
+  /** Bytes not yet acknowledged (TCP) or queued to send; 0 for listeners in /proc/net/tcp. */
   sendQ: number;
   timer: SocketTimer;
   uid: number;
@@ -47,7 +47,7 @@ export interface UnixSocket {
   flags: number;
   /** 1 STREAM, 2 DGRAM, 5 SEQPACKET (SOCK_* numbers). */
   type: number;
-  /** 1 FREE(unconnected) 2 UNCONNECTED 3 CONNECTING 4 CONNECTED 5 DISCONNECTING (SS_* numbers). */
+  /** SS_* numbers: 0 FREE, 1 UNCONNECTED, 2 CONNECTING, 3 CONNECTED, 4 DISCONNECTING. */
   state: number;
   inode: number;
   /** Bound path; abstract names start with '@'; null when unbound. */

@@ -82,7 +82,10 @@ export class HostNames {
     const all = (async () => {
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
     })();
-    await Promise.race([all, new Promise<void>((r) => setTimeout(r, deadlineMs).unref())]);
+    // The deadline timer is not unref'd: it is what keeps the process alive to print.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise<void>((r) => { timer = setTimeout(r, deadlineMs); })]);
+    clearTimeout(timer);
   }
 
   get size(): number {

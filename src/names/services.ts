@@ -31,3 +31,22 @@ export function serviceName(table: ServiceTable, port: number, proto: string, nu
   if (numeric) return String(port);
   return table.get(`${port}/${proto}`) ?? String(port);
 }
+
+/** /etc/protocols: number → name. netstat names a raw socket's "port", which is its IP protocol. */
+export function parseProtocols(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const raw of text.split('\n')) {
+    const [name, num] = raw.replace(/#.*/, '').trim().split(/\s+/);
+    if (!name || !num || !/^\d+$/.test(num)) continue;
+    if (!out.has(Number(num))) out.set(Number(num), name);
+  }
+  return out;
+}
+
+export async function loadProtocols(kfs: KernelFs): Promise<Map<number, string>> {
+  try {
+    return parseProtocols(await kfs.readText('etc/protocols'));
+  } catch {
+    return new Map();
+  }
+}

@@ -12,6 +12,8 @@ export interface NameContext {
   /** A host name known now, or undefined (the printer then shows the address). */
   hostName: (addr: string) => string | undefined;
   owners: ReadonlyMap<number, ProcessOwner> | null;
+  /** IP protocol names from /etc/protocols: a raw socket's port column. */
+  protocols?: ReadonlyMap<number, string>;
   /** Network names from /etc/networks, for netstat -r. */
   networks?: ReadonlyMap<string, string>;
 }
@@ -56,7 +58,8 @@ export function unmapV4(addr: string): string {
 
 function hostText(rawAddr: string, names: NameContext, numeric: boolean): string {
   const addr = unmapV4(rawAddr);
-  if (numeric) return addr;
+  // netstat looks a mapped address up as IPv6, which /etc/hosts' IPv4 lines do not answer.
+  if (numeric || addr !== rawAddr) return addr;
   if (addr === '::') return '[::]';
   if (addr === '0.0.0.0') return addr;
   return names.hostName(addr) ?? addr;
@@ -65,7 +68,9 @@ function hostText(rawAddr: string, names: NameContext, numeric: boolean): string
 /** addr_do_one: "host:port", cut so the pair fits 22 characters unless -W. */
 export function endpoint(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
   const host = hostText(addr, names, opts.numericHosts);
-  const svc = serviceName(names.services, port, serviceProto, opts.numericPorts);
+  const svc = serviceProto === 'raw' && !opts.numericPorts && port !== 0
+    ? names.protocols?.get(port) ?? String(port)
+    : serviceName(names.services, port, serviceProto, opts.numericPorts);
   const short = 22;
   if (!opts.wide && host.length + svc.length > short) {
     const portLen = Math.min(svc.length, short - 4);

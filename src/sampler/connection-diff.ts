@@ -1,15 +1,18 @@
 // Connection churn between two ticks: opened, closed, and state changes.
 import type { InetSocket } from '../model.js';
 
-/** Identity of a connection across ticks. The kernel sets the inode to 0 when a socket
- *  enters TIME_WAIT, so the tuple is the key and the inode only separates tuples that
- *  repeat at one moment (SO_REUSEPORT listeners). */
+/** Identity of a socket across ticks. A connected socket is its tuple alone: the kernel sets
+ *  the inode to 0 when it enters TIME_WAIT, and that is a state change, not a new socket.
+ *  A socket with no peer (listener, unbound UDP) also carries its inode, because SO_REUSEPORT
+ *  lets several share one tuple; such sockets never reach TIME_WAIT, so the inode is stable. */
+export function connectionKey(s: InetSocket): string {
+  const base = `${s.proto}|${s.localAddr}|${s.localPort}|${s.remoteAddr}|${s.remotePort}`;
+  return s.remotePort === 0 ? `${base}|${s.inode}` : base;
+}
+
 export function connectionKeys(socks: readonly InetSocket[]): Map<string, InetSocket> {
   const out = new Map<string, InetSocket>();
-  for (const s of socks) {
-    const base = `${s.proto}|${s.localAddr}|${s.localPort}|${s.remoteAddr}|${s.remotePort}`;
-    out.set(out.has(base) ? `${base}|${s.inode}` : base, s);
-  }
+  for (const s of socks) out.set(connectionKey(s), s);
   return out;
 }
 

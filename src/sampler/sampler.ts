@@ -69,7 +69,7 @@ export class Sampler {
   async tick(): Promise<{ sample: Sample; raw: RawSample }> {
     const want = this.opts.want;
     const [snapshot, boot] = await Promise.all([
-      readSnapshot(this.kfs, { ...want, owners: false }, this.clock.now),
+      readSnapshot(this.kfs, { ...want, owners: false }, () => this.clock.now()),
       readBootInfo(this.kfs),
     ]);
     const mono = this.clock.mono();

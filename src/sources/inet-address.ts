@@ -16,7 +16,7 @@ function wordBytes(hex: string, at: number, out: number[]): boolean {
 
 /** '0100007F' → '127.0.0.1'; 32 hex digits → IPv6 text. Returns null for malformed input. */
 export function decodeHexAddress(hex: string): string | null {
-  if (hex.length !== 8 && hex.length !== 32) return null;
+  if ((hex.length !== 8 && hex.length !== 32) || !/^[0-9A-Fa-f]+$/.test(hex)) return null;
   const bytes: number[] = [];
   for (let i = 0; i < hex.length; i += 8) if (!wordBytes(hex, i, bytes)) return null;
   return bytes.length === 4 ? bytes.join('.') : formatIpv6(bytes);

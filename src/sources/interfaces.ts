@@ -116,16 +116,16 @@ export async function readInterfaces(kfs: KernelFs): Promise<SourceResult<NetInt
   return { ok: true, value, skipped };
 }
 
-/** net-tools' nstrcmp: names compare as text, but runs of digits compare by value (eth2 < eth10). */
+/** net-tools 2.10's nstrcmp: a name splits into a stem and its trailing digits; stems compare
+ *  as plain bytes, then the numbers by value, and a tie falls back to the whole names
+ *  (so eth2 < eth10, and eth01 < eth1). */
 export function naturalCompare(a: string, b: string): number {
-  const re = /(\d+)|(\D+)/g;
-  const pa = a.match(re) ?? [], pb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i] ?? '', y = pb[i] ?? '';
-    if (x === y) continue;
-    const dx = /^\d/.test(x), dy = /^\d/.test(y);
-    if (dx && dy) return Number(x) - Number(y) || x.length - y.length;
-    return x < y ? -1 : 1;
-  }
-  return pa.length - pb.length;
+  const split = (s: string): [string, number] => {
+    const m = /^(.*?)(\d+)$/s.exec(s);
+    return m ? [m[1] ?? '', Number(m[2])] : [s, -1];
+  };
+  const [sa, na] = split(a), [sb, nb] = split(b);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (na !== nb) return na - nb;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

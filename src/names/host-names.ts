@@ -3,7 +3,7 @@
 // cached with a size limit. Nothing ever waits on a lookup longer than its caller allows.
 import { promises as dnsp } from 'node:dns';
 import { LRUCache } from 'lru-cache';
-import type { KernelFs } from '../sources/kernel-fs.js';
+import { readOptional, type KernelFs } from '../sources/kernel-fs.js';
 
 export type PtrLookup = (addr: string) => Promise<string[]>;
 
@@ -19,11 +19,7 @@ export function parseHosts(text: string): Map<string, string> {
 }
 
 export async function loadHosts(kfs: KernelFs): Promise<Map<string, string>> {
-  try {
-    return parseHosts(await kfs.readText('etc/hosts'));
-  } catch {
-    return new Map();
-  }
+  return readOptional(kfs, 'etc/hosts', parseHosts, new Map());
 }
 
 export function dnsPtrLookup(timeoutMs: number): PtrLookup {

@@ -1,5 +1,5 @@
 // Network number → name from /etc/networks, as getnetbyaddr() answers for netstat -r.
-import type { KernelFs } from '../sources/kernel-fs.js';
+import { readOptional, type KernelFs } from '../sources/kernel-fs.js';
 
 /** inet_network() reads "a.b.c" as the number a<<16|b<<8|c, so short forms name networks
  *  with leading zero octets; the full dotted form is what matches routes in practice. */
@@ -21,9 +21,5 @@ export function parseNetworks(text: string): Map<string, string> {
 }
 
 export async function loadNetworks(kfs: KernelFs): Promise<Map<string, string>> {
-  try {
-    return parseNetworks(await kfs.readText('etc/networks'));
-  } catch {
-    return new Map();
-  }
+  return readOptional(kfs, 'etc/networks', parseNetworks, new Map());
 }

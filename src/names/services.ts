@@ -1,5 +1,5 @@
 // Port → service name from /etc/services, as getservbyport() answers (first entry wins).
-import type { KernelFs } from '../sources/kernel-fs.js';
+import { readOptional, type KernelFs } from '../sources/kernel-fs.js';
 
 export type ServiceTable = ReadonlyMap<string, string>;
 
@@ -18,11 +18,7 @@ export function parseServices(text: string): Map<string, string> {
 }
 
 export async function loadServices(kfs: KernelFs): Promise<ServiceTable> {
-  try {
-    return parseServices(await kfs.readText('etc/services'));
-  } catch {
-    return new Map();
-  }
+  return readOptional(kfs, 'etc/services', parseServices, new Map());
 }
 
 /** netstat's get_sname: port 0 is '*', and unknown ports stay numeric. */
@@ -44,9 +40,5 @@ export function parseProtocols(text: string): Map<number, string> {
 }
 
 export async function loadProtocols(kfs: KernelFs): Promise<Map<number, string>> {
-  try {
-    return parseProtocols(await kfs.readText('etc/protocols'));
-  } catch {
-    return new Map();
-  }
+  return readOptional(kfs, 'etc/protocols', parseProtocols, new Map());
 }

@@ -1,5 +1,5 @@
 // uid → user name from /etc/passwd (root path injectable, no NSS: we never spawn or block).
-import type { KernelFs } from '../sources/kernel-fs.js';
+import { readOptional, type KernelFs } from '../sources/kernel-fs.js';
 
 export type UserTable = ReadonlyMap<number, string>;
 
@@ -16,9 +16,5 @@ export function parsePasswd(text: string): Map<number, string> {
 }
 
 export async function loadUsers(kfs: KernelFs): Promise<UserTable> {
-  try {
-    return parsePasswd(await kfs.readText('etc/passwd'));
-  } catch {
-    return new Map();
-  }
+  return readOptional(kfs, 'etc/passwd', parsePasswd, new Map());
 }

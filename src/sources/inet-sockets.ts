@@ -1,7 +1,7 @@
 // /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6}: one line per socket.
 import type { InetProto, InetSocket, SourceResult } from '../model.js';
 import { decodeHexAddress } from './inet-address.js';
-import { readSource, type KernelFs, type Parsed } from './kernel-fs.js';
+import { parseRows, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
 
 export const INET_PROTOS: readonly InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
 
@@ -74,18 +74,7 @@ export function parseInetLine(line: string, proto: InetProto): InetSocket | null
 }
 
 export function parseInetSockets(text: string, proto: InetProto): Parsed<InetSocket[]> {
-  const out: InetSocket[] = [];
-  let skipped = 0;
-  const lines = text.split('\n');
-  // The first line is the column header.
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line || !line.trim()) continue;
-    const s = parseInetLine(line, proto);
-    if (s) out.push(s);
-    else skipped++;
-  }
-  return { value: out, skipped };
+  return parseRows(text, 1, (line) => parseInetLine(line, proto));
 }
 
 export function readInetSockets(kfs: KernelFs, proto: InetProto): Promise<SourceResult<InetSocket[]>> {

@@ -28,6 +28,31 @@ export interface Parsed<T> {
   skipped: number;
 }
 
+/** Parse a table of one record per line after `headerLines` lines of header; a line that
+ *  parseLine rejects is counted as skipped, never thrown on. */
+export function parseRows<T>(text: string, headerLines: number, parseLine: (line: string) => T | null): Parsed<T[]> {
+  const value: T[] = [];
+  let skipped = 0;
+  const lines = text.split('\n');
+  for (let i = headerLines; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line || !line.trim()) continue;
+    const row = parseLine(line);
+    if (row === null) skipped++;
+    else value.push(row);
+  }
+  return { value, skipped };
+}
+
+/** A configuration file below root (etc/services, …); missing or unreadable gives `empty`. */
+export async function readOptional<T>(kfs: KernelFs, rel: string, parse: (text: string) => T, empty: T): Promise<T> {
+  try {
+    return parse(await kfs.readText(rel));
+  } catch {
+    return empty;
+  }
+}
+
 /** Turn a failed read into the one-line message a pane or section shows. */
 export function describeReadError(rel: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;

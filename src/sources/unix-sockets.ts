@@ -1,6 +1,6 @@
 // /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path".
 import type { SourceResult, UnixSocket } from '../model.js';
-import { readSource, type KernelFs, type Parsed } from './kernel-fs.js';
+import { parseRows, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
 
 /** SO_ACCEPTCON: the socket has called listen(). */
 export const SO_ACCEPTCON = 1 << 16;
@@ -29,17 +29,7 @@ export function parseUnixLine(line: string): UnixSocket | null {
 }
 
 export function parseUnixSockets(text: string): Parsed<UnixSocket[]> {
-  const out: UnixSocket[] = [];
-  let skipped = 0;
-  const lines = text.split('\n');
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line || !line.trim()) continue;
-    const s = parseUnixLine(line);
-    if (s) out.push(s);
-    else skipped++;
-  }
-  return { value: out, skipped };
+  return parseRows(text, 1, parseUnixLine);
 }
 
 export function readUnixSockets(kfs: KernelFs): Promise<SourceResult<UnixSocket[]>> {

@@ -63,6 +63,7 @@ export function renderPrint(o: Options, snap: Snapshot, names: NameContext): Pri
       break;
     }
     case 'interfaces':
+      if (o.extend > 0) errors.push('the ifconfig-style long listing (-ie) is not implemented; showing the interface table');
       if (snap.interfaces?.ok) out += formatInterfaces(snap.interfaces.value, o.all);
       else if (snap.interfaces) errors.push(snap.interfaces.error);
       break;

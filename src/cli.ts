@@ -13,7 +13,8 @@ import { snapshotJson } from './print/json.js';
 import { formatIntervalText, sampleJson } from './print/interval-print.js';
 import { renderPrint, wantFor } from './print/render-print.js';
 import { readRecording, Recorder, RECORD_SCHEMA, ReplayError } from './sampler/recording.js';
-import { SampleEngine, type Sample } from './sampler/sample-engine.js';
+import type { RawSample, Sample } from './sampler/sample-engine.js';
+import { replaySource, runDashboard, type SourceFactory } from './dashboard/app.js';
 import { Sampler, systemClock } from './sampler/sampler.js';
 import { InterfaceMetaCache } from './sources/interface-meta.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
@@ -56,8 +57,8 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
   if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
   if (o.mode === 'json') {
-    const meta = snap.interfaces?.ok ? await metaCache.get(snap.interfaces.value) : [];
-    process.stdout.write(JSON.stringify(snapshotJson(o, snap, names, hostname(), meta)) + '\n');
+    if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache().get(snap.interfaces.value);
+    process.stdout.write(JSON.stringify(snapshotJson(o, snap, names, hostname())) + '\n');
     return;
   }
   const { out, errors } = renderPrint(o, snap, names);
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
   const kfs = kernelFs(o.root);
   const want = o.mode === 'json' ? wantForJson(o) : wantFor(o);
   const ctx = await nameContext(kfs, o);
+  if (o.mode === 'auto' && process.stdout.isTTY === true && process.stdin.isTTY === true) return dashboard(kfs, o, ctx);
   if (o.replay !== null) return replay(o, ctx);
   if (o.interval === null) {
     await printOnce(kfs, o, want, ctx);
@@ -90,13 +92,10 @@ async function main(argv: string[]): Promise<number> {
   return sampleLive(kfs, o, want, ctx);
 }
 
-const metaCache = new InterfaceMetaCache();
-
-async function emitSample(s: Sample, o: Options, ctx: { names: NameContext }): Promise<void> {
+function emitSample(s: Sample, o: Options, ctx: { names: NameContext }): void {
   const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
   if (o.mode === 'json') {
-    const meta = s.snapshot.interfaces?.ok ? await metaCache.get(s.snapshot.interfaces.value) : [];
-    process.stdout.write(JSON.stringify(sampleJson(s, o, names, hostname(), meta)) + '\n');
+    process.stdout.write(JSON.stringify(sampleJson(s, o, names, hostname())) + '\n');
     return;
   }
   const { out, errors } = formatIntervalText(s, o, names);
@@ -111,9 +110,11 @@ async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: N
     : new Recorder(o.record, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs });
   // A recording keeps every section, so a replay can show any view of it.
   const sampleWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
-  const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant }, (sample, raw) => {
+  // Metadata is part of the sample (and so of a recording) when the output shows it.
+  const meta = o.mode === 'json' || recorder ? { meta: new InterfaceMetaCache() } : {};
+  const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant, ...meta }, (sample, raw) => {
     recorder?.write(raw);
-    return emitSample(sample, o, ctx);
+    emitSample(sample, o, ctx);
   });
   const stop = (): void => sampler.stop();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, stop);
@@ -125,28 +126,50 @@ async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: N
   return 0;
 }
 
-/** Replay: the recorded raw samples through the same engine and printers, at --speed. */
-async function replay(o: Options, ctx: { names: NameContext }): Promise<number> {
-  let rec;
+function loadRecording(path: string): ReturnType<typeof readRecording> | null {
   try {
-    rec = readRecording(o.replay ?? '');
+    return readRecording(path);
   } catch (err) {
     if (err instanceof ReplayError) {
       process.stderr.write(`netdash: ${err.message}\n`);
-      return 2;
+      return null;
     }
     throw err;
   }
-  const engine = new SampleEngine();
-  let prevMono: number | null = null;
+}
+
+/** Replay: the recorded raw samples through the same engine and printers, at --speed. */
+async function replay(o: Options, ctx: { names: NameContext }): Promise<number> {
+  const rec = loadRecording(o.replay ?? '');
+  if (!rec) return 2;
   let n = 0;
-  for (const raw of rec.samples) {
-    if (prevMono !== null && o.speed > 0) await new Promise((r) => setTimeout(r, (raw.mono - prevMono!) / o.speed));
-    prevMono = raw.mono;
-    await emitSample(engine.ingest(raw), o, ctx);
-    if (o.count !== null && ++n >= o.count) break;
-  }
+  const source = replaySource(rec.samples, systemClock, o.speed, rec.header.intervalMs)((sample) => {
+    emitSample(sample, o, ctx);
+    if (o.count !== null && ++n >= o.count) source.stop();
+  });
+  await source.run();
   return 0;
+}
+
+/** The live dashboard (or a recording shown in it) on this terminal. */
+async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+  let source: SourceFactory | undefined;
+  if (o.replay !== null) {
+    const rec = loadRecording(o.replay);
+    if (!rec) return 2;
+    source = replaySource(rec.samples, systemClock, o.speed, rec.header.intervalMs);
+  }
+  const recorder = o.record === null ? null
+    : new Recorder(o.record, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs: (o.interval ?? 2) * 1000 });
+  try {
+    return await runDashboard(o, {
+      input: process.stdin, output: process.stdout, kfs, clock: systemClock, names: ctx.names, hostNames: ctx.hosts,
+      ...(source ? { source } : {}),
+      ...(recorder ? { onRaw: (r: RawSample) => recorder.write(r) } : {}),
+    });
+  } finally {
+    recorder?.close();
+  }
 }
 
 // A closed pipe (netdash --print | head) is a normal way for a reader to stop listening.

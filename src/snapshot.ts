@@ -1,6 +1,6 @@
 // One read of the kernel state: only the sections asked for, each with its own error.
 import type {
-  ConntrackEntry, CounterGroups, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
+  ConntrackEntry, CounterGroups, IfMeta, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
 } from './model.js';
 import { readConntrack } from './sources/conntrack.js';
 import { readInetSockets } from './sources/inet-sockets.js';
@@ -39,6 +39,8 @@ export interface Snapshot {
   routes4?: SourceResult<Route4[]>;
   routes6?: SourceResult<Route6[]>;
   conntrack?: SourceResult<ConntrackEntry[]>;
+  /** Addresses, MAC and type per interface (systeminformation), read when the set changes. */
+  interfaceMeta?: IfMeta[];
 }
 
 export async function readSnapshot(kfs: KernelFs, want: Want, now: () => number = Date.now): Promise<Snapshot> {

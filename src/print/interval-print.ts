@@ -1,6 +1,5 @@
 // Printing with an interval: what changed since the last sample, nstat-style, and NDJSON.
 import type { Options } from '../cli/options.js';
-import type { IfMeta } from '../model.js';
 import type { CounterStat } from '../sampler/counter-deltas.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import { naturalCompare } from '../sources/interfaces.js';
@@ -73,8 +72,8 @@ function statJson(st: CounterStat): Record<string, unknown> {
 }
 
 /** One NDJSON line: the snapshot, with every counter as {total, delta, rate, sinceMark}. */
-export function sampleJson(s: Sample, o: Options, names: NameContext, host: string, meta: readonly IfMeta[] = []): Record<string, unknown> {
-  const doc = snapshotJson(o, s.snapshot, names, host, meta);
+export function sampleJson(s: Sample, o: Options, names: NameContext, host: string): Record<string, unknown> {
+  const doc = snapshotJson(o, s.snapshot, names, host);
   doc['seq'] = s.seq;
   doc['elapsedMs'] = s.elapsedMs;
   doc['mark'] = s.mark.reason;

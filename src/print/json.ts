@@ -61,7 +61,8 @@ function interfaceJson(i: NetInterface, meta: readonly IfMeta[]): Record<string,
 }
 
 /** Build the document. With no section or socket flags everything is included. */
-export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, host: string, meta: readonly IfMeta[] = []): Record<string, unknown> {
+export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, host: string): Record<string, unknown> {
+  const meta = snap.interfaceMeta ?? [];
   const errors: Record<string, string> = {};
   const doc: Record<string, unknown> = { schema: JSON_SCHEMA, time: new Date(snap.time).toISOString(), host };
   const filter = o.socketArgs || o.all || o.listening ? o : { all: true, listening: false };

@@ -27,7 +27,9 @@ export function encodeRaw(raw: RawSample): string {
 export function decodeRaw(line: string): RawSample {
   const j = JSON.parse(line) as JsonRaw;
   const { owners, ...rest } = j.snapshot;
-  const raw: RawSample = { mono: j.mono, boot: j.boot, snapshot: { ...rest } };
+  // JSON has no NaN: an unknown boot time was written as null.
+  const boot = { ...j.boot, bootTime: typeof j.boot.bootTime === 'number' ? j.boot.bootTime : NaN };
+  const raw: RawSample = { mono: j.mono, boot, snapshot: { ...rest } };
   if (j.ownersAt !== undefined) raw.ownersAt = j.ownersAt;
   if (owners) raw.snapshot.owners = { denied: owners.denied, owners: new Map(owners.owners) };
   return raw;
@@ -53,10 +55,14 @@ export class Recorder {
 
 export class ReplayError extends Error {}
 
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
 function isRaw(x: unknown): x is JsonRaw {
-  if (typeof x !== 'object' || x === null) return false;
-  const r = x as Record<string, unknown>;
-  return typeof r['mono'] === 'number' && typeof r['boot'] === 'object' && typeof r['snapshot'] === 'object' && r['snapshot'] !== null;
+  if (!isObject(x) || typeof x['mono'] !== 'number' || !isObject(x['boot']) || !isObject(x['snapshot'])) return false;
+  const snap = x['snapshot'];
+  return typeof snap['time'] === 'number' && isObject(snap['inet']);
 }
 
 /** Read a whole recording; a bad line is reported with its number. */
@@ -71,6 +77,7 @@ export function readRecording(path: string): { header: RecordHeader; samples: Ra
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   let header: RecordHeader | null = null;
+  let restartNext = false;
   const samples: RawSample[] = [];
   lines.forEach((line, i) => {
     let parsed: unknown;
@@ -85,10 +92,17 @@ export function readRecording(path: string): { header: RecordHeader; samples: Ra
       header = parsed as RecordHeader;
       return;
     }
-    // A second header means another run appended to the same file: its samples continue.
-    if ((parsed as Partial<RecordHeader>).schema === RECORD_SCHEMA) return;
+    // A second header means another run appended to the same file: a new process with its own
+    // clock, so the engine starts again there rather than computing rates across the gap.
+    if (isObject(parsed) && parsed['schema'] === RECORD_SCHEMA) {
+      restartNext = true;
+      return;
+    }
     if (!isRaw(parsed)) throw new ReplayError(`recording ${path}, line ${i + 1}: not a sample`);
-    samples.push(decodeRaw(line));
+    const raw = decodeRaw(line);
+    if (restartNext && samples.length > 0) raw.restart = true;
+    restartNext = false;
+    samples.push(raw);
   });
   if (!header) throw new ReplayError(`recording ${path} is empty`);
   return { header, samples };

@@ -18,6 +18,8 @@ export interface RawSample {
   snapshot: Snapshot;
   /** When the process-owner table was last scanned (monotonic ms); it may be reused across ticks. */
   ownersAt?: number;
+  /** Set by the recording reader where another run's samples begin: nothing carries over. */
+  restart?: boolean;
 }
 
 export interface Sample {
@@ -38,7 +40,7 @@ export interface Sample {
 }
 
 export class SampleEngine {
-  private readonly tracker = new CounterTracker();
+  private tracker = new CounterTracker();
   private prevConns: Map<string, InetSocket> | null = null;
   private prevRoutes: Set<string> | null = null;
   private prevMono: number | null = null;
@@ -49,6 +51,12 @@ export class SampleEngine {
   }
 
   ingest(raw: RawSample): Sample {
+    if (raw.restart) {
+      this.tracker = new CounterTracker();
+      this.prevConns = null;
+      this.prevRoutes = null;
+      this.prevMono = null;
+    }
     const snap = raw.snapshot;
     const values = new Map<string, number>();
     const identities = new Map<string, string>();

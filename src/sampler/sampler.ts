@@ -1,6 +1,7 @@
 // The one timer: read, ingest, emit, then wait out the rest of the interval. Ticks never
 // overlap; a slow read delays the next tick, and rates use the time that really elapsed.
 import { readBootInfo } from '../sources/boot.js';
+import type { InterfaceMetaCache } from '../sources/interface-meta.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
 import { scanProcessOwners, type OwnerScan } from '../sources/process-owners.js';
 import { readSnapshot, type Want } from '../snapshot.js';
@@ -32,6 +33,8 @@ export interface SamplerOptions {
   /** Process owners are rescanned at most this often: walking every /proc/<pid>/fd is the
    *  most expensive read there is. */
   ownersRefreshMs?: number;
+  /** Interface metadata source; asked only when the interface set changes. */
+  meta?: InterfaceMetaCache;
 }
 
 export class Sampler {
@@ -72,6 +75,7 @@ export class Sampler {
       readSnapshot(this.kfs, { ...want, owners: false }, () => this.clock.now()),
       readBootInfo(this.kfs),
     ]);
+    if (this.opts.meta && snapshot.interfaces?.ok) snapshot.interfaceMeta = await this.opts.meta.get(snapshot.interfaces.value);
     const mono = this.clock.mono();
     const raw: RawSample = { mono, boot, snapshot };
     if (want.owners) {

@@ -1,0 +1,124 @@
+// Key → action. One table, so the help overlay and the footer list exactly what works.
+import { PANES, type Action, type PaneId, type UiState } from './store.js';
+
+const PANE_SHORT: Readonly<Record<PaneId, string>> = {
+  connections: 'conns', interfaces: 'ifaces', counters: 'counters', routes: 'routes', unix: 'unix', events: 'events', conntrack: 'ct',
+};
+
+/** What blessed hands a keypress handler (the parts used here). */
+export interface KeyEvent {
+  name?: string | undefined;
+  full?: string | undefined;
+  ctrl?: boolean | undefined;
+  meta?: boolean | undefined;
+  shift?: boolean | undefined;
+}
+
+/** Commands the app carries out itself (they touch the sampler or the process). */
+export type Command = 'quit' | 'mark' | 'slower' | 'faster';
+
+export type KeyResult = { action: Action } | { command: Command } | null;
+
+export const KEY_HELP: readonly (readonly [string, string])[] = [
+  ['q  C-c', 'quit'],
+  ['Space', 'pause the display (sampling goes on)'],
+  ['m', 'mark: "since" columns count from now'],
+  ['+  -', 'longer / shorter sampling interval'],
+  ['Tab  S-Tab', 'next / previous pane'],
+  ['F1..F7  M-1..M-7', 'jump: ' + PANES.map((p) => PANE_SHORT[p]).join(' ')],
+  ['↑ ↓  j k', 'move the cursor'],
+  ['PgUp PgDn Home End g G', 'page, first, last row'],
+  ['Enter', 'details of the row under the cursor'],
+  ['z', 'zoom the focused pane'],
+  ['t u w x', 'show/hide TCP, UDP, RAW, UNIX sockets'],
+  ['4  6', 'IPv4 only / IPv6 only (again: both)'],
+  ['l  a', 'listening only / all sockets (again: connected)'],
+  ['n', 'numeric hosts, ports and users'],
+  ['p  e  o', 'PID/Program; User+Inode (all counters); Timer+Rtx'],
+  ['/', 'filter rows by text (Enter keeps it, Esc clears)'],
+  ['s  S', 'next sort column / reverse the sort'],
+  ['d', 'interface counters: rate / delta / total'],
+  ['?', 'this help'],
+  ['Esc', 'close help or details, clear the filter, unzoom'],
+];
+
+const INTERVALS_S = [0.2, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600];
+
+/** The next interval up or down the ladder from ms. */
+export function stepInterval(ms: number, dir: 1 | -1): number {
+  const s = ms / 1000;
+  if (dir > 0) return (INTERVALS_S.find((x) => x > s + 1e-9) ?? INTERVALS_S[INTERVALS_S.length - 1] ?? 3600) * 1000;
+  const down = [...INTERVALS_S].reverse().find((x) => x < s - 1e-9);
+  return (down ?? INTERVALS_S[0] ?? 0.2) * 1000;
+}
+
+export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): KeyResult {
+  const name = key.name ?? '';
+  const full = key.full ?? name;
+  if (full === 'C-c') return { command: 'quit' };
+
+  if (s.editingFilter) {
+    if (name === 'escape') return { action: { type: 'filterClear' } };
+    if (name === 'enter' || name === 'linefeed') return { action: { type: 'filterAccept' } };
+    if (name === 'return') return null; // blessed reports CR as 'enter' and then 'return'
+    if (name === 'backspace') return { action: { type: 'filterBackspace' } };
+    if (full === 'C-u') return { action: { type: 'filterClear' } };
+    if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key.ctrl && !key.meta) {
+      return { action: { type: 'filterInput', text: ch } };
+    }
+    return null;
+  }
+
+  const fk = /^f([1-7])$/.exec(name);
+  if (fk) return { action: { type: 'focus', pane: PANES[Number(fk[1]) - 1] ?? 'connections' } };
+  const mk = /^M-([1-7])$/.exec(full);
+  if (mk) return { action: { type: 'focus', pane: PANES[Number(mk[1]) - 1] ?? 'connections' } };
+
+  switch (name) {
+    case 'escape': return { action: { type: 'escape' } };
+    // blessed reports CR as 'enter' and then again as 'return', LF as 'linefeed'.
+    case 'enter': case 'linefeed': return { action: { type: 'toggleDetail' } };
+    case 'return': return null;
+    case 'tab': return { action: { type: 'focusNext', delta: key.shift ? -1 : 1 } };
+    case 'up': return { action: { type: 'move', by: -1 } };
+    case 'down': return { action: { type: 'move', by: 1 } };
+    case 'pageup': return { action: { type: 'page', by: -1 } };
+    case 'pagedown': return { action: { type: 'page', by: 1 } };
+    case 'home': return { action: { type: 'home' } };
+    case 'end': return { action: { type: 'end' } };
+    case 'space': return { action: { type: 'togglePause' } };
+    default: break;
+  }
+  if (key.ctrl || key.meta) return null;
+
+  switch (ch) {
+    case 'q': return { command: 'quit' };
+    case ' ': return { action: { type: 'togglePause' } };
+    case 'm': return { command: 'mark' };
+    case '+': case '=': return { command: 'slower' };
+    case '-': case '_': return { command: 'faster' };
+    case 'k': return { action: { type: 'move', by: -1 } };
+    case 'j': return { action: { type: 'move', by: 1 } };
+    case 'g': return { action: { type: 'home' } };
+    case 'G': return { action: { type: 'end' } };
+    case 't': return { action: { type: 'toggleProto', proto: 'tcp' } };
+    case 'u': return { action: { type: 'toggleProto', proto: 'udp' } };
+    case 'w': return { action: { type: 'toggleProto', proto: 'raw' } };
+    case 'x': return { action: { type: 'toggleProto', proto: 'unix' } };
+    case '4': return { action: { type: 'family', family: 4 } };
+    case '6': return { action: { type: 'family', family: 6 } };
+    case 'l': return { action: { type: 'scope', scope: 'listening' } };
+    case 'a': return { action: { type: 'scope', scope: 'all' } };
+    case 'n': return { action: { type: 'toggle', flag: 'numeric' } };
+    case 'p': return { action: { type: 'toggle', flag: 'programs' } };
+    case 'e': return { action: { type: 'toggle', flag: 'extended' } };
+    case 'o': return { action: { type: 'toggle', flag: 'timers' } };
+    case 'z': return { action: { type: 'toggle', flag: 'zoom' } };
+    case '?': return { action: { type: 'toggle', flag: 'help' } };
+    case '/': return { action: { type: 'filterStart' } };
+    case 's': return { action: { type: 'sortNext' } };
+    case 'S': return { action: { type: 'sortReverse' } };
+    case 'd': return { action: { type: 'cycleCounterMode' } };
+    default: return null;
+  }
+}

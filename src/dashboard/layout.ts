@@ -1,0 +1,123 @@
+// The boxes on the screen and where they go. Geometry is a pure function of the terminal
+// size and the UI state; paint() sets each box's place and content from the views. Boxes are
+// plain tag-enabled boxes whose content is the visible lines: no list or table widgets.
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { PANES, type PaneId, type Store } from './store.js';
+import { paneLines } from './views/panes.js';
+import { footerLine, statusLine } from './views/status.js';
+import { detailLines, helpLines } from './views/overlays.js';
+
+export interface PaneRect {
+  pane: PaneId;
+  top: number;
+  height: number;
+}
+
+export interface Geometry {
+  status: boolean;
+  footer: boolean;
+  panes: PaneRect[];
+}
+
+/** Where the panes go for a width×height terminal. Never negative, never overlapping. */
+export function computeLayout(width: number, height: number, focus: PaneId, zoom: boolean,
+  counts: { interfaces: number; counters: number }): Geometry {
+  const H = Math.max(0, Math.floor(height));
+  if (H <= 0 || width <= 0) return { status: false, footer: false, panes: [] };
+  const status = H >= 1;
+  const footer = H >= 4;
+  const top = status ? 1 : 0;
+  const body = H - top - (footer ? 1 : 0);
+  if (body <= 0) return { status, footer, panes: [] };
+  if (zoom || body < 14) return { status, footer, panes: [{ pane: focus, top, height: body }] };
+  const big: PaneId = focus === 'interfaces' || focus === 'counters' ? 'connections' : focus;
+  // Title + header + rows for each small pane, but never more than about a third each.
+  let ifH = Math.max(3, Math.min(counts.interfaces + 2, Math.floor(body * 0.3)));
+  let ctH = Math.max(3, Math.min(counts.counters + 2, Math.floor(body * 0.3)));
+  if (body - ifH - ctH < 6) ctH = 0;
+  if (body - ifH - ctH < 6) ifH = 0;
+  const bigH = body - ifH - ctH;
+  const panes: PaneRect[] = [{ pane: big, top, height: bigH }];
+  if (ifH > 0) panes.push({ pane: 'interfaces', top: top + bigH, height: ifH });
+  if (ctH > 0) panes.push({ pane: 'counters', top: top + bigH + ifH, height: ctH });
+  return { status, footer, panes };
+}
+
+function place(el: Widgets.BoxElement, top: number, left: number, width: number, height: number): void {
+  if (width <= 0 || height <= 0) {
+    el.hide();
+    return;
+  }
+  el.top = top;
+  el.left = left;
+  el.width = width;
+  el.height = height;
+  el.show();
+}
+
+export class Layout {
+  private readonly status: Widgets.BoxElement;
+  private readonly footer: Widgets.BoxElement;
+  private readonly panes = new Map<PaneId, Widgets.BoxElement>();
+  private readonly help: Widgets.BoxElement;
+  private readonly detail: Widgets.BoxElement;
+  /** The geometry of the last paint, for tests. */
+  last: Geometry = { status: false, footer: false, panes: [] };
+
+  constructor(private readonly screen: Widgets.Screen) {
+    const box = (extra: Widgets.BoxOptions = {}): Widgets.BoxElement => blessed.box({
+      parent: screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1, hidden: true, ...extra,
+    });
+    this.status = box();
+    this.footer = box();
+    for (const p of PANES) this.panes.set(p, box());
+    const overlay = { border: { type: 'line' as const }, style: { border: { fg: 'cyan' } } };
+    this.help = box(overlay);
+    this.detail = box(overlay);
+  }
+
+  /** Put the store's state on the boxes. Cheap: only visible rows are formatted. */
+  paint(store: Store): void {
+    const W = Math.max(0, this.screen.width as number);
+    const H = Math.max(0, this.screen.height as number);
+    const s = store.state;
+    const geo = computeLayout(W, H, s.focus, s.zoom, {
+      interfaces: store.count('interfaces'), counters: store.count('counters'),
+    });
+    this.last = geo;
+    if (geo.status) {
+      place(this.status, 0, 0, W, 1);
+      this.status.setContent(statusLine(store, W));
+    } else this.status.hide();
+    if (geo.footer) {
+      place(this.footer, H - 1, 0, W, 1);
+      this.footer.setContent(footerLine(store, W));
+    } else this.footer.hide();
+    const shown = new Set<PaneId>();
+    for (const r of geo.panes) {
+      const el = this.panes.get(r.pane);
+      if (!el) continue;
+      shown.add(r.pane);
+      place(el, r.top, 0, W, r.height);
+      el.setContent(paneLines(store, r.pane, W, r.height, r.pane === s.focus).join('\n'));
+    }
+    for (const [p, el] of this.panes) if (!shown.has(p)) el.hide();
+
+    this.overlay(this.help, s.help, W, H, (w) => helpLines(w));
+    this.overlay(this.detail, s.detail && !s.help, W, H, (w) => detailLines(store, w));
+  }
+
+  private overlay(el: Widgets.BoxElement, open: boolean, W: number, H: number, lines: (w: number) => string[]): void {
+    if (!open || W < 10 || H < 5) {
+      el.hide();
+      return;
+    }
+    const w = Math.min(W - 2, 78);
+    const inner = lines(w - 2);
+    const h = Math.min(H, inner.length + 2);
+    place(el, Math.max(0, Math.floor((H - h) / 2)), Math.max(0, Math.floor((W - w) / 2)), w, h);
+    el.setContent(inner.slice(0, h - 2).join('\n'));
+    el.setFront();
+  }
+}

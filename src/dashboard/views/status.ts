@@ -1,0 +1,43 @@
+// The status line on top and the key footer at the bottom.
+import { printable, tagSafe } from '../escape.js';
+import { seconds } from '../format.js';
+import type { Store } from '../store.js';
+
+export function statusLine(store: Store, width: number): string {
+  if (width <= 0) return '';
+  const st = store.status();
+  // Most important first: what is cut at narrow widths is the tail.
+  const segs: { text: string; styles: string[] }[] = [{ text: 'netdash', styles: ['bold'] }];
+  if (st.paused) segs.push({ text: 'PAUSED', styles: ['bold', 'yellow-fg'] });
+  if (st.ended) segs.push({ text: 'replay ended', styles: ['yellow-fg'] });
+  if (st.host) segs.push({ text: st.host, styles: [] });
+  segs.push({ text: `every ${seconds(st.intervalMs)}`, styles: [] });
+  if (st.since) segs.push({ text: st.since, styles: [] });
+  if (st.time) segs.push({ text: st.time, styles: [] });
+  if (st.notice) segs.push({ text: st.notice, styles: ['cyan-fg'] });
+  for (const w of st.warnings) segs.push({ text: `! ${w}`, styles: ['red-fg'] });
+  if (st.kernel) segs.push({ text: st.kernel, styles: [] });
+  let used = 0;
+  let out = '';
+  for (const seg of segs) {
+    const sep = used === 0 ? ' ' : '  ';
+    if (used >= width) break;
+    const text = (sep + seg.text).slice(0, width - used);
+    used += text.length;
+    const open = seg.styles.map((x) => `{${x}}`).join('');
+    const close = [...seg.styles].reverse().map((x) => `{/${x}}`).join('');
+    out += open + tagSafe(text) + close;
+  }
+  return `{inverse}${out}${' '.repeat(Math.max(0, width - used))}{/inverse}`;
+}
+
+export function footerLine(store: Store, width: number): string {
+  if (width <= 0) return '';
+  const s = store.state;
+  if (s.editingFilter) {
+    const t = ` filter: ${printable(s.filter)}_   (Enter keep, Esc clear)`;
+    return `{inverse}${tagSafe(t.slice(0, width).padEnd(width))}{/inverse}`;
+  }
+  const keys = ' q quit  ? help  Space pause  Tab pane  / filter  t u w x proto  l listen  a all  n numeric  p prog  s sort  d mode  z zoom  m mark  +/- interval';
+  return tagSafe(keys.slice(0, width));
+}

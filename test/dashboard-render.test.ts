@@ -1,0 +1,334 @@
+// The dashboard drawn by blessed on fake TTY streams: keys go in on the input stream, the
+// screen is read back as text (blessed's screenshot without SGR attributes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import { parseOptions } from '../src/cli/options.js';
+import { createDashboard, replaySource, type Dashboard, type SampleHandler, type SampleSource } from '../src/dashboard/app.js';
+import { KEY_HELP } from '../src/dashboard/keys.js';
+import type { ProcessOwner, UnixSocket } from '../src/model.js';
+import { systemClock } from '../src/sampler/sampler.js';
+import { kernelFs } from '../src/sources/kernel-fs.js';
+import { estab, Feeder, listen, names, nif, udp, type SnapParts } from './helpers/dashboard-samples.js';
+
+type FakeTty = PassThrough & { isTTY: boolean; columns: number; rows: number; isRaw: boolean; setRawMode(raw: boolean): FakeTty };
+
+function tty(cols = 80, rows = 24): FakeTty {
+  const s = new PassThrough() as FakeTty;
+  s.isTTY = true;
+  s.columns = cols;
+  s.rows = rows;
+  s.isRaw = false;
+  s.setRawMode = (raw) => { s.isRaw = raw; return s; };
+  return s;
+}
+
+class FakeSource implements SampleSource {
+  onSample: SampleHandler = () => {};
+  readonly feeder = new Feeder();
+  marks = 0;
+  interval = 2000;
+  stopped = false;
+  private end: () => void = () => {};
+  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
+  stop(): void { this.stopped = true; this.end(); }
+  mark(): void { this.marks++; this.feeder.engine.mark(); }
+  setInterval(ms: number): void { this.interval = ms; }
+  push(parts: SnapParts): void {
+    const raw = this.feeder.raw(parts);
+    this.onSample(this.feeder.engine.ingest(raw), raw);
+  }
+}
+
+interface Harness {
+  d: Dashboard;
+  src: FakeSource;
+  input: FakeTty;
+  output: FakeTty;
+  /** Everything written to the terminal so far, escape sequences included. */
+  written(): string;
+  screen(): string;
+  lines(): string[];
+  press(keys: string): Promise<void>;
+  settle(): Promise<void>;
+  close(): Promise<number>;
+}
+
+const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
+
+function start(argv: string[], cols = 80, rows = 24): Harness {
+  const input = tty(cols, rows), output = tty(cols, rows);
+  let raw = '';
+  output.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
+  const src = new FakeSource();
+  const d = createDashboard(parseOptions(argv), {
+    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    source: (on) => { src.onSample = on; return src; },
+    host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: 'xterm',
+  });
+  const settle = async (): Promise<void> => { for (let i = 0; i < 3; i++) await tick(); };
+  // @types/blessed declares screenshot() as void; blessed returns the text.
+  const screen = (): string => stripVTControlCharacters(d.screen.screenshot() as unknown as string);
+  return {
+    d, src, input, output, settle, screen,
+    written: () => raw,
+    lines: () => screen().split('\n').slice(0, rows),
+    press: async (keys) => { input.write(keys); await settle(); },
+    close: async () => { d.quit(); return d.done; },
+  };
+}
+
+const WORLD: SnapParts = {
+  inet: [listen(22), listen(80, { proto: 'tcp6', family: 6, localAddr: '::', remoteAddr: '::' }), estab(22, 40000), udp(53), udp(5353, { remoteAddr: '10.0.0.7', remotePort: 53 })],
+  interfaces: [nif('lo', {}, 1), nif('eth0', { rxPackets: 1000, rxErrs: 1 })],
+  counters: { Tcp: { RetransSegs: 10, OutSegs: 1000 }, TcpExt: { ListenDrops: 2 } },
+};
+const WORLD2: SnapParts = { ...WORLD, interfaces: [nif('lo', {}, 1), nif('eth0', { rxPackets: 1600, rxErrs: 4 })],
+  counters: { Tcp: { RetransSegs: 12, OutSegs: 1100 }, TcpExt: { ListenDrops: 2 } } };
+
+async function withDash(argv: string[], fn: (h: Harness) => Promise<void>, cols = 80, rows = 24): Promise<void> {
+  const h = start(argv, cols, rows);
+  try {
+    h.src.push(WORLD);
+    h.src.push(WORLD2);
+    await h.settle();
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
+function has(text: string, ...parts: (string | RegExp)[]): void {
+  for (const p of parts) {
+    if (typeof p === 'string') assert.ok(text.includes(p), `missing ${JSON.stringify(p)} in:\n${text}`);
+    else assert.match(text, p);
+  }
+}
+
+test('80x24: status, connections with state counts, interfaces, counters, footer', async () => {
+  await withDash([], async (h) => {
+    const lines = h.lines();
+    assert.equal(lines.length, 24);
+    assert.ok(lines.every((l) => l.length <= 80));
+    has(lines[0] ?? '', 'netdash', 'testhost', 'every 2s', 'since start 2s', '6.1.0-test');
+    const text = h.screen();
+    has(text, ' 1 Connections', 'ESTAB 1', 'LISTEN 2', 'TIME-WAIT 0', 'CLOSING 0', 'UDP 2', 'RAW 0', 'UNIX 0',
+      /Proto Recv-Q Send-Q Local Address +Foreign Address +State/,
+      /tcp +0 +0 10\.0\.0\.1:ssh +10\.0\.0\.9:40000 +ESTABLISHED/,
+      /udp +0 +0 10\.0\.0\.1:5353 +10\.0\.0\.7:domain/,
+      ' 2 Interfaces', 'per second', /Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s/, /eth0 +300 +1\.5 /,
+      ' 3 Counters', /TCP retransmitted % +1\.09% +2\.00%/, /Tcp\.RetransSegs +12 +2 +1/, 'TcpExt.ListenDrops',
+      'q quit');
+    // Default scope is netstat's: no listeners until l or a.
+    assert.ok(!/LISTEN +$/m.test(text.split(' 2 Interfaces')[0] ?? ''));
+  });
+});
+
+test('l shows only listening sockets, again shows connected ones', async () => {
+  await withDash([], async (h) => {
+    await h.press('l');
+    const conns = h.screen().split(' 2 Interfaces')[0] ?? '';
+    has(conns, 'listening', /tcp +0 +0 10\.0\.0\.1:ssh +0\.0\.0\.0:\* +LISTEN/, /tcp6 +0 +0 \[::\]:http +\[::\]:\* +LISTEN/, /udp .*10\.0\.0\.1:domain/);
+    assert.ok(!conns.includes('ESTABLISHED'));
+    await h.press('l');
+    assert.ok(h.screen().includes('ESTABLISHED'));
+  });
+});
+
+test('netdash -tl opens on TCP listeners', async () => {
+  await withDash(['-tl', '5'], async (h) => {
+    const conns = h.screen().split(' 2 Interfaces')[0] ?? '';
+    has(conns, 'tcp listening', /\[::\]:http/, /10\.0\.0\.1:ssh/);
+    assert.ok(!/udp /.test(conns));
+    assert.ok(!conns.includes('ESTABLISHED'));
+  });
+});
+
+test('u hides and shows UDP; -u starts with UDP only', async () => {
+  await withDash(['-a'], async (h) => {
+    assert.ok(h.screen().includes('10.0.0.1:domain'));
+    await h.press('u');
+    const conns = h.screen().split(' 2 Interfaces')[0] ?? '';
+    assert.ok(!conns.includes('10.0.0.1:domain'));
+    has(conns, 'tcp+raw all');
+    await h.press('u');
+    assert.ok(h.screen().includes('10.0.0.1:domain'));
+  });
+  await withDash(['-ua'], async (h) => {
+    const conns = h.screen().split(' 2 Interfaces')[0] ?? '';
+    has(conns, 'udp all', '10.0.0.1:domain', '10.0.0.1:5353');
+    assert.ok(!conns.includes(':ssh'));
+  });
+});
+
+test('/ filters by port as you type; Enter keeps it, Esc clears it', async () => {
+  await withDash(['-a'], async (h) => {
+    await h.press('/:53');
+    let text = h.screen();
+    has(text, 'filter: :53_');
+    let conns = text.split(' 2 Interfaces')[0] ?? '';
+    has(conns, '10.0.0.1:domain', '10.0.0.1:5353');
+    assert.ok(!conns.includes(':ssh'));
+    await h.press('\r');
+    text = h.screen();
+    assert.ok(!text.includes('filter: :53_'));
+    has(text, '/:53');
+    await h.press('\x1b');
+    conns = h.screen().split(' 2 Interfaces')[0] ?? '';
+    has(conns, ':ssh', '10.0.0.1:domain');
+  });
+});
+
+test('Space pauses: PAUSED shown, numbers frozen while samples arrive; Space resumes', async () => {
+  await withDash(['-a'], async (h) => {
+    await h.press(' ');
+    has(h.lines()[0] ?? '', 'PAUSED');
+    h.src.push({ ...WORLD2, inet: [...(WORLD2.inet ?? []), estab(22, 41000)] });
+    await h.settle();
+    assert.ok(!h.screen().includes(':41000'));
+    has(h.screen(), 'ESTAB 1');
+    await h.press(' ');
+    assert.ok(!(h.lines()[0] ?? '').includes('PAUSED'));
+    has(h.screen(), /\+tcp .*10\.0\.0\.9:41000 +ESTABLISHED/, 'ESTAB 2+1');
+  });
+});
+
+test('? shows every key in the help overlay; Esc closes it', async () => {
+  await withDash([], async (h) => {
+    await h.press('?');
+    const text = h.screen();
+    has(text, 'netdash keys');
+    for (const [k, what] of KEY_HELP) {
+      assert.ok(text.includes(k), `help lacks key ${k}`);
+      assert.ok(text.includes(what.slice(0, 40)), `help lacks ${what}`);
+    }
+    await h.press('\x1b');
+    assert.ok(!h.screen().includes('netdash keys'));
+  });
+});
+
+test('closed connections linger marked closed; Enter shows details of the cursor row', async () => {
+  await withDash(['-a', '-n'], async (h) => {
+    h.src.push({ ...WORLD2, inet: (WORLD2.inet ?? []).filter((s) => s.remotePort !== 40000) });
+    await h.settle();
+    has(h.screen(), /-tcp +0 +0 10\.0\.0\.1:22 +10\.0\.0\.9:40000 +closed/);
+    await h.press('\r');
+    has(h.screen(), 'Details', 'Identity', 'Protocol');
+    await h.press('\r');
+    assert.ok(!h.screen().includes('Identity'));
+  });
+});
+
+test('m marks, + and - change the interval, a sample renders once', async () => {
+  await withDash([], async (h) => {
+    await h.press('m');
+    assert.equal(h.src.marks, 1);
+    has(h.lines()[0] ?? '', 'mark set');
+    await h.press('+');
+    assert.equal(h.src.interval, 5000);
+    has(h.lines()[0] ?? '', 'every 5s');
+    await h.press('--');
+    assert.equal(h.src.interval, 1000);
+    const before = h.d.scheduler.renders;
+    h.src.push(WORLD2);
+    await h.settle();
+    assert.equal(h.d.scheduler.renders, before + 1);
+    has(h.lines()[0] ?? '', 'since mark');
+  });
+});
+
+test('re-lays out on resize and never crashes at tiny sizes', async () => {
+  await withDash([], async (h) => {
+    const resize = async (c: number, r: number): Promise<void> => {
+      h.output.columns = c;
+      h.output.rows = r;
+      h.output.emit('resize');
+      for (let i = 0; i < 20 && (h.d.screen.width !== c || h.d.screen.height !== r); i++) await new Promise((res) => setTimeout(res, 20));
+      await h.settle();
+    };
+    await resize(40, 12);
+    let lines = h.screen().split('\n').filter((l) => l.length > 0);
+    assert.ok(lines.length <= 12 && lines.every((l) => l.length <= 40));
+    has(lines[0] ?? '', 'netdash');
+    for (const [c, r] of [[1, 1], [3, 2], [10, 3], [20, 6]] as const) {
+      await resize(c, r);
+      await h.press('?z\x1b');
+    }
+    await resize(80, 24);
+    lines = h.lines();
+    has(h.screen(), ' 2 Interfaces', ' 3 Counters');
+    assert.equal(lines.length, 24);
+  });
+});
+
+test('outside strings are escaped: a socket path and a program name with ESC and tags', async () => {
+  const nasty = '\x1b[31m{bold}x{/bold}';
+  const unixSock: UnixSocket = { refCount: 2, protocol: 0, flags: 0x10000, type: 1, state: 1, inode: 4242, path: `/run/${nasty}.sock` };
+  const owners = new Map<number, ProcessOwner>([[4242, { pid: 7, program: nasty }], [1022, { pid: 42, program: nasty }]]);
+  const h = start(['-a', '-p', '-x']);
+  try {
+    h.src.push({ inet: [listen(22)], unix: [unixSock], owners });
+    await h.settle();
+    const text = h.screen();
+    has(text, ' 5 UNIX sockets', '7/\\x1b[31m{bold}', /LISTENING +4242 7\/\S+ \/run\/\\x1b\[31m\{/);
+    await h.press('\r');
+    has(h.screen(), 'Path          /run/\\x1b[31m{bold}x{/bold}.sock', 'Program       7/\\x1b[31m{bold}x{/b');
+    await h.press('\x1b');
+    await h.press('\t\t\tt'); // unix → events → conntrack → connections; t: TCP too (-x showed UNIX only)
+    has(h.screen(), '42/\\x1b[31m{bold}');
+    // The raw bytes never carry the outside ESC sequence or let the tags through.
+    assert.ok(!h.written().includes('\x1b[31m{bold}'));
+    assert.ok(!h.written().includes(`\x1b[31m${'{'}`));
+    assert.ok(!/\x1b\[31mx/.test(h.written()));
+  } finally {
+    await h.close();
+  }
+});
+
+test('q quits: the terminal is restored and the source stopped', async () => {
+  const h = start([]);
+  h.src.push(WORLD);
+  await h.settle();
+  assert.equal(h.input.isRaw, true);
+  await h.press('q');
+  assert.equal(await h.d.done, 0);
+  assert.equal(h.src.stopped, true);
+  assert.equal(h.input.isRaw, false);
+  assert.ok(h.written().includes('\x1b[?1049l'), 'left the alternate screen');
+});
+
+test('SIGTERM restores the terminal and resolves 143; handlers are removed afterwards', async () => {
+  const input = tty(), output = tty();
+  output.resume();
+  const before = process.listenerCount('SIGTERM');
+  const d = createDashboard(parseOptions([]), {
+    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    source: () => new FakeSource(), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
+  });
+  assert.ok(process.listenerCount('SIGTERM') > before); // ours and blessed's
+  process.emit('SIGTERM');
+  assert.equal(await d.done, 143);
+  assert.equal(process.listenerCount('SIGTERM'), before);
+  assert.equal(input.isRaw, false);
+});
+
+test('a replay source plays a recording through the engine and says when it ended', async () => {
+  const f = new Feeder();
+  const raws = [f.raw(WORLD), f.raw(WORLD2)];
+  const input = tty(), output = tty();
+  output.resume();
+  const d = createDashboard(parseOptions([]), {
+    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(), signals: false,
+    source: replaySource(raws, systemClock, 0, 2000), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
+  });
+  try {
+    for (let i = 0; i < 5; i++) await tick();
+    const text = stripVTControlCharacters(d.screen.screenshot() as unknown as string);
+    has(text, 'replay ended', /eth0 +300 /);
+    assert.equal(d.store.latest.sample?.seq, 2);
+  } finally {
+    d.quit();
+    await d.done;
+  }
+});

@@ -1,6 +1,6 @@
 // Printing with an interval: what changed since the last sample, nstat-style, and NDJSON.
 import type { Options } from '../cli/options.js';
-import type { CounterStat } from '../sampler/counter-deltas.js';
+import { ratioPct, retransPct, utilisationPct, type CounterStat } from '../sampler/counter-deltas.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import { naturalCompare } from '../sources/interfaces.js';
 import type { NameContext } from './connections.js';
@@ -71,6 +71,32 @@ function statJson(st: CounterStat): Record<string, unknown> {
   return { total: st.total, delta: st.delta, rate: st.rate, sinceMark: st.sinceMark, ...(st.reset ? { reset: st.reset } : {}) };
 }
 
+/** The signals people watch during an incident, computed from this interval's deltas. */
+export function derivedSignals(s: Sample): Record<string, unknown> {
+  const d = (key: string): number | null => s.stats.get(key)?.delta ?? null;
+  const interfaces: Record<string, unknown> = {};
+  const ifs = s.snapshot.interfaces?.ok ? s.snapshot.interfaces.value : [];
+  for (const i of ifs) {
+    const p = (c: string): number | null => d(`if.${i.name}.${c}`);
+    const rxPkts = p('rxPackets'), txPkts = p('txPackets');
+    interfaces[i.name] = {
+      rxErrPct: ratioPct(p('rxErrs'), rxPkts), rxDropPct: ratioPct(p('rxDrop'), rxPkts), rxOverrunPct: ratioPct(p('rxFifo'), rxPkts),
+      txErrPct: ratioPct(p('txErrs'), txPkts), txDropPct: ratioPct(p('txDrop'), txPkts), txOverrunPct: ratioPct(p('txFifo'), txPkts),
+      rxUtilisationPct: utilisationPct(s.stats.get(`if.${i.name}.rxBytes`)?.rate ?? null, i.sys.speed),
+      txUtilisationPct: utilisationPct(s.stats.get(`if.${i.name}.txBytes`)?.rate ?? null, i.sys.speed),
+    };
+  }
+  return {
+    tcpRetransPct: retransPct(d('Tcp.RetransSegs'), d('Tcp.OutSegs')),
+    listenOverflows: d('TcpExt.ListenOverflows'),
+    listenDrops: d('TcpExt.ListenDrops'),
+    udpRcvbufErrors: d('Udp.RcvbufErrors'),
+    ipInDiscards: d('Ip.InDiscards'),
+    ipOutDiscards: d('Ip.OutDiscards'),
+    interfaces,
+  };
+}
+
 /** One NDJSON line: the snapshot, with every counter as {total, delta, rate, sinceMark}. */
 export function sampleJson(s: Sample, o: Options, names: NameContext, host: string): Record<string, unknown> {
   const doc = snapshotJson(o, s.snapshot, names, host);
@@ -94,6 +120,7 @@ export function sampleJson(s: Sample, o: Options, names: NameContext, host: stri
       }
     }
   }
+  doc['derived'] = derivedSignals(s);
   const states: Record<string, unknown> = {};
   for (const [key, st] of s.stats) if (key.startsWith('gauge.')) states[key.slice(6)] = { value: st.total, change: st.delta };
   if (Object.keys(states).length > 0) doc['sockets'] = states;

@@ -187,9 +187,20 @@ test('vanished counter is reported once with its last value, then forgotten', ()
 test('new counter: appeared, no delta, then normal', () => {
   const t = new CounterTracker();
   t.update(sample(0, { a: 1 }));
-  const s = get(t.update(sample(2000, { a: 2, 'IcmpMsg.InType3': 4 })), 'IcmpMsg.InType3');
+  const s = get(t.update(sample(2000, { a: 2, 'TcpExt.TCPNewThing': 4 })), 'TcpExt.TCPNewThing');
   assert.deepEqual(s, { total: 4, delta: null, rate: null, sinceMark: 0, reset: 'appeared', gauge: false });
-  assert.equal(get(t.update(sample(4000, { a: 3, 'IcmpMsg.InType3': 6 })), 'IcmpMsg.InType3').rate, 1);
+  assert.equal(get(t.update(sample(4000, { a: 3, 'TcpExt.TCPNewThing': 6 })), 'TcpExt.TCPNewThing').rate, 1);
+});
+
+test('ICMP per-type counters the kernel lists only once nonzero count from 0 when they appear', () => {
+  const t = new CounterTracker();
+  t.update(sample(0, { a: 1 }));
+  const out = t.update(sample(2000, { a: 2, 'IcmpMsg.InType3': 4, 'Icmp6.OutType135': 2 }));
+  assert.deepEqual(get(out, 'IcmpMsg.InType3'), { total: 4, delta: 4, rate: 2, sinceMark: 4, reset: null, gauge: false });
+  assert.equal(get(out, 'Icmp6.OutType135').delta, 2);
+  const next = get(t.update(sample(4000, { a: 3, 'IcmpMsg.InType3': 6, 'Icmp6.OutType135': 2 })), 'IcmpMsg.InType3');
+  assert.equal(next.delta, 2);
+  assert.equal(next.sinceMark, 6); // every message since the start is counted
 });
 
 test('zero or negative elapsed time: rate null, never Infinity/NaN; delta kept', () => {

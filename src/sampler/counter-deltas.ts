@@ -65,6 +65,14 @@ export interface MarkInfo {
 
 export interface CounterTrackerOptions {
   isGauge?: (key: string) => boolean;
+  /** Keys the kernel lists only once they are nonzero: when one appears, it rose from 0. */
+  startsAtZero?: (key: string) => boolean;
+}
+
+/** IcmpMsg (/proc/net/snmp) and the Icmp6 per-type counters (/proc/net/snmp6) are printed
+ *  only for types seen at least once, so a new key's whole value happened since it was absent. */
+export function defaultStartsAtZero(key: string): boolean {
+  return key.startsWith('IcmpMsg.') || /^Icmp6\.(In|Out)Type\d+$/.test(key);
 }
 
 // --- gauges ---------------------------------------------------------------------------
@@ -171,8 +179,11 @@ export class CounterTracker {
   private markAt: number | null = null;
   private markReason: MarkReason = 'start';
 
+  private readonly startsAtZero: (key: string) => boolean;
+
   constructor(options: CounterTrackerOptions = {}) {
     this.isGauge = options.isGauge ?? defaultIsGauge;
+    this.startsAtZero = options.startsAtZero ?? defaultStartsAtZero;
   }
 
   /** Number of keys currently tracked. */
@@ -235,7 +246,12 @@ export class CounterTracker {
       if (st === undefined) {
         st = { prev: cur, acc: 0, maxRate: 0, identity, prefix, seen: tick, gauge: this.isGauge(key) };
         this.keys.set(key, st);
-        out.set(key, stat(cur, null, null, 0, isFirst ? 'first' : 'appeared', st.gauge));
+        if (!isFirst && !rebooted && !st.gauge && cur >= 0 && this.startsAtZero(key)) {
+          st.acc = cur;
+          out.set(key, stat(cur, cur, elapsed !== null && elapsed > 0 ? cur / elapsed : null, cur, null, false));
+        } else {
+          out.set(key, stat(cur, null, null, 0, isFirst ? 'first' : 'appeared', st.gauge));
+        }
         continue;
       }
 

@@ -59,10 +59,38 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function isRaw(x: unknown): x is JsonRaw {
-  if (!isObject(x) || typeof x['mono'] !== 'number' || !isObject(x['boot']) || !isObject(x['snapshot'])) return false;
+const MAX_DATE_MS = 8.64e15;
+
+/** A section is either {ok: true, value: [...]} or {ok: false, error: "..."}. */
+function sectionProblem(name: string, sec: unknown): string | null {
+  if (sec === undefined) return null;
+  if (!isObject(sec)) return `${name} is not an object`;
+  if (sec['ok'] === true) return Array.isArray(sec['value']) ? null : `${name} has no list of values`;
+  if (sec['ok'] === false) return typeof sec['error'] === 'string' ? null : `${name} has no error text`;
+  return `${name} is neither ok nor an error`;
+}
+
+/** Why a parsed line cannot be a recorded sample, or null when it can. */
+function sampleProblem(x: unknown): string | null {
+  if (!isObject(x)) return 'not a sample';
+  if (typeof x['mono'] !== 'number' || !Number.isFinite(x['mono'])) return 'not a sample (no monotonic time)';
+  if (!isObject(x['boot'])) return 'not a sample (no boot info)';
   const snap = x['snapshot'];
-  return typeof snap['time'] === 'number' && isObject(snap['inet']);
+  if (!isObject(snap)) return 'not a sample (no snapshot)';
+  const time = snap['time'];
+  if (typeof time !== 'number' || !Number.isFinite(time) || Math.abs(time) > MAX_DATE_MS) return 'damaged sample: bad time';
+  if (!isObject(snap['inet'])) return 'damaged sample: no socket tables';
+  for (const [proto, sec] of Object.entries(snap['inet'])) {
+    const p = sectionProblem(`inet.${proto}`, sec);
+    if (p) return `damaged sample: ${p}`;
+  }
+  for (const name of ['unix', 'interfaces', 'routes4', 'routes6', 'conntrack']) {
+    const p = sectionProblem(name, snap[name]);
+    if (p) return `damaged sample: ${p}`;
+  }
+  const c = snap['counters'];
+  if (c !== undefined && (!isObject(c) || !isObject(c['counters']) || !Array.isArray(c['errors']))) return 'damaged sample: counters';
+  return null;
 }
 
 /** Read a whole recording; a bad line is reported with its number. */
@@ -98,7 +126,8 @@ export function readRecording(path: string): { header: RecordHeader; samples: Ra
       restartNext = true;
       return;
     }
-    if (!isRaw(parsed)) throw new ReplayError(`recording ${path}, line ${i + 1}: not a sample`);
+    const problem = sampleProblem(parsed);
+    if (problem) throw new ReplayError(`recording ${path}, line ${i + 1}: ${problem}`);
     const raw = decodeRaw(line);
     if (restartNext && samples.length > 0) raw.restart = true;
     restartNext = false;

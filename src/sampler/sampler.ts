@@ -75,8 +75,9 @@ export class Sampler {
       readSnapshot(this.kfs, { ...want, owners: false }, () => this.clock.now()),
       readBootInfo(this.kfs),
     ]);
-    if (this.opts.meta && snapshot.interfaces?.ok) snapshot.interfaceMeta = await this.opts.meta.get(snapshot.interfaces.value);
+    // The clock is read right after the kernel reads, before slower decoration like metadata.
     const mono = this.clock.mono();
+    if (this.opts.meta && snapshot.interfaces?.ok) snapshot.interfaceMeta = await this.opts.meta.get(snapshot.interfaces.value);
     const raw: RawSample = { mono, boot, snapshot };
     if (want.owners) {
       if (!this.owners || mono - this.ownersAt >= (this.opts.ownersRefreshMs ?? 5000)) {

@@ -67,7 +67,7 @@ export class Netns {
 }
 
 /** Join two namespaces with a veth pair and give each end an address (CIDR). */
-export async function linkVeth(a: Netns, b: Netns, addrA: string, addrB: string, names = ['veth-a', 'veth-b'] as const): Promise<void> {
+export async function linkVeth(a: Netns, b: Netns, addrA: string, addrB: string, names: readonly [string, string] = ['veth-a', 'veth-b']): Promise<void> {
   await a.ip('link', 'add', names[0], 'type', 'veth', 'peer', 'name', names[1], 'netns', b.name);
   await a.ip('addr', 'add', addrA, 'dev', names[0]);
   await b.ip('addr', 'add', addrB, 'dev', names[1]);

@@ -1,0 +1,118 @@
+// A real terminal for tests: a detached tmux session on a private socket, driven with
+// send-keys and read back with capture-pane. Each Tmux owns its server, so tests can run
+// in parallel and a crash leaves nothing behind once kill() runs.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface TmuxOptions {
+  width?: number;
+  height?: number;
+  /** Extra environment for the command (TERM is set with `term`). */
+  env?: Record<string, string>;
+  /** The TERM tmux advertises to the program (tmux's default-terminal). */
+  term?: string;
+}
+
+let serial = 0;
+
+export class Tmux {
+  readonly socket: string;
+  readonly session = 'nd';
+
+  private constructor(socket: string) {
+    this.socket = socket;
+  }
+
+  /** Start `argv` in a fresh tmux server; the pane stays open after it exits (to read it). */
+  static start(argv: readonly string[], o: TmuxOptions = {}): Tmux {
+    const t = new Tmux(`netdash-test-${process.pid}-${serial++}`);
+    const env = Object.entries({ LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...o.env }).map(([k, v]) => `${k}=${v}`);
+    // A shell line is tmux's only way to start a command; every word is quoted.
+    const cmd = ['env', ...env, ...argv].map(shellQuote).join(' ');
+    // Options go in a config file: set afterwards, they could come after a quick exit.
+    const conf = join(tmpdir(), `${t.socket}.conf`);
+    const lines = ['set -g remain-on-exit on', 'set -g status off', 'set -sg escape-time 0'];
+    if (o.term) lines.push(`set -g default-terminal "${o.term}"`);
+    writeFileSync(conf, lines.join('\n') + '\n');
+    t.tmux(['-f', conf, 'new-session', '-d', '-s', t.session, '-x', String(o.width ?? 100), '-y', String(o.height ?? 30), cmd]);
+    return t;
+  }
+
+  tmux(args: readonly string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', timeout: 10_000 });
+  }
+
+  /** Keys as tmux names them ('q', 'Space', 'Enter', 'Escape', 'Tab', 'C-c'). */
+  keys(...keys: string[]): void {
+    this.tmux(['send-keys', '-t', this.session, ...keys]);
+  }
+
+  /** Literal text, typed as is. */
+  type(text: string): void {
+    this.tmux(['send-keys', '-t', this.session, '-l', text]);
+  }
+
+  /** The visible screen as plain text (escapes: with colours and attributes). */
+  capture(escapes = false): string {
+    return this.tmux(['capture-pane', '-p', '-t', this.session, ...(escapes ? ['-e'] : [])]);
+  }
+
+  resize(width: number, height: number): void {
+    this.tmux(['resize-window', '-t', this.session, '-x', String(width), '-y', String(height)]);
+  }
+
+  /** True once the program in the pane has exited. */
+  dead(): boolean {
+    return this.tmux(['display-message', '-p', '-t', this.session, '#{pane_dead}']).trim() === '1';
+  }
+
+  /** Wait for the program to exit; resolves with its status, or 128+signal. tmux marks the
+   *  pane dead when the terminal closes, which can be before the process is reaped. */
+  async waitExit(ms = 10_000): Promise<number> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const [dead, status, signal] = this.tmux(['display-message', '-p', '-t', this.session, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}']).trim().split('|');
+      if (dead === '1' && status !== '') return Number(status);
+      if (dead === '1' && signal !== '' && signal !== undefined) return 128 + Number(signal);
+      if (Date.now() > end) throw new Error(`program did not exit within ${ms} ms; screen was:\n${this.capture()}`);
+      await sleep(50);
+    }
+  }
+
+  /** PID of the program in the pane. */
+  pid(): number {
+    return Number(this.tmux(['display-message', '-p', '-t', this.session, '#{pane_pid}']).trim());
+  }
+
+  /** Poll the screen until `ok` holds; throws with the last screen after `ms`. */
+  async waitFor(ok: (screen: string) => boolean, ms = 15_000, what = 'screen condition'): Promise<string> {
+    const end = Date.now() + ms;
+    let last = '';
+    for (;;) {
+      last = this.capture();
+      if (ok(last)) return last;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+      await sleep(100);
+    }
+  }
+
+  async waitForText(text: string | RegExp, ms = 15_000): Promise<string> {
+    return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), ms, `"${String(text)}"`);
+  }
+
+  /** Kill the server (and the program with it). Safe to call twice. */
+  kill(): void {
+    try {
+      execFileSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

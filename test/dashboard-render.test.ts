@@ -85,7 +85,7 @@ const WORLD: SnapParts = {
   counters: { Tcp: { RetransSegs: 10, OutSegs: 1000 }, TcpExt: { ListenDrops: 2 } },
 };
 const WORLD2: SnapParts = { ...WORLD, interfaces: [nif('lo', {}, 1), nif('eth0', { rxPackets: 1600, rxErrs: 4 })],
-  counters: { Tcp: { RetransSegs: 12, OutSegs: 1100 }, TcpExt: { ListenDrops: 2 } } };
+  counters: { Tcp: { RetransSegs: 12, OutSegs: 1100 }, TcpExt: { ListenDrops: 3 } } };
 
 async function withDash(argv: string[], fn: (h: Harness) => Promise<void>, cols = 80, rows = 24): Promise<void> {
   const h = start(argv, cols, rows);
@@ -118,7 +118,7 @@ test('80x24: status, connections with state counts, interfaces, counters, footer
       /tcp +0 +0 10\.0\.0\.1:ssh +10\.0\.0\.9:40000 +ESTABLISHED/,
       /udp +0 +0 10\.0\.0\.1:5353 +10\.0\.0\.7:domain/,
       ' 2 Interfaces', 'per second', /Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s/, /eth0 +300 +1\.5 /,
-      ' 3 Counters', /TCP retransmitted % +1\.09% +2\.00%/, /Tcp\.RetransSegs +12 +2 +1/, 'TcpExt.ListenDrops',
+      ' 3 Protocol counters', /TCP retransmitted % +1\.09% +2\.00%/, /Tcp\.RetransSegs +12 +2 +1/, 'TcpExt.ListenDrops',
       'q quit');
     // Default scope is netstat's: no listeners until l or a.
     assert.ok(!/LISTEN +$/m.test(text.split(' 2 Interfaces')[0] ?? ''));
@@ -145,15 +145,21 @@ test('netdash -tl opens on TCP listeners', async () => {
   });
 });
 
-test('u hides and shows UDP; -u starts with UDP only', async () => {
+test('u shows only UDP like netstat -u, t adds TCP, u again drops UDP; -u starts with UDP only', async () => {
   await withDash(['-a'], async (h) => {
     assert.ok(h.screen().includes('10.0.0.1:domain'));
     await h.press('u');
-    const conns = h.screen().split(' 2 Interfaces')[0] ?? '';
-    assert.ok(!conns.includes('10.0.0.1:domain'));
-    has(conns, 'tcp+raw all');
+    let conns = h.screen().split(' 2 Interfaces')[0] ?? '';
+    has(conns, 'udp all', '10.0.0.1:domain');
+    assert.ok(!conns.includes(':ssh'));
+    await h.press('t');
+    has(h.screen(), 'tcp+udp all', ':ssh', '10.0.0.1:domain');
     await h.press('u');
-    assert.ok(h.screen().includes('10.0.0.1:domain'));
+    conns = h.screen().split(' 2 Interfaces')[0] ?? '';
+    has(conns, 'tcp all', ':ssh');
+    assert.ok(!conns.includes('10.0.0.1:domain'));
+    await h.press('t');
+    has(h.screen(), 'tcp+udp+raw all', '10.0.0.1:domain');
   });
   await withDash(['-ua'], async (h) => {
     const conns = h.screen().split(' 2 Interfaces')[0] ?? '';
@@ -197,8 +203,12 @@ test('Space pauses: PAUSED shown, numbers frozen while samples arrive; Space res
 test('? shows every key in the help overlay; Esc closes it', async () => {
   await withDash([], async (h) => {
     await h.press('?');
-    const text = h.screen();
-    has(text, 'netdash keys');
+    let text = h.screen();
+    has(text, 'netdash keys', 'PgDn: more');
+    // At 80x24 the list is longer than the box: PgDn pages through the rest.
+    await h.press('\x1b[6~');
+    has(h.screen(), 'PgUp: back');
+    text += h.screen();
     for (const [k, what] of KEY_HELP) {
       assert.ok(text.includes(k), `help lacks key ${k}`);
       assert.ok(text.includes(what.slice(0, 40)), `help lacks ${what}`);
@@ -257,7 +267,7 @@ test('re-lays out on resize and never crashes at tiny sizes', async () => {
     }
     await resize(80, 24);
     lines = h.lines();
-    has(h.screen(), ' 2 Interfaces', ' 3 Counters');
+    has(h.screen(), ' 2 Interfaces', ' 3 Protocol counters');
     assert.equal(lines.length, 24);
   });
 });
@@ -271,7 +281,7 @@ test('outside strings are escaped: a socket path and a program name with ESC and
     h.src.push({ inet: [listen(22)], unix: [unixSock], owners });
     await h.settle();
     const text = h.screen();
-    has(text, ' 5 UNIX sockets', '7/\\x1b[31m{bold}', /LISTENING +4242 7\/\S+ \/run\/\\x1b\[31m\{/);
+    has(text, ' 7 UNIX sockets', '7/\\x1b[31m{bold}', /LISTENING +4242 7\/\S+ \/run\/\\x1b\[31m\{/);
     await h.press('\r');
     has(h.screen(), 'Path          /run/\\x1b[31m{bold}x{/bold}.sock', 'Program       7/\\x1b[31m{bold}x{/b');
     await h.press('\x1b');

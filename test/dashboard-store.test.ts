@@ -41,10 +41,18 @@ test('filters: protocol toggles, family, listening/all, text filter with Esc', (
   const f = new Feeder();
   s.ingest(f.next({ inet: [listen(22), estab(22, 40000), udp(53), listen(80, { proto: 'tcp6', family: 6, localAddr: '::' })] }));
   assert.equal(texts(s).length, 4);
+  // Like netstat -u: from "everything", u shows only UDP; t adds TCP; u again drops UDP.
+  act(s, { type: 'toggleProto', proto: 'udp' });
+  assert.deepEqual(texts(s).map((t) => t.trim().split(/\s+/)[0]), ['udp']);
+  act(s, { type: 'toggleProto', proto: 'tcp' });
+  assert.equal(texts(s).length, 4);
   act(s, { type: 'toggleProto', proto: 'udp' });
   assert.equal(texts(s).length, 3);
   assert.ok(texts(s).every((t) => !t.includes('udp')));
-  act(s, { type: 'toggleProto', proto: 'udp' }, { type: 'family', family: 6 });
+  // Removing the last protocol shows everything again.
+  act(s, { type: 'toggleProto', proto: 'tcp' });
+  assert.deepEqual(s.state.proto, { tcp: true, udp: true, raw: true, unix: true });
+  act(s, { type: 'family', family: 6 });
   assert.deepEqual(texts(s).map((t) => t.includes('tcp6')), [true]);
   act(s, { type: 'family', family: 6 }); // again: both families
   assert.equal(texts(s).length, 4);
@@ -204,7 +212,7 @@ test('interfaces: counter mode cycles rate/delta/total, nonzero error deltas are
   assert.equal(row()?.cells.find((c) => c.hot)?.text.trim(), '1');
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +400 +2 /);
-  assert.match(s.visibleRows('interfaces', 5, 100).header, /^Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s   MTU Flg/);
+  assert.match(s.visibleRows('interfaces', 5, 100).header, /^Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s  Util   MTU Flg/);
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +1400 +7 /);
   assert.match(row()?.text ?? '', / 2\.0k /, 'TX bytes/s');
@@ -212,18 +220,25 @@ test('interfaces: counter mode cycles rate/delta/total, nonzero error deltas are
   assert.equal(s.state.counterMode, 'rate');
 });
 
-test('counters: problem counters with total, delta, rate; retransmit % on top and hot when it moves', () => {
+test('counters: problem counters that moved, with total, delta, rate; retransmit % on top and hot when it moves', () => {
   const s = store(['-a']);
   const f = new Feeder(1000);
-  s.ingest(f.next({ counters: { Tcp: { RetransSegs: 10, OutSegs: 1000, InErrs: 0 }, TcpExt: { ListenDrops: 3 } } }));
-  s.ingest(f.next({ counters: { Tcp: { RetransSegs: 15, OutSegs: 1100, InErrs: 0 }, TcpExt: { ListenDrops: 3 } } }));
+  s.ingest(f.next({ counters: { Tcp: { RetransSegs: 10, OutSegs: 1000, InErrs: 0, AttemptFails: 7, ActiveOpens: 5 }, TcpExt: { ListenDrops: 3 } } }));
+  s.ingest(f.next({ counters: { Tcp: { RetransSegs: 15, OutSegs: 1100, InErrs: 0, AttemptFails: 7, ActiveOpens: 9 }, TcpExt: { ListenDrops: 4 } } }));
   const v = s.visibleRows('counters', 10, 80);
+  // AttemptFails has a total but did not move since the start: not a problem now.
   assert.deepEqual(v.rows.map((r) => r.key), [RETRANS_KEY, 'Tcp.RetransSegs', 'TcpExt.ListenDrops']);
   assert.match(v.rows[0]?.text ?? '', /TCP retransmitted % +1\.36% +5\.00%/);
   assert.ok(v.rows[0]?.cells.some((c) => c.hot));
   assert.match(v.rows[1]?.text ?? '', /Tcp\.RetransSegs +15 +5 +5 +5/);
   act(s, { type: 'toggle', flag: 'extended' });
   assert.ok(s.visibleRows('counters', 10, 80).rows.some((r) => r.key === 'Tcp.InErrs'), 'e lists quiet counters too');
+  act(s, { type: 'toggle', flag: 'extended' }, { type: 'toggle', flag: 'allCounters' });
+  const all = s.visibleRows('counters', 20, 80).rows;
+  for (const k of ['Tcp.ActiveOpens', 'Tcp.AttemptFails', 'Tcp.OutSegs', 'TcpExt.ListenDrops']) assert.ok(all.some((r) => r.key === k), `! lists ${k}`);
+  // Ordinary traffic moving is not hot; problems are.
+  assert.ok(!all.find((r) => r.key === 'Tcp.ActiveOpens')?.cells.some((c) => c.hot));
+  assert.ok(all.find((r) => r.key === 'TcpExt.ListenDrops')?.cells.some((c) => c.hot));
 });
 
 test('summary: all 11 TCP states plus UDP/RAW/UNIX with change since last tick', () => {
@@ -257,6 +272,12 @@ test('keys: netstat letters, filter input mode captures letters, C-c always quit
   assert.deepEqual(keyToAction(' ', { name: 'space' }, st), { action: { type: 'togglePause' } });
   assert.deepEqual(keyToAction('S', { name: 's', shift: true }, st), { action: { type: 'sortReverse' } });
   assert.deepEqual(keyToAction(undefined, { name: 'f3', full: 'f3' }, st), { action: { type: 'focus', pane: 'counters' } });
+  assert.deepEqual(keyToAction('4', { name: '4', full: '4' }, st), { action: { type: 'focus', pane: 'icmp' } });
+  assert.deepEqual(keyToAction('8', { name: '8', full: '8' }, st), { action: { type: 'focus', pane: 'events' } });
+  assert.deepEqual(keyToAction('2', { name: '2', full: 'M-2', meta: true }, st), { action: { type: 'focus', pane: 'interfaces' } });
+  assert.equal(keyToAction('9', { name: '9', full: '9' }, st), null);
+  assert.deepEqual(keyToAction('f', { name: 'f' }, st), { action: { type: 'cycleFamily' } });
+  assert.deepEqual(keyToAction('!', { name: '!' }, st), { action: { type: 'toggle', flag: 'allCounters' } });
   assert.deepEqual(keyToAction(undefined, { name: 'tab', full: 'S-tab', shift: true }, st), { action: { type: 'focusNext', delta: -1 } });
   const editing = { ...st, editingFilter: true };
   assert.deepEqual(keyToAction('q', { name: 'q' }, editing), { action: { type: 'filterInput', text: 'q' } });

@@ -49,6 +49,8 @@ export interface DashboardDeps {
   signals?: boolean;
   /** terminfo name; default: $TERM as blessed reads it. */
   terminal?: string;
+  /** Draw with plain ASCII only (--ascii, or a locale that is not UTF-8). */
+  ascii?: boolean;
 }
 
 export interface Dashboard {
@@ -65,11 +67,11 @@ export interface Dashboard {
 const ALL_INET: Want['inet'] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
 
 /** What the dashboard samples: everything its panes can show, whatever the filters (they
- *  change at run time; the sampler never reads UI state). Conntrack only with -M. */
-export function dashboardWant(o: Options): Want {
+ *  change at run time; the sampler never reads UI state). */
+export function dashboardWant(_o: Options): Want {
   return {
     inet: ALL_INET, unix: true, owners: true, interfaces: true, counters: true,
-    routes4: true, routes6: true, conntrack: o.section === 'masquerade',
+    routes4: true, routes6: true, conntrack: true,
   };
 }
 
@@ -125,11 +127,15 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
   const screenOpts: Widgets.IScreenOptions = {
     input: deps.input as unknown as Widgets.IScreenOptions['input'],
     output: deps.output as unknown as Widgets.IScreenOptions['output'],
-    smartCSR: true, fullUnicode: true, autoPadding: false, warnings: false, title: 'netdash',
+    smartCSR: true, fullUnicode: deps.ascii !== true, forceUnicode: deps.ascii !== true, autoPadding: false, warnings: false, title: 'netdash',
   };
   if (deps.terminal !== undefined) screenOpts.terminal = deps.terminal;
   const screen = blessed.screen(screenOpts);
-  const layout = new Layout(screen);
+  // blessed swaps box-drawing characters for the terminal's ACS sequences, which tmux and
+  // several terminals show as letters ('q', 'x'). Our frames are text: in Unicode mode write
+  // them as UTF-8; in ASCII mode toAscii has replaced them already.
+  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  const layout = new Layout(screen, deps.ascii === true);
 
   let finished = false;
   let resolveDone: (code: number) => void = () => {};

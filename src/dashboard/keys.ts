@@ -1,8 +1,8 @@
 // Key → action. One table, so the help overlay and the footer list exactly what works.
-import { PANES, type Action, type PaneId, type UiState } from './store.js';
+import { PANES, type Action, type PaneId, type UiState } from './ui-state.js';
 
 const PANE_SHORT: Readonly<Record<PaneId, string>> = {
-  connections: 'conns', interfaces: 'ifaces', counters: 'counters', routes: 'routes', unix: 'unix', events: 'events', conntrack: 'ct',
+  connections: 'conns', interfaces: 'ifaces', counters: 'counters', icmp: 'icmp', routes: 'routes', conntrack: 'nat', unix: 'unix', events: 'events',
 };
 
 /** What blessed hands a keypress handler (the parts used here). */
@@ -25,19 +25,20 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['m', 'mark: "since" columns count from now'],
   ['+  -', 'longer / shorter sampling interval'],
   ['Tab  S-Tab', 'next / previous pane'],
-  ['F1..F7  M-1..M-7', 'jump: ' + PANES.map((p) => PANE_SHORT[p]).join(' ')],
+  ['1..8', 'jump to a pane: ' + PANES.map((p, i) => `${i + 1} ${PANE_SHORT[p]}`).join(' ')],
   ['↑ ↓  j k', 'move the cursor'],
   ['PgUp PgDn Home End g G', 'page, first, last row'],
   ['Enter', 'details of the row under the cursor'],
   ['z', 'zoom the focused pane'],
-  ['t u w x', 'show/hide TCP, UDP, RAW, UNIX sockets'],
-  ['4  6', 'IPv4 only / IPv6 only (again: both)'],
+  ['t u w x', 'only TCP, UDP, RAW, UNIX (more keys add, again removes)'],
+  ['f', 'address family: both, IPv4 only, IPv6 only (-4 -6 at start)'],
   ['l  a', 'listening only / all sockets (again: connected)'],
   ['n', 'numeric hosts, ports and users'],
   ['p  e  o', 'PID/Program; User+Inode (all counters); Timer+Rtx'],
+  ['!', 'protocol counters: problems that moved / every counter'],
   ['/', 'filter rows by text (Enter keeps it, Esc clears)'],
   ['s  S', 'next sort column / reverse the sort'],
-  ['d', 'interface counters: rate / delta / total'],
+  ['d', 'interface and ICMP counters: rate / delta / total'],
   ['?', 'this help'],
   ['Esc', 'close help or details, clear the filter, unzoom'],
 ];
@@ -69,10 +70,11 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
     return null;
   }
 
-  const fk = /^f([1-7])$/.exec(name);
-  if (fk) return { action: { type: 'focus', pane: PANES[Number(fk[1]) - 1] ?? 'connections' } };
-  const mk = /^M-([1-7])$/.exec(full);
-  if (mk) return { action: { type: 'focus', pane: PANES[Number(mk[1]) - 1] ?? 'connections' } };
+  // Digits jump to panes; F-keys and Alt-digits too, for terminals that eat plain digits.
+  const fkey = /^f([1-9])$/.exec(name) ?? /^M-([1-9])$/.exec(full);
+  const digit = ch !== undefined && /^[1-9]$/.test(ch) && !key.ctrl && !key.meta ? ch : fkey?.[1];
+  const jumpTo = digit === undefined ? undefined : PANES[Number(digit) - 1];
+  if (jumpTo) return { action: { type: 'focus', pane: jumpTo } };
 
   switch (name) {
     case 'escape': return { action: { type: 'escape' } };
@@ -105,8 +107,8 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
     case 'u': return { action: { type: 'toggleProto', proto: 'udp' } };
     case 'w': return { action: { type: 'toggleProto', proto: 'raw' } };
     case 'x': return { action: { type: 'toggleProto', proto: 'unix' } };
-    case '4': return { action: { type: 'family', family: 4 } };
-    case '6': return { action: { type: 'family', family: 6 } };
+    case 'f': return { action: { type: 'cycleFamily' } };
+    case '!': return { action: { type: 'toggle', flag: 'allCounters' } };
     case 'l': return { action: { type: 'scope', scope: 'listening' } };
     case 'a': return { action: { type: 'scope', scope: 'all' } };
     case 'n': return { action: { type: 'toggle', flag: 'numeric' } };

@@ -3,10 +3,12 @@
 // plain tag-enabled boxes whose content is the visible lines: no list or table widgets.
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
-import { PANES, type PaneId, type Store } from './store.js';
+import type { Store } from './store.js';
+import { PANES, type PaneId } from './ui-state.js';
 import { paneLines } from './views/panes.js';
 import { footerLine, statusLine } from './views/status.js';
-import { detailLines, helpLines } from './views/overlays.js';
+import { toAscii } from './glyphs.js';
+import { detailText, framed, helpText } from './views/overlays.js';
 
 export interface PaneRect {
   pane: PaneId;
@@ -65,16 +67,20 @@ export class Layout {
   /** The geometry of the last paint, for tests. */
   last: Geometry = { status: false, footer: false, panes: [] };
 
-  constructor(private readonly screen: Widgets.Screen) {
+  /** ascii: every line through toAscii (--ascii, or a locale that is not UTF-8). */
+  constructor(private readonly screen: Widgets.Screen, private readonly ascii = false) {
     const box = (extra: Widgets.BoxOptions = {}): Widgets.BoxElement => blessed.box({
       parent: screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1, hidden: true, ...extra,
     });
     this.status = box();
     this.footer = box();
     for (const p of PANES) this.panes.set(p, box());
-    const overlay = { border: { type: 'line' as const }, style: { border: { fg: 'cyan' } } };
-    this.help = box(overlay);
-    this.detail = box(overlay);
+    this.help = box();
+    this.detail = box();
+  }
+
+  private set(el: Widgets.BoxElement, content: string): void {
+    el.setContent(this.ascii ? toAscii(content) : content);
   }
 
   /** Put the store's state on the boxes. Cheap: only visible rows are formatted. */
@@ -88,11 +94,11 @@ export class Layout {
     this.last = geo;
     if (geo.status) {
       place(this.status, 0, 0, W, 1);
-      this.status.setContent(statusLine(store, W));
+      this.set(this.status, statusLine(store, W));
     } else this.status.hide();
     if (geo.footer) {
       place(this.footer, H - 1, 0, W, 1);
-      this.footer.setContent(footerLine(store, W));
+      this.set(this.footer, footerLine(store, W));
     } else this.footer.hide();
     const shown = new Set<PaneId>();
     for (const r of geo.panes) {
@@ -100,24 +106,28 @@ export class Layout {
       if (!el) continue;
       shown.add(r.pane);
       place(el, r.top, 0, W, r.height);
-      el.setContent(paneLines(store, r.pane, W, r.height, r.pane === s.focus).join('\n'));
+      this.set(el, paneLines(store, r.pane, W, r.height, r.pane === s.focus).join('\n'));
     }
     for (const [p, el] of this.panes) if (!shown.has(p)) el.hide();
 
-    this.overlay(this.help, s.help, W, H, (w) => helpLines(w));
-    this.overlay(this.detail, s.detail && !s.help, W, H, (w) => detailLines(store, w));
+    const helpOpen = this.overlay(this.help, s.help, W, H, 'netdash keys  (? or Esc closes)', () => helpText(), s.detailScroll);
+    const room = this.overlay(this.detail, s.detail && !helpOpen, W, H, 'Details  (Enter or Esc closes)', (w) => detailText(store, w), s.detailScroll);
+    store.setDetailHeight(room);
   }
 
-  private overlay(el: Widgets.BoxElement, open: boolean, W: number, H: number, lines: (w: number) => string[]): void {
+  /** Place a framed overlay in the middle; returns the body lines it had room for (0: closed). */
+  private overlay(el: Widgets.BoxElement, open: boolean, W: number, H: number, title: string,
+    body: (w: number) => string[], scroll: number): number {
     if (!open || W < 10 || H < 5) {
       el.hide();
-      return;
+      return 0;
     }
-    const w = Math.min(W - 2, 78);
-    const inner = lines(w - 2);
-    const h = Math.min(H, inner.length + 2);
+    const w = Math.min(W - 2, 80);
+    const lines = body(w - 2);
+    const h = Math.min(H - (H > 8 ? 2 : 0), lines.length + 2);
     place(el, Math.max(0, Math.floor((H - h) / 2)), Math.max(0, Math.floor((W - w) / 2)), w, h);
-    el.setContent(inner.slice(0, h - 2).join('\n'));
+    this.set(el, framed(title, lines, w, h, scroll).join('\n'));
     el.setFront();
+    return h - 2;
   }
 }

@@ -1,7 +1,7 @@
 // Turning the store's rows into tagged blessed lines. Every outside string passes through
 // tagSafe here (the store already made it printable), so no name can open a tag.
 import { tagSafe } from '../escape.js';
-import type { ViewRow } from '../store.js';
+import type { ViewRow } from '../columns.js';
 
 /** One list row: cursor row inverse, new green, changed yellow, closed grey, hot cells red. */
 export function rowLine(r: ViewRow, width: number): string {

@@ -1,7 +1,8 @@
 // The list panes: a title row, for connections the per-state counts, a column header and
 // exactly the rows that fit. Pure functions of the store; layout puts the lines in boxes.
 import { printable, tagSafe } from '../escape.js';
-import { PANES, PANE_TITLES, SORT_COLUMNS, type PaneId, type Store } from '../store.js';
+import type { Store } from '../store.js';
+import { PANES, PANE_TITLES, SORT_COLUMNS, type PaneId } from '../ui-state.js';
 import { rowLine, textLine, titleLine } from './common.js';
 
 function paneInfo(store: Store, pane: PaneId, total: number, offset: number, shown: number): string {

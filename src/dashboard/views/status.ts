@@ -38,6 +38,17 @@ export function footerLine(store: Store, width: number): string {
     const t = ` filter: ${printable(s.filter)}_   (Enter keep, Esc clear)`;
     return `{inverse}${tagSafe(t.slice(0, width).padEnd(width))}{/inverse}`;
   }
-  const keys = ' q quit  ? help  Space pause  Tab pane  / filter  t u w x proto  l listen  a all  n numeric  p prog  s sort  d mode  z zoom  m mark  +/- interval';
+  const common = ['q quit', '? help', '1-8 pane', 'Enter detail', 'Space pause', '/ filter'];
+  const own: Record<string, string[]> = {
+    connections: ['l listen', 'a all', 't u w proto', 'f family', 'p prog', 'o timers', 's sort', 'n numeric'],
+    interfaces: ['d rate/delta/total', 's sort', 'z zoom'],
+    counters: [s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
+    icmp: ['d rate/delta/total', 'e every type', 'f family', 's sort'],
+    routes: ['f family', 'S reverse'],
+    conntrack: ['s sort', 'S reverse'],
+    unix: ['x hide', 'l listen', 'a all', 'p prog', 's sort'],
+    events: ['S oldest first'],
+  };
+  const keys = ' ' + [...common, ...(own[s.focus] ?? []), 'm mark', '+/- interval'].filter((k, i, a) => a.indexOf(k) === i).join('  ');
   return tagSafe(keys.slice(0, width));
 }

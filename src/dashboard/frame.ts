@@ -1,0 +1,161 @@
+// Frames: everything the panes show for one sample, immutable once built, so pausing is just
+// keeping one. The FrameBuilder carries what spans samples: which connections are new or
+// changed (flagged for a few seconds), which closed connections and removed routes still
+// linger, and the event log.
+import type { InetSocket, Route4, Route6 } from '../model.js';
+import { route4Key, route6Key } from '../sampler/route-diff.js';
+import type { Sample } from '../sampler/sample-engine.js';
+
+export type RowStatus = 'new' | 'changed' | 'closed' | null;
+
+export interface ConnRow {
+  key: string;
+  sock: InetSocket;
+  status: RowStatus;
+  /** For 'changed': the state before. */
+  fromState: number | null;
+}
+
+export type EventKind = 'open' | 'close' | 'state' | 'route+' | 'route-' | 'reset';
+
+export interface DashEvent {
+  time: number;
+  kind: EventKind;
+  sock?: InetSocket;
+  from?: number;
+  to?: number;
+  text?: string;
+}
+
+export type RouteEntry = { key: string; v4: Route4; v6?: undefined } | { key: string; v6: Route6; v4?: undefined };
+
+export interface RouteRow {
+  route: RouteEntry;
+  status: RowStatus;
+}
+
+/** Recent byte rates of one interface, oldest first (null: no rate that tick). */
+export interface IfHistory {
+  rx: readonly (number | null)[];
+  tx: readonly (number | null)[];
+}
+
+export interface Frame {
+  sample: Sample | null;
+  conns: readonly ConnRow[];
+  routes: readonly RouteRow[];
+  events: readonly DashEvent[];
+  history: ReadonlyMap<string, IfHistory>;
+  ingestedAt: number | null;
+}
+
+export const EMPTY_FRAME: Frame = { sample: null, conns: [], routes: [], events: [], history: new Map(), ingestedAt: null };
+
+/** Ticks of interface history kept for sparklines. */
+export const HISTORY_LEN = 60;
+
+/** Closed connections and removed routes stay listed this long (sample time), and at least
+ *  for the tick they went. */
+export const LINGER_MS = 5000;
+/** New and changed rows are flagged this long, and at least for the tick it happened. */
+export const FLAG_MS = 3000;
+export const MAX_EVENTS = 500;
+
+function routeEntries(sample: Sample): RouteEntry[] {
+  const out: RouteEntry[] = [];
+  const snap = sample.snapshot;
+  if (snap.routes4?.ok) for (const r of snap.routes4.value) out.push({ key: route4Key(r), v4: r });
+  if (snap.routes6?.ok) for (const r of snap.routes6.value) out.push({ key: route6Key(r), v6: r });
+  return out;
+}
+
+export class FrameBuilder {
+  // Row flags by key: when it opened/changed (sample mono) and from which state.
+  private readonly opened = new Map<string, number>();
+  private readonly changed = new Map<string, { at: number; from: number }>();
+  private readonly linger = new Map<string, { sock: InetSocket; at: number }>();
+  private readonly routeAdded = new Map<string, number>();
+  private readonly routeLinger = new Map<string, { route: RouteEntry; at: number }>();
+  private prevConns: ReadonlyMap<string, InetSocket> | null = null;
+  private prevRoutes = new Map<string, RouteEntry>();
+  private events: readonly DashEvent[] = [];
+  private history = new Map<string, IfHistory>();
+
+  build(sample: Sample): Frame {
+    const mono = sample.mono;
+    const churn = sample.churn;
+    const events: DashEvent[] = [];
+    const prev = this.prevConns;
+    for (const k of churn.opened) {
+      this.opened.set(k, mono);
+      this.linger.delete(k);
+      const sock = sample.connections.get(k);
+      if (sock) events.push({ time: sample.time, kind: 'open', sock });
+    }
+    for (const c of churn.changed) {
+      this.changed.set(c.key, { at: mono, from: c.from });
+      events.push({ time: sample.time, kind: 'state', sock: c.socket, from: c.from, to: c.to });
+    }
+    for (const k of churn.closed) {
+      const sock = prev?.get(k);
+      this.opened.delete(k);
+      this.changed.delete(k);
+      if (sock) {
+        this.linger.set(k, { sock, at: mono });
+        events.push({ time: sample.time, kind: 'close', sock });
+      }
+    }
+    for (const r of sample.routes.added) {
+      this.routeAdded.set(r, mono);
+      this.routeLinger.delete(r);
+      events.push({ time: sample.time, kind: 'route+', text: r });
+    }
+    for (const r of sample.routes.removed) {
+      const was = this.prevRoutes.get(r);
+      this.routeAdded.delete(r);
+      if (was) this.routeLinger.set(r, { route: was, at: mono });
+      events.push({ time: sample.time, kind: 'route-', text: r });
+    }
+    if (sample.mark.reason === 'reboot' && sample.mark.at === mono) events.push({ time: sample.time, kind: 'reset', text: 'host rebooted: counters restart' });
+
+    const fresh = (at: number, ms: number): boolean => at === mono || mono - at < ms;
+    for (const [k, at] of this.opened) if (!fresh(at, FLAG_MS) || !sample.connections.has(k)) this.opened.delete(k);
+    for (const [k, c] of this.changed) if (!fresh(c.at, FLAG_MS) || !sample.connections.has(k)) this.changed.delete(k);
+    for (const [k, l] of this.linger) if (!fresh(l.at, LINGER_MS) || sample.connections.has(k)) this.linger.delete(k);
+
+    const conns: ConnRow[] = [];
+    for (const [key, sock] of sample.connections) {
+      const ch = this.changed.get(key);
+      const status: RowStatus = ch ? 'changed' : this.opened.has(key) ? 'new' : null;
+      conns.push({ key, sock, status, fromState: ch ? ch.from : null });
+    }
+    for (const [key, l] of this.linger) conns.push({ key, sock: l.sock, status: 'closed', fromState: null });
+
+    const entries = routeEntries(sample);
+    const current = new Map(entries.map((e) => [e.key, e]));
+    for (const [k, at] of this.routeAdded) if (!fresh(at, FLAG_MS) || !current.has(k)) this.routeAdded.delete(k);
+    for (const [k, l] of this.routeLinger) if (!fresh(l.at, LINGER_MS) || current.has(k)) this.routeLinger.delete(k);
+    const routes: RouteRow[] = entries.map((route) => ({ route, status: this.routeAdded.has(route.key) ? 'new' : null }));
+    for (const l of this.routeLinger.values()) routes.push({ route: l.route, status: 'closed' });
+
+    this.history = this.nextHistory(sample);
+    if (events.length > 0) this.events = [...events.reverse(), ...this.events].slice(0, MAX_EVENTS);
+    this.prevConns = sample.connections;
+    this.prevRoutes = current;
+    return { sample, conns, routes, events: this.events, history: this.history, ingestedAt: mono };
+  }
+
+  /** Each present interface's rates appended (a new map: frames already built keep theirs). */
+  private nextHistory(sample: Sample): Map<string, IfHistory> {
+    const next = new Map<string, IfHistory>();
+    const ifs = sample.snapshot.interfaces?.ok ? sample.snapshot.interfaces.value : [];
+    const push = (arr: readonly (number | null)[] | undefined, v: number | null): (number | null)[] =>
+      [...(arr ?? []), v].slice(-HISTORY_LEN);
+    for (const i of ifs) {
+      const was = this.history.get(i.name);
+      const rate = (c: string): number | null => sample.stats.get(`if.${i.name}.${c}`)?.rate ?? null;
+      next.set(i.name, { rx: push(was?.rx, rate('rxBytes')), tx: push(was?.tx, rate('txBytes')) });
+    }
+    return next;
+  }
+}

@@ -1,0 +1,138 @@
+// The protocol counters pane. By default the problems view: the error, discard, overflow and
+// retransmit counters that moved since the start (or the mark), with the retransmit ratio on
+// top. `!` shows every IP, TCP and UDP counter instead (and `e` adds all of TcpExt/IpExt).
+import type { CounterStat } from '../../sampler/counter-deltas.js';
+import { retransPct } from '../../sampler/counter-deltas.js';
+import type { Sample } from '../../sampler/sample-engine.js';
+import { colRow, layoutHeader, type Col } from '../columns.js';
+import { explainCounter } from '../explain.js';
+import { compact } from '../format.js';
+import { explained, filtered, pane, sinceTitle, type PaneContext } from './pane-spec.js';
+
+export const RETRANS_KEY = 'derived.tcp.retransPct';
+
+// Problem counters, in the order the problems view lists them.
+export const PROBLEM_COUNTERS: readonly string[] = [
+  'Tcp.RetransSegs', 'Tcp.InErrs', 'Tcp.InCsumErrors', 'Tcp.AttemptFails', 'Tcp.EstabResets', 'Tcp.OutRsts',
+  'TcpExt.ListenOverflows', 'TcpExt.ListenDrops', 'TcpExt.TCPTimeouts', 'TcpExt.TCPSynRetrans',
+  'TcpExt.TCPLostRetransmit', 'TcpExt.TCPFastRetrans', 'TcpExt.TCPSlowStartRetrans', 'TcpExt.TCPRetransFail',
+  'TcpExt.TCPAbortOnTimeout', 'TcpExt.TCPAbortOnMemory', 'TcpExt.TCPAbortOnData', 'TcpExt.TCPAbortOnClose',
+  'TcpExt.TCPAbortOnLinger', 'TcpExt.TCPAbortFailed', 'TcpExt.TCPBacklogDrop', 'TcpExt.TCPRcvQDrop',
+  'TcpExt.TCPZeroWindowDrop', 'TcpExt.TCPOFODrop', 'TcpExt.PruneCalled', 'TcpExt.RcvPruned', 'TcpExt.OfoPruned',
+  'TcpExt.TCPMemoryPressures', 'TcpExt.TCPReqQFullDrop', 'TcpExt.TCPReqQFullDoCookies', 'TcpExt.SyncookiesSent',
+  'TcpExt.SyncookiesFailed', 'TcpExt.TCPSACKReneging', 'TcpExt.TCPDSACKUndo', 'TcpExt.TCPSpuriousRTOs',
+  'TcpExt.LockDroppedIcmps', 'TcpExt.TCPMD5Failure',
+  'Ip.InHdrErrors', 'Ip.InAddrErrors', 'Ip.InUnknownProtos', 'Ip.InDiscards', 'Ip.OutDiscards', 'Ip.OutNoRoutes',
+  'Ip.ReasmFails', 'Ip.FragFails', 'Ip.ReasmTimeout',
+  'Icmp.InErrors', 'Icmp.OutErrors', 'Icmp.InCsumErrors',
+  'Udp.InErrors', 'Udp.NoPorts', 'Udp.RcvbufErrors', 'Udp.SndbufErrors', 'Udp.InCsumErrors', 'Udp.MemErrors',
+  'UdpLite.InErrors',
+  'Ip6.InHdrErrors', 'Ip6.InAddrErrors', 'Ip6.InDiscards', 'Ip6.OutDiscards', 'Ip6.OutNoRoutes', 'Ip6.ReasmFails',
+  'Udp6.InErrors', 'Udp6.NoPorts', 'Udp6.RcvbufErrors', 'Udp6.SndbufErrors', 'Udp6.InCsumErrors', 'Udp6.MemErrors',
+  'Icmp6.InErrors', 'Icmp6.OutErrors',
+];
+const PROBLEM_SET = new Set(PROBLEM_COUNTERS);
+
+/** Groups the "all counters" view lists whole; with `e` also these extension groups. */
+const CORE_GROUPS = ['Ip', 'Tcp', 'Udp', 'UdpLite', 'Ip6', 'Udp6', 'UdpLite6'];
+const EXT_GROUPS = ['TcpExt', 'IpExt'];
+
+function statOf(sample: Sample | null, k: string): CounterStat | undefined {
+  return sample?.stats.get(k === RETRANS_KEY ? 'Tcp.RetransSegs' : k);
+}
+
+function pct(sample: Sample | null, which: 'delta' | 'total'): string {
+  const st = sample?.stats;
+  const p = retransPct(st?.get('Tcp.RetransSegs')?.[which] ?? null, st?.get('Tcp.OutSegs')?.[which] ?? null);
+  return p === null ? '-' : `${p.toFixed(2)}%`;
+}
+
+function moving(sample: Sample | null, k: string): boolean {
+  const d = statOf(sample, k)?.delta;
+  return d !== null && d !== undefined && d > 0;
+}
+
+/** Counter keys of the sample in the order the pane lists them (before sorting). */
+function counterKeys(c: PaneContext, sample: Sample): string[] {
+  const keys: string[] = [];
+  if (sample.stats.has('Tcp.RetransSegs') && sample.stats.has('Tcp.OutSegs')) keys.push(RETRANS_KEY);
+  if (!c.ui.allCounters) {
+    // Problems that moved since the start or mark; with e, every problem counter there is.
+    for (const k of PROBLEM_COUNTERS) {
+      const st = sample.stats.get(k);
+      if (st && (c.ui.extended || st.sinceMark > 0 || (st.delta ?? 0) > 0)) keys.push(k);
+    }
+    return keys;
+  }
+  const groups = c.ui.extended ? [...CORE_GROUPS, ...EXT_GROUPS] : CORE_GROUPS;
+  const byGroup = new Map<string, string[]>(groups.map((g) => [g, []]));
+  const extProblems: string[] = [];
+  for (const [k, st] of sample.stats) {
+    if (st.gauge) continue;
+    const g = k.slice(0, k.indexOf('.'));
+    const list = byGroup.get(g);
+    if (list) list.push(k);
+    else if (!c.ui.extended && g === 'TcpExt' && PROBLEM_SET.has(k)) extProblems.push(k);
+  }
+  for (const g of groups) keys.push(...(byGroup.get(g) ?? []));
+  // Without e, TcpExt contributes its problem counters only.
+  return [...keys, ...extProblems];
+}
+
+export const countersPane = pane<string>({
+  list(c) {
+    const sample = c.sample;
+    if (!sample) return { keys: [], items: [] };
+    let keys = counterKeys(c, sample);
+    if (c.needle) keys = keys.filter((k) => k.toLowerCase().includes(c.needle));
+    const order = new Map(keys.map((k, i) => [k, i]));
+    const pos = (k: string): number => order.get(k) ?? 0;
+    const v = (k: string): number => {
+      const x = statOf(sample, k);
+      if (c.sortCol === 'delta') return x?.delta ?? -1;
+      if (c.sortCol === 'total') return k === RETRANS_KEY ? Infinity : x?.total ?? -1;
+      // activity: moving counters first (by delta), the retransmit ratio always on top.
+      return k === RETRANS_KEY ? Infinity : x?.delta ?? 0;
+    };
+    keys.sort((a, b) => (c.sortCol === 'name' ? pos(a) - pos(b) : v(b) - v(a) || pos(a) - pos(b)) * c.dir);
+    return { keys, items: keys };
+  },
+
+  format(c, width) {
+    const sample = c.sample;
+    const st = (k: string): CounterStat | undefined => statOf(sample, k);
+    const cols: Col<string>[] = [
+      { title: 'Counter', width: 30, align: 'left', value: (k) => (k === RETRANS_KEY ? 'TCP retransmitted %' : k) },
+      { title: 'Total', width: 10, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'total') : compact(st(k)?.total)) },
+      { title: 'Delta', width: 8, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'delta') : compact(st(k)?.delta)) },
+      { title: 'Rate/s', width: 8, align: 'right', value: (k) => (k === RETRANS_KEY ? '' : compact(st(k)?.rate, { rate: true })) },
+      { title: sinceTitle(sample), width: 11, align: 'right', value: (k) => (k === RETRANS_KEY ? '' : compact(st(k)?.sinceMark)) },
+    ];
+    // Problems and the retransmit ratio are hot when they move; ordinary traffic is not.
+    const hot = (k: string): boolean => (k === RETRANS_KEY || PROBLEM_SET.has(k)) && moving(sample, k);
+    for (const col of cols) col.hot = hot;
+    return {
+      header: layoutHeader(cols, width),
+      row: (k) => colRow(cols, k, width, null, !moving(sample, k) && k !== RETRANS_KEY),
+    };
+  },
+
+  empty(c) {
+    if (!c.sample?.snapshot.counters) return 'counters not sampled';
+    return c.ui.allCounters ? `no counters${filtered(c)}`
+      : `no problem counter moved${filtered(c)} since ${c.sample.mark.reason === 'mark' ? 'the mark' : 'the start'} (! all counters, e every problem counter)`;
+  },
+
+  detail(c, k, _key, width) {
+    const sample = c.sample;
+    const st = statOf(sample, k);
+    const out = [`Counter       ${k === RETRANS_KEY ? 'TCP retransmitted % (RetransSegs / OutSegs)' : k}`];
+    if (k === RETRANS_KEY) out.push(`This tick     ${pct(sample, 'delta')}`, `Since boot    ${pct(sample, 'total')}`);
+    if (st) {
+      out.push(`Total         ${st.total}`, `Delta         ${st.delta ?? '-'}`, `Rate/s        ${st.rate === null ? '-' : st.rate.toFixed(2)}`,
+        `${sinceTitle(sample).padEnd(14)}${st.sinceMark}`, `Reset         ${st.reset ?? 'no'}`);
+    }
+    out.push(...explained(explainCounter(k), width));
+    return out;
+  },
+});

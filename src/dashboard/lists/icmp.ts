@@ -1,0 +1,128 @@
+// The ICMP pane: each message type, in and out, with totals and deltas, for ICMP and ICMPv6.
+// Named kernel counters (Icmp.InEchos, Icmp6.InPktTooBigs…) cover the classic types; the
+// per-type IcmpMsg / Icmp6 InTypeN counters add every other type the host has seen.
+import type { CounterStat } from '../../sampler/counter-deltas.js';
+import type { Sample } from '../../sampler/sample-engine.js';
+import { colRow, layoutHeader, type Col } from '../columns.js';
+import { explainCounter, icmpTypeName } from '../explain.js';
+import { compact } from '../format.js';
+import { explained, filtered, pane } from './pane-spec.js';
+
+/** Kernel counter name (without In/Out) → ICMP type. */
+const NAMED4: Readonly<Record<string, number>> = {
+  EchoReps: 0, DestUnreachs: 3, SrcQuenchs: 4, Redirects: 5, Echos: 8, TimeExcds: 11, ParmProbs: 12,
+  Timestamps: 13, TimestampReps: 14, AddrMasks: 17, AddrMaskReps: 18,
+};
+const NAMED6: Readonly<Record<string, number>> = {
+  DestUnreachs: 1, PktTooBigs: 2, TimeExcds: 3, ParmProblems: 4, Echos: 128, EchoReplies: 129,
+  GroupMembQueries: 130, GroupMembResponses: 131, GroupMembReductions: 132, RouterSolicits: 133,
+  RouterAdvertisements: 134, NeighborSolicits: 135, NeighborAdvertisements: 136, Redirects: 137, MLDv2Reports: 143,
+};
+/** Types that report trouble: worth the eye when they move. */
+const TROUBLE4 = new Set([3, 4, 5, 11, 12]);
+const TROUBLE6 = new Set([1, 2, 3, 4, 137]);
+
+export interface IcmpRow {
+  key: string;
+  v: 4 | 6;
+  /** null for the "all messages" and "errors" summary rows. */
+  type: number | null;
+  label: string;
+  /** Counter keys for the two directions (undefined: the kernel has none). */
+  inKey: string | undefined;
+  outKey: string | undefined;
+}
+
+function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
+  const group = v === 4 ? 'Icmp' : 'Icmp6';
+  const named = v === 4 ? NAMED4 : NAMED6;
+  const proto = v === 4 ? 'ICMP' : 'ICMPv6';
+  const has = (k: string): string | undefined => (sample.stats.has(k) ? k : undefined);
+  const rows: IcmpRow[] = [];
+  if (sample.stats.has(`${group}.InMsgs`)) {
+    rows.push({ key: `${proto}|all`, v, type: null, label: `${proto} all messages`, inKey: has(`${group}.InMsgs`), outKey: has(`${group}.OutMsgs`) });
+    rows.push({ key: `${proto}|errors`, v, type: null, label: `${proto} errors`, inKey: has(`${group}.InErrors`), outKey: has(`${group}.OutErrors`) });
+  }
+  const byType = new Map<number, { inKey: string | undefined; outKey: string | undefined }>();
+  for (const [name, type] of Object.entries(named)) {
+    const inKey = has(`${group}.In${name}`), outKey = has(`${group}.Out${name}`);
+    if (inKey || outKey) byType.set(type, { inKey, outKey });
+  }
+  // Per-type counters: IcmpMsg.InType3 (v4), Icmp6.InType128 (v6). Named ones win.
+  const msgGroup = v === 4 ? 'IcmpMsg.' : 'Icmp6.';
+  for (const k of sample.stats.keys()) {
+    if (!k.startsWith(msgGroup)) continue;
+    const m = /^(In|Out)Type(\d+)$/.exec(k.slice(msgGroup.length));
+    if (!m) continue;
+    const type = Number(m[2]);
+    const e = byType.get(type) ?? { inKey: undefined, outKey: undefined };
+    if (m[1] === 'In' && !e.inKey) e.inKey = k;
+    if (m[1] === 'Out' && !e.outKey) e.outKey = k;
+    byType.set(type, e);
+  }
+  const total = (k: string | undefined): number => (k ? sample.stats.get(k)?.total ?? 0 : 0);
+  for (const [type, e] of [...byType].sort((a, b) => a[0] - b[0])) {
+    // Types never seen in either direction are noise, unless e asks for everything.
+    if (!extended && total(e.inKey) === 0 && total(e.outKey) === 0) continue;
+    rows.push({ key: `${proto}|${type}`, v, type, label: `${proto} ${icmpTypeName(v, type)} (${type})`, ...e });
+  }
+  return rows;
+}
+
+export const icmpPane = pane<IcmpRow>({
+  list(c) {
+    const sample = c.sample;
+    if (!sample) return { keys: [], items: [] };
+    let rows: IcmpRow[] = [];
+    if (c.ui.family.v4) rows.push(...rowsOf(sample, 4, c.ui.extended));
+    if (c.ui.family.v6) rows.push(...rowsOf(sample, 6, c.ui.extended));
+    if (c.needle) rows = rows.filter((r) => r.label.toLowerCase().includes(c.needle));
+    const d = (k: string | undefined): number => (k ? sample.stats.get(k)?.delta ?? 0 : 0);
+    if (c.sortCol !== 'type') {
+      const by = (r: IcmpRow): number => (c.sortCol === 'in' ? d(r.inKey) : d(r.outKey));
+      const order = new Map(rows.map((r, i) => [r.key, i]));
+      rows.sort((a, b) => by(b) - by(a) || (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+    }
+    if (c.dir < 0) rows.reverse();
+    return { keys: rows.map((r) => r.key), items: rows };
+  },
+
+  format(c, width) {
+    const st = (k: string | undefined): CounterStat | undefined => (k ? c.sample?.stats.get(k) : undefined);
+    const mode = c.ui.counterMode;
+    const val = (k: string | undefined): string => {
+      const x = st(k);
+      if (!k) return '-';
+      return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta) : compact(x?.total);
+    };
+    const trouble = (r: IcmpRow): boolean => r.type === null ? r.key.endsWith('|errors') : (r.v === 4 ? TROUBLE4 : TROUBLE6).has(r.type);
+    const hot = (k: 'inKey' | 'outKey') => (r: IcmpRow): boolean => trouble(r) && (st(r[k])?.delta ?? 0) > 0;
+    const unit = mode === 'rate' ? '/s' : mode === 'delta' ? ' Δ' : '';
+    const cols: Col<IcmpRow>[] = [
+      { title: 'Message type', width: 40, align: 'left', value: (r) => r.label },
+      { title: 'In total', width: 10, align: 'right', value: (r) => (r.inKey ? compact(st(r.inKey)?.total) : '-') },
+      { title: `In${unit}`, width: 8, align: 'right', value: (r) => val(r.inKey), hot: hot('inKey') },
+      { title: 'Out total', width: 10, align: 'right', value: (r) => (r.outKey ? compact(st(r.outKey)?.total) : '-') },
+      { title: `Out${unit}`, width: 8, align: 'right', value: (r) => val(r.outKey), hot: hot('outKey') },
+    ];
+    const moving = (r: IcmpRow): boolean => (st(r.inKey)?.delta ?? 0) > 0 || (st(r.outKey)?.delta ?? 0) > 0;
+    return { header: layoutHeader(cols, width), row: (r) => colRow(cols, r, width, null, !moving(r)) };
+  },
+
+  empty(c) {
+    if (!c.sample?.snapshot.counters) return 'counters not sampled';
+    if (!c.ui.family.v4 && !c.ui.family.v6) return 'no address family selected (f)';
+    return `no ICMP messages counted${filtered(c)} (e: every type)`;
+  },
+
+  detail(c, r, _key, width) {
+    const out = [`Message       ${r.label}`];
+    for (const [dir, k] of [['In', r.inKey], ['Out', r.outKey]] as const) {
+      const st = k ? c.sample?.stats.get(k) : undefined;
+      out.push(st ? `${dir.padEnd(14)}${st.total} total, ${st.delta ?? '-'} this tick, ${st.rate === null ? '-' : st.rate.toFixed(2)}/s, ${st.sinceMark} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}  (${k})`
+        : `${dir.padEnd(14)}not counted by this kernel`);
+    }
+    for (const k of [r.inKey, r.outKey]) if (k) out.push(...explained(explainCounter(k), width));
+    return out;
+  },
+});

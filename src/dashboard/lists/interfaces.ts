@@ -1,0 +1,140 @@
+// The interfaces pane: netstat -i's eight counters as rates, deltas or totals, then bytes/s,
+// link utilisation, MTU, flags, speed and a sparkline of recent traffic, as far as the width
+// allows. Any error, drop or overrun that moved this tick is hot.
+import type { NetInterface } from '../../model.js';
+import type { CounterStat } from '../../sampler/counter-deltas.js';
+import { effectiveFlags, flagLetters, naturalCompare } from '../../sources/interfaces.js';
+import { colRow, layoutHeader, pad, type Col } from '../columns.js';
+import { printable } from '../escape.js';
+import { explainColumn, explainCounter } from '../explain.js';
+import { bytes, compact } from '../format.js';
+import { explained, filtered, pane, sinceTitle, type PaneContext } from './pane-spec.js';
+
+const PROBLEMS = ['rxErrs', 'rxDrop', 'rxFifo', 'txErrs', 'txDrop', 'txFifo'] as const;
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+/** Values as block characters scaled to their own maximum; blank where unknown. */
+export function sparkline(values: readonly (number | null)[], width: number): string {
+  const vs = values.slice(-width);
+  const max = Math.max(0, ...vs.map((v) => v ?? 0));
+  const out = vs.map((v) => {
+    if (v === null) return ' ';
+    if (max <= 0) return SPARKS[0] ?? '_';
+    return SPARKS[Math.min(SPARKS.length - 1, Math.floor((v / max) * (SPARKS.length - 1) + 0.5))] ?? ' ';
+  }).join('');
+  return out.padStart(width);
+}
+
+function stat(c: PaneContext, i: NetInterface, counter: string): CounterStat | undefined {
+  return c.sample?.stats.get(`if.${i.name}.${counter}`);
+}
+
+/** Link utilisation in %: the busier direction against the link speed (Mb/s). */
+export function utilisation(c: PaneContext, i: NetInterface): number | null {
+  const speed = i.sys.speed;
+  if (speed === undefined || speed <= 0) return null;
+  const rx = stat(c, i, 'rxBytes')?.rate;
+  const tx = stat(c, i, 'txBytes')?.rate;
+  if (rx === null || rx === undefined || tx === null || tx === undefined) return null;
+  return (Math.max(rx, tx) * 8 * 100) / (speed * 1e6);
+}
+
+function columns(c: PaneContext, width: number): Col<NetInterface>[] {
+  const mode = c.ui.counterMode;
+  const val = (i: NetInterface, counter: string): string => {
+    const x = stat(c, i, counter);
+    return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta) : compact(x?.total);
+  };
+  const num = (title: string, counter: string, hot: boolean): Col<NetInterface> => {
+    const col: Col<NetInterface> = { title, width: 6, align: 'right', value: (i) => val(i, counter) };
+    if (hot) col.hot = (i) => (stat(c, i, counter)?.delta ?? 0) > 0;
+    return col;
+  };
+  // netstat's eight columns always; the name column as wide as the longest name (≤ 15).
+  const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
+  const nameW = Math.max(5, Math.min(15, ...ifs.map((i) => printable(i.name).length)));
+  const cols: Col<NetInterface>[] = [
+    { title: 'Iface', width: nameW, align: 'left', value: (i) => printable(i.name) },
+    num('RX-OK', 'rxPackets', false), num('RX-ERR', 'rxErrs', true), num('RX-DRP', 'rxDrop', true), num('RX-OVR', 'rxFifo', true),
+    num('TX-OK', 'txPackets', false), num('TX-ERR', 'txErrs', true), num('TX-DRP', 'txDrop', true), num('TX-OVR', 'txFifo', true),
+  ];
+  const hist = (i: NetInterface): { rx: readonly (number | null)[]; tx: readonly (number | null)[] } =>
+    c.frame.history.get(i.name) ?? { rx: [], tx: [] };
+  const extra: Col<NetInterface>[] = [
+    { title: 'RX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'rxBytes')?.rate) },
+    { title: 'TX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'txBytes')?.rate) },
+    { title: 'Util', width: 5, align: 'right', value: (i) => { const u = utilisation(c, i); return u === null ? '-' : `${u < 10 ? u.toFixed(1) : Math.round(u)}%`; }, hot: (i) => (utilisation(c, i) ?? 0) >= 90 },
+    { title: 'MTU', width: 5, align: 'right', value: (i) => (i.sys.mtu === undefined ? '-' : String(i.sys.mtu)) },
+    { title: 'Flg', width: 6, align: 'left', value: (i) => { const f = effectiveFlags(i.sys); return f === undefined ? '-' : flagLetters(f); } },
+    { title: 'Speed', width: 6, align: 'right', value: (i) => (i.sys.speed === undefined || i.sys.speed <= 0 ? '-' : i.sys.speed >= 1000 ? `${i.sys.speed / 1000}G` : `${i.sys.speed}M`) },
+    { title: 'RX history', width: 12, align: 'left', value: (i) => sparkline(hist(i).rx, 12) },
+    { title: 'TX history', width: 12, align: 'left', value: (i) => sparkline(hist(i).tx, 12) },
+  ];
+  let used = cols.reduce((a, col) => a + col.width + 1, -1);
+  for (const col of extra) {
+    if (used + 1 + col.width > width) break;
+    cols.push(col);
+    used += 1 + col.width;
+  }
+  return cols;
+}
+
+export const interfacesPane = pane<NetInterface>({
+  list(c) {
+    const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
+    let list = c.needle ? ifs.filter((i) => i.name.toLowerCase().includes(c.needle)) : [...ifs];
+    const rate = (i: NetInterface, counter: string): number => stat(c, i, counter)?.rate ?? -1;
+    const val = (i: NetInterface): number => c.sortCol === 'rx' ? rate(i, 'rxBytes') : c.sortCol === 'tx' ? rate(i, 'txBytes')
+      : PROBLEMS.reduce((a, p) => a + (stat(c, i, p)?.delta ?? 0), 0);
+    list = list.sort((a, b) => {
+      if (c.sortCol === 'name') return naturalCompare(a.name, b.name) * c.dir;
+      return (val(b) - val(a)) * c.dir || naturalCompare(a.name, b.name);
+    });
+    return { keys: list.map((i) => i.name), items: list };
+  },
+
+  format(c, width) {
+    const cols = columns(c, width);
+    return {
+      header: layoutHeader(cols, width),
+      row: (i) => {
+        const up = ((i.sys.flags ?? 1) & 1) === 1;
+        const appeared = stat(c, i, 'rxBytes')?.reset === 'appeared';
+        return colRow(cols, i, width, appeared ? 'new' : null, !up);
+      },
+    };
+  },
+
+  empty(c) {
+    const snap = c.sample?.snapshot;
+    return snap?.interfaces && !snap.interfaces.ok ? snap.interfaces.error : `no interfaces${filtered(c)}`;
+  },
+
+  detail(c, i, _key, width) {
+    const f = effectiveFlags(i.sys);
+    const meta = c.sample?.snapshot.interfaceMeta?.find((m) => m.name === i.name);
+    const out = [
+      `Interface     ${i.name}  index ${i.sys.ifindex ?? '?'}  MTU ${i.sys.mtu ?? '?'}  flags ${f === undefined ? '?' : flagLetters(f)}`,
+      `State         ${i.sys.operstate ?? '?'}  speed ${i.sys.speed === undefined ? '?' : `${i.sys.speed} Mb/s`}  address ${i.sys.address ?? '?'}`,
+    ];
+    if (meta) out.push(`Addresses     ${[meta.ip4, meta.ip6].filter(Boolean).join('  ') || '-'}${meta.type ? `  type ${meta.type}` : ''}${meta.isDefault ? '  (default route)' : ''}`);
+    const u = utilisation(c, i);
+    if (u !== null) out.push(`Utilisation   ${u.toFixed(1)}% of the link`);
+    const h = c.frame.history.get(i.name);
+    if (h) {
+      const w = Math.max(10, Math.min(60, width - 14));
+      out.push(`RX bytes/s    ${sparkline(h.rx, w)}`, `TX bytes/s    ${sparkline(h.tx, w)}`);
+    }
+    out.push('', `${pad('counter', 14, 'left')}${pad('total', 14, 'right')}${pad('delta', 10, 'right')}${pad('rate/s', 11, 'right')}${pad(sinceTitle(c.sample), 13, 'right')}`);
+    const moving: string[] = [];
+    for (const counter of Object.keys(i.counters)) {
+      const st = stat(c, i, counter);
+      if ((PROBLEMS as readonly string[]).includes(counter) && (st?.sinceMark ?? 0) > 0) moving.push(counter);
+      out.push(`${pad(counter, 14, 'left')}${pad(String(st?.total ?? '-'), 14, 'right')}${pad(compact(st?.delta), 10, 'right')}${pad(compact(st?.rate, { rate: true }), 11, 'right')}${pad(compact(st?.sinceMark), 13, 'right')}${st?.reset && st.reset !== 'first' ? `  (${st.reset})` : ''}`);
+    }
+    // Explain what is moving first; with nothing wrong, what the netstat columns mean.
+    for (const counter of moving) out.push(...explained(explainCounter(`if.${i.name}.${counter}`), width));
+    if (moving.length === 0) for (const col of ['RX-ERR', 'RX-DRP', 'RX-OVR', 'Flg']) out.push(...explained(explainColumn('interfaces', col), width));
+    return out;
+  },
+});

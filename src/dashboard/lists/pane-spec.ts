@@ -1,0 +1,62 @@
+// What every pane's list module provides: its rows (filtered and sorted, keyed by identity),
+// how one row is formatted at a width, what to say when there are none, and the detail view
+// of one row. The store caches lists per frame and formats only the rows on screen.
+import type { ConnOptions, NameContext } from '../../print/connections.js';
+import type { Sample } from '../../sampler/sample-engine.js';
+import type { RowBody } from '../columns.js';
+import { printable } from '../escape.js';
+import { wrap, type Explanation } from '../explain.js';
+import type { Frame } from '../frame.js';
+import type { UiState } from '../ui-state.js';
+
+export interface PaneContext {
+  ui: UiState;
+  frame: Frame;
+  sample: Sample | null;
+  /** Names with this frame's process owners. */
+  names: NameContext;
+  conn: ConnOptions;
+  /** The '/' filter, lowercased ('' when none). */
+  needle: string;
+  /** 1 or -1 from the pane's sort direction. */
+  dir: 1 | -1;
+  /** The pane's sort column name. */
+  sortCol: string;
+}
+
+export interface Formatter<T> {
+  header: string;
+  row(item: T): RowBody;
+}
+
+export interface PaneSpec<T> {
+  list(c: PaneContext): { keys: string[]; items: T[] };
+  format(c: PaneContext, width: number): Formatter<T>;
+  /** Shown when the list is empty (c.sample is never null here). */
+  empty(c: PaneContext): string;
+  /** Lines about one row (printable); explanations are wrapped to `width`. */
+  detail(c: PaneContext, item: T, key: string, width: number): string[];
+}
+
+/** Erase a pane's item type, so the store can keep every pane in one table. */
+export function pane<T>(spec: PaneSpec<T>): PaneSpec<unknown> {
+  return spec as unknown as PaneSpec<unknown>;
+}
+
+export function sinceTitle(sample: Sample | null | undefined): string {
+  const r = sample?.mark.reason ?? 'start';
+  return r === 'start' ? 'Since start' : r === 'mark' ? 'Since mark' : 'Since boot';
+}
+
+export function filtered(c: PaneContext): string {
+  return c.ui.filter ? ` matching "${printable(c.ui.filter)}"` : '';
+}
+
+/** An explanation as detail lines: a heading, the meaning, and what to check when it rises,
+ *  wrapped to width. */
+export function explained(e: Explanation | null, width: number): string[] {
+  if (!e) return [];
+  const out = ['', `${e.title}:`, ...wrap(e.meaning, width)];
+  if (e.whenRising) out.push(...wrap(`When it rises: ${e.whenRising}`, width));
+  return out;
+}

@@ -1,0 +1,219 @@
+// The dashboard's UI state and its reducer: which pane has focus, filters, sort, cursors,
+// pause and overlays. Pure: keys become actions, actions become a new state. The data the
+// panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
+import type { Options } from '../cli/options.js';
+
+// --- panes and UI state ------------------------------------------------------------------
+
+export type PaneId = 'connections' | 'interfaces' | 'counters' | 'icmp' | 'routes' | 'conntrack' | 'unix' | 'events';
+/** In the order of the jump keys 1…8. */
+export const PANES: readonly PaneId[] = ['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'];
+export const PANE_TITLES: Readonly<Record<PaneId, string>> = {
+  connections: 'Connections', interfaces: 'Interfaces', counters: 'Protocol counters', icmp: 'ICMP',
+  routes: 'Routes', conntrack: 'NAT / conntrack', unix: 'UNIX sockets', events: 'Events',
+};
+
+/** Sortable columns per pane; index 0 is the default. */
+export const SORT_COLUMNS: Readonly<Record<PaneId, readonly string[]>> = {
+  connections: ['proto', 'local', 'remote', 'state', 'recv-q', 'send-q', 'program', 'user', 'inode'],
+  interfaces: ['name', 'rx', 'tx', 'errors'],
+  counters: ['activity', 'name', 'delta', 'total'],
+  icmp: ['type', 'in', 'out'],
+  routes: ['table'],
+  unix: ['inode', 'path', 'state', 'type'],
+  events: ['time'],
+  conntrack: ['table', 'proto', 'src', 'dst'],
+};
+
+export type Scope = 'connected' | 'listening' | 'all';
+export type CounterMode = 'rate' | 'delta' | 'total';
+export type ProtoToggle = 'tcp' | 'udp' | 'raw' | 'unix';
+export type Flag = 'numeric' | 'programs' | 'extended' | 'timers' | 'zoom' | 'help' | 'allCounters';
+
+export interface Cursor {
+  /** Identity of the row the cursor is on (a connection key, an interface name, …). */
+  key: string | null;
+  /** Where it was last seen: the fallback when the row is gone. */
+  index: number;
+}
+
+export interface UiState {
+  readonly focus: PaneId;
+  readonly paused: boolean;
+  readonly zoom: boolean;
+  readonly help: boolean;
+  readonly detail: boolean;
+  /** First line of the detail view shown (PgUp/PgDn scroll it while it is open). */
+  readonly detailScroll: number;
+  readonly proto: Readonly<Record<ProtoToggle, boolean>>;
+  readonly family: { readonly v4: boolean; readonly v6: boolean };
+  readonly scope: Scope;
+  readonly numeric: boolean;
+  readonly programs: boolean;
+  readonly extended: boolean;
+  readonly timers: boolean;
+  /** Counters pane: every IP/TCP/UDP counter instead of only the problems that moved. */
+  readonly allCounters: boolean;
+  readonly filter: string;
+  readonly editingFilter: boolean;
+  readonly sort: Readonly<Record<PaneId, { readonly col: number; readonly reverse: boolean }>>;
+  readonly cursor: Readonly<Record<PaneId, Cursor>>;
+  readonly scroll: Readonly<Record<PaneId, number>>;
+  readonly counterMode: CounterMode;
+  /** Sampling interval shown in the status line (the sampler owns the real one). */
+  readonly intervalMs: number;
+  /** A short message for the status line (mark set, interval changed). */
+  readonly notice: string | null;
+}
+
+export type Action =
+  | { type: 'togglePause' }
+  | { type: 'toggleProto'; proto: ProtoToggle }
+  | { type: 'family'; family: 4 | 6 }
+  | { type: 'cycleFamily' }
+  | { type: 'scope'; scope: 'listening' | 'all' }
+  | { type: 'toggle'; flag: Flag }
+  | { type: 'filterStart' }
+  | { type: 'filterInput'; text: string }
+  | { type: 'filterBackspace' }
+  | { type: 'filterAccept' }
+  | { type: 'filterClear' }
+  | { type: 'sortNext' }
+  | { type: 'sortReverse' }
+  | { type: 'cycleCounterMode' }
+  | { type: 'focus'; pane: PaneId }
+  | { type: 'focusNext'; delta: 1 | -1 }
+  | { type: 'move'; by: number }
+  | { type: 'page'; by: 1 | -1 }
+  | { type: 'home' }
+  | { type: 'end' }
+  | { type: 'toggleDetail' }
+  | { type: 'escape' }
+  | { type: 'interval'; ms: number }
+  | { type: 'notice'; text: string | null };
+
+function perPane<T>(f: (p: PaneId) => T): Record<PaneId, T> {
+  const out = {} as Record<PaneId, T>;
+  for (const p of PANES) out[p] = f(p);
+  return out;
+}
+
+/** The state `netdash [flags] [interval]` opens with: `netdash -tl 5` shows TCP listeners. */
+export function initialState(o: Options): UiState {
+  const protoGiven = o.socketArgs;
+  const inetGiven = o.tcp || o.udp || o.udplite || o.raw;
+  let focus: PaneId = 'connections';
+  if (o.section === 'interfaces' || o.section === 'ethernet') focus = 'interfaces';
+  else if (o.section === 'statistics') focus = 'counters';
+  else if (o.section === 'routes') focus = 'routes';
+  else if (o.section === 'masquerade') focus = 'conntrack';
+  else if (protoGiven && o.unix && !inetGiven) focus = 'unix';
+  const oneFamily = o.inet4 !== o.inet6;
+  return {
+    focus,
+    paused: false, zoom: false, help: false, detail: false, detailScroll: 0,
+    proto: protoGiven
+      ? { tcp: o.tcp, udp: o.udp || o.udplite, raw: o.raw, unix: o.unix }
+      : { tcp: true, udp: true, raw: true, unix: true },
+    family: oneFamily ? { v4: o.inet4, v6: o.inet6 } : { v4: true, v6: true },
+    scope: o.all ? 'all' : o.listening ? 'listening' : 'connected',
+    numeric: o.numericHosts || o.numericPorts,
+    programs: o.programs,
+    extended: o.extend > 0,
+    timers: o.timers,
+    allCounters: false,
+    filter: '', editingFilter: false,
+    sort: perPane(() => ({ col: 0, reverse: false })),
+    cursor: perPane(() => ({ key: null, index: 0 })),
+    scroll: perPane(() => 0),
+    counterMode: 'rate',
+    intervalMs: (o.interval ?? 2) * 1000,
+    notice: null,
+  };
+}
+
+/** What the reducer may ask about the data: the row keys of a pane in display order. */
+export interface ReduceContext {
+  keys(pane: PaneId): readonly string[];
+  /** Rows the pane (or the detail view) showed last time it was drawn (for PgUp/PgDn). */
+  height(pane: PaneId | 'detail'): number;
+}
+
+const COUNTER_MODES: readonly CounterMode[] = ['rate', 'delta', 'total'];
+
+function moveCursor(s: UiState, ctx: ReduceContext, to: (idx: number, n: number, page: number) => number): UiState {
+  const pane = s.focus;
+  const keys = ctx.keys(pane);
+  if (keys.length === 0) return s;
+  const cur = s.cursor[pane];
+  let idx = cur.key === null ? -1 : keys.indexOf(cur.key);
+  if (idx < 0) idx = Math.min(Math.max(cur.index, 0), keys.length - 1);
+  const next = Math.min(Math.max(to(idx, keys.length, Math.max(1, ctx.height(pane) - 1)), 0), keys.length - 1);
+  return { ...s, cursor: { ...s.cursor, [pane]: { key: keys[next] ?? null, index: next } } };
+}
+
+/** The reducer: state + action → state. No data is changed here, only UI state. */
+export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
+  switch (a.type) {
+    case 'togglePause': return { ...s, paused: !s.paused };
+    case 'toggleProto': {
+      // netstat's flags as toggles: with everything shown, u means "only UDP"; further keys
+      // add or remove protocols; removing the last one shows everything again.
+      const p = s.proto;
+      const all = p.tcp && p.udp && p.raw && p.unix;
+      let next = all ? { tcp: false, udp: false, raw: false, unix: false, [a.proto]: true } : { ...p, [a.proto]: !p[a.proto] };
+      if (!next.tcp && !next.udp && !next.raw && !next.unix) next = { tcp: true, udp: true, raw: true, unix: true };
+      return { ...s, proto: next };
+    }
+    case 'family': {
+      const only = a.family === 4 ? { v4: true, v6: false } : { v4: false, v6: true };
+      const already = s.family.v4 === only.v4 && s.family.v6 === only.v6;
+      return { ...s, family: already ? { v4: true, v6: true } : only };
+    }
+    case 'cycleFamily': {
+      // both → IPv4 → IPv6 → both
+      const f = s.family;
+      const next = f.v4 && f.v6 ? { v4: true, v6: false } : f.v4 ? { v4: false, v6: true } : { v4: true, v6: true };
+      return { ...s, family: next };
+    }
+    case 'scope': return { ...s, scope: s.scope === a.scope ? 'connected' : a.scope };
+    case 'toggle': return a.flag === 'help' ? { ...s, help: !s.help, detailScroll: 0 } : { ...s, [a.flag]: !s[a.flag] };
+    case 'filterStart': return { ...s, editingFilter: true, help: false };
+    case 'filterInput': return { ...s, filter: s.filter + a.text };
+    case 'filterBackspace': return { ...s, filter: s.filter.slice(0, -1) };
+    case 'filterAccept': return { ...s, editingFilter: false };
+    case 'filterClear': return { ...s, filter: '', editingFilter: false };
+    case 'sortNext': {
+      const cols = SORT_COLUMNS[s.focus].length;
+      const cur = s.sort[s.focus];
+      return { ...s, sort: { ...s.sort, [s.focus]: { col: (cur.col + 1) % cols, reverse: cur.reverse } } };
+    }
+    case 'sortReverse': {
+      const cur = s.sort[s.focus];
+      return { ...s, sort: { ...s.sort, [s.focus]: { col: cur.col, reverse: !cur.reverse } } };
+    }
+    case 'cycleCounterMode':
+      return { ...s, counterMode: COUNTER_MODES[(COUNTER_MODES.indexOf(s.counterMode) + 1) % COUNTER_MODES.length] ?? 'rate' };
+    case 'focus': return { ...s, focus: a.pane, detail: false };
+    case 'focusNext': {
+      const i = PANES.indexOf(s.focus);
+      return { ...s, focus: PANES[(i + a.delta + PANES.length) % PANES.length] ?? 'connections', detail: false };
+    }
+    case 'move': return { ...moveCursor(s, ctx, (i) => i + a.by), detailScroll: 0 };
+    case 'page':
+      // With the detail view open, PgUp/PgDn scroll its text; the arrows still move rows.
+      if (s.detail || s.help) return { ...s, detailScroll: Math.max(0, s.detailScroll + a.by * Math.max(1, ctx.height('detail') - 1)) };
+      return moveCursor(s, ctx, (i, _n, page) => i + a.by * page);
+    case 'home': return moveCursor(s, ctx, () => 0);
+    case 'end': return moveCursor(s, ctx, (_i, n) => n - 1);
+    case 'toggleDetail': return { ...s, detail: !s.detail, detailScroll: 0, help: false };
+    case 'escape':
+      if (s.help) return { ...s, help: false };
+      if (s.detail) return { ...s, detail: false };
+      if (s.editingFilter || s.filter !== '') return { ...s, filter: '', editingFilter: false };
+      if (s.zoom) return { ...s, zoom: false };
+      return s;
+    case 'interval': return { ...s, intervalMs: a.ms };
+    case 'notice': return { ...s, notice: a.text };
+  }
+}

@@ -2,7 +2,7 @@
 // send-keys and read back with capture-pane. Each Tmux owns its server, so tests can run
 // in parallel and a crash leaves nothing behind once kill() runs.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,8 +22,12 @@ export class Tmux {
   readonly socket: string;
   readonly session = 'nd';
 
+  /** Where the wrapper shell writes the program's exit status. */
+  private readonly statusFile: string;
+
   private constructor(socket: string) {
     this.socket = socket;
+    this.statusFile = join(tmpdir(), `${socket}.status`);
   }
 
   /** Start `argv` in a fresh tmux server; the pane stays open after it exits (to read it). */
@@ -31,7 +35,11 @@ export class Tmux {
     const t = new Tmux(`netdash-test-${process.pid}-${serial++}`);
     const env = Object.entries({ LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...o.env }).map(([k, v]) => `${k}=${v}`);
     // A shell line is tmux's only way to start a command; every word is quoted.
-    const cmd = ['env', ...env, ...argv].map(shellQuote).join(' ');
+    // A shell waits for the program and writes its status to a file: tmux may mark the pane
+    // dead on the terminal's EOF before it reaps the process, and then never shows a status.
+    rmSync(t.statusFile, { force: true });
+    const wrapper = 'st=$1; shift; "$@"; echo $? > "$st"';
+    const cmd = ['sh', '-c', wrapper, 'sh', t.statusFile, 'env', ...env, ...argv].map(shellQuote).join(' ');
     // Options go in a config file: set afterwards, they could come after a quick exit.
     const conf = join(tmpdir(), `${t.socket}.conf`);
     const lines = ['set -g remain-on-exit on', 'set -g status off', 'set -sg escape-time 0'];
@@ -64,27 +72,37 @@ export class Tmux {
     this.tmux(['resize-window', '-t', this.session, '-x', String(width), '-y', String(height)]);
   }
 
-  /** True once the program in the pane has exited. */
-  dead(): boolean {
-    return this.tmux(['display-message', '-p', '-t', this.session, '#{pane_dead}']).trim() === '1';
+  /** The program's exit status once it has exited (128+n for signal n), else null. */
+  exitStatus(): number | null {
+    try {
+      const t = readFileSync(this.statusFile, 'utf8').trim();
+      return t === '' ? null : Number(t);
+    } catch {
+      return null;
+    }
   }
 
-  /** Wait for the program to exit; resolves with its status, or 128+signal. tmux marks the
-   *  pane dead when the terminal closes, which can be before the process is reaped. */
+  /** True once the program has exited. */
+  dead(): boolean {
+    return this.exitStatus() !== null;
+  }
+
+  /** Wait for the program to exit; resolves with its status (128+n for signal n). */
   async waitExit(ms = 10_000): Promise<number> {
     const end = Date.now() + ms;
     for (;;) {
-      const [dead, status, signal] = this.tmux(['display-message', '-p', '-t', this.session, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}']).trim().split('|');
-      if (dead === '1' && status !== '') return Number(status);
-      if (dead === '1' && signal !== '' && signal !== undefined) return 128 + Number(signal);
+      const st = this.exitStatus();
+      if (st !== null) return st;
       if (Date.now() > end) throw new Error(`program did not exit within ${ms} ms; screen was:\n${this.capture()}`);
       await sleep(50);
     }
   }
 
-  /** PID of the program in the pane. */
+  /** PID of the program (the wrapper shell's child). */
   pid(): number {
-    return Number(this.tmux(['display-message', '-p', '-t', this.session, '#{pane_pid}']).trim());
+    const shell = this.tmux(['display-message', '-p', '-t', this.session, '#{pane_pid}']).trim();
+    const child = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8', timeout: 10_000 }).trim().split('\n')[0] ?? '';
+    return Number(child);
   }
 
   /** Poll the screen until `ok` holds; throws with the last screen after `ms`. */
@@ -105,6 +123,7 @@ export class Tmux {
 
   /** Kill the server (and the program with it). Safe to call twice. */
   kill(): void {
+    rmSync(this.statusFile, { force: true });
     try {
       execFileSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore', timeout: 10_000 });
     } catch {

@@ -16,7 +16,7 @@ function paneInfo(store: Store, pane: PaneId, total: number, offset: number, sho
   }
   if (pane === 'interfaces') parts.push(s.counterMode === 'rate' ? 'per second' : s.counterMode === 'delta' ? 'per tick' : 'totals');
   const cols = SORT_COLUMNS[pane];
-  if (cols.length > 1 || s.sort[pane].reverse) parts.push(`sort ${cols[s.sort[pane].col] ?? ''}${s.sort[pane].reverse ? '↑' : '↓'}`);
+  if (cols.length > 1 || s.sort[pane].reverse) parts.push(`sort ${cols[s.sort[pane].col] ?? ''} ${s.sort[pane].reverse ? '↑' : '↓'}`);
   if (s.filter) parts.push(`/${printable(s.filter)}`);
   return parts.join('  ');
 }

@@ -35,6 +35,8 @@ export interface StatusInfo {
   since: string;
   time: string;
   warnings: string[];
+  /** Sources older than the sample ("owners 4s old"), when that matters on screen. */
+  stale: string[];
   notice: string | null;
   ended: boolean;
   seq: number;
@@ -307,7 +309,12 @@ export class Store {
       // After a mark, how long netdash has been watching still matters.
       if (sample.mark.reason !== 'start' && this.firstMono !== null) since = `up ${duration(sample.mono - this.firstMono)}  ${since}`;
     }
+    const stale: string[] = [];
+    // Owners are rescanned less often than sockets are read: say how old they are when shown.
+    const ownersAge = sample?.ownersAgeMs ?? null;
+    if (this.ui.programs && ownersAge !== null && ownersAge >= Math.max(1000, this.ui.intervalMs)) stale.push(`owners ${duration(ownersAge)} old`);
     return {
+      stale,
       host: printable(this.host.name), kernel: printable(this.host.kernel), intervalMs: this.ui.intervalMs,
       paused: this.ui.paused, since, time: sample ? clockTime(sample.time) : '',
       warnings: [...new Set(warnings.filter((w) => !NORMAL_ABSENCE.test(w)).map(printable))],

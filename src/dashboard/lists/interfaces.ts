@@ -1,5 +1,5 @@
 // The interfaces pane: netstat -i's eight counters as rates, deltas or totals, then bytes/s,
-// link utilisation, MTU, flags, speed and a sparkline of recent traffic, as far as the width
+// link utilisation, a sparkline of recent traffic, MTU, flags and speed, as far as the width
 // allows. Any error, drop or overrun that moved this tick is hot.
 import type { NetInterface } from '../../model.js';
 import type { CounterStat } from '../../sampler/counter-deltas.js';
@@ -64,11 +64,10 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
     { title: 'RX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'rxBytes')?.rate) },
     { title: 'TX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'txBytes')?.rate) },
     { title: 'Util', width: 5, align: 'right', value: (i) => { const u = utilisation(c, i); return u === null ? '-' : `${u < 10 ? u.toFixed(1) : Math.round(u)}%`; }, hot: (i) => (utilisation(c, i) ?? 0) >= 90 },
+    { title: 'Traffic', width: 10, align: 'left', value: (i) => { const h = hist(i); return sparkline(h.rx.map((v, k) => (v === null ? null : v + (h.tx[k] ?? 0))), 10); } },
     { title: 'MTU', width: 5, align: 'right', value: (i) => (i.sys.mtu === undefined ? '-' : String(i.sys.mtu)) },
     { title: 'Flg', width: 6, align: 'left', value: (i) => { const f = effectiveFlags(i.sys); return f === undefined ? '-' : flagLetters(f); } },
     { title: 'Speed', width: 6, align: 'right', value: (i) => (i.sys.speed === undefined || i.sys.speed <= 0 ? '-' : i.sys.speed >= 1000 ? `${i.sys.speed / 1000}G` : `${i.sys.speed}M`) },
-    { title: 'RX history', width: 12, align: 'left', value: (i) => sparkline(hist(i).rx, 12) },
-    { title: 'TX history', width: 12, align: 'left', value: (i) => sparkline(hist(i).tx, 12) },
   ];
   let used = cols.reduce((a, col) => a + col.width + 1, -1);
   for (const col of extra) {

@@ -14,6 +14,7 @@ export function statusLine(store: Store, width: number): string {
   segs.push({ text: `every ${seconds(st.intervalMs)}`, styles: [] });
   if (st.since) segs.push({ text: st.since, styles: [] });
   if (st.time) segs.push({ text: st.time, styles: [] });
+  for (const x of st.stale) segs.push({ text: x, styles: ['yellow-fg'] });
   if (st.notice) segs.push({ text: st.notice, styles: ['cyan-fg'] });
   for (const w of st.warnings) segs.push({ text: `! ${w}`, styles: ['red-fg'] });
   if (st.kernel) segs.push({ text: st.kernel, styles: [] });

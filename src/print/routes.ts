@@ -29,7 +29,7 @@ function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
 }
 
-export function flags4(f: number): string {
+function flags4(f: number): string {
   let s = '';
   if (f & RTF_UP) s += 'U';
   if (f & RTF_GATEWAY) s += 'G';
@@ -54,7 +54,7 @@ export function flags4(f: number): string {
   return s;
 }
 
-export function flags6(f: number): string {
+function flags6(f: number): string {
   let s = '';
   if (f & RTF_UP) s += 'U';
   if (f & RTF_REJECT) s += '!';

@@ -15,6 +15,7 @@ import { renderPrint, wantFor } from './print/render-print.js';
 import { readRecording, Recorder, RECORD_SCHEMA, ReplayError } from './sampler/recording.js';
 import type { RawSample, Sample } from './sampler/sample-engine.js';
 import { replaySource, runDashboard, type SourceFactory } from './dashboard/app.js';
+import { localeIsUtf8 } from './dashboard/glyphs.js';
 import { Sampler, systemClock } from './sampler/sampler.js';
 import { InterfaceMetaCache } from './sources/interface-meta.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
@@ -83,7 +84,12 @@ async function main(argv: string[]): Promise<number> {
   const kfs = kernelFs(o.root);
   const want = o.mode === 'json' ? wantForJson(o) : wantFor(o);
   const ctx = await nameContext(kfs, o);
-  if (o.mode === 'auto' && process.stdout.isTTY === true && process.stdin.isTTY === true) return dashboard(kfs, o, ctx);
+  if (o.mode === 'auto' && process.stdout.isTTY === true && process.stdin.isTTY === true) {
+    const code = await dashboard(kfs, o, ctx);
+    // The terminal is restored. Reverse lookups still in flight (each may wait for its
+    // resolver timeout) must not keep the user from getting the shell back.
+    process.exit(code);
+  }
   if (o.replay !== null) return replay(o, ctx);
   if (o.interval === null) {
     await printOnce(kfs, o, want, ctx);
@@ -164,6 +170,7 @@ async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; h
   try {
     return await runDashboard(o, {
       input: process.stdin, output: process.stdout, kfs, clock: systemClock, names: ctx.names, hostNames: ctx.hosts,
+      ascii: o.ascii || !localeIsUtf8(process.env),
       ...(source ? { source } : {}),
       ...(recorder ? { onRaw: (r: RawSample) => recorder.write(r) } : {}),
     });

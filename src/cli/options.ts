@@ -32,6 +32,8 @@ export interface Options {
   replay: string | null;
   /** Replay speed multiplier; 0 replays without waiting. */
   speed: number;
+  /** Dashboard: plain ASCII drawing (also automatic when the locale is not UTF-8). */
+  ascii: boolean;
   root: string;
   help: boolean;
   version: boolean;
@@ -77,6 +79,7 @@ const optionSpec = {
   record: { type: 'string' },
   replay: { type: 'string' },
   speed: { type: 'string' },
+  ascii: { type: 'boolean' },
   root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -171,6 +174,7 @@ export function parseOptions(argv: readonly string[]): Options {
     record: v.record ?? null,
     replay: v.replay ?? null,
     speed,
+    ascii: Boolean(v.ascii),
     root: v.root ?? '/',
     help: Boolean(v.help),
     version: Boolean(v.version),

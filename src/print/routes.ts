@@ -29,7 +29,7 @@ function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
 }
 
-function flags4(f: number): string {
+export function flags4(f: number): string {
   let s = '';
   if (f & RTF_UP) s += 'U';
   if (f & RTF_GATEWAY) s += 'G';
@@ -54,7 +54,7 @@ function flags4(f: number): string {
   return s;
 }
 
-function flags6(f: number): string {
+export function flags6(f: number): string {
   let s = '';
   if (f & RTF_UP) s += 'U';
   if (f & RTF_REJECT) s += '!';

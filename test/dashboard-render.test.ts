@@ -342,3 +342,14 @@ test('a replay source plays a recording through the engine and says when it ende
     await d.done;
   }
 });
+
+test('--count N leaves the dashboard after N samples, terminal restored', async () => {
+  const h = start(['--count', '2']);
+  h.src.push(WORLD);
+  await h.settle();
+  assert.ok(h.screen().includes(' 1 Connections'));
+  h.src.push(WORLD2);
+  assert.equal(await h.d.done, 0);
+  assert.ok(h.src.stopped);
+  assert.equal(h.input.isRaw, false);
+});

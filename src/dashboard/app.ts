@@ -143,6 +143,7 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
   const done = new Promise<number>((res, rej) => { resolveDone = res; rejectDone = rej; });
 
   const signalHandlers: [string, () => void][] = [];
+  let samples = 0;
   let source: SampleSource | null = null;
   let unsubscribe: () => void = () => {};
 
@@ -175,6 +176,8 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
     if (finished) return;
     deps.onRaw?.(raw);
     store.ingest(sample);
+    // --count N: leave after N samples, as netstat's interval mode would stop printing.
+    if (opts.count !== null && ++samples >= opts.count) setImmediate(() => { scheduler.flush(); quit(0); });
   });
   source = src;
   store.dispatch({ type: 'interval', ms: src.interval });

@@ -1,5 +1,5 @@
 // Samples for the dashboard tests: snapshots built in code, run through the real SampleEngine.
-import type { IfCounters, InetSocket, NetInterface, ProcessOwner, UnixSocket } from '../../src/model.js';
+import type { ConntrackEntry, IfCounters, InetSocket, NetInterface, ProcessOwner, Route4, Route6, UnixSocket } from '../../src/model.js';
 import { IF_COUNTER_NAMES } from '../../src/model.js';
 import type { NameContext } from '../../src/print/connections.js';
 import { SampleEngine, type RawSample, type Sample } from '../../src/sampler/sample-engine.js';
@@ -32,6 +32,9 @@ export interface SnapParts {
   counters?: Record<string, Record<string, number>>;
   owners?: Map<number, ProcessOwner>;
   ownersDenied?: boolean;
+  routes4?: Route4[];
+  routes6?: Route6[];
+  conntrack?: ConntrackEntry[];
 }
 
 export function snapshot(time: number, parts: SnapParts): Snapshot {
@@ -49,6 +52,9 @@ export function snapshot(time: number, parts: SnapParts): Snapshot {
     interfaces: { ok: true, value: parts.interfaces ?? [], skipped: 0 },
     counters: { counters: parts.counters ?? {}, errors: [], skipped: 0 },
   };
+  if (parts.routes4) snap.routes4 = { ok: true, value: parts.routes4, skipped: 0 };
+  if (parts.routes6) snap.routes6 = { ok: true, value: parts.routes6, skipped: 0 };
+  if (parts.conntrack) snap.conntrack = { ok: true, value: parts.conntrack, skipped: 0 };
   if (parts.owners || parts.ownersDenied) snap.owners = { owners: parts.owners ?? new Map(), denied: parts.ownersDenied ?? false };
   return snap;
 }
@@ -81,4 +87,8 @@ export function names(extra: Partial<NameContext> = {}): NameContext {
     owners: null,
     ...extra,
   };
+}
+
+export function route4(destination: string, gateway: string, mask: string, iface = 'eth0', flags = 0x1): Route4 {
+  return { iface, destination, gateway, mask, flags, refCnt: 0, use: 0, metric: 0, mtu: 0, window: 0, irtt: 0 };
 }

@@ -3,7 +3,7 @@
 import { tagSafe } from '../escape.js';
 import type { ViewRow } from '../columns.js';
 
-/** One list row: cursor row inverse, new green, changed yellow, closed grey, hot cells red. */
+/** One list row: cursor row inverse, new green, changed yellow, closed red, quiet grey, hot cells bold red. */
 export function rowLine(r: ViewRow, width: number): string {
   let body = '';
   for (const c of r.cells) {
@@ -12,7 +12,7 @@ export function rowLine(r: ViewRow, width: number): string {
   }
   const padLen = Math.max(0, width - r.text.length);
   if (r.selected) body += ' '.repeat(padLen);
-  const color = r.status === 'new' ? 'green-fg' : r.status === 'changed' ? 'yellow-fg' : r.status === 'closed' || r.dim ? 'gray-fg' : null;
+  const color = r.status === 'new' ? 'green-fg' : r.status === 'changed' ? 'yellow-fg' : r.status === 'closed' ? 'red-fg' : r.dim ? 'gray-fg' : null;
   if (color) body = `{${color}}${body}{/${color}}`;
   if (r.selected) body = `{inverse}${body}{/inverse}`;
   return body;

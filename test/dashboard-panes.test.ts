@@ -1,0 +1,151 @@
+// The panes' rows from the store: ICMP by message type, routes that come and go, NAT flows,
+// the problems/all counters views, and the detail view's explanations.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseOptions } from '../src/cli/options.js';
+import { sparkline } from '../src/dashboard/lists/interfaces.js';
+import { natText } from '../src/dashboard/lists/conntrack.js';
+import { LINGER_MS, Store, type Action, type PaneId } from '../src/dashboard/store.js';
+import type { ConntrackEntry } from '../src/model.js';
+import { estab, Feeder, listen, names, nif, route4 } from './helpers/dashboard-samples.js';
+
+function store(argv: string[] = ['-a']): Store {
+  return new Store(parseOptions(argv), { names: names(), host: { name: 'h', kernel: 'k' } });
+}
+const act = (s: Store, ...as: Action[]): void => { for (const a of as) s.dispatch(a); };
+const rows = (s: Store, pane: PaneId, h = 40, w = 120) => s.visibleRows(pane, h, w).rows;
+
+const ICMP1 = {
+  Icmp: { InMsgs: 10, InErrors: 0, InDestUnreachs: 2, InEchos: 5, InEchoReps: 0, OutMsgs: 5, OutErrors: 0, OutDestUnreachs: 0, OutEchos: 0, OutEchoReps: 5, InTimeExcds: 0, OutTimeExcds: 0 },
+  IcmpMsg: { InType3: 2, InType8: 5, OutType0: 5, InType42: 1 },
+  Icmp6: { InMsgs: 3, InErrors: 0, OutMsgs: 3, InEchos: 3, OutEchoReplies: 3, InDestUnreachs: 0, OutDestUnreachs: 0, InType128: 3, OutType129: 3 },
+};
+const ICMP2 = {
+  ...ICMP1,
+  Icmp: { ...ICMP1.Icmp, InMsgs: 14, InDestUnreachs: 6 },
+  IcmpMsg: { ...ICMP1.IcmpMsg, InType3: 6 },
+};
+
+test('ICMP pane: one row per message type with names, in and out, deltas; trouble types hot', () => {
+  const s = store();
+  const f = new Feeder();
+  s.ingest(f.next({ counters: ICMP1 }));
+  s.ingest(f.next({ counters: ICMP2 }));
+  act(s, { type: 'cycleCounterMode' }); // deltas
+  const r = rows(s, 'icmp');
+  const label = (k: string): string => r.find((x) => x.key === k)?.text ?? '';
+  assert.match(label('ICMP|8'), /^ICMP echo request \(8\) +5 +0 +0 +0/);
+  assert.match(label('ICMP|0'), /^ICMP echo reply \(0\) +0 +0 +5 +0/);
+  assert.match(label('ICMP|3'), /^ICMP destination unreachable \(3\) +6 +4 /);
+  assert.ok(r.find((x) => x.key === 'ICMP|3')?.cells.some((c) => c.hot), 'unreachables arriving are hot');
+  assert.ok(!r.find((x) => x.key === 'ICMP|8')?.cells.some((c) => c.hot), 'echo traffic is not trouble');
+  // A type the named counters do not cover comes from IcmpMsg.
+  assert.match(label('ICMP|42'), /^ICMP type 42 \(42\) +1 /);
+  assert.match(label('ICMPv6|128'), /^ICMPv6 echo request \(128\) +3 /);
+  assert.match(label('ICMPv6|129'), /^ICMPv6 echo reply \(129\) +- +- +3 /);
+  assert.match(label('ICMP|all'), /^ICMP all messages +14 +4 +5 +0/);
+  // Types never seen are left out until e.
+  assert.ok(!r.some((x) => x.key === 'ICMP|11'));
+  act(s, { type: 'toggle', flag: 'extended' });
+  assert.ok(rows(s, 'icmp').some((x) => x.key === 'ICMP|11' && /time exceeded/.test(x.text)));
+  // f: IPv4 only, then IPv6 only.
+  act(s, { type: 'cycleFamily' });
+  assert.ok(rows(s, 'icmp').every((x) => x.key.startsWith('ICMP|')));
+  act(s, { type: 'cycleFamily' });
+  assert.ok(rows(s, 'icmp').every((x) => x.key.startsWith('ICMPv6|')));
+  act(s, { type: 'cycleFamily' });
+  assert.deepEqual(s.state.family, { v4: true, v6: true });
+  // Sorting by incoming activity puts the moving row first (after the totals it moves too).
+  act(s, { type: 'focus', pane: 'icmp' }, { type: 'sortNext' });
+  assert.deepEqual(rows(s, 'icmp').slice(0, 2).map((x) => x.key).sort(), ['ICMP|3', 'ICMP|all']);
+});
+
+test('routes: an added route is new, a removed one lingers marked closed, then goes', () => {
+  const s = store();
+  const f = new Feeder(1000);
+  const def = route4('0.0.0.0', '10.0.0.1', '0.0.0.0', 'eth0', 0x3);
+  const net = route4('10.0.0.0', '0.0.0.0', '255.255.255.0');
+  const extra = route4('192.168.7.0', '10.0.0.1', '255.255.255.0', 'eth0', 0x3);
+  s.ingest(f.next({ routes4: [def, net] }));
+  s.ingest(f.next({ routes4: [def, net, extra] }));
+  let r = rows(s, 'routes');
+  assert.equal(r.find((x) => x.text.startsWith('192.168.7.0'))?.status, 'new');
+  assert.match(r.find((x) => x.text.startsWith('192.168.7.0'))?.text ?? '', /192\.168\.7\.0 +10\.0\.0\.1 +255\.255\.255\.0 +UG +0 +0 +0 eth0/);
+  s.ingest(f.next({ routes4: [def, net] }));
+  r = rows(s, 'routes');
+  assert.equal(r.length, 3);
+  assert.equal(r.find((x) => x.text.startsWith('192.168.7.0'))?.status, 'closed');
+  for (let t = 0; t <= LINGER_MS; t += f.stepMs) s.ingest(f.next({ routes4: [def, net] }));
+  assert.equal(rows(s, 'routes').length, 2);
+  // The detail view explains the columns.
+  act(s, { type: 'focus', pane: 'routes' }, { type: 'toggleDetail' });
+  const d = s.detailLines(70).join('\n');
+  assert.match(d, /Gateway +10\.0\.0\.1/);
+  assert.match(d, /Genmask/);
+  assert.ok(s.detailLines(70).every((l) => l.length <= 70));
+});
+
+test('NAT pane: the rewrite conntrack shows, read from the reply direction', () => {
+  const flow = (o: Partial<ConntrackEntry>): ConntrackEntry => ({
+    l3: 'ipv4', proto: 'tcp', protoNum: 6, timeout: 100, state: 'ESTABLISHED',
+    src: '10.0.0.2', dst: '198.51.100.7', sport: 40000, dport: 443,
+    replySrc: '198.51.100.7', replyDst: '10.0.0.2', replySport: 443, replyDport: 40000, flags: [], ...o,
+  });
+  assert.equal(natText(flow({})), '');
+  assert.equal(natText(flow({ replyDst: '203.0.113.1', replyDport: 61000 })), 'SNAT as 203.0.113.1:61000');
+  assert.equal(natText(flow({ dst: '203.0.113.1', dport: 80, replySrc: '10.0.0.9', replySport: 8080 })), 'DNAT to 10.0.0.9:8080');
+  const s = store(['-M']);
+  const f = new Feeder();
+  s.ingest(f.next({ conntrack: [flow({ replyDst: '203.0.113.1', replyDport: 61000 }), flow({ sport: 40001, replyDport: 40001 })] }));
+  assert.equal(s.state.focus, 'conntrack');
+  const r = rows(s, 'conntrack');
+  assert.equal(r.length, 2);
+  assert.ok(r.some((x) => /tcp +ESTABLISHED +100s 10\.0\.0\.2:40000 +198\.51\.100\.7:443 +SNAT as 203\.0\.113\.1:61000/.test(x.text)));
+});
+
+test('counters pane: problems view by default, ! for every IP/TCP/UDP counter', () => {
+  const s = store();
+  const f = new Feeder();
+  const c1 = { Ip: { InReceives: 100, InDiscards: 0 }, Tcp: { RetransSegs: 0, OutSegs: 10, ActiveOpens: 1 }, Udp: { NoPorts: 4, InDatagrams: 9 }, TcpExt: { TCPTimeouts: 0, DelayedACKs: 3 } };
+  const c2 = { Ip: { InReceives: 150, InDiscards: 2 }, Tcp: { RetransSegs: 0, OutSegs: 20, ActiveOpens: 2 }, Udp: { NoPorts: 4, InDatagrams: 12 }, TcpExt: { TCPTimeouts: 0, DelayedACKs: 5 } };
+  s.ingest(f.next({ counters: c1 }));
+  s.ingest(f.next({ counters: c2 }));
+  assert.deepEqual(rows(s, 'counters').map((r) => r.key), ['derived.tcp.retransPct', 'Ip.InDiscards']);
+  act(s, { type: 'toggle', flag: 'allCounters' });
+  const all = rows(s, 'counters').map((r) => r.key);
+  for (const k of ['Ip.InReceives', 'Ip.InDiscards', 'Tcp.OutSegs', 'Udp.NoPorts', 'Udp.InDatagrams']) assert.ok(all.includes(k), k);
+  assert.ok(!all.includes('TcpExt.DelayedACKs'), 'TcpExt: only its problem counters without e');
+  act(s, { type: 'toggle', flag: 'extended' });
+  assert.ok(rows(s, 'counters').some((r) => r.key === 'TcpExt.DelayedACKs'));
+  // Detail: the numbers and what the counter means.
+  act(s, { type: 'focus', pane: 'counters' }, { type: 'filterInput', text: 'indiscards' }, { type: 'toggleDetail' });
+  const d = s.detailLines(76).join('\n');
+  assert.match(d, /Counter +Ip\.InDiscards/);
+  assert.match(d, /Delta +2/);
+  assert.match(d, /When it rises:/);
+});
+
+test('detail view of a connection explains its state, its addresses and the queues', () => {
+  const s = store(['-a', '-n']);
+  const f = new Feeder();
+  s.ingest(f.next({ inet: [listen(22, { localAddr: '0.0.0.0' }), estab(22, 40000, { state: 8 })], interfaces: [nif('eth0')] }));
+  act(s, { type: 'sortNext' }, { type: 'sortNext' }, { type: 'sortNext' }); // by state: CLOSE_WAIT first
+  rows(s, 'connections');
+  act(s, { type: 'toggleDetail' });
+  const d = s.detailLines(76).join('\n');
+  assert.match(d, /State +CLOSE_WAIT/);
+  assert.match(d, /CLOSE_WAIT/);
+  assert.match(d, /close\(\)/, 'says the local application has not closed');
+  assert.match(d, /Recv-Q/);
+  act(s, { type: 'move', by: 1 });
+  const l = s.detailLines(76).join('\n');
+  assert.match(l, /State +LISTEN/);
+  assert.match(l, /0\.0\.0\.0/);
+  assert.match(l, /every|any/i, 'explains the wildcard address');
+});
+
+test('sparkline: scaled to its own maximum, blanks for unknown ticks, right-aligned', () => {
+  assert.equal(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8), '▁▂▃▄▅▆▇█');
+  assert.equal(sparkline([null, 0, 0], 5), '   ▁▁');
+  assert.equal(sparkline([5, 10], 2), '▅█');
+});

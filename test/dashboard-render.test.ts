@@ -10,7 +10,7 @@ import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { ProcessOwner, UnixSocket } from '../src/model.js';
 import { systemClock } from '../src/sampler/sampler.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
-import { estab, Feeder, listen, names, nif, udp, type SnapParts } from './helpers/dashboard-samples.js';
+import { estab, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
 
 type FakeTty = PassThrough & { isTTY: boolean; columns: number; rows: number; isRaw: boolean; setRawMode(raw: boolean): FakeTty };
 
@@ -352,4 +352,44 @@ test('--count N leaves the dashboard after N samples, terminal restored', async 
   assert.equal(await h.d.done, 0);
   assert.ok(h.src.stopped);
   assert.equal(h.input.isRaw, false);
+});
+
+test('digits jump to each pane: its title, column header and rows on screen; z zooms it', async () => {
+  const world: SnapParts = {
+    ...WORLD2,
+    counters: { ...WORLD2.counters, Icmp: { InMsgs: 3, OutMsgs: 3, InErrors: 0, OutErrors: 0, InEchos: 3, OutEchoReps: 3 } },
+    routes4: [route4('0.0.0.0', '10.0.0.1', '0.0.0.0', 'eth0', 0x3)],
+    conntrack: [{ l3: 'ipv4', proto: 'udp', protoNum: 17, timeout: 29, state: null, src: '10.0.0.2', dst: '10.0.0.53', sport: 5000, dport: 53, replySrc: '10.0.0.53', replyDst: '10.0.0.2', replySport: 53, replyDport: 5000, flags: [] }],
+    unix: [{ refCount: 2, protocol: 0, flags: 0x10000, type: 1, state: 1, inode: 4242, path: '/run/app.sock' }],
+  };
+  const h = start(['-a', '-n'], 100, 30);
+  try {
+    h.src.push({ ...world, inet: [listen(22)] });
+    h.src.push(world); // the other sockets open: events
+    await h.settle();
+    const expect: [string, string, RegExp, RegExp][] = [
+      ['1', ' 1 Connections', /Proto Recv-Q Send-Q Local Address/, /tcp +0 +0 10\.0\.0\.1:22 /],
+      ['2', ' 2 Interfaces', /Iface +RX-OK RX-ERR/, /eth0 /],
+      ['3', ' 3 Protocol counters', /Counter +Total +Delta +Rate\/s/, /TCP retransmitted %/],
+      ['4', ' 4 ICMP', /Message type +In total +In\/s +Out total +Out\/s/, /ICMP echo request \(8\) +3 /],
+      ['5', ' 5 Routes', /Destination +Gateway +Genmask +Flags +Metric +Ref +Use +Iface/, /0\.0\.0\.0 +10\.0\.0\.1 +0\.0\.0\.0 +UG /],
+      ['6', ' 6 NAT / conntrack', /Proto State +Expires Source +Destination +NAT/, /udp +29s 10\.0\.0\.2:5000 +10\.0\.0\.53:53/],
+      ['7', ' 7 UNIX sockets', /Type +State +I-Node +Path/, /STREAM +LISTENING +4242 \/run\/app\.sock/],
+      ['8', ' 8 Events', /./, /opened +tcp/],
+    ];
+    for (const [key, title, header, row] of expect) {
+      await h.press(key);
+      const text = h.screen();
+      has(text, title, header, row);
+      // The focused pane's title is drawn inverse: it is the one that has the cursor.
+      assert.equal(h.d.store.state.focus, ['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'][Number(key) - 1]);
+    }
+    await h.press('4');
+    await h.press('z');
+    const zoomed = h.screen();
+    has(zoomed, ' 4 ICMP');
+    assert.ok(!zoomed.includes(' 2 Interfaces') && !zoomed.includes(' 1 Connections'), zoomed);
+  } finally {
+    await h.close();
+  }
 });

@@ -575,11 +575,11 @@ const ICMP_GENERAL: Readonly<Record<string, Entry>> = {
 };
 
 /** Name stem of the Icmp and Icmp6 per-type counters (InDestUnreachs) to type number. */
-const ICMP4_STEMS: Readonly<Record<string, number>> = {
+export const ICMP4_STEMS: Readonly<Record<string, number>> = {
   DestUnreachs: 3, TimeExcds: 11, ParmProbs: 12, SrcQuenchs: 4, Redirects: 5, Echos: 8, EchoReps: 0,
   Timestamps: 13, TimestampReps: 14, AddrMasks: 17, AddrMaskReps: 18,
 };
-const ICMP6_STEMS: Readonly<Record<string, number>> = {
+export const ICMP6_STEMS: Readonly<Record<string, number>> = {
   DestUnreachs: 1, PktTooBigs: 2, TimeExcds: 3, ParmProblems: 4, Echos: 128, EchoReplies: 129,
   GroupMembQueries: 130, GroupMembResponses: 131, GroupMembReductions: 132, RouterSolicits: 133,
   RouterAdvertisements: 134, NeighborSolicits: 135, NeighborAdvertisements: 136, Redirects: 137, MLDv2Reports: 143,

@@ -4,20 +4,10 @@
 import type { CounterStat } from '../../sampler/counter-deltas.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
-import { explainCounter, icmpTypeName } from '../explain.js';
+import { explainCounter, ICMP4_STEMS, ICMP6_STEMS, icmpTypeName } from '../explain.js';
 import { compact } from '../format.js';
 import { explained, filtered, pane } from './pane-spec.js';
 
-/** Kernel counter name (without In/Out) → ICMP type. */
-const NAMED4: Readonly<Record<string, number>> = {
-  EchoReps: 0, DestUnreachs: 3, SrcQuenchs: 4, Redirects: 5, Echos: 8, TimeExcds: 11, ParmProbs: 12,
-  Timestamps: 13, TimestampReps: 14, AddrMasks: 17, AddrMaskReps: 18,
-};
-const NAMED6: Readonly<Record<string, number>> = {
-  DestUnreachs: 1, PktTooBigs: 2, TimeExcds: 3, ParmProblems: 4, Echos: 128, EchoReplies: 129,
-  GroupMembQueries: 130, GroupMembResponses: 131, GroupMembReductions: 132, RouterSolicits: 133,
-  RouterAdvertisements: 134, NeighborSolicits: 135, NeighborAdvertisements: 136, Redirects: 137, MLDv2Reports: 143,
-};
 /** Types that report trouble: worth the eye when they move. */
 const TROUBLE4 = new Set([3, 4, 5, 11, 12]);
 const TROUBLE6 = new Set([1, 2, 3, 4, 137]);
@@ -35,7 +25,8 @@ export interface IcmpRow {
 
 function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
   const group = v === 4 ? 'Icmp' : 'Icmp6';
-  const named = v === 4 ? NAMED4 : NAMED6;
+  // Kernel counter stems (InDestUnreachs → DestUnreachs) by ICMP type.
+  const named = v === 4 ? ICMP4_STEMS : ICMP6_STEMS;
   const proto = v === 4 ? 'ICMP' : 'ICMPv6';
   const has = (k: string): string | undefined => (sample.stats.has(k) ? k : undefined);
   const rows: IcmpRow[] = [];

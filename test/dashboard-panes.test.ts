@@ -149,3 +149,13 @@ test('sparkline: scaled to its own maximum, blanks for unknown ticks, right-alig
   assert.equal(sparkline([null, 0, 0], 5), '   ▁▁');
   assert.equal(sparkline([5, 10], 2), '▅█');
 });
+
+test('interfaces: the name column is as wide as the longest name (up to 15)', () => {
+  const s = store();
+  const f = new Feeder();
+  s.ingest(f.next({ interfaces: [nif('lo', {}, 1), nif('vethclient1', {}, 2), nif('a-very-long-interface-name', {}, 3)] }));
+  const r = rows(s, 'interfaces', 10, 120).map((x) => x.text);
+  assert.ok(r.some((t) => t.startsWith('vethclient1 ')), r.join('\n'));
+  assert.ok(r.some((t) => t.startsWith('a-very-long-int ')), 'cut at 15');
+  assert.match(s.visibleRows('interfaces', 10, 120).header, /^Iface {12}RX-OK/);
+});

@@ -52,7 +52,7 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
   };
   // netstat's eight columns always; the name column as wide as the longest name (≤ 15).
   const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
-  const nameW = Math.max(5, Math.min(15, ...ifs.map((i) => printable(i.name).length)));
+  const nameW = Math.max(5, Math.min(15, Math.max(0, ...ifs.map((i) => printable(i.name).length))));
   const cols: Col<NetInterface>[] = [
     { title: 'Iface', width: nameW, align: 'left', value: (i) => printable(i.name) },
     num('RX-OK', 'rxPackets', false), num('RX-ERR', 'rxErrs', true), num('RX-DRP', 'rxDrop', true), num('RX-OVR', 'rxFifo', true),

@@ -157,7 +157,13 @@ export const connectionsPane = pane<ConnRow>({
     if (k.drops !== undefined) out.push(`Drops         ${k.drops}`);
     out.push(`Identity      ${key}`);
     if (k.proto.startsWith('tcp') && state) out.push(...explained(explainState(state), width));
-    for (const addr of new Set([unmapV4(k.localAddr), unmapV4(k.remoteAddr)])) out.push(...explained(explainAddress(addr), width));
+    // Two addresses of the same kind (both private, say) need saying once.
+    const said = new Set<string>();
+    for (const addr of new Set([unmapV4(k.localAddr), unmapV4(k.remoteAddr)])) {
+      const e = explainAddress(addr);
+      if (e && !said.has(e.meaning)) out.push(...explained(e, width));
+      if (e) said.add(e.meaning);
+    }
     if (k.remotePort === 0) out.push(...explained(explainAddress('*'), width));
     out.push(...explained(explainColumn('connections', 'Recv-Q'), width), ...explained(explainColumn('connections', 'Send-Q'), width));
     if (k.timer.retransmits > 0 || c.ui.timers) out.push(...explained(explainColumn('connections', 'Timer'), width));

@@ -1,43 +1,88 @@
-// --help text, grouped the way netstat's man page groups its flags.
-export const HELP = `usage: netdash [options] [interval]
-       netdash --print|--json [netstat flags] [interval]
+// --help text. The netstat flags are grouped the way netstat(8) groups them (its synopsis, the
+// kind of information, options, socket types, address families); netdash's own flags follow.
+export const HELP = `usage: netdash [netstat flags] [interval]           the live dashboard (on a terminal)
+       netdash --print [netstat flags] [interval]   print in netstat's formats
+       netdash --json [netstat flags] [interval]    the same data as JSON (NDJSON with an interval)
+       netdash --record FILE [flags] [interval]     also append every sample to FILE
+       netdash --replay FILE [--speed N] [flags]    show a recording (dashboard, --print or --json)
 
-Live terminal dashboard of this host's network state; with --print, netstat's own formats.
+netdash watches this Linux host's network state: sockets, interfaces, protocol counters, ICMP,
+routes, NAT and UNIX sockets, read from /proc and /sys. On a terminal it opens a live dashboard;
+when stdout is not a terminal, or with --print, it prints once in netstat's own formats.
 
-Output
-  --print                 print once in netstat's formats (default when stdout is not a terminal)
-  --json                  print the same data as one JSON document
-  interval, --interval N  repeat every N seconds (0.2 to 3600)
-  -c, --continuous        repeat every second (or every interval)
-  --count N               stop after N samples
-  --record FILE           append every sample to FILE (NDJSON; interval defaults to 2 s)
-  --replay FILE           play a recording through the same printers
-  --speed N               replay N times faster than recorded (0: no waiting)
-  --root DIR              read /proc, /sys and /etc below DIR (captured fixtures)
+NETSTAT FLAGS, grouped as in netstat(8)
+  Forms
+    netdash [address family options] [-tuUwx] [-l|-a] [-n] [-N] [-e[e]] [-o] [-p] [-v] [-c] [-W]
+    netdash -r [address family options] [-e[e]] [-v] [-n] [-c]
+    netdash -i [-a] [-v] [-n] [-c]
+    netdash -M [-a] [-e] [-n] [-c]
+    netdash -s [-t] [-u] [-w] [-6]
+    netdash -V | -h
 
-Sections (choose one; default: connections)
-  -r, --route             routing table (with -e, -ee for more columns)
-  -i, --interfaces        interface table
-  -s, --statistics        protocol statistics (limit with -t, -u, -w; -6 for IPv6)
-  -M, --masquerade        NAT flows from conntrack
-  --ethernet              totals like Windows "netstat -e": bytes, unicast, non-unicast, discards, errors, unknown protocols
+  What to show (none, or one of these)
+    (none)                  open sockets: connected ones (-a: all, -l: listening)
+    -r, --route             kernel routing table (-e, -ee: more columns; -6 or -A inet6: IPv6)
+    -i, --interfaces        interface table (-a: also interfaces that are down)
+    -M, --masquerade        NAT connections, read from conntrack (-a: every tracked flow)
+    -s, --statistics        statistics per protocol (-t, -u, -w narrow it; -6: the IPv6 ones)
+    -g, --groups            not implemented (multicast memberships: use ip maddr)
 
-Sockets
-  -t, --tcp  -u, --udp  -U, --udplite  -w, --raw  -x, --unix
-  -4, --inet  -6, --inet6  -A, --protocol inet|inet6|unix[,...]
-  -a, --all               all sockets (default: connected ones)
-  -l, --listening         listening sockets only
+  Options
+    -v, --verbose           accepted; changes nothing
+    -W, --wide              do not cut long addresses
+    -n, --numeric           no names: numeric hosts, ports and users
+    --numeric-hosts         numeric hosts only
+    --numeric-ports         numeric ports only
+    --numeric-users         numeric user ids only
+    -A, --protocol FAMILY   address families, comma-separated: inet, inet6, unix
+    -c, --continuous        print again every second (or every interval)
+    -e, --extend            User and Inode columns; with -r, -e and -ee add route columns
+                            (-i -e, the ifconfig-style listing, is not implemented: a note
+                            on stderr, then the usual table)
+    -o, --timers            socket timers: on, keepalive, timewait, off (secs/retransmits/probes)
+    -p, --programs          PID/Program name of each socket (other users' need root)
+    -l, --listening         listening sockets only
+    -a, --all               listening and connected sockets
+    -F, --fib               routes from the FIB: the default, accepted
+    -C, --cache             not implemented (Linux has had no routing cache since 3.6)
+    -Z, --context           not implemented (SELinux contexts)
+    -N, --symbolic          accepted; changes nothing
 
-Columns and names
-  -n, --numeric           no name lookups (hosts, ports, users)
-  --numeric-hosts  --numeric-ports  --numeric-users
-  -e, --extend            user and inode columns (-ee: more)
-  -p, --programs          PID/Program name of each socket (all of them need root)
-  -o, --timers            socket timers
-  -W, --wide              do not cut addresses
-  -N, --symbolic  -F, --fib  -v, --verbose   accepted for netstat compatibility
+  Socket types
+    -t, --tcp   -u, --udp   -U, --udplite   -w, --raw   -x, --unix
+    not implemented: -S/--sctp, -2/--l2cap, -f/--rfcomm, --ax25, --ipx, --netrom
 
-Other
-  -V, --version           version
-  -h, --help              this help
+  Address family options
+    -4, --inet   -6, --inet6   -x, --unix   -A, --protocol inet|inet6|unix[,...]
+    A family with no socket type means every type of that family.
+
+WINDOWS NETSTAT FLAGS
+    -a, -n, -r, -s and the interval work as on Windows; -e is --ethernet here.
+    -p PROTO: use -t or -u (with -s too). -o here shows timers; the owning PID is -p.
+    Not implemented: -b, -f, -q, -t (offload state), -x, -y.
+
+NETDASH FLAGS
+    --print                 print once (the default when stdout is not a terminal)
+    --json                  print as one JSON document; with an interval, one line per sample
+    N, --interval N         seconds between samples, 0.2 to 3600 (dashboard: 2 unless given)
+    --count N               stop after N samples
+    --ethernet              totals like Windows "netstat -e": bytes, unicast and non-unicast
+                            packets, discards, errors, unknown protocols
+    --record FILE           append every raw sample to FILE (NDJSON); interval default 2 s
+    --replay FILE           play a recording through the same engine, dashboard or printers
+    --speed N               replay N times as fast as recorded, 0 to 1000 (0: no waiting)
+    --ascii                 draw the dashboard in plain ASCII (automatic when the locale is
+                            not UTF-8)
+    --root DIR              read /proc, /sys and /etc below DIR (captured fixtures)
+    -V, --version           version
+    -h, --help              this help
+
+DASHBOARD
+    The flags above choose where it opens: netdash -tl 5 starts on TCP listeners, every 5 s.
+    Keys: 1-8 panes, Tab next pane, Enter details, / filter, Space pause, m mark, z zoom,
+    q quit; ? lists them all.
+
+EXIT STATUS
+    0 done; 2 a bad flag or value, or a recording that cannot be read; 1 any other error;
+    128+N when the dashboard ends on signal N (SIGTERM, SIGHUP, SIGINT).
 `;

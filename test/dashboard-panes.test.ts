@@ -68,11 +68,13 @@ test('routes: an added route is new, a removed one lingers marked closed, then g
   const extra = route4('192.168.7.0', '10.0.0.1', '255.255.255.0', 'eth0', 0x3);
   s.ingest(f.next({ routes4: [def, net] }));
   s.ingest(f.next({ routes4: [def, net, extra] }));
+  assert.match(rows(s, 'events')[0]?.text ?? '', /route added +192\.168\.7\.0\/24 via 10\.0\.0\.1 dev eth0$/);
   let r = rows(s, 'routes');
   assert.equal(r.find((x) => x.text.startsWith('192.168.7.0'))?.status, 'new');
   assert.match(r.find((x) => x.text.startsWith('192.168.7.0'))?.text ?? '', /192\.168\.7\.0 +10\.0\.0\.1 +255\.255\.255\.0 +UG +0 +0 +0 eth0/);
   s.ingest(f.next({ routes4: [def, net] }));
   r = rows(s, 'routes');
+  assert.match(rows(s, 'events')[0]?.text ?? '', /route removed 192\.168\.7\.0\/24 via 10\.0\.0\.1 dev eth0$/);
   assert.equal(r.length, 3);
   assert.equal(r.find((x) => x.text.startsWith('192.168.7.0'))?.status, 'closed');
   for (let t = 0; t <= LINGER_MS; t += f.stepMs) s.ingest(f.next({ routes4: [def, net] }));

@@ -69,6 +69,21 @@ function routeEntries(sample: Sample): RouteEntry[] {
   return out;
 }
 
+function maskBits(mask: string): number {
+  return mask.split('.').reduce((n, o) => n + ((Number(o) >>> 0) & 0xff).toString(2).replace(/0/g, '').length, 0);
+}
+
+/** A route as `ip route` would name it: 10.1.0.0/16 via 10.0.0.1 dev eth0. */
+export function describeRoute(e: RouteEntry | undefined, key: string): string {
+  if (!e) return key;
+  if (e.v4) {
+    const r = e.v4;
+    return `${r.destination}/${maskBits(r.mask)}${r.gateway !== '0.0.0.0' ? ` via ${r.gateway}` : ''} dev ${r.iface}`;
+  }
+  const r = e.v6;
+  return `${r.destination}/${r.destPrefix}${r.nextHop !== '::' ? ` via ${r.nextHop}` : ''} dev ${r.iface}`;
+}
+
 export class FrameBuilder {
   // Row flags by key: when it opened/changed (sample mono) and from which state.
   private readonly opened = new Map<string, number>();
@@ -105,16 +120,18 @@ export class FrameBuilder {
         events.push({ time: sample.time, kind: 'close', sock });
       }
     }
+    const entries = routeEntries(sample);
+    const current = new Map(entries.map((e) => [e.key, e]));
     for (const r of sample.routes.added) {
       this.routeAdded.set(r, mono);
       this.routeLinger.delete(r);
-      events.push({ time: sample.time, kind: 'route+', text: r });
+      events.push({ time: sample.time, kind: 'route+', text: describeRoute(current.get(r), r) });
     }
     for (const r of sample.routes.removed) {
       const was = this.prevRoutes.get(r);
       this.routeAdded.delete(r);
       if (was) this.routeLinger.set(r, { route: was, at: mono });
-      events.push({ time: sample.time, kind: 'route-', text: r });
+      events.push({ time: sample.time, kind: 'route-', text: describeRoute(was, r) });
     }
     if (sample.mark.reason === 'reboot' && sample.mark.at === mono) events.push({ time: sample.time, kind: 'reset', text: 'host rebooted: counters restart' });
 
@@ -131,8 +148,6 @@ export class FrameBuilder {
     }
     for (const [key, l] of this.linger) conns.push({ key, sock: l.sock, status: 'closed', fromState: null });
 
-    const entries = routeEntries(sample);
-    const current = new Map(entries.map((e) => [e.key, e]));
     for (const [k, at] of this.routeAdded) if (!fresh(at, FLAG_MS) || !current.has(k)) this.routeAdded.delete(k);
     for (const [k, l] of this.routeLinger) if (!fresh(l.at, LINGER_MS) || current.has(k)) this.routeLinger.delete(k);
     const routes: RouteRow[] = entries.map((route) => ({ route, status: this.routeAdded.has(route.key) ? 'new' : null }));

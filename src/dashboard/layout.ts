@@ -122,7 +122,7 @@ export class Layout {
       el.hide();
       return 0;
     }
-    const w = Math.min(W - 2, 80);
+    const w = Math.min(W - 2, 100);
     const lines = body(w - 2);
     const h = Math.min(H - (H > 8 ? 2 : 0), lines.length + 2);
     place(el, Math.max(0, Math.floor((H - h) / 2)), Math.max(0, Math.floor((W - w) / 2)), w, h);

@@ -4,6 +4,7 @@ import { flags4, flags6 } from '../../print/routes.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn } from '../explain.js';
+import { compact } from '../format.js';
 import type { RouteRow } from '../frame.js';
 import { explained, filtered, pane } from './pane-spec.js';
 
@@ -33,9 +34,9 @@ const COLS: Col<RouteText>[] = [
   { title: 'Gateway', width: 24, align: 'left', value: (t) => printable(t.gateway) },
   { title: 'Genmask', width: 15, align: 'left', value: (t) => printable(t.mask) },
   { title: 'Flags', width: 5, align: 'left', value: (t) => t.flags },
-  { title: 'Metric', width: 6, align: 'right', value: (t) => t.metric },
+  { title: 'Metric', width: 6, align: 'right', value: (t) => compact(Number(t.metric)) },
   { title: 'Ref', width: 3, align: 'right', value: (t) => t.ref },
-  { title: 'Use', width: 6, align: 'right', value: (t) => t.use },
+  { title: 'Use', width: 6, align: 'right', value: (t) => compact(Number(t.use)) },
   { title: 'Iface', width: 10, align: 'left', value: (t) => printable(t.iface) },
 ];
 

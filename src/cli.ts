@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point: parse flags, then print (netstat formats or JSON). OS effects enter here.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HELP } from './cli/help.js';
 import { parseOptions, UsageError, type Options } from './cli/options.js';
@@ -17,9 +17,53 @@ import type { RawSample, Sample } from './sampler/sample-engine.js';
 import { replaySource, runDashboard, type SourceFactory } from './dashboard/app.js';
 import { localeIsUtf8 } from './dashboard/glyphs.js';
 import { Sampler, systemClock } from './sampler/sampler.js';
-import { InterfaceMetaCache } from './sources/interface-meta.js';
+import { InterfaceMetaCache, kernelMetaLoader } from './sources/interface-meta.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
 import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
+import { printable, toJson } from './text/printable.js';
+
+/** One line on stderr, "netdash: …", with anything read or typed (paths, names) escaped. */
+function warn(msg: string): void {
+  process.stderr.write(`netdash: ${printable(msg)}\n`);
+}
+
+/** Ends the host-name lookups once main is done. */
+let closeNames: (() => void) | null = null;
+
+/** Cache sizes for NETDASH_DEBUG_STATS, registered once the caches exist. */
+const debugCaches: Record<string, () => number> = {};
+
+function listenerTotal(e: NodeJS.EventEmitter): number {
+  return e.eventNames().reduce((n, name) => n + e.listenerCount(name), 0);
+}
+
+/** One NDJSON line per second: memory, live timers and handles by type, listeners on the
+ *  process and the terminal streams, cache sizes. Written synchronously; the timer is unref'd.
+ *  Under `node --expose-gc` a full collection runs first, so `rss` and `heapUsed` show what is
+ *  really kept rather than where the garbage collector's sawtooth happens to be. */
+function startDebugStats(file: string): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const write = (): void => {
+    gc?.();
+    const types: Record<string, number> = {};
+    for (const r of process.getActiveResourcesInfo()) types[r] = (types[r] ?? 0) + 1;
+    const caches: Record<string, number> = {};
+    for (const [k, f] of Object.entries(debugCaches)) caches[k] = f();
+    const m = process.memoryUsage();
+    const line = {
+      time: Date.now(), rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers,
+      resources: types,
+      listeners: { process: listenerTotal(process), stdin: listenerTotal(process.stdin), stdout: listenerTotal(process.stdout) },
+      caches,
+    };
+    try {
+      appendFileSync(file, JSON.stringify(line) + '\n');
+    } catch {
+      // a debugging aid must not take the program down
+    }
+  };
+  setInterval(write, 1000).unref();
+}
 
 // Print mode waits this long at most for reverse DNS; unanswered addresses print as numbers.
 const DNS_WAIT_MS = 500;
@@ -40,6 +84,9 @@ async function nameContext(kfs: KernelFs, o: Options): Promise<{ names: NameCont
     loadServices(kfs), loadProtocols(kfs), loadUsers(kfs), loadHosts(kfs), loadNetworks(kfs),
   ]);
   const hosts = new HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : dnsPtrLookup(2000) });
+  closeNames = () => hosts.close();
+  debugCaches['hostNames'] = () => hosts.size;
+  debugCaches['hostNamesPending'] = () => hosts.pending;
   return { names: { services, users, hostName: (a) => hosts.name(a), owners: null, networks, protocols }, hosts };
 }
 
@@ -58,12 +105,12 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
   if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
   if (o.mode === 'json') {
-    if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache().get(snap.interfaces.value);
-    process.stdout.write(JSON.stringify(snapshotJson(o, snap, names, hostname())) + '\n');
+    if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
+    process.stdout.write(toJson(snapshotJson(o, snap, names, hostname())) + '\n');
     return;
   }
   const { out, errors } = renderPrint(o, snap, names);
-  for (const e of errors) process.stderr.write(`netdash: ${e}\n`);
+  for (const e of errors) warn(e);
   process.stdout.write(out);
 }
 
@@ -73,13 +120,15 @@ async function main(argv: string[]): Promise<number> {
     o = parseOptions(argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`netdash: ${err.message}\n`);
+      warn(err.message);
       return 2;
     }
     throw err;
   }
   if (o.help) { process.stdout.write(HELP); return 0; }
   if (o.version) { process.stdout.write(version() + '\n'); return 0; }
+  const rootProblem = checkRoot(o.root);
+  if (rootProblem) { warn(rootProblem); return 2; }
 
   const kfs = kernelFs(o.root);
   const want = o.mode === 'json' ? wantForJson(o) : wantFor(o);
@@ -101,23 +150,23 @@ async function main(argv: string[]): Promise<number> {
 function emitSample(s: Sample, o: Options, ctx: { names: NameContext }): void {
   const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
   if (o.mode === 'json') {
-    process.stdout.write(JSON.stringify(sampleJson(s, o, names, hostname())) + '\n');
+    process.stdout.write(toJson(sampleJson(s, o, names, hostname())) + '\n');
     return;
   }
   const { out, errors } = formatIntervalText(s, o, names);
-  for (const e of errors) process.stderr.write(`netdash: ${e}\n`);
+  for (const e of errors) warn(e);
   process.stdout.write(out + (o.section === 'connections' ? '' : '\n'));
 }
 
 /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
 async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
   const intervalMs = (o.interval ?? 2) * 1000;
-  const recorder = o.record === null ? null
-    : new Recorder(o.record, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs });
+  const recorder = openRecorder(o, intervalMs);
+  if (recorder === false) return 2;
   // A recording keeps every section, so a replay can show any view of it.
   const sampleWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
   // Metadata is part of the sample (and so of a recording) when the output shows it.
-  const meta = o.mode === 'json' || recorder ? { meta: new InterfaceMetaCache() } : {};
+  const meta = o.mode === 'json' || recorder ? { meta: new InterfaceMetaCache(kernelMetaLoader(kfs)) } : {};
   const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant, ...meta }, (sample, raw) => {
     recorder?.write(raw);
     emitSample(sample, o, ctx);
@@ -132,12 +181,34 @@ async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: N
   return 0;
 }
 
+/** The --root tree must be a directory; everything below it may be missing. */
+function checkRoot(root: string): string | null {
+  try {
+    return statSync(root).isDirectory() ? null : `--root ${root}: not a directory`;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `--root ${root}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code ?? String(err)}`;
+  }
+}
+
+/** The recorder for --record, null without it, false (after one line on stderr) when the file
+ *  cannot be opened for appending. */
+function openRecorder(o: Options, intervalMs: number): Recorder | null | false {
+  if (o.record === null) return null;
+  try {
+    return new Recorder(o.record, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs });
+  } catch (err) {
+    warn(err instanceof Error ? err.message : String(err));
+    return false;
+  }
+}
+
 function loadRecording(path: string): ReturnType<typeof readRecording> | null {
   try {
     return readRecording(path);
   } catch (err) {
     if (err instanceof ReplayError) {
-      process.stderr.write(`netdash: ${err.message}\n`);
+      warn(err.message);
       return null;
     }
     throw err;
@@ -165,8 +236,8 @@ async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; h
     if (!rec) return 2;
     source = replaySource(rec.samples, systemClock, o.speed, rec.header.intervalMs);
   }
-  const recorder = o.record === null ? null
-    : new Recorder(o.record, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs: (o.interval ?? 2) * 1000 });
+  const recorder = openRecorder(o, (o.interval ?? 2) * 1000);
+  if (recorder === false) return 2;
   try {
     return await runDashboard(o, {
       input: process.stdin, output: process.stdout, kfs, clock: systemClock, names: ctx.names, hostNames: ctx.hosts,
@@ -179,16 +250,29 @@ async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; h
   }
 }
 
-// A closed pipe (netdash --print | head) is a normal way for a reader to stop listening.
+// A closed pipe (netdash --print | head) is a normal way for a reader to stop listening, and a
+// terminal that went away (EIO after the SSH session dropped) has nobody left to tell: exit
+// quietly. Recordings are written synchronously, so every tick written so far is on disk.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(err.code === 'EPIPE' ? 0 : process.exitCode ?? 0);
   throw err;
 });
+// stderr too: a message after the reader of both went away must not turn into a crash.
+process.stderr.on('error', () => { /* nothing left to report to */ });
+
+// NETDASH_DEBUG_STATS=FILE appends process statistics (RSS, timers, handles, listeners, cache
+// sizes) to FILE every second: the soak test reads them. Off unless set.
+const debugStats = process.env['NETDASH_DEBUG_STATS'];
+if (debugStats) startDebugStats(debugStats);
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+    // Lookups still waiting for a slow resolver must not hold the exit up.
+    closeNames?.();
+  },
   (err: unknown) => {
-    process.stderr.write(`netdash: ${err instanceof Error ? err.message : String(err)}\n`);
+    warn(err instanceof Error ? err.message : String(err));
     process.exitCode = 1;
   },
 );

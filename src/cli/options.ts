@@ -101,10 +101,33 @@ function parseNumber(what: string, raw: string, min: number, max: number, intege
   return n;
 }
 
+const NUMBER_FLAGS = new Set(['--interval', '--count', '--speed']);
+const NEGATIVE = /^-(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** parseArgs reads "-5" as an unknown short flag and refuses "--count -1" as ambiguous; both are
+ *  numbers out of range, and should be reported as such. "-4" and "-6" (and "-46") stay flags. */
+function numbersWithDash(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    const next = argv[i + 1];
+    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (NUMBER_FLAGS.has(a) && next !== undefined && NEGATIVE.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else if (NEGATIVE.test(a) && !/^-[46]+$/.test(a)) {
+      out.push(`--interval=${a}`);
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 export function parseOptions(argv: readonly string[]): Options {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: optionSpec, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: numbersWithDash(argv), options: optionSpec, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
     throw new UsageError(`${msg.replace(/\. To specify a positional argument.*$/, '')}; valid flags: ${validFlags()}`);
@@ -152,6 +175,8 @@ export function parseOptions(argv: readonly string[]): Options {
   const speed = v.speed === undefined ? 1 : parseNumber('speed', v.speed, 0, 1000, false);
   if (v.record !== undefined && v.replay !== undefined) throw new UsageError('choose one of --record and --replay');
   if (v.record !== undefined && interval === null) interval = DEFAULT_INTERVAL;
+  // --count means repeated samples: without an interval they come every DEFAULT_INTERVAL s.
+  if (count !== null && interval === null && v.replay === undefined) interval = DEFAULT_INTERVAL;
   if (v.record === '' || v.replay === '') throw new UsageError('--record and --replay need a file name');
 
   const numeric = Boolean(v.numeric);

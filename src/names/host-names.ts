@@ -5,7 +5,8 @@ import { promises as dnsp } from 'node:dns';
 import { LRUCache } from 'lru-cache';
 import { readOptional, type KernelFs } from '../sources/kernel-fs.js';
 
-export type PtrLookup = (addr: string) => Promise<string[]>;
+/** A reverse lookup; `cancel` (when present) abandons every lookup still running. */
+export type PtrLookup = ((addr: string) => Promise<string[]>) & { cancel?: () => void };
 
 export function parseHosts(text: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -24,7 +25,9 @@ export async function loadHosts(kfs: KernelFs): Promise<Map<string, string>> {
 
 export function dnsPtrLookup(timeoutMs: number): PtrLookup {
   const resolver = new dnsp.Resolver({ timeout: timeoutMs, tries: 1 });
-  return (addr) => resolver.reverse(addr);
+  const lookup: PtrLookup = (addr) => resolver.reverse(addr);
+  lookup.cancel = () => resolver.cancel();
+  return lookup;
 }
 
 export interface HostNamesOptions {
@@ -51,6 +54,7 @@ export class HostNames {
   private readonly queue: string[] = [];
   private readonly timeoutMs: number;
   private readonly maxInFlight: number;
+  private closed = false;
   /** Called when a lookup finished with a name, so a view can redraw. */
   onResolved: (() => void) | null = null;
 
@@ -88,12 +92,20 @@ export class HostNames {
     return this.cache.size;
   }
 
+  /** Stop: queued lookups are dropped and running ones cancelled, so a query to a resolver
+   *  that never answers does not keep the process alive once the output is written. */
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+    this.opts.lookup?.cancel?.();
+  }
+
   get pending(): number {
     return this.inFlight.size + this.queue.length;
   }
 
   private request(addr: string): void {
-    if (!this.opts.lookup || this.inFlight.has(addr) || this.queue.includes(addr)) return;
+    if (this.closed || !this.opts.lookup || this.inFlight.has(addr) || this.queue.includes(addr)) return;
     if (this.inFlight.size >= this.maxInFlight) {
       // The queue is bounded too: under a flood of new addresses the oldest requests are dropped.
       if (this.queue.length >= this.maxInFlight * 16) this.queue.shift();

@@ -33,7 +33,7 @@ export function parseProtocols(text: string): Map<number, string> {
   const out = new Map<number, string>();
   for (const raw of text.split('\n')) {
     const [name, num] = raw.replace(/#.*/, '').trim().split(/\s+/);
-    if (!name || !num || !/^\d+$/.test(num)) continue;
+    if (!name || !num || !/^\d+$/.test(num) || !Number.isSafeInteger(Number(num))) continue;
     if (!out.has(Number(num))) out.set(Number(num), name);
   }
   return out;

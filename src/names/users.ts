@@ -10,6 +10,7 @@ export function parsePasswd(text: string): Map<number, string> {
     // An empty or non-numeric uid (NIS '+' lines) is not uid 0.
     if (f.length < 3 || !f[0] || !/^\d+$/.test(f[2] ?? '')) continue;
     const uid = Number(f[2]);
+    if (!Number.isSafeInteger(uid)) continue;
     if (!out.has(uid)) out.set(uid, f[0]);
   }
   return out;

@@ -4,7 +4,8 @@ import { serviceName, type ServiceTable } from '../names/services.js';
 import type { UserTable } from '../names/users.js';
 import { isUnspecified } from '../sources/inet-address.js';
 import { isUnixListening, SO_ACCEPTCON } from '../sources/unix-sockets.js';
-import { fixed2, left, right } from './printf.js';
+import { printable } from '../text/printable.js';
+import { cutName, esc, fixed2, left, longName, right } from './printf.js';
 
 export interface NameContext {
   services: ServiceTable;
@@ -39,10 +40,18 @@ export const TCP_STATES = [
 // The kernel's clock_t for socket timers is USER_HZ, 100 on every Linux ABI.
 const USER_HZ = 100;
 
-/** netstat's -p column: "pid/program" cut to 19 characters, '-' when unknown. */
+/** netstat's -p column: "pid/program" cut to 19 characters, '-' when unknown. Raw: the
+ *  dashboard escapes it itself; text output uses ownerText. */
 export function ownerLabel(owners: ReadonlyMap<number, ProcessOwner> | null, inode: number): string {
   const o = owners?.get(inode);
   return o ? `${o.pid}/${o.program}`.slice(0, 19) : '-';
+}
+
+/** ownerLabel for text output: the program name escaped, then cut to 19 (with an ellipsis
+ *  when escaping made it longer). */
+export function ownerText(owners: ReadonlyMap<number, ProcessOwner> | null, inode: number): string {
+  const o = owners?.get(inode);
+  return o ? cutName(`${o.pid}/${o.program}`, 19) : '-';
 }
 
 export function stateName(s: InetSocket): string {
@@ -65,18 +74,30 @@ function hostText(rawAddr: string, names: NameContext, numeric: boolean): string
   return names.hostName(addr) ?? addr;
 }
 
-/** addr_do_one: "host:port", cut so the pair fits 22 characters unless -W. */
-export function endpoint(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
-  const host = hostText(addr, names, opts.numericHosts);
-  const svc = serviceProto === 'raw' && !opts.numericPorts && port !== 0
+function endpointWith(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions,
+  show: (s: string) => string): string {
+  const host = show(hostText(addr, names, opts.numericHosts));
+  const svc = show(serviceProto === 'raw' && !opts.numericPorts && port !== 0
     ? names.protocols?.get(port) ?? String(port)
-    : serviceName(names.services, port, serviceProto, opts.numericPorts);
+    : serviceName(names.services, port, serviceProto, opts.numericPorts));
   const short = 22;
   if (!opts.wide && host.length + svc.length > short) {
     const portLen = Math.min(svc.length, short - 4);
     return `${host.slice(0, short - portLen)}:${svc.slice(0, portLen)}`;
   }
   return `${host}:${svc}`;
+}
+
+/** addr_do_one: "host:port", cut so the pair fits 22 characters unless -W. Raw names: the
+ *  dashboard escapes the result itself; text output uses endpointText. */
+export function endpoint(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
+  return endpointWith(addr, port, serviceProto, names, opts, (s) => s);
+}
+
+/** endpoint for text output: a host name from DNS or /etc/hosts, and a service name, are
+ *  escaped before the cut, so the escaped text keeps netstat's 22 columns. */
+export function endpointText(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
+  return endpointWith(addr, port, serviceProto, names, opts, printable);
 }
 
 function timerText(s: InetSocket): string {
@@ -117,17 +138,17 @@ function tail(uid: number, inode: number, timers: string, names: NameContext, op
   let out = '';
   if (opts.extend >= 1) {
     const user = opts.numericUsers ? undefined : names.users.get(uid);
-    out += ` ${left(user ?? uid, 10)} ${left(inode, 10)}`;
+    out += ` ${left(user === undefined ? uid : longName(user, opts.wide), 10)} ${left(inode, 10)}`;
   }
-  if (opts.programs) out += ` ${left(ownerLabel(names.owners, inode), 20)}`;
+  if (opts.programs) out += ` ${left(ownerText(names.owners, inode), 20)}`;
   if (opts.timers) out += ` ${timers}`;
   return out;
 }
 
 export function inetLine(s: InetSocket, names: NameContext, opts: ConnOptions): string {
   const sp = serviceProtoOf(s.proto);
-  const local = endpoint(s.localAddr, s.localPort, sp, names, opts);
-  const remote = endpoint(s.remoteAddr, s.remotePort, sp, names, opts);
+  const local = endpointText(s.localAddr, s.localPort, sp, names, opts);
+  const remote = endpointText(s.remoteAddr, s.remotePort, sp, names, opts);
   const head = `${left(protoLabel(s.proto), 5)} ${right(s.recvQ, 6)} ${right(s.sendQ, 6)} ${left(local, 23)} ${left(remote, 23)} ${left(stateName(s), 11)}`;
   return head + tail(s.uid, s.inode, opts.timers ? timerText(s) : '', names, opts);
 }
@@ -184,8 +205,8 @@ export function unixVisible(s: UnixSocket, opts: Pick<ConnOptions, 'all' | 'list
 export function unixLine(s: UnixSocket, names: NameContext, opts: ConnOptions): string {
   let line = `${left(s.protocol === 0 ? 'unix' : '??', 5)} ${left(s.refCount, 6)} ${left(unixFlags(s.flags), 11)} `
     + `${left(unixTypeName(s.type), 10)} ${left(unixStateName(s), 13)} ${left(s.inode, 8)}`;
-  if (opts.programs) line += ` ${left(ownerLabel(names.owners, s.inode), 20)}`;
-  return `${line} ${s.path ?? ''}`;
+  if (opts.programs) line += ` ${left(ownerText(names.owners, s.inode), 20)}`;
+  return `${line} ${esc(s.path ?? '')}`;
 }
 
 export function formatUnix(socks: readonly UnixSocket[], names: NameContext, opts: ConnOptions): string {

@@ -1,12 +1,18 @@
 // netstat -i (Kernel Interface table) and the Windows-style netstat -e totals.
 import type { CounterGroups, NetInterface } from '../model.js';
 import { effectiveFlags, flagLetters, IFF, naturalCompare } from '../sources/interfaces.js';
-import { left, right } from './printf.js';
+import { cutName, esc, left, right } from './printf.js';
 
-export function interfaceLine(i: NetInterface): string {
+/** An interface name in a 15-column Iface field: escaped, cut with an ellipsis if escaping
+ *  made it longer (the kernel's own limit is 15 bytes), whole with -W. */
+export function ifaceName(name: string, wide = false): string {
+  return wide ? esc(name) : cutName(name, 15);
+}
+
+export function interfaceLine(i: NetInterface, wide = false): string {
   const c = i.counters;
   const flags = effectiveFlags(i.sys) ?? 0;
-  return `${left(i.name.slice(0, 15), 15)} ${right(i.sys.mtu ?? 0, 5)} `
+  return `${left(ifaceName(i.name, wide), 15)} ${right(i.sys.mtu ?? 0, 5)} `
     + `${right(c.rxPackets, 8)} ${right(c.rxErrs, 6)} ${right(c.rxDrop, 6)} ${left(c.rxFifo, 6)} `
     + `${right(c.txPackets, 8)} ${right(c.txErrs, 6)} ${right(c.txDrop, 6)} ${right(c.txFifo, 6)} `
     + flagLetters(flags);
@@ -19,11 +25,11 @@ export function visibleInterfaces(ifs: readonly NetInterface[], all: boolean): N
     .sort((a, b) => naturalCompare(a.name, b.name));
 }
 
-export function formatInterfaces(ifs: readonly NetInterface[], all: boolean): string {
+export function formatInterfaces(ifs: readonly NetInterface[], all: boolean, wide = false): string {
   const lines = [
     'Kernel Interface table',
     'Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg',
-    ...visibleInterfaces(ifs, all).map(interfaceLine),
+    ...visibleInterfaces(ifs, all).map((i) => interfaceLine(i, wide)),
   ];
   return lines.join('\n') + '\n';
 }

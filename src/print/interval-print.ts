@@ -5,7 +5,8 @@ import type { Sample } from '../sampler/sample-engine.js';
 import { naturalCompare } from '../sources/interfaces.js';
 import type { NameContext } from './connections.js';
 import { snapshotJson } from './json.js';
-import { left, right } from './printf.js';
+import { ifaceName } from './interfaces.js';
+import { esc, left, right } from './printf.js';
 import { renderPrint } from './render-print.js';
 
 /** Which counter groups -s shows, narrowed by -t/-u/-w as netstat narrows its tables. */
@@ -42,7 +43,7 @@ export function formatCounterChanges(s: Sample, o: Options): string {
     const reset = st.reset !== null && st.reset !== 'first' && st.reset !== 'wrap32';
     if (!moved && !reset) continue;
     const note = reset ? `  (${st.reset})` : '';
-    lines.push(`${left(key, 40)} ${right(deltaText(st.delta), 12)} ${right(rateText(st.rate), 12)} ${right(st.total, 16)} ${right(st.sinceMark, 14)}${note}`);
+    lines.push(`${left(esc(key), 40)} ${right(deltaText(st.delta), 12)} ${right(rateText(st.rate), 12)} ${right(st.total, 16)} ${right(st.sinceMark, 14)}${note}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -61,7 +62,7 @@ export function formatInterfaceRates(s: Sample, all: boolean): string {
     if (!all && ((i.sys.flags ?? 0) & 1) === 0) continue;
     const r = (c: string): string => rateText(stat(s, i.name, c)?.rate ?? null);
     const d = (c: string): string => deltaText(stat(s, i.name, c)?.delta ?? null);
-    lines.push(`${left(i.name.slice(0, 15), 15)} ${right(r('rxPackets'), 7)} ${right(d('rxErrs'), 6)} ${right(d('rxDrop'), 6)} ${right(d('rxFifo'), 6)} `
+    lines.push(`${left(ifaceName(i.name), 15)} ${right(r('rxPackets'), 7)} ${right(d('rxErrs'), 6)} ${right(d('rxDrop'), 6)} ${right(d('rxFifo'), 6)} `
       + `${right(r('txPackets'), 8)} ${right(d('txErrs'), 6)} ${right(d('txDrop'), 6)} ${right(d('txFifo'), 6)} ${right(r('rxBytes'), 11)} ${right(r('txBytes'), 11)}`);
   }
   return lines.join('\n') + '\n';

@@ -4,6 +4,7 @@ import { inetProtos } from '../cli/options.js';
 import type { IfMeta, InetSocket, NetInterface, UnixSocket } from '../model.js';
 import { effectiveFlags, flagLetters } from '../sources/interfaces.js';
 import { inetSockets, type Snapshot } from '../snapshot.js';
+import { skippedLines } from './notes.js';
 import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from './connections.js';
 
 export const JSON_SCHEMA = 'netdash/1';
@@ -99,5 +100,7 @@ export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, hos
   }
   if (snap.owners?.denied) errors['owners'] = 'not root: process owners of other users\' sockets are hidden';
   doc['errors'] = errors;
+  // Lines each file had that could not be parsed: the section shows the rest.
+  doc['skipped'] = skippedLines(snap);
   return doc;
 }

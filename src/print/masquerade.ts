@@ -14,6 +14,7 @@
 //     code that conntrack does not expose, so they print as '-'.
 // With `all` every tracked flow is listed, NATed or not. As in netstat, no rows prints nothing.
 import type { ConntrackEntry } from '../model.js';
+import { esc, longName } from './printf.js';
 
 export interface MasqueradeFormatOptions {
   /** -n: addresses and ports as numbers. */
@@ -38,11 +39,13 @@ export function formatMasquerade(entries: ConntrackEntry[], opts: MasqueradeForm
   const host = (ip: string): string => {
     if (opts.numeric) return ip;
     if (ip === '0.0.0.0') return ip;
-    return (opts.hostName ?? ((a: string) => a))(ip);
+    // A name (from DNS: anyone's text) is escaped, and cut with an ellipsis when very long.
+    const n = (opts.hostName ?? ((a: string) => a))(ip);
+    return n === ip ? ip : longName(n, false);
   };
   const port = (p: number | null, proto: string): string => {
     if (p === null || p === 0) return '*';
-    return opts.numeric || !opts.serviceName ? String(p) : opts.serviceName(p, proto);
+    return opts.numeric || !opts.serviceName ? String(p) : esc(opts.serviceName(p, proto));
   };
   const lines = ['IP masquerading entries'];
   lines.push(opts.extend >= 1
@@ -51,7 +54,7 @@ export function formatMasquerade(entries: ConntrackEntry[], opts: MasqueradeForm
   for (const e of rows) {
     const minutes = Math.floor(e.timeout / 60);
     const seconds = e.timeout % 60;
-    let line = `${e.proto.padEnd(4)}${String(minutes).padStart(3)}:${String(seconds).padStart(2, '0')}.00 `;
+    let line = `${esc(e.proto).padEnd(4)}${String(minutes).padStart(3)}:${String(seconds).padStart(2, '0')}.00 `;
     if (opts.extend >= 1) line += `${'-'.padStart(10)} ${'-'.padStart(5)} ${'-'.padStart(5)} `;
     line += `${host(e.src).padEnd(20)} ${host(e.dst).padEnd(20)} `;
     line += `${port(e.sport, e.proto)} -> ${port(e.dport, e.proto)} (${port(e.replyDport, e.proto)})`;

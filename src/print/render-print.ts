@@ -5,6 +5,7 @@ import { inetSockets, type Snapshot, type Want } from '../snapshot.js';
 import { formatInet, formatUnix, type ConnOptions, type NameContext } from './connections.js';
 import { ethernetTotals, formatEthernet, formatInterfaces } from './interfaces.js';
 import { formatMasquerade } from './masquerade.js';
+import { skippedNotes } from './notes.js';
 import { formatRoutes4, formatRoutes6 } from './routes.js';
 import { formatStatistics } from './statistics.js';
 import { serviceName } from '../names/services.js';
@@ -64,7 +65,7 @@ export function renderPrint(o: Options, snap: Snapshot, names: NameContext): Pri
     }
     case 'interfaces':
       if (o.extend > 0) errors.push('the ifconfig-style long listing (-ie) is not implemented; showing the interface table');
-      if (snap.interfaces?.ok) out += formatInterfaces(snap.interfaces.value, o.all);
+      if (snap.interfaces?.ok) out += formatInterfaces(snap.interfaces.value, o.all, o.wide);
       else if (snap.interfaces) errors.push(snap.interfaces.error);
       break;
     case 'ethernet':
@@ -96,5 +97,7 @@ export function renderPrint(o: Options, snap: Snapshot, names: NameContext): Pri
       else if (snap.conntrack) errors.push(snap.conntrack.error);
       break;
   }
+  // A file that was read but had lines that could not be parsed says so (the rest printed).
+  errors.push(...skippedNotes(snap));
   return { out, errors };
 }

@@ -1,7 +1,7 @@
 // `netstat -r` as net-tools 2.10 prints it (lib/inet_gr.c rprint_fib, lib/inet6_gr.c rprint_fib6,
 // name rules from lib/inet.c INET_rresolve and lib/inet6.c INET6_rresolve).
 import type { Route4, Route6 } from '../model.js';
-import { left, right } from './printf.js';
+import { cutName, esc, left, longName, right } from './printf.js';
 
 export interface RouteFormatOptions {
   /** -n: print addresses, never names. */
@@ -24,6 +24,13 @@ const RTF_FLOW = 0x02000000, RTF_POLICY = 0x04000000, RTF_LOCAL = 0x80000000;
 /** netstat reads every number with %d/%x into an int, so large unsigned values print negative. */
 const int = (n: number): string => String(n | 0);
 const identity = (ip: string): string => ip;
+
+/** A name looked up for an address, escaped; a very long one (DNS) cut with an ellipsis. An
+ *  address given back unchanged stays whole. */
+function named(lookup: (ip: string) => string, ip: string): string {
+  const n = lookup(ip);
+  return n === ip ? ip : longName(n, false);
+}
 
 function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
@@ -79,6 +86,7 @@ function name4(ip: string, mask: number, asHost: boolean, isDestination: boolean
   const ad = ipv4ToInt(ip);
   if (ad === 0) return mask === 0 ? (isDestination ? 'default' : '*') : '0.0.0.0';
   const host = asHost || (ad & ~mask) !== 0;
+  // Raw here: the caller cuts it to 15 columns with cutName, which escapes it.
   return (host ? (o.hostName ?? identity) : (o.netName ?? identity))(ip);
 }
 
@@ -96,24 +104,25 @@ export function formatRoutes4(routes: Route4[], opts: RouteFormatOptions): strin
     // the kernel never lists a route without RTF_UP here, but netstat checks anyway
     if (!(r.flags & RTF_UP)) continue;
     const mask = ipv4ToInt(r.mask);
-    const dest = name4(r.destination, mask, (r.flags & RTF_HOST) !== 0, true, opts).slice(0, 15);
-    const gw = name4(r.gateway, 0xffffff00, true, false, opts).slice(0, 15);
+    const dest = cutName(name4(r.destination, mask, (r.flags & RTF_HOST) !== 0, true, opts), 15);
+    const gw = cutName(name4(r.gateway, 0xffffff00, true, false, opts), 15);
+    const iface = esc(r.iface);
     const flags = flags4(r.flags);
     const reject = (r.flags & RTF_REJECT) !== 0;
     const head = `${left(dest, 15)} ${reject ? '-              ' : left(gw, 15)} ${left(r.mask, 15)} ${left(flags, 5)} `;
     if (ext === 1) {
       lines.push(reject
         ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -`
-        : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 2)} ${right(int(r.use), 7)} ${r.iface}`);
+        : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 2)} ${right(int(r.use), 7)} ${iface}`);
     } else if (ext === 2) {
       lines.push(reject
         ? `${head}    - -          - -`
-        : `${head}${right(int(r.mtu), 5)} ${left(int(r.window), 5)} ${right(int(r.irtt), 6)} ${r.iface}`);
+        : `${head}${right(int(r.mtu), 5)} ${left(int(r.window), 5)} ${right(int(r.irtt), 6)} ${iface}`);
     } else {
       lines.push(reject
         ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -        -     -      -`
         : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 3)} ${right(int(r.use), 6)} ` +
-          `${left(r.iface.slice(0, 6), 6)}   ${left(int(r.mtu), 5)} ${left(int(r.window), 6)} ${int(r.irtt)}`);
+          `${left(cutName(r.iface, 6), 6)}   ${left(int(r.mtu), 5)} ${left(int(r.window), 6)} ${int(r.irtt)}`);
     }
   }
   return lines.join('\n') + '\n';
@@ -131,7 +140,7 @@ function fixV4(text: string, ip: string): string {
 function name6(ip: string, o: RouteFormatOptions): string {
   if (o.numeric) return fixV4(ip, ip);
   if (ip === '::') return '[::]';
-  return fixV4((o.hostName ?? identity)(ip), ip);
+  return fixV4(named(o.hostName ?? identity, ip), ip);
 }
 
 export function formatRoutes6(routes: Route6[], opts: RouteFormatOptions): string {
@@ -144,7 +153,7 @@ export function formatRoutes6(routes: Route6[], opts: RouteFormatOptions): strin
     if (r.flags & RTF_CACHE) continue;
     const dest = `${name6(r.destination, opts)}/${r.destPrefix}`;
     lines.push(`${left(dest, 30)} ${left(name6(r.nextHop, opts), 26)} ${left(flags6(r.flags), 4)} ` +
-      `${left(int(r.metric), 3)} ${left(int(r.refCnt), 1)} ${right(int(r.use), 6)} ${r.iface}`);
+      `${left(int(r.metric), 3)} ${left(int(r.refCnt), 1)} ${right(int(r.use), 6)} ${esc(r.iface)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -6,6 +6,7 @@
 // the same lines we keep the tables in upstream's order and search them the way glibc does.
 import type { CounterGroups } from '../model.js';
 import { SNMP6_OTHER } from '../sources/snmp.js';
+import { esc } from './printf.js';
 
 /** num: always printed; opt: printed when nonzero; icmpIn/icmpOut: histogram lines under a
  *  title; hidden: static settings (netstat never sets print_static) and entries with no text.
@@ -316,7 +317,8 @@ class Printer {
   readonly lines: string[] = [];
 
   private out(indent: number, text: string): void {
-    this.lines.push(' '.repeat(indent) + text);
+    // Group and counter names come from the files read (a --root tree can hold anything).
+    this.lines.push(' '.repeat(indent) + esc(text));
   }
 
   private indent(): number {

@@ -1,7 +1,8 @@
 // --record / --replay: raw samples as NDJSON. Recording the inputs rather than the computed
 // numbers means a replay runs the same engine and reproduces the live deltas exactly.
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { ProcessOwner } from '../model.js';
+import { IF_COUNTER_NAMES, type ProcessOwner } from '../model.js';
+import { jsonSafe } from '../text/printable.js';
 import type { RawSample } from './sample-engine.js';
 
 export const RECORD_SCHEMA = 'netdash-record/1';
@@ -21,7 +22,9 @@ export function encodeRaw(raw: RawSample): string {
   const { owners, ...rest } = raw.snapshot;
   const snapshot: JsonRaw['snapshot'] = { ...rest };
   if (owners) snapshot.owners = { denied: owners.denied, owners: [...owners.owners] };
-  return JSON.stringify({ ...raw, snapshot });
+  // JSON.stringify escapes C0 controls and lone surrogates (invalid UTF-8 in a name); jsonSafe
+  // also escapes DEL, C1 and bidi controls, so `cat` of a recording cannot drive a terminal.
+  return jsonSafe(JSON.stringify({ ...raw, snapshot }));
 }
 
 export function decodeRaw(line: string): RawSample {
@@ -35,17 +38,39 @@ export function decodeRaw(line: string): RawSample {
   return raw;
 }
 
-/** Appends one line per tick with a synchronous write, so a killed run keeps every tick it wrote. */
+/** Why a recording file could not be opened or written, in one line. */
+function writeProblem(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const why: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'permission denied', ENOENT: 'no such directory', EISDIR: 'is a directory',
+    ENOSPC: 'no space left on the device', EROFS: 'read-only file system', EDQUOT: 'disk quota exceeded',
+  };
+  return `cannot write recording ${path}: ${(code && why[code]) ?? (err instanceof Error ? err.message : String(err))}`;
+}
+
+/** Appends one line per tick with a synchronous write, so a killed run keeps every tick it wrote.
+ *  A new file is created readable by its owner only: it holds other users' socket paths and
+ *  program names. Signal handlers run between ticks, never inside a synchronous write. */
 export class Recorder {
   private readonly fd: number;
 
-  constructor(path: string, header: RecordHeader) {
-    this.fd = openSync(path, 'a');
-    writeSync(this.fd, JSON.stringify(header) + '\n');
+  constructor(private readonly path: string, header: RecordHeader) {
+    try {
+      this.fd = openSync(path, 'a', 0o600);
+      writeSync(this.fd, jsonSafe(JSON.stringify(header)) + '\n');
+    } catch (err) {
+      throw new Error(writeProblem(path, err));
+    }
   }
 
   write(raw: RawSample): void {
-    writeSync(this.fd, encodeRaw(raw) + '\n');
+    const line = Buffer.from(encodeRaw(raw) + '\n', 'utf8');
+    try {
+      let off = 0;
+      while (off < line.length) off += writeSync(this.fd, line, off);
+    } catch (err) {
+      throw new Error(writeProblem(this.path, err));
+    }
   }
 
   close(): void {
@@ -61,13 +86,99 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 const MAX_DATE_MS = 8.64e15;
 
-/** A section is either {ok: true, value: [...]} or {ok: false, error: "..."}. */
-function sectionProblem(name: string, sec: unknown): string | null {
+// The shape of every record a sample holds, checked before the engine and the printers see it:
+// a damaged or hand-edited line is reported with its number instead of failing somewhere deep
+// inside (or printing NaN). 'n' a finite number, 's' a string, '?' may also be null or absent.
+type Shape = 'n' | 's' | 'b' | 'n?' | 's?' | 'ss' | { [field: string]: Shape } | ((v: unknown) => boolean);
+
+const INET_PROTOS = new Set(['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6']);
+const TIMER: Shape = { kind: 'n', expires: 'n', retransmits: 'n', timeout: 'n' };
+const INET: Shape = {
+  proto: (v) => typeof v === 'string' && INET_PROTOS.has(v), family: (v) => v === 4 || v === 6,
+  localAddr: 's', localPort: 'n', remoteAddr: 's', remotePort: 'n', state: 'n', recvQ: 'n', sendQ: 'n',
+  timer: TIMER, uid: 'n', inode: 'n', drops: 'n?',
+};
+const UNIX: Shape = { refCount: 'n', protocol: 'n', flags: 'n', type: 'n', state: 'n', inode: 'n', path: 's?' };
+const IFACE: Shape = {
+  name: 's', counters: Object.fromEntries(IF_COUNTER_NAMES.map((k) => [k, 'n'])) as Record<string, Shape>,
+  sys: { mtu: 'n?', flags: 'n?', operstate: 's?', ifindex: 'n?', speed: 'n?', rxNohandler: 'n?', type: 'n?', address: 's?' },
+};
+const ROUTE4: Shape = {
+  iface: 's', destination: 's', gateway: 's', mask: 's', flags: 'n', refCnt: 'n', use: 'n', metric: 'n', mtu: 'n', window: 'n', irtt: 'n',
+};
+const ROUTE6: Shape = {
+  destination: 's', destPrefix: 'n', source: 's', sourcePrefix: 'n', nextHop: 's', metric: 'n', refCnt: 'n', use: 'n', flags: 'n', iface: 's',
+};
+const FLOW: Shape = {
+  l3: 's', proto: 's', protoNum: 'n', timeout: 'n', state: 's?', src: 's', dst: 's', sport: 'n?', dport: 'n?',
+  replySrc: 's', replyDst: 's', replySport: 'n?', replyDport: 'n?', flags: 'ss',
+};
+const META: Shape = { name: 's', ip4: 's', ip6: 's', mac: 's', type: 's', isDefault: 'b' };
+
+/** Why `v` does not have `shape` (with the path to the first bad field), or null. */
+function shapeProblem(path: string, v: unknown, shape: Shape): string | null {
+  if (typeof shape === 'function') return shape(v) ? null : `${path} has an unknown value`;
+  if (typeof shape === 'object') {
+    if (!isObject(v)) return `${path} is not an object`;
+    for (const [k, s] of Object.entries(shape)) {
+      const p = shapeProblem(`${path}.${k}`, v[k], s);
+      if (p) return p;
+    }
+    return null;
+  }
+  const optional = shape.endsWith('?');
+  if (optional && (v === null || v === undefined)) return null;
+  switch (shape) {
+    case 'n': case 'n?': return typeof v === 'number' && Number.isFinite(v) ? null : `${path} is not a number`;
+    case 's': case 's?': return typeof v === 'string' ? null : `${path} is not a string`;
+    case 'b': return typeof v === 'boolean' ? null : `${path} is not true or false`;
+    case 'ss': return Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : `${path} is not a list of strings`;
+  }
+  return `${path}: unknown shape`;
+}
+
+function listProblem(name: string, list: unknown, shape: Shape): string | null {
+  if (!Array.isArray(list)) return `${name} is not a list`;
+  for (let i = 0; i < list.length; i++) {
+    const p = shapeProblem(`${name}[${i}]`, list[i], shape);
+    if (p) return p;
+  }
+  return null;
+}
+
+/** A section is either {ok: true, value: [...], skipped} or {ok: false, error: "..."}. */
+function sectionProblem(name: string, sec: unknown, shape: Shape): string | null {
   if (sec === undefined) return null;
   if (!isObject(sec)) return `${name} is not an object`;
-  if (sec['ok'] === true) return Array.isArray(sec['value']) ? null : `${name} has no list of values`;
+  if (sec['ok'] === true) {
+    if (!Array.isArray(sec['value'])) return `${name} has no list of values`;
+    if (sec['skipped'] !== undefined && (typeof sec['skipped'] !== 'number' || !Number.isFinite(sec['skipped']))) return `${name}.skipped is not a number`;
+    return listProblem(`${name}.value`, sec['value'], shape);
+  }
   if (sec['ok'] === false) return typeof sec['error'] === 'string' ? null : `${name} has no error text`;
   return `${name} is neither ok nor an error`;
+}
+
+function countersProblem(c: unknown): string | null {
+  if (c === undefined) return null;
+  if (!isObject(c) || !isObject(c['counters']) || !Array.isArray(c['errors'])) return 'counters';
+  if (!c['errors'].every((e) => typeof e === 'string')) return 'counters.errors';
+  for (const [g, names] of Object.entries(c['counters'])) {
+    if (!isObject(names)) return `counters.${g} is not an object`;
+    for (const [n, v] of Object.entries(names)) if (typeof v !== 'number' || !Number.isFinite(v)) return `counters.${g}.${n} is not a number`;
+  }
+  return null;
+}
+
+function ownersProblem(o: unknown): string | null {
+  if (o === undefined) return null;
+  if (!isObject(o) || typeof o['denied'] !== 'boolean' || !Array.isArray(o['owners'])) return 'owners';
+  for (const e of o['owners']) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'number' || !Number.isFinite(e[0])) return 'owners: bad entry';
+    const p = shapeProblem('owners entry', e[1], { pid: 'n', program: 's' });
+    if (p) return p;
+  }
+  return null;
 }
 
 /** Why a parsed line cannot be a recorded sample, or null when it can. */
@@ -75,22 +186,28 @@ function sampleProblem(x: unknown): string | null {
   if (!isObject(x)) return 'not a sample';
   if (typeof x['mono'] !== 'number' || !Number.isFinite(x['mono'])) return 'not a sample (no monotonic time)';
   if (!isObject(x['boot'])) return 'not a sample (no boot info)';
+  const boot = x['boot'];
+  if (boot['bootTime'] !== null && typeof boot['bootTime'] !== 'number') return 'damaged sample: boot time';
+  if (boot['bootId'] !== undefined && typeof boot['bootId'] !== 'string') return 'damaged sample: boot id';
+  if (x['ownersAt'] !== undefined && (typeof x['ownersAt'] !== 'number' || !Number.isFinite(x['ownersAt']))) return 'damaged sample: ownersAt';
   const snap = x['snapshot'];
   if (!isObject(snap)) return 'not a sample (no snapshot)';
   const time = snap['time'];
   if (typeof time !== 'number' || !Number.isFinite(time) || Math.abs(time) > MAX_DATE_MS) return 'damaged sample: bad time';
   if (!isObject(snap['inet'])) return 'damaged sample: no socket tables';
   for (const [proto, sec] of Object.entries(snap['inet'])) {
-    const p = sectionProblem(`inet.${proto}`, sec);
+    if (!INET_PROTOS.has(proto)) return `damaged sample: unknown socket table inet.${proto}`;
+    const p = sectionProblem(`inet.${proto}`, sec, INET);
     if (p) return `damaged sample: ${p}`;
   }
-  for (const name of ['unix', 'interfaces', 'routes4', 'routes6', 'conntrack']) {
-    const p = sectionProblem(name, snap[name]);
+  const sections: [string, Shape][] = [['unix', UNIX], ['interfaces', IFACE], ['routes4', ROUTE4], ['routes6', ROUTE6], ['conntrack', FLOW]];
+  for (const [name, shape] of sections) {
+    const p = sectionProblem(name, snap[name], shape);
     if (p) return `damaged sample: ${p}`;
   }
-  const c = snap['counters'];
-  if (c !== undefined && (!isObject(c) || !isObject(c['counters']) || !Array.isArray(c['errors']))) return 'damaged sample: counters';
-  return null;
+  const other = countersProblem(snap['counters']) ?? ownersProblem(snap['owners'])
+    ?? (snap['interfaceMeta'] === undefined ? null : listProblem('interfaceMeta', snap['interfaceMeta'], META));
+  return other ? `damaged sample: ${other}` : null;
 }
 
 /** Read a whole recording; a bad line is reported with its number. */

@@ -9,7 +9,8 @@ export interface BootInfo {
 
 export function parseBtime(stat: string): number {
   const m = /^btime\s+(\d+)$/m.exec(stat);
-  return m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isFinite(n) ? n : NaN;
 }
 
 export async function readBootInfo(kfs: KernelFs): Promise<BootInfo> {

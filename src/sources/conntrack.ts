@@ -28,12 +28,14 @@ function parseLine(line: string): ConntrackEntry | null {
   const tok = line.trim().split(/\s+/);
   const [l3, l3num, proto, protoNum] = tok;
   if (l3 === undefined || proto === undefined || !NUM.test(l3num ?? '') || !NUM.test(protoNum ?? '')) return null;
+  if (!Number.isSafeInteger(Number(protoNum))) return null;
   // use= is always the last thing the kernel prints; without it the line was cut short
   if (!/^use=\d+$/.test(tok[tok.length - 1] ?? '')) return null;
 
   let i = 4;
   let timeout = 0; // offloaded flows have none
   if (NUM.test(tok[i] ?? '')) timeout = Number(tok[i++]);
+  if (!Number.isFinite(timeout)) return null;
   let state: string | null = null;
   const word = tok[i];
   if (word !== undefined && !word.includes('=') && !word.startsWith('[')) {
@@ -94,7 +96,7 @@ const REL = 'proc/net/nf_conntrack';
 const ABSENT = describeReadError(REL, Object.assign(new Error('absent'), { code: 'ENOENT' }));
 
 export async function readConntrack(kfs: KernelFs): Promise<SourceResult<ConntrackEntry[]>> {
-  const r = await readSource(kfs, REL, parseConntrack);
+  const r = await readSource(kfs, REL, parseConntrack, { emptyOk: true });
   if (!r.ok && r.error === ABSENT) {
     return { ok: false, error: `/${REL}: conntrack is not available (module nf_conntrack not loaded)` };
   }

@@ -1,7 +1,7 @@
 // /proc/net/dev counters plus per-interface facts from /sys/class/net/<if>/.
 import type { IfCounters, IfSysInfo, NetInterface, SourceResult } from '../model.js';
 import { IF_COUNTER_NAMES } from '../model.js';
-import { describeReadError, type KernelFs, type Parsed } from './kernel-fs.js';
+import { describeReadError, emptyFileError, type KernelFs, type Parsed } from './kernel-fs.js';
 
 export interface DevRow {
   name: string;
@@ -22,8 +22,16 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
     if (i < 2 && line.includes('|')) continue;
     if (colon < 0) { skipped++; continue; }
     const name = line.slice(0, colon).trim();
-    const nums = line.slice(colon + 1).trim().split(/\s+/).map(Number);
-    if (!name || nums.length < IF_COUNTER_NAMES.length || nums.some((n) => !Number.isFinite(n))) {
+    const fields = line.slice(colon + 1).trim().split(/\s+/);
+    // Counters are unsigned decimals; a name the kernel would refuse (dev_valid_name) means
+    // the line is not what the kernel wrote, and it must not steer the /sys/class/net path.
+    if (!validIfName(name) || fields.length < IF_COUNTER_NAMES.length
+        || fields.slice(0, IF_COUNTER_NAMES.length).some((f) => !/^\d+$/.test(f))) {
+      skipped++;
+      continue;
+    }
+    const nums = fields.map(Number);
+    if (nums.some((n) => !Number.isFinite(n))) {
       skipped++;
       continue;
     }
@@ -32,6 +40,12 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
     out.push({ name, counters });
   }
   return { value: out, skipped };
+}
+
+/** dev_valid_name(): not empty, not '.' or '..', no '/', ':' or whitespace. (The kernel also
+ *  limits names to 15 bytes; that is not checked, a longer one does no harm here.) */
+export function validIfName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/:\s]/.test(name);
 }
 
 // IFF_* bits (linux/if.h).
@@ -111,6 +125,7 @@ export async function readInterfaces(kfs: KernelFs): Promise<SourceResult<NetInt
   } catch (err) {
     return { ok: false, error: describeReadError('proc/net/dev', err) };
   }
+  if (text === '') return { ok: false, error: emptyFileError('proc/net/dev') };
   const { value: rows, skipped } = parseNetDev(text);
   const value = await Promise.all(rows.map(async (r) => ({ ...r, sys: await readSysInfo(kfs, r.name) })));
   return { ok: true, value, skipped };

@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { SourceResult } from '../model.js';
+import { decodeBytes, encodeBytes } from '../text/bytes.js';
 
 export interface KernelFs {
   readonly root: string;
@@ -12,13 +13,16 @@ export interface KernelFs {
   readLink(rel: string): Promise<string>;
 }
 
+/** Text is decoded with decodeBytes: bytes that are not valid UTF-8 (a socket path or process
+ *  name is whatever bytes its owner chose) survive as lone surrogates, which printable() shows
+ *  as \xNN; a name read that way can be used in a path again (encodeBytes). */
 export function kernelFs(root = '/'): KernelFs {
-  const abs = (rel: string): string => path.join(root, rel);
+  const abs = (rel: string): string | Buffer => encodeBytes(path.join(root, rel));
   return {
     root,
-    readText: (rel) => fsp.readFile(abs(rel), 'utf8'),
-    readDir: (rel) => fsp.readdir(abs(rel)),
-    readLink: (rel) => fsp.readlink(abs(rel)),
+    readText: async (rel) => decodeBytes(await fsp.readFile(abs(rel))),
+    readDir: async (rel) => (await fsp.readdir(abs(rel), { encoding: 'buffer' })).map(decodeBytes),
+    readLink: async (rel) => decodeBytes(await fsp.readlink(abs(rel), { encoding: 'buffer' })),
   };
 }
 
@@ -53,6 +57,11 @@ export async function readOptional<T>(kfs: KernelFs, rel: string, parse: (text: 
   }
 }
 
+/** The message for a file that should have content and has none. */
+export function emptyFileError(rel: string): string {
+  return `/${rel.replace(/^\/+/, '')}: empty file (the kernel always writes a header there)`;
+}
+
 /** Turn a failed read into the one-line message a pane or section shows. */
 export function describeReadError(rel: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
@@ -65,11 +74,19 @@ export function describeReadError(rel: string, err: unknown): string {
   }
 }
 
-/** Read one kernel file and parse it; a missing or unreadable file becomes an error result. */
+export interface ReadSourceOptions {
+  /** The file may legitimately be empty (no header, nothing to list): nf_conntrack with no
+   *  flows, ipv6_route with no routes. Otherwise an empty file is reported, because the kernel
+   *  always writes at least a header there. */
+  emptyOk?: boolean;
+}
+
+/** Read one kernel file and parse it; a missing, unreadable or empty file becomes an error result. */
 export async function readSource<T>(
   kfs: KernelFs,
   rel: string,
   parse: (text: string) => Parsed<T>,
+  opts: ReadSourceOptions = {},
 ): Promise<SourceResult<T>> {
   let text: string;
   try {
@@ -77,6 +94,7 @@ export async function readSource<T>(
   } catch (err) {
     return { ok: false, error: describeReadError(rel, err) };
   }
+  if (text === '' && opts.emptyOk !== true) return { ok: false, error: emptyFileError(rel) };
   try {
     const { value, skipped } = parse(text);
     return { ok: true, value, skipped };

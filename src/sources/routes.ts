@@ -21,11 +21,12 @@ export function parseRoute(text: string): Parsed<Route4[]> {
     if (line.trim() === '' || line.startsWith('Iface')) continue;
     const f = line.trim().split(/\s+/);
     const [iface, dest, gw, flags, refCnt, use, metric, mask, mtu, window, irtt] = f;
-    if (f.length !== 11 || iface === undefined || dest === undefined || gw === undefined ||
+    // Columns a newer kernel might append are passed over; fewer than eleven is a cut line.
+    if (f.length < 11 || iface === undefined || dest === undefined || gw === undefined ||
         flags === undefined || refCnt === undefined || use === undefined || metric === undefined ||
         mask === undefined || mtu === undefined || window === undefined || irtt === undefined ||
         !HEX8.test(dest) || !HEX8.test(gw) || !HEX8.test(mask) || !/^[0-9A-Fa-f]{1,8}$/.test(flags) ||
-        ![refCnt, use, metric, mtu, window, irtt].every((n) => DEC.test(n))) {
+        ![refCnt, use, metric, mtu, window, irtt].every((n) => DEC.test(n) && Number.isFinite(Number(n)))) {
       skipped++;
       continue;
     }
@@ -50,7 +51,7 @@ export function parseRoute(text: string): Parsed<Route4[]> {
 // a device ends in nine spaces, which tells it apart from a line cut short after the flags.
 const IPV6_ROUTE = new RegExp(
   '^([0-9a-f]{32}) ([0-9a-f]{2}) ([0-9a-f]{32}) ([0-9a-f]{2}) ([0-9a-f]{32})' +
-  ' ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8})(?: +(\\S+)| {9})\\s*$', 'i');
+  ' ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8})(?: +(\\S+)(?: +\\S.*)?| {9})\\s*$', 'i');
 
 export function parseIpv6Route(text: string): Parsed<Route6[]> {
   const value: Route6[] = [];
@@ -81,5 +82,5 @@ export function readRoutes4(kfs: KernelFs): Promise<SourceResult<Route4[]>> {
 }
 
 export function readRoutes6(kfs: KernelFs): Promise<SourceResult<Route6[]>> {
-  return readSource(kfs, 'proc/net/ipv6_route', parseIpv6Route);
+  return readSource(kfs, 'proc/net/ipv6_route', parseIpv6Route, { emptyOk: true });
 }

@@ -62,7 +62,7 @@ export function parseSnmp(text: string): Parsed<CounterGroups> {
     for (let k = 0; k < n; k++) {
       const name = head.tokens[k];
       const v = vals.tokens[k];
-      if (name === undefined || v === undefined || !VALUE.test(v)) {
+      if (name === undefined || v === undefined || !VALUE.test(v) || !Number.isFinite(Number(v))) {
         whole = false;
         continue;
       }
@@ -81,7 +81,7 @@ function parseNameValue(text: string, split: (name: string) => [string, string])
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const [name, v, extra] = line.trim().split(/\s+/);
-    if (name === undefined || v === undefined || extra !== undefined || !VALUE.test(v)) {
+    if (name === undefined || v === undefined || extra !== undefined || !VALUE.test(v) || !Number.isFinite(Number(v))) {
       skipped++;
       continue;
     }
@@ -124,7 +124,11 @@ export interface CountersRead {
   counters: CounterGroups;
   errors: string[];
   skipped: number;
+  /** Lines skipped per file ('/proc/net/snmp'), only files that had any. */
+  skippedFiles?: Record<string, number>;
 }
+
+const COUNTER_FILES = [SNMP_FILE, NETSTAT_FILE, SCTP_FILE, SNMP6_FILE];
 
 /** Merge all counter files in the order `netstat -s` reads them; a file that cannot be read adds
  *  its message to errors and the others still count. */
@@ -132,7 +136,7 @@ export async function readCounters(kfs: KernelFs): Promise<CountersRead> {
   const results = await Promise.all([
     readSource(kfs, SNMP_FILE, parseSnmp),
     readSource(kfs, NETSTAT_FILE, parseSnmp),
-    readSource(kfs, SCTP_FILE, parseSctpSnmp),
+    readSource(kfs, SCTP_FILE, parseSctpSnmp, { emptyOk: true }),
     readSource(kfs, SNMP6_FILE, parseSnmp6),
   ]);
   // /proc/net/sctp exists only while the sctp module is loaded, so its absence is normal.
@@ -140,13 +144,15 @@ export async function readCounters(kfs: KernelFs): Promise<CountersRead> {
   const counters: CounterGroups = {};
   const errors: string[] = [];
   let skipped = 0;
-  for (const r of results) {
+  const skippedFiles: Record<string, number> = {};
+  results.forEach((r, i) => {
     if (!r.ok) {
       if (r.error !== sctpAbsent) errors.push(r.error);
-      continue;
+      return;
     }
     skipped += r.skipped;
+    if (r.skipped > 0) skippedFiles[`/${COUNTER_FILES[i] ?? ''}`] = r.skipped;
     for (const [name, values] of Object.entries(r.value)) Object.assign(groupOf(counters, name), values);
-  }
-  return { counters, errors, skipped };
+  });
+  return { counters, errors, skipped, ...(skipped > 0 ? { skippedFiles } : {}) };
 }

@@ -17,7 +17,7 @@ export function parseUnixLine(line: string): UnixSocket | null {
   const m = LINE.exec(line);
   if (!m) return null;
   const path = m[7];
-  return {
+  const sock: UnixSocket = {
     refCount: parseInt(m[1] ?? '', 16),
     protocol: parseInt(m[2] ?? '', 16),
     flags: parseInt(m[3] ?? '', 16),
@@ -26,6 +26,9 @@ export function parseUnixLine(line: string): UnixSocket | null {
     inode: parseInt(m[6] ?? '', 10),
     path: path === undefined || path === '' ? null : path,
   };
+  // A run of digits too long for the kernel's types is damage, not a value.
+  const nums = [sock.refCount, sock.protocol, sock.flags, sock.type, sock.state, sock.inode];
+  return nums.every(Number.isSafeInteger) ? sock : null;
 }
 
 export function parseUnixSockets(text: string): Parsed<UnixSocket[]> {

@@ -158,6 +158,6 @@ test('interfaces: the name column is as wide as the longest name (up to 15)', ()
   s.ingest(f.next({ interfaces: [nif('lo', {}, 1), nif('vethclient1', {}, 2), nif('a-very-long-interface-name', {}, 3)] }));
   const r = rows(s, 'interfaces', 10, 120).map((x) => x.text);
   assert.ok(r.some((t) => t.startsWith('vethclient1 ')), r.join('\n'));
-  assert.ok(r.some((t) => t.startsWith('a-very-long-int ')), 'cut at 15');
+  assert.ok(r.some((t) => t.startsWith('a-very-long-in… ')), 'cut at 15, saying so');
   assert.match(s.visibleRows('interfaces', 10, 120).header, /^Iface {12}RX-OK/);
 });

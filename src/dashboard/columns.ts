@@ -42,7 +42,8 @@ export interface Col<T> {
 }
 
 export function pad(s: string, n: number, align: 'left' | 'right'): string {
-  if (s.length > n) return s.slice(0, n);
+  // A cut name says so; numbers are made to fit before they get here.
+  if (s.length > n) return align === 'left' && n > 1 ? s.slice(0, n - 1) + '…' : s.slice(0, n);
   return align === 'left' ? s.padEnd(n) : s.padStart(n);
 }
 

@@ -1,15 +1,18 @@
 // One read of the kernel state: only the sections asked for, each with its own error.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import * as path from 'node:path';
 import type {
   ConntrackEntry, CounterGroups, IfMeta, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
 } from './model.js';
 import { readConntrack } from './sources/conntrack.js';
-import { readInetSockets } from './sources/inet-sockets.js';
+import { isLiveRoot, liveSocketCounts, readInetTable, type InetSource } from './sources/inet-sockets.js';
 import { readInterfaces } from './sources/interfaces.js';
 import type { KernelFs } from './sources/kernel-fs.js';
 import { scanProcessOwners, type OwnerScan } from './sources/process-owners.js';
 import { readRoutes4, readRoutes6 } from './sources/routes.js';
 import { readCounters } from './sources/snmp.js';
 import { readUnixSockets } from './sources/unix-sockets.js';
+import { decodeBytes, encodeBytes } from './text/bytes.js';
 
 export interface Want {
   inet: readonly InetProto[];
@@ -20,6 +23,10 @@ export interface Want {
   routes4: boolean;
   routes6: boolean;
   conntrack: boolean;
+  /** Inet sockets from netlink sock_diag or /proc; default 'auto' (netlink for the live root). */
+  inetSource?: InetSource;
+  /** Only listening sockets will be shown (-l): the kernel then skips established TCP sockets. */
+  listeningOnly?: boolean;
 }
 
 export interface CounterSection {
@@ -43,12 +50,47 @@ export interface Snapshot {
   interfaceMeta?: IfMeta[];
 }
 
-export async function readSnapshot(kfs: KernelFs, want: Want, now: () => number = Date.now): Promise<Snapshot> {
+/** Files that can be megabytes on a busy host: read off the main thread, as before. */
+const BIG_FILES = /^proc\/net\/(unix|nf_conntrack|ip_conntrack|tcp6?|udp6?|udplite6?|raw6?)$/;
+const fastCache = new WeakMap<KernelFs, KernelFs>();
+
+/**
+ * For the machine's own root: the small pseudo-files of /proc and /sys read synchronously.
+ * An asynchronous readFile is four thread-pool round trips (open, fstat, read, close), about
+ * 4 ms of CPU per tick for the two dozen small files a tick reads; synchronous reads take under
+ * 1 ms and each blocks for microseconds. Big tables (BIG_FILES) stay asynchronous. Any other
+ * root (fixtures, test doubles) is used as it is.
+ */
+export function fastKernelFs(kfs: KernelFs): KernelFs {
+  if (!isLiveRoot(kfs)) return kfs;
+  let fast = fastCache.get(kfs);
+  if (!fast) {
+    // Decoded as kernelFs decodes (bytes that are not UTF-8 survive, see text/bytes.ts).
+    const abs = (rel: string): string | Buffer => encodeBytes(path.join('/', rel));
+    fast = {
+      root: kfs.root,
+      readText: async (rel) => (BIG_FILES.test(rel) ? kfs.readText(rel) : decodeBytes(readFileSync(abs(rel)))),
+      readDir: async (rel) => readdirSync(abs(rel), { encoding: 'buffer' }).map(decodeBytes),
+      readLink: async (rel) => decodeBytes(readlinkSync(abs(rel), { encoding: 'buffer' })),
+    };
+    fastCache.set(kfs, fast);
+  }
+  return fast;
+}
+
+export async function readSnapshot(kfs0: KernelFs, want: Want, now: () => number = Date.now): Promise<Snapshot> {
+  const kfs = fastKernelFs(kfs0);
   const snap: Snapshot = { time: now(), inet: {} };
   const jobs: Promise<void>[] = [];
-  for (const p of want.inet) jobs.push(readInetSockets(kfs, p).then((r) => { snap.inet[p] = r; }));
+  const inetOpts = { source: want.inetSource ?? 'auto', listeningOnly: want.listeningOnly === true };
+  // The kernel's socket counters say which tables are empty: those are not read at all.
+  const counts = want.inet.length > 0 && isLiveRoot(kfs) ? liveSocketCounts() : null;
+  for (const p of want.inet) {
+    const count = counts?.[p];
+    jobs.push(readInetTable(kfs, p, count === undefined ? inetOpts : { ...inetOpts, count }).then((r) => { snap.inet[p] = r; }));
+  }
   if (want.unix) jobs.push(readUnixSockets(kfs).then((r) => { snap.unix = r; }));
-  if (want.owners) jobs.push(scanProcessOwners(kfs).then((r) => { snap.owners = r; }));
+  if (want.owners) jobs.push(scanProcessOwners(kfs0).then((r) => { snap.owners = r; }));
   if (want.interfaces) jobs.push(readInterfaces(kfs).then((r) => { snap.interfaces = r; }));
   if (want.counters) jobs.push(readCounters(kfs).then((r) => { snap.counters = r; }));
   if (want.routes4) jobs.push(readRoutes4(kfs).then((r) => { snap.routes4 = r; }));
@@ -65,8 +107,26 @@ export function inetSockets(snap: Snapshot, protos: readonly InetProto[]): { soc
   for (const p of protos) {
     const r = snap.inet[p];
     if (!r) continue;
-    if (r.ok) sockets.push(...r.value);
+    // A loop, not push(...rows): spreading 100k arguments overflows the stack.
+    if (r.ok) for (const s of r.value) sockets.push(s);
     else errors.push(r.error);
   }
   return { sockets, errors };
+}
+
+/** The inodes of every socket the snapshot read (inet and unix); null when it read no table,
+ *  which tells the owner cache to trust nothing it saw before. */
+export function socketInodes(snap: Snapshot): Set<number> | null {
+  const out = new Set<number>();
+  let any = false;
+  for (const r of Object.values(snap.inet)) {
+    if (!r?.ok) continue;
+    any = true;
+    for (const s of r.value) if (s.inode !== 0) out.add(s.inode);
+  }
+  if (snap.unix?.ok) {
+    any = true;
+    for (const u of snap.unix.value) if (u.inode !== 0) out.add(u.inode);
+  }
+  return any ? out : null;
 }

@@ -3,7 +3,7 @@
 import type { InetSocket } from '../model.js';
 import type { BootInfo } from '../sources/boot.js';
 import type { Snapshot } from '../snapshot.js';
-import { connectionKeys, diffConnections, type ConnectionDiff } from './connection-diff.js';
+import { ConnectionTracker, type ConnectionDiff } from './connection-diff.js';
 import {
   CounterTracker, flattenCounters, flattenInterfaces, type CounterStat, type MarkInfo,
 } from './counter-deltas.js';
@@ -18,6 +18,9 @@ export interface RawSample {
   snapshot: Snapshot;
   /** When the process-owner table was last scanned (monotonic ms); it may be reused across ticks. */
   ownersAt?: number;
+  /** When the inet socket tables in the snapshot were read (monotonic ms), when the sampler
+   *  reads them less often than every tick (SamplerOptions.tableEveryMs); else absent. */
+  inetAt?: number;
   /** Set by the recording reader where another run's samples begin: nothing carries over. */
   restart?: boolean;
 }
@@ -36,12 +39,17 @@ export interface Sample {
   churn: ConnectionDiff;
   routes: RouteDiff;
   ownersAgeMs: number | null;
+  /** Age of the connection table (ms): 0 when read this tick, more when the sampler reads big
+   *  tables less often than it ticks; null when the sample has no table. */
+  tableAgeMs: number | null;
   mark: MarkInfo;
 }
 
 export class SampleEngine {
   private tracker = new CounterTracker();
-  private prevConns: Map<string, InetSocket> | null = null;
+  private readonly conns = new ConnectionTracker();
+  private lastInet: Snapshot['inet'] | null = null;
+  private lastConnections: Map<string, InetSocket> | null = null;
   private prevRoutes: Set<string> | null = null;
   private prevMono: number | null = null;
   private seq = 0;
@@ -53,7 +61,9 @@ export class SampleEngine {
   ingest(raw: RawSample): Sample {
     if (raw.restart) {
       this.tracker = new CounterTracker();
-      this.prevConns = null;
+      this.conns.reset();
+      this.lastInet = null;
+      this.lastConnections = null;
       this.prevRoutes = null;
       this.prevMono = null;
     }
@@ -69,7 +79,8 @@ export class SampleEngine {
     const inet: InetSocket[] = [];
     let haveSockets = false;
     for (const r of Object.values(snap.inet)) {
-      if (r?.ok) { inet.push(...r.value); haveSockets = true; }
+      // A loop, not push(...rows): spreading 100k arguments overflows the stack.
+      if (r?.ok) { for (const s of r.value) inet.push(s); haveSockets = true; }
     }
     const unix = snap.unix?.ok ? snap.unix.value : null;
     if (haveSockets || unix) for (const [k, v] of stateCounts(inet, unix)) values.set(k, v);
@@ -78,9 +89,16 @@ export class SampleEngine {
       at: raw.mono, bootTime: raw.boot.bootTime, bootId: raw.boot.bootId, values, identities,
     });
 
-    const connections = connectionKeys(inet);
-    const churn = diffConnections(haveSockets ? this.prevConns : null, connections);
-    if (haveSockets) this.prevConns = connections;
+    // The same table as last tick (the sampler skipped reading it): nothing to diff again.
+    let connections: Map<string, InetSocket>;
+    let churn: ConnectionDiff;
+    if (haveSockets && snap.inet === this.lastInet && this.lastConnections) {
+      connections = this.lastConnections;
+      churn = { opened: [], closed: [], changed: [] };
+    } else {
+      ({ connections, churn } = this.conns.update(inet, haveSockets));
+      if (haveSockets) { this.lastInet = snap.inet; this.lastConnections = connections; }
+    }
 
     let routes: RouteDiff = { added: [], removed: [] };
     if (snap.routes4 || snap.routes6) {
@@ -104,6 +122,7 @@ export class SampleEngine {
       churn,
       routes,
       ownersAgeMs: raw.ownersAt === undefined ? null : raw.mono - raw.ownersAt,
+      tableAgeMs: !haveSockets ? null : raw.inetAt === undefined ? 0 : raw.mono - raw.inetAt,
       mark: this.tracker.markInfo,
     };
   }

@@ -3,8 +3,8 @@
 import { readBootInfo } from '../sources/boot.js';
 import type { InterfaceMetaCache } from '../sources/interface-meta.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
-import { scanProcessOwners, type OwnerScan } from '../sources/process-owners.js';
-import { readSnapshot, type Want } from '../snapshot.js';
+import { OwnerCache, type OwnerScan } from '../sources/process-owners.js';
+import { fastKernelFs, readSnapshot, socketInodes, type Snapshot, type Want } from '../snapshot.js';
 import { SampleEngine, type RawSample, type Sample } from './sample-engine.js';
 
 export interface Clock {
@@ -35,15 +35,35 @@ export interface SamplerOptions {
   ownersRefreshMs?: number;
   /** Interface metadata source; asked only when the interface set changes. */
   meta?: InterfaceMetaCache;
+  /**
+   * How often the inet socket tables are read. Default: every tick (what print mode's -c
+   * needs). A number: at most that often (ms). 'auto': every tick while they are cheap to read,
+   * and less often as they grow: about 25 times what one read takes (so reading them costs at
+   * most ~4% of the time), never more than 10 s apart. Between reads a sample carries the last
+   * table (the same objects; Sample.tableAgeMs says how old it is).
+   */
+  tableEveryMs?: number | 'auto';
 }
+
+/** 'auto': the table may take this share of the time at most… */
+const AUTO_TABLE_FACTOR = 25;
+/** …and is never older than this. */
+const AUTO_TABLE_MAX_MS = 10_000;
+/** A read this cheap (smoothed) is done every tick whatever the interval. */
+const AUTO_TABLE_CHEAP_MS = 50;
 
 export class Sampler {
   private readonly engine = new SampleEngine();
   private intervalMs: number;
   private abort: AbortController | null = null;
   private owners: OwnerScan | null = null;
+  private ownerCache: OwnerCache;
   private ownersAt = -Infinity;
+  private ownersTableAt: number | null = null;
   private wake: AbortController | null = null;
+  /** The last inet tables read, when (monotonic ms), and what a read costs (smoothed, ms). */
+  private table: { inet: Snapshot['inet']; at: number } | null = null;
+  private tableCostMs = 0;
 
   constructor(
     private readonly kfs: KernelFs,
@@ -52,6 +72,7 @@ export class Sampler {
     private readonly onSample: (s: Sample, raw: RawSample) => void | Promise<void>,
   ) {
     this.intervalMs = opts.intervalMs;
+    this.ownerCache = new OwnerCache(kfs);
   }
 
   get interval(): number {
@@ -68,21 +89,53 @@ export class Sampler {
     this.engine.mark();
   }
 
+  /** How often the inet tables are read now (ms); the interval when every tick. */
+  get tableEvery(): number {
+    const every = this.opts.tableEveryMs;
+    if (every === undefined) return this.intervalMs;
+    if (every !== 'auto') return Math.max(every, this.intervalMs);
+    if (this.tableCostMs < AUTO_TABLE_CHEAP_MS) return this.intervalMs;
+    const want = Math.min(AUTO_TABLE_MAX_MS, this.tableCostMs * AUTO_TABLE_FACTOR);
+    // Whole ticks, so the table age steps evenly.
+    return Math.max(1, Math.ceil(want / this.intervalMs)) * this.intervalMs;
+  }
+
   /** Read the kernel once and turn it into a sample. */
   async tick(): Promise<{ sample: Sample; raw: RawSample }> {
     const want = this.opts.want;
+    const started = this.clock.mono();
+    // What a read costs is real time spent, whatever clock the samples are stamped with.
+    const t0 = performance.now();
+    // Half a tick of slack: ticks drift by the time a read takes.
+    const tableDue = this.table === null || want.inet.length === 0
+      || started - this.table.at >= this.tableEvery - this.intervalMs / 2;
     const [snapshot, boot] = await Promise.all([
-      readSnapshot(this.kfs, { ...want, owners: false }, () => this.clock.now()),
-      readBootInfo(this.kfs),
+      readSnapshot(this.kfs, { ...want, owners: false, ...(tableDue ? {} : { inet: [] }) }, () => this.clock.now()),
+      readBootInfo(fastKernelFs(this.kfs)),
     ]);
     // The clock is read right after the kernel reads, before slower decoration like metadata.
     const mono = this.clock.mono();
+    if (tableDue) {
+      // The whole read stands in for the table's cost: with a huge table it is nearly all of it.
+      const cost = performance.now() - t0;
+      this.tableCostMs = this.table === null ? cost : 0.7 * this.tableCostMs + 0.3 * cost;
+      this.table = { inet: snapshot.inet, at: mono };
+    } else if (this.table) {
+      snapshot.inet = this.table.inet;
+    }
     if (this.opts.meta && snapshot.interfaces?.ok) snapshot.interfaceMeta = await this.opts.meta.get(snapshot.interfaces.value);
     const raw: RawSample = { mono, boot, snapshot };
+    // Only with a cadence: without one every table is fresh and recordings stay as they were.
+    if (this.table && want.inet.length > 0 && this.opts.tableEveryMs !== undefined) raw.inetAt = this.table.at;
     if (want.owners) {
-      if (!this.owners || mono - this.ownersAt >= (this.opts.ownersRefreshMs ?? 5000)) {
-        this.owners = await scanProcessOwners(this.kfs);
+      // With a cadence, owners follow the table: a table not read again has the same sockets.
+      const tableAt = this.opts.tableEveryMs !== undefined && want.inet.length > 0 ? this.table?.at ?? null : null;
+      const stale = tableAt === null || tableAt !== this.ownersTableAt;
+      if (!this.owners || (stale && mono - this.ownersAt >= (this.opts.ownersRefreshMs ?? 5000))) {
+        // Incremental: only fds that can have changed are read again (see OwnerCache).
+        this.owners = await this.ownerCache.scan(socketInodes(snapshot));
         this.ownersAt = mono;
+        this.ownersTableAt = tableAt;
       }
       snapshot.owners = this.owners;
       raw.ownersAt = this.ownersAt;

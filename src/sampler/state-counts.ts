@@ -4,23 +4,50 @@ import { TCP_STATES } from '../print/connections.js';
 
 export const TCP_STATE_KEYS = TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`);
 
-export function stateCounts(inet: readonly InetSocket[], unix: readonly UnixSocket[] | null): Map<string, number> {
+function stateKey(state: number): string {
+  return `gauge.tcp.${TCP_STATES[state] ?? 'UNKNOWN'}`;
+}
+
+/** The gauges in their fixed order: the eleven states, then any other state in the order met. */
+function gauges(byState: readonly number[], order: readonly number[], unknown: number, unknownAt: number,
+  rest: { udp: number; raw: number; recvQ: number; sendQ: number }, unix: readonly UnixSocket[] | null): Map<string, number> {
   const out = new Map<string, number>();
-  for (const k of TCP_STATE_KEYS) out.set(k, 0);
+  for (let st = 1; st <= 11; st++) out.set(stateKey(st), byState[st] ?? 0);
+  for (let i = 0; i < order.length; i++) {
+    if (i === unknownAt) out.set(stateKey(-1), unknown);
+    const st = order[i]!;
+    out.set(stateKey(st), byState[st] ?? 0);
+  }
+  if (unknownAt >= order.length && unknown > 0) out.set(stateKey(-1), unknown);
+  out.set('gauge.udp.sockets', rest.udp);
+  out.set('gauge.raw.sockets', rest.raw);
+  out.set('gauge.queue.recvQ', rest.recvQ);
+  out.set('gauge.queue.sendQ', rest.sendQ);
+  if (unix) out.set('gauge.unix.sockets', unix.length);
+  return out;
+}
+
+export function stateCounts(inet: readonly InetSocket[], unix: readonly UnixSocket[] | null): Map<string, number> {
+  // One array slot per kernel state; states outside 1..11 keep the order they were first met in.
+  const byState = new Array<number>(TCP_STATES.length).fill(0);
+  const order: number[] = [];
+  let unknown = 0, unknownAt = Infinity;
   let udp = 0, raw = 0, recvQ = 0, sendQ = 0;
   for (const s of inet) {
-    if (s.proto.startsWith('tcp')) {
-      const k = `gauge.tcp.${TCP_STATES[s.state] ?? 'UNKNOWN'}`;
-      out.set(k, (out.get(k) ?? 0) + 1);
-    } else if (s.proto.startsWith('raw')) raw++;
+    const p = s.proto;
+    if (p === 'tcp' || p === 'tcp6') {
+      const st = s.state;
+      if (st >= 0 && st < byState.length && Number.isInteger(st)) {
+        if ((st < 1 || st > 11) && byState[st] === 0) order.push(st);
+        byState[st]!++;
+      } else {
+        if (unknown === 0) unknownAt = order.length;
+        unknown++;
+      }
+    } else if (p === 'raw' || p === 'raw6') raw++;
     else udp++;
     recvQ += s.recvQ;
     sendQ += s.sendQ;
   }
-  out.set('gauge.udp.sockets', udp);
-  out.set('gauge.raw.sockets', raw);
-  out.set('gauge.queue.recvQ', recvQ);
-  out.set('gauge.queue.sendQ', sendQ);
-  if (unix) out.set('gauge.unix.sockets', unix.length);
-  return out;
+  return gauges(byState, order, unknown, unknownAt, { udp, raw, recvQ, sendQ }, unix);
 }

@@ -1,0 +1,395 @@
+// Inet sockets through netlink sock_diag (what ss uses) instead of /proc/net/{tcp,udp,raw}*.
+// The kernel skips the text formatting, and a state filter lets it skip whole hash tables
+// (listening-only never walks the established table). The rows it yields are the same
+// InetSocket rows the /proc parser gives, field for field, so everything downstream (printers,
+// sampler, recordings) cannot tell the two apart; where netlink is unavailable (no native
+// binding, no NETLINK_SOCK_DIAG, a protocol without a diag module) callers fall back to /proc.
+//
+// Where the two interfaces differ and what is done about it:
+// - LISTEN: netlink's wqueue is the backlog limit; /proc's tx_queue is 0. Send-Q is set to 0.
+// - Timers: netlink gives milliseconds, /proc clock ticks (USER_HZ, 100/s): floor(ms / 10),
+//   which is what the kernel's own conversions give for any HZ.
+// - Retransmits: netlink's one counter is icsk_retransmits for the retransmit timer and
+//   icsk_probes_out for the keepalive and zero-window-probe timers; /proc prints both, in
+//   "retrnsmt" and "timeout". The one counter goes to the column its timer uses, the other is 0.
+// - SYN_RECV request sockets: netlink reports uid 0; /proc the listener's uid, looked up here.
+// - UDP drops come from the SK_MEMINFO_DROPS slot of INET_DIAG_SKMEMINFO.
+import { createRequire } from 'node:module';
+import type { InetProto, InetSocket, SourceResult } from '../model.js';
+import { formatIpv6 } from './inet-address.js';
+
+const NETLINK_SOCK_DIAG = 4;
+const SOCK_DIAG_BY_FAMILY = 20;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const AF_INET = 2;
+const AF_INET6 = 10;
+const INET_DIAG_SKMEMINFO = 7;
+const SK_MEMINFO_DROPS = 8;
+const TCP_SYN_RECV = 3;
+const TCP_LISTEN = 10;
+
+const NLMSG_HDRLEN = 16;
+/** struct inet_diag_msg */
+const DIAG_MSG_LEN = 72;
+const REQ_LEN = NLMSG_HDRLEN + 56;
+
+/** All TCP states. */
+export const ALL_STATES = 0xffffffff;
+/** Only listening sockets: the kernel then never walks the established hash. */
+export const LISTEN_STATES = 1 << TCP_LISTEN;
+
+interface ProtoSpec { family: number; protocol: number; ext: number }
+
+const PROTOS: Record<InetProto, ProtoSpec | null> = {
+  tcp: { family: AF_INET, protocol: 6, ext: 0 },
+  tcp6: { family: AF_INET6, protocol: 6, ext: 0 },
+  udp: { family: AF_INET, protocol: 17, ext: 1 << (INET_DIAG_SKMEMINFO - 1) },
+  udp6: { family: AF_INET6, protocol: 17, ext: 1 << (INET_DIAG_SKMEMINFO - 1) },
+  udplite: { family: AF_INET, protocol: 136, ext: 1 << (INET_DIAG_SKMEMINFO - 1) },
+  udplite6: { family: AF_INET6, protocol: 136, ext: 1 << (INET_DIAG_SKMEMINFO - 1) },
+  // Raw sockets are read from /proc: raw_diag answers this kernel's dumps with nothing (ss
+  // falls back to /proc/net/raw as well), and raw sockets are few.
+  raw: null,
+  raw6: null,
+};
+
+/** The request: nlmsghdr + inet_diag_req_v2, every socket id field zero (match all). */
+export function inetDiagRequest(proto: InetProto, states: number, seq: number): Buffer {
+  const p = PROTOS[proto];
+  if (!p) throw new Error(`sock_diag: no dump for ${proto}`);
+  const b = Buffer.alloc(REQ_LEN);
+  b.writeUInt32LE(REQ_LEN, 0);
+  b.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
+  b.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
+  b.writeUInt32LE(seq >>> 0, 8);
+  b[16] = p.family;
+  b[17] = p.protocol;
+  b[18] = p.ext;
+  b.writeUInt32LE((p.protocol === 6 ? states : ALL_STATES) >>> 0, 20);
+  return b;
+}
+
+// ---- address text, cached: a busy host shows the same few addresses on every row ------------
+
+const v4Cache = new Map<number, string>();
+const v6Cache = new Map<string, string>();
+const CACHE_MAX = 1 << 16;
+
+function v4Text(buf: Buffer, off: number): string {
+  const n = ((buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!);
+  let s = v4Cache.get(n);
+  if (s === undefined) {
+    s = `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+    if (v4Cache.size >= CACHE_MAX) v4Cache.clear();
+    v4Cache.set(n, s);
+  }
+  return s;
+}
+
+function v6Text(buf: Buffer, off: number): string {
+  const key = buf.toString('latin1', off, off + 16);
+  let s = v6Cache.get(key);
+  if (s === undefined) {
+    s = formatIpv6([...buf.subarray(off, off + 16)]);
+    if (v6Cache.size >= CACHE_MAX) v6Cache.clear();
+    v6Cache.set(key, s);
+  }
+  return s;
+}
+
+/** Little-endian u32 straight from the bytes (no bounds-checked reader calls per field). */
+function u32(b: Buffer, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+// ---- parsing ---------------------------------------------------------------------------------
+
+/** The timer of most sockets (none running), one frozen object shared by all their rows. */
+export const NO_TIMER: InetSocket['timer'] = Object.freeze({ kind: 0, expires: 0, retransmits: 0, timeout: 0 });
+
+/**
+ * Last dump's TCP rows by inode, per protocol. A socket whose every field is unchanged gets
+ * last tick's row object back instead of a new one: on a busy host almost every row is
+ * unchanged from one tick to the next, and not allocating 50k objects a tick (and not
+ * collecting them later) is most of the parser's cost. Rows are never changed after parsing,
+ * so sharing them between samples is safe.
+ */
+const rowCache = new Map<InetProto, Map<number, InetSocket>>();
+
+/** Collects the rows of one dump from the messages as they arrive. */
+export class InetDiagParser {
+  readonly rows: InetSocket[] = [];
+  /** Messages too short to hold an inet_diag_msg (never seen from a real kernel). */
+  skipped = 0;
+  private readonly family: 4 | 6;
+  private readonly tcp: boolean;
+  private readonly udp: boolean;
+  private synRecv = false;
+  /** The row cache: read by every TCP dump, added to by complete ones (see rowCache). */
+  private readonly cache: Map<number, InetSocket> | null;
+  private readonly complete: boolean;
+
+  /** `complete`: the dump lists every socket (no state filter), so it may renew the row cache. */
+  constructor(readonly proto: InetProto, complete = true) {
+    this.family = proto.endsWith('6') ? 6 : 4;
+    this.tcp = proto.startsWith('tcp');
+    this.udp = proto.startsWith('udp');
+    this.complete = complete && this.tcp;
+    let cache = rowCache.get(proto) ?? null;
+    if (cache === null && this.complete) rowCache.set(proto, cache = new Map());
+    this.cache = this.tcp ? cache : null;
+  }
+
+  /** One SOCK_DIAG_BY_FAMILY message: `off` is its nlmsghdr, `len` its nlmsg_len. */
+  message(b: Buffer, off: number, len: number): void {
+    if (len < NLMSG_HDRLEN + DIAG_MSG_LEN) { this.skipped++; return; }
+    const m = off + NLMSG_HDRLEN;
+    const state = b[m + 1]!;
+    let kind = b[m + 2]!;
+    const retrans = b[m + 3]!;
+    const six = this.family === 6;
+    const localAddr = six ? v6Text(b, m + 8) : v4Text(b, m + 8);
+    const remoteAddr = six ? v6Text(b, m + 24) : v4Text(b, m + 24);
+    const localPort = (b[m + 4]! << 8) | b[m + 5]!;
+    const remotePort = (b[m + 6]! << 8) | b[m + 7]!;
+    let sendQ = u32(b, m + 60);
+    const recvQ = u32(b, m + 56);
+    const uid = u32(b, m + 64);
+    const inode = u32(b, m + 68);
+    let retransmits = 0, timeout = 0;
+    if (this.tcp) {
+      if (state === TCP_LISTEN) sendQ = 0;
+      else if (state === TCP_SYN_RECV) this.synRecv = true;
+      if (kind === 1) retransmits = retrans;
+      else if (kind === 2 || kind === 4) timeout = retrans;
+    } else kind = 0;
+    const expires = kind === 0 ? 0 : Math.floor(u32(b, m + 52) / 10);
+    if (inode !== 0 && this.cache !== null) {
+      const o = this.cache.get(inode);
+      if (o !== undefined && o.state === state && o.localPort === localPort && o.remotePort === remotePort
+        && o.localAddr === localAddr && o.remoteAddr === remoteAddr && o.sendQ === sendQ && o.recvQ === recvQ
+        && o.uid === uid && o.timer.kind === kind && o.timer.expires === expires
+        && o.timer.retransmits === retransmits && o.timer.timeout === timeout) {
+        this.rows.push(o);
+        return;
+      }
+    }
+    const sock: InetSocket = {
+      proto: this.proto,
+      family: this.family,
+      localAddr,
+      localPort,
+      remoteAddr,
+      remotePort,
+      state,
+      sendQ,
+      recvQ,
+      timer: kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout },
+      uid,
+      inode,
+    };
+    if (this.udp) {
+      // Attributes follow the fixed part; SKMEMINFO holds the drop count.
+      let a = m + DIAG_MSG_LEN;
+      const end = off + len;
+      while (a + 4 <= end) {
+        const alen = b[a]! | (b[a + 1]! << 8);
+        if (alen < 4) break;
+        if (((b[a + 2]! | (b[a + 3]! << 8)) & 0x3fff) === INET_DIAG_SKMEMINFO && alen >= 4 + 4 * (SK_MEMINFO_DROPS + 1)) {
+          sock.drops = u32(b, a + 4 + 4 * SK_MEMINFO_DROPS);
+        }
+        a += (alen + 3) & ~3;
+      }
+    }
+    if (inode !== 0 && this.complete) this.cache!.set(inode, sock);
+    this.rows.push(sock);
+  }
+
+  /** Request sockets (SYN_RECV, no inode) carry uid 0 in netlink; /proc shows the listener's. */
+  finish(): InetSocket[] {
+    // Entries of closed sockets stay until they outnumber the live ones (inodes are not reused).
+    if (this.complete && this.cache !== null && this.cache.size > 2 * this.rows.length + 1024) {
+      const fresh = new Map<number, InetSocket>();
+      for (const r of this.rows) if (r.inode !== 0) fresh.set(r.inode, r);
+      rowCache.set(this.proto, fresh);
+    }
+    if (!this.synRecv) return this.rows;
+    const listeners = new Map<string, number>();
+    for (const s of this.rows) if (s.state === TCP_LISTEN) listeners.set(`${s.localAddr}|${s.localPort}`, s.uid);
+    const any = this.family === 6 ? '::' : '0.0.0.0';
+    for (const s of this.rows) {
+      if (s.state !== TCP_SYN_RECV || s.inode !== 0) continue;
+      const uid = listeners.get(`${s.localAddr}|${s.localPort}`) ?? listeners.get(`${any}|${s.localPort}`);
+      if (uid !== undefined) s.uid = uid;
+    }
+    return this.rows;
+  }
+}
+
+// ---- the socket --------------------------------------------------------------------------------
+
+/** The few members of the `netlink` package's RawNetlinkSocket used here. */
+interface RawSocket {
+  on(event: 'message' | 'truncatedMessage', fn: (msg: Buffer) => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+  off(event: 'message', fn: (msg: Buffer) => void): unknown;
+  send(msg: Uint8Array, options: object, cb: (err?: Error) => void): void;
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+type RawSocketCtor = new (protocol: number, options: object) => RawSocket;
+
+/** A dump the kernel refused: the protocol has no diag handler (ENOENT), or no permission. */
+export class SockDiagError extends Error {
+  constructor(readonly errno: number, what: string) {
+    super(`sock_diag ${what}: errno ${errno}`);
+  }
+}
+
+export interface MessageSink { message(buf: Buffer, off: number, len: number): void }
+
+const DUMP_TIMEOUT_MS = 10_000;
+
+export class SockDiag {
+  private chain: Promise<unknown> = Promise.resolve();
+  private seq = 1;
+  private closed = false;
+
+  /** Ends the dump in progress with an error (socket error, message cut short). */
+  private fail: ((err: Error) => void) | null = null;
+
+  constructor(private readonly sock: RawSocket) {
+    sock.unref();
+    sock.on('error', (err) => this.fail?.(err));
+    sock.on('truncatedMessage', () => this.fail?.(new Error('sock_diag: truncated message')));
+  }
+
+  /** Run one dump; dumps on this socket run one after another (the kernel allows one at a time). */
+  dump(proto: InetProto, states: number, sink: MessageSink): Promise<void> {
+    const run = (): Promise<void> => this.dumpNow(proto, states, sink);
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => {});
+    return p;
+  }
+
+  private dumpNow(proto: InetProto, states: number, sink: MessageSink): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('sock_diag socket closed'));
+    const seq = this.seq++;
+    return new Promise<void>((resolve, reject) => {
+      const sock = this.sock;
+      let done = false;
+      const finish = (err: Error | null): void => {
+        if (done) return;
+        done = true;
+        this.fail = null;
+        clearTimeout(timer);
+        sock.off('message', onMessage);
+        sock.unref();
+        if (err) {
+          // After a transport failure the rest of the dump may still arrive: this socket is not
+          // used again. (A kernel error answer ends the dump cleanly.)
+          if (!(err instanceof SockDiagError)) this.close();
+          reject(err);
+        } else resolve();
+      };
+      const onMessage = (buf: Buffer): void => {
+        let off = 0;
+        while (off + NLMSG_HDRLEN <= buf.length) {
+          const len = buf.readUInt32LE(off);
+          if (len < NLMSG_HDRLEN || off + len > buf.length) {
+            // A message cut short (a read buffer smaller than the kernel's chunk): rows would
+            // be missing, so the dump fails and the caller reads /proc.
+            finish(new Error(`sock_diag ${proto}: truncated message`));
+            return;
+          }
+          const type = buf.readUInt16LE(off + 4);
+          if (buf.readUInt32LE(off + 8) === seq) {
+            if (type === NLMSG_DONE) { finish(null); return; }
+            if (type === NLMSG_ERROR) {
+              const errno = len >= NLMSG_HDRLEN + 4 ? -buf.readInt32LE(off + NLMSG_HDRLEN) : 0;
+              finish(errno === 0 ? null : new SockDiagError(errno, proto));
+              return;
+            }
+            if (type === SOCK_DIAG_BY_FAMILY) sink.message(buf, off, len);
+          }
+          off += (len + 3) & ~3;
+        }
+      };
+      const timer = setTimeout(() => finish(new Error(`sock_diag ${proto}: no answer in ${DUMP_TIMEOUT_MS} ms`)), DUMP_TIMEOUT_MS);
+      timer.unref();
+      sock.ref();
+      this.fail = finish;
+      sock.on('message', onMessage);
+      sock.send(inetDiagRequest(proto, states, seq), {}, (err) => { if (err) finish(err); });
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try { this.sock.close(); } catch { /* already closed */ }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+let ctor: RawSocketCtor | null | undefined;
+
+function rawSocketCtor(): RawSocketCtor | null {
+  if (ctor !== undefined) return ctor;
+  try {
+    const mod = createRequire(import.meta.url)('netlink') as { RawNetlinkSocket?: RawSocketCtor };
+    ctor = mod.RawNetlinkSocket ?? null;
+  } catch {
+    ctor = null;
+  }
+  return ctor;
+}
+
+/** A new sock_diag socket, or null where there is none (no binding, no kernel support). */
+export function openSockDiag(): SockDiag | null {
+  if (process.platform !== 'linux') return null;
+  const C = rawSocketCtor();
+  if (!C) return null;
+  try {
+    // Reads of 32 KiB make the kernel fill 32 KiB per dump step, its maximum (it never sends a
+    // dump chunk larger than the largest read it has seen, capped at 32 KiB).
+    return new SockDiag(new C(NETLINK_SOCK_DIAG, { messagePeeking: false, msgBufferSize: 32768, recvBufferSize: 1 << 20 }));
+  } catch {
+    return null;
+  }
+}
+
+let shared: SockDiag | null | undefined;
+
+/** The process's one sock_diag socket, opened on first use; null when netlink is unavailable. */
+export function sharedSockDiag(): SockDiag | null {
+  if (shared === undefined || shared?.isClosed) shared = openSockDiag();
+  return shared;
+}
+
+/** Protocols whose dump failed for want of a diag handler: not asked again in this process. */
+const unsupported = new Set<InetProto>();
+
+/**
+ * The sockets of one protocol from netlink, as the /proc parser would give them; null when
+ * netlink cannot answer for it (the caller reads /proc instead).
+ * `states`: a TCP state bitmask (1 << state); other protocols always get every socket.
+ */
+export async function dumpInetSockets(proto: InetProto, states = ALL_STATES, diag = sharedSockDiag()): Promise<SourceResult<InetSocket[]> | null> {
+  if (!diag || !PROTOS[proto] || unsupported.has(proto)) return null;
+  const parser = new InetDiagParser(proto, states === ALL_STATES);
+  try {
+    await diag.dump(proto, states, parser);
+  } catch (err) {
+    if (err instanceof SockDiagError) unsupported.add(proto);
+    return null;
+  }
+  return { ok: true, value: parser.finish(), skipped: parser.skipped };
+}

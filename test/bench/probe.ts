@@ -1,0 +1,305 @@
+// The benchmark's measuring side. Runs inside the load's network namespace (ip netns exec),
+// so netdash and the tools it is compared with see the same sockets. Prints one JSON line.
+//
+//   node probe.js timings --reps N [--si]     read paths and tools, each repeated N times
+//   node probe.js render  --reps N            the dashboard on fake TTY streams, fed real samples
+import { execFile, spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseOptions } from '../../src/cli/options.js';
+import { createDashboard, dashboardWant, type SampleHandler, type SampleSource } from '../../src/dashboard/app.js';
+import { loadServices } from '../../src/names/services.js';
+import { loadUsers } from '../../src/names/users.js';
+import type { NameContext } from '../../src/print/connections.js';
+import { SampleEngine, type RawSample } from '../../src/sampler/sample-engine.js';
+import { Sampler, systemClock } from '../../src/sampler/sampler.js';
+import type { InetSocket } from '../../src/model.js';
+import { parseInetSocketsSplit, readInetTable } from '../../src/sources/inet-sockets.js';
+import { kernelFs } from '../../src/sources/kernel-fs.js';
+import { scanProcessOwners } from '../../src/sources/process-owners.js';
+import { ALL_STATES, sharedSockDiag, type MessageSink } from '../../src/sources/sock-diag.js';
+import type { Clock } from '../../src/sampler/sampler.js';
+import { readSnapshot, type Snapshot, type Want } from '../../src/snapshot.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+export interface Figure { wallMs: number; cpuMs: number | null }
+export type Timings = Record<string, Figure[]>;
+
+const kfs = kernelFs('/');
+const TCP_ONLY: Want = { inet: ['tcp', 'tcp6'], unix: false, owners: false, interfaces: false, counters: false, routes4: false, routes6: false, conntrack: false };
+
+/** Wall and CPU time of something done in this process. */
+async function inProcess(fn: () => Promise<unknown>): Promise<Figure> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const wallMs = performance.now() - t;
+  const d = process.cpuUsage(c);
+  return { wallMs, cpuMs: (d.user + d.system) / 1000 };
+}
+
+/** Wall time of a command (its output read and dropped, as a caller would read it), and its
+ *  CPU time from the kernel's accounting of the finished child. */
+function command(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Figure> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env });
+    let bytes = 0;
+    child.stdout.on('data', (d: Buffer) => { bytes += d.length; });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const wallMs = performance.now() - t;
+      if (code !== 0 || bytes === 0) { reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}, ${bytes} bytes`)); return; }
+      resolve({ wallMs, cpuMs: null });
+    });
+  });
+}
+
+/** The same through /usr/bin/time for the child's user+system CPU. */
+function commandCpu(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Figure> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.once('error', reject);
+    child.once('close', () => {
+      const wallMs = performance.now() - t;
+      const m = /([\d.]+) ([\d.]+)\s*$/.exec(err);
+      resolve({ wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : null });
+    });
+  });
+}
+
+/** The experiment "count by state without rows": walk the dump, keep only a state histogram.
+ *  Measured against the full snapshot; it saves little, because the kernel's dump is the cost. */
+class StateCounter implements MessageSink {
+  readonly states = new Uint32Array(16);
+  message(buf: Buffer, off: number, len: number): void {
+    if (len >= 16 + 72) this.states[buf[off + 17]! & 15]!++;
+  }
+}
+
+async function countOnly(): Promise<void> {
+  const diag = sharedSockDiag();
+  if (!diag) return;
+  for (const p of ['tcp', 'tcp6'] as const) await diag.dump(p, ALL_STATES, new StateCounter());
+}
+
+/** CPU share of a dashboard's sampler at a 1 s interval, over `seconds` of simulated time:
+ *  ticks back to back, the clock moved 1 s per tick (owners every 5 s, as in the dashboard). */
+async function samplerShare(seconds: number, tableEveryMs: number | 'auto' | undefined): Promise<number> {
+  let mono = performance.now(), now = Date.now();
+  const clock: Clock = { now: () => now, mono: () => mono, sleep: () => Promise.resolve() };
+  const want = dashboardWant(parseOptions([]));
+  const s = new Sampler(kfs, clock, { intervalMs: 1000, want, ...(tableEveryMs === undefined ? {} : { tableEveryMs }) }, () => {});
+  await s.tick();
+  mono += 1000; now += 1000;
+  await s.tick();
+  const c = process.cpuUsage();
+  for (let i = 0; i < seconds; i++) {
+    mono += 1000; now += 1000;
+    await s.tick();
+  }
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000 / (seconds * 1000) * 100;
+}
+
+async function timings(reps: number, withSi: boolean, simSeconds: number): Promise<{ timings: Timings; sockets: number; rssMB: number; samplerPct: { every: number; auto: number } }> {
+  const T: Timings = {};
+  const add = (k: string, f: Figure): void => { (T[k] ??= []).push(f); };
+  const dash = dashboardWant(parseOptions([]));
+  const tickWant: Want = { ...dash, owners: false };
+  const sampler = new Sampler(kfs, systemClock, { intervalMs: 1000, want: tickWant }, () => {});
+  const ownSampler = new Sampler(kfs, systemClock, { intervalMs: 1000, want: dash, ownersRefreshMs: 0 }, () => {});
+  await sampler.tick();
+  await ownSampler.tick();
+  const first = await readSnapshot(kfs, TCP_ONLY);
+  const sockets = (first.inet.tcp?.ok ? first.inet.tcp.value.length : 0) + (first.inet.tcp6?.ok ? first.inet.tcp6.value.length : 0);
+  const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
+  const tool = hasTime ? commandCpu : command;
+  let si: { networkConnections(): Promise<unknown[]> } | null = null;
+  if (withSi) si = (await import('systeminformation')).default as unknown as { networkConnections(): Promise<unknown[]> };
+  const procEnv = { ...process.env, NETDASH_INET_SOURCE: 'proc' };
+
+  for (let r = 0; r < reps; r++) {
+    add('snapshot', await inProcess(() => readSnapshot(kfs, TCP_ONLY)));
+    add('snapshotProc', await inProcess(() => readSnapshot(kfs, { ...TCP_ONLY, inetSource: 'proc' })));
+    add('procSplit', await inProcess(async () => {
+      // The naive way: read the files, split into lines and fields (the pre-#5 parser).
+      for (const p of ['tcp', 'tcp6'] as const) parseInetSocketsSplit(await kfs.readText(`proc/net/${p}`), p);
+    }));
+    add('procRead', await inProcess(async () => { for (const p of ['tcp', 'tcp6']) await kfs.readText(`proc/net/${p}`); }));
+    add('countOnly', await inProcess(countOnly));
+    add('listenOnly', await inProcess(async () => {
+      await readInetTable(kfs, 'tcp', { listeningOnly: true });
+      await readInetTable(kfs, 'tcp6', { listeningOnly: true });
+    }));
+    add('tick', await inProcess(() => sampler.tick()));
+    add('tickOwners', await inProcess(() => ownSampler.tick()));
+    add('ownersCold', await inProcess(() => scanProcessOwners(kfs)));
+    add('ss -tan', await tool('ss', ['-tan']));
+    add('ss -tanp', await tool('ss', ['-tanp']));
+    add('netstat -tan', await tool('netstat', ['-tan']));
+    add('netstat -tanp', await tool('netstat', ['-tanp']));
+    add('netdash --print -tan', await tool(process.execPath, [CLI, '--print', '-tan']));
+    add('netdash --print -tanp', await tool(process.execPath, [CLI, '--print', '-tanp']));
+    add('netdash --print -tan (/proc)', await tool(process.execPath, [CLI, '--print', '-tan'], procEnv));
+    if (si) { const s = si; add('systeminformation', await inProcess(() => s.networkConnections())); }
+  }
+  const shares = { every: await samplerShare(simSeconds, undefined), auto: await samplerShare(simSeconds, 'auto') };
+  return { timings: T, sockets, rssMB: process.memoryUsage().rss / 1048576, samplerPct: shares };
+}
+
+// ---- the dashboard on fake terminals -------------------------------------------------------------
+
+type FakeTty = PassThrough & { isTTY: boolean; columns: number; rows: number; isRaw: boolean; setRawMode(raw: boolean): FakeTty };
+
+function tty(cols: number, rows: number): FakeTty {
+  const s = new PassThrough() as FakeTty;
+  s.isTTY = true;
+  s.columns = cols;
+  s.rows = rows;
+  s.isRaw = false;
+  s.setRawMode = (raw) => { s.isRaw = raw; return s; };
+  return s;
+}
+
+class FedSource implements SampleSource {
+  onSample: SampleHandler = () => {};
+  interval = 1000;
+  private end: () => void = () => {};
+  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
+  stop(): void { this.end(); }
+  mark(): void {}
+  setInterval(ms: number): void { this.interval = ms; }
+}
+
+const settle = async (): Promise<void> => { for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r)); };
+
+/** The snapshot with every `every`-th TCP connection moved to another state. */
+function withChanges(snap: Snapshot, every: number, serial: number): Snapshot {
+  const inet: Snapshot['inet'] = {};
+  for (const [p, r] of Object.entries(snap.inet) as [keyof Snapshot['inet'], Snapshot['inet'][keyof Snapshot['inet']]][]) {
+    if (!r) continue;
+    if (!r.ok) { inet[p] = r; continue; }
+    let i = 0;
+    const value = r.value.map((s): InetSocket => {
+      if (s.remotePort === 0 || (i++ + serial) % every !== 0) return s;
+      return { ...s, state: s.state === 1 ? 8 : 1 };
+    });
+    inet[p] = { ...r, value };
+  }
+  return { ...snap, inet };
+}
+
+interface RenderFigures {
+  sockets: number;
+  /** Engine ingest (keys, diff, deltas) of a steady tick. */
+  engineMs: number[];
+  /** Store ingest of a steady tick (rows for every connection). */
+  storeMs: number[];
+  /** Paint + render of one frame after a new sample (list build, sort, format, blessed diff). */
+  renderMs: number[];
+  /** Repaint with nothing new (cursor move: the list is cached). */
+  repaintMs: number[];
+  noChangeBytes: number[];
+  changedBytes: number[];
+  /** A key (j: cursor down; s: next sort column) until its frame is written. */
+  keyMs: number[];
+  sortKeyMs: number[];
+  rssMB: number;
+}
+
+async function render(reps: number, cols: number, rows: number): Promise<RenderFigures> {
+  const want = dashboardWant(parseOptions([]));
+  const sampler = new Sampler(kfs, systemClock, { intervalMs: 1000, want }, () => {});
+  const { raw } = await sampler.tick();
+  const [services, users] = await Promise.all([loadServices(kfs), loadUsers(kfs)]);
+  const names: NameContext = { services, users, hostName: () => undefined, owners: null };
+  const input = tty(cols, rows), output = tty(cols, rows);
+  let bytes = 0;
+  output.on('data', (d: Buffer) => { bytes += d.length; });
+  const src = new FedSource();
+  const d = createDashboard(parseOptions(['-n']), {
+    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names,
+    source: (on) => { src.onSample = on; return src; },
+    host: { name: 'bench', kernel: 'bench' }, signals: false, terminal: 'xterm',
+  });
+  const engine = new SampleEngine();
+  let mono = raw.mono, time = raw.snapshot.time;
+  const F: RenderFigures = {
+    sockets: 0, engineMs: [], storeMs: [], renderMs: [], repaintMs: [], noChangeBytes: [], changedBytes: [], keyMs: [], sortKeyMs: [], rssMB: 0,
+  };
+  for (const r of Object.values(raw.snapshot.inet)) if (r?.ok) F.sockets += r.value.length;
+
+  /** One tick: engine, store, then the frame; returns the bytes the tick wrote. */
+  const feed = async (snap: Snapshot, record: boolean): Promise<number> => {
+    mono += 1000;
+    time += 1000;
+    const next: RawSample = { ...raw, mono, snapshot: { ...snap, time } };
+    await settle();
+    const before = bytes;
+    let t = performance.now();
+    const sample = engine.ingest(next);
+    const engineMs = performance.now() - t;
+    t = performance.now();
+    src.onSample(sample, next);
+    const storeMs = performance.now() - t;
+    t = performance.now();
+    d.scheduler.flush();
+    const renderMs = performance.now() - t;
+    await settle();
+    if (record) { F.engineMs.push(engineMs); F.storeMs.push(storeMs); F.renderMs.push(renderMs); }
+    return bytes - before;
+  };
+  const key = async (k: string): Promise<number> => {
+    await settle();
+    const renders = d.scheduler.renders;
+    const t = performance.now();
+    input.write(k);
+    while (d.scheduler.renders === renders) await new Promise((r) => setImmediate(r));
+    return performance.now() - t;
+  };
+
+  // Warm up: the first frames build caches and name tables.
+  for (let i = 0; i < 3; i++) await feed(raw.snapshot, false);
+  for (let i = 0; i < reps; i++) F.noChangeBytes.push(await feed(raw.snapshot, true));
+  for (let i = 0; i < reps; i++) {
+    // 10% of the rows change state, then go back (two ticks, both counted).
+    F.changedBytes.push(await feed(withChanges(raw.snapshot, 10, i), true));
+    await feed(raw.snapshot, false);
+  }
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    d.scheduler.flush();
+    F.repaintMs.push(performance.now() - t);
+  }
+  for (let i = 0; i < reps; i++) F.keyMs.push(await key('j'));
+  for (let i = 0; i < reps; i++) F.sortKeyMs.push(await key('s'));
+  F.rssMB = process.memoryUsage().rss / 1048576;
+  d.quit();
+  await d.done;
+  return F;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { reps: { type: 'string', default: '5' }, si: { type: 'boolean', default: false }, 'sim-seconds': { type: 'string', default: '20' }, cols: { type: 'string', default: '200' }, rows: { type: 'string', default: '50' } },
+  });
+  const reps = Math.max(1, Number(values.reps));
+  const what = positionals[0] ?? 'timings';
+  const out = what === 'render' ? await render(reps, Number(values.cols), Number(values.rows)) : await timings(reps, values.si === true, Number(values['sim-seconds']));
+  process.stdout.write(JSON.stringify(out) + '\n');
+  // The sock_diag socket and blessed's handles are unreferenced or closed; exit at once anyway.
+  process.exit(0);
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`probe: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
+

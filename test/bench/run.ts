@@ -1,0 +1,275 @@
+// npm run bench: netdash against ss, netstat and systeminformation at idle, 1k, 10k and 50k
+// TCP sockets on loopback, each load built in a network namespace made (and removed) here.
+//
+//   npm run bench                                 idle, 1k, 10k, 50k; 5 repetitions; 30 s CPU windows
+//   npm run bench -- --sockets 10000 --quick      idle and 10k, shorter CPU windows (< 1 min)
+//   npm run bench -- --sockets 100000             any load; ulimit -n is respected by spreading
+//                                                 the connections over several processes
+// Options: --reps N, --cpu-seconds S, --no-si (skip systeminformation), --no-dashboard,
+//          --cols/--rows (terminal size of the dashboard runs).
+//
+// Prints a table per load, then the dashboard figures, and last a line
+// `BENCH {json}` with the figures of the largest load.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, release } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Netns, readyLine } from '../helpers/netns.js';
+import { Tmux } from '../helpers/tmux.js';
+import type { Figure, Timings } from './probe.js';
+
+const DIST = fileURLToPath(new URL('../../', import.meta.url));
+const NODE = process.execPath;
+/** Connections per load process: two fds each, under the 20000 fd limit. */
+const PER_CHILD = 8000;
+
+interface Args { loads: number[]; reps: number; cpuSeconds: number; si: boolean; dashboard: boolean; cols: number; rows: number; quick: boolean }
+
+function args(): Args {
+  const { values } = parseArgs({
+    options: {
+      sockets: { type: 'string', multiple: true },
+      quick: { type: 'boolean', default: false },
+      reps: { type: 'string' },
+      'cpu-seconds': { type: 'string' },
+      'no-si': { type: 'boolean', default: false },
+      'no-dashboard': { type: 'boolean', default: false },
+      cols: { type: 'string', default: '200' },
+      rows: { type: 'string', default: '50' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write('usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--no-si] [--no-dashboard] [--cols C --rows R]\n');
+    process.exit(0);
+  }
+  const asked = (values.sockets ?? []).flatMap((s) => s.split(',')).map(Number);
+  if (asked.some((n) => !Number.isInteger(n) || n < 0 || n > 400_000)) throw new Error('--sockets: a whole number from 0 to 400000');
+  const loads = [...new Set([0, ...(asked.length ? asked : [1000, 10_000, 50_000])])].sort((a, b) => a - b);
+  const quick = values.quick === true;
+  const reps = Math.max(5, Number(values.reps ?? 5));
+  const cpuSeconds = Number(values['cpu-seconds'] ?? (quick ? 8 : 30));
+  return { loads, reps, cpuSeconds, si: !values['no-si'], dashboard: !values['no-dashboard'], cols: Number(values.cols), rows: Number(values.rows), quick };
+}
+
+function need(): void {
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push('root');
+  for (const [cmd, a] of [['ip', ['-V']], ['ss', ['-V']], ['netstat', ['--version']], ['tmux', ['-V']], ['prlimit', ['--version']]] as const) {
+    try { execFileSync(cmd, a, { stdio: 'ignore' }); } catch { missing.push(cmd); }
+  }
+  if (missing.length) {
+    process.stderr.write(`bench: needs ${missing.join(', ')} (the loads live in network namespaces)\n`);
+    process.exit(2);
+  }
+}
+
+// ---- loads ----------------------------------------------------------------------------------------
+
+interface Load { ns: Netns; sockets: number }
+
+async function buildLoad(sockets: number, live: Netns[]): Promise<Load> {
+  const ns = await Netns.create('bench');
+  live.push(ns);
+  await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_local_port_range=10000 65000']);
+  const conns = Math.round(sockets / 2);
+  const children = Math.ceil(conns / PER_CHILD);
+  const ready: Promise<unknown>[] = [];
+  for (let i = 0; i < children; i++) {
+    const n = Math.round(conns / children) + (i === children - 1 ? conns - Math.round(conns / children) * children : 0);
+    const child = ns.spawn('prlimit', ['--nofile=20000:20000', NODE, path.join(DIST, 'test/bench/load-child.js'), String(n), String(5000 + i), '10']);
+    ready.push(readyLine(child));
+  }
+  await Promise.all(ready);
+  return { ns, sockets };
+}
+
+async function probe<T>(ns: Netns, argv: string[]): Promise<T> {
+  const r = await ns.exec(NODE, [path.join(DIST, 'test/bench/probe.js'), ...argv]);
+  if (r.code !== 0) throw new Error(`probe ${argv.join(' ')}: ${r.stderr.trim()}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+// ---- the dashboard in a real terminal -----------------------------------------------------------
+
+interface DashRun { cpuPct: number; rssMB: number; screenOk: boolean }
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);   // utime, stime (fields 14 and 15)
+}
+
+function statusKb(pid: number, key: string): number {
+  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** The netdash process under the tmux pane (tmux starts it through a shell). */
+function findNetdash(root: number): number {
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/src/cli.js')) return pid;
+      const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      if (kids) queue.push(...kids.split(' ').map(Number));
+    } catch { /* gone */ }
+  }
+  throw new Error('netdash process not found under the tmux pane');
+}
+
+async function dashboardCpu(ns: Netns, seconds: number, cols: number, rows: number): Promise<DashRun> {
+  const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, path.join(DIST, 'src/cli.js'), '--interval', '1'], { width: cols, height: rows, term: 'xterm-256color' });
+  try {
+    // Running once the first samples are on screen; then let the first owner scan and the
+    // caches settle before the window opens.
+    await t.waitFor((s) => /ESTAB \d/.test(s), 60_000, 'the first sample on screen');
+    const pid = findNetdash(t.pid());
+    await sleep(3000);
+    const c0 = cpuTicks(pid), t0 = performance.now();
+    await sleep(seconds * 1000);
+    const c1 = cpuTicks(pid), t1 = performance.now();
+    const screenOk = /ESTAB \d/.test(t.capture());
+    const rssMB = statusKb(pid, 'VmHWM') / 1024;
+    t.keys('q');
+    return { cpuPct: ((c1 - c0) / CLK_TCK) / ((t1 - t0) / 1000) * 100, rssMB, screenOk };
+  } finally {
+    t.kill();
+  }
+}
+
+// ---- figures ---------------------------------------------------------------------------------------
+
+const median = (xs: readonly number[]): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const wall = (f: Figure[] | undefined): number => median((f ?? []).map((x) => x.wallMs));
+const cpu = (f: Figure[] | undefined): number => median((f ?? []).filter((x) => x.cpuMs !== null).map((x) => x.cpuMs!));
+const ms = (n: number): string => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '-');
+const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
+
+interface TimingOut { timings: Timings; sockets: number; rssMB: number; samplerPct: { every: number; auto: number } }
+interface RenderOut {
+  sockets: number; engineMs: number[]; storeMs: number[]; renderMs: number[]; repaintMs: number[];
+  noChangeBytes: number[]; changedBytes: number[]; keyMs: number[]; sortKeyMs: number[]; rssMB: number;
+}
+
+const ROWS: [key: string, label: string, ref: string][] = [
+  ['snapshot', 'netdash socket snapshot (netlink)', 'ss -tan'],
+  ['snapshotProc', 'netdash socket snapshot (/proc fallback)', 'ss -tan'],
+  ['procSplit', 'naive read+split of /proc/net/tcp*', 'ss -tan'],
+  ['procRead', 'reading /proc/net/tcp* alone', 'ss -tan'],
+  ['countOnly', 'count by state, no rows (netlink)', 'ss -tan'],
+  ['listenOnly', 'listening only (kernel state filter)', 'ss -tan'],
+  ['tick', 'sampler tick (sockets, ifaces, counters, routes)', 'ss -tan'],
+  ['tickOwners', 'tick with owners (incremental)', 'ss -tanp'],
+  ['ownersCold', 'owner scan, cold (every fd)', 'ss -tanp'],
+  ['ss -tan', 'ss -tan', 'ss -tan'],
+  ['netstat -tan', 'netstat -tan', 'ss -tan'],
+  ['netdash --print -tan', 'netdash --print -tan (process)', 'ss -tan'],
+  ['netdash --print -tan (/proc)', 'netdash --print -tan, /proc (process)', 'ss -tan'],
+  ['ss -tanp', 'ss -tanp', 'ss -tanp'],
+  ['netstat -tanp', 'netstat -tanp', 'ss -tanp'],
+  ['netdash --print -tanp', 'netdash --print -tanp (process)', 'ss -tanp'],
+  ['systeminformation', 'systeminformation networkConnections()', 'ss -tan'],
+];
+
+function table(t: TimingOut, reps: number): string {
+  const T = t.timings;
+  const lines = [`  ${'measure'.padEnd(50)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(8)} ${'vs ref'.padStart(7)}  ref`];
+  for (const [k, label, ref] of ROWS) {
+    if (!T[k]) continue;
+    const w = wall(T[k]);
+    const ratio = w / wall(T[ref]);
+    lines.push(`  ${label.padEnd(50)} ${ms(w).padStart(8)} ${ms(cpu(T[k])).padStart(8)} ${(k === ref ? '' : ratio.toFixed(2)).padStart(7)}  ${k === ref ? '' : ref}`);
+  }
+  lines.push(`  ${'sampler CPU at a 1 s interval, table every tick'.padEnd(50)} ${(t.samplerPct.every.toFixed(2) + ' %').padStart(17)}`);
+  lines.push(`  ${'sampler CPU at a 1 s interval, table cadence auto'.padEnd(50)} ${(t.samplerPct.auto.toFixed(2) + ' %').padStart(17)}`);
+  lines.push(`  (median of ${reps}; "cpu" is user+system of the measuring process, or of the command)`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const a = args();
+  need();
+  const live: Netns[] = [];
+  let cleaning = false;
+  const cleanup = async (): Promise<void> => {
+    if (cleaning) return;
+    cleaning = true;
+    for (const ns of live.splice(0)) await ns.destroy().catch(() => {});
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => { void cleanup().then(() => process.exit(130)); });
+
+  const cpuModel = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  const machine = `${cpus().length} cores (${cpuModel}), Linux ${release()}, Node ${process.version}`;
+  process.stdout.write(`netdash benchmark: ${machine}\n`);
+  process.stdout.write(`loads: ${a.loads.map((n) => (n === 0 ? 'idle' : `${n} sockets`)).join(', ')}; ${a.reps} repetitions; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n\n`);
+
+  const started = performance.now();
+  const results: { sockets: number; t: TimingOut; r: RenderOut; dash?: DashRun }[] = [];
+  try {
+    const max = Math.max(...a.loads);
+    for (const n of a.loads) {
+      const tl = performance.now();
+      const load = await buildLoad(n, live);
+      const t = await probe<TimingOut>(load.ns, ['timings', '--reps', String(a.reps), '--sim-seconds', a.quick ? '10' : '30', ...(a.si ? ['--si'] : [])]);
+      const r = await probe<RenderOut>(load.ns, ['render', '--reps', String(a.reps), '--cols', String(a.cols), '--rows', String(a.rows)]);
+      let dash: DashRun | undefined;
+      if (a.dashboard && (n === 0 || n === max)) dash = await dashboardCpu(load.ns, a.cpuSeconds, a.cols, a.rows);
+      await load.ns.destroy();
+      live.splice(live.indexOf(load.ns), 1);
+      results.push({ sockets: t.sockets, t, r, ...(dash ? { dash } : {}) });
+      process.stdout.write(`${n === 0 ? 'idle' : `${n} sockets`} (${t.sockets} TCP sockets seen, ${((performance.now() - tl) / 1000).toFixed(0)} s)\n${table(t, a.reps)}\n\n`);
+    }
+  } finally {
+    await cleanup();
+  }
+
+  process.stdout.write(`dashboard (${a.cols}x${a.rows}, fed real samples; render = paint + blessed diff of one frame)\n`);
+  process.stdout.write(`  ${'sockets'.padStart(8)} ${'engine'.padStart(7)} ${'store'.padStart(7)} ${'render'.padStart(7)} ${'repaint'.padStart(7)} ${'key j'.padStart(7)} ${'key s'.padStart(7)} ${'B/tick'.padStart(7)} ${'B/10%'.padStart(7)} ${'cpu %'.padStart(6)} ${'rss MB'.padStart(7)}\n`);
+  for (const { sockets, r, dash } of results) {
+    process.stdout.write(`  ${String(sockets).padStart(8)} ${ms(median(r.engineMs)).padStart(7)} ${ms(median(r.storeMs)).padStart(7)} ${ms(median(r.renderMs)).padStart(7)} ${ms(median(r.repaintMs)).padStart(7)} ${ms(median(r.keyMs)).padStart(7)} ${ms(median(r.sortKeyMs)).padStart(7)} ${String(median(r.noChangeBytes)).padStart(7)} ${String(median(r.changedBytes)).padStart(7)} ${(dash ? dash.cpuPct.toFixed(2) : '-').padStart(6)} ${(dash ? dash.rssMB.toFixed(0) : '-').padStart(7)}\n`);
+  }
+  process.stdout.write(`  (ms are medians; cpu % and rss (peak) are of netdash running at a 1 s interval in tmux for ${a.cpuSeconds} s)\n\n`);
+
+  const top = results[results.length - 1]!;
+  const idle = results[0]!;
+  const T = top.t.timings;
+  const bench = {
+    sockets: top.sockets,
+    snapshotVsSsTan: round(wall(T['snapshot']) / wall(T['ss -tan'])),
+    tickVsSsTan: round(wall(T['tick']) / wall(T['ss -tan'])),
+    ownersVsSsTanp: round(wall(T['tickOwners']) / wall(T['ss -tanp'])),
+    renderMs: round(median(top.r.renderMs), 1),
+    cpuPctLoaded: top.dash ? round(top.dash.cpuPct) : null,
+    cpuPctIdle: idle.dash ? round(idle.dash.cpuPct) : null,
+    noChangeTickBytes: median(top.r.noChangeBytes),
+    rssMB: top.dash ? round(top.dash.rssMB, 0) : round(top.r.rssMB, 0),
+    changedTickBytes: median(top.r.changedBytes),
+    storeIngestMs: round(median(top.r.storeMs), 1),
+    keyMs: round(median(top.r.keyMs), 1),
+    sortKeyMs: round(median(top.r.sortKeyMs), 1),
+    ownersColdVsSsTanp: round(wall(T['ownersCold']) / wall(T['ss -tanp'])),
+    samplerPctEveryTick: round(top.t.samplerPct.every),
+    samplerPctAuto: round(top.t.samplerPct.auto),
+    snapshotCpuVsSsTan: round(cpu(T['snapshot']) / cpu(T['ss -tan'])),
+    seconds: Math.round((performance.now() - started) / 1000),
+    loadavg: round(loadavg()[0] ?? 0, 1),
+  };
+  process.stdout.write(`BENCH ${JSON.stringify(bench)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -77,7 +77,8 @@ export function dashboardWant(_o: Options): Want {
 
 export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want: Want): SourceFactory {
   return (onSample) => {
-    const sampler = new Sampler(kfs, clock, { intervalMs, want }, onSample);
+    // 'auto': a huge socket table is read less often than every tick (the status line says so).
+    const sampler = new Sampler(kfs, clock, { intervalMs, want, tableEveryMs: 'auto' }, onSample);
     return {
       run: () => sampler.run(null),
       stop: () => sampler.stop(),

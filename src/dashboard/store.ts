@@ -312,6 +312,8 @@ export class Store {
     const stale: string[] = [];
     // Owners are rescanned less often than sockets are read: say how old they are when shown.
     const ownersAge = sample?.ownersAgeMs ?? null;
+    const tableAge = sample?.tableAgeMs ?? null;
+    if (tableAge !== null && tableAge > 0) stale.push(`big socket table: read every few ticks, ${duration(tableAge)} old`);
     if (this.ui.programs && ownersAge !== null && ownersAge >= Math.max(1000, this.ui.intervalMs)) stale.push(`owners ${duration(ownersAge)} old`);
     return {
       stale,

@@ -23,6 +23,8 @@ export function wantFor(o: Options): Want {
     routes4: routes && (!o.inet6 || o.inet4),
     routes6: routes && o.inet6 && !o.inet4,
     conntrack: o.section === 'masquerade',
+    // netstat -l: the kernel skips established sockets (sock_diag state filter).
+    listeningOnly: conn && o.listening && !o.all,
   };
 }
 

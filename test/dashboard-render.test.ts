@@ -2,7 +2,6 @@
 // screen is read back as text (blessed's screenshot without SGR attributes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { parseOptions } from '../src/cli/options.js';
 import { createDashboard, replaySource, type Dashboard, type SampleHandler, type SampleSource } from '../src/dashboard/app.js';
@@ -11,18 +10,9 @@ import type { ProcessOwner, UnixSocket } from '../src/model.js';
 import { systemClock } from '../src/sampler/sampler.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
 import { estab, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
+import { fakeTty, type FakeTty } from './helpers/fake-tty.js';
 
-type FakeTty = PassThrough & { isTTY: boolean; columns: number; rows: number; isRaw: boolean; setRawMode(raw: boolean): FakeTty };
-
-function tty(cols = 80, rows = 24): FakeTty {
-  const s = new PassThrough() as FakeTty;
-  s.isTTY = true;
-  s.columns = cols;
-  s.rows = rows;
-  s.isRaw = false;
-  s.setRawMode = (raw) => { s.isRaw = raw; return s; };
-  return s;
-}
+const tty = fakeTty;
 
 class FakeSource implements SampleSource {
   onSample: SampleHandler = () => {};

@@ -4,7 +4,6 @@
 //   node probe.js timings --reps N [--si]     read paths and tools, each repeated N times
 //   node probe.js render  --reps N            the dashboard on fake TTY streams, fed real samples
 import { execFile, spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseOptions } from '../../src/cli/options.js';
@@ -21,6 +20,7 @@ import { scanProcessOwners } from '../../src/sources/process-owners.js';
 import { ALL_STATES, sharedSockDiag, type MessageSink } from '../../src/sources/sock-diag.js';
 import type { Clock } from '../../src/sampler/sampler.js';
 import { readSnapshot, type Snapshot, type Want } from '../../src/snapshot.js';
+import { fakeTty } from '../helpers/fake-tty.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
@@ -155,17 +155,7 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
 
 // ---- the dashboard on fake terminals -------------------------------------------------------------
 
-type FakeTty = PassThrough & { isTTY: boolean; columns: number; rows: number; isRaw: boolean; setRawMode(raw: boolean): FakeTty };
-
-function tty(cols: number, rows: number): FakeTty {
-  const s = new PassThrough() as FakeTty;
-  s.isTTY = true;
-  s.columns = cols;
-  s.rows = rows;
-  s.isRaw = false;
-  s.setRawMode = (raw) => { s.isRaw = raw; return s; };
-  return s;
-}
+const tty = fakeTty;
 
 class FedSource implements SampleSource {
   onSample: SampleHandler = () => {};

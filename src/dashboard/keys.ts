@@ -25,7 +25,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['m', 'mark: "since" columns count from now'],
   ['+  -', 'longer / shorter sampling interval'],
   ['Tab  S-Tab', 'next / previous pane'],
-  ['1..8', 'jump to a pane: ' + PANES.map((p, i) => `${i + 1} ${PANE_SHORT[p]}`).join(' ')],
+  ['1..8', 'jump: ' + PANES.map((p, i) => `${i + 1} ${PANE_SHORT[p]}`).join(' ')],
   ['↑ ↓  j k', 'move the cursor'],
   ['PgUp PgDn Home End g G', 'page, first, last row'],
   ['Enter', 'details of the row under the cursor'],

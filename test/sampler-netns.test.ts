@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildProcess } from 'node:child_process';
 import { linkVeth, Netns, readyLine, run } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
 import { defaultIsGauge } from '../src/sampler/counter-deltas.js';
+import { Lines } from './helpers/lines.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const helper = (name: string): string => fileURLToPath(new URL(`./helpers/${name}.js`, import.meta.url));
@@ -26,43 +26,6 @@ interface LineJson {
   counters: Record<string, Record<string, StatJson>>;
   interfaces?: IfJson[];
   errors: Record<string, string>;
-}
-
-/** Collects a child's stdout as lines; waitLines(n) resolves once n complete lines arrived. */
-class LineCollector {
-  private buf = '';
-  readonly lines: string[] = [];
-  private waiters: { n: number; resolve: () => void; reject: (e: Error) => void }[] = [];
-  readonly exit: Promise<number | null>;
-
-  constructor(child: ChildProcess) {
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (d: string) => {
-      this.buf += d;
-      let nl: number;
-      while ((nl = this.buf.indexOf('\n')) >= 0) {
-        this.lines.push(this.buf.slice(0, nl));
-        this.buf = this.buf.slice(nl + 1);
-      }
-      this.waiters = this.waiters.filter((w) => {
-        if (this.lines.length < w.n) return true;
-        w.resolve();
-        return false;
-      });
-    });
-    this.exit = new Promise((resolve) => {
-      child.once('close', (code) => {
-        for (const w of this.waiters) w.reject(new Error(`exited (${code}) after ${this.lines.length} of ${w.n} lines`));
-        this.waiters = [];
-        resolve(code);
-      });
-    });
-  }
-
-  waitLines(n: number): Promise<void> {
-    if (this.lines.length >= n) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ n, resolve, reject }));
-  }
 }
 
 function parseLines(lines: string[]): LineJson[] {
@@ -165,8 +128,8 @@ async function vethPair(a: Netns, b: Netns, names: readonly [string, string]): P
   await b.ip('link', 'set', names[1], 'up');
 }
 
-function sampler(ns: Netns, args: string[]): LineCollector {
-  return new LineCollector(ns.spawn(process.execPath, [CLI, ...args]));
+function sampler(ns: Netns, args: string[]): Lines {
+  return new Lines(ns.spawn(process.execPath, [CLI, ...args]));
 }
 
 describe('interval sampler in network namespaces', () => {
@@ -186,7 +149,7 @@ describe('interval sampler in network namespaces', () => {
       '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP']);
 
     const s = sampler(tx, ['--json', '0.5', '--count', '8']);
-    await s.waitLines(1);
+    await s.count(1);
     const sent = await tx.exec(process.execPath, [SOURCE, '10.231.0.2', '5001', String(4 * 1024 * 1024), '2000']);
     assert.equal(sent.code, 0, `tcp-source failed: ${sent.stderr}`);
     assert.equal((JSON.parse(sent.stdout) as { sent: number }).sent, 4 * 1024 * 1024);
@@ -220,9 +183,9 @@ describe('interval sampler in network namespaces', () => {
     await mustExec(a, 'ping', ['-q', '-c', '60', '-i', '0.002', '-s', '1000', '10.232.0.2']);
 
     const s = sampler(a, ['--json', '0.2', '--count', '16']);
-    await s.waitLines(2);
+    await s.count(2);
     await mustExec(a, 'ping', ['-q', '-c', '10', '-i', '0.01', '10.232.0.2']);
-    await s.waitLines(5);
+    await s.count(5);
     await a.ip('link', 'del', names[0]);
     await vethPair(a, b, names);
     await mustExec(a, 'ping', ['-q', '-c', '5', '-i', '0.05', '-w', '5', '10.232.0.2']);
@@ -274,7 +237,7 @@ describe('interval sampler in network namespaces', () => {
     // The kernel lists IcmpMsg types only once they are nonzero: prime both before sampling.
     await mustExec(ns, process.execPath, [UDP_SEND, '127.0.0.1', '9', '3', '0']);
     const s = sampler(ns, ['--json', '0.3', '--count', '6']);
-    await s.waitLines(1);
+    await s.count(1);
     await mustExec(ns, process.execPath, [UDP_SEND, '127.0.0.1', '9', '20', '10']);
     assert.equal(await s.exit, 0);
 
@@ -311,7 +274,7 @@ describe('interval sampler in network namespaces', () => {
     for (const [name, flags] of modes) await t.test(name, async () => {
       const file = join(dir, `${name}.ndjson`);
       const live = sampler(ns, ['--record', file, ...flags, '0.2', '--count', '6']);
-      await live.waitLines(1);
+      await live.count(1);
       await Promise.all([
         mustExec(ns, process.execPath, [UDP_SEND, '127.0.0.1', '9', '15', '20']),
         mustExec(ns, process.execPath, [SOURCE, '127.0.0.1', '5002', String(256 * 1024), '300']),

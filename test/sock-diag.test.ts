@@ -318,11 +318,11 @@ test('ConnectionTracker: the same keys, rows and churn as connectionKeys + diffC
     for (const [k, s] of got.connections) assert.equal(s, want.get(k), `tick ${i}: the row object itself`);
     assert.deepEqual(got.churn, wantChurn, `tick ${i}: churn`);
   }
-  assert.deepEqual(tracker.update([], false).churn, { opened: [], closed: [], changed: [] }, 'no table read: no churn');
+  assert.deepEqual(tracker.update([], false).churn, { opened: [], closed: [], changed: [], updated: [] }, 'no table read: no churn');
   assert.deepEqual(tracker.update([conn(80, 0, 10, 1), conn(81, 0, 10, 7)], true).churn.opened, ['tcp|10.0.0.1|81|0.0.0.0|0|7'],
     'a tick without a table keeps the baseline');
   tracker.reset();
-  assert.deepEqual(tracker.update([conn(80, 0, 10, 1)], true).churn, { opened: [], closed: [], changed: [] });
+  assert.deepEqual(tracker.update([conn(80, 0, 10, 1)], true).churn, { opened: [], closed: [], changed: [], updated: [] });
 });
 
 // ---- state counts: arrays against the Map version ----------------------------------------------
@@ -527,7 +527,7 @@ test('Sampler tableEveryMs: big tables are read less often, and a sample says ho
     if (sample.tableAgeMs === 0) first = sample.connections;
     else {
       assert.equal(sample.connections, first, 'a reused table is the same map: nothing to diff or sort again');
-      assert.deepEqual(sample.churn, { opened: [], closed: [], changed: [] });
+      assert.deepEqual(sample.churn, { opened: [], closed: [], changed: [], updated: [] });
     }
     assert.equal(sample.stats.get('gauge.tcp.LISTEN')?.total, [...sample.connections.values()].filter((s) => s.state === 10 && s.proto.startsWith('tcp')).length);
     mono += 1000;

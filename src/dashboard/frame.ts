@@ -16,6 +16,50 @@ export interface ConnRow {
   fromState: number | null;
 }
 
+interface Flag { status: 'new' | 'changed'; from: number | null }
+
+/**
+ * The connections of one frame: the sample's table (shared, never copied) plus the closed
+ * connections still lingering, with the new/changed flags. Rows are made on demand, for the
+ * few on screen: at 100k sockets a row object per connection per tick is most of a tick.
+ */
+export class ConnTable {
+  constructor(
+    readonly live: ReadonlyMap<string, InetSocket>,
+    readonly lingering: ReadonlyMap<string, InetSocket>,
+    private readonly flags: ReadonlyMap<string, Flag>,
+  ) {}
+
+  get size(): number {
+    return this.live.size + this.lingering.size;
+  }
+
+  sock(key: string): InetSocket | undefined {
+    return this.live.get(key) ?? this.lingering.get(key);
+  }
+
+  row(key: string): ConnRow | undefined {
+    const live = this.live.get(key);
+    if (live) {
+      const f = this.flags.get(key);
+      return { key, sock: live, status: f ? f.status : null, fromState: f ? f.from : null };
+    }
+    const gone = this.lingering.get(key);
+    return gone ? { key, sock: gone, status: 'closed', fromState: null } : undefined;
+  }
+}
+
+/** What may have moved in a sorted list of connections since the frame `fromId`: keys that
+ *  appeared, changed state, got a new row object (queues, timers), or stopped lingering. A
+ *  key that closed keeps its last row while it lingers, so it keeps its place. */
+export interface ConnDelta {
+  fromId: number;
+  opened: readonly string[];
+  changed: readonly string[];
+  updated: readonly string[];
+  expired: readonly string[];
+}
+
 export type EventKind = 'open' | 'close' | 'state' | 'route+' | 'route-' | 'reset';
 
 export interface DashEvent {
@@ -41,15 +85,22 @@ export interface IfHistory {
 }
 
 export interface Frame {
+  /** Frames are numbered in the order built; 0 is the empty frame. */
+  id: number;
   sample: Sample | null;
-  conns: readonly ConnRow[];
+  conns: ConnTable;
+  /** Changes since the frame built before this one; null when unknown (the first frame). */
+  connDelta: ConnDelta | null;
   routes: readonly RouteRow[];
   events: readonly DashEvent[];
   history: ReadonlyMap<string, IfHistory>;
   ingestedAt: number | null;
 }
 
-export const EMPTY_FRAME: Frame = { sample: null, conns: [], routes: [], events: [], history: new Map(), ingestedAt: null };
+export const EMPTY_FRAME: Frame = {
+  id: 0, sample: null, conns: new ConnTable(new Map(), new Map(), new Map()), connDelta: null,
+  routes: [], events: [], history: new Map(), ingestedAt: null,
+};
 
 /** Ticks of interface history kept for sparklines. */
 export const HISTORY_LEN = 60;
@@ -95,6 +146,7 @@ export class FrameBuilder {
   private prevRoutes = new Map<string, RouteEntry>();
   private events: readonly DashEvent[] = [];
   private history = new Map<string, IfHistory>();
+  private lastId = 0;
 
   build(sample: Sample): Frame {
     const mono = sample.mono;
@@ -138,15 +190,25 @@ export class FrameBuilder {
     const fresh = (at: number, ms: number): boolean => at === mono || mono - at < ms;
     for (const [k, at] of this.opened) if (!fresh(at, FLAG_MS) || !sample.connections.has(k)) this.opened.delete(k);
     for (const [k, c] of this.changed) if (!fresh(c.at, FLAG_MS) || !sample.connections.has(k)) this.changed.delete(k);
-    for (const [k, l] of this.linger) if (!fresh(l.at, LINGER_MS) || sample.connections.has(k)) this.linger.delete(k);
-
-    const conns: ConnRow[] = [];
-    for (const [key, sock] of sample.connections) {
-      const ch = this.changed.get(key);
-      const status: RowStatus = ch ? 'changed' : this.opened.has(key) ? 'new' : null;
-      conns.push({ key, sock, status, fromState: ch ? ch.from : null });
+    const expired: string[] = [];
+    for (const [k, l] of this.linger) {
+      if (!fresh(l.at, LINGER_MS) || sample.connections.has(k)) {
+        this.linger.delete(k);
+        if (!sample.connections.has(k)) expired.push(k);
+      }
     }
-    for (const [key, l] of this.linger) conns.push({ key, sock: l.sock, status: 'closed', fromState: null });
+
+    // Frames outlive the builder's next tick (pause keeps one): the flag maps are copied, and
+    // they are small (what opened or changed in the last few seconds).
+    const flags = new Map<string, Flag>();
+    for (const k of this.opened.keys()) flags.set(k, { status: 'new', from: null });
+    for (const [k, c] of this.changed) flags.set(k, { status: 'changed', from: c.from });
+    const lingering = new Map<string, InetSocket>();
+    for (const [k, l] of this.linger) lingering.set(k, l.sock);
+    const conns = new ConnTable(sample.connections, lingering, flags);
+    const connDelta: ConnDelta | null = this.lastId === 0 || !sample.churnComplete ? null : {
+      fromId: this.lastId, opened: churn.opened, changed: churn.changed.map((c) => c.key), updated: churn.updated, expired,
+    };
 
     for (const [k, at] of this.routeAdded) if (!fresh(at, FLAG_MS) || !current.has(k)) this.routeAdded.delete(k);
     for (const [k, l] of this.routeLinger) if (!fresh(l.at, LINGER_MS) || current.has(k)) this.routeLinger.delete(k);
@@ -157,7 +219,8 @@ export class FrameBuilder {
     if (events.length > 0) this.events = [...events.reverse(), ...this.events].slice(0, MAX_EVENTS);
     this.prevConns = sample.connections;
     this.prevRoutes = current;
-    return { sample, conns, routes, events: this.events, history: this.history, ingestedAt: mono };
+    this.lastId++;
+    return { id: this.lastId, sample, conns, connDelta, routes, events: this.events, history: this.history, ingestedAt: mono };
   }
 
   /** Each present interface's rates appended (a new map: frames already built keep theirs). */

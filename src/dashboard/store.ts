@@ -62,9 +62,10 @@ type Listener = () => void;
 interface ListCache {
   sig: string;
   frame: Frame;
-  keys: string[];
-  index: Map<string, number>;
-  items: unknown[];
+  keys: readonly string[];
+  items: readonly unknown[];
+  /** Where a key was last found (the cursor's, nearly always): checked before searching. */
+  found: { key: string; index: number } | null;
 }
 
 export class Store {
@@ -79,6 +80,8 @@ export class Store {
   private readonly heights = new Map<PaneId | 'detail', number>();
   private readonly cache = new Map<PaneId, ListCache>();
   private noticeSeq = 0;
+  /** Lists built from scratch and lists brought up to date from the last frame's. */
+  readonly listStats = { built: 0, patched: 0 };
   private firstMono: number | null = null;
   private readonly ctx: ReduceContext = {
     keys: (p) => this.list(p).keys,
@@ -177,18 +180,28 @@ export class Store {
       s.family.v4, s.family.v6, s.scope, s.numeric, s.extended, s.counterMode, s.allCounters].join('|');
   }
 
-  /** The filtered, sorted rows of a pane (keys and items), cached per frame and filter. */
+  /** The filtered, sorted rows of a pane (keys and items), cached per frame and filter. The
+   *  last list under the same filter is handed to the pane to bring up to date. */
   private list(pane: PaneId): ListCache {
     const frame = this.frame;
     const sig = this.signature(pane);
     const hit = this.cache.get(pane);
     if (hit && hit.frame === frame && hit.sig === sig) return hit;
-    const { keys, items } = PANE_SPECS[pane].list(this.context(pane, frame));
-    const index = new Map<string, number>();
-    keys.forEach((k, i) => index.set(k, i));
-    const entry: ListCache = { sig, frame, keys, index, items };
+    const prev = hit && hit.sig === sig ? hit : undefined;
+    const { keys, items, patched } = PANE_SPECS[pane].list(this.context(pane, frame), prev);
+    if (patched === true) this.listStats.patched++;
+    else this.listStats.built++;
+    const entry: ListCache = { sig, frame, keys, items, found: null };
     this.cache.set(pane, entry);
     return entry;
+  }
+
+  /** A key's row index in a list, -1 when not listed. */
+  private indexOf(l: ListCache, key: string): number {
+    if (l.found?.key === key && l.keys[l.found.index] === key) return l.found.index;
+    const index = l.keys.indexOf(key);
+    if (index >= 0) l.found = { key, index };
+    return index;
   }
 
   /** Number of rows a pane would list (after filters). */
@@ -202,7 +215,7 @@ export class Store {
     const l = this.list(pane);
     if (l.keys.length === 0) return -1;
     const cur = this.ui.cursor[pane];
-    let idx = cur.key === null ? -1 : l.index.get(cur.key) ?? -1;
+    let idx = cur.key === null ? -1 : this.indexOf(l, cur.key);
     if (idx < 0) idx = Math.min(Math.max(cur.index, 0), l.keys.length - 1);
     const key = l.keys[idx] ?? null;
     if (key !== cur.key || idx !== cur.index) {

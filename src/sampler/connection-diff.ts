@@ -27,15 +27,24 @@ export interface ConnectionDiff {
   opened: string[];
   closed: string[];
   changed: StateChange[];
+  /** Same state, but a new row object: queues, timers or counters moved. The netlink reader
+   *  hands back last tick's object for a socket where nothing did, so this is usually short;
+   *  views that sort on such values re-place only these rows. */
+  updated: string[];
+}
+
+export function emptyDiff(): ConnectionDiff {
+  return { opened: [], closed: [], changed: [], updated: [] };
 }
 
 export function diffConnections(prev: ReadonlyMap<string, InetSocket> | null, cur: ReadonlyMap<string, InetSocket>): ConnectionDiff {
-  const diff: ConnectionDiff = { opened: [], closed: [], changed: [] };
+  const diff = emptyDiff();
   if (!prev) return diff;
   for (const [key, s] of cur) {
     const before = prev.get(key);
     if (!before) diff.opened.push(key);
     else if (before.state !== s.state) diff.changed.push({ key, from: before.state, to: s.state, socket: s });
+    else if (before !== s) diff.updated.push(key);
   }
   for (const key of prev.keys()) if (!cur.has(key)) diff.closed.push(key);
   return diff;
@@ -68,12 +77,12 @@ export class ConnectionTracker {
 
   /** The table of this tick; `haveSockets` false (no socket table read) keeps the baseline. */
   update(socks: readonly InetSocket[], haveSockets: boolean): { connections: Map<string, InetSocket>; churn: ConnectionDiff } {
-    if (!haveSockets) return { connections: new Map(), churn: { opened: [], closed: [], changed: [] } };
+    if (!haveSockets) return { connections: new Map(), churn: emptyDiff() };
     const tick = ++this.tick;
     const prev = this.prev;
     const byInode = this.byInode;
     const cur = new Map<string, InetSocket>();
-    const diff: ConnectionDiff = { opened: [], closed: [], changed: [] };
+    const diff = emptyDiff();
     let matched = 0;
     for (const s of socks) {
       let key: string;
@@ -97,6 +106,7 @@ export class ConnectionTracker {
       else {
         matched++;
         if (before.state !== s.state) diff.changed.push({ key, from: before.state, to: s.state, socket: s });
+        else if (before !== s) diff.updated.push(key);
       }
     }
     let churn = diff;

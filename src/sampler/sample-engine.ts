@@ -3,7 +3,7 @@
 import type { InetSocket } from '../model.js';
 import type { BootInfo } from '../sources/boot.js';
 import type { Snapshot } from '../snapshot.js';
-import { ConnectionTracker, type ConnectionDiff } from './connection-diff.js';
+import { ConnectionTracker, emptyDiff, type ConnectionDiff } from './connection-diff.js';
 import {
   CounterTracker, flattenCounters, flattenInterfaces, type CounterStat, type MarkInfo,
 } from './counter-deltas.js';
@@ -37,6 +37,9 @@ export interface Sample {
   /** The connection table keyed by identity, for views that keep a cursor on a connection. */
   connections: Map<string, InetSocket>;
   churn: ConnectionDiff;
+  /** True when churn lists every difference from the previous sample's connections (false on
+   *  the first sample, after a restart, and next to a sample without a socket table). */
+  churnComplete: boolean;
   routes: RouteDiff;
   ownersAgeMs: number | null;
   /** Age of the connection table (ms): 0 when read this tick, more when the sampler reads big
@@ -50,6 +53,10 @@ export class SampleEngine {
   private readonly conns = new ConnectionTracker();
   private lastInet: Snapshot['inet'] | null = null;
   private lastConnections: Map<string, InetSocket> | null = null;
+  /** Socket gauges of lastInet (without the UNIX count, which is read every tick). */
+  private lastInetCounts: Map<string, number> | null = null;
+  /** The previous sample's connections. */
+  private prevSampleConns: Map<string, InetSocket> | null = null;
   private prevRoutes: Set<string> | null = null;
   private prevMono: number | null = null;
   private seq = 0;
@@ -64,6 +71,8 @@ export class SampleEngine {
       this.conns.reset();
       this.lastInet = null;
       this.lastConnections = null;
+      this.lastInetCounts = null;
+      this.prevSampleConns = null;
       this.prevRoutes = null;
       this.prevMono = null;
     }
@@ -76,29 +85,40 @@ export class SampleEngine {
       for (const [k, v] of flat.values) values.set(k, v);
       for (const [k, v] of flat.identities) identities.set(k, v);
     }
-    const inet: InetSocket[] = [];
     let haveSockets = false;
-    for (const r of Object.values(snap.inet)) {
-      // A loop, not push(...rows): spreading 100k arguments overflows the stack.
-      if (r?.ok) { for (const s of r.value) inet.push(s); haveSockets = true; }
-    }
+    for (const r of Object.values(snap.inet)) if (r?.ok) haveSockets = true;
     const unix = snap.unix?.ok ? snap.unix.value : null;
-    if (haveSockets || unix) for (const [k, v] of stateCounts(inet, unix)) values.set(k, v);
+    // The same table as last tick (the sampler skipped reading it): its counts and diff stand.
+    const sameTable = haveSockets && snap.inet === this.lastInet && this.lastConnections !== null;
+    const inet: InetSocket[] = [];
+    if (haveSockets && !sameTable) {
+      // A loop, not push(...rows): spreading 100k arguments overflows the stack.
+      for (const r of Object.values(snap.inet)) if (r?.ok) for (const s of r.value) inet.push(s);
+      this.lastInetCounts = stateCounts(inet, null);
+    }
+    if (haveSockets) {
+      for (const [k, v] of this.lastInetCounts ?? []) values.set(k, v);
+      if (unix) values.set('gauge.unix.sockets', unix.length);
+    } else if (unix) for (const [k, v] of stateCounts([], unix)) values.set(k, v);
 
     const stats = this.tracker.update({
       at: raw.mono, bootTime: raw.boot.bootTime, bootId: raw.boot.bootId, values, identities,
     });
 
-    // The same table as last tick (the sampler skipped reading it): nothing to diff again.
     let connections: Map<string, InetSocket>;
     let churn: ConnectionDiff;
-    if (haveSockets && snap.inet === this.lastInet && this.lastConnections) {
+    let churnComplete: boolean;
+    if (sameTable && this.lastConnections !== null) {
       connections = this.lastConnections;
-      churn = { opened: [], closed: [], changed: [] };
+      churn = emptyDiff();
+      churnComplete = connections === this.prevSampleConns;
     } else {
+      const diffedAgainst = this.lastConnections;
       ({ connections, churn } = this.conns.update(inet, haveSockets));
+      churnComplete = haveSockets && diffedAgainst !== null && diffedAgainst === this.prevSampleConns;
       if (haveSockets) { this.lastInet = snap.inet; this.lastConnections = connections; }
     }
+    this.prevSampleConns = connections;
 
     let routes: RouteDiff = { added: [], removed: [] };
     if (snap.routes4 || snap.routes6) {
@@ -120,6 +140,7 @@ export class SampleEngine {
       stats,
       connections,
       churn,
+      churnComplete,
       routes,
       ownersAgeMs: raw.ownersAt === undefined ? null : raw.mono - raw.ownersAt,
       tableAgeMs: !haveSockets ? null : raw.inetAt === undefined ? 0 : raw.mono - raw.inetAt,

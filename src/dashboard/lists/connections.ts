@@ -4,13 +4,14 @@ import type { InetSocket } from '../../model.js';
 import { serviceName } from '../../names/services.js';
 import { endpoint, inetVisible, ownerLabel, stateName, unmapV4, type NameContext } from '../../print/connections.js';
 import { naturalCompare } from '../../sources/interfaces.js';
-import { colRow, fitEndpoint, layoutHeader, type Col } from '../columns.js';
+import { colRow, fitEndpoint, layoutHeader, plainRow, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainAddress, explainColumn, explainState } from '../explain.js';
 import { compact } from '../format.js';
 import type { ConnRow } from '../frame.js';
 import type { ProtoToggle } from '../ui-state.js';
-import { explained, filtered, pane, type PaneContext } from './pane-spec.js';
+import { fullOrder, orderFollowsRowValues, orderFollowsState, patchOrder, type OrderSpec } from './connection-order.js';
+import { explained, filtered, pane, type PaneContext, type PrevList } from './pane-spec.js';
 
 const USER_HZ = 100;
 const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'probe'];
@@ -39,8 +40,7 @@ export function endpointText(c: PaneContext, addr: string, port: number, proto: 
 }
 
 /** Lowercase text a '/' filter is matched against; built only while a filter is set. */
-function haystack(r: ConnRow, names: NameContext): string {
-  const s = r.sock;
+function haystack(s: InetSocket, names: NameContext): string {
   const sp = serviceProto(s.proto);
   const svc = (p: number): string => serviceName(names.services, p, sp, false);
   const host = (a: string): string => names.hostName(unmapV4(a)) ?? '';
@@ -49,19 +49,52 @@ function haystack(r: ConnRow, names: NameContext): string {
     stateName(s), ownerLabel(names.owners, s.inode), String(s.inode)].join(' ').toLowerCase();
 }
 
-function sortValue(col: string, r: ConnRow, names: NameContext): (number | string)[] {
-  const k = r.sock;
-  switch (col) {
-    case 'local': return [k.localAddr, k.localPort];
-    case 'remote': return [k.remoteAddr, k.remotePort];
-    case 'state': return [stateName(k)];
-    case 'recv-q': return [k.recvQ];
-    case 'send-q': return [k.sendQ];
-    case 'program': return [ownerLabel(names.owners, k.inode)];
-    case 'user': return [k.uid];
-    case 'inode': return [k.inode];
-    default: return [k.proto];
+function shown(c: PaneContext, s: InetSocket): boolean {
+  const ui = c.ui;
+  if (!ui.proto[protoGroup(s.proto)]) return false;
+  if (s.family === 4 ? !ui.family.v4 : !ui.family.v6) return false;
+  if (!inetVisible(s, c.conn)) return false;
+  return c.needle === '' || haystack(s, c.names).includes(c.needle);
+}
+
+function orderSpec(c: PaneContext): OrderSpec {
+  return { col: c.sortCol, dir: c.dir, owners: c.names.owners };
+}
+
+/** The list from scratch: every row of the frame through the filters, then sorted. */
+function fullList(c: PaneContext): string[] {
+  const keys: string[] = [];
+  const socks: InetSocket[] = [];
+  for (const table of [c.frame.conns.live, c.frame.conns.lingering]) {
+    for (const [k, s] of table) if (shown(c, s)) { keys.push(k); socks.push(s); }
   }
+  return fullOrder(orderSpec(c), keys, socks);
+}
+
+/** Touching more than this share of the rows: sorting afresh is cheaper. */
+const PATCH_LIMIT = 0.25;
+
+/** The previous frame's list brought up to this frame, or null when it can't be. */
+function patchedList(c: PaneContext, prev: PrevList | undefined): readonly string[] | null {
+  const d = c.frame.connDelta;
+  if (!prev || !d || d.fromId !== prev.frame.id) return null;
+  // Owners and the filter text: a new owner scan can move rows sorted or filtered by them.
+  const ownersMatter = c.sortCol === 'program' || c.needle !== '';
+  if (ownersMatter && prev.frame.sample?.snapshot.owners?.owners !== c.frame.sample?.snapshot.owners?.owners) return null;
+  // A state change is a new row object too. The '/' filter reads state, inode and owner.
+  const withUpdated = orderFollowsRowValues(c.sortCol) || c.needle !== '';
+  const withChanged = withUpdated || orderFollowsState(c.sortCol);
+  const touched = new Set<string>([...d.opened, ...d.expired]);
+  if (withChanged) for (const k of d.changed) touched.add(k);
+  if (withUpdated) for (const k of d.updated) touched.add(k);
+  if (touched.size > Math.max(64, prev.keys.length * PATCH_LIMIT)) return null;
+  const conns = c.frame.conns;
+  const add: { key: string; sock: InetSocket }[] = [];
+  for (const key of touched) {
+    const sock = conns.sock(key);
+    if (sock !== undefined && shown(c, sock)) add.push({ key, sock });
+  }
+  return patchOrder(orderSpec(c), prev.keys, touched, add, (k) => conns.sock(k));
 }
 
 function columns(c: PaneContext, width: number): Col<ConnRow>[] {
@@ -96,45 +129,21 @@ function columns(c: PaneContext, width: number): Col<ConnRow>[] {
   return [...head, ...mid, ...tail];
 }
 
-export const connectionsPane = pane<ConnRow>({
-  list(c) {
-    const s = c.ui;
-    let rows = c.frame.conns.filter((r) => {
-      const k = r.sock;
-      if (!s.proto[protoGroup(k.proto)]) return false;
-      if (k.family === 4 ? !s.family.v4 : !s.family.v6) return false;
-      return inetVisible(k, c.conn);
-    });
-    if (c.needle) rows = rows.filter((r) => haystack(r, c.names).includes(c.needle));
-    // Sort keys computed once per row, strings replaced by their rank among the distinct
-    // values (natural order computed once per value, not per comparison: 5x faster at 50k).
-    // Ties are broken by identity, so the order is the same every tick whatever order the
-    // kernel listed the sockets in.
-    const keyed = rows.map((r) => ({ r, v: sortValue(c.sortCol, r, c.names) }));
-    const parts = keyed[0]?.v.length ?? 0;
-    for (let i = 0; i < parts; i++) {
-      if (!keyed.some((x) => typeof x.v[i] === 'string')) continue;
-      const distinct = [...new Set(keyed.map((x) => String(x.v[i] ?? '')))].sort(naturalCompare);
-      const rank = new Map(distinct.map((v, n) => [v, n]));
-      for (const x of keyed) x.v[i] = rank.get(String(x.v[i] ?? '')) ?? 0;
-    }
-    keyed.sort((a, b) => {
-      for (let i = 0; i < parts; i++) {
-        const d = (a.v[i] as number) - (b.v[i] as number);
-        if (d !== 0) return d * c.dir;
-      }
-      // Identity order for ties: plain code-unit order, cheap at 100k rows.
-      const d = a.r.sock.localPort - b.r.sock.localPort;
-      return (d !== 0 ? d : a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : 0) * c.dir;
-    });
-    return { keys: keyed.map((x) => x.r.key), items: keyed.map((x) => x.r) };
+export const connectionsPane = pane<string>({
+  list(c, prev) {
+    const patched = patchedList(c, prev);
+    const keys = patched ?? fullList(c);
+    return { keys, items: keys, patched: patched !== null };
   },
 
   format(c, width) {
     const cols = columns(c, width);
     return {
       header: layoutHeader(cols, width),
-      row: (r) => colRow(cols, r, width, r.status, r.status === 'closed'),
+      row: (key) => {
+        const r = c.frame.conns.row(key);
+        return r ? colRow(cols, r, width, r.status, r.status === 'closed') : plainRow('', width);
+      },
     };
   },
 
@@ -146,7 +155,9 @@ export const connectionsPane = pane<ConnRow>({
       + (s.scope === 'connected' ? ' (l: listening, a: all)' : '');
   },
 
-  detail(c, r, key, width) {
+  detail(c, _item, key, width) {
+    const r = c.frame.conns.row(key);
+    if (!r) return ['gone'];
     const k = r.sock;
     const names = c.names;
     const sp = serviceProto(k.proto);

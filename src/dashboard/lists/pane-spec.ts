@@ -29,8 +29,17 @@ export interface Formatter<T> {
   row(item: T): RowBody;
 }
 
+/** A pane's list as built for an earlier frame, with the same filters and sort. */
+export interface PrevList {
+  frame: Frame;
+  keys: readonly string[];
+  items: readonly unknown[];
+}
+
 export interface PaneSpec<T> {
-  list(c: PaneContext): { keys: string[]; items: T[] };
+  /** `prev`: the list of an earlier frame under the same filters and sort, for panes that can
+   *  bring it up to date for less than building it again. */
+  list(c: PaneContext, prev?: PrevList): { keys: readonly string[]; items: readonly T[]; patched?: boolean };
   format(c: PaneContext, width: number): Formatter<T>;
   /** Shown when the list is empty (c.sample is never null here). */
   empty(c: PaneContext): string;

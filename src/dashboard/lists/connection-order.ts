@@ -1,0 +1,118 @@
+// The order of the connections pane, kept from frame to frame. A full sort of 100k rows
+// costs a keypress's worth of time, so it runs when the sort or the filters change; between
+// ticks only the rows that may have moved (see ConnDelta) are taken out and put back by
+// binary search. Both paths use one total order: the sort column, then the local port, the
+// remote port and the identity key, so the two give the same list.
+import type { InetSocket, ProcessOwner } from '../../model.js';
+import { ownerLabel, stateName } from '../../print/connections.js';
+import { naturalCompare } from '../../sources/interfaces.js';
+
+export interface OrderSpec {
+  /** A name from SORT_COLUMNS.connections. */
+  col: string;
+  dir: 1 | -1;
+  owners: ReadonlyMap<number, ProcessOwner> | null;
+}
+
+/** The sort column's text part, or null when it is numeric only. */
+function textPart(col: string, s: InetSocket, owners: OrderSpec['owners']): string | null {
+  switch (col) {
+    case 'local': return s.localAddr;
+    case 'remote': return s.remoteAddr;
+    case 'state': return stateName(s);
+    case 'program': return ownerLabel(owners, s.inode);
+    case 'proto': return s.proto;
+    default: return null;
+  }
+}
+
+function numPart(col: string, s: InetSocket): number {
+  switch (col) {
+    case 'local': return s.localPort;
+    case 'remote': return s.remotePort;
+    case 'recv-q': return s.recvQ;
+    case 'send-q': return s.sendQ;
+    case 'user': return s.uid;
+    case 'inode': return s.inode;
+    default: return 0;
+  }
+}
+
+/** Whether a row's place can change when its state changes (TIME_WAIT also zeroes the inode,
+ *  which changes the owner). Protocol and addresses are part of the key: those never move. */
+export function orderFollowsState(col: string): boolean {
+  return col === 'state' || col === 'inode' || col === 'program';
+}
+
+/** Whether a row's place can change while its key and state stay (a new row object). */
+export function orderFollowsRowValues(col: string): boolean {
+  return col === 'recv-q' || col === 'send-q' || col === 'user' || col === 'inode';
+}
+
+function identity(ka: string, a: InetSocket, kb: string, b: InetSocket): number {
+  return (a.localPort - b.localPort) || (a.remotePort - b.remotePort) || (ka < kb ? -1 : ka > kb ? 1 : 0);
+}
+
+export function compareConnections(spec: OrderSpec, ka: string, a: InetSocket, kb: string, b: InetSocket): number {
+  const ta = textPart(spec.col, a, spec.owners);
+  if (ta !== null) {
+    const tb = textPart(spec.col, b, spec.owners) ?? '';
+    if (ta !== tb) return naturalCompare(ta, tb) * spec.dir;
+  }
+  return ((numPart(spec.col, a) - numPart(spec.col, b)) || identity(ka, a, kb, b)) * spec.dir;
+}
+
+/** Sort keys and rows (parallel arrays) from scratch. Text values are replaced by their rank
+ *  among the distinct values, so natural order is worked out once per value. */
+export function fullOrder(spec: OrderSpec, keys: readonly string[], socks: readonly InetSocket[]): string[] {
+  const n = keys.length;
+  const rank = new Float64Array(n);
+  const num = new Float64Array(n);
+  let texts: (string | null)[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const s = socks[i]!;
+    num[i] = numPart(spec.col, s);
+    const t = textPart(spec.col, s, spec.owners);
+    if (t !== null) (texts ??= new Array<string | null>(n).fill(null))[i] = t;
+  }
+  if (texts) {
+    const distinct = [...new Set(texts.map((t) => t ?? ''))].sort(naturalCompare);
+    const ranks = new Map(distinct.map((v, r) => [v, r]));
+    for (let i = 0; i < n; i++) rank[i] = ranks.get(texts[i] ?? '') ?? 0;
+  }
+  const idx = Array.from({ length: n }, (_, i) => i);
+  const dir = spec.dir;
+  idx.sort((i, j) => ((rank[i]! - rank[j]!) || (num[i]! - num[j]!) || identity(keys[i]!, socks[i]!, keys[j]!, socks[j]!)) * dir);
+  return idx.map((i) => keys[i]!);
+}
+
+/**
+ * The previous order with `touched` keys taken out and `add` (rows that belong in the list
+ * now; touched or new) put in their places. `sockOf` gives the current row of a listed key.
+ * Returns `prev` itself when nothing was touched or added.
+ */
+export function patchOrder(spec: OrderSpec, prev: readonly string[], touched: ReadonlySet<string>,
+  add: readonly { key: string; sock: InetSocket }[], sockOf: (key: string) => InetSocket | undefined): readonly string[] {
+  if (touched.size === 0 && add.length === 0) return prev;
+  const kept = touched.size === 0 ? prev : prev.filter((k) => !touched.has(k));
+  if (add.length === 0) return kept;
+  const sorted = [...add].sort((x, y) => compareConnections(spec, x.key, x.sock, y.key, y.sock));
+  const out: string[] = [];
+  let from = 0;
+  for (const x of sorted) {
+    // First kept row that goes after x; rows before it (from `from` on) are copied over.
+    let lo = from, hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = kept[mid]!;
+      const s = sockOf(k);
+      if (s !== undefined && compareConnections(spec, k, s, x.key, x.sock) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = from; i < lo; i++) out.push(kept[i]!);
+    out.push(x.key);
+    from = lo;
+  }
+  for (let i = from; i < kept.length; i++) out.push(kept[i]!);
+  return out;
+}

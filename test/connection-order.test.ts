@@ -10,18 +10,7 @@ import { SORT_COLUMNS, Store, type Action } from '../src/dashboard/store.js';
 import type { InetSocket, ProcessOwner } from '../src/model.js';
 import type { RawSample } from '../src/sampler/sample-engine.js';
 import { Feeder, names } from './helpers/dashboard-samples.js';
-
-/** mulberry32: the same sequence every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './helpers/mutate.js';
 
 const ADDRS4 = ['10.0.0.1', '10.0.0.2', '10.0.0.10', '127.0.0.1', '0.0.0.0'];
 const ADDRS6 = ['::1', 'fe80::1', '::ffff:10.0.0.2', '::'];

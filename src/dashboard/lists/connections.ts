@@ -65,9 +65,11 @@ function orderSpec(c: PaneContext): OrderSpec {
 function fullList(c: PaneContext): string[] {
   const keys: string[] = [];
   const socks: InetSocket[] = [];
-  for (const table of [c.frame.conns.live, c.frame.conns.lingering]) {
-    for (const [k, s] of table) if (shown(c, s)) { keys.push(k); socks.push(s); }
-  }
+  const take = (s: InetSocket, k: string): void => {
+    if (shown(c, s)) { keys.push(k); socks.push(s); }
+  };
+  c.frame.conns.live.forEach(take);
+  c.frame.conns.lingering.forEach(take);
   return fullOrder(orderSpec(c), keys, socks);
 }
 

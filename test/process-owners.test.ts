@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { programName, scanProcessOwners, socketInodeOfLink } from '../src/sources/process-owners.js';
+import { OwnerCache, programName, scanProcessOwners, socketInodeOfLink } from '../src/sources/process-owners.js';
 import { kernelFs, type KernelFs } from '../src/sources/kernel-fs.js';
 import { readInetSockets } from '../src/sources/inet-sockets.js';
 import { readUnixSockets } from '../src/sources/unix-sockets.js';
@@ -99,6 +99,45 @@ test('scanProcessOwners: no /proc at all is "denied" with no owners', async (t) 
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const scan = await scanProcessOwners(kernelFs(root));
   assert.deepEqual(scan, { owners: new Map(), denied: true });
+});
+
+test('OwnerCache: sockets of other namespaces are read once, not every scan; a reused fd still finds its new socket', async (t) => {
+  const root = fakeProc();
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  // pid 60 holds two sockets of this namespace and three of another (a container's).
+  const dir = path.join(root, 'proc', '60');
+  mkdirSync(path.join(dir, 'fd'), { recursive: true });
+  writeFileSync(path.join(dir, 'cmdline'), 'host-agent\0');
+  writeFileSync(path.join(dir, 'comm'), 'host-agent\n');
+  const fds: Record<string, string> = { 3: 'socket:[600]', 4: 'socket:[601]', 5: 'socket:[9001]', 6: 'socket:[9002]', 7: 'socket:[9003]', 8: '/var/log/x' };
+  for (const [fd, target] of Object.entries(fds)) symlinkSync(target, path.join(dir, 'fd', fd));
+  const base = kernelFs(root);
+  const reads: string[] = [];
+  const kfs: KernelFs = { ...base, readLink: (rel) => { reads.push(rel); return base.readLink(rel); } };
+  const cache = new OwnerCache(kfs);
+  const listed = new Set([100, 200, 201, 300, 400, 500, 600, 601]);
+  let scan = await cache.scan(listed);
+  assert.deepEqual(scan.owners.get(600), { pid: 60, program: 'host-agent' });
+  // A new process appears (so the scan can't reuse its last answer whole): pid 60's fds
+  // are not read again, foreign sockets included.
+  mkdirSync(path.join(root, 'proc', '61', 'fd'), { recursive: true });
+  writeFileSync(path.join(root, 'proc', '61', 'cmdline'), 'new\0');
+  writeFileSync(path.join(root, 'proc', '61', 'comm'), 'new\n');
+  reads.length = 0;
+  scan = await cache.scan(new Set(listed));
+  assert.deepEqual(reads.filter((r) => r.startsWith('proc/60/')), [], 'nothing of pid 60 read again');
+  // fd 6 is closed and its number reused for a socket of this namespace: found on this scan.
+  unlinkSync(path.join(dir, 'fd', '6'));
+  symlinkSync('socket:[602]', path.join(dir, 'fd', '6'));
+  reads.length = 0;
+  scan = await cache.scan(new Set([...listed, 602]));
+  assert.deepEqual(scan.owners.get(602), { pid: 60, program: 'host-agent' });
+  // That took a read of everything (the old socket could live on elsewhere); afterwards the
+  // foreign sockets are known as such again.
+  mkdirSync(path.join(root, 'proc', '62', 'fd'), { recursive: true });
+  reads.length = 0;
+  await cache.scan(new Set([...listed, 602]));
+  assert.deepEqual(reads.filter((r) => r.startsWith('proc/60/')), [], 'nothing of pid 60 read again after the recheck');
 });
 
 // ---- a real process ---------------------------------------------------------------------

@@ -125,7 +125,8 @@ export function sampleJson(s: Sample, o: Options, names: NameContext, host: stri
   const states: Record<string, unknown> = {};
   for (const [key, st] of s.stats) if (key.startsWith('gauge.')) states[key.slice(6)] = { value: st.total, change: st.delta };
   if (Object.keys(states).length > 0) doc['sockets'] = states;
-  if (doc['connections']) doc['churn'] = s.churn;
+  // `updated` says which row objects are new, which depends on the reader: not for output.
+  if (doc['connections']) doc['churn'] = { opened: s.churn.opened, closed: s.churn.closed, changed: s.churn.changed };
   if (s.snapshot.routes4 || s.snapshot.routes6) doc['routeChanges'] = s.routes;
   return doc;
 }

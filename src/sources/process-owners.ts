@@ -91,6 +91,10 @@ function fdIo(kfs: KernelFs): FdIo {
 interface PidEntry {
   /** fd name → socket inode, or -1 for anything else. */
   fds: Map<string, number>;
+  /** fds whose socket was not among the sockets listed when it was read: one of another
+   *  network namespace (a container's), or a netlink or packet socket. Kept without reading
+   *  the link again while it stays unlisted: a host full of containers has many. */
+  foreign: Set<string> | null;
   owner: ProcessOwner | null;
 }
 
@@ -104,9 +108,9 @@ const isPid = (e: string): boolean => {
  * Socket inode → owner, kept between scans. The first scan reads every fd link of every
  * process (what netstat -p and ss -p do each time). Later scans, given the socket inodes that
  * exist now, read only what can have changed: processes that are new, fd numbers that are new,
- * and fds whose socket is gone. A socket that still has no owner after that (an fd number
- * reused for a new socket while the old one lives on elsewhere) makes the scan read everything
- * again, once per such socket.
+ * and fds whose socket is gone; sockets of other network namespaces are read once. A socket
+ * that still has no owner after that (an fd number reused for a new socket while the old one
+ * lives on elsewhere) makes the scan read everything again, once per such socket.
  */
 export class OwnerCache {
   private readonly io: FdIo;
@@ -137,15 +141,15 @@ export class OwnerCache {
     for (const pid of this.pids.keys()) if (!present.has(pid)) this.pids.delete(pid);
 
     let denied = false;
-    const scanOne = async (pid: string, full: boolean): Promise<void> => {
-      const r = await this.scanPid(pid, full ? null : live);
+    const scanOne = async (pid: string, recheck: boolean): Promise<void> => {
+      const r = await this.scanPid(pid, live, recheck);
       if (r === 'denied') denied = true;
     };
-    const run = async (full: boolean): Promise<void> => {
+    const run = async (recheck: boolean): Promise<void> => {
       const w = this.io.width;
-      for (let i = 0; i < pids.length; i += w) await Promise.all(pids.slice(i, i + w).map((p) => scanOne(p, full)));
+      for (let i = 0; i < pids.length; i += w) await Promise.all(pids.slice(i, i + w).map((p) => scanOne(p, recheck)));
     };
-    await run(live === null);
+    await run(false);
     let owners = this.owners(pids);
     if (live !== null) {
       const missing: number[] = [];
@@ -200,8 +204,9 @@ export class OwnerCache {
     return owners;
   }
 
-  /** Read what may have changed in one process's fd table (all of it when `live` is null). */
-  private async scanPid(pid: string, live: ReadonlySet<number> | null): Promise<'ok' | 'denied' | 'gone'> {
+  /** Read what may have changed in one process's fd table (all of it when `live` is null or
+   *  `recheck` is set). */
+  private async scanPid(pid: string, live: ReadonlySet<number> | null, recheck: boolean): Promise<'ok' | 'denied' | 'gone'> {
     let fds: string[];
     try {
       fds = await this.io.listDir(`proc/${pid}/fd`);
@@ -213,16 +218,27 @@ export class OwnerCache {
     }
     const old = this.pids.get(pid);
     const next = new Map<string, number>();
+    let foreign: Set<string> | null = null;
     const toRead: string[] = [];
     for (const fd of fds) {
-      const was = live === null ? undefined : old?.fds.get(fd);
-      // Kept without a readlink: a known non-socket, or a socket that still exists.
-      if (was !== undefined && (was === -1 || live!.has(was))) next.set(fd, was);
-      else toRead.push(fd);
+      const was = live === null || recheck ? undefined : old?.fds.get(fd);
+      if (was === undefined) { toRead.push(fd); continue; }
+      // Kept without a readlink: a socket that still exists, a known non-socket, and a socket
+      // that was foreign and still is.
+      const listed = live!.has(was);
+      if (listed || was === -1 || old!.foreign?.has(fd) === true) {
+        next.set(fd, was);
+        if (!listed && was !== -1) (foreign ??= new Set()).add(fd);
+      } else toRead.push(fd);
     }
     if (toRead.length > 0) {
       const links = await this.io.readLinks(toRead.map((fd) => `proc/${pid}/fd/${fd}`));
-      for (let i = 0; i < toRead.length; i++) next.set(toRead[i]!, socketInodeOfLink(links[i] ?? '') ?? -1);
+      for (let i = 0; i < toRead.length; i++) {
+        const fd = toRead[i]!;
+        const inode = socketInodeOfLink(links[i] ?? '') ?? -1;
+        next.set(fd, inode);
+        if (live !== null && inode !== -1 && !live.has(inode)) (foreign ??= new Set()).add(fd);
+      }
     }
     let sockets = false;
     for (const v of next.values()) if (v !== -1) { sockets = true; break; }
@@ -231,7 +247,7 @@ export class OwnerCache {
       // Read every time: a process may exec (new name, same fds) between scans.
       owner = { pid: Number(pid), program: await this.programOf(pid) };
     }
-    this.pids.set(pid, { fds: next, owner });
+    this.pids.set(pid, { fds: next, foreign, owner });
     return 'ok';
   }
 }

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import type { InetProto, InetSocket, SourceResult, UnixSocket } from '../src/model.js';
 import { TCP_STATES } from '../src/print/connections.js';
 import { ConnectionTracker, connectionKeys, diffConnections } from '../src/sampler/connection-diff.js';
+import { readRecording, Recorder, RECORD_SCHEMA } from '../src/sampler/recording.js';
+import { SampleEngine } from '../src/sampler/sample-engine.js';
 import { Sampler, type Clock } from '../src/sampler/sampler.js';
 import { stateCounts } from '../src/sampler/state-counts.js';
 import type { Want } from '../src/snapshot.js';
@@ -511,7 +513,7 @@ test('netdash --print gives the same text from netlink as from /proc (-tuan, -tu
 
 // ---- the sampler's table cadence ----------------------------------------------------------------
 
-test('Sampler tableEveryMs: big tables are read less often, and a sample says how old its table is', async () => {
+test('Sampler tableEveryMs: big tables are read less often, and a sample says how old its table is, in replays too', async (t) => {
   const base = kernelFs(path.join(FX, 'root-basic'));
   let tableReads = 0;
   const kfs = { ...base, readText: (rel: string) => { if (rel === 'proc/net/tcp') tableReads++; return base.readText(rel); } };
@@ -534,6 +536,20 @@ test('Sampler tableEveryMs: big tables are read less often, and a sample says ho
   }
   assert.deepEqual(ages, [0, 1000, 2000, 0, 1000, 2000, 0]);
   assert.equal(tableReads, 3);
+
+  // Recorded and replayed: the same table ages, and a reused table is one object again.
+  const dir = mkdtempSync(path.join(tmpdir(), 'netdash-cadence-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'rec.ndjson');
+  const rec = new Recorder(file, { schema: RECORD_SCHEMA, started: 'now', host: 'h', intervalMs: 1000 });
+  const recorded = new Sampler(kfs, clock, { intervalMs: 1000, want, tableEveryMs: 3000 }, () => {});
+  for (let i = 0; i < 5; i++) { rec.write((await recorded.tick()).raw); mono += 1000; }
+  rec.close();
+  const replayed = readRecording(file).samples;
+  const engine = new SampleEngine();
+  assert.deepEqual(replayed.map((r) => engine.ingest(r).tableAgeMs), [0, 1000, 2000, 0, 1000]);
+  assert.equal(replayed[1]!.snapshot.inet, replayed[0]!.snapshot.inet);
+  assert.notEqual(replayed[3]!.snapshot.inet, replayed[2]!.snapshot.inet);
 
   // 'auto' on a small table: every tick, as without the option.
   tableReads = 0;

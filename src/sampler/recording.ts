@@ -34,6 +34,7 @@ export function decodeRaw(line: string): RawSample {
   const boot = { ...j.boot, bootTime: typeof j.boot.bootTime === 'number' ? j.boot.bootTime : NaN };
   const raw: RawSample = { mono: j.mono, boot, snapshot: { ...rest } };
   if (j.ownersAt !== undefined) raw.ownersAt = j.ownersAt;
+  if (j.inetAt !== undefined) raw.inetAt = j.inetAt;
   if (owners) raw.snapshot.owners = { denied: owners.denied, owners: new Map(owners.owners) };
   return raw;
 }
@@ -189,7 +190,9 @@ function sampleProblem(x: unknown): string | null {
   const boot = x['boot'];
   if (boot['bootTime'] !== null && typeof boot['bootTime'] !== 'number') return 'damaged sample: boot time';
   if (boot['bootId'] !== undefined && typeof boot['bootId'] !== 'string') return 'damaged sample: boot id';
-  if (x['ownersAt'] !== undefined && (typeof x['ownersAt'] !== 'number' || !Number.isFinite(x['ownersAt']))) return 'damaged sample: ownersAt';
+  for (const at of ['ownersAt', 'inetAt']) {
+    if (x[at] !== undefined && (typeof x[at] !== 'number' || !Number.isFinite(x[at]))) return `damaged sample: ${at}`;
+  }
   const snap = x['snapshot'];
   if (!isObject(snap)) return 'not a sample (no snapshot)';
   const time = snap['time'];
@@ -247,6 +250,10 @@ export function readRecording(path: string): { header: RecordHeader; samples: Ra
     if (problem) throw new ReplayError(`recording ${path}, line ${i + 1}: ${problem}`);
     const raw = decodeRaw(line);
     if (restartNext && samples.length > 0) raw.restart = true;
+    // The sampler reused its socket table (same read time): so does the replay, which then
+    // neither diffs it again nor keeps a second copy of it.
+    const prev = samples[samples.length - 1];
+    if (!raw.restart && raw.inetAt !== undefined && prev?.inetAt === raw.inetAt) raw.snapshot.inet = prev.snapshot.inet;
     restartNext = false;
     samples.push(raw);
   });

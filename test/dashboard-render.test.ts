@@ -238,6 +238,26 @@ test('m marks, + and - change the interval, a sample renders once', async () => 
   });
 });
 
+test('a redraw that would change nothing on screen is not rendered and writes nothing', async () => {
+  await withDash([], async (h) => {
+    await h.press(' ');
+    const renders = h.d.scheduler.renders, skipped = h.d.scheduler.skipped;
+    const bytes = h.written().length;
+    // Paused: samples keep coming, the frozen frame stays on screen.
+    h.src.push(WORLD2);
+    h.src.push(WORLD);
+    await h.settle();
+    assert.equal(h.d.scheduler.renders, renders);
+    assert.ok(h.d.scheduler.skipped > skipped, 'the redraw was asked for and found nothing to do');
+    assert.equal(h.written().length, bytes, 'not a byte to the terminal');
+    // A key that changes something renders as before.
+    await h.press('j');
+    assert.equal(h.d.scheduler.renders, renders + 1);
+    await h.press(' ');
+    has(h.lines()[0] ?? '', 'since start 6s');
+  });
+});
+
 test('re-lays out on resize and never crashes at tiny sizes', async () => {
   await withDash([], async (h) => {
     const resize = async (c: number, r: number): Promise<void> => {

@@ -46,16 +46,24 @@ export function computeLayout(width: number, height: number, focus: PaneId, zoom
   return { status, footer, panes };
 }
 
-function place(el: Widgets.BoxElement, top: number, left: number, width: number, height: number): void {
-  if (width <= 0 || height <= 0) {
-    el.hide();
-    return;
-  }
+/** Put a box in place; true when anything about it changed. */
+function place(el: Widgets.BoxElement, top: number, left: number, width: number, height: number): boolean {
+  if (width <= 0 || height <= 0) return hide(el);
+  const pos = el.position as unknown as Record<'top' | 'left' | 'width' | 'height', unknown>;
+  const moved = el.hidden || pos.top !== top || pos.left !== left || pos.width !== width || pos.height !== height;
+  if (!moved) return false;
   el.top = top;
   el.left = left;
   el.width = width;
   el.height = height;
   el.show();
+  return true;
+}
+
+function hide(el: Widgets.BoxElement): boolean {
+  if (el.hidden) return false;
+  el.hide();
+  return true;
 }
 
 export class Layout {
@@ -79,12 +87,29 @@ export class Layout {
     this.detail = box();
   }
 
+  /** Whether the last paint changed anything on the boxes. */
+  private changed = false;
+
   private set(el: Widgets.BoxElement, content: string): void {
-    el.setContent(this.ascii ? toAscii(content) : content);
+    const text = this.ascii ? toAscii(content) : content;
+    // setContent clears the box's region for a full redraw: only when there is something new.
+    if (el.content === text) return;
+    el.setContent(text);
+    this.changed = true;
   }
 
-  /** Put the store's state on the boxes. Cheap: only visible rows are formatted. */
-  paint(store: Store): void {
+  private place(el: Widgets.BoxElement, top: number, left: number, width: number, height: number): void {
+    if (place(el, top, left, width, height)) this.changed = true;
+  }
+
+  private hide(el: Widgets.BoxElement): void {
+    if (hide(el)) this.changed = true;
+  }
+
+  /** Put the store's state on the boxes. Cheap: only visible rows are formatted. Returns
+   *  false when every box already showed exactly this, so the screen needs no render. */
+  paint(store: Store): boolean {
+    this.changed = false;
     const W = Math.max(0, this.screen.width as number);
     const H = Math.max(0, this.screen.height as number);
     const s = store.state;
@@ -93,41 +118,45 @@ export class Layout {
     });
     this.last = geo;
     if (geo.status) {
-      place(this.status, 0, 0, W, 1);
+      this.place(this.status, 0, 0, W, 1);
       this.set(this.status, statusLine(store, W));
-    } else this.status.hide();
+    } else this.hide(this.status);
     if (geo.footer) {
-      place(this.footer, H - 1, 0, W, 1);
+      this.place(this.footer, H - 1, 0, W, 1);
       this.set(this.footer, footerLine(store, W));
-    } else this.footer.hide();
+    } else this.hide(this.footer);
     const shown = new Set<PaneId>();
     for (const r of geo.panes) {
       const el = this.panes.get(r.pane);
       if (!el) continue;
       shown.add(r.pane);
-      place(el, r.top, 0, W, r.height);
+      this.place(el, r.top, 0, W, r.height);
       this.set(el, paneLines(store, r.pane, W, r.height, r.pane === s.focus).join('\n'));
     }
-    for (const [p, el] of this.panes) if (!shown.has(p)) el.hide();
+    for (const [p, el] of this.panes) if (!shown.has(p)) this.hide(el);
 
     const helpOpen = this.overlay(this.help, s.help, W, H, 'netdash keys  (? or Esc closes)', () => helpText(), s.detailScroll);
     const room = this.overlay(this.detail, s.detail && !helpOpen, W, H, 'Details  (Enter or Esc closes)', (w) => detailText(store, w), s.detailScroll);
     store.setDetailHeight(room);
+    return this.changed;
   }
 
   /** Place a framed overlay in the middle; returns the body lines it had room for (0: closed). */
   private overlay(el: Widgets.BoxElement, open: boolean, W: number, H: number, title: string,
     body: (w: number) => string[], scroll: number): number {
     if (!open || W < 10 || H < 5) {
-      el.hide();
+      this.hide(el);
       return 0;
     }
     const w = Math.min(W - 2, 100);
     const lines = body(w - 2);
     const h = Math.min(H - (H > 8 ? 2 : 0), lines.length + 2);
-    place(el, Math.max(0, Math.floor((H - h) / 2)), Math.max(0, Math.floor((W - w) / 2)), w, h);
+    this.place(el, Math.max(0, Math.floor((H - h) / 2)), Math.max(0, Math.floor((W - w) / 2)), w, h);
     this.set(el, framed(title, lines, w, h, scroll).join('\n'));
-    el.setFront();
+    if (this.screen.children[this.screen.children.length - 1] !== el) {
+      el.setFront();
+      this.changed = true;
+    }
     return h - 2;
   }
 }

@@ -12,9 +12,12 @@ export class RedrawScheduler {
   private disposed = false;
   /** Number of renders done, for tests and debugging. */
   renders = 0;
+  /** Paints that changed nothing on screen, so no render was done. */
+  skipped = 0;
 
   constructor(
-    private readonly paint: () => void,
+    /** Puts the state on the widgets; false when nothing changed (no render needed). */
+    private readonly paint: () => boolean | void,
     private readonly target: RenderTarget,
     private readonly onError: (err: unknown) => void = (err) => { throw err; },
     private readonly defer: (fn: () => void) => void = (fn) => { setImmediate(fn); },
@@ -34,7 +37,10 @@ export class RedrawScheduler {
   flush(): void {
     if (this.disposed) return;
     try {
-      this.paint();
+      if (this.paint() === false && this.renders > 0) {
+        this.skipped++;
+        return;
+      }
       this.target.render();
       this.renders++;
     } catch (err) {

@@ -5,9 +5,9 @@ import type {
   ConntrackEntry, CounterGroups, IfMeta, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
 } from './model.js';
 import { readConntrack } from './sources/conntrack.js';
-import { isLiveRoot, liveSocketCounts, readInetTable, type InetSource } from './sources/inet-sockets.js';
+import { liveSocketCounts, readInetTable, type InetSource } from './sources/inet-sockets.js';
 import { readInterfaces } from './sources/interfaces.js';
-import type { KernelFs } from './sources/kernel-fs.js';
+import { isLiveRoot, readKept, readKeptFiles, type KernelFs } from './sources/kernel-fs.js';
 import { scanProcessOwners, type OwnerScan } from './sources/process-owners.js';
 import { readRoutes4, readRoutes6 } from './sources/routes.js';
 import { readCounters } from './sources/snmp.js';
@@ -50,28 +50,49 @@ export interface Snapshot {
   interfaceMeta?: IfMeta[];
 }
 
-/** Files that can be megabytes on a busy host: read off the main thread, as before. */
+/** Files that can be megabytes on a busy host: read off the main thread unless small last time. */
 const BIG_FILES = /^proc\/net\/(unix|nf_conntrack|ip_conntrack|tcp6?|udp6?|udplite6?|raw6?)$/;
+/** A big table that was at most this long (characters) when last read is read synchronously. */
+const SYNC_BIG_MAX = 64 * 1024;
+/** Pseudo-files the kernel generates on every read: these may be read through a kept descriptor.
+ *  Not regular files (a file replaced by rename would keep its old content), not /proc/<pid>. */
+const KEEPABLE = /^(proc\/(net\/|sys\/|stat$)|sys\/)/;
 const fastCache = new WeakMap<KernelFs, KernelFs>();
 
 /**
- * For the machine's own root: the small pseudo-files of /proc and /sys read synchronously.
- * An asynchronous readFile is four thread-pool round trips (open, fstat, read, close), about
- * 4 ms of CPU per tick for the two dozen small files a tick reads; synchronous reads take under
- * 1 ms and each blocks for microseconds. Big tables (BIG_FILES) stay asynchronous. Any other
- * root (fixtures, test doubles) is used as it is.
+ * For the machine's own root: the small pseudo-files of /proc and /sys read synchronously,
+ * through descriptors kept open between ticks (readKept: two preads instead of open, fstat,
+ * read, read, close). An asynchronous readFile is four thread-pool round trips; synchronous
+ * reads of small files block for microseconds. Big tables (BIG_FILES) are read asynchronously
+ * as long as they are big: one that was small on its last read (an idle host's unix sockets or
+ * conntrack) is read synchronously too. Any other root (fixtures, test doubles) is used as it is.
  */
 export function fastKernelFs(kfs: KernelFs): KernelFs {
   if (!isLiveRoot(kfs)) return kfs;
   let fast = fastCache.get(kfs);
   if (!fast) {
+    const abs = (rel: string): string => path.join('/', rel);
     // Decoded as kernelFs decodes (bytes that are not UTF-8 survive, see text/bytes.ts).
-    const abs = (rel: string): string | Buffer => encodeBytes(path.join('/', rel));
+    const enc = (rel: string): string | Buffer => encodeBytes(abs(rel));
+    /** Length of each big table when last read. */
+    const lastLength = new Map<string, number>();
+    const readText = async (rel: string): Promise<string> => {
+      if (BIG_FILES.test(rel)) {
+        const last = lastLength.get(rel);
+        const text = last === undefined || last > SYNC_BIG_MAX ? await kfs.readText(rel) : readKept(abs(rel));
+        lastLength.set(rel, text.length);
+        return text;
+      }
+      return KEEPABLE.test(rel) ? readKept(abs(rel)) : decodeBytes(readFileSync(enc(rel)));
+    };
     fast = {
       root: kfs.root,
-      readText: async (rel) => (BIG_FILES.test(rel) ? kfs.readText(rel) : decodeBytes(readFileSync(abs(rel)))),
-      readDir: async (rel) => readdirSync(abs(rel), { encoding: 'buffer' }).map(decodeBytes),
-      readLink: async (rel) => decodeBytes(readlinkSync(abs(rel), { encoding: 'buffer' })),
+      readText,
+      readDir: async (rel) => readdirSync(enc(rel), { encoding: 'buffer' }).map(decodeBytes),
+      readLink: async (rel) => decodeBytes(readlinkSync(enc(rel), { encoding: 'buffer' })),
+      readFiles: async (dir, names) => (KEEPABLE.test(dir + '/')
+        ? readKeptFiles(abs(dir), names)
+        : Promise.all(names.map((n) => readText(`${dir}/${n}`).catch(() => null)))),
     };
     fastCache.set(kfs, fast);
   }

@@ -145,6 +145,10 @@ interface KeyState {
   /** Tick number of the last sample that had the key; finds the vanished ones. */
   seen: number;
   readonly gauge: boolean;
+  /** The key up to its first '.': only an identity prefix with the same head can be its own. */
+  readonly head: string;
+  /** The stat reported last tick. */
+  last: CounterStat | null;
 }
 
 function stat(total: number, delta: number | null, rate: number | null, sinceMark: number,
@@ -152,10 +156,36 @@ function stat(total: number, delta: number | null, rate: number | null, sinceMar
   return { total, delta, rate, sinceMark, reset, gauge };
 }
 
+/** The key's stat: last tick's object again when every field is the same (stats are never
+ *  modified, so samples may share one), which is most keys on an idle host. */
+function keyStat(st: KeyState, total: number, delta: number | null, rate: number | null, sinceMark: number,
+  reset: ResetReason | null): CounterStat {
+  const last = st.last;
+  if (last !== null && Object.is(last.total, total) && Object.is(last.delta, delta) && Object.is(last.rate, rate)
+      && Object.is(last.sinceMark, sinceMark) && last.reset === reset) {
+    return last;
+  }
+  return (st.last = stat(total, delta, rate, sinceMark, reset, st.gauge));
+}
+
 /** Seconds between two sample times, or null when not positive and finite (no rate then). */
 function elapsedSeconds(prevAt: number, at: number): number | null {
   const s = (at - prevAt) / 1000;
   return Number.isFinite(s) && s > 0 ? s : null;
+}
+
+/** s up to its first '.' (all of s without one). */
+function headOf(s: string): string {
+  const dot = s.indexOf('.');
+  return dot < 0 ? s : s.slice(0, dot);
+}
+
+/** The heads of the identity prefixes ('if' for 'if.eth0'): a key whose head is not among
+ *  them has no prefix, which spares findPrefix for every protocol counter. */
+function identityHeads(identities: ReadonlyMap<string, string>): Set<string> {
+  const heads = new Set<string>();
+  for (const p of identities.keys()) heads.add(headOf(p));
+  return heads;
 }
 
 /** The longest prefix of key (cut at a '.') present in identities. Longest, because
@@ -220,6 +250,9 @@ export class CounterTracker {
       this.markReason = 'reboot';
     }
 
+    const heads = identityHeads(sample.identities);
+    /** Keys of this.keys that this sample has: when all of them, none vanished. */
+    let seen = 0;
     for (const [key, cur] of sample.values) {
       if (!Number.isFinite(cur)) continue;
       let st = this.keys.get(key);
@@ -234,7 +267,7 @@ export class CounterTracker {
       let prefixMoved = false;
       if (prefix !== undefined && sample.identities.has(prefix)) {
         identity = sample.identities.get(prefix);
-      } else {
+      } else if (heads.has(st?.head ?? headOf(key))) {
         const found = findPrefix(key, sample.identities);
         if (found !== undefined && (prefix === undefined || found.length > prefix.length)) {
           prefix = found;
@@ -244,17 +277,20 @@ export class CounterTracker {
       }
 
       if (st === undefined) {
-        st = { prev: cur, acc: 0, maxRate: 0, identity, prefix, seen: tick, gauge: this.isGauge(key) };
+        st = { prev: cur, acc: 0, maxRate: 0, identity, prefix, seen: tick, gauge: this.isGauge(key), head: headOf(key), last: null };
         this.keys.set(key, st);
+        seen++;
         if (!isFirst && !rebooted && !st.gauge && cur >= 0 && this.startsAtZero(key)) {
           st.acc = cur;
-          out.set(key, stat(cur, cur, elapsed !== null && elapsed > 0 ? cur / elapsed : null, cur, null, false));
+          out.set(key, keyStat(st, cur, cur, elapsed !== null && elapsed > 0 ? cur / elapsed : null, cur, null));
         } else {
-          out.set(key, stat(cur, null, null, 0, isFirst ? 'first' : 'appeared', st.gauge));
+          out.set(key, keyStat(st, cur, null, null, 0, isFirst ? 'first' : 'appeared'));
         }
         continue;
       }
 
+      // A key can come twice only from a caller's own iterable; count it once.
+      if (st.seen !== tick) seen++;
       st.seen = tick;
       const identityChanged = !prefixMoved && identity !== undefined && st.identity !== undefined
         && identity !== st.identity;
@@ -263,7 +299,7 @@ export class CounterTracker {
 
       if (rebooted || identityChanged) {
         this.restart(st, cur);
-        out.set(key, stat(cur, null, null, st.acc, rebooted ? 'reboot' : 'identity-changed', st.gauge));
+        out.set(key, keyStat(st, cur, null, null, st.acc, rebooted ? 'reboot' : 'identity-changed'));
         continue;
       }
 
@@ -273,7 +309,7 @@ export class CounterTracker {
         // A level: any change is valid, including down; a per-second "rate" of it means nothing.
         const delta = cur - prev;
         st.acc += delta;
-        out.set(key, stat(cur, delta, null, st.acc, null, true));
+        out.set(key, keyStat(st, cur, delta, null, st.acc, null));
         continue;
       }
 
@@ -285,18 +321,18 @@ export class CounterTracker {
       }
       if (delta === null) {
         this.restart(st, cur);
-        out.set(key, stat(cur, null, null, st.acc, reset, false));
+        out.set(key, keyStat(st, cur, null, null, st.acc, reset));
         continue;
       }
       const rate = elapsed === null ? null : delta / elapsed;
       if (rate !== null && rate > st.maxRate) st.maxRate = rate;
       st.acc += delta;
-      out.set(key, stat(cur, delta, rate, st.acc, reset, false));
+      out.set(key, keyStat(st, cur, delta, rate, st.acc, reset));
     }
 
     // Anything not seen this tick vanished: report it once with its last value, then forget
     // it, so churning keys (container veths come and go) do not grow the map forever.
-    for (const [key, st] of this.keys) {
+    if (seen < this.keys.size) for (const [key, st] of this.keys) {
       if (st.seen === tick) continue;
       out.set(key, stat(st.prev, null, null, st.acc, 'vanished', st.gauge));
       this.keys.delete(key); // deleting the current entry is safe while iterating a Map
@@ -349,11 +385,31 @@ export function utilisationPct(bytesPerSec: number | null, speedMbps: number | n
 
 // --- flattening -----------------------------------------------------------------------
 
-/** { Tcp: { RetransSegs: 5 } } → 'Tcp.RetransSegs' → 5. */
-export function flattenCounters(groups: CounterGroups): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [group, counters] of Object.entries(groups)) {
-    for (const [name, value] of Object.entries(counters)) out.set(`${group}.${name}`, value);
+/** 'Tcp' → 'RetransSegs' → 'Tcp.RetransSegs': the same key string every tick, so it is not
+ *  built again and its hash is computed once, not in every Map it goes through. Bounded: a
+ *  replay of odd files cannot grow it without end. */
+const flatKeys = new Map<string, Map<string, string>>();
+const FLAT_GROUPS_MAX = 256;
+const FLAT_NAMES_MAX = 4096;
+
+/** { Tcp: { RetransSegs: 5 } } → 'Tcp.RetransSegs' → 5, added to `out` (a new Map by default). */
+export function flattenCounters(groups: CounterGroups, out: Map<string, number> = new Map()): Map<string, number> {
+  for (const group of Object.keys(groups)) {
+    const counters = groups[group]!;
+    let keys = flatKeys.get(group);
+    if (keys === undefined) {
+      if (flatKeys.size >= FLAT_GROUPS_MAX) flatKeys.clear();
+      keys = new Map();
+      flatKeys.set(group, keys);
+    }
+    for (const name of Object.keys(counters)) {
+      let key = keys.get(name);
+      if (key === undefined) {
+        key = `${group}.${name}`;
+        if (keys.size < FLAT_NAMES_MAX) keys.set(name, key);
+      }
+      out.set(key, counters[name]!);
+    }
   }
   return out;
 }
@@ -368,14 +424,30 @@ export interface FlatInterfaces {
  *  (a /sys read lost a race) no identity is given rather than the name: the tracker keeps
  *  the last known one, where a fallback name would flip '3' → 'eth0' → '3' and reset the
  *  interface twice. The name is part of the key already. */
-export function flattenInterfaces(ifs: readonly NetInterface[]): FlatInterfaces {
-  const values = new Map<string, number>();
-  const identities = new Map<string, string>();
+export function flattenInterfaces(ifs: readonly NetInterface[],
+  into: FlatInterfaces = { values: new Map(), identities: new Map() }): FlatInterfaces {
+  const { values, identities } = into;
   for (const nif of ifs) {
-    const prefix = `if.${nif.name}`;
-    for (const name of IF_COUNTER_NAMES) values.set(`${prefix}.${name}`, nif.counters[name]);
-    if (nif.sys.rxNohandler !== undefined) values.set(`${prefix}.rxNohandler`, nif.sys.rxNohandler);
-    if (nif.sys.ifindex !== undefined) identities.set(prefix, String(nif.sys.ifindex));
+    const k = ifKeys(nif.name);
+    for (let i = 0; i < IF_COUNTER_NAMES.length; i++) values.set(k.counters[i]!, nif.counters[IF_COUNTER_NAMES[i]!]);
+    if (nif.sys.rxNohandler !== undefined) values.set(k.rxNohandler, nif.sys.rxNohandler);
+    if (nif.sys.ifindex !== undefined) identities.set(k.prefix, String(nif.sys.ifindex));
   }
-  return { values, identities };
+  return into;
+}
+
+interface IfKeys { prefix: string; counters: string[]; rxNohandler: string }
+/** An interface's keys, built once per name (bounded, like flatKeys). */
+const ifKeyCache = new Map<string, IfKeys>();
+const IF_KEYS_MAX = 4096;
+
+function ifKeys(name: string): IfKeys {
+  let k = ifKeyCache.get(name);
+  if (k === undefined) {
+    const prefix = `if.${name}`;
+    k = { prefix, counters: IF_COUNTER_NAMES.map((c) => `${prefix}.${c}`), rxNohandler: `${prefix}.rxNohandler` };
+    if (ifKeyCache.size >= IF_KEYS_MAX) ifKeyCache.clear();
+    ifKeyCache.set(name, k);
+  }
+  return k;
 }

@@ -4,14 +4,23 @@ import { TCP_STATES } from '../print/connections.js';
 
 export const TCP_STATE_KEYS = TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`);
 
+/** Keys by state, built once ('gauge.tcp.UNKNOWN' at -1). */
+const stateKeys = new Map<number, string>();
+
 function stateKey(state: number): string {
-  return `gauge.tcp.${TCP_STATES[state] ?? 'UNKNOWN'}`;
+  let k = stateKeys.get(state);
+  if (k === undefined) {
+    k = `gauge.tcp.${TCP_STATES[state] ?? 'UNKNOWN'}`;
+    // Only the states an array slot exists for (see stateCounts), plus -1: bounded.
+    stateKeys.set(state, k);
+  }
+  return k;
 }
 
 /** The gauges in their fixed order: the eleven states, then any other state in the order met. */
 function gauges(byState: readonly number[], order: readonly number[], unknown: number, unknownAt: number,
-  rest: { udp: number; raw: number; recvQ: number; sendQ: number }, unix: readonly UnixSocket[] | null): Map<string, number> {
-  const out = new Map<string, number>();
+  rest: { udp: number; raw: number; recvQ: number; sendQ: number }, unix: readonly UnixSocket[] | null,
+  out: Map<string, number>): Map<string, number> {
   for (let st = 1; st <= 11; st++) out.set(stateKey(st), byState[st] ?? 0);
   for (let i = 0; i < order.length; i++) {
     if (i === unknownAt) out.set(stateKey(-1), unknown);
@@ -27,7 +36,9 @@ function gauges(byState: readonly number[], order: readonly number[], unknown: n
   return out;
 }
 
-export function stateCounts(inet: readonly InetSocket[], unix: readonly UnixSocket[] | null): Map<string, number> {
+/** The socket gauges, added to `out` (a new Map by default). */
+export function stateCounts(inet: readonly InetSocket[], unix: readonly UnixSocket[] | null,
+  out: Map<string, number> = new Map()): Map<string, number> {
   // One array slot per kernel state; states outside 1..11 keep the order they were first met in.
   const byState = new Array<number>(TCP_STATES.length).fill(0);
   const order: number[] = [];
@@ -49,5 +60,5 @@ export function stateCounts(inet: readonly InetSocket[], unix: readonly UnixSock
     recvQ += s.recvQ;
     sendQ += s.sendQ;
   }
-  return gauges(byState, order, unknown, unknownAt, { udp, raw, recvQ, sendQ }, unix);
+  return gauges(byState, order, unknown, unknownAt, { udp, raw, recvQ, sendQ }, unix, out);
 }

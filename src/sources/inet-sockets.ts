@@ -1,11 +1,10 @@
 // /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6}: one line per socket.
-import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import * as path from 'node:path';
 import type { InetProto, InetSocket, SourceResult } from '../model.js';
 import { decodeHexAddress } from './inet-address.js';
-import { describeReadError, parseRows, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
+import { describeReadError, isLiveRoot, parseRows, readKept, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
 import { ALL_STATES, dumpInetSockets, LISTEN_STATES, NO_TIMER } from './sock-diag.js';
 
 export const INET_PROTOS: readonly InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
@@ -301,9 +300,7 @@ function envSource(): InetSource {
 }
 
 /** True when kfs reads this machine's own /proc, so netlink answers about the same sockets. */
-export function isLiveRoot(kfs: KernelFs): boolean {
-  return path.resolve(kfs.root) === '/';
-}
+export { isLiveRoot };
 
 /** Which inet tables exist (a kernel without IPv6 has no tcp6): checked once a minute, not
  *  on every tick. Only for the live root. */
@@ -349,6 +346,9 @@ export function parseSockstat(text: string): Partial<Record<InetProto, number>> 
   return out;
 }
 
+/** The sockstat text last parsed, and its counts. */
+let lastSockstat: { text: string; counts: Partial<Record<InetProto, number>> } = { text: '', counts: {} };
+
 /**
  * How many sockets each inet table of this network namespace holds, from the kernel's own
  * counters: a table counted empty need not be read at all, which on an idle host saves every
@@ -356,14 +356,17 @@ export function parseSockstat(text: string): Partial<Record<InetProto, number>> 
  * cannot be read; a protocol missing from them is read as usual.
  */
 export function liveSocketCounts(): Partial<Record<InetProto, number>> | null {
+  // Read every tick: through kept descriptors (readKept), as the other small files.
   let text: string;
   try {
-    text = readFileSync('/proc/net/sockstat', 'latin1');
+    text = readKept('/proc/net/sockstat');
   } catch {
     return null;
   }
-  try { text += readFileSync('/proc/net/sockstat6', 'latin1'); } catch { /* no IPv6 */ }
-  return parseSockstat(text);
+  try { text += readKept('/proc/net/sockstat6'); } catch { /* no IPv6 */ }
+  // The same text as last time (an idle host's): the same counts, in a new object.
+  if (text !== lastSockstat.text) lastSockstat = { text, counts: parseSockstat(text) };
+  return { ...lastSockstat.counts };
 }
 
 /**
@@ -373,14 +376,14 @@ export function liveSocketCounts(): Partial<Record<InetProto, number>> | null {
  * the kernel holds no such socket: nothing is read.
  */
 export async function readInetTable(kfs: KernelFs, proto: InetProto, o: InetReadOptions & { count?: number } = {}): Promise<SourceResult<InetSocket[]>> {
-  let source = o.source ?? 'auto';
-  if (source === 'auto') source = envSource();
   const live = isLiveRoot(kfs);
   if (live) {
     const error = await tableError(kfs, `proc/net/${proto}`);
     if (error !== null) return { ok: false, error };
     if (o.count === 0) return { ok: true, value: [], skipped: 0 };
   }
+  let source = o.source ?? 'auto';
+  if (source === 'auto') source = envSource();
   if (source !== 'proc' && (source === 'netlink' || live)) {
     const r = await dumpInetSockets(proto, o.listeningOnly ? LISTEN_STATES : ALL_STATES);
     if (r) return r;

@@ -8,18 +8,28 @@ export interface DevRow {
   counters: IfCounters;
 }
 
+/** The rows of the last text parsed, by line: an idle interface's line does not change between
+ *  ticks, and is then not parsed again (rows are never modified, so they can be shared). */
+let devRows = new Map<string, DevRow>();
+
 /** Parse /proc/net/dev. Interface names cannot contain ':' or spaces (dev_valid_name),
  *  so the first ':' ends the name even when a long name leaves no padding. */
 export function parseNetDev(text: string): Parsed<DevRow[]> {
   const out: DevRow[] = [];
   let skipped = 0;
   const lines = text.split('\n');
+  const last = devRows;
+  const rows = new Map<string, DevRow>();
+  devRows = rows;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (!line || !line.trim()) continue;
-    const colon = line.indexOf(':');
+    if (!line) continue;
     // The two header lines contain '|' and no numbers after a colon.
     if (i < 2 && line.includes('|')) continue;
+    const known = last.get(line);
+    if (known !== undefined) { rows.set(line, known); out.push(known); continue; }
+    if (!line.trim()) continue;
+    const colon = line.indexOf(':');
     if (colon < 0) { skipped++; continue; }
     const name = line.slice(0, colon).trim();
     const fields = line.slice(colon + 1).trim().split(/\s+/);
@@ -37,7 +47,9 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
     }
     const counters = {} as IfCounters;
     IF_COUNTER_NAMES.forEach((key, idx) => { counters[key] = nums[idx] ?? 0; });
-    out.push({ name, counters });
+    const row = { name, counters };
+    rows.set(line, row);
+    out.push(row);
   }
   return { value: out, skipped };
 }
@@ -76,36 +88,31 @@ export function flagLetters(flags: number): string {
   return pairs.filter(([bit]) => flags & bit).map(([, l]) => l).join('');
 }
 
-async function readNum(kfs: KernelFs, rel: string, radix = 10): Promise<number | undefined> {
-  try {
-    const n = parseInt((await kfs.readText(rel)).trim(), radix);
-    return Number.isNaN(n) ? undefined : n;
-  } catch {
-    // Virtual devices refuse some attributes (speed gives EINVAL); absence is the answer.
-    return undefined;
-  }
+/** The attributes read from /sys/class/net/<if>/. */
+const SYS_FILES = ['mtu', 'flags', 'operstate', 'ifindex', 'speed', 'statistics/rx_nohandler', 'type', 'address'] as const;
+
+function num(text: string | null, radix = 10): number | undefined {
+  // Virtual devices refuse some attributes (speed gives EINVAL); absence is the answer.
+  if (text === null) return undefined;
+  const n = parseInt(text.trim(), radix);
+  return Number.isNaN(n) ? undefined : n;
 }
 
-async function readStr(kfs: KernelFs, rel: string): Promise<string | undefined> {
-  try {
-    return (await kfs.readText(rel)).trim();
-  } catch {
-    return undefined;
-  }
+function str(text: string | null): string | undefined {
+  return text === null ? undefined : text.trim();
+}
+
+/** Each attribute's text, null where it cannot be read. */
+async function readSysFiles(kfs: KernelFs, base: string): Promise<(string | null)[]> {
+  if (kfs.readFiles) return kfs.readFiles(base, SYS_FILES);
+  return Promise.all(SYS_FILES.map((f) => kfs.readText(`${base}/${f}`).catch(() => null)));
 }
 
 export async function readSysInfo(kfs: KernelFs, name: string): Promise<IfSysInfo> {
-  const base = `sys/class/net/${name}`;
-  const [mtu, flags, operstate, ifindex, speed, rxNohandler, type, address] = await Promise.all([
-    readNum(kfs, `${base}/mtu`),
-    readNum(kfs, `${base}/flags`, 16),
-    readStr(kfs, `${base}/operstate`),
-    readNum(kfs, `${base}/ifindex`),
-    readNum(kfs, `${base}/speed`),
-    readNum(kfs, `${base}/statistics/rx_nohandler`),
-    readNum(kfs, `${base}/type`),
-    readStr(kfs, `${base}/address`),
-  ]);
+  const [mtuT = null, flagsT = null, operT = null, ifindexT = null, speedT = null, nohT = null, typeT = null, addrT = null] =
+    await readSysFiles(kfs, `sys/class/net/${name}`);
+  const mtu = num(mtuT), flags = num(flagsT, 16), operstate = str(operT), ifindex = num(ifindexT);
+  const speed = num(speedT), rxNohandler = num(nohT), type = num(typeT), address = str(addrT);
   const info: IfSysInfo = {};
   if (mtu !== undefined) info.mtu = mtu;
   if (flags !== undefined) info.flags = flags;

@@ -1,6 +1,7 @@
 // The one place where sources touch the filesystem. Everything is read relative to an
 // injectable root so tests can point the whole app at a captured fixture tree.
-import { promises as fsp } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { closeSync, openSync, promises as fsp, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SourceResult } from '../model.js';
 import { decodeBytes, encodeBytes } from '../text/bytes.js';
@@ -11,6 +12,17 @@ export interface KernelFs {
   readText(rel: string): Promise<string>;
   readDir(rel: string): Promise<string[]>;
   readLink(rel: string): Promise<string>;
+  /**
+   * Optional: several small files of one directory (rel, e.g. 'sys/class/net/eth0') at once,
+   * null for each one that cannot be read, whatever the reason. Gives what readText would for
+   * each; the live root (fastKernelFs) reads them through descriptors it keeps open.
+   */
+  readFiles?(dir: string, names: readonly string[]): Promise<(string | null)[]>;
+}
+
+/** True when kfs reads this machine's own root. */
+export function isLiveRoot(kfs: KernelFs): boolean {
+  return path.resolve(kfs.root) === '/';
 }
 
 /** Text is decoded with decodeBytes: bytes that are not valid UTF-8 (a socket path or process
@@ -81,7 +93,18 @@ export interface ReadSourceOptions {
   emptyOk?: boolean;
 }
 
-/** Read one kernel file and parse it; a missing, unreadable or empty file becomes an error result. */
+/** The last text of each file readSource parsed, and what it gave (see readSource). */
+interface Memo { text: string; parse: unknown; value: unknown; skipped: number }
+const parsedMemo = new Map<string, Memo>();
+const MEMO_FILES_MAX = 64;
+/** Longer texts are not kept: a big table changes every tick anyway. */
+const MEMO_TEXT_MAX = 64 * 1024;
+
+/** Read one kernel file and parse it; a missing, unreadable or empty file becomes an error result.
+ *  A text the same as the one this parser was last given for this path is not parsed again: the
+ *  value is the same (parsers are pure), and it is the same object as last time. On an idle host
+ *  most files (routes, counters of an idle namespace, unix sockets) do not change between ticks.
+ *  Values are never modified after parsing, so sharing them between snapshots is safe. */
 export async function readSource<T>(
   kfs: KernelFs,
   rel: string,
@@ -95,11 +118,201 @@ export async function readSource<T>(
     return { ok: false, error: describeReadError(rel, err) };
   }
   if (text === '' && opts.emptyOk !== true) return { ok: false, error: emptyFileError(rel) };
+  const memo = parsedMemo.get(rel);
+  if (memo !== undefined && memo.parse === parse && memo.text === text) return { ok: true, value: memo.value as T, skipped: memo.skipped };
   try {
     const { value, skipped } = parse(text);
+    if (text.length <= MEMO_TEXT_MAX) {
+      if (memo === undefined && parsedMemo.size >= MEMO_FILES_MAX) parsedMemo.clear();
+      parsedMemo.set(rel, { text, parse, value, skipped });
+    }
     return { ok: true, value, skipped };
   } catch (err) {
     // Parsers are written not to throw; this keeps one bad file from taking down the rest.
     return { ok: false, error: `/${rel}: unparseable (${err instanceof Error ? err.message : String(err)})` };
   }
+}
+
+// ---- the live root's small files, through descriptors kept open ----------------------------------
+//
+// /proc and /sys files are generated when they are read, not when they are opened: a pread at
+// offset 0 on a descriptor kept open makes the kernel write the file again (seq_file starts its
+// iterator over at position 0, a sysfs attribute's show() runs again, a /proc/sys handler
+// runs again), so a file read every tick costs one pread (sysfs) or two (the data, then end of
+// file) instead of open, fstat, read, read, close and a new Buffer. test/kept-files.test.ts checks that a
+// kept descriptor sees what a fresh open sees, in a network namespace that changes under it.
+//
+// A descriptor whose file went away (an interface deleted: sysfs answers ENODEV from then on)
+// is closed and the path opened again, which gives the file's current content or error. Files
+// are kept for at most KEPT_MAX paths (beyond that they are opened and closed as before), and
+// one not read for a whole sweep period is closed, so interfaces that come and go leave none.
+
+/** At most this many descriptors are kept open. */
+export const KEPT_MAX = 256;
+/** A kept descriptor not used for this long (ms) is closed. */
+const KEPT_SWEEP_MS = 30_000;
+/** Errors that mean the descriptor no longer reaches the file its path names now. */
+const STALE = new Set(['ENODEV', 'ENOENT', 'ESTALE', 'EBADF', 'ENXIO']);
+
+interface Kept { fd: number; used: boolean }
+
+const kept = new Map<string, Kept>();
+/** Paths that did not exist when last read, with the error that said so. */
+const missing = new Map<string, unknown>();
+/** Directory (absolute) → inode it had when its files were opened (see readKeptFiles). */
+const keptDirs = new Map<string, { ino: number; used: boolean }>();
+let lastSweep = 0;
+/** One read buffer for every kept read: the text is decoded before the next read. */
+let readBuf = Buffer.allocUnsafe(16 * 1024);
+const READ_BUF_KEEP = 256 * 1024;
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+/** A sysfs attribute is one show() of at most a page, which the first read returns whole when
+ *  the buffer is bigger: a shorter read is all there is. (/proc's seq_files may return less than
+ *  asked before their end, so they are read until a read returns nothing.) */
+const SYSFS_PAGE = 4096;
+
+/** pread from offset 0 to end of file into readBuf; the byte count. */
+function preadAll(fd: number, sysfs: boolean): number {
+  let n = 0;
+  for (;;) {
+    if (n === readBuf.length) {
+      const bigger = Buffer.allocUnsafe(readBuf.length * 2);
+      readBuf.copy(bigger, 0, 0, n);
+      readBuf = bigger;
+    }
+    const r = readSync(fd, readBuf, n, readBuf.length - n, n);
+    if (r === 0) return n;
+    n += r;
+    if (sysfs && n < SYSFS_PAGE) return n;
+  }
+}
+
+/** readBuf[0, n) as kernelFs decodes it (decodeBytes; plain ASCII, nearly all of /proc, directly). */
+function decodeRead(n: number): string {
+  const view = readBuf.subarray(0, n);
+  const text = isAscii(view) ? readBuf.toString('latin1', 0, n) : decodeBytes(view);
+  if (readBuf.length > READ_BUF_KEEP) readBuf = Buffer.allocUnsafe(16 * 1024);
+  return text;
+}
+
+function sweep(): void {
+  const now = performance.now();
+  if (now - lastSweep < KEPT_SWEEP_MS) return;
+  lastSweep = now;
+  for (const [p, k] of kept) {
+    if (k.used) k.used = false;
+    else { kept.delete(p); closeQuietly(k.fd); }
+  }
+  for (const [d, g] of keptDirs) {
+    if (g.used) g.used = false;
+    else keptDirs.delete(d);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try { closeSync(fd); } catch { /* already gone */ }
+}
+
+/**
+ * The whole text of an absolute path of the live root, synchronously, through a descriptor kept
+ * open when there is room. Throws what readFileSync would (ENOENT, EACCES, EINVAL from an
+ * attribute that refuses, …).
+ */
+export function readKept(abs: string): string {
+  sweep();
+  const sysfs = abs.startsWith('/sys/');
+  const k = kept.get(abs);
+  if (k !== undefined) {
+    try {
+      const n = preadAll(k.fd, sysfs);
+      k.used = true;
+      return decodeRead(n);
+    } catch (err) {
+      if (!STALE.has(errCode(err) ?? '')) throw err;
+      kept.delete(abs);
+      closeQuietly(k.fd);
+    }
+  }
+  // A file that was missing last time (/proc/net/sctp/snmp without the sctp module) is looked
+  // for with a stat that says ENOENT without an exception, as long as it stays missing (any
+  // other answer goes on to the open, which gives its own error).
+  const gone = missing.get(abs);
+  if (gone !== undefined) {
+    let still = false;
+    try { still = statSync(encodeBytes(abs), { throwIfNoEntry: false }) === undefined; } catch { /* the open says why */ }
+    if (still) throw gone;
+    missing.delete(abs);
+  }
+  let fd: number;
+  try {
+    fd = openSync(encodeBytes(abs), 'r');
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') {
+      if (missing.size >= KEPT_MAX) missing.clear();
+      missing.set(abs, err);
+    }
+    throw err;
+  }
+  let keep = kept.size < KEPT_MAX;
+  try {
+    return decodeRead(preadAll(fd, sysfs));
+  } catch (err) {
+    // An attribute that refuses to be read (EINVAL from speed on a virtual device) says so
+    // again on the next pread: the descriptor is kept. Anything else is not.
+    if (errCode(err) !== 'EINVAL') keep = false;
+    throw err;
+  } finally {
+    if (keep) kept.set(abs, { fd, used: true });
+    else closeSync(fd);
+  }
+}
+
+/**
+ * Files of one directory that may be a symlink to something else later: /sys/class/net/<if>
+ * leads to the device of that name, and a renamed device keeps its descriptors. So the
+ * directory's inode is checked first (one stat): when it changed, every descriptor kept below
+ * it is closed and opened again. null for a file that cannot be read.
+ */
+export function readKeptFiles(absDir: string, names: readonly string[]): (string | null)[] {
+  let ino: number | null;
+  try {
+    ino = statSync(encodeBytes(absDir)).ino;
+  } catch {
+    ino = null;
+  }
+  const prev = keptDirs.get(absDir);
+  if (prev !== undefined && prev.ino !== ino) {
+    const below = absDir + '/';
+    for (const [p, k] of kept) {
+      if (p.startsWith(below)) { kept.delete(p); closeQuietly(k.fd); }
+    }
+    keptDirs.delete(absDir);
+  }
+  if (ino === null) return names.map(() => null);
+  if (prev === undefined || prev.ino !== ino) keptDirs.set(absDir, { ino, used: true });
+  else prev.used = true;
+  return names.map((name) => {
+    try {
+      return readKept(`${absDir}/${name}`);
+    } catch {
+      return null;
+    }
+  });
+}
+
+/** How many descriptors are kept open now (for tests). */
+export function keptCount(): number {
+  return kept.size;
+}
+
+/** Close every kept descriptor (for tests, and a process that is about to change namespace). */
+export function closeKept(): void {
+  for (const k of kept.values()) closeQuietly(k.fd);
+  kept.clear();
+  keptDirs.clear();
+  missing.clear();
 }

@@ -79,12 +79,9 @@ export class SampleEngine {
     const snap = raw.snapshot;
     const values = new Map<string, number>();
     const identities = new Map<string, string>();
-    if (snap.counters) for (const [k, v] of flattenCounters(snap.counters.counters)) values.set(k, v);
-    if (snap.interfaces?.ok) {
-      const flat = flattenInterfaces(snap.interfaces.value);
-      for (const [k, v] of flat.values) values.set(k, v);
-      for (const [k, v] of flat.identities) identities.set(k, v);
-    }
+    // Written straight into the one map: ~500 keys a tick, not copied from map to map.
+    if (snap.counters) flattenCounters(snap.counters.counters, values);
+    if (snap.interfaces?.ok) flattenInterfaces(snap.interfaces.value, { values, identities });
     let haveSockets = false;
     for (const r of Object.values(snap.inet)) if (r?.ok) haveSockets = true;
     const unix = snap.unix?.ok ? snap.unix.value : null;
@@ -99,7 +96,7 @@ export class SampleEngine {
     if (haveSockets) {
       for (const [k, v] of this.lastInetCounts ?? []) values.set(k, v);
       if (unix) values.set('gauge.unix.sockets', unix.length);
-    } else if (unix) for (const [k, v] of stateCounts([], unix)) values.set(k, v);
+    } else if (unix) stateCounts([], unix, values);
 
     const stats = this.tracker.update({
       at: raw.mono, bootTime: raw.boot.bootTime, bootId: raw.boot.bootId, values, identities,

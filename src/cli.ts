@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point: parse flags, then print (netstat formats or JSON). OS effects enter here.
+import { once } from 'node:events';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HELP } from './cli/help.js';
@@ -9,18 +10,22 @@ import { loadNetworks } from './names/networks.js';
 import { loadProtocols, loadServices } from './names/services.js';
 import { loadUsers } from './names/users.js';
 import type { NameContext } from './print/connections.js';
-import { snapshotJson } from './print/json.js';
-import { formatIntervalText, sampleJson } from './print/interval-print.js';
-import { renderPrint, wantFor } from './print/render-print.js';
-import { readRecording, Recorder, RECORD_SCHEMA, ReplayError } from './sampler/recording.js';
+import { printChunks, printErrors, wantFor } from './print/render-print.js';
+import type { Recorder } from './sampler/recording.js';
 import type { RawSample, Sample } from './sampler/sample-engine.js';
-import { replaySource, runDashboard, type SourceFactory } from './dashboard/app.js';
+import type { SourceFactory } from './dashboard/app.js';
 import { localeIsUtf8 } from './dashboard/glyphs.js';
-import { Sampler, systemClock } from './sampler/sampler.js';
-import { InterfaceMetaCache, kernelMetaLoader } from './sources/interface-meta.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
+import { keepRowsBetweenDumps } from './sources/sock-diag.js';
 import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
 import { printable, toJson } from './text/printable.js';
+
+// What only some modes use is imported when one of them runs: the dashboard (blessed and the
+// views, a third of the start-up time of a one-shot `netdash --print`), the sampler and the
+// interval printers, recordings, JSON and interface metadata.
+type DashboardModule = typeof import('./dashboard/app.js');
+type RecordingModule = typeof import('./sampler/recording.js');
+type IntervalModule = typeof import('./print/interval-print.js');
 
 /** One line on stderr, "netdash: …", with anything read or typed (paths, names) escaped. */
 function warn(msg: string): void {
@@ -105,13 +110,18 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
   if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
   if (o.mode === 'json') {
+    const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('./print/json.js'), import('./sources/interface-meta.js')]);
     if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
     process.stdout.write(toJson(snapshotJson(o, snap, names, hostname())) + '\n');
     return;
   }
-  const { out, errors } = renderPrint(o, snap, names);
-  for (const e of errors) warn(e);
-  process.stdout.write(out);
+  for (const e of printErrors(o, snap)) warn(e);
+  // Written as it is made: a table of 50k sockets is 4 MB of text, and built whole (or queued
+  // whole on a pipe, where stdout is asynchronous) its lines would all be copied by the
+  // garbage collector on the way, half of the run time. A pipe that is full is waited for.
+  for (const chunk of printChunks(o, snap, names)) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -132,36 +142,46 @@ async function main(argv: string[]): Promise<number> {
 
   const kfs = kernelFs(o.root);
   const want = o.mode === 'json' ? wantForJson(o) : wantFor(o);
+  const onScreen = o.mode === 'auto' && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  // The dashboard's modules load while the name tables are read.
+  const ui = onScreen ? import('./dashboard/app.js') : null;
+  // A failed load is reported where it is awaited, not as an unhandled rejection meanwhile.
+  ui?.catch(() => {});
   const ctx = await nameContext(kfs, o);
-  if (o.mode === 'auto' && process.stdout.isTTY === true && process.stdin.isTTY === true) {
-    const code = await dashboard(kfs, o, ctx);
+  if (ui !== null) {
+    const code = await dashboard(kfs, o, ctx, await ui);
     // The terminal is restored. Reverse lookups still in flight (each may wait for its
     // resolver timeout) must not keep the user from getting the shell back.
     process.exit(code);
   }
   if (o.replay !== null) return replay(o, ctx);
   if (o.interval === null) {
+    // One read: no later dump to keep socket rows for.
+    keepRowsBetweenDumps(false);
     await printOnce(kfs, o, want, ctx);
     return 0;
   }
   return sampleLive(kfs, o, want, ctx);
 }
 
-function emitSample(s: Sample, o: Options, ctx: { names: NameContext }): void {
+function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: IntervalModule): void {
   const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
   if (o.mode === 'json') {
-    process.stdout.write(toJson(sampleJson(s, o, names, hostname())) + '\n');
+    process.stdout.write(toJson(iv.sampleJson(s, o, names, hostname())) + '\n');
     return;
   }
-  const { out, errors } = formatIntervalText(s, o, names);
+  const { out, errors } = iv.formatIntervalText(s, o, names);
   for (const e of errors) warn(e);
   process.stdout.write(out + (o.section === 'connections' ? '' : '\n'));
 }
 
 /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
 async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+  const [{ Sampler, systemClock }, rec, iv, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
+    import('./sampler/sampler.js'), import('./sampler/recording.js'), import('./print/interval-print.js'), import('./sources/interface-meta.js'),
+  ]);
   const intervalMs = (o.interval ?? 2) * 1000;
-  const recorder = openRecorder(o, intervalMs);
+  const recorder = openRecorder(o, intervalMs, rec);
   if (recorder === false) return 2;
   // A recording keeps every section, so a replay can show any view of it.
   const sampleWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
@@ -169,7 +189,7 @@ async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: N
   const meta = o.mode === 'json' || recorder ? { meta: new InterfaceMetaCache(kernelMetaLoader(kfs)) } : {};
   const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant, ...meta }, (sample, raw) => {
     recorder?.write(raw);
-    emitSample(sample, o, ctx);
+    emitSample(sample, o, ctx, iv);
   });
   const stop = (): void => sampler.stop();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, stop);
@@ -193,21 +213,21 @@ function checkRoot(root: string): string | null {
 
 /** The recorder for --record, null without it, false (after one line on stderr) when the file
  *  cannot be opened for appending. */
-function openRecorder(o: Options, intervalMs: number): Recorder | null | false {
+function openRecorder(o: Options, intervalMs: number, rec: RecordingModule): Recorder | null | false {
   if (o.record === null) return null;
   try {
-    return new Recorder(o.record, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs });
+    return new rec.Recorder(o.record, { schema: rec.RECORD_SCHEMA, started: new Date().toISOString(), host: hostname(), intervalMs });
   } catch (err) {
     warn(err instanceof Error ? err.message : String(err));
     return false;
   }
 }
 
-function loadRecording(path: string): ReturnType<typeof readRecording> | null {
+function loadRecording(path: string, rec: RecordingModule): ReturnType<RecordingModule['readRecording']> | null {
   try {
-    return readRecording(path);
+    return rec.readRecording(path);
   } catch (err) {
-    if (err instanceof ReplayError) {
+    if (err instanceof rec.ReplayError) {
       warn(err.message);
       return null;
     }
@@ -217,11 +237,14 @@ function loadRecording(path: string): ReturnType<typeof readRecording> | null {
 
 /** Replay: the recorded raw samples through the same engine and printers, at --speed. */
 async function replay(o: Options, ctx: { names: NameContext }): Promise<number> {
-  const rec = loadRecording(o.replay ?? '');
+  const [recording, iv, { systemClock }, { replaySource }] = await Promise.all([
+    import('./sampler/recording.js'), import('./print/interval-print.js'), import('./sampler/sampler.js'), import('./dashboard/app.js'),
+  ]);
+  const rec = loadRecording(o.replay ?? '', recording);
   if (!rec) return 2;
   let n = 0;
   const source = replaySource(rec.samples, systemClock, o.speed, rec.header.intervalMs)((sample) => {
-    emitSample(sample, o, ctx);
+    emitSample(sample, o, ctx, iv);
     if (o.count !== null && ++n >= o.count) source.stop();
   });
   await source.run();
@@ -229,14 +252,16 @@ async function replay(o: Options, ctx: { names: NameContext }): Promise<number> 
 }
 
 /** The live dashboard (or a recording shown in it) on this terminal. */
-async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule): Promise<number> {
+  const { replaySource, runDashboard } = ui;
+  const [recording, { systemClock }] = await Promise.all([import('./sampler/recording.js'), import('./sampler/sampler.js')]);
   let source: SourceFactory | undefined;
   if (o.replay !== null) {
-    const rec = loadRecording(o.replay);
+    const rec = loadRecording(o.replay, recording);
     if (!rec) return 2;
     source = replaySource(rec.samples, systemClock, o.speed, rec.header.intervalMs);
   }
-  const recorder = openRecorder(o, (o.interval ?? 2) * 1000);
+  const recorder = openRecorder(o, (o.interval ?? 2) * 1000, recording);
   if (recorder === false) return 2;
   try {
     return await runDashboard(o, {

@@ -74,18 +74,25 @@ function hostText(rawAddr: string, names: NameContext, numeric: boolean): string
   return names.hostName(addr) ?? addr;
 }
 
-function endpointWith(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions,
-  show: (s: string) => string): string {
-  const host = show(hostText(addr, names, opts.numericHosts));
-  const svc = show(serviceProto === 'raw' && !opts.numericPorts && port !== 0
+function serviceText(port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
+  return serviceProto === 'raw' && !opts.numericPorts && port !== 0
     ? names.protocols?.get(port) ?? String(port)
-    : serviceName(names.services, port, serviceProto, opts.numericPorts));
+    : serviceName(names.services, port, serviceProto, opts.numericPorts);
+}
+
+/** "host:port", cut so the pair fits 22 characters unless wide. */
+function fitEndpoint(host: string, svc: string, opts: ConnOptions): string {
   const short = 22;
   if (!opts.wide && host.length + svc.length > short) {
     const portLen = Math.min(svc.length, short - 4);
     return `${host.slice(0, short - portLen)}:${svc.slice(0, portLen)}`;
   }
   return `${host}:${svc}`;
+}
+
+function endpointWith(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions,
+  show: (s: string) => string): string {
+  return fitEndpoint(show(hostText(addr, names, opts.numericHosts)), show(serviceText(port, serviceProto, names, opts)), opts);
 }
 
 /** addr_do_one: "host:port", cut so the pair fits 22 characters unless -W. Raw names: the
@@ -146,11 +153,42 @@ function tail(uid: number, inode: number, timers: string, names: NameContext, op
 }
 
 export function inetLine(s: InetSocket, names: NameContext, opts: ConnOptions): string {
-  const sp = serviceProtoOf(s.proto);
-  const local = endpointText(s.localAddr, s.localPort, sp, names, opts);
-  const remote = endpointText(s.remoteAddr, s.remotePort, sp, names, opts);
-  const head = `${left(protoLabel(s.proto), 5)} ${right(s.recvQ, 6)} ${right(s.sendQ, 6)} ${left(local, 23)} ${left(remote, 23)} ${left(stateName(s), 11)}`;
-  return head + tail(s.uid, s.inode, opts.timers ? timerText(s) : '', names, opts);
+  return inetLiner(names, opts)(s);
+}
+
+/** inetLine for many rows of one table: a host's escaped name is made once per address (a
+ *  busy server shows the same few addresses on every row), and a port's service text is
+ *  escaped only when it is a name (digits are safe as they are). */
+function inetLiner(names: NameContext, opts: ConnOptions): (s: InetSocket) => string {
+  const hosts = new Map<string, string>();
+  const host = (addr: string): string => {
+    let h = hosts.get(addr);
+    if (h === undefined) {
+      h = printable(hostText(addr, names, opts.numericHosts));
+      // A table of many distinct peers: start over rather than keep them all.
+      if (hosts.size >= 4096) hosts.clear();
+      hosts.set(addr, h);
+    }
+    return h;
+  };
+  const endpointOf = (addr: string, port: number, serviceProto: string): string =>
+    fitEndpoint(host(addr), safeName(serviceText(port, serviceProto, names, opts)), opts);
+  return (s) => {
+    const sp = serviceProtoOf(s.proto);
+    const local = endpointOf(s.localAddr, s.localPort, sp);
+    const remote = endpointOf(s.remoteAddr, s.remotePort, sp);
+    const head = `${left(protoLabel(s.proto), 5)} ${right(s.recvQ, 6)} ${right(s.sendQ, 6)} ${left(local, 23)} ${left(remote, 23)} ${left(stateName(s), 11)}`;
+    return head + tail(s.uid, s.inode, opts.timers ? timerText(s) : '', names, opts);
+  };
+}
+
+/** printable(), skipped for digits and '*' (a port without a name), which it leaves as they are. */
+function safeName(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 48 || c > 57) && c !== 42) return printable(s);
+  }
+  return s;
 }
 
 function scopeTitle(opts: Pick<ConnOptions, 'all' | 'listening'>): string {
@@ -166,10 +204,24 @@ export function inetHeader(opts: ConnOptions): string {
   return h;
 }
 
+/** Pieces of about this many characters: a table of 50k sockets is 4 MB of text; written as it
+ *  is made, no line of it lives long enough to be copied by the garbage collector. */
+const CHUNK = 1 << 16;
+
+/** formatInet's text in pieces of about 64 KiB, made as they are asked for. */
+export function* inetChunks(socks: readonly InetSocket[], names: NameContext, opts: ConnOptions): Generator<string, void, undefined> {
+  const line = inetLiner(names, opts);
+  let buf = inetHeader(opts) + '\n';
+  for (const s of socks) {
+    if (!inetVisible(s, opts)) continue;
+    buf += line(s) + '\n';
+    if (buf.length >= CHUNK) { yield buf; buf = ''; }
+  }
+  yield buf;
+}
+
 export function formatInet(socks: readonly InetSocket[], names: NameContext, opts: ConnOptions): string {
-  const lines = [inetHeader(opts)];
-  for (const s of socks) if (inetVisible(s, opts)) lines.push(inetLine(s, names, opts));
-  return lines.join('\n') + '\n';
+  return [...inetChunks(socks, names, opts)].join('');
 }
 
 const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
@@ -209,12 +261,20 @@ export function unixLine(s: UnixSocket, names: NameContext, opts: ConnOptions): 
   return `${line} ${esc(s.path ?? '')}`;
 }
 
+/** formatUnix's text in pieces of about 64 KiB, made as they are asked for. */
+export function* unixChunks(socks: readonly UnixSocket[], names: NameContext, opts: ConnOptions): Generator<string, void, undefined> {
+  let buf = `Active UNIX domain sockets ${scopeTitle(opts)}\n`;
+  buf += 'Proto RefCnt Flags       Type       State         I-Node  ';
+  if (opts.programs) buf += ` ${left('PID/Program name', 20)}`;
+  buf += ' Path\n';
+  for (const s of socks) {
+    if (!unixVisible(s, opts)) continue;
+    buf += unixLine(s, names, opts) + '\n';
+    if (buf.length >= CHUNK) { yield buf; buf = ''; }
+  }
+  yield buf;
+}
+
 export function formatUnix(socks: readonly UnixSocket[], names: NameContext, opts: ConnOptions): string {
-  let h = `Active UNIX domain sockets ${scopeTitle(opts)}\n`;
-  h += 'Proto RefCnt Flags       Type       State         I-Node  ';
-  if (opts.programs) h += ` ${left('PID/Program name', 20)}`;
-  h += ' Path';
-  const lines = [h];
-  for (const s of socks) if (unixVisible(s, opts)) lines.push(unixLine(s, names, opts));
-  return lines.join('\n') + '\n';
+  return [...unixChunks(socks, names, opts)].join('');
 }

@@ -2,7 +2,7 @@
 import type { Options } from '../cli/options.js';
 import { inetProtos } from '../cli/options.js';
 import { inetSockets, type Snapshot, type Want } from '../snapshot.js';
-import { formatInet, formatUnix, type ConnOptions, type NameContext } from './connections.js';
+import { inetChunks, unixChunks, type ConnOptions, type NameContext } from './connections.js';
 import { ethernetTotals, formatEthernet, formatInterfaces } from './interfaces.js';
 import { formatMasquerade } from './masquerade.js';
 import { skippedNotes } from './notes.js';
@@ -42,24 +42,18 @@ export interface PrintResult {
   errors: string[];
 }
 
-export function renderPrint(o: Options, snap: Snapshot, names: NameContext): PrintResult {
+/** What renderPrint's text would say on stderr, without formatting the text (so a caller can
+ *  say it first and then stream the text). */
+export function printErrors(o: Options, snap: Snapshot): string[] {
   const errors: string[] = [];
-  const hostName = (ip: string): string => names.hostName(ip) ?? ip;
-  const netName = (ip: string): string => names.networks?.get(ip) ?? ip;
-  const extend = Math.min(o.extend, 2) as 0 | 1 | 2;
-  let out = '';
   switch (o.section) {
     case 'connections': {
       const protos = inetProtos(o);
-      if (protos.length > 0) {
-        const { sockets, errors: e } = inetSockets(snap, protos);
-        errors.push(...e);
-        out += formatInet(sockets, names, connOptions(o));
+      for (const p of protos) {
+        const r = snap.inet[p];
+        if (r && !r.ok) errors.push(r.error);
       }
-      if (snap.unix) {
-        if (snap.unix.ok) out += formatUnix(snap.unix.value, names, connOptions(o));
-        else errors.push(snap.unix.error);
-      }
+      if (snap.unix && !snap.unix.ok) errors.push(snap.unix.error);
       if (o.programs && snap.owners?.denied) {
         errors.push('(Not all processes could be identified, non-owned process info will not be shown, you would have to be root to see it all.)');
       }
@@ -67,39 +61,65 @@ export function renderPrint(o: Options, snap: Snapshot, names: NameContext): Pri
     }
     case 'interfaces':
       if (o.extend > 0) errors.push('the ifconfig-style long listing (-ie) is not implemented; showing the interface table');
-      if (snap.interfaces?.ok) out += formatInterfaces(snap.interfaces.value, o.all, o.wide);
-      else if (snap.interfaces) errors.push(snap.interfaces.error);
+      if (snap.interfaces && !snap.interfaces.ok) errors.push(snap.interfaces.error);
       break;
     case 'ethernet':
-      if (snap.interfaces?.ok) out += formatEthernet(ethernetTotals(snap.interfaces.value, snap.counters?.counters ?? {}));
-      else if (snap.interfaces) errors.push(snap.interfaces.error);
+      if (snap.interfaces && !snap.interfaces.ok) errors.push(snap.interfaces.error);
       errors.push(...(snap.counters?.errors ?? []));
       break;
     case 'statistics':
-      if (snap.counters) {
-        errors.push(...snap.counters.errors);
-        out += formatStatistics(snap.counters.counters, { tcp: o.tcp, udp: o.udp, raw: o.raw, udplite: o.udplite, inet6: o.inet6 && !o.inet4 });
-      }
+      if (snap.counters) errors.push(...snap.counters.errors);
       break;
     case 'routes':
-      if (snap.routes4) {
-        if (snap.routes4.ok) out += formatRoutes4(snap.routes4.value, { numeric: o.numericHosts, extend, hostName, netName });
-        else errors.push(snap.routes4.error);
-      }
-      if (snap.routes6) {
-        if (snap.routes6.ok) out += formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName, netName });
-        else errors.push(snap.routes6.error);
-      }
+      if (snap.routes4 && !snap.routes4.ok) errors.push(snap.routes4.error);
+      if (snap.routes6 && !snap.routes6.ok) errors.push(snap.routes6.error);
       break;
     case 'masquerade':
-      if (snap.conntrack?.ok) out += formatMasquerade(snap.conntrack.value, {
-        numeric: o.numericHosts, extend: o.extend, all: o.all, hostName,
-        serviceName: (port, proto) => serviceName(names.services, port, proto, o.numericPorts),
-      });
-      else if (snap.conntrack) errors.push(snap.conntrack.error);
+      if (snap.conntrack && !snap.conntrack.ok) errors.push(snap.conntrack.error);
       break;
   }
   // A file that was read but had lines that could not be parsed says so (the rest printed).
   errors.push(...skippedNotes(snap));
-  return { out, errors };
+  return errors;
+}
+
+/** The text of one snapshot in pieces, made as they are asked for: a table of 50k sockets is
+ *  4 MB of text, whose lines can go out as they are made instead of being kept until the end. */
+export function* printChunks(o: Options, snap: Snapshot, names: NameContext): Generator<string, void, undefined> {
+  const hostName = (ip: string): string => names.hostName(ip) ?? ip;
+  const netName = (ip: string): string => names.networks?.get(ip) ?? ip;
+  const extend = Math.min(o.extend, 2) as 0 | 1 | 2;
+  switch (o.section) {
+    case 'connections': {
+      const protos = inetProtos(o);
+      if (protos.length > 0) yield* inetChunks(inetSockets(snap, protos).sockets, names, connOptions(o));
+      if (snap.unix?.ok) yield* unixChunks(snap.unix.value, names, connOptions(o));
+      break;
+    }
+    case 'interfaces':
+      if (snap.interfaces?.ok) yield formatInterfaces(snap.interfaces.value, o.all, o.wide);
+      break;
+    case 'ethernet':
+      if (snap.interfaces?.ok) yield formatEthernet(ethernetTotals(snap.interfaces.value, snap.counters?.counters ?? {}));
+      break;
+    case 'statistics':
+      if (snap.counters) {
+        yield formatStatistics(snap.counters.counters, { tcp: o.tcp, udp: o.udp, raw: o.raw, udplite: o.udplite, inet6: o.inet6 && !o.inet4 });
+      }
+      break;
+    case 'routes':
+      if (snap.routes4?.ok) yield formatRoutes4(snap.routes4.value, { numeric: o.numericHosts, extend, hostName, netName });
+      if (snap.routes6?.ok) yield formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName, netName });
+      break;
+    case 'masquerade':
+      if (snap.conntrack?.ok) yield formatMasquerade(snap.conntrack.value, {
+        numeric: o.numericHosts, extend: o.extend, all: o.all, hostName,
+        serviceName: (port, proto) => serviceName(names.services, port, proto, o.numericPorts),
+      });
+      break;
+  }
+}
+
+export function renderPrint(o: Options, snap: Snapshot, names: NameContext): PrintResult {
+  return { out: [...printChunks(o, snap, names)].join(''), errors: printErrors(o, snap) };
 }

@@ -119,11 +119,36 @@ export const NO_TIMER: InetSocket['timer'] = Object.freeze({ kind: 0, expires: 0
  */
 const rowCache = new Map<InetProto, Map<number, InetSocket>>();
 
+/**
+ * Last complete dump's rows, per protocol. A dump that gives every row of the last one, each
+ * the cached object, in the same order and nothing else (a quiet host: the common case between
+ * two reads) hands back that same array instead of a new one. No array of 50k references is
+ * built and kept for a tick only to be collected later; and whoever compares tables can tell
+ * "nothing changed" by identity. Tables are never changed after parsing, so sharing is safe.
+ */
+const lastRows = new Map<InetProto, InetSocket[]>();
+
+/** Whether dumps keep their rows for the next dump (rowCache, lastRows). */
+let reuseRows = true;
+
+/**
+ * A process that reads the tables once (netdash --print) has no next dump to hand rows on to:
+ * without the row cache its one dump parses a third faster and keeps no index of 50k rows.
+ */
+export function keepRowsBetweenDumps(keep: boolean): void {
+  reuseRows = keep;
+  if (!keep) { rowCache.clear(); lastRows.clear(); }
+}
+
 /** Collects the rows of one dump from the messages as they arrive. */
 export class InetDiagParser {
-  readonly rows: InetSocket[] = [];
   /** Messages too short to hold an inet_diag_msg (never seen from a real kernel). */
   skipped = 0;
+  /** The last complete dump's rows (see lastRows), null when there is none or this dump is
+   *  filtered; `out` stays null while every row so far is prev's, in order. */
+  private readonly prev: InetSocket[] | null;
+  private out: InetSocket[] | null = null;
+  private n = 0;
   private readonly family: 4 | 6;
   private readonly tcp: boolean;
   private readonly udp: boolean;
@@ -137,10 +162,28 @@ export class InetDiagParser {
     this.family = proto.endsWith('6') ? 6 : 4;
     this.tcp = proto.startsWith('tcp');
     this.udp = proto.startsWith('udp');
-    this.complete = complete && this.tcp;
+    this.complete = complete && this.tcp && reuseRows;
     let cache = rowCache.get(proto) ?? null;
     if (cache === null && this.complete) rowCache.set(proto, cache = new Map());
     this.cache = this.tcp ? cache : null;
+    this.prev = this.complete ? lastRows.get(proto) ?? null : null;
+  }
+
+  /** The rows so far. */
+  get rows(): readonly InetSocket[] {
+    return this.out ?? (this.prev === null ? [] : this.prev.slice(0, this.n));
+  }
+
+  private push(row: InetSocket): void {
+    const out = this.out;
+    if (out !== null) { out.push(row); this.n++; return; }
+    const prev = this.prev;
+    if (prev !== null && this.n < prev.length && prev[this.n] === row) { this.n++; return; }
+    // The first row that differs: from here on the rows are collected in an array of their own.
+    const rows = prev === null ? [] : prev.slice(0, this.n);
+    rows.push(row);
+    this.out = rows;
+    this.n++;
   }
 
   /** One SOCK_DIAG_BY_FAMILY message: `off` is its nlmsghdr, `len` its nlmsg_len. */
@@ -173,7 +216,7 @@ export class InetDiagParser {
         && o.localAddr === localAddr && o.remoteAddr === remoteAddr && o.sendQ === sendQ && o.recvQ === recvQ
         && o.uid === uid && o.timer.kind === kind && o.timer.expires === expires
         && o.timer.retransmits === retransmits && o.timer.timeout === timeout) {
-        this.rows.push(o);
+        this.push(o);
         return;
       }
     }
@@ -205,27 +248,32 @@ export class InetDiagParser {
       }
     }
     if (inode !== 0 && this.complete) this.cache!.set(inode, sock);
-    this.rows.push(sock);
+    this.push(sock);
   }
 
   /** Request sockets (SYN_RECV, no inode) carry uid 0 in netlink; /proc shows the listener's. */
   finish(): InetSocket[] {
+    const prev = this.prev;
+    const rows = this.out ?? (prev !== null && this.n === prev.length ? prev : prev === null ? [] : prev.slice(0, this.n));
+    this.out = rows;
+    if (this.complete) lastRows.set(this.proto, rows);
     // Entries of closed sockets stay until they outnumber the live ones (inodes are not reused).
-    if (this.complete && this.cache !== null && this.cache.size > 2 * this.rows.length + 1024) {
+    if (this.complete && this.cache !== null && this.cache.size > 2 * rows.length + 1024) {
       const fresh = new Map<number, InetSocket>();
-      for (const r of this.rows) if (r.inode !== 0) fresh.set(r.inode, r);
+      for (const r of rows) if (r.inode !== 0) fresh.set(r.inode, r);
       rowCache.set(this.proto, fresh);
     }
-    if (!this.synRecv) return this.rows;
+    // Request sockets are new rows every dump (no inode: never cached), so never in `prev`.
+    if (!this.synRecv) return rows;
     const listeners = new Map<string, number>();
-    for (const s of this.rows) if (s.state === TCP_LISTEN) listeners.set(`${s.localAddr}|${s.localPort}`, s.uid);
+    for (const s of rows) if (s.state === TCP_LISTEN) listeners.set(`${s.localAddr}|${s.localPort}`, s.uid);
     const any = this.family === 6 ? '::' : '0.0.0.0';
-    for (const s of this.rows) {
+    for (const s of rows) {
       if (s.state !== TCP_SYN_RECV || s.inode !== 0) continue;
       const uid = listeners.get(`${s.localAddr}|${s.localPort}`) ?? listeners.get(`${any}|${s.localPort}`);
       if (uid !== undefined) s.uid = uid;
     }
-    return this.rows;
+    return rows;
   }
 }
 
@@ -343,11 +391,17 @@ let ctor: RawSocketCtor | null | undefined;
 
 function rawSocketCtor(): RawSocketCtor | null {
   if (ctor !== undefined) return ctor;
-  try {
-    const mod = createRequire(import.meta.url)('netlink') as { RawNetlinkSocket?: RawSocketCtor };
-    ctor = mod.RawNetlinkSocket ?? null;
-  } catch {
-    ctor = null;
+  const require = createRequire(import.meta.url);
+  ctor = null;
+  // Only the raw socket module: the package's index also loads its generic netlink, route and
+  // wireguard layers, three times the load time (~40 ms of every `netdash --print`).
+  for (const id of ['netlink/dist/raw.js', 'netlink']) {
+    try {
+      const mod = require(id) as { RawNetlinkSocket?: RawSocketCtor };
+      if (typeof mod.RawNetlinkSocket === 'function') { ctor = mod.RawNetlinkSocket; break; }
+    } catch {
+      // not there (another layout of the package): try the next
+    }
   }
   return ctor;
 }

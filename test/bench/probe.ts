@@ -123,6 +123,10 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
   let si: { networkConnections(): Promise<unknown[]> } | null = null;
   if (withSi) si = (await import('systeminformation')).default as unknown as { networkConnections(): Promise<unknown[]> };
   const procEnv = { ...process.env, NETDASH_INET_SOURCE: 'proc' };
+  // NODE_EXTRA_CA_CERTS makes every Node process parse that CA bundle as it starts (about 50 ms
+  // on the development VM, whose environment sets it); netdash opens no TLS connection. The
+  // print figures are taken as started here, and once more without it, to show what is whose.
+  const { NODE_EXTRA_CA_CERTS: extraCa, ...noCaEnv } = process.env;
 
   for (let r = 0; r < reps; r++) {
     add('snapshot', await inProcess(() => readSnapshot(kfs, TCP_ONLY)));
@@ -147,6 +151,7 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
     add('netdash --print -tan', await tool(process.execPath, [CLI, '--print', '-tan']));
     add('netdash --print -tanp', await tool(process.execPath, [CLI, '--print', '-tanp']));
     add('netdash --print -tan (/proc)', await tool(process.execPath, [CLI, '--print', '-tan'], procEnv));
+    if (extraCa !== undefined) add('netdash --print -tan (no CA env)', await tool(process.execPath, [CLI, '--print', '-tan'], noCaEnv));
     if (si) { const s = si; add('systeminformation', await inProcess(() => s.networkConnections())); }
   }
   const shares = { every: await samplerShare(simSeconds, undefined), auto: await samplerShare(simSeconds, 'auto') };

@@ -5,8 +5,14 @@
 //   npm run bench -- --sockets 10000 --quick      idle and 10k, shorter CPU windows (< 1 min)
 //   npm run bench -- --sockets 100000             any load; ulimit -n is respected by spreading
 //                                                 the connections over several processes
-// Options: --reps N, --cpu-seconds S, --no-si (skip systeminformation), --no-dashboard,
-//          --cols/--rows (terminal size of the dashboard runs).
+// Options: --reps N, --cpu-seconds S, --warmup S, --no-si (skip systeminformation),
+//          --no-dashboard, --cols/--rows (terminal size of the dashboard runs).
+//
+// Dashboard CPU is steady-state CPU: the window of --cpu-seconds (30; 8 with --quick) opens
+// --warmup seconds (45; 5 with --quick) after the first sample is on screen. At one tick a
+// second V8's JIT takes about a minute to settle (an idle sampler uses twice the CPU in its
+// first 20 s that it uses after 60 s); the CPU of the first 30 s after the first sample (or of
+// warm-up and window together, when shorter) is given as well, as cpuPct*Warmup.
 //
 // Prints a table per load, then the dashboard figures, and last a line
 // `BENCH {json}` with the figures of the largest load.
@@ -26,7 +32,7 @@ const NODE = process.execPath;
 /** Connections per load process: two fds each, under the 20000 fd limit. */
 const PER_CHILD = 8000;
 
-interface Args { loads: number[]; reps: number; cpuSeconds: number; si: boolean; dashboard: boolean; cols: number; rows: number; quick: boolean }
+interface Args { loads: number[]; reps: number; cpuSeconds: number; warmup: number; si: boolean; dashboard: boolean; cols: number; rows: number; quick: boolean }
 
 function args(): Args {
   const { values } = parseArgs({
@@ -35,6 +41,7 @@ function args(): Args {
       quick: { type: 'boolean', default: false },
       reps: { type: 'string' },
       'cpu-seconds': { type: 'string' },
+      warmup: { type: 'string' },
       'no-si': { type: 'boolean', default: false },
       'no-dashboard': { type: 'boolean', default: false },
       cols: { type: 'string', default: '200' },
@@ -43,7 +50,7 @@ function args(): Args {
     },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--no-si] [--no-dashboard] [--cols C --rows R]\n');
+    process.stdout.write('usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R]\n');
     process.exit(0);
   }
   const asked = (values.sockets ?? []).flatMap((s) => s.split(',')).map(Number);
@@ -52,7 +59,10 @@ function args(): Args {
   const quick = values.quick === true;
   const reps = Math.max(5, Number(values.reps ?? 5));
   const cpuSeconds = Number(values['cpu-seconds'] ?? (quick ? 8 : 30));
-  return { loads, reps, cpuSeconds, si: !values['no-si'], dashboard: !values['no-dashboard'], cols: Number(values.cols), rows: Number(values.rows), quick };
+  const warmup = Number(values.warmup ?? (quick ? 5 : 45));
+  if (!Number.isFinite(cpuSeconds) || cpuSeconds <= 0) throw new Error('--cpu-seconds: a number of seconds above 0');
+  if (!Number.isFinite(warmup) || warmup < 0) throw new Error('--warmup: a number of seconds, 0 or more');
+  return { loads, reps, cpuSeconds, warmup, si: !values['no-si'], dashboard: !values['no-dashboard'], cols: Number(values.cols), rows: Number(values.rows), quick };
 }
 
 function need(): void {
@@ -95,7 +105,18 @@ async function probe<T>(ns: Netns, argv: string[]): Promise<T> {
 
 // ---- the dashboard in a real terminal -----------------------------------------------------------
 
-interface DashRun { cpuPct: number; rssMB: number; screenOk: boolean }
+interface DashRun {
+  /** Steady state: the window after the warm-up. */
+  cpuPct: number;
+  /** The first seconds after the first sample (warmupWindowS of them): JIT warm-up included. */
+  cpuPctWarmup: number;
+  warmupWindowS: number;
+  rssMB: number;
+  screenOk: boolean;
+}
+
+/** The early-CPU figure covers this much of the run after the first sample, at most. */
+const EARLY_WINDOW_S = 30;
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -124,21 +145,47 @@ function findNetdash(root: number): number {
   throw new Error('netdash process not found under the tmux pane');
 }
 
-async function dashboardCpu(ns: Netns, seconds: number, cols: number, rows: number): Promise<DashRun> {
-  const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, path.join(DIST, 'src/cli.js'), '--interval', '1'], { width: cols, height: rows, term: 'xterm-256color' });
+/** CPU % of `pid` between two readings. */
+const cpuPct = (c0: number, t0: number, c1: number, t1: number): number => ((c1 - c0) / CLK_TCK) / ((t1 - t0) / 1000) * 100;
+
+/** The node flags the bin's shebang line gives (`#!/usr/bin/env -S node --flag …`): the
+ *  dashboard is measured as `netdash` starts, with this benchmark's own node binary. */
+function shebangFlags(firstLine: string): string[] {
+  const m = /^#!\S*\benv\s+(?:-S\s+)?node\b(.*)$/.exec(firstLine.trim());
+  return m ? (m[1] ?? '').trim().split(/\s+/).filter((f) => f !== '') : [];
+}
+
+const CLI_FLAGS = shebangFlags(readFileSync(path.join(DIST, 'src/cli.js'), 'utf8').split('\n', 1)[0] ?? '');
+
+async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | 'cols' | 'rows'>): Promise<DashRun> {
+  const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, path.join(DIST, 'src/cli.js'), '--interval', '1'], { width: a.cols, height: a.rows, term: 'xterm-256color' });
   try {
-    // Running once the first samples are on screen; then let the first owner scan and the
-    // caches settle before the window opens.
+    // Running once the first samples are on screen. The early figure starts here; the steady
+    // one after the warm-up (JIT, the first owner scan, caches).
     await t.waitFor((s) => /ESTAB \d/.test(s), 60_000, 'the first sample on screen');
     const pid = findNetdash(t.pid());
-    await sleep(3000);
-    const c0 = cpuTicks(pid), t0 = performance.now();
-    await sleep(seconds * 1000);
-    const c1 = cpuTicks(pid), t1 = performance.now();
+    const e0 = cpuTicks(pid), s0 = performance.now();
+    const early = Math.min(EARLY_WINDOW_S, a.warmup + a.cpuSeconds);
+    const windowAt = a.warmup, windowEnd = a.warmup + a.cpuSeconds;
+    // The readings in time order: the end of the early span may fall before, inside or at the
+    // end of the window.
+    const marks = [...new Set([early, windowAt, windowEnd])].sort((x, y) => x - y);
+    const at = new Map<number, { c: number; t: number }>([[0, { c: e0, t: s0 }]]);
+    for (const m of marks) {
+      const wait = s0 + m * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+      at.set(m, { c: cpuTicks(pid), t: performance.now() });
+    }
     const screenOk = /ESTAB \d/.test(t.capture());
     const rssMB = statusKb(pid, 'VmHWM') / 1024;
     t.keys('q');
-    return { cpuPct: ((c1 - c0) / CLK_TCK) / ((t1 - t0) / 1000) * 100, rssMB, screenOk };
+    const w0 = at.get(windowAt)!, w1 = at.get(windowEnd)!, e1 = at.get(early)!;
+    return {
+      cpuPct: cpuPct(w0.c, w0.t, w1.c, w1.t),
+      cpuPctWarmup: cpuPct(e0, s0, e1.c, e1.t),
+      warmupWindowS: early,
+      rssMB, screenOk,
+    };
   } finally {
     t.kill();
   }
@@ -177,6 +224,7 @@ const ROWS: [key: string, label: string, ref: string][] = [
   ['netstat -tan', 'netstat -tan', 'ss -tan'],
   ['netdash --print -tan', 'netdash --print -tan (process)', 'ss -tan'],
   ['netdash --print -tan (/proc)', 'netdash --print -tan, /proc (process)', 'ss -tan'],
+  ['netdash --print -tan (no CA env)', 'the same without NODE_EXTRA_CA_CERTS (process)', 'ss -tan'],
   ['ss -tanp', 'ss -tanp', 'ss -tanp'],
   ['netstat -tanp', 'netstat -tanp', 'ss -tanp'],
   ['netdash --print -tanp', 'netdash --print -tanp (process)', 'ss -tanp'],
@@ -213,7 +261,9 @@ async function main(): Promise<void> {
   const cpuModel = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const machine = `${cpus().length} cores (${cpuModel}), Linux ${release()}, Node ${process.version}`;
   process.stdout.write(`netdash benchmark: ${machine}\n`);
-  process.stdout.write(`loads: ${a.loads.map((n) => (n === 0 ? 'idle' : `${n} sockets`)).join(', ')}; ${a.reps} repetitions; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n\n`);
+  process.stdout.write(`loads: ${a.loads.map((n) => (n === 0 ? 'idle' : `${n} sockets`)).join(', ')}; ${a.reps} repetitions; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+  if (a.dashboard) process.stdout.write(`dashboard CPU: ${a.cpuSeconds} s window after a ${a.warmup} s warm-up; started as the bin's shebang starts it: node ${[...CLI_FLAGS, 'dist/src/cli.js'].join(' ')}\n`);
+  process.stdout.write('\n');
 
   const started = performance.now();
   const results: { sockets: number; t: TimingOut; r: RenderOut; dash?: DashRun }[] = [];
@@ -225,7 +275,7 @@ async function main(): Promise<void> {
       const t = await probe<TimingOut>(load.ns, ['timings', '--reps', String(a.reps), '--sim-seconds', a.quick ? '10' : '30', ...(a.si ? ['--si'] : [])]);
       const r = await probe<RenderOut>(load.ns, ['render', '--reps', String(a.reps), '--cols', String(a.cols), '--rows', String(a.rows)]);
       let dash: DashRun | undefined;
-      if (a.dashboard && (n === 0 || n === max)) dash = await dashboardCpu(load.ns, a.cpuSeconds, a.cols, a.rows);
+      if (a.dashboard && (n === 0 || n === max)) dash = await dashboardCpu(load.ns, a);
       await load.ns.destroy();
       live.splice(live.indexOf(load.ns), 1);
       results.push({ sockets: t.sockets, t, r, ...(dash ? { dash } : {}) });
@@ -236,11 +286,13 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`dashboard (${a.cols}x${a.rows}, fed real samples; render = paint + blessed diff of one frame)\n`);
-  process.stdout.write(`  ${'sockets'.padStart(8)} ${'engine'.padStart(7)} ${'store'.padStart(7)} ${'render'.padStart(7)} ${'repaint'.padStart(7)} ${'key j'.padStart(7)} ${'key s'.padStart(7)} ${'B/tick'.padStart(7)} ${'B/10%'.padStart(7)} ${'cpu %'.padStart(6)} ${'rss MB'.padStart(7)}\n`);
+  process.stdout.write(`  ${'sockets'.padStart(8)} ${'engine'.padStart(7)} ${'store'.padStart(7)} ${'render'.padStart(7)} ${'repaint'.padStart(7)} ${'key j'.padStart(7)} ${'key s'.padStart(7)} ${'B/tick'.padStart(7)} ${'B/10%'.padStart(7)} ${'cpu %'.padStart(6)} ${'cpu0 %'.padStart(7)} ${'rss MB'.padStart(7)}\n`);
   for (const { sockets, r, dash } of results) {
-    process.stdout.write(`  ${String(sockets).padStart(8)} ${ms(median(r.engineMs)).padStart(7)} ${ms(median(r.storeMs)).padStart(7)} ${ms(median(r.renderMs)).padStart(7)} ${ms(median(r.repaintMs)).padStart(7)} ${ms(median(r.keyMs)).padStart(7)} ${ms(median(r.sortKeyMs)).padStart(7)} ${String(median(r.noChangeBytes)).padStart(7)} ${String(median(r.changedBytes)).padStart(7)} ${(dash ? dash.cpuPct.toFixed(2) : '-').padStart(6)} ${(dash ? dash.rssMB.toFixed(0) : '-').padStart(7)}\n`);
+    process.stdout.write(`  ${String(sockets).padStart(8)} ${ms(median(r.engineMs)).padStart(7)} ${ms(median(r.storeMs)).padStart(7)} ${ms(median(r.renderMs)).padStart(7)} ${ms(median(r.repaintMs)).padStart(7)} ${ms(median(r.keyMs)).padStart(7)} ${ms(median(r.sortKeyMs)).padStart(7)} ${String(median(r.noChangeBytes)).padStart(7)} ${String(median(r.changedBytes)).padStart(7)} ${(dash ? dash.cpuPct.toFixed(2) : '-').padStart(6)} ${(dash ? dash.cpuPctWarmup.toFixed(2) : '-').padStart(7)} ${(dash ? dash.rssMB.toFixed(0) : '-').padStart(7)}\n`);
   }
-  process.stdout.write(`  (ms are medians; cpu % and rss (peak) are of netdash running at a 1 s interval in tmux for ${a.cpuSeconds} s)\n\n`);
+  const early = Math.min(EARLY_WINDOW_S, a.warmup + a.cpuSeconds);
+  process.stdout.write(`  (ms are medians. netdash at a 1 s interval in tmux: cpu % over ${a.cpuSeconds} s after a ${a.warmup} s warm-up (steady state);\n`
+    + `   cpu0 % over the first ${early} s after the first sample (JIT warm-up included); rss is the peak (VmHWM) by the end of the window)\n\n`);
 
   const top = results[results.length - 1]!;
   const idle = results[0]!;
@@ -263,6 +315,13 @@ async function main(): Promise<void> {
     samplerPctEveryTick: round(top.t.samplerPct.every),
     samplerPctAuto: round(top.t.samplerPct.auto),
     snapshotCpuVsSsTan: round(cpu(T['snapshot']) / cpu(T['ss -tan'])),
+    printVsSsTan: round(wall(T['netdash --print -tan']) / wall(T['ss -tan'])),
+    ...(T['netdash --print -tan (no CA env)'] ? { printNoCaEnvVsSsTan: round(wall(T['netdash --print -tan (no CA env)']) / wall(T['ss -tan'])) } : {}),
+    cpuWarmupS: a.dashboard ? a.warmup : null,
+    cpuWindowS: a.dashboard ? a.cpuSeconds : null,
+    cpuPctLoadedWarmup: top.dash ? round(top.dash.cpuPctWarmup) : null,
+    cpuPctIdleWarmup: idle.dash ? round(idle.dash.cpuPctWarmup) : null,
+    cpuWarmupWindowS: top.dash ? top.dash.warmupWindowS : idle.dash ? idle.dash.warmupWindowS : null,
     seconds: Math.round((performance.now() - started) / 1000),
     loadavg: round(loadavg()[0] ?? 0, 1),
   };

@@ -13,10 +13,10 @@ import type { InetProto, InetSocket, SourceResult, UnixSocket } from '../src/mod
 import { TCP_STATES } from '../src/print/connections.js';
 import { ConnectionTracker, connectionKeys, diffConnections } from '../src/sampler/connection-diff.js';
 import { readRecording, Recorder, RECORD_SCHEMA } from '../src/sampler/recording.js';
-import { SampleEngine } from '../src/sampler/sample-engine.js';
+import { SampleEngine, type RawSample } from '../src/sampler/sample-engine.js';
 import { Sampler, type Clock } from '../src/sampler/sampler.js';
 import { stateCounts } from '../src/sampler/state-counts.js';
-import type { Want } from '../src/snapshot.js';
+import type { Snapshot, Want } from '../src/snapshot.js';
 import { parseInetSockets, parseInetSocketsSplit, parseSockstat } from '../src/sources/inet-sockets.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
 import { OwnerCache, scanProcessOwners } from '../src/sources/process-owners.js';
@@ -509,6 +509,21 @@ test('netdash --print gives the same text from netlink as from /proc (-tuan, -tu
     assert.equal(viaNetlink.stderr, viaProc.stderr, flags);
     assert.ok(viaNetlink.stdout.includes(flags.includes('l') ? 'LISTEN' : 'ESTABLISHED'), flags);
   }
+});
+
+test('SampleEngine: tables that are the same rows arrays (an unchanged netlink dump) are not diffed again', () => {
+  const engine = new SampleEngine();
+  const tcp = [conn(80, 0, 10, 1), conn(80, 5000, 1, 2)];
+  const sample = (inet: Snapshot['inet']): RawSample => ({ mono: mono += 1000, boot: { bootTime: 1 }, snapshot: { time: mono, inet } });
+  let mono = 0;
+  const a = engine.ingest(sample({ tcp: { ok: true, value: tcp, skipped: 0 } }));
+  const b = engine.ingest(sample({ tcp: { ok: true, value: tcp, skipped: 0 } }));
+  assert.equal(b.connections, a.connections, 'the same map: nothing to diff or sort again');
+  assert.equal(b.churnComplete, true);
+  assert.equal(b.stats.get('gauge.tcp.LISTEN')?.total, 1);
+  const c = engine.ingest(sample({ tcp: { ok: true, value: [...tcp], skipped: 0 } }));
+  assert.notEqual(c.connections, a.connections, 'a new array is a new table');
+  assert.deepEqual([...c.connections.keys()], [...a.connections.keys()]);
 });
 
 // ---- the sampler's table cadence ----------------------------------------------------------------

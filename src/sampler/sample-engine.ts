@@ -48,6 +48,20 @@ export interface Sample {
   mark: MarkInfo;
 }
 
+/** The same socket tables: the sampler reused them, or the netlink reader handed back the same
+ *  rows array for every protocol because nothing in the dump changed. */
+function sameTables(a: Snapshot['inet'], b: Snapshot['inet'] | null): boolean {
+  if (b === null) return false;
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof Snapshot['inet'])[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    const x = a[k], y = b[k];
+    if (!x || !y || !x.ok || !y.ok || x.value !== y.value) return false;
+  }
+  return true;
+}
+
 export class SampleEngine {
   private tracker = new CounterTracker();
   private readonly conns = new ConnectionTracker();
@@ -86,7 +100,7 @@ export class SampleEngine {
     for (const r of Object.values(snap.inet)) if (r?.ok) haveSockets = true;
     const unix = snap.unix?.ok ? snap.unix.value : null;
     // The same table as last tick (the sampler skipped reading it): its counts and diff stand.
-    const sameTable = haveSockets && snap.inet === this.lastInet && this.lastConnections !== null;
+    const sameTable = haveSockets && this.lastConnections !== null && sameTables(snap.inet, this.lastInet);
     const inet: InetSocket[] = [];
     if (haveSockets && !sameTable) {
       // A loop, not push(...rows): spreading 100k arguments overflows the stack.

@@ -7,7 +7,7 @@
 // NETDASH_FUZZ_RUNS=1 repeats exactly that case. NETDASH_FUZZ_RUNS scales the run count.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,26 +38,12 @@ import { decodeBytes } from '../src/text/bytes.js';
 import { toJson } from '../src/text/printable.js';
 import { JumpClock } from './helpers/fake-clock.js';
 import { FaultFs } from './helpers/fault-fs.js';
+import { fixtures } from './helpers/fixture-files.js';
 import { mutate, Rand } from './helpers/mutate.js';
 
 const FX = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const RUNS = Number(process.env['NETDASH_FUZZ_RUNS'] ?? 2000);
 const BASE_SEED = Number(process.env['NETDASH_FUZZ_SEED'] ?? 0x6e6464);
-
-/** Every file below the fixture directories whose name matches. */
-function fixtures(dirs: string[], name: RegExp): Buffer[] {
-  const out: Buffer[] = [];
-  const walk = (p: string): void => {
-    for (const e of readdirSync(p)) {
-      const full = join(p, e);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.test(e)) out.push(readFileSync(full));
-    }
-  };
-  for (const d of dirs) walk(join(FX, d));
-  assert.ok(out.length > 0, `fixtures for ${name} in ${dirs.join(', ')}`);
-  return out;
-}
 
 /** Lines a table parser must account for: non-blank, minus the header lines it may drop. */
 function dataLines(text: string, isHeader: (line: string, i: number) => boolean): number {

@@ -12,7 +12,7 @@
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +28,12 @@ import {
   parseSctpSnmp, parseSctpSnmpSplit, parseSnmp, parseSnmp6, parseSnmp6Split, parseSnmpSplit, readCounters,
 } from '../src/sources/snmp.js';
 import { readUnixSockets } from '../src/sources/unix-sockets.js';
+import { fixtures } from './helpers/fixture-files.js';
 import { mutate } from './helpers/mutate.js';
 import { Netns } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
 
 const CHILD_ENV = 'NETDASH_KEPT_FILES_CHILD';
-const FX = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 
 /** The live root read the plain way: a root that is not '/' to the sources (so nothing of the
@@ -315,20 +315,6 @@ if (process.env[CHILD_ENV] === '1') {
     });
   });
 
-  /** Every file below the fixture directories whose name matches. */
-  function fixtures(dirs: string[], name: RegExp): Buffer[] {
-    const out: Buffer[] = [];
-    const walk = (p: string): void => {
-      for (const e of readdirSync(p)) {
-        const full = join(p, e);
-        if (statSync(full).isDirectory()) walk(full);
-        else if (name.test(e)) out.push(readFileSync(full));
-      }
-    };
-    for (const d of dirs) walk(join(FX, d));
-    assert.ok(out.length > 0, `fixtures for ${name}`);
-    return out;
-  }
 
   const RUNS = Number(process.env['NETDASH_FUZZ_RUNS'] ?? 2000);
 

@@ -140,6 +140,43 @@ test('OwnerCache: sockets of other namespaces are read once, not every scan; a r
   assert.deepEqual(reads.filter((r) => r.startsWith('proc/60/')), [], 'nothing of pid 60 read again after the recheck');
 });
 
+test('OwnerCache: processes of another network namespace are not read, unless a socket has no owner otherwise', async (t) => {
+  const root = fakeProc();
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const nsLink = (pid: string, ns: string): void => {
+    mkdirSync(path.join(root, 'proc', pid, 'ns'), { recursive: true });
+    symlinkSync(`net:[${ns}]`, path.join(root, 'proc', pid, 'ns', 'net'));
+  };
+  nsLink('self', '4026531840');
+  nsLink('1', '4026531840');
+  // pid 70 lives in a container: thousands of its sockets would be read for nothing.
+  const dir = path.join(root, 'proc', '70');
+  mkdirSync(path.join(dir, 'fd'), { recursive: true });
+  writeFileSync(path.join(dir, 'cmdline'), 'containerd-shim\0');
+  writeFileSync(path.join(dir, 'comm'), 'shim\n');
+  nsLink('70', '4026532999');
+  symlinkSync('socket:[7000]', path.join(dir, 'fd', '3'));
+  const base = kernelFs(root);
+  const reads: string[] = [];
+  const kfs: KernelFs = { ...base, readLink: (rel) => { reads.push(rel); return base.readLink(rel); } };
+  const cache = new OwnerCache(kfs);
+  const listed = new Set([100, 200, 201, 300, 400, 500]);
+  let scan = await cache.scan(listed);
+  assert.deepEqual(scan.owners.get(100), { pid: 1, program: 'init' }, 'same namespace: read');
+  assert.deepEqual(reads.filter((r) => r.startsWith('proc/70/fd/')), [], 'the container process is not read');
+  // It kept a socket of this namespace (made before it moved): that socket has no owner in
+  // this namespace, so every process is read once more and the owner is found.
+  symlinkSync('socket:[800]', path.join(dir, 'fd', '4'));
+  scan = await cache.scan(new Set([...listed, 800]));
+  assert.deepEqual(scan.owners.get(800), { pid: 70, program: 'containerd-shim' });
+  // And kept on later scans, without reading pid 70 again.
+  mkdirSync(path.join(root, 'proc', '71', 'fd'), { recursive: true });
+  reads.length = 0;
+  scan = await cache.scan(new Set([...listed, 800]));
+  assert.deepEqual(scan.owners.get(800), { pid: 70, program: 'containerd-shim' });
+  assert.deepEqual(reads.filter((r) => r.startsWith('proc/70/fd/')), []);
+});
+
 // ---- a real process ---------------------------------------------------------------------
 
 const CHILD = `

@@ -56,6 +56,8 @@ interface FdIo {
    *  reads every fd on the host, and none of the texts needs to outlive its parse. */
   readSocketInodes(dir: string, fds: Int32Array): Promise<Float64Array>;
   readText(rel: string): Promise<string>;
+  /** A symlink's target, '' when it cannot be read. */
+  readLink(rel: string): Promise<string>;
   /** Pids whose fd tables are read at once (the async path overlaps their latency). */
   width: number;
 }
@@ -92,6 +94,7 @@ function liveIo(kfs: KernelFs): FdIo {
     // Program names are bytes: decoded as kernelFs decodes them (text/bytes.ts). The fd names
     // and pids listed above are digits, and only "socket:[N]" links matter, so those stay utf8.
     readText: async (rel) => decodeBytes(readFileSync('/' + rel)),
+    readLink: async (rel) => { try { return readlinkSync('/' + rel); } catch { return ''; } },
   };
 }
 
@@ -104,6 +107,7 @@ function kfsIo(kfs: KernelFs): FdIo {
       return Float64Array.from(links, socketInode);
     },
     readText: (rel) => kfs.readText(rel),
+    readLink: (rel) => kfs.readLink(rel).catch(() => ''),
   };
 }
 
@@ -267,9 +271,14 @@ export class OwnerCache {
       const r = await this.scanPid(pid, live, recheck);
       if (r === 'denied') denied = true;
     };
+    // A process in another network namespace (a container) holds that namespace's sockets:
+    // its fd table is left alone, and what was known of it kept, unless a socket is left
+    // without an owner (a process can keep sockets of a namespace it left).
+    const elsewhere = live === null ? new Set<string>() : await this.otherNamespaces(pids);
     const run = async (recheck: boolean): Promise<void> => {
+      const todo = recheck ? pids : pids.filter((p) => !elsewhere.has(p));
       const w = this.io.width;
-      for (let i = 0; i < pids.length; i += w) await Promise.all(pids.slice(i, i + w).map((p) => scanOne(p, recheck)));
+      for (let i = 0; i < todo.length; i += w) await Promise.all(todo.slice(i, i + w).map((p) => scanOne(p, recheck)));
     };
     await run(false);
     let owners = this.dirty || last === null ? this.owners(pids) : last.result.owners;
@@ -288,6 +297,20 @@ export class OwnerCache {
     const result = last !== null && owners === last.result.owners && denied === last.result.denied ? last.result : { owners, denied };
     this.last = live === null ? null : { live: InodeMemo.of(live), result };
     return result;
+  }
+
+  /** Pids whose network namespace is known and not this process's. */
+  private async otherNamespaces(pids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const own = await this.io.readLink('proc/self/ns/net');
+    if (own === '') return out;
+    const w = this.io.width;
+    for (let i = 0; i < pids.length; i += w) {
+      const batch = pids.slice(i, i + w);
+      const links = await Promise.all(batch.map((p) => this.io.readLink(`proc/${p}/ns/net`)));
+      batch.forEach((p, k) => { const ns = links[k] ?? ''; if (ns !== '' && ns !== own) out.add(p); });
+    }
+    return out;
   }
 
   /** True when a listed socket has no owner and had one (or was not listed) last time. */

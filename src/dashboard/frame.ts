@@ -30,10 +30,6 @@ export class ConnTable {
     private readonly flags: ReadonlyMap<string, Flag>,
   ) {}
 
-  get size(): number {
-    return this.live.size + this.lingering.size;
-  }
-
   sock(key: string): InetSocket | undefined {
     return this.live.get(key) ?? this.lingering.get(key);
   }
@@ -192,10 +188,11 @@ export class FrameBuilder {
     for (const [k, c] of this.changed) if (!fresh(c.at, FLAG_MS) || !sample.connections.has(k)) this.changed.delete(k);
     const expired: string[] = [];
     for (const [k, l] of this.linger) {
-      if (!fresh(l.at, LINGER_MS) || sample.connections.has(k)) {
-        this.linger.delete(k);
-        if (!sample.connections.has(k)) expired.push(k);
-      }
+      const reopened = sample.connections.has(k);
+      if (!reopened && fresh(l.at, LINGER_MS)) continue;
+      this.linger.delete(k);
+      // A reopened key is in churn.opened already.
+      if (!reopened) expired.push(k);
     }
 
     // Frames outlive the builder's next tick (pause keeps one): the flag maps are copied, and

@@ -1,4 +1,10 @@
-#!/usr/bin/env node
+#!/bin/sh
+//bin/true; exec node --max-semi-space-size=4 "$0" "$@"
+// The two lines above are a shell script that starts node with flags (a shebang line cannot
+// carry them portably: `env -S` is missing from BusyBox and older coreutils). For sh the
+// second line runs /bin/true, then node; for node it is a comment. Why the flag: V8 grows its
+// young generation to 2 x 16 MB for a process that allocates steadily, which is a fifth of the
+// dashboard's resident memory at 50k sockets; 2 x 4 MB costs no measurable CPU (see README).
 // Entry point: parse flags, then print (netstat formats or JSON). OS effects enter here.
 import { once } from 'node:events';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';

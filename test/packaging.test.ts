@@ -8,12 +8,13 @@
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELP } from '../src/cli/help.js';
 import { validFlags } from '../src/cli/options.js';
+import { launcherFlags } from './bench/bin-launch.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
@@ -72,7 +73,22 @@ describe('npm package', () => {
     assert.ok(PKG.devDependencies['typescript'], 'typescript belongs in devDependencies');
     assert.equal(PKG.dependencies['typescript'], undefined);
     const bin = readFileSync(join(REPO, 'dist/src/cli.js'), 'utf8');
-    assert.equal(bin.split('\n')[0], '#!/usr/bin/env node');
+    assert.equal(bin.split('\n')[0], '#!/bin/sh');
+  });
+
+  it('the launcher line of the bin starts node from PATH with its flags and passes every argument through', async () => {
+    // A `node` that prints what it was given, one argument per line.
+    const dir = mkdtempSync(join(tmpdir(), 'netdash-launch-'));
+    try {
+      writeFileSync(join(dir, 'node'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n', { mode: 0o755 });
+      const cli = join(REPO, 'dist/src/cli.js');
+      const r = await run(cli, ['--print', 'two words', '$HOME', '-c'], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.stdout.split('\n').slice(0, -1), [...launcherFlags(readFileSync(cli, 'utf8')), cli, '--print', 'two words', '$HOME', '-c']);
+      assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8')), ['--max-semi-space-size=4'], 'the flags the README and bench describe');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('npm pack ships the built program and the README, and no tests or sources', { timeout: 120_000 }, async () => {

@@ -21,8 +21,8 @@ import { ALL_STATES, sharedSockDiag, type MessageSink } from '../../src/sources/
 import type { Clock } from '../../src/sampler/sampler.js';
 import { readSnapshot, type Snapshot, type Want } from '../../src/snapshot.js';
 import { fakeTty } from '../helpers/fake-tty.js';
+import { CLI, CLI_FLAGS } from './bin-launch.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
 export interface Figure { wallMs: number; cpuMs: number | null }
 export type Timings = Record<string, Figure[]>;
@@ -148,10 +148,10 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
     add('ss -tanp', await tool('ss', ['-tanp']));
     add('netstat -tan', await tool('netstat', ['-tan']));
     add('netstat -tanp', await tool('netstat', ['-tanp']));
-    add('netdash --print -tan', await tool(process.execPath, [CLI, '--print', '-tan']));
-    add('netdash --print -tanp', await tool(process.execPath, [CLI, '--print', '-tanp']));
-    add('netdash --print -tan (/proc)', await tool(process.execPath, [CLI, '--print', '-tan'], procEnv));
-    if (extraCa !== undefined) add('netdash --print -tan (no CA env)', await tool(process.execPath, [CLI, '--print', '-tan'], noCaEnv));
+    add('netdash --print -tan', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan']));
+    add('netdash --print -tanp', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tanp']));
+    add('netdash --print -tan (/proc)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], procEnv));
+    if (extraCa !== undefined) add('netdash --print -tan (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], noCaEnv));
     if (si) { const s = si; add('systeminformation', await inProcess(() => s.networkConnections())); }
   }
   const shares = { every: await samplerShare(simSeconds, undefined), auto: await samplerShare(simSeconds, 'auto') };

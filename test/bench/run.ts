@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Netns, readyLine } from '../helpers/netns.js';
 import { Tmux } from '../helpers/tmux.js';
+import { CLI, CLI_FLAGS } from './bin-launch.js';
 import type { Figure, Timings } from './probe.js';
 
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
@@ -148,17 +149,8 @@ function findNetdash(root: number): number {
 /** CPU % of `pid` between two readings. */
 const cpuPct = (c0: number, t0: number, c1: number, t1: number): number => ((c1 - c0) / CLK_TCK) / ((t1 - t0) / 1000) * 100;
 
-/** The node flags the bin's shebang line gives (`#!/usr/bin/env -S node --flag …`): the
- *  dashboard is measured as `netdash` starts, with this benchmark's own node binary. */
-function shebangFlags(firstLine: string): string[] {
-  const m = /^#!\S*\benv\s+(?:-S\s+)?node\b(.*)$/.exec(firstLine.trim());
-  return m ? (m[1] ?? '').trim().split(/\s+/).filter((f) => f !== '') : [];
-}
-
-const CLI_FLAGS = shebangFlags(readFileSync(path.join(DIST, 'src/cli.js'), 'utf8').split('\n', 1)[0] ?? '');
-
 async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | 'cols' | 'rows'>): Promise<DashRun> {
-  const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, path.join(DIST, 'src/cli.js'), '--interval', '1'], { width: a.cols, height: a.rows, term: 'xterm-256color' });
+  const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, CLI, '--interval', '1'], { width: a.cols, height: a.rows, term: 'xterm-256color' });
   try {
     // Running once the first samples are on screen. The early figure starts here; the steady
     // one after the warm-up (JIT, the first owner scan, caches).
@@ -262,7 +254,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} cores (${cpuModel}), Linux ${release()}, Node ${process.version}`;
   process.stdout.write(`netdash benchmark: ${machine}\n`);
   process.stdout.write(`loads: ${a.loads.map((n) => (n === 0 ? 'idle' : `${n} sockets`)).join(', ')}; ${a.reps} repetitions; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
-  if (a.dashboard) process.stdout.write(`dashboard CPU: ${a.cpuSeconds} s window after a ${a.warmup} s warm-up; started as the bin's shebang starts it: node ${[...CLI_FLAGS, 'dist/src/cli.js'].join(' ')}\n`);
+  if (a.dashboard) process.stdout.write(`dashboard CPU: ${a.cpuSeconds} s window after a ${a.warmup} s warm-up; started as the bin's launcher starts it: node ${[...CLI_FLAGS, 'dist/src/cli.js'].join(' ')}\n`);
   process.stdout.write('\n');
 
   const started = performance.now();

@@ -5,7 +5,7 @@ import type {
   ConntrackEntry, CounterGroups, IfMeta, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
 } from './model.js';
 import { readConntrack } from './sources/conntrack.js';
-import { liveSocketCounts, readInetTable, type InetSource } from './sources/inet-sockets.js';
+import { liveSocketCounts, readInetTable, readTcpTables, type InetSource } from './sources/inet-sockets.js';
 import { readInterfaces } from './sources/interfaces.js';
 import { isLiveRoot, readKept, readKeptFiles, type KernelFs } from './sources/kernel-fs.js';
 import { scanProcessOwners, type OwnerScan } from './sources/process-owners.js';
@@ -106,7 +106,11 @@ export async function readSnapshot(kfs0: KernelFs, want: Want, now: () => number
   const inetOpts = { source: want.inetSource ?? 'auto', listeningOnly: want.listeningOnly === true };
   // The kernel's socket counters say which tables are empty: those are not read at all.
   const counts = want.inet.length > 0 && isLiveRoot(kfs) ? liveSocketCounts() : null;
+  // Both TCP tables come from one read where they can (see readTcpTables).
+  const bothTcp = want.inet.includes('tcp') && want.inet.includes('tcp6');
+  if (bothTcp) jobs.push(readTcpTables(kfs, { ...inetOpts, counts }).then((r) => { snap.inet.tcp = r.tcp; snap.inet.tcp6 = r.tcp6; }));
   for (const p of want.inet) {
+    if (bothTcp && (p === 'tcp' || p === 'tcp6')) continue;
     const count = counts?.[p];
     jobs.push(readInetTable(kfs, p, count === undefined ? inetOpts : { ...inetOpts, count }).then((r) => { snap.inet[p] = r; }));
   }

@@ -21,7 +21,8 @@ import { parseInetSockets, parseInetSocketsSplit, parseSockstat } from '../src/s
 import { kernelFs } from '../src/sources/kernel-fs.js';
 import { OwnerCache, scanProcessOwners } from '../src/sources/process-owners.js';
 import {
-  ALL_STATES, dumpInetSockets, inetDiagRequest, InetDiagParser, LISTEN_STATES, NO_TIMER, SockDiag,
+  ALL_STATES, dumpInetSockets, dumpTcpBothFamilies, inetDiagRequest, InetDiagParser, LISTEN_STATES, NO_TIMER, SockDiag,
+  tcpBothFamiliesRequest,
 } from '../src/sources/sock-diag.js';
 import { Netns, readyLine } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
@@ -207,6 +208,45 @@ test('SockDiag: a dump spread over chunks, stale messages ignored, one dump at a
   assert.equal(raw.sent.length, 2);
   assert.notEqual(raw.sent[0]?.readUInt32LE(8), raw.sent[1]?.readUInt32LE(8));
   assert.equal(raw.refs, -1, 'referenced only while a dump runs (the constructor unrefs once)');
+});
+
+test('tcpBothFamiliesRequest: nlmsghdr and the old inet_diag_req that ss falls back to', () => {
+  const req = tcpBothFamiliesRequest(LISTEN_STATES, 9);
+  assert.equal(req.length, 76);
+  assert.equal(req.readUInt32LE(0), 76);
+  assert.equal(req.readUInt16LE(4), 18);           // TCPDIAG_GETSOCK
+  assert.equal(req.readUInt16LE(6), 0x301);
+  assert.equal(req.readUInt32LE(8), 9);
+  assert.equal(req.readUInt32LE(16 + 52), 1 << 10, 'idiag_states');
+  assert.ok(req.subarray(17, 16 + 52).every((b) => b === 0), 'lengths, extensions and socket id: match all');
+});
+
+test('dumpTcpBothFamilies: one request; each message goes to its family, in order; a refusal is not asked again', async () => {
+  const raw = new FakeRaw((req) => {
+    const seq = req.readUInt32LE(8);
+    const type = req.readUInt16LE(4);
+    if (type !== 18) return [done(seq, 2, 22)];
+    const v6addr = v6(0, 0, 0, 0, 0, 0, 0, 1);
+    return [
+      Buffer.concat([diagMsg({ seq, type, sport: 1, inode: 11 }), diagMsg({ seq, type, family: 10, sport: 2, src: v6addr, dst: v6addr, inode: 12 })]),
+      Buffer.concat([diagMsg({ seq, type: 20, sport: 99 }), diagMsg({ seq, type, sport: 3, inode: 13 }), diagMsg({ seq, type, family: 10, sport: 4, src: v6addr, dst: v6addr, inode: 14 })]),
+      Buffer.concat([diagMsg({ seq, type, family: 1, sport: 5 }), done(seq)]),
+    ];
+  });
+  const diag = new SockDiag(raw as unknown as ConstructorParameters<typeof SockDiag>[0]);
+  const both = await dumpTcpBothFamilies(ALL_STATES, diag);
+  assert.ok(both?.tcp.ok && both.tcp6.ok);
+  assert.deepEqual(both.tcp.value.map((s) => [s.proto, s.family, s.localPort]), [['tcp', 4, 1], ['tcp', 4, 3]]);
+  assert.deepEqual(both.tcp6.value.map((s) => [s.proto, s.family, s.localPort, s.localAddr]), [['tcp6', 6, 2, '::1'], ['tcp6', 6, 4, '::1']]);
+  assert.equal(both.tcp.skipped + both.tcp6.skipped, 1, 'the message of another family is counted, not read as IPv4');
+  assert.equal(raw.sent.length, 1, 'both tables from one request');
+  assert.equal(diag.requests, 1);
+
+  const refusing = new FakeRaw((req) => [done(req.readUInt32LE(8), 2, 22)]);
+  const diag2 = new SockDiag(refusing as unknown as ConstructorParameters<typeof SockDiag>[0]);
+  assert.equal(await dumpTcpBothFamilies(ALL_STATES, diag2), null, 'refused: the caller asks per family');
+  assert.equal(await dumpTcpBothFamilies(ALL_STATES, diag2), null);
+  assert.equal(refusing.sent.length, 1, 'a refusal is remembered');
 });
 
 test('SockDiag: an error answer (no diag module) means "read /proc" and is not asked again', async () => {
@@ -444,6 +484,10 @@ interface Compare {
   proc: Partial<Record<InetProto, SourceResult<InetSocket[]> | null>>;
   netlink: Partial<Record<InetProto, SourceResult<InetSocket[]> | null>>;
   listening: SourceResult<InetSocket[]> | null;
+  bothFamilies: { tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> } | null;
+  /** Per-family dumps taken just before bothFamilies (and equal to those just after). */
+  bothAround: Partial<Record<InetProto, SourceResult<InetSocket[]> | null>>;
+  snapshotRequests: number;
 }
 
 /** Timer expiry counts down between the two reads: allow 2 s of it, compare the rest exactly. */
@@ -491,6 +535,15 @@ test('netlink and /proc give the same rows in the same order: tcp, tcp6, udp, ud
   // Listening only: the kernel's filter gives exactly the LISTEN rows.
   assert.ok(cmp.listening?.ok);
   sameRows(tcp.filter((s) => s.state === 10), cmp.listening.value, 'listening');
+  // Both TCP families from one dump: the rows of the per-family dumps, in their order.
+  assert.ok(cmp.bothFamilies, 'the kernel refused the both-families TCP dump');
+  for (const p of ['tcp', 'tcp6'] as const) {
+    const nl = cmp.bothAround[p];
+    assert.ok(nl?.ok && cmp.bothFamilies[p].ok);
+    sameRows(nl.value, cmp.bothFamilies[p].value, `${p} from the both-families dump`);
+  }
+  assert.ok(cmp.bothFamilies.tcp6.ok && cmp.bothFamilies.tcp6.value.length > 0 && cmp.bothFamilies.tcp.ok && cmp.bothFamilies.tcp.value.length > 0);
+  assert.equal(cmp.snapshotRequests, 1, 'a snapshot of tcp and tcp6 asks the kernel once');
   t.diagnostic(`compared ${covered.join(' ')}`);
 });
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { InetProto, InetSocket, SourceResult } from '../model.js';
 import { decodeHexAddress } from './inet-address.js';
 import { describeReadError, isLiveRoot, parseRows, readKept, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
-import { ALL_STATES, dumpInetSockets, LISTEN_STATES, NO_TIMER } from './sock-diag.js';
+import { ALL_STATES, dumpInetSockets, dumpTcpBothFamilies, LISTEN_STATES, NO_TIMER } from './sock-diag.js';
 
 export const INET_PROTOS: readonly InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
 
@@ -382,11 +382,36 @@ export async function readInetTable(kfs: KernelFs, proto: InetProto, o: InetRead
     if (error !== null) return { ok: false, error };
     if (o.count === 0) return { ok: true, value: [], skipped: 0 };
   }
-  let source = o.source ?? 'auto';
-  if (source === 'auto') source = envSource();
-  if (source !== 'proc' && (source === 'netlink' || live)) {
+  if (useNetlink(kfs, o)) {
     const r = await dumpInetSockets(proto, o.listeningOnly ? LISTEN_STATES : ALL_STATES);
     if (r) return r;
   }
   return readInetSockets(kfs, proto);
+}
+
+function useNetlink(kfs: KernelFs, o: InetReadOptions): boolean {
+  let source = o.source ?? 'auto';
+  if (source === 'auto') source = envSource();
+  return source !== 'proc' && (source === 'netlink' || isLiveRoot(kfs));
+}
+
+/**
+ * Both TCP tables, as readInetTable gives each. Through netlink one dump serves both families
+ * (dumpTcpBothFamilies): two per-family dumps walk the kernel's whole socket table twice. When
+ * a table is known empty, missing, or netlink will not answer that way, each is read on its own.
+ */
+export async function readTcpTables(kfs: KernelFs, o: InetReadOptions & { counts?: Partial<Record<InetProto, number>> | null } = {}): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> }> {
+  const live = isLiveRoot(kfs);
+  const { counts, ...opts } = o;
+  const n4 = counts?.tcp, n6 = counts?.tcp6;
+  if (useNetlink(kfs, opts) && n4 !== 0 && n6 !== 0) {
+    const fine = !live || (await Promise.all([tableError(kfs, 'proc/net/tcp'), tableError(kfs, 'proc/net/tcp6')])).every((e) => e === null);
+    const both = fine ? await dumpTcpBothFamilies(opts.listeningOnly ? LISTEN_STATES : ALL_STATES) : null;
+    if (both) return both;
+  }
+  const [tcp, tcp6] = await Promise.all([
+    readInetTable(kfs, 'tcp', n4 === undefined ? opts : { ...opts, count: n4 }),
+    readInetTable(kfs, 'tcp6', n6 === undefined ? opts : { ...opts, count: n6 }),
+  ]);
+  return { tcp, tcp6 };
 }

@@ -3,7 +3,8 @@
 import type { InetProto, InetSocket, SourceResult } from '../../src/model.js';
 import { INET_PROTOS, readInetSockets } from '../../src/sources/inet-sockets.js';
 import { kernelFs } from '../../src/sources/kernel-fs.js';
-import { dumpInetSockets, LISTEN_STATES, sharedSockDiag } from '../../src/sources/sock-diag.js';
+import { dumpInetSockets, dumpTcpBothFamilies, LISTEN_STATES, sharedSockDiag } from '../../src/sources/sock-diag.js';
+import { readSnapshot } from '../../src/snapshot.js';
 
 type Side = Partial<Record<InetProto, SourceResult<InetSocket[]> | null>>;
 
@@ -28,8 +29,23 @@ async function main(): Promise<void> {
     }
   }
   const listening = await dumpInetSockets('tcp', LISTEN_STATES);
-  sharedSockDiag()?.close();
-  process.stdout.write(JSON.stringify({ available, proc, netlink, listening }) + '\n');
+  // Both TCP families from one dump, between two per-family reads that agree.
+  let bothFamilies: Awaited<ReturnType<typeof dumpTcpBothFamilies>> = null;
+  let bothAround: Side = {};
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const before = { tcp: await dumpInetSockets('tcp'), tcp6: await dumpInetSockets('tcp6') };
+    bothFamilies = await dumpTcpBothFamilies();
+    const after = { tcp: await dumpInetSockets('tcp'), tcp6: await dumpInetSockets('tcp6') };
+    bothAround = before;
+    if (JSON.stringify([before.tcp, before.tcp6].map((r) => r && strip(r))) === JSON.stringify([after.tcp, after.tcp6].map((r) => r && strip(r)))) break;
+  }
+  // How many dumps a snapshot of both TCP tables asks for.
+  const diag = sharedSockDiag();
+  const sent = diag?.requests ?? 0;
+  await readSnapshot(kfs, { inet: ['tcp', 'tcp6'], unix: false, owners: false, interfaces: false, counters: false, routes4: false, routes6: false, conntrack: false });
+  const snapshotRequests = (diag?.requests ?? 0) - sent;
+  diag?.close();
+  process.stdout.write(JSON.stringify({ available, proc, netlink, listening, bothFamilies, bothAround, snapshotRequests }) + '\n');
 }
 
 /** Timer expiry counts down between reads; everything else must hold still. */

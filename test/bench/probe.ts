@@ -85,7 +85,8 @@ class StateCounter implements MessageSink {
 async function countOnly(): Promise<void> {
   const diag = sharedSockDiag();
   if (!diag) return;
-  for (const p of ['tcp', 'tcp6'] as const) await diag.dump(p, ALL_STATES, new StateCounter());
+  // One dump for both families, as the snapshot reads them.
+  await diag.dumpTcpBothFamilies(ALL_STATES, new StateCounter());
 }
 
 /** CPU share of a dashboard's sampler at a 1 s interval, over `seconds` of simulated time:

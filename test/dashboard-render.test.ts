@@ -258,6 +258,32 @@ test('a redraw that would change nothing on screen is not rendered and writes no
   });
 });
 
+test('a tick that only changes text draws just those boxes, and leaves the screen a full render would', async () => {
+  await withDash([], async (h) => {
+    const textOnly = h.d.scheduler.textOnly, renders = h.d.scheduler.renders;
+    h.src.push(WORLD2);   // the same world a second later: the clock, rates and counters change
+    await h.settle();
+    assert.equal(h.d.scheduler.renders, renders + 1);
+    assert.equal(h.d.scheduler.textOnly, textOnly + 1, 'drawn without a full render');
+    const drawn = h.screen();
+    const bytes = h.written().length;
+    // A full render now finds every cell already right: it writes nothing.
+    h.d.screen.render();
+    assert.equal(h.screen(), drawn);
+    assert.equal(h.written().length, bytes, 'the text-only draw left cells a full render would change');
+    has(h.lines()[0] ?? '', 'since start 4s');
+    // A key that moves the cursor changes text only as well; help opens over the panes: full.
+    await h.press('j');
+    assert.equal(h.d.scheduler.textOnly, textOnly + 2);
+    await h.press('?');
+    assert.equal(h.d.scheduler.textOnly, textOnly + 2, 'an overlay is rendered in full');
+    h.src.push(WORLD);
+    await h.settle();
+    assert.equal(h.d.scheduler.textOnly, textOnly + 2, 'with an overlay open a pane is not drawn alone');
+    has(h.screen(), 'netdash keys');
+  });
+});
+
 test('re-lays out on resize and never crashes at tiny sizes', async () => {
   await withDash([], async (h) => {
     const resize = async (c: number, r: number): Promise<void> => {

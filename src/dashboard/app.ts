@@ -168,7 +168,7 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
     rejectDone(err);
   };
 
-  const scheduler = new RedrawScheduler(() => layout.paint(store), screen, fail);
+  const scheduler = new RedrawScheduler(() => layout.paint(store), layout.target(), fail);
   unsubscribe = store.subscribe(() => scheduler.request());
   screen.on('resize', () => scheduler.request());
   if (deps.hostNames) deps.hostNames.onResolved = () => store.touch();

@@ -3,6 +3,7 @@
 // plain tag-enabled boxes whose content is the visible lines: no list or table widgets.
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
+import type { PaintResult, RenderTarget } from './redraw.js';
 import type { Store } from './store.js';
 import { PANES, type PaneId } from './ui-state.js';
 import { paneLines } from './views/panes.js';
@@ -87,15 +88,32 @@ export class Layout {
     this.detail = box();
   }
 
-  /** Whether the last paint changed anything on the boxes. */
+  /** Whether the last paint moved, showed, hid or raised a box. */
   private changed = false;
+  /** The boxes whose text the last paint changed. */
+  private readonly retexted = new Set<Widgets.BoxElement>();
 
   private set(el: Widgets.BoxElement, content: string): void {
     const text = this.ascii ? toAscii(content) : content;
     // setContent clears the box's region for a full redraw: only when there is something new.
     if (el.content === text) return;
     el.setContent(text);
-    this.changed = true;
+    this.retexted.add(el);
+  }
+
+  /** The scheduler's render target: the screen, and a render of only the retexted boxes. */
+  target(): RenderTarget {
+    return {
+      render: () => this.screen.render(),
+      renderText: () => {
+        // What Screen.render does for the boxes that changed: each lays its text into the
+        // screen's cell buffer (marking the lines it alters), then only those lines are
+        // written out. The boxes tile the screen, so none covers another.
+        for (const el of this.retexted) el.render();
+        this.screen.draw(0, (this.screen.height as number) - 1);
+        this.screen.emit('render');
+      },
+    };
   }
 
   private place(el: Widgets.BoxElement, top: number, left: number, width: number, height: number): void {
@@ -107,9 +125,11 @@ export class Layout {
   }
 
   /** Put the store's state on the boxes. Cheap: only visible rows are formatted. Returns
-   *  false when every box already showed exactly this, so the screen needs no render. */
-  paint(store: Store): boolean {
+   *  false when every box already showed exactly this, so the screen needs no render, and
+   *  'text' when only the text of some boxes changed (see PaintResult). */
+  paint(store: Store): PaintResult {
     this.changed = false;
+    this.retexted.clear();
     const W = Math.max(0, this.screen.width as number);
     const H = Math.max(0, this.screen.height as number);
     const s = store.state;
@@ -138,7 +158,9 @@ export class Layout {
     const helpOpen = this.overlay(this.help, s.help, W, H, 'netdash keys  (? or Esc closes)', () => helpText(), s.detailScroll);
     const room = this.overlay(this.detail, s.detail && !helpOpen, W, H, 'Details  (Enter or Esc closes)', (w) => detailText(store, w), s.detailScroll);
     store.setDetailHeight(room);
-    return this.changed;
+    if (!this.changed && this.retexted.size === 0) return false;
+    // An open overlay covers panes: a pane drawn alone would draw over it.
+    return this.changed || helpOpen || room > 0 ? true : 'text';
   }
 
   /** Place a framed overlay in the middle; returns the body lines it had room for (0: closed). */

@@ -9,10 +9,11 @@
 //          --no-dashboard, --cols/--rows (terminal size of the dashboard runs).
 //
 // Dashboard CPU is steady-state CPU: the window of --cpu-seconds (30; 8 with --quick) opens
-// --warmup seconds (45; 5 with --quick) after the first sample is on screen. At one tick a
-// second V8's JIT takes about a minute to settle (an idle sampler uses twice the CPU in its
-// first 20 s that it uses after 60 s); the CPU of the first 30 s after the first sample (or of
-// warm-up and window together, when shorter) is given as well, as cpuPct*Warmup.
+// --warmup seconds (120; 5 with --quick) after the first sample is on screen. At one tick a
+// second V8's optimizing compiler keeps finding functions hot for minutes: an idle dashboard
+// had 11 functions compiled between 45 and 75 s and 3 between 150 and 180 s, each 1 to 19 ms
+// of CPU, a quarter of its CPU in the earlier window. The CPU of the first 30 s after the first
+// sample (or of warm-up and window together, when shorter) is given as well, as cpuPct*Warmup.
 //
 // Prints a table per load, then the dashboard figures, and last a line
 // `BENCH {json}` with the figures of the largest load.
@@ -60,7 +61,7 @@ function args(): Args {
   const quick = values.quick === true;
   const reps = Math.max(5, Number(values.reps ?? 5));
   const cpuSeconds = Number(values['cpu-seconds'] ?? (quick ? 8 : 30));
-  const warmup = Number(values.warmup ?? (quick ? 5 : 45));
+  const warmup = Number(values.warmup ?? (quick ? 5 : 120));
   if (!Number.isFinite(cpuSeconds) || cpuSeconds <= 0) throw new Error('--cpu-seconds: a number of seconds above 0');
   if (!Number.isFinite(warmup) || warmup < 0) throw new Error('--warmup: a number of seconds, 0 or more');
   return { loads, reps, cpuSeconds, warmup, si: !values['no-si'], dashboard: !values['no-dashboard'], cols: Number(values.cols), rows: Number(values.rows), quick };

@@ -1,7 +1,7 @@
 // The one redraw scheduler. Every change (a sample, a key, a resize, a resolved name) asks
 // for a redraw; requests in the same turn of the event loop collapse into one paint, so a
 // tick renders once and a keypress renders once however many actions it caused.
-// screen.render() is called here and nowhere else.
+// Rendering is started here and nowhere else (the layout supplies the render target).
 
 export interface RenderTarget {
   render(): void;

@@ -362,7 +362,7 @@ export class SockDiag {
     return p;
   }
 
-  private dumpNow(request: (seq: number) => Buffer, replyType: number, proto: string, sink: MessageSink): Promise<void> {
+  private dumpNow(request: (seq: number) => Buffer, replyType: number, what: string, sink: MessageSink): Promise<void> {
     if (this.closed) return Promise.reject(new Error('sock_diag socket closed'));
     const seq = this.seq++;
     return new Promise<void>((resolve, reject) => {
@@ -389,7 +389,7 @@ export class SockDiag {
           if (len < NLMSG_HDRLEN || off + len > buf.length) {
             // A message cut short (a read buffer smaller than the kernel's chunk): rows would
             // be missing, so the dump fails and the caller reads /proc.
-            finish(new Error(`sock_diag ${proto}: truncated message`));
+            finish(new Error(`sock_diag ${what}: truncated message`));
             return;
           }
           const type = buf.readUInt16LE(off + 4);
@@ -397,7 +397,7 @@ export class SockDiag {
             if (type === NLMSG_DONE) { finish(null); return; }
             if (type === NLMSG_ERROR) {
               const errno = len >= NLMSG_HDRLEN + 4 ? -buf.readInt32LE(off + NLMSG_HDRLEN) : 0;
-              finish(errno === 0 ? null : new SockDiagError(errno, proto));
+              finish(errno === 0 ? null : new SockDiagError(errno, what));
               return;
             }
             if (type === replyType) sink.message(buf, off, len);
@@ -405,7 +405,7 @@ export class SockDiag {
           off += (len + 3) & ~3;
         }
       };
-      const timer = setTimeout(() => finish(new Error(`sock_diag ${proto}: no answer in ${DUMP_TIMEOUT_MS} ms`)), DUMP_TIMEOUT_MS);
+      const timer = setTimeout(() => finish(new Error(`sock_diag ${what}: no answer in ${DUMP_TIMEOUT_MS} ms`)), DUMP_TIMEOUT_MS);
       timer.unref();
       sock.ref();
       this.fail = finish;

@@ -14,6 +14,8 @@ import { keyToAction, stepInterval, type KeyEvent } from './keys.js';
 import { Layout } from './layout.js';
 import { RedrawScheduler } from './redraw.js';
 import { Store } from './store.js';
+import { patchTerminfoReader } from './terminfo.js';
+import { dimStyle, installDimAttribute, restyle, termCaps } from './theme.js';
 
 export type SampleHandler = (sample: Sample, raw: RawSample) => void;
 
@@ -51,6 +53,8 @@ export interface DashboardDeps {
   terminal?: string;
   /** Draw with plain ASCII only (--ascii, or a locale that is not UTF-8). */
   ascii?: boolean;
+  /** Environment read for NO_COLOR (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Dashboard {
@@ -128,15 +132,19 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
   const screenOpts: Widgets.IScreenOptions = {
     input: deps.input as unknown as Widgets.IScreenOptions['input'],
     output: deps.output as unknown as Widgets.IScreenOptions['output'],
-    smartCSR: true, fullUnicode: deps.ascii !== true, forceUnicode: deps.ascii !== true, autoPadding: false, warnings: false, title: 'netdash',
+    // No window title: a terminal that cannot give the old one back would keep ours.
+    smartCSR: true, fullUnicode: deps.ascii !== true, forceUnicode: deps.ascii !== true, autoPadding: false, warnings: false,
   };
   if (deps.terminal !== undefined) screenOpts.terminal = deps.terminal;
+  patchTerminfoReader((blessed as unknown as { tput: { prototype: unknown } }).tput);
   const screen = blessed.screen(screenOpts);
+  const caps = termCaps((screen as unknown as { tput: Parameters<typeof termCaps>[0] }).tput, deps.env ?? process.env);
+  if (dimStyle(caps) === 'dim') installDimAttribute(screen.program);
   // blessed swaps box-drawing characters for the terminal's ACS sequences, which tmux and
   // several terminals show as letters ('q', 'x'). Our frames are text: in Unicode mode write
   // them as UTF-8; in ASCII mode toAscii has replaced them already.
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
-  const layout = new Layout(screen, deps.ascii === true);
+  const layout = new Layout(screen, deps.ascii === true, restyle(caps));
 
   let finished = false;
   let resolveDone: (code: number) => void = () => {};

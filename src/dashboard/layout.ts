@@ -76,8 +76,10 @@ export class Layout {
   /** The geometry of the last paint, for tests. */
   last: Geometry = { status: false, footer: false, panes: [] };
 
-  /** ascii: every line through toAscii (--ascii, or a locale that is not UTF-8). */
-  constructor(private readonly screen: Widgets.Screen, private readonly ascii = false) {
+  /** ascii: every line through toAscii (--ascii, or a locale that is not UTF-8); style: the
+   *  views' tags adapted to the terminal's colours (theme.ts). */
+  constructor(private readonly screen: Widgets.Screen, private readonly ascii = false,
+    private readonly style: (tagged: string) => string = (s) => s) {
     const box = (extra: Widgets.BoxOptions = {}): Widgets.BoxElement => blessed.box({
       parent: screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1, hidden: true, ...extra,
     });
@@ -94,7 +96,7 @@ export class Layout {
   private readonly retexted = new Set<Widgets.BoxElement>();
 
   private set(el: Widgets.BoxElement, content: string): void {
-    const text = this.ascii ? toAscii(content) : content;
+    const text = this.style(this.ascii ? toAscii(content) : content);
     // setContent clears the box's region for a full redraw: only when there is something new.
     if (el.content === text) return;
     el.setContent(text);

@@ -14,6 +14,7 @@ import { keyToAction, stepInterval, type KeyEvent } from './keys.js';
 import { Layout } from './layout.js';
 import { RedrawScheduler } from './redraw.js';
 import { Store } from './store.js';
+import { stopProcess, suspender, type Suspender } from './suspend.js';
 import { patchTerminfoReader } from './terminfo.js';
 import { dimStyle, installDimAttribute, restyle, termCaps } from './theme.js';
 
@@ -53,6 +54,9 @@ export interface DashboardDeps {
   terminal?: string;
   /** Draw with plain ASCII only (--ascii, or a locale that is not UTF-8). */
   ascii?: boolean;
+  /** How Ctrl-Z and SIGTSTP stop the process once the terminal is given back (default:
+   *  SIGSTOP to itself). */
+  stopSelf?: () => void;
   /** Environment read for NO_COLOR (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -63,6 +67,7 @@ export interface Dashboard {
   layout: Layout;
   scheduler: RedrawScheduler;
   source: SampleSource;
+  suspender: Suspender;
   /** Resolves with the exit code once the dashboard closed and the terminal is restored. */
   done: Promise<number>;
   quit(code?: number): void;
@@ -176,7 +181,9 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
     rejectDone(err);
   };
 
-  const scheduler = new RedrawScheduler(() => layout.paint(store), layout.target(), fail);
+  const susp = suspender(screen, deps.input, deps.stopSelf ?? stopProcess);
+  // Nothing is drawn while the terminal belongs to the shell; SIGCONT redraws everything.
+  const scheduler = new RedrawScheduler(() => (susp.suspended ? false : layout.paint(store)), layout.target(), fail);
   unsubscribe = store.subscribe(() => scheduler.request());
   screen.on('resize', () => scheduler.request());
   if (deps.hostNames) deps.hostNames.onResolved = () => store.touch();
@@ -201,6 +208,7 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
     }
     switch (r.command) {
       case 'quit': quit(0); break;
+      case 'suspend': susp.suspend(); break;
       case 'mark':
         src.mark();
         store.dispatch({ type: 'notice', text: 'mark set' });
@@ -221,13 +229,18 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
       signalHandlers.push([sig, fn]);
       process.on(sig, fn);
     }
+    const jobControl: [string, () => void][] = [['SIGTSTP', () => susp.suspend()], ['SIGCONT', () => { if (!finished) { susp.resume(); scheduler.request(); } }]];
+    for (const [sig, fn] of jobControl) {
+      signalHandlers.push([sig, fn]);
+      process.on(sig, fn);
+    }
   }
 
   if (!deps.host) void readHost(deps.kfs).then((h) => { if (!finished) store.setHost(h); }, () => {});
   scheduler.flush();
   src.run().then(() => { if (!finished) store.sourceEnded(); }, fail);
 
-  return { store, screen, layout, scheduler, source: src, done, quit };
+  return { store, screen, layout, scheduler, source: src, suspender: susp, done, quit };
 }
 
 /**

@@ -15,12 +15,13 @@ export interface KeyEvent {
 }
 
 /** Commands the app carries out itself (they touch the sampler or the process). */
-export type Command = 'quit' | 'mark' | 'slower' | 'faster';
+export type Command = 'quit' | 'mark' | 'slower' | 'faster' | 'suspend';
 
 export type KeyResult = { action: Action } | { command: Command } | null;
 
 export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['q  C-c', 'quit'],
+  ['C-z', 'suspend to the shell (fg resumes)'],
   ['Space', 'pause the display (sampling goes on)'],
   ['m', 'mark: "since" columns count from now'],
   ['+  -', 'longer / shorter sampling interval'],
@@ -57,6 +58,8 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
   const name = key.name ?? '';
   const full = key.full ?? name;
   if (full === 'C-c') return { command: 'quit' };
+  // Raw mode delivers Ctrl-Z as a key: suspend as the tty's own susp character would.
+  if (full === 'C-z') return { command: 'suspend' };
 
   if (s.editingFilter) {
     if (name === 'escape') return { action: { type: 'filterClear' } };

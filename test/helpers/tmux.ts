@@ -49,6 +49,31 @@ export class Tmux {
     return t;
   }
 
+  /** An interactive shell (dash, `sh -i`: job control, and no tty modes of its own saved or
+   *  restored around jobs, so `stty` shows what the program left) with prompt '$ '. Type a
+   *  command line with type() and keys('Enter'); exitStatus() does not apply. */
+  static shell(o: TmuxOptions = {}): Tmux {
+    const t = new Tmux(`netdash-test-${process.pid}-${serial++}`);
+    const env = Object.entries({ LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', PS1: '$ ', ENV: '', ...o.env }).map(([k, v]) => `${k}=${v}`);
+    const cmd = ['env', ...env, 'sh', '-i'].map(shellQuote).join(' ');
+    const conf = join(tmpdir(), `${t.socket}.conf`);
+    const lines = ['set -g status off', 'set -sg escape-time 0'];
+    if (o.term) lines.push(`set -g default-terminal "${o.term}"`);
+    writeFileSync(conf, lines.join('\n') + '\n');
+    t.tmux(['-f', conf, 'new-session', '-d', '-s', t.session, '-x', String(o.width ?? 100), '-y', String(o.height ?? 30), cmd]);
+    return t;
+  }
+
+  /** A tmux format for the pane: '#{alternate_on}', '#{cursor_flag}', '#{pane_tty}'. */
+  pane(format: string): string {
+    return this.tmux(['display-message', '-p', '-t', this.session, format]).trim();
+  }
+
+  /** The pane's terminal modes as `stty -a` prints them, read from outside the pane. */
+  stty(): string {
+    return execFileSync('stty', ['-a', '-F', this.pane('#{pane_tty}')], { encoding: 'utf8', timeout: 10_000 });
+  }
+
   tmux(args: readonly string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', timeout: 10_000 });
   }

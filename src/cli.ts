@@ -148,7 +148,10 @@ async function main(argv: string[]): Promise<number> {
 
   const kfs = kernelFs(o.root);
   const want = o.mode === 'json' ? wantForJson(o) : wantFor(o);
-  const onScreen = o.mode === 'auto' && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  let onScreen = o.mode === 'auto' && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  // A terminal that cannot address the cursor gets print mode, with one line saying so.
+  const refusal = onScreen ? (await import('./dashboard/terminal.js')).dashboardRefusal(process.env['TERM']) : null;
+  if (refusal !== null) { warn(refusal); onScreen = false; }
   // The dashboard's modules load while the name tables are read.
   const ui = onScreen ? import('./dashboard/app.js') : null;
   // A failed load is reported where it is awaited, not as an unhandled rejection meanwhile.

@@ -2,6 +2,10 @@
 // SIGCONT), colours under several TERMs and NO_COLOR, read back with capture-pane -e.
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Netns, readyLine } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
@@ -80,7 +84,6 @@ describe('the dashboard in tmux: job control and colours', () => {
     const tm = await inShell(t, ['-a', '-n', '60']);
     if (!tm) return;
     const shell = tm.pane('#{pane_pid}');
-    const { execFileSync } = await import('node:child_process');
     const pid = Number(execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]);
     process.kill(pid, 'SIGTSTP');
     await checkSuspended(tm);
@@ -116,5 +119,37 @@ describe('the dashboard in tmux: job control and colours', () => {
     assert.ok(params.includes('7') && params.includes('1'), 'reverse and bold');
     tm.keys('q');
     assert.equal(await tm.waitExit(), 0);
+  });
+
+  test('TERM=dumb: one line on stderr, then netstat output (once, or at the interval); exit 0', async (t) => {
+    if (!prereq(t, ['root', 'netns', 'tmux'])) return;
+    const once = Tmux.start(argv(['-t', '-n']), { env: { TERM: 'dumb' }, width: 120, height: 40 });
+    t.after(() => once.kill());
+    assert.equal(await once.waitExit(), 0);
+    const s = once.tmux(['capture-pane', '-p', '-S', '-', '-t', once.session]);
+    const lines = s.split('\n');
+    assert.match(lines[0] ?? '', /^netdash: TERM=dumb cannot move the cursor: no dashboard, printing in netstat's format instead$/);
+    assert.equal(lines[1], 'Active Internet connections (w/o servers)');
+    assert.match(s, /tcp +0 +0 127\.0\.0\.1:\d+ +127\.0\.0\.1:\d+ +ESTABLISHED/);
+    assert.ok(!s.includes('\x1b'), 'no escape sequences');
+    const repeated = Tmux.start(argv(['-t', '-n', '0.5', '--count', '2']), { env: { TERM: 'dumb' }, width: 120, height: 40 });
+    t.after(() => repeated.kill());
+    assert.equal(await repeated.waitExit(), 0);
+    assert.equal(repeated.capture().split('Active Internet connections').length - 1, 2);
+  });
+
+  test('a TERM without cursor addressing in terminfo is refused the same way', async (t) => {
+    if (!prereq(t, ['root', 'netns', 'tmux'])) return;
+    // A terminfo entry compiled for the test (tic, ncurses-bin): a screen size, no cup.
+    const dir = mkdtempSync(join(tmpdir(), 'nd-terminfo-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'nocup.src'), 'nd-nocup|a terminal without cursor addressing,\n\tcols#80, lines#24, bel=^G, cr=\\r, cud1=\\n, ind=\\n,\n');
+    execFileSync('tic', ['-o', dir, join(dir, 'nocup.src')]);
+    const tm = Tmux.start(argv(['-t', '-n']), { env: { TERM: 'nd-nocup', TERMINFO: dir }, width: 120, height: 40 });
+    t.after(() => tm.kill());
+    assert.equal(await tm.waitExit(), 0);
+    const lines = tm.tmux(['capture-pane', '-p', '-S', '-', '-t', tm.session]).split('\n');
+    assert.match(lines[0] ?? '', /^netdash: TERM=nd-nocup has no cursor addressing \(terminfo cup\): no dashboard, printing in netstat's format instead$/);
+    assert.equal(lines[1], 'Active Internet connections (w/o servers)');
   });
 });

@@ -31,7 +31,8 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['PgUp PgDn Home End g G', 'page, first, last row'],
   ['Enter', 'details of the row under the cursor'],
   ['z', 'zoom the focused pane'],
-  ['t u w x', 'only TCP, UDP, RAW, UNIX (more keys add, again removes)'],
+  ['t u w', 'only TCP, UDP, RAW (more keys add, again removes)'],
+  ['x', 'UNIX sockets (pane 7), as netstat -x; in pane 7: back'],
   ['f', 'address family: both, IPv4 only, IPv6 only (-4 -6 at start)'],
   ['l  a', 'listening only / all sockets (again: connected)'],
   ['n', 'numeric hosts, ports and users'],
@@ -109,7 +110,7 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
     case 't': return { action: { type: 'toggleProto', proto: 'tcp' } };
     case 'u': return { action: { type: 'toggleProto', proto: 'udp' } };
     case 'w': return { action: { type: 'toggleProto', proto: 'raw' } };
-    case 'x': return { action: { type: 'toggleProto', proto: 'unix' } };
+    case 'x': return { action: { type: 'unixSockets' } };
     case 'f': return { action: { type: 'cycleFamily' } };
     case '!': return { action: { type: 'toggle', flag: 'allCounters' } };
     case 'l': return { action: { type: 'scope', scope: 'listening' } };

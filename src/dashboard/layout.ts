@@ -157,9 +157,11 @@ export class Layout {
     }
     for (const [p, el] of this.panes) if (!shown.has(p)) this.hide(el);
 
-    const helpOpen = this.overlay(this.help, s.help, W, H, 'netdash keys  (? or Esc closes)', () => helpText(), s.detailScroll);
+    const helpRoom = this.overlay(this.help, s.help, W, H, 'netdash keys  (? or Esc closes)', (w) => helpText(w), s.detailScroll);
+    const helpOpen = helpRoom > 0;
     const room = this.overlay(this.detail, s.detail && !helpOpen, W, H, 'Details  (Enter or Esc closes)', (w) => detailText(store, w), s.detailScroll);
-    store.setDetailHeight(room);
+    // PgDn pages whichever overlay is open (the help's height was left out: it moved a line).
+    store.setDetailHeight(helpOpen ? helpRoom : room);
     if (!this.changed && this.retexted.size === 0) return false;
     // An open overlay covers panes: a pane drawn alone would draw over it.
     return this.changed || helpOpen || room > 0 ? true : 'text';

@@ -69,6 +69,7 @@ export interface UiState {
 export type Action =
   | { type: 'togglePause' }
   | { type: 'toggleProto'; proto: ProtoToggle }
+  | { type: 'unixSockets' }
   | { type: 'family'; family: 4 | 6 }
   | { type: 'cycleFamily' }
   | { type: 'scope'; scope: 'listening' | 'all' }
@@ -152,6 +153,19 @@ function moveCursor(s: UiState, ctx: ReduceContext, to: (idx: number, n: number,
   return { ...s, cursor: { ...s.cursor, [pane]: { key: keys[next] ?? null, index: next } } };
 }
 
+/** PgDn/PgUp: the window scrolls by a page and the cursor with it. Moving only the cursor
+ *  by (height - 1) rows put it on the last row already shown, so the first PgDn scrolled
+ *  nothing. One row of the old page stays in view, as in less. */
+function pageDown(s: UiState, ctx: ReduceContext, by: 1 | -1): UiState {
+  const pane = s.focus;
+  const h = ctx.height(pane);
+  const step = Math.max(1, h - 1);
+  const moved = moveCursor(s, ctx, (i) => i + by * step);
+  const maxOff = Math.max(0, ctx.keys(pane).length - h);
+  const off = Math.min(maxOff, Math.max(0, s.scroll[pane] + by * step));
+  return { ...moved, scroll: { ...moved.scroll, [pane]: off } };
+}
+
 /** The reducer: state + action → state. No data is changed here, only UI state. */
 export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
   switch (a.type) {
@@ -164,6 +178,14 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
       let next = all ? { tcp: false, udp: false, raw: false, unix: false, [a.proto]: true } : { ...p, [a.proto]: !p[a.proto] };
       if (!next.tcp && !next.udp && !next.raw && !next.unix) next = { tcp: true, udp: true, raw: true, unix: true };
       return { ...s, proto: next };
+    }
+    case 'unixSockets': {
+      // netstat -x: the UNIX sockets, which have their own pane (7); x there goes back to the
+      // inet connections. Neither list is ever left empty by it.
+      if (s.focus !== 'unix' || !s.proto.unix) return { ...s, focus: 'unix', detail: false, proto: { ...s.proto, unix: true } };
+      const p = s.proto;
+      const proto = p.tcp || p.udp || p.raw ? p : { ...p, tcp: true, udp: true, raw: true };
+      return { ...s, focus: 'connections', detail: false, proto };
     }
     case 'family': {
       const only = a.family === 4 ? { v4: true, v6: false } : { v4: false, v6: true };
@@ -203,7 +225,7 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
     case 'page':
       // With the detail view open, PgUp/PgDn scroll its text; the arrows still move rows.
       if (s.detail || s.help) return { ...s, detailScroll: Math.max(0, s.detailScroll + a.by * Math.max(1, ctx.height('detail') - 1)) };
-      return moveCursor(s, ctx, (i, _n, page) => i + a.by * page);
+      return pageDown(s, ctx, a.by);
     case 'home': return moveCursor(s, ctx, () => 0);
     case 'end': return moveCursor(s, ctx, (_i, n) => n - 1);
     case 'toggleDetail': return { ...s, detail: !s.detail, detailScroll: 0, help: false };

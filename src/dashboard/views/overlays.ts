@@ -5,10 +5,25 @@ import { BOX } from '../glyphs.js';
 import { KEY_HELP } from '../keys.js';
 import type { Store } from '../store.js';
 
-/** Raw (untagged, printable) lines of the help overlay. */
-export function helpText(): string[] {
+/** Words of `text` in lines of at most `width` columns (a word longer than that is cut). */
+export function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= width) line += ' ' + word;
+    else { out.push(line); line = word; }
+  }
+  if (line !== '' || out.length === 0) out.push(line);
+  return out.map((l) => (l.length > width ? l.slice(0, Math.max(0, width)) : l));
+}
+
+/** Raw (untagged, printable) lines of the help overlay, `width` columns wide at most: a long
+ *  description goes on under itself rather than being cut. */
+export function helpText(width = 100): string[] {
   const keyW = Math.max(...KEY_HELP.map(([k]) => k.length)) + 2;
-  return KEY_HELP.map(([k, what]) => `${k.padEnd(keyW)}${what}`);
+  const room = Math.max(10, width - keyW);
+  return KEY_HELP.flatMap(([k, what]) => wrapWords(what, room).map((l, i) => `${(i === 0 ? k : '').padEnd(keyW)}${l}`));
 }
 
 /** Raw lines of the detail view, explanations wrapped to `width`. */

@@ -137,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       warn(err.message);
-      return 2;
+      return err.status;
     }
     throw err;
   }
@@ -181,7 +181,7 @@ function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: Inte
   }
   const { out, errors } = iv.formatIntervalText(s, o, names);
   for (const e of errors) warn(e);
-  process.stdout.write(out + (o.section === 'connections' ? '' : '\n'));
+  process.stdout.write(out + (o.section === 'connections' || o.continuous ? '' : '\n'));
 }
 
 /** Interval mode: one sampler, its samples printed (and recorded) as they come. */

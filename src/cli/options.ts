@@ -2,8 +2,15 @@
 // grouping like -tulpn, repeated -e); this module adds netstat's rules and value checks.
 import { parseArgs } from 'node:util';
 import type { InetProto } from '../model.js';
+import { takeWindowsProto, WINDOWS_PROTOS } from './windows-proto.js';
 
-export class UsageError extends Error {}
+/** A bad flag or value: one line on stderr, exit status 2, or netstat's own status where
+ *  netstat refuses the same thing (`-s -x`: 1). */
+export class UsageError extends Error {
+  constructor(message: string, readonly status = 2) {
+    super(message);
+  }
+}
 
 export type Section = 'connections' | 'interfaces' | 'statistics' | 'routes' | 'masquerade' | 'ethernet';
 
@@ -25,6 +32,12 @@ export interface Options {
   verbose: boolean;
   /** Seconds between samples; null prints once. */
   interval: number | null;
+  /** -c: netstat's continuous mode, the same absolute table again (not netdash's deltas). */
+  continuous: boolean;
+  /** -C: netstat's routing cache (Linux has none since 3.6: -r prints its empty table). */
+  cache: boolean;
+  /** -e with -s (Windows netstat -e -s): the --ethernet block before the statistics. */
+  ethernetToo: boolean;
   count: number | null;
   /** Append every sample to this NDJSON file. */
   record: string | null;
@@ -71,6 +84,7 @@ const optionSpec = {
   statistics: { type: 'boolean', short: 's' },
   masquerade: { type: 'boolean', short: 'M' },
   fib: { type: 'boolean', short: 'F' },
+  cache: { type: 'boolean', short: 'C' },
   ethernet: { type: 'boolean' },
   print: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -125,9 +139,10 @@ function numbersWithDash(argv: readonly string[]): string[] {
 }
 
 export function parseOptions(argv: readonly string[]): Options {
+  const win = takeWindowsProto(argv);
   let parsed;
   try {
-    parsed = parseArgs({ args: numbersWithDash(argv), options: optionSpec, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: numbersWithDash(win.argv), options: optionSpec, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
     throw new UsageError(`${msg.replace(/\. To specify a positional argument.*$/, '')}; valid flags: ${validFlags()}`);
@@ -149,13 +164,23 @@ export function parseOptions(argv: readonly string[]): Options {
   if (v.statistics) sections.push('statistics');
   if (v.route) sections.push('routes');
   if (v.masquerade) sections.push('masquerade');
-  if (v.ethernet) sections.push('ethernet');
+  // Windows netstat -e -s: the Ethernet block, then the statistics (-e alone is Linux's
+  // --extend; --ethernet -s the same as -e -s).
+  const ethernetToo = Boolean(v.statistics) && (Boolean(v.ethernet) || (v.extend?.length ?? 0) > 0);
+  if (v.ethernet && !ethernetToo) sections.push('ethernet');
   if (sections.length > 1) {
     throw new UsageError(`choose one of -i, -s, -r, -M, --ethernet (got ${sections.length})`);
   }
   const section = sections[0] ?? 'connections';
 
   let tcp = Boolean(v.tcp), udp = Boolean(v.udp), udplite = Boolean(v.udplite), raw = Boolean(v.raw);
+  const winProto = win.proto === null ? undefined : WINDOWS_PROTOS[win.proto];
+  if (winProto) {
+    tcp ||= winProto.tcp === true; udp ||= winProto.udp === true; raw ||= winProto.raw === true;
+    if (winProto.family === 4) inet4 = true; else inet6 = true;
+  }
+  // netstat: "No statistics support for specified address family: unix", status 1.
+  if (section === 'statistics' && unix) throw new UsageError('No statistics support for specified address family: unix', 1);
   // netstat: naming a family, or asking for statistics, without a protocol means all of them.
   if ((inet4 || inet6 || section === 'statistics') && !(tcp || udp || udplite || raw)) tcp = udp = udplite = raw = true;
   if ((tcp || udp || udplite || raw) && !(inet4 || inet6)) inet4 = inet6 = true;
@@ -168,8 +193,11 @@ export function parseOptions(argv: readonly string[]): Options {
   const pos = parsed.positionals[0];
   if (pos !== undefined) interval = parseNumber('interval', pos, INTERVAL_MIN, INTERVAL_MAX, false);
   if (v.interval !== undefined) interval = parseNumber('interval', v.interval, INTERVAL_MIN, INTERVAL_MAX, false);
-  // -c alone repeats every second, as netstat -c does.
-  if (v.continuous && interval === null) interval = 1;
+  // -c alone repeats every second, as netstat -c does; netstat -sc prints once (an interval
+  // with it too: netstat reads no interval after -c).
+  const continuous = Boolean(v.continuous) && section !== 'statistics';
+  if (continuous && interval === null) interval = 1;
+  if (v.continuous && section === 'statistics' && v.interval === undefined) interval = null;
   const count = v.count === undefined ? null : parseNumber('count', v.count, 1, Number.MAX_SAFE_INTEGER, true);
 
   const speed = v.speed === undefined ? 1 : parseNumber('speed', v.speed, 0, 1000, false);
@@ -190,11 +218,15 @@ export function parseOptions(argv: readonly string[]): Options {
     numericPorts: numeric || Boolean(v['numeric-ports']),
     numericUsers: numeric || Boolean(v['numeric-users']),
     extend: v.extend?.length ?? 0,
-    programs: Boolean(v.programs),
+    // Windows' -p PROTO took the p: it names a protocol, not programs.
+    programs: Boolean(v.programs) && win.proto === null,
     timers: Boolean(v.timers),
     wide: Boolean(v.wide),
     verbose: Boolean(v.verbose),
     interval,
+    continuous,
+    cache: Boolean(v.cache),
+    ethernetToo,
     count,
     record: v.record ?? null,
     replay: v.replay ?? null,

@@ -134,6 +134,11 @@ export function sampleJson(s: Sample, o: Options, names: NameContext, host: stri
 /** The text for one sample in print mode. The first sample has no deltas, so it shows totals. */
 export function formatIntervalText(s: Sample, o: Options, names: NameContext): { out: string; errors: string[] } {
   const first = s.elapsedMs === null;
+  // netstat -c: the same absolute table again; -ic prints its title only the first time.
+  if (o.continuous) {
+    const r = renderPrint(o, s.snapshot, names);
+    return !first && o.section === 'interfaces' ? { ...r, out: r.out.slice(r.out.indexOf('\n') + 1) } : r;
+  }
   if (!first && o.section === 'statistics') return { out: formatCounterChanges(s, o), errors: [] };
   if (!first && o.section === 'interfaces') return { out: formatInterfaceRates(s, o.all), errors: [] };
   return renderPrint(o, s.snapshot, names);

@@ -6,7 +6,7 @@ import { inetChunks, unixChunks, type ConnOptions, type NameContext } from './co
 import { ethernetTotals, formatEthernet, formatInterfaces } from './interfaces.js';
 import { formatMasquerade } from './masquerade.js';
 import { skippedNotes } from './notes.js';
-import { formatRoutes4, formatRoutes6 } from './routes.js';
+import { formatRouteCache4, formatRoutes4, formatRoutes6 } from './routes.js';
 import { formatStatistics } from './statistics.js';
 import { serviceName } from '../names/services.js';
 
@@ -18,9 +18,10 @@ export function wantFor(o: Options): Want {
     inet: conn ? inetProtos(o) : [],
     unix: conn && (!o.socketArgs || o.unix),
     owners: conn && o.programs,
-    interfaces: o.section === 'interfaces' || o.section === 'ethernet',
+    interfaces: o.section === 'interfaces' || o.section === 'ethernet' || o.ethernetToo,
     counters: o.section === 'statistics' || o.section === 'ethernet',
-    routes4: routes && (!o.inet6 || o.inet4),
+    // -C: the IPv4 cache has no rows to read (none since Linux 3.6).
+    routes4: routes && (!o.inet6 || o.inet4) && !o.cache,
     routes6: routes && o.inet6 && !o.inet4,
     conntrack: o.section === 'masquerade',
     // netstat -l: the kernel skips established sockets (sock_diag state filter).
@@ -68,6 +69,7 @@ export function printErrors(o: Options, snap: Snapshot): string[] {
       errors.push(...(snap.counters?.errors ?? []));
       break;
     case 'statistics':
+      if (o.ethernetToo && snap.interfaces && !snap.interfaces.ok) errors.push(snap.interfaces.error);
       if (snap.counters) errors.push(...snap.counters.errors);
       break;
     case 'routes':
@@ -103,13 +105,16 @@ export function* printChunks(o: Options, snap: Snapshot, names: NameContext): Ge
       if (snap.interfaces?.ok) yield formatEthernet(ethernetTotals(snap.interfaces.value, snap.counters?.counters ?? {}));
       break;
     case 'statistics':
+      // Windows netstat -e -s: the Ethernet block first.
+      if (o.ethernetToo && snap.interfaces?.ok) yield formatEthernet(ethernetTotals(snap.interfaces.value, snap.counters?.counters ?? {})) + '\n';
       if (snap.counters) {
         yield formatStatistics(snap.counters.counters, { tcp: o.tcp, udp: o.udp, raw: o.raw, udplite: o.udplite, inet6: o.inet6 && !o.inet4 });
       }
       break;
     case 'routes':
+      if (o.cache && !(o.inet6 && !o.inet4)) yield formatRouteCache4({ extend });
       if (snap.routes4?.ok) yield formatRoutes4(snap.routes4.value, { numeric: o.numericHosts, extend, hostName, netName });
-      if (snap.routes6?.ok) yield formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName, netName });
+      if (snap.routes6?.ok) yield formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName, netName }, o.cache);
       break;
     case 'masquerade':
       if (snap.conntrack?.ok) yield formatMasquerade(snap.conntrack.value, {

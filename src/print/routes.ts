@@ -96,6 +96,19 @@ const HEADERS4: Record<1 | 2 | 3, string> = {
   3: 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface    MSS   Window irtt',
 };
 
+/** netstat -rC: the IPv4 routing cache. Linux has had none since 3.6 (/proc/net/rt_cache
+ *  lists nothing), so this is netstat's title and header with no rows, as netstat prints it. */
+const CACHE_HEADERS4: Record<1 | 2 | 3, string> = {
+  1: 'Source          Destination     Gateway         Flags Metric Ref    Use Iface',
+  2: 'Source          Destination     Gateway         Flags   MSS Window  irtt Iface',
+  3: 'Source          Destination     Gateway         Flags Metric Ref    Use Iface    MSS   Window irtt  TOS HHRef HHUptod     SpecDst',
+};
+
+export function formatRouteCache4(opts: Pick<RouteFormatOptions, 'extend'>): string {
+  const ext = opts.extend === 0 ? 2 : opts.extend === 1 ? 1 : 3;
+  return `Kernel IP routing cache\n${CACHE_HEADERS4[ext]}\n`;
+}
+
 export function formatRoutes4(routes: Route4[], opts: RouteFormatOptions): string {
   // netstat swaps the meaning of one and two -e: none shows MSS/Window/irtt, one shows Metric/Ref/Use.
   const ext = opts.extend === 0 ? 2 : opts.extend === 1 ? 1 : 3;
@@ -143,14 +156,15 @@ function name6(ip: string, o: RouteFormatOptions): string {
   return fixV4(named(o.hostName ?? identity, ip), ip);
 }
 
-export function formatRoutes6(routes: Route6[], opts: RouteFormatOptions): string {
+/** The IPv6 table, or with `cache` (netstat -rC) only the cached clones (RTF_CACHE). */
+export function formatRoutes6(routes: Route6[], opts: RouteFormatOptions, cache = false): string {
   const lines = [
-    'Kernel IPv6 routing table',
+    cache ? 'Kernel IPv6 routing cache' : 'Kernel IPv6 routing table',
     'Destination                    Next Hop                   Flag Met Ref  Use If',
   ];
   for (const r of routes) {
     // cached clones belong to `netstat -rC`; unlike IPv4, routes without RTF_UP are shown
-    if (r.flags & RTF_CACHE) continue;
+    if (((r.flags & RTF_CACHE) !== 0) !== cache) continue;
     const dest = `${name6(r.destination, opts)}/${r.destPrefix}`;
     lines.push(`${left(dest, 30)} ${left(name6(r.nextHop, opts), 26)} ${left(flags6(r.flags), 4)} ` +
       `${left(int(r.metric), 3)} ${left(int(r.refCnt), 1)} ${right(int(r.use), 6)} ${esc(r.iface)}`);

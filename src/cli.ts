@@ -121,6 +121,11 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
     process.stdout.write(toJson(snapshotJson(o, snap, names, hostname())) + '\n');
     return;
   }
+  if (o.section === 'interfaces' && o.extend > 0 && snap.interfaces?.ok) {
+    // netstat -ie: the ifconfig-style listing, with addresses read for it.
+    process.stdout.write(await (await import('./print/ifconfig.js')).ifconfigListing(kfs, snap.interfaces.value, o.all));
+    return;
+  }
   for (const e of printErrors(o, snap)) warn(e);
   // Written as it is made: a table of 50k sockets is 4 MB of text, and built whole (or queued
   // whole on a pipe, where stdout is asynchronous) its lines would all be copied by the

@@ -61,7 +61,8 @@ export function printErrors(o: Options, snap: Snapshot): string[] {
       break;
     }
     case 'interfaces':
-      if (o.extend > 0) errors.push('the ifconfig-style long listing (-ie) is not implemented; showing the interface table');
+      // cli prints -ie once with print/ifconfig.ts; repeated (an interval, -c) it is this table.
+      if (o.extend > 0) errors.push('the ifconfig-style listing (-ie) is printed once only; with an interval, the interface table');
       if (snap.interfaces && !snap.interfaces.ok) errors.push(snap.interfaces.error);
       break;
     case 'ethernet':

@@ -14,15 +14,16 @@ NETSTAT FLAGS, grouped as in netstat(8)
   Forms
     netdash [address family options] [-tuUwx] [-l|-a] [-n] [-N] [-e[e]] [-o] [-p] [-v] [-c] [-W]
     netdash -r [address family options] [-e[e]] [-v] [-n] [-c]
-    netdash -i [-a] [-v] [-n] [-c]
+    netdash -i [-a] [-e[e]] [-v] [-n] [-c]
     netdash -M [-a] [-e] [-n] [-c]
-    netdash -s [-t] [-u] [-w] [-6]
+    netdash -s [-t] [-u] [-w] [-6] [-c]
     netdash -V | -h
 
   What to show (none, or one of these)
     (none)                  open sockets: connected ones (-a: all, -l: listening)
     -r, --route             kernel routing table (-e, -ee: more columns; -6 or -A inet6: IPv6)
-    -i, --interfaces        interface table (-a: also interfaces that are down)
+    -i, --interfaces        interface table (-a: also interfaces that are down; -e: the
+                            ifconfig-style listing)
     -M, --masquerade        NAT connections, read from conntrack (-a: every tracked flow)
     -s, --statistics        statistics per protocol (-t, -u, -w narrow it; -6: the IPv6 ones)
     -g, --groups            not implemented (multicast memberships: use ip maddr)
@@ -35,16 +36,17 @@ NETSTAT FLAGS, grouped as in netstat(8)
     --numeric-ports         numeric ports only
     --numeric-users         numeric user ids only
     -A, --protocol FAMILY   address families, comma-separated: inet, inet6, unix
-    -c, --continuous        print again every second (or every interval)
-    -e, --extend            User and Inode columns; with -r, -e and -ee add route columns
-                            (-i -e, the ifconfig-style listing, is not implemented: a note
-                            on stderr, then the usual table)
+    -c, --continuous        print the same table again every second, as netstat does
+                            (-s -c prints once); an interval without -c prints netdash's
+                            own changes per interval for -i and -s
+    -e, --extend            User and Inode columns; with -r, -e and -ee add route columns;
+                            with -i, the ifconfig-style listing
     -o, --timers            socket timers: on, keepalive, timewait, off (secs/retransmits/probes)
     -p, --programs          PID/Program name of each socket (other users' need root)
     -l, --listening         listening sockets only
     -a, --all               listening and connected sockets
     -F, --fib               routes from the FIB: the default, accepted
-    -C, --cache             not implemented (Linux has had no routing cache since 3.6)
+    -C, --cache             with -r: the routing cache (empty for IPv4 since Linux 3.6)
     -Z, --context           not implemented (SELinux contexts)
     -N, --symbolic          accepted; changes nothing
 
@@ -57,8 +59,9 @@ NETSTAT FLAGS, grouped as in netstat(8)
     A family with no socket type means every type of that family.
 
 WINDOWS NETSTAT FLAGS
-    -a, -n, -r, -s and the interval work as on Windows; -e is --ethernet here.
-    -p PROTO: use -t or -u (with -s too). -o here shows timers; the owning PID is -p.
+    -a, -n, -r, -s and the interval work as on Windows; -e is --ethernet here (-e -s:
+    both). -p PROTO (tcp, udp, tcpv6, udpv6, ip, ipv6, icmp, icmpv6) selects it, with -s
+    too; -p alone is PID/Program. -o here shows timers.
     Not implemented: -b, -f, -q, -t (offload state), -x, -y.
 
 NETDASH FLAGS
@@ -80,9 +83,13 @@ NETDASH FLAGS
 DASHBOARD
     The flags above choose where it opens: netdash -tl 5 starts on TCP listeners, every 5 s.
     Keys: 1-8 panes, Tab next pane, Enter details, / filter, Space pause, m mark, z zoom,
-    q quit; ? lists them all.
+    q quit, Ctrl-Z suspend; ? lists them all.
+    NO_COLOR=1 turns colour off (bold and reverse stay). A TERM without cursor addressing
+    (TERM=dumb) gets print mode instead, with one line on stderr.
 
 EXIT STATUS
-    0 done; 2 a bad flag or value, or a recording that cannot be read; 1 any other error;
-    128+N when the dashboard ends on signal N (SIGTERM, SIGHUP, SIGINT).
+    0 done (print mode on a TERM without cursor addressing too); 1 any other error,
+    and -s with UNIX sockets (netstat's status); 2 a bad flag or value, or a recording
+    that cannot be read; 128+N when the dashboard ends on signal N (SIGTERM, SIGHUP,
+    SIGINT). Ctrl-Z stops it (job control); fg resumes.
 `;

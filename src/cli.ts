@@ -15,15 +15,15 @@ import { dnsPtrLookup, HostNames, loadHosts } from './names/host-names.js';
 import { loadNetworks } from './names/networks.js';
 import { loadProtocols, loadServices } from './names/services.js';
 import { loadUsers } from './names/users.js';
-import type { NameContext } from './print/connections.js';
+import type { NameContext } from './names/netstat-notation.js';
 import { printChunks, printErrors, wantFor } from './print/render-print.js';
 import type { Recorder } from './sampler/recording.js';
 import type { RawSample, Sample } from './sampler/sample-engine.js';
-import type { SourceFactory } from './dashboard/app.js';
+import type { SourceFactory } from './sampler/sample-source.js';
 import { localeIsUtf8 } from './dashboard/glyphs.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
 import { keepRowsBetweenDumps } from './sources/sock-diag.js';
-import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
+import { readSnapshot, type Snapshot, type Want } from './sources/snapshot.js';
 import { printable, toJson } from './text/printable.js';
 
 // What only some modes use is imported when one of them runs: the dashboard (blessed and the
@@ -244,7 +244,7 @@ function loadRecording(path: string, rec: RecordingModule): ReturnType<Recording
 /** Replay: the recorded raw samples through the same engine and printers, at --speed. */
 async function replay(o: Options, ctx: { names: NameContext }): Promise<number> {
   const [recording, iv, { systemClock }, { replaySource }] = await Promise.all([
-    import('./sampler/recording.js'), import('./print/interval-print.js'), import('./sampler/sampler.js'), import('./dashboard/app.js'),
+    import('./sampler/recording.js'), import('./print/interval-print.js'), import('./sampler/sampler.js'), import('./sampler/sample-source.js'),
   ]);
   const rec = loadRecording(o.replay ?? '', recording);
   if (!rec) return 2;
@@ -259,8 +259,10 @@ async function replay(o: Options, ctx: { names: NameContext }): Promise<number> 
 
 /** The live dashboard (or a recording shown in it) on this terminal. */
 async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule): Promise<number> {
-  const { replaySource, runDashboard } = ui;
-  const [recording, { systemClock }] = await Promise.all([import('./sampler/recording.js'), import('./sampler/sampler.js')]);
+  const { runDashboard } = ui;
+  const [recording, { systemClock }, { replaySource }] = await Promise.all([
+    import('./sampler/recording.js'), import('./sampler/sampler.js'), import('./sampler/sample-source.js'),
+  ]);
   let source: SourceFactory | undefined;
   if (o.replay !== null) {
     const rec = loadRecording(o.replay, recording);

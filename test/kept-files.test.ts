@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { fastKernelFs } from '../src/snapshot.js';
+import { fastKernelFs } from '../src/sources/snapshot.js';
 import { parseBtime, readBootInfo } from '../src/sources/boot.js';
 import { readConntrack } from '../src/sources/conntrack.js';
 import { parseNetDev, readInterfaces } from '../src/sources/interfaces.js';

@@ -9,7 +9,7 @@ import type { InetProto, InetSocket } from '../src/model.js';
 import { parseInetLine, parseInetSockets, readInetSockets } from '../src/sources/inet-sockets.js';
 import { decodeHexAddress, formatIpv6, isUnspecified } from '../src/sources/inet-address.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
-import { endpoint, type ConnOptions, type NameContext } from '../src/print/connections.js';
+import { endpoint, type ConnOptions, type NameContext } from '../src/names/netstat-notation.js';
 import { parseProtocols, parseServices } from '../src/names/services.js';
 import { HostNames, parseHosts } from '../src/names/host-names.js';
 

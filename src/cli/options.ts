@@ -1,31 +1,17 @@
 // Command-line flags, netstat-compatible. Parsing is node's util.parseArgs (short-flag
 // grouping like -tulpn, repeated -e); this module adds netstat's rules and value checks.
 import { parseArgs } from 'node:util';
-import type { InetProto } from '../model.js';
+import type { DashboardOptions } from '../dashboard/dashboard-options.js';
+import type { Section } from '../names/netstat-selection.js';
+import type { PrintOptions } from '../print/print-options.js';
+
+export type { Section };
 
 export class UsageError extends Error {}
 
-export type Section = 'connections' | 'interfaces' | 'statistics' | 'routes' | 'masquerade' | 'ethernet';
 
-export interface Options {
-  mode: 'auto' | 'print' | 'json';
-  section: Section;
-  // Which sockets: netstat's protocol and family selection, already resolved.
-  tcp: boolean; udp: boolean; udplite: boolean; raw: boolean; unix: boolean;
-  inet4: boolean; inet6: boolean;
-  /** True when the user named any protocol or family (netstat's flag_arg). */
-  socketArgs: boolean;
-  all: boolean;
-  listening: boolean;
-  numericHosts: boolean; numericPorts: boolean; numericUsers: boolean;
-  extend: number;
-  programs: boolean;
-  timers: boolean;
-  wide: boolean;
-  verbose: boolean;
-  /** Seconds between samples; null prints once. */
-  interval: number | null;
-  count: number | null;
+/** Every flag, resolved. The printers and the dashboard each take the narrower type they need. */
+export interface Options extends PrintOptions, DashboardOptions {
   /** Append every sample to this NDJSON file. */
   record: string | null;
   /** Feed a recording to the printers instead of reading the kernel. */
@@ -204,20 +190,4 @@ export function parseOptions(argv: readonly string[]): Options {
     help: Boolean(v.help),
     version: Boolean(v.version),
   };
-}
-
-/** The inet protocol files to read for these options, in netstat's order. */
-export function inetProtos(o: Options): InetProto[] {
-  const show = (flag: boolean): boolean => !o.socketArgs || flag;
-  const out: InetProto[] = [];
-  const add = (flag: boolean, v4: InetProto, v6: InetProto): void => {
-    if (!show(flag)) return;
-    if (!o.socketArgs || o.inet4) out.push(v4);
-    if (!o.socketArgs || o.inet6) out.push(v6);
-  };
-  add(o.tcp, 'tcp', 'tcp6');
-  add(o.udp, 'udp', 'udp6');
-  add(o.udplite, 'udplite', 'udplite6');
-  add(o.raw, 'raw', 'raw6');
-  return out;
 }

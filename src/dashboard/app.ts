@@ -3,31 +3,18 @@
 import { hostname as osHostname, release as osRelease } from 'node:os';
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
-import type { Options } from '../cli/options.js';
-import type { NameContext } from '../print/connections.js';
-import { SampleEngine, type RawSample, type Sample } from '../sampler/sample-engine.js';
-import { Sampler, type Clock } from '../sampler/sampler.js';
+import type { DashboardOptions } from './dashboard-options.js';
+import type { NameContext } from '../names/netstat-notation.js';
+import type { RawSample } from '../sampler/sample-engine.js';
+import { liveSource, type SampleSource, type SourceFactory } from '../sampler/sample-source.js';
+import type { Clock } from '../sampler/sampler.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
-import type { Want } from '../snapshot.js';
+import type { Want } from '../sources/snapshot.js';
 import { seconds } from './format.js';
 import { keyToAction, stepInterval, type KeyEvent } from './keys.js';
 import { Layout } from './layout.js';
 import { RedrawScheduler } from './redraw.js';
 import { Store } from './store.js';
-
-export type SampleHandler = (sample: Sample, raw: RawSample) => void;
-
-/** Where samples come from: the live sampler or a recording. */
-export interface SampleSource {
-  /** Deliver samples until stop() (live) or the end of the data (replay). */
-  run(): Promise<void>;
-  stop(): void;
-  mark(): void;
-  setInterval(ms: number): void;
-  readonly interval: number;
-}
-
-export type SourceFactory = (onSample: SampleHandler) => SampleSource;
 
 export interface DashboardDeps {
   /** The terminal: process.stdin / process.stdout, or fake TTY streams in tests. */
@@ -68,48 +55,10 @@ const ALL_INET: Want['inet'] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplit
 
 /** What the dashboard samples: everything its panes can show, whatever the filters (they
  *  change at run time; the sampler never reads UI state). */
-export function dashboardWant(_o: Options): Want {
+export function dashboardWant(_o: DashboardOptions): Want {
   return {
     inet: ALL_INET, unix: true, owners: true, interfaces: true, counters: true,
     routes4: true, routes6: true, conntrack: true,
-  };
-}
-
-export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want: Want): SourceFactory {
-  return (onSample) => {
-    // 'auto': a huge socket table is read less often than every tick (the status line says so).
-    const sampler = new Sampler(kfs, clock, { intervalMs, want, tableEveryMs: 'auto' }, onSample);
-    return {
-      run: () => sampler.run(null),
-      stop: () => sampler.stop(),
-      mark: () => sampler.mark(),
-      setInterval: (ms) => sampler.setInterval(ms),
-      get interval() { return sampler.interval; },
-    };
-  };
-}
-
-/** A recording played through the same engine, at `speed` (0: no waiting). */
-export function replaySource(samples: readonly RawSample[], clock: Clock, speed: number, intervalMs: number): SourceFactory {
-  return (onSample) => {
-    const engine = new SampleEngine();
-    const abort = new AbortController();
-    return {
-      async run() {
-        let prev: number | null = null;
-        for (const raw of samples) {
-          if (abort.signal.aborted) return;
-          if (prev !== null && speed > 0) await clock.sleep(Math.max(0, raw.mono - prev) / speed, abort.signal);
-          if (abort.signal.aborted) return;
-          prev = raw.mono;
-          onSample(engine.ingest(raw), raw);
-        }
-      },
-      stop: () => abort.abort(),
-      mark: () => engine.mark(),
-      setInterval: () => {},
-      get interval() { return intervalMs; },
-    };
   };
 }
 
@@ -122,7 +71,7 @@ async function readHost(kfs: KernelFs): Promise<{ name: string; kernel: string }
 const SIGNALS = [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const;
 
 /** Build and start the dashboard. The first frame is drawn at once; samples follow. */
-export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
+export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Dashboard {
   const intervalMs = (opts.interval ?? 2) * 1000;
   const store = new Store(opts, { names: deps.names, ...(deps.host ? { host: deps.host } : {}) });
   const screenOpts: Widgets.IScreenOptions = {
@@ -227,6 +176,6 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
  * way out. Resolves with the process exit code (0, or 128+signal); rejects (after restoring
  * the terminal) if sampling or drawing failed.
  */
-export function runDashboard(opts: Options, deps: DashboardDeps): Promise<number> {
+export function runDashboard(opts: DashboardOptions, deps: DashboardDeps): Promise<number> {
   return createDashboard(opts, deps).done;
 }

@@ -2,8 +2,8 @@
 // plus the UI state. Pure: no blessed, no timers, no I/O. Keys become actions (dispatch),
 // the sampler feeds samples (ingest), views ask for the rows they will actually draw: lists
 // are built once per frame and filter, and only visible rows are formatted.
-import type { Options } from '../cli/options.js';
-import { TCP_STATES, type ConnOptions, type NameContext } from '../print/connections.js';
+import type { DashboardOptions } from './dashboard-options.js';
+import { TCP_STATES, type ConnOptions, type NameContext } from '../names/netstat-notation.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import type { PaneRows, ViewRow } from './columns.js';
 import { printable } from './escape.js';
@@ -88,7 +88,7 @@ export class Store {
     height: (p) => this.heights.get(p) ?? 10,
   };
 
-  constructor(opts: Options, storeOpts: StoreOptions) {
+  constructor(opts: DashboardOptions, storeOpts: StoreOptions) {
     this.ui = initialState(opts);
     this.names = storeOpts.names;
     this.host = storeOpts.host ?? { name: '', kernel: '' };

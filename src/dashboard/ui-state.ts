@@ -1,7 +1,7 @@
 // The dashboard's UI state and its reducer: which pane has focus, filters, sort, cursors,
 // pause and overlays. Pure: keys become actions, actions become a new state. The data the
 // panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
-import type { Options } from '../cli/options.js';
+import type { DashboardOptions } from './dashboard-options.js';
 
 // --- panes and UI state ------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ function perPane<T>(f: (p: PaneId) => T): Record<PaneId, T> {
 }
 
 /** The state `netdash [flags] [interval]` opens with: `netdash -tl 5` shows TCP listeners. */
-export function initialState(o: Options): UiState {
+export function initialState(o: DashboardOptions): UiState {
   const protoGiven = o.socketArgs;
   const inetGiven = o.tcp || o.udp || o.udplite || o.raw;
   let focus: PaneId = 'connections';

@@ -4,7 +4,7 @@ import { readBootInfo } from '../sources/boot.js';
 import type { InterfaceMetaCache } from '../sources/interface-meta.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
 import { OwnerCache, type OwnerScan } from '../sources/process-owners.js';
-import { fastKernelFs, readSnapshot, socketInodes, type Snapshot, type Want } from '../snapshot.js';
+import { fastKernelFs, readSnapshot, socketInodes, type Snapshot, type Want } from '../sources/snapshot.js';
 import { SampleEngine, type RawSample, type Sample } from './sample-engine.js';
 
 export interface Clock {

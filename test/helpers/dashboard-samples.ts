@@ -1,9 +1,9 @@
 // Samples for the dashboard tests: snapshots built in code, run through the real SampleEngine.
 import type { ConntrackEntry, IfCounters, InetSocket, NetInterface, ProcessOwner, Route4, Route6, UnixSocket } from '../../src/model.js';
 import { IF_COUNTER_NAMES } from '../../src/model.js';
-import type { NameContext } from '../../src/print/connections.js';
+import type { NameContext } from '../../src/names/netstat-notation.js';
 import { SampleEngine, type RawSample, type Sample } from '../../src/sampler/sample-engine.js';
-import type { Snapshot } from '../../src/snapshot.js';
+import type { Snapshot } from '../../src/sources/snapshot.js';
 
 export function sock(p: Partial<InetSocket> & { localPort: number }): InetSocket {
   return {

@@ -2,8 +2,8 @@
 // the chosen column with ties broken by identity so rows never jump between ticks.
 import type { InetSocket } from '../../model.js';
 import { serviceName } from '../../names/services.js';
-import { endpoint, inetVisible, ownerLabel, stateName, unmapV4, type NameContext } from '../../print/connections.js';
-import { naturalCompare } from '../../sources/interfaces.js';
+import { endpoint, inetVisible, ownerLabel, stateName, unmapV4, type NameContext } from '../../names/netstat-notation.js';
+import { naturalCompare } from '../../text/natural-compare.js';
 import { colRow, fitEndpoint, layoutHeader, plainRow, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainAddress, explainColumn, explainState } from '../explain.js';

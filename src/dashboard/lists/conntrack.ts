@@ -1,7 +1,7 @@
 // The NAT / conntrack pane (netstat -M, from nf_conntrack): each tracked flow, its state and
 // timeout, and where NAT rewrote it (the reply comes from somewhere else than it went to).
 import type { ConntrackEntry } from '../../model.js';
-import { naturalCompare } from '../../sources/interfaces.js';
+import { naturalCompare } from '../../text/natural-compare.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn } from '../explain.js';

@@ -1,6 +1,6 @@
 // The events pane: connections opened, closed and changing state, routes added and removed,
 // and reboots, newest first.
-import { ownerLabel, stateName } from '../../print/connections.js';
+import { ownerLabel, stateName } from '../../names/netstat-notation.js';
 import { plainRow } from '../columns.js';
 import { printable } from '../escape.js';
 import { clockTime } from '../format.js';

@@ -3,7 +3,8 @@
 // allows. Any error, drop or overrun that moved this tick is hot.
 import type { NetInterface } from '../../model.js';
 import type { CounterStat } from '../../sampler/counter-deltas.js';
-import { effectiveFlags, flagLetters, naturalCompare } from '../../sources/interfaces.js';
+import { naturalCompare } from '../../text/natural-compare.js';
+import { effectiveFlags, flagLetters } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, pad, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn, explainCounter } from '../explain.js';

@@ -1,7 +1,7 @@
 // What every pane's list module provides: its rows (filtered and sorted, keyed by identity),
 // how one row is formatted at a width, what to say when there are none, and the detail view
 // of one row. The store caches lists per frame and formats only the rows on screen.
-import type { ConnOptions, NameContext } from '../../print/connections.js';
+import type { ConnOptions, NameContext } from '../../names/netstat-notation.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import type { RowBody } from '../columns.js';
 import { printable } from '../escape.js';

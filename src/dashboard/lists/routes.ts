@@ -1,6 +1,6 @@
 // The routes pane: IPv4 and IPv6 routes with netstat's flag letters. Added routes are
 // flagged new; removed ones linger a few seconds, marked closed.
-import { flags4, flags6 } from '../../print/routes.js';
+import { flags4, flags6 } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn } from '../explain.js';

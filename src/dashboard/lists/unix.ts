@@ -1,7 +1,7 @@
 // The UNIX sockets pane (netstat -x): type, state, inode, owner and path.
 import type { UnixSocket } from '../../model.js';
-import { ownerLabel, unixStateName, unixTypeName, unixVisible } from '../../print/connections.js';
-import { SO_ACCEPTCON } from '../../sources/unix-sockets.js';
+import { ownerLabel, unixStateName, unixTypeName, unixVisible } from '../../names/netstat-notation.js';
+import { SO_ACCEPTCON } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn, explainState } from '../explain.js';

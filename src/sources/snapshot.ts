@@ -3,16 +3,16 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type {
   ConntrackEntry, CounterGroups, IfMeta, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
-} from './model.js';
-import { readConntrack } from './sources/conntrack.js';
-import { liveSocketCounts, readInetTable, readTcpTables, type InetSource } from './sources/inet-sockets.js';
-import { readInterfaces } from './sources/interfaces.js';
-import { isLiveRoot, readKept, readKeptFiles, type KernelFs } from './sources/kernel-fs.js';
-import { scanProcessOwners, type OwnerScan } from './sources/process-owners.js';
-import { readRoutes4, readRoutes6 } from './sources/routes.js';
-import { readCounters } from './sources/snmp.js';
-import { readUnixSockets } from './sources/unix-sockets.js';
-import { decodeBytes, encodeBytes } from './text/bytes.js';
+} from '../model.js';
+import { readConntrack } from './conntrack.js';
+import { liveSocketCounts, readInetTable, readTcpTables, type InetSource } from './inet-sockets.js';
+import { readInterfaces } from './interfaces.js';
+import { isLiveRoot, readKept, readKeptFiles, type KernelFs } from './kernel-fs.js';
+import { scanProcessOwners, type OwnerScan } from './process-owners.js';
+import { readRoutes4, readRoutes6 } from './routes.js';
+import { readCounters } from './snmp.js';
+import { readUnixSockets } from './unix-sockets.js';
+import { decodeBytes, encodeBytes } from '../text/bytes.js';
 
 export interface Want {
   inet: readonly InetProto[];

@@ -9,7 +9,6 @@ import { replaySource, type SampleHandler, type SampleSource } from '../src/samp
 import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { ProcessOwner, UnixSocket } from '../src/model.js';
 import { systemClock } from '../src/sampler/sampler.js';
-import { kernelFs } from '../src/sources/kernel-fs.js';
 import { estab, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty, type FakeTty } from './helpers/fake-tty.js';
 
@@ -54,7 +53,7 @@ function start(argv: string[], cols = 80, rows = 24): Harness {
   output.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
   const src = new FakeSource();
   const d = createDashboard(parseOptions(argv), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    input, output, names: names(),
     source: (on) => { src.onSample = on; return src; },
     host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: 'xterm',
   });
@@ -350,7 +349,7 @@ test('SIGTERM restores the terminal and resolves 143; handlers are removed after
   output.resume();
   const before = process.listenerCount('SIGTERM');
   const d = createDashboard(parseOptions([]), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    input, output, names: names(), signals: process,
     source: () => new FakeSource(), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
   });
   assert.ok(process.listenerCount('SIGTERM') > before); // ours and blessed's
@@ -366,7 +365,7 @@ test('a replay source plays a recording through the engine and says when it ende
   const input = tty(), output = tty();
   output.resume();
   const d = createDashboard(parseOptions([]), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(), signals: false,
+    input, output, names: names(), signals: false,
     source: replaySource(raws, systemClock, 0, 2000), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
   });
   try {

@@ -20,6 +20,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { fastKernelFs } from '../src/sources/snapshot.js';
 import { parseBtime, readBootInfo } from '../src/sources/boot.js';
+import { systemClock } from '../src/sampler/sampler.js';
 import { readConntrack } from '../src/sources/conntrack.js';
 import { parseNetDev, readInterfaces } from '../src/sources/interfaces.js';
 import { closeKept, keptCount, kernelFs, readKept, readSource, type KernelFs } from '../src/sources/kernel-fs.js';
@@ -55,7 +56,7 @@ async function readAll(kfs: KernelFs): Promise<Record<string, unknown>> {
     counters: await readCounters(kfs),
     unix: await readUnixSockets(kfs),
     conntrack: await readConntrack(kfs),
-    boot: await readBootInfo(kfs),
+    boot: await readBootInfo(kfs, systemClock),
   };
 }
 
@@ -270,11 +271,11 @@ if (process.env[CHILD_ENV] === '1') {
       bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
     };
     const fast = fastKernelFs(kernelFs('/'));
-    assert.deepEqual(await readBootInfo(fast), want);
-    const again = await readBootInfo(fast);
+    assert.deepEqual(await readBootInfo(fast, systemClock), want);
+    const again = await readBootInfo(fast, systemClock);
     assert.deepEqual(again, want);
     again.bootTime = 0;
-    assert.deepEqual(await readBootInfo(fast), want, 'callers get their own copy');
+    assert.deepEqual(await readBootInfo(fast, systemClock), want, 'callers get their own copy');
   });
 
   describe('readSource: an unchanged text is not parsed again', () => {

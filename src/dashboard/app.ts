@@ -1,14 +1,11 @@
 // The dashboard, wired: keys → store actions, sampler → store, store → one redraw scheduler.
 // cli.ts calls runDashboard for mode 'auto' on a TTY; everything it needs comes in as deps.
-import { hostname as osHostname, release as osRelease } from 'node:os';
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import type { DashboardOptions } from './dashboard-options.js';
 import type { NameContext } from '../names/netstat-notation.js';
 import type { RawSample } from '../sampler/sample-engine.js';
-import { liveSource, type SampleSource, type SourceFactory } from '../sampler/sample-source.js';
-import type { Clock } from '../sampler/sampler.js';
-import type { KernelFs } from '../sources/kernel-fs.js';
+import type { SampleSource, SourceFactory } from '../sampler/sample-source.js';
 import type { Want } from '../sources/snapshot.js';
 import { seconds } from './format.js';
 import { keyToAction, stepInterval, type KeyEvent } from './keys.js';
@@ -16,24 +13,28 @@ import { Layout } from './layout.js';
 import { RedrawScheduler } from './redraw.js';
 import { Store } from './store.js';
 
+/** Signal handlers, as process.on/off install them (a test passes its own or none). */
+export interface SignalBus {
+  on(sig: NodeJS.Signals, fn: () => void): void;
+  off(sig: NodeJS.Signals, fn: () => void): void;
+}
+
 export interface DashboardDeps {
   /** The terminal: process.stdin / process.stdout, or fake TTY streams in tests. */
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
-  kfs: KernelFs;
-  clock: Clock;
   /** Services, users, host names (owners come from each sample). */
   names: NameContext;
-  /** Default: a live Sampler over kfs reading dashboardWant(opts) every opts.interval s. */
-  source?: SourceFactory;
-  /** Default: read from kfs (proc/sys/kernel/{hostname,osrelease}), else os.hostname()/release(). */
-  host?: { name: string; kernel: string };
+  /** Where samples come from: the live sampler (liveSource over dashboardWant) or a recording. */
+  source: SourceFactory;
+  /** The host's name and kernel release for the status line, when known (or once read). */
+  host?: { name: string; kernel: string } | Promise<{ name: string; kernel: string }>;
   /** Called with every raw sample (for --record). */
   onRaw?: (raw: RawSample) => void;
   /** A HostNames instance: its onResolved is set so resolved names redraw. */
   hostNames?: { onResolved: (() => void) | null };
-  /** Install SIGTERM/SIGHUP/SIGINT handlers that restore the terminal (default true). */
-  signals?: boolean;
+  /** Where SIGTERM/SIGHUP/SIGINT handlers that restore the terminal go; false: none. */
+  signals: SignalBus | false;
   /** terminfo name; default: $TERM as blessed reads it. */
   terminal?: string;
   /** Draw with plain ASCII only (--ascii, or a locale that is not UTF-8). */
@@ -62,18 +63,13 @@ export function dashboardWant(_o: DashboardOptions): Want {
   };
 }
 
-async function readHost(kfs: KernelFs): Promise<{ name: string; kernel: string }> {
-  const read = (rel: string): Promise<string> => kfs.readText(rel).then((t) => t.trim(), () => '');
-  const [name, kernel] = await Promise.all([read('proc/sys/kernel/hostname'), read('proc/sys/kernel/osrelease')]);
-  return { name: name || osHostname(), kernel: kernel || osRelease() };
-}
 
 const SIGNALS = [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const;
 
 /** Build and start the dashboard. The first frame is drawn at once; samples follow. */
 export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Dashboard {
-  const intervalMs = (opts.interval ?? 2) * 1000;
-  const store = new Store(opts, { names: deps.names, ...(deps.host ? { host: deps.host } : {}) });
+  const knownHost = deps.host instanceof Promise ? undefined : deps.host;
+  const store = new Store(opts, { names: deps.names, ...(knownHost ? { host: knownHost } : {}) });
   const screenOpts: Widgets.IScreenOptions = {
     input: deps.input as unknown as Widgets.IScreenOptions['input'],
     output: deps.output as unknown as Widgets.IScreenOptions['output'],
@@ -92,7 +88,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
   let rejectDone: (err: unknown) => void = () => {};
   const done = new Promise<number>((res, rej) => { resolveDone = res; rejectDone = rej; });
 
-  const signalHandlers: [string, () => void][] = [];
+  const signalHandlers: [NodeJS.Signals, () => void][] = [];
   let samples = 0;
   let source: SampleSource | null = null;
   let unsubscribe: () => void = () => {};
@@ -102,7 +98,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
     scheduler.dispose();
     unsubscribe();
     source?.stop();
-    for (const [sig, fn] of signalHandlers) process.off(sig, fn);
+    if (deps.signals) for (const [sig, fn] of signalHandlers) deps.signals.off(sig, fn);
     if (deps.hostNames) deps.hostNames.onResolved = null;
     screen.destroy();
   };
@@ -122,7 +118,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
   screen.on('resize', () => scheduler.request());
   if (deps.hostNames) deps.hostNames.onResolved = () => store.touch();
 
-  const src = (deps.source ?? liveSource(deps.kfs, deps.clock, intervalMs, dashboardWant(opts)))((sample, raw) => {
+  const src = deps.source((sample, raw) => {
     if (finished) return;
     deps.onRaw?.(raw);
     store.ingest(sample);
@@ -156,15 +152,15 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
     }
   });
 
-  if (deps.signals !== false) {
+  if (deps.signals) {
     for (const [sig, n] of SIGNALS) {
       const fn = (): void => quit(128 + n);
       signalHandlers.push([sig, fn]);
-      process.on(sig, fn);
+      deps.signals.on(sig, fn);
     }
   }
 
-  if (!deps.host) void readHost(deps.kfs).then((h) => { if (!finished) store.setHost(h); }, () => {});
+  if (deps.host instanceof Promise) void deps.host.then((h) => { if (!finished) store.setHost(h); }, () => {});
   scheduler.flush();
   src.run().then(() => { if (!finished) store.sourceEnded(); }, fail);
 

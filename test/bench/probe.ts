@@ -221,7 +221,7 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
   output.on('data', (d: Buffer) => { bytes += d.length; });
   const src = new FedSource();
   const d = createDashboard(parseOptions(['-n']), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names,
+    input, output, names,
     source: (on) => { src.onSample = on; return src; },
     host: { name: 'bench', kernel: 'bench' }, signals: false, terminal: 'xterm',
   });

@@ -429,3 +429,19 @@ test('digits jump to each pane: its title, column header and rows on screen; z z
     await h.close();
   }
 });
+
+test('the pane registry drives the panes: each jump key shows its spec\'s title, help lists its short name', async () => {
+  const { PANE_REGISTRY, PANES } = await import('../src/dashboard/lists/registry.js');
+  assert.deepEqual(PANES, Object.keys(PANE_REGISTRY), 'jump keys follow the registry order');
+  assert.ok(PANES.length >= 8);
+  const jump = KEY_HELP.find(([k]) => k.startsWith('1..'));
+  await withDash([], async (h) => {
+    for (const [i, id] of PANES.entries()) {
+      const spec = PANE_REGISTRY[id];
+      assert.ok(spec.sortColumns.length > 0, `${id} sorts by something`);
+      assert.ok(jump?.[1].includes(`${i + 1} ${spec.short}`), `help names ${i + 1} ${spec.short}`);
+      await h.press(String(i + 1));
+      has(h.screen(), ` ${i + 1} ${spec.title}`);
+    }
+  }, 120, 40);
+});

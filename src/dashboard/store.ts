@@ -10,7 +10,7 @@ import { printable } from './escape.js';
 import { wrap } from './explain.js';
 import { change, clockTime, duration } from './format.js';
 import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
-import { PANE_SPECS } from './lists/index.js';
+import { PANE_SPECS } from './lists/registry.js';
 import { eventText } from './lists/events.js';
 import type { PaneContext } from './lists/pane-spec.js';
 import { initialState, reduce, SORT_COLUMNS, type Action, type PaneId, type ReduceContext, type UiState } from './ui-state.js';

@@ -2,28 +2,17 @@
 // pause and overlays. Pure: keys become actions, actions become a new state. The data the
 // panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
 import type { DashboardOptions } from './dashboard-options.js';
+import { PANES, paneTable, type PaneId } from './lists/registry.js';
 
 // --- panes and UI state ------------------------------------------------------------------
 
-export type PaneId = 'connections' | 'interfaces' | 'counters' | 'icmp' | 'routes' | 'conntrack' | 'unix' | 'events';
-/** In the order of the jump keys 1…8. */
-export const PANES: readonly PaneId[] = ['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'];
-export const PANE_TITLES: Readonly<Record<PaneId, string>> = {
-  connections: 'Connections', interfaces: 'Interfaces', counters: 'Protocol counters', icmp: 'ICMP',
-  routes: 'Routes', conntrack: 'NAT / conntrack', unix: 'UNIX sockets', events: 'Events',
-};
+export type { PaneId };
+export { PANES };
 
-/** Sortable columns per pane; index 0 is the default. */
-export const SORT_COLUMNS: Readonly<Record<PaneId, readonly string[]>> = {
-  connections: ['proto', 'local', 'remote', 'state', 'recv-q', 'send-q', 'program', 'user', 'inode'],
-  interfaces: ['name', 'rx', 'tx', 'errors'],
-  counters: ['activity', 'name', 'delta', 'total'],
-  icmp: ['type', 'in', 'out'],
-  routes: ['table'],
-  unix: ['inode', 'path', 'state', 'type'],
-  events: ['time'],
-  conntrack: ['table', 'proto', 'src', 'dst'],
-};
+/** Sortable columns per pane (PaneSpec.sortColumns); index 0 is the default. */
+export const SORT_COLUMNS: Readonly<Record<PaneId, readonly string[]>> = paneTable((s) => s.sortColumns);
+/** Each pane's title (PaneSpec.title). */
+export const PANE_TITLES: Readonly<Record<PaneId, string>> = paneTable((s) => s.title);
 
 export type Scope = 'connected' | 'listening' | 'all';
 export type CounterMode = 'rate' | 'delta' | 'total';

@@ -132,6 +132,9 @@ function columns(c: PaneContext, width: number): Col<ConnRow>[] {
 }
 
 export const connectionsPane = pane<string>({
+  title: 'Connections',
+  short: 'conns',
+  sortColumns: ['proto', 'local', 'remote', 'state', 'recv-q', 'send-q', 'program', 'user', 'inode'],
   list(c, prev) {
     const patched = patchedList(c, prev);
     const keys = patched ?? fullList(c);

@@ -31,6 +31,9 @@ const COLS: Col<ConntrackEntry>[] = [
 ];
 
 export const conntrackPane = pane<ConntrackEntry>({
+  title: 'NAT / conntrack',
+  short: 'nat',
+  sortColumns: ['table', 'proto', 'src', 'dst'],
   list(c) {
     const ct = c.sample?.snapshot.conntrack?.ok ? c.sample.snapshot.conntrack.value : [];
     let rows = ct.map((e) => ({ e, key: identity(e) }));

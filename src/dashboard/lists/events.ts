@@ -25,6 +25,9 @@ function status(e: DashEvent): RowStatus {
 }
 
 export const eventsPane = pane<DashEvent>({
+  title: 'Events',
+  short: 'events',
+  sortColumns: ['time'],
   list(c) {
     let evs = [...c.frame.events];
     if (c.needle) evs = evs.filter((e) => eventText(c, e).toLowerCase().includes(c.needle));

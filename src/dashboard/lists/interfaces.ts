@@ -80,6 +80,9 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
 }
 
 export const interfacesPane = pane<NetInterface>({
+  title: 'Interfaces',
+  short: 'ifaces',
+  sortColumns: ['name', 'rx', 'tx', 'errors'],
   list(c) {
     const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
     let list = c.needle ? ifs.filter((i) => i.name.toLowerCase().includes(c.needle)) : [...ifs];

@@ -36,7 +36,16 @@ export interface PrevList {
   items: readonly unknown[];
 }
 
+/** Everything about one pane: what it is called, how it sorts, its rows, their columns and the
+ *  detail of one row. A pane is one module exporting one PaneSpec, plus its line in
+ *  PANE_REGISTRY (registry.ts), whose order gives the jump keys 1…n. */
 export interface PaneSpec<T> {
+  /** Its title line. */
+  title: string;
+  /** Its name in the help's list of jump keys. */
+  short: string;
+  /** Sortable columns; index 0 is the default. */
+  sortColumns: readonly string[];
   /** `prev`: the list of an earlier frame under the same filters and sort, for panes that can
    *  bring it up to date for less than building it again. */
   list(c: PaneContext, prev?: PrevList): { keys: readonly string[]; items: readonly T[]; patched?: boolean };

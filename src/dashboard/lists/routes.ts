@@ -41,6 +41,9 @@ const COLS: Col<RouteText>[] = [
 ];
 
 export const routesPane = pane<RouteRow>({
+  title: 'Routes',
+  short: 'routes',
+  sortColumns: ['table'],
   list(c) {
     let rows = c.frame.routes.filter((r) => (r.route.v4 ? c.ui.family.v4 : c.ui.family.v6));
     if (c.needle) rows = rows.filter((r) => Object.values(text(r)).join(' ').toLowerCase().includes(c.needle));

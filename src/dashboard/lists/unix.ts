@@ -9,6 +9,9 @@ import { cmp } from './connections.js';
 import { explained, filtered, pane } from './pane-spec.js';
 
 export const unixPane = pane<UnixSocket>({
+  title: 'UNIX sockets',
+  short: 'unix',
+  sortColumns: ['inode', 'path', 'state', 'type'],
   list(c) {
     const socks = c.sample?.snapshot.unix?.ok ? c.sample.snapshot.unix.value : [];
     if (!c.ui.proto.unix) return { keys: [], items: [] };

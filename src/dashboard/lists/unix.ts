@@ -4,7 +4,7 @@ import { ownerLabel, unixStateName, unixTypeName, unixVisible } from '../../prin
 import { SO_ACCEPTCON } from '../../sources/unix-sockets.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
-import { explainColumn, explainState } from '../explain.js';
+import { explainColumn, explainState } from '../explain/index.js';
 import { cmp } from './connections.js';
 import { explained, filtered, pane } from './pane-spec.js';
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CONCEPT_KEYS, explainAddress, explainColumn, explainConcept, explainCounter, explainState, icmpTypeName, wrap, type Explanation,
-} from '../src/dashboard/explain.js';
+} from '../src/dashboard/explain/index.js';
 
 // Compiled to dist/test/, the fixtures stay in the source tree.
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/snmp/', import.meta.url));

@@ -7,7 +7,7 @@ import { TCP_STATES, type ConnOptions, type NameContext } from '../names/netstat
 import type { Sample } from '../sampler/sample-engine.js';
 import type { PaneRows, ViewRow } from './columns.js';
 import { printable } from './escape.js';
-import { wrap } from './explain.js';
+import { wrap } from './explain/index.js';
 import { change, clockTime, duration } from './format.js';
 import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
 import { PANE_SPECS } from './lists/registry.js';

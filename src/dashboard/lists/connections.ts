@@ -6,7 +6,7 @@ import { endpoint, inetVisible, ownerLabel, stateName, unmapV4, type NameContext
 import { naturalCompare } from '../../text/natural-compare.js';
 import { colRow, fitEndpoint, layoutHeader, plainRow, type Col } from '../columns.js';
 import { printable } from '../escape.js';
-import { explainAddress, explainColumn, explainState } from '../explain.js';
+import { explainAddress, explainColumn, explainState } from '../explain/index.js';
 import { compact } from '../format.js';
 import type { ConnRow } from '../frame.js';
 import type { ProtoToggle } from '../ui-state.js';

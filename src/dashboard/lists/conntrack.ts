@@ -4,7 +4,7 @@ import type { ConntrackEntry } from '../../model.js';
 import { naturalCompare } from '../../text/natural-compare.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
-import { explainColumn } from '../explain.js';
+import { explainColumn } from '../explain/index.js';
 import { explained, filtered, pane } from './pane-spec.js';
 
 const ep = (a: string, p: number | null): string => printable(p === null ? a : `${a}:${p}`);

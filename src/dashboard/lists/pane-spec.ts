@@ -5,7 +5,7 @@ import type { ConnOptions, NameContext } from '../../names/netstat-notation.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import type { RowBody } from '../columns.js';
 import { printable } from '../escape.js';
-import { wrap, type Explanation } from '../explain.js';
+import { wrap, type Explanation } from '../explain/index.js';
 import type { Frame } from '../frame.js';
 import type { UiState } from '../ui-state.js';
 

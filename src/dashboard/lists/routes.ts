@@ -3,7 +3,7 @@
 import { flags4, flags6 } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
-import { explainColumn } from '../explain.js';
+import { explainColumn } from '../explain/index.js';
 import { compact } from '../format.js';
 import type { RouteRow } from '../frame.js';
 import { explained, filtered, pane } from './pane-spec.js';

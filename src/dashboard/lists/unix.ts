@@ -4,7 +4,7 @@ import { ownerLabel, unixStateName, unixTypeName, unixVisible } from '../../name
 import { SO_ACCEPTCON } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
-import { explainColumn, explainState } from '../explain.js';
+import { explainColumn, explainState } from '../explain/index.js';
 import { cmp } from './connections.js';
 import { explained, filtered, pane } from './pane-spec.js';
 

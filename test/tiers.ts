@@ -10,7 +10,7 @@ export const TIERS = {
   /** Pure: parsers on fixture text, the engine, the store, blessed on fake streams. Seconds. */
   unit: [
     'connection-order', 'conntrack', 'counter-deltas', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
-    'derived-signals', 'diag-rows', 'explain', 'fuzz-parsers', 'interface-meta', 'interfaces',
+    'derived-signals', 'diag-rows', 'explain', 'frame-snapshots', 'fuzz-parsers', 'interface-meta', 'interfaces',
     'names', 'owner-cache', 'routes', 'sampler', 'snmp', 'sockets', 'statistics', 'test-tiers', 'unix-sockets',
   ],
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and

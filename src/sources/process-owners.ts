@@ -65,7 +65,7 @@ interface FdIo {
 const SLICE = 2000;
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-function liveIo(kfs: KernelFs): FdIo {
+function liveIo(): FdIo {
   let budget = SLICE;
   const spend = async (n: number): Promise<void> => {
     budget -= n;
@@ -112,7 +112,7 @@ function kfsIo(kfs: KernelFs): FdIo {
 }
 
 function fdIo(kfs: KernelFs): FdIo {
-  return path.resolve(kfs.root) === '/' ? liveIo(kfs) : kfsIo(kfs);
+  return path.resolve(kfs.root) === '/' ? liveIo() : kfsIo(kfs);
 }
 
 // ---- the scan ------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // tiers (test/tiers.ts) in one `node --test`, after checking that every test/*.test.ts has a
 // tier, so that no file is left out of `npm test` by being left out of the manifest.
 //
-//   node dist/test/tools/run-tests.js TIER… [-- NODE_TEST_ARGS…]
+//   node dist/test/tools/run-tests.js TIER… [--node-test-option=VALUE…] [-- NODE_TEST_ARGS…]
+//   npm run test:unit -- --test-name-pattern=frame
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,9 +35,12 @@ export function manifestProblems(files: readonly string[]): string[] {
 }
 
 function main(argv: string[]): number {
+  // Words are tiers; options (--test-name-pattern=frame, --test-concurrency=1) and anything
+  // after a lone `--` go to node --test.
   const dash = argv.indexOf('--');
-  const tiers = dash < 0 ? argv : argv.slice(0, dash);
-  const passOn = dash < 0 ? [] : argv.slice(dash + 1);
+  const own = dash < 0 ? argv : argv.slice(0, dash);
+  const tiers = own.filter((a) => !a.startsWith('-'));
+  const passOn = [...own.filter((a) => a.startsWith('-')), ...(dash < 0 ? [] : argv.slice(dash + 1))];
   const bad = tiers.find((t) => !(TIER_NAMES as string[]).includes(t));
   if (tiers.length === 0 || bad !== undefined) {
     process.stderr.write(`run-tests: ${bad === undefined ? 'no tier given' : `unknown tier '${bad}'`}: choose from ${TIER_NAMES.join(', ')}\n`);

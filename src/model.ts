@@ -88,7 +88,7 @@ export interface NetInterface {
   sys: IfSysInfo;
 }
 
-/** Metadata from systeminformation, refreshed only when the interface set changes. */
+/** Addresses, MAC, type and default route per interface (see sources/interface-meta.ts), refreshed only when the interface set changes. */
 export interface IfMeta {
   name: string;
   ip4: string;

@@ -259,10 +259,6 @@ export class Store {
     return { header: fmt.header, rows, total: n, offset: off, message };
   }
 
-  visibleConnections(height: number, width = 80): PaneRows {
-    return this.visibleRows('connections', height, width);
-  }
-
   eventText(e: import('./frame.js').DashEvent): string {
     return eventText(this.context('events'), e);
   }

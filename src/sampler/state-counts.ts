@@ -2,8 +2,6 @@
 import type { InetSocket, UnixSocket } from '../model.js';
 import { TCP_STATES } from '../names/netstat-notation.js';
 
-export const TCP_STATE_KEYS = TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`);
-
 /** Keys by state, built once ('gauge.tcp.UNKNOWN' at -1). */
 const stateKeys = new Map<number, string>();
 

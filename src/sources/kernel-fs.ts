@@ -196,7 +196,7 @@ interface Kept { fd: number; used: boolean }
 
 const kept = new Map<string, Kept>();
 /** Paths that did not exist when last read, with the error that said so. */
-const missing = new Map<string, unknown>();
+const missing = new Map<string, Error>();
 /** Directory (absolute) → inode it had when its files were opened (see readKeptFiles). */
 const keptDirs = new Map<string, { ino: number; used: boolean }>();
 let lastSweep = 0;
@@ -291,7 +291,7 @@ export function readKept(abs: string): string {
   } catch (err) {
     if (errCode(err) === 'ENOENT') {
       if (missing.size >= KEPT_MAX) missing.clear();
-      missing.set(abs, err);
+      missing.set(abs, err as Error);
     }
     throw err;
   }

@@ -43,7 +43,7 @@ export interface Snapshot {
   routes4?: SourceResult<Route4[]>;
   routes6?: SourceResult<Route6[]>;
   conntrack?: SourceResult<ConntrackEntry[]>;
-  /** Addresses, MAC and type per interface (systeminformation), read when the set changes. */
+  /** Addresses, MAC and type per interface (read from the kernel, see interface-meta.ts), read when the set changes. */
   interfaceMeta?: IfMeta[];
 }
 

@@ -187,7 +187,7 @@ export class InetDiagParser {
     this.udp = proto.startsWith('udp');
     this.complete = complete && this.tcp && reuseRows;
     let cache = rowCache.get(proto) ?? null;
-    if (cache === null && this.complete) rowCache.set(proto, cache = new Map());
+    if (cache === null && this.complete) rowCache.set(proto, cache = new Map<number, InetSocket>());
     this.cache = this.tcp ? cache : null;
     this.prev = this.complete ? lastRows.get(proto) ?? null : null;
   }

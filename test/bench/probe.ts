@@ -4,7 +4,6 @@
 //   node probe.js timings --reps N [--si]     read paths and tools, each repeated N times
 //   node probe.js render  --reps N            the dashboard on fake TTY streams, fed real samples
 import { execFile, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseOptions } from '../../src/cli/options.js';
 import { createDashboard, dashboardWant } from '../../src/dashboard/app.js';
@@ -123,7 +122,7 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
   const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
   const tool = hasTime ? commandCpu : command;
   let si: { networkConnections(): Promise<unknown[]> } | null = null;
-  if (withSi) si = (await import('systeminformation')).default as unknown as { networkConnections(): Promise<unknown[]> };
+  if (withSi) si = (await import('systeminformation')).default;
   const procEnv = { ...process.env, NETDASH_INET_SOURCE: 'proc' };
   // NODE_EXTRA_CA_CERTS makes every Node process parse that CA bundle as it starts (about 50 ms
   // on the development VM, whose environment sets it); netdash opens no TLS connection. The

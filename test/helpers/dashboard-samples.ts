@@ -55,7 +55,7 @@ export function snapshot(time: number, parts: SnapParts): Snapshot {
   if (parts.routes4) snap.routes4 = { ok: true, value: parts.routes4, skipped: 0 };
   if (parts.routes6) snap.routes6 = { ok: true, value: parts.routes6, skipped: 0 };
   if (parts.conntrack) snap.conntrack = { ok: true, value: parts.conntrack, skipped: 0 };
-  if (parts.owners || parts.ownersDenied) snap.owners = { owners: parts.owners ?? new Map(), denied: parts.ownersDenied ?? false };
+  if (parts.owners || parts.ownersDenied) snap.owners = { owners: parts.owners ?? new Map<number, ProcessOwner>(), denied: parts.ownersDenied ?? false };
   return snap;
 }
 

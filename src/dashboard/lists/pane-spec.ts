@@ -58,7 +58,7 @@ export interface PaneSpec<T> {
 
 /** Erase a pane's item type, so the store can keep every pane in one table. */
 export function pane<T>(spec: PaneSpec<T>): PaneSpec<unknown> {
-  return spec as unknown as PaneSpec<unknown>;
+  return spec;
 }
 
 export function sinceTitle(sample: Sample | null | undefined): string {

@@ -25,6 +25,7 @@ import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
 import { keepRowsBetweenDumps } from './sources/sock-diag.js';
 import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
 import { printable, toJson } from './text/printable.js';
+import type { Exporter } from './serve/exporter.js';
 
 // What only some modes use is imported when one of them runs: the dashboard (blessed and the
 // views, a third of the start-up time of a one-shot `netdash --print`), the sampler and the
@@ -154,8 +155,10 @@ async function main(argv: string[]): Promise<number> {
   // A failed load is reported where it is awaited, not as an unhandled rejection meanwhile.
   ui?.catch(() => {});
   const ctx = await nameContext(kfs, o);
+  const exporter = await openExporter(o);
+  if (typeof exporter === 'number') return exporter;
   if (ui !== null) {
-    const code = await dashboard(kfs, o, ctx, await ui);
+    const code = await dashboard(kfs, o, ctx, await ui, exporter);
     // The terminal is restored. Reverse lookups still in flight (each may wait for its
     // resolver timeout) must not keep the user from getting the shell back.
     process.exit(code);
@@ -167,7 +170,20 @@ async function main(argv: string[]): Promise<number> {
     await printOnce(kfs, o, want, ctx);
     return 0;
   }
-  return sampleLive(kfs, o, want, ctx);
+  return sampleLive(kfs, o, want, ctx, exporter);
+}
+
+/** The --serve endpoint; null without it; an exit status after one line on stderr when it
+ *  cannot start (2: a bad --web-config; 1: the address cannot be bound). */
+async function openExporter(o: Options): Promise<Exporter | null | number> {
+  if (o.serve === null) return null;
+  const { startExporter, WebConfigError } = await import('./serve/start.js');
+  try {
+    return await startExporter({ listen: o.serve, webConfig: o.webConfig, intervalMs: (o.interval ?? 2) * 1000, programs: o.programs });
+  } catch (err) {
+    warn(err instanceof Error ? err.message : String(err));
+    return err instanceof WebConfigError ? 2 : 1;
+  }
 }
 
 function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: IntervalModule): void {
@@ -182,7 +198,7 @@ function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: Inte
 }
 
 /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
-async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }, exporter: Exporter | null): Promise<number> {
   const [{ Sampler, systemClock }, rec, iv, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
     import('./sampler/sampler.js'), import('./sampler/recording.js'), import('./print/interval-print.js'), import('./sources/interface-meta.js'),
   ]);
@@ -190,12 +206,17 @@ async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: N
   const recorder = openRecorder(o, intervalMs, rec);
   if (recorder === false) return 2;
   // A recording keeps every section, so a replay can show any view of it.
-  const sampleWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
+  const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
+  // --serve: the sample also holds what /metrics shows; without --print or --json nothing is printed.
+  const sampleWant = exporter ? exporter.want(recordWant) : recordWant;
+  const serveOnly = exporter !== null && o.mode === 'auto';
   // Metadata is part of the sample (and so of a recording) when the output shows it.
   const meta = o.mode === 'json' || recorder ? { meta: new InterfaceMetaCache(kernelMetaLoader(kfs)) } : {};
-  const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant, ...meta }, (sample, raw) => {
+  const cadence = serveOnly ? { tableEveryMs: 'auto' as const } : {};
+  const sampler = new Sampler(kfs, systemClock, { intervalMs, want: sampleWant, ...meta, ...cadence }, (sample, raw) => {
     recorder?.write(raw);
-    emitSample(sample, o, ctx, iv);
+    exporter?.update(sample);
+    if (!serveOnly) emitSample(sample, o, ctx, iv);
   });
   const stop = (): void => sampler.stop();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, stop);
@@ -203,6 +224,7 @@ async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: N
     await sampler.run(o.count);
   } finally {
     recorder?.close();
+    await exporter?.close();
   }
   return 0;
 }
@@ -258,7 +280,7 @@ async function replay(o: Options, ctx: { names: NameContext }): Promise<number> 
 }
 
 /** The live dashboard (or a recording shown in it) on this terminal. */
-async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule): Promise<number> {
+async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
   const { replaySource, runDashboard } = ui;
   const [recording, { systemClock }] = await Promise.all([import('./sampler/recording.js'), import('./sampler/sampler.js')]);
   let source: SourceFactory | undefined;
@@ -269,6 +291,11 @@ async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; h
   }
   const recorder = openRecorder(o, (o.interval ?? 2) * 1000, recording);
   if (recorder === false) return 2;
+  // --serve: the dashboard's own sampler feeds the endpoint too (--replay is refused with it).
+  if (exporter && !source) {
+    const live = ui.liveSource(kfs, systemClock, (o.interval ?? 2) * 1000, ui.dashboardWant(o));
+    source = (onSample) => live((s, r) => { exporter.update(s); onSample(s, r); });
+  }
   try {
     return await runDashboard(o, {
       input: process.stdin, output: process.stdout, kfs, clock: systemClock, names: ctx.names, hostNames: ctx.hosts,

@@ -112,8 +112,8 @@ test('InetDiagParser: the /proc row for listeners, connections and timers', () =
     { state: 6, sport: 40004, dport: 80, timer: 3, expires: 59_999, inode: 0 },
   ]);
   const base = { proto: 'tcp', family: 4, localAddr: '127.0.0.1', remoteAddr: '0.0.0.0', uid: 0 } as const;
-  assert.deepEqual(rows[0], { ...base, localPort: 22, remotePort: 0, state: 10, sendQ: 0, recvQ: 2, timer: NO_TIMER, uid: 1000, inode: 500 },
-    'LISTEN: Send-Q is 0 as in /proc (netlink carries the backlog limit there)');
+  assert.deepEqual(rows[0], { ...base, localPort: 22, remotePort: 0, state: 10, sendQ: 0, recvQ: 2, timer: NO_TIMER, uid: 1000, inode: 500, backlog: 128 },
+    'LISTEN: Send-Q is 0 as in /proc (netlink carries the backlog limit there, kept as backlog)');
   assert.deepEqual(rows[1], { ...base, localPort: 40000, remoteAddr: '10.0.0.9', remotePort: 22, state: 1, sendQ: 7, recvQ: 5, timer: NO_TIMER, inode: 501 });
   assert.deepEqual(rows.slice(2).map((r) => r.timer), [
     { kind: 1, expires: 199, retransmits: 3, timeout: 0 },      // retransmit: icsk_retransmits

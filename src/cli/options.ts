@@ -2,6 +2,7 @@
 // grouping like -tulpn, repeated -e); this module adds netstat's rules and value checks.
 import { parseArgs } from 'node:util';
 import type { InetProto } from '../model.js';
+import { parseListenAddress, type ListenAddress } from '../serve/listen-address.js';
 
 export class UsageError extends Error {}
 
@@ -35,6 +36,10 @@ export interface Options {
   /** Dashboard: plain ASCII drawing (also automatic when the locale is not UTF-8). */
   ascii: boolean;
   root: string;
+  /** --serve: the Prometheus endpoint's address; null: no endpoint. */
+  serve: ListenAddress | null;
+  /** --web-config: exporter-toolkit style TLS and basic auth for --serve. */
+  webConfig: string | null;
   help: boolean;
   version: boolean;
 }
@@ -81,6 +86,8 @@ const optionSpec = {
   speed: { type: 'string' },
   ascii: { type: 'boolean' },
   root: { type: 'string' },
+  serve: { type: 'string' },
+  'web-config': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -178,6 +185,17 @@ export function parseOptions(argv: readonly string[]): Options {
   // --count means repeated samples: without an interval they come every DEFAULT_INTERVAL s.
   if (count !== null && interval === null && v.replay === undefined) interval = DEFAULT_INTERVAL;
   if (v.record === '' || v.replay === '') throw new UsageError('--record and --replay need a file name');
+  let serve: ListenAddress | null = null;
+  if (v.serve !== undefined) {
+    const a = parseListenAddress(v.serve);
+    if ('error' in a) throw new UsageError(a.error);
+    if (v.replay !== undefined) throw new UsageError('choose one of --serve and --replay: the endpoint serves the live host');
+    serve = a;
+    // The endpoint is fed by the sampler: it runs at the default interval unless given one.
+    if (interval === null) interval = DEFAULT_INTERVAL;
+  }
+  if (v['web-config'] !== undefined && serve === null) throw new UsageError('--web-config needs --serve ADDR:PORT');
+  if (v['web-config'] === '') throw new UsageError('--web-config needs a file name');
 
   const numeric = Boolean(v.numeric);
   return {
@@ -201,6 +219,8 @@ export function parseOptions(argv: readonly string[]): Options {
     speed,
     ascii: Boolean(v.ascii),
     root: v.root ?? '/',
+    serve,
+    webConfig: v['web-config'] ?? null,
     help: Boolean(v.help),
     version: Boolean(v.version),
   };

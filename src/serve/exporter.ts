@@ -13,7 +13,7 @@ import type { Want } from '../snapshot.js';
 import { negotiate, render, type ContentType } from './exposition.js';
 import { authority, type ListenAddress } from './listen-address.js';
 import { buildFamilies, type Caps, type Family } from './metric-set.js';
-import type { WebConfig } from './web-config.js';
+import { WebConfigError, type WebConfig } from './web-config.js';
 
 const ALL_INET: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
 
@@ -90,7 +90,13 @@ export class Exporter {
 
   /** Listen; rejects with a one-line message (address in use, not permitted, bad TLS key). */
   static async start(opts: ExporterOptions): Promise<Exporter> {
-    const e = new Exporter(opts);
+    let e: Exporter;
+    try {
+      e = new Exporter(opts);
+    } catch (err) {
+      // Node checks the certificate and key here: a file that is not PEM, a key of another cert.
+      throw new WebConfigError(`--web-config: tls_server_config: ${err instanceof Error ? err.message : String(err)}`);
+    }
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         reject(new Error(`--serve ${authority(opts.listen)}: ${err.code ?? err.message}`));

@@ -52,10 +52,11 @@ export function loadWebConfig(path: string): WebConfig {
   if (t !== undefined && t !== null) {
     if (!isObject(t)) throw new WebConfigError(`--web-config ${path}: tls_server_config must be a mapping with ${TLS.join(', ')}`);
     onlyKeys(`--web-config ${path}: tls_server_config`, t, TLS);
+    if (TLS.some((k) => typeof t[k] !== 'string' || t[k] === '')) {
+      throw new WebConfigError(`--web-config ${path}: tls_server_config needs ${TLS.join(' and ')}`);
+    }
     const file = (k: string): Buffer => {
-      const f = t[k];
-      if (typeof f !== 'string' || f === '') throw new WebConfigError(`--web-config ${path}: tls_server_config needs ${TLS.join(' and ')}`);
-      const full = resolve(base, f);
+      const full = resolve(base, String(t[k]));
       try {
         return readFileSync(full);
       } catch (err) {

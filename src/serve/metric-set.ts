@@ -245,7 +245,8 @@ export function buildFamilies(sample: Sample, opts: BuildOptions): Family[] {
 
   out.push(
     { name: 'netdash_sample_timestamp_seconds', help: 'Wall-clock time of the last sample', type: 'gauge', series: [{ labels: {}, value: sample.time / 1000 }] },
-    { name: 'netdash_sample_interval_seconds', help: 'Seconds between samples', type: 'gauge', series: [{ labels: {}, value: opts.intervalMs / 1000 }] },
+    // What really elapsed: the dashboard's + and - change the interval while it runs.
+    { name: 'netdash_sample_interval_seconds', help: 'Seconds between the last two samples (the configured interval until there are two)', type: 'gauge', series: [{ labels: {}, value: (sample.elapsedMs ?? opts.intervalMs) / 1000 }] },
     { name: 'netdash_source_up', help: 'Whether a kernel source was read in the last sample (1) or failed (0)', type: 'gauge', series: up },
   );
   if (sample.tableAgeMs !== null) {

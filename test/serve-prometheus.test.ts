@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcryptjs';
 import { linkVeth, Netns, readyLine, run } from './helpers/netns.js';
+import { Lines } from './helpers/lines.js';
 import { prereq } from './helpers/prereq.js';
+import { Tmux } from './helpers/tmux.js';
 import { DEFAULT_CAPS, seriesBound } from '../src/serve/metric-set.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -326,6 +328,45 @@ describe('--web-config: TLS and basic auth', () => {
       up = (await query(ns, 'up{job="netdash"}'))[0]?.value[1] ?? '';
     }
     assert.equal(up, '1', 'Prometheus could not scrape the TLS endpoint');
+  });
+});
+
+// --- one sampler for the endpoint and the dashboard or --json ---------------------------------
+
+describe('--serve beside the other outputs', () => {
+  it('with --json: the exposition shows the very sample each NDJSON line printed', { timeout: 30_000 }, async (t) => {
+    if (!prereq(t, ['root', 'netns'])) return;
+    const ns = await namespace(t, 'promjson');
+    const out = new Lines(ns.spawn(process.execPath, [CLI, '--json', '--serve', '127.0.0.1:9105', '--interval', '0.5']));
+    await waitFor(ns, 'http://127.0.0.1:9105/healthz', (g) => g.status === 200, 15_000);
+    // Between two lines the exposition holds the last line's sample: the same read time.
+    let matched = false;
+    for (let i = 0; i < 20 && !matched; i++) {
+      const n = out.lines.length;
+      const body = (await get(ns, 'http://127.0.0.1:9105/metrics')).body ?? '';
+      if (out.lines.length !== n) continue;  // a sample came meanwhile: try again
+      const stamp = /^netdash_sample_timestamp_seconds (.+)$/m.exec(body)?.[1];
+      const line = JSON.parse(out.lines[n - 1] ?? '{}') as { time: string; seq: number };
+      matched = stamp !== undefined && Number(stamp) * 1000 === Date.parse(line.time);
+    }
+    assert.ok(matched, 'the exposition never showed the sample just printed');
+    await out.count(2);
+  });
+
+  it('with the dashboard on a terminal: the dashboard draws and /metrics serves from its sampler', { timeout: 40_000 }, async (t) => {
+    if (!prereq(t, ['root', 'netns', 'tmux'])) return;
+    const ns = await namespace(t, 'promdash');
+    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, CLI, '--serve', '127.0.0.1:9106', '--interval', '0.5'], { width: 100, height: 30, term: 'xterm-256color' });
+    t.after(() => tm.kill());
+    await tm.waitFor((s) => /since start \d/.test(s), 20_000, 'the dashboard');
+    const m = await waitFor(ns, 'http://127.0.0.1:9106/metrics', (g) => g.status === 200, 15_000);
+    assert.match(m.body ?? '', /^netdash_sockets\{proto="tcp",state="LISTEN"\} 1$/m, 'its own listener');
+    // Samples keep coming while the dashboard runs: the timestamp moves.
+    const stamp = (b: string | undefined): string | undefined => /^netdash_sample_timestamp_seconds (.+)$/m.exec(b ?? '')?.[1];
+    const first = stamp(m.body);
+    await waitFor(ns, 'http://127.0.0.1:9106/metrics', (g) => stamp(g.body) !== first, 10_000);
+    tm.keys('q');
+    assert.equal(await tm.waitExit(), 0);
   });
 });
 

@@ -37,6 +37,9 @@ export interface InetSocket {
   timer: SocketTimer;
   uid: number;
   inode: number;
+  /** TCP LISTEN from netlink only: the accept-queue limit (listen()'s backlog, capped by
+   *  somaxconn); /proc does not show it. */
+  backlog?: number;
   /** UDP only: packets dropped on this socket (last column of /proc/net/udp). */
   drops?: number;
 }

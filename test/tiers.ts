@@ -11,14 +11,14 @@ export const TIERS = {
   unit: [
     'connection-order', 'conntrack', 'counter-deltas', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
     'derived-signals', 'diag-rows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'interface-meta', 'interfaces',
-    'names', 'owner-cache', 'routes', 'sampler', 'snmp', 'sockets', 'statistics', 'test-tiers', 'unix-sockets',
+    'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'statistics', 'test-tiers', 'unix-sockets',
   ],
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
    *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */
   system: [
     'bench-smoke', 'cli', 'cli-errors', 'cli-run', 'dashboard-tmux', 'faults', 'heap-footprint', 'hostile-strings', 'kept-files',
     'least-privilege', 'netstat-crosscheck', 'packaging', 'print-extras', 'print-stream', 'process-owners',
-    'replay-errors', 'routes-netstat', 'sampler-netns', 'screenshots', 'sock-diag', 'statistics-netstat',
+    'replay-errors', 'routes-netstat', 'sampler-netns', 'screenshots', 'serve-hostile', 'serve-prometheus', 'sock-diag', 'statistics-netstat',
   ],
   /** Long runs: the dashboard under churn for 100 s (NETDASH_SOAK_SECONDS for longer). */
   soak: ['soak'],

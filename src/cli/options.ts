@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { DashboardOptions } from '../dashboard/dashboard-options.js';
 import type { Section } from '../names/netstat-selection.js';
 import type { PrintOptions } from '../print/print-options.js';
+import { parseListenAddress, type ListenAddress } from '../serve/listen-address.js';
 
 export type { Section };
 
@@ -21,6 +22,10 @@ export interface Options extends PrintOptions, DashboardOptions {
   /** Dashboard: plain ASCII drawing (also automatic when the locale is not UTF-8). */
   ascii: boolean;
   root: string;
+  /** --serve: the Prometheus endpoint's address; null: no endpoint. */
+  serve: ListenAddress | null;
+  /** --web-config: exporter-toolkit style TLS and basic auth for --serve. */
+  webConfig: string | null;
   help: boolean;
   version: boolean;
 }
@@ -67,6 +72,8 @@ const optionSpec = {
   speed: { type: 'string' },
   ascii: { type: 'boolean' },
   root: { type: 'string' },
+  serve: { type: 'string' },
+  'web-config': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -164,6 +171,17 @@ export function parseOptions(argv: readonly string[]): Options {
   // --count means repeated samples: without an interval they come every DEFAULT_INTERVAL s.
   if (count !== null && interval === null && v.replay === undefined) interval = DEFAULT_INTERVAL;
   if (v.record === '' || v.replay === '') throw new UsageError('--record and --replay need a file name');
+  let serve: ListenAddress | null = null;
+  if (v.serve !== undefined) {
+    const a = parseListenAddress(v.serve);
+    if ('error' in a) throw new UsageError(a.error);
+    if (v.replay !== undefined) throw new UsageError('choose one of --serve and --replay: the endpoint serves the live host');
+    serve = a;
+    // The endpoint is fed by the sampler: it runs at the default interval unless given one.
+    if (interval === null) interval = DEFAULT_INTERVAL;
+  }
+  if (v['web-config'] !== undefined && serve === null) throw new UsageError('--web-config needs --serve ADDR:PORT');
+  if (v['web-config'] === '') throw new UsageError('--web-config needs a file name');
 
   const numeric = Boolean(v.numeric);
   return {
@@ -187,6 +205,8 @@ export function parseOptions(argv: readonly string[]): Options {
     speed,
     ascii: Boolean(v.ascii),
     root: v.root ?? '/',
+    serve,
+    webConfig: v['web-config'] ?? null,
     help: Boolean(v.help),
     version: Boolean(v.version),
   };

@@ -15,6 +15,7 @@ import type { RawSample, Sample } from '../sampler/sample-engine.js';
 import type { SourceFactory } from '../sampler/sample-source.js';
 import type { Clock } from '../sampler/sampler.js';
 import type { SignalBus } from '../dashboard/app.js';
+import type { Exporter } from '../serve/exporter.js';
 import { localeIsUtf8 } from '../dashboard/glyphs.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
 import { keepRowsBetweenDumps } from '../sources/sock-diag.js';
@@ -149,8 +150,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     // A failed load is reported where it is awaited, not as an unhandled rejection meanwhile.
     ui?.catch(() => {});
     const ctx = await nameContext(kfs, o);
+    const exporter = await openExporter(o);
+    if (typeof exporter === 'number') return exporter;
     if (ui !== null) {
-      const code = await dashboard(kfs, o, ctx, await ui);
+      const code = await dashboard(kfs, o, ctx, await ui, exporter);
       // The terminal is restored. Reverse lookups still in flight (each may wait for its
       // resolver timeout) must not keep the user from getting the shell back.
       return io.exit(code);
@@ -162,7 +165,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
       await printOnce(kfs, o, want, ctx);
       return 0;
     }
-    return sampleLive(kfs, o, want, ctx);
+    return sampleLive(kfs, o, want, ctx, exporter);
+  }
+
+  /** --serve: the endpoint, started before the first sample; a status when it cannot start. */
+  async function openExporter(o: Options): Promise<Exporter | null | number> {
+    if (o.serve === null) return null;
+    const { startExporter, WebConfigError } = await import('../serve/start.js');
+    try {
+      return await startExporter({ listen: o.serve, webConfig: o.webConfig, intervalMs: (o.interval ?? 2) * 1000, programs: o.programs, mono: () => io.clock.mono() });
+    } catch (err) {
+      warn(err instanceof Error ? err.message : String(err));
+      return err instanceof WebConfigError ? 2 : 1;
+    }
   }
 
   function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: IntervalModule): void {
@@ -177,7 +192,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
-  async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+  async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }, exporter: Exporter | null): Promise<number> {
     const [{ Sampler }, rec, iv, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
       import('../sampler/sampler.js'), import('../sampler/recording.js'), import('../print/interval-print.js'), import('../sources/interface-meta.js'),
     ]);
@@ -185,12 +200,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const recorder = openRecorder(o, intervalMs, rec);
     if (recorder === false) return 2;
     // A recording keeps every section, so a replay can show any view of it.
-    const sampleWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
+    const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
+    // --serve: the sample also holds what /metrics shows; without --print or --json nothing is printed.
+    const sampleWant = exporter ? exporter.want(recordWant) : recordWant;
+    const serveOnly = exporter !== null && o.mode === 'auto';
     // Metadata is part of the sample (and so of a recording) when the output shows it.
     const meta = o.mode === 'json' || recorder ? { meta: new InterfaceMetaCache(kernelMetaLoader(kfs)) } : {};
-    const sampler = new Sampler(kfs, io.clock, { intervalMs, want: sampleWant, ...meta }, (sample, raw) => {
+    const cadence = serveOnly ? { tableEveryMs: 'auto' as const } : {};
+    const sampler = new Sampler(kfs, io.clock, { intervalMs, want: sampleWant, ...meta, ...cadence }, (sample, raw) => {
       recorder?.write(raw);
-      emitSample(sample, o, ctx, iv);
+      exporter?.update(sample);
+      if (!serveOnly) emitSample(sample, o, ctx, iv);
     });
     const stop = (): void => sampler.stop();
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -200,6 +220,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     } finally {
       for (const sig of signals) io.signals.off(sig, stop);
       recorder?.close();
+      await exporter?.close();
     }
     return 0;
   }
@@ -255,7 +276,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   /** The live dashboard (or a recording shown in it) on this terminal. */
-  async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule): Promise<number> {
+  async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
     const { runDashboard, dashboardWant } = ui;
     const [recording, { replaySource, liveSource }, { readHostInfo }] = await Promise.all([
       import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'),
@@ -266,7 +287,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (!rec) return 2;
       source = replaySource(rec.samples, io.clock, o.speed, rec.header.intervalMs);
     } else {
-      source = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, withInetSource(dashboardWant(o)));
+      const live = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, withInetSource(dashboardWant(o)));
+      // --serve: the dashboard's own sampler feeds the endpoint too (--replay is refused with it).
+      source = exporter ? (onSample) => live((smp, r) => { exporter.update(smp); onSample(smp, r); }) : live;
     }
     const recorder = openRecorder(o, (o.interval ?? 2) * 1000, recording);
     if (recorder === false) return 2;

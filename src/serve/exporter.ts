@@ -2,7 +2,7 @@
 // at /. It is fed by the same sampler as the dashboard or the printer (update() per sample)
 // and never reads the kernel itself: a scrape costs a render of the last sample, cached until
 // the next one, whatever the number of scrapers.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';

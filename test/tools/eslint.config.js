@@ -1,7 +1,7 @@
 // ESLint: typescript-eslint's type-aware recommended rules over src/ and test/, with the few
-// changes below, each with its reason. Formatting is Prettier's (.prettierrc), so
+// changes below, each with its reason. Formatting is Prettier's (package.json "prettier"), so
 // eslint-config-prettier turns off every stylistic rule. `npm run lint` runs both.
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -9,6 +9,9 @@ import prettier from 'eslint-config-prettier';
 
 /** Where netdash meets blessed, whose objects are loosely typed: the only files where `any`
  *  (and what follows from it) is allowed. */
+/** The repository: this file lives in test/tools/ (the top level holds only what the layout allows). */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
 const BLESSED_BOUNDARY = ['src/dashboard/app.ts', 'src/dashboard/layout.ts'];
 
 export default tseslint.config(
@@ -17,7 +20,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: dirname(fileURLToPath(import.meta.url)) },
+      parserOptions: { projectService: true, tsconfigRootDir: ROOT },
     },
     // A disable comment that no longer silences anything is an error, so none goes stale.
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -5,11 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { parseOptions } from '../src/cli/options.js';
-import { createDashboard, type Dashboard, type SampleHandler, type SampleSource } from '../src/dashboard/app.js';
+import { createDashboard, type Dashboard } from '../src/dashboard/app.js';
+import type { SampleHandler, SampleSource } from '../src/sampler/sample-source.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { UnixSocket } from '../src/model.js';
-import { systemClock } from '../src/sampler/sampler.js';
-import { kernelFs } from '../src/sources/kernel-fs.js';
 import { estab, Feeder, listen, names, nif, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty } from './helpers/fake-tty.js';
 
@@ -45,7 +44,7 @@ async function withDash(argv: string[], fn: (d: Dashboard, screen: () => string,
   output.resume();
   const src = new FakeSource();
   const d = createDashboard(parseOptions(argv), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    input, output, names: names(),
     source: (on) => { src.onSample = on; return src; },
     host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: 'xterm-256color',
   });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CONCEPT_KEYS, explainAddress, explainColumn, explainConcept, explainCounter, explainState, icmpTypeName, wrap, type Explanation,
-} from '../src/dashboard/explain.js';
+} from '../src/dashboard/explain/index.js';
 
 // Compiled to dist/test/, the fixtures stay in the source tree.
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/snmp/', import.meta.url));
@@ -52,6 +52,7 @@ function fixtureKeys(): string[] {
   return [...keys].filter((k) => GROUPS.has(k.slice(0, k.indexOf('.')))).sort();
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const BAD_CHARS = /[{}\u0000-\u001f\u007f-\u009f]/;
 
 function checkText(what: string, e: Explanation | null): void {

@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseOptions } from '../src/cli/options.js';
-import { createDashboard, type SampleHandler, type SampleSource } from '../src/dashboard/app.js';
+import { createDashboard } from '../src/dashboard/app.js';
+import type { SampleHandler, SampleSource } from '../src/sampler/sample-source.js';
 import { legacyTerminfo, patchTerminfoReader } from '../src/dashboard/terminfo.js';
 import { blinkToDim, restyle } from '../src/dashboard/theme.js';
-import { systemClock } from '../src/sampler/sampler.js';
-import { kernelFs } from '../src/sources/kernel-fs.js';
 import { estab, Feeder, listen, names, nif, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty } from './helpers/fake-tty.js';
 
@@ -46,7 +45,7 @@ async function drawn(term: string, env: Record<string, string> = {}): Promise<st
   output.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
   const src = new FakeSource();
   const d = createDashboard(parseOptions(['-a']), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    input, output, names: names(),
     source: (on) => { src.onSample = on; return src; },
     host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: term, env,
   });

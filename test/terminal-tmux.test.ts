@@ -136,11 +136,6 @@ describe('the dashboard in tmux: job control and colours', () => {
     t.after(() => repeated.kill());
     assert.equal(await repeated.waitExit(), 0);
     assert.equal(repeated.capture().split('Active Internet connections').length - 1, 2);
-    // TERM set but empty: nothing is known about the terminal either.
-    const unset = Tmux.start(argv(['-t', '-n']), { env: { TERM: '' }, width: 120, height: 40 });
-    t.after(() => unset.kill());
-    assert.equal(await unset.waitExit(), 0);
-    assert.match(unset.tmux(['capture-pane', '-p', '-S', '-', '-t', unset.session]), /^netdash: TERM=\(unset\) cannot move the cursor/);
   });
 
   test('a TERM without cursor addressing in terminfo is refused the same way', async (t) => {

@@ -9,11 +9,12 @@ interface TputCtor {
   prototype: unknown;
 }
 
-/** Why the dashboard cannot run on TERM `term` (one line), or null when it can. An unknown
- *  TERM is not refused: blessed draws it as an xterm, which most terminals are. */
+/** Why the dashboard cannot run on TERM `term` (one line), or null when it can. An unknown or
+ *  unset TERM is not refused: blessed draws it as an xterm, which most terminals are. */
 export function dashboardRefusal(term: string | undefined): string | null {
   const name = term ?? '';
-  if (name === '' || name === 'dumb') return `TERM=${name || '(unset)'} cannot move the cursor: no dashboard, printing in netstat's format instead`;
+  if (name === '') return null;
+  if (name === 'dumb') return `TERM=dumb cannot move the cursor: no dashboard, printing in netstat's format instead`;
   const require = createRequire(import.meta.url);
   const Tput = (require('blessed') as { tput: TputCtor }).tput;
   patchTerminfoReader(Tput);

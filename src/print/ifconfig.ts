@@ -6,7 +6,8 @@
 import type { NetInterface } from '../model.js';
 import { readIfInet6, readInet4Addresses, readTxQueueLen, type Inet4Address, type Inet6Address } from '../sources/if-addresses.js';
 import { isLiveRoot, type KernelFs } from '../sources/kernel-fs.js';
-import { effectiveFlags, IFF, naturalCompare } from '../sources/interfaces.js';
+import { effectiveFlags, IFF } from '../names/netstat-notation.js';
+import { naturalCompare } from '../text/natural-compare.js';
 import { esc } from './printf.js';
 
 export interface IfconfigData {

@@ -2,6 +2,7 @@
 // samples into per-key deltas, per-second rates and "since mark" sums, and decides
 // when a difference is meaningless (reboot, re-created interface, counter reset).
 // Pure: no I/O, no timers, no clock reads; the caller supplies every timestamp.
+import { isLevel, listedWhenNonzero } from '../catalog/index.js';
 import { IF_COUNTER_NAMES, type CounterGroups, type NetInterface } from '../model.js';
 
 /** Why a key's delta is absent (or, for 'wrap32', why it is special). */
@@ -69,28 +70,18 @@ export interface CounterTrackerOptions {
   startsAtZero?: (key: string) => boolean;
 }
 
-/** IcmpMsg (/proc/net/snmp) and the Icmp6 per-type counters (/proc/net/snmp6) are printed
- *  only for types seen at least once, so a new key's whole value happened since it was absent. */
+/** Keys the kernel lists only once they are nonzero (IcmpMsg, Icmp6 InTypeN): the catalog's
+ *  listedWhenNonzero. */
 export function defaultStartsAtZero(key: string): boolean {
-  return key.startsWith('IcmpMsg.') || /^Icmp6\.(In|Out)Type\d+$/.test(key);
+  return listedWhenNonzero(key);
 }
 
 // --- gauges ---------------------------------------------------------------------------
 
-/** Keys whose value is a level, not an event count. /proc/net/snmp6 has none (checked on a
- *  6.18 kernel: every Ip6/Icmp6/Udp6/UdpLite6 field is a counter). MPTcpExt.MPCurrEstab is
- *  the one level in /proc/net/netstat. */
-export const DEFAULT_GAUGES: ReadonlySet<string> = new Set([
-  'Tcp.CurrEstab', 'Tcp.MaxConn', 'Tcp.RtoMin', 'Tcp.RtoMax', 'Tcp.RtoAlgorithm',
-  'Ip.Forwarding', 'Ip.DefaultTTL',
-  'MPTcpExt.MPCurrEstab',
-]);
-
-/** Sources name their own levels 'gauge.…' (queue sizes, connections by state). */
-export const GAUGE_PREFIX = 'gauge.';
-
+/** Keys whose value is a level, not an event count: the catalog's gauges and settings
+ *  (Tcp.CurrEstab, Ip.Forwarding, MPTcpExt.MPCurrEstab…) and every 'gauge.…' key. */
 export function defaultIsGauge(key: string): boolean {
-  return DEFAULT_GAUGES.has(key) || key.startsWith(GAUGE_PREFIX);
+  return isLevel(key);
 }
 
 // --- the 32-bit wrap rule -------------------------------------------------------------

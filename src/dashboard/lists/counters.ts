@@ -1,36 +1,19 @@
 // The protocol counters pane. By default the problems view: the error, discard, overflow and
 // retransmit counters that moved since the start (or the mark), with the retransmit ratio on
 // top. `!` shows every IP, TCP and UDP counter instead (and `e` adds all of TcpExt/IpExt).
+import { PROBLEM_KEYS, RETRANS_KEY, RETRANS_PARTS } from '../../catalog/index.js';
 import type { CounterStat } from '../../sampler/counter-deltas.js';
 import { retransPct } from '../../sampler/counter-deltas.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
-import { explainCounter } from '../explain.js';
+import { explainCounter } from '../explain/index.js';
 import { compact } from '../format.js';
 import { explained, filtered, pane, sinceTitle, type PaneContext } from './pane-spec.js';
 
-export const RETRANS_KEY = 'derived.tcp.retransPct';
+export { RETRANS_KEY };
 
-// Problem counters, in the order the problems view lists them.
-export const PROBLEM_COUNTERS: readonly string[] = [
-  'Tcp.RetransSegs', 'Tcp.InErrs', 'Tcp.InCsumErrors', 'Tcp.AttemptFails', 'Tcp.EstabResets', 'Tcp.OutRsts',
-  'TcpExt.ListenOverflows', 'TcpExt.ListenDrops', 'TcpExt.TCPTimeouts', 'TcpExt.TCPSynRetrans',
-  'TcpExt.TCPLostRetransmit', 'TcpExt.TCPFastRetrans', 'TcpExt.TCPSlowStartRetrans', 'TcpExt.TCPRetransFail',
-  'TcpExt.TCPAbortOnTimeout', 'TcpExt.TCPAbortOnMemory', 'TcpExt.TCPAbortOnData', 'TcpExt.TCPAbortOnClose',
-  'TcpExt.TCPAbortOnLinger', 'TcpExt.TCPAbortFailed', 'TcpExt.TCPBacklogDrop', 'TcpExt.TCPRcvQDrop',
-  'TcpExt.TCPZeroWindowDrop', 'TcpExt.TCPOFODrop', 'TcpExt.PruneCalled', 'TcpExt.RcvPruned', 'TcpExt.OfoPruned',
-  'TcpExt.TCPMemoryPressures', 'TcpExt.TCPReqQFullDrop', 'TcpExt.TCPReqQFullDoCookies', 'TcpExt.SyncookiesSent',
-  'TcpExt.SyncookiesFailed', 'TcpExt.TCPSACKReneging', 'TcpExt.TCPDSACKUndo', 'TcpExt.TCPSpuriousRTOs',
-  'TcpExt.LockDroppedIcmps', 'TcpExt.TCPMD5Failure',
-  'Ip.InHdrErrors', 'Ip.InAddrErrors', 'Ip.InUnknownProtos', 'Ip.InDiscards', 'Ip.OutDiscards', 'Ip.OutNoRoutes',
-  'Ip.ReasmFails', 'Ip.FragFails', 'Ip.ReasmTimeout',
-  'Icmp.InErrors', 'Icmp.OutErrors', 'Icmp.InCsumErrors',
-  'Udp.InErrors', 'Udp.NoPorts', 'Udp.RcvbufErrors', 'Udp.SndbufErrors', 'Udp.InCsumErrors', 'Udp.MemErrors',
-  'UdpLite.InErrors',
-  'Ip6.InHdrErrors', 'Ip6.InAddrErrors', 'Ip6.InDiscards', 'Ip6.OutDiscards', 'Ip6.OutNoRoutes', 'Ip6.ReasmFails',
-  'Udp6.InErrors', 'Udp6.NoPorts', 'Udp6.RcvbufErrors', 'Udp6.SndbufErrors', 'Udp6.InCsumErrors', 'Udp6.MemErrors',
-  'Icmp6.InErrors', 'Icmp6.OutErrors',
-];
+/** Problem counters, in the order the problems view lists them (the catalog's order). */
+export const PROBLEM_COUNTERS: readonly string[] = PROBLEM_KEYS;
 const PROBLEM_SET = new Set(PROBLEM_COUNTERS);
 
 /** Groups the "all counters" view lists whole; with `e` also these extension groups. */
@@ -38,12 +21,12 @@ const CORE_GROUPS = ['Ip', 'Tcp', 'Udp', 'UdpLite', 'Ip6', 'Udp6', 'UdpLite6'];
 const EXT_GROUPS = ['TcpExt', 'IpExt'];
 
 function statOf(sample: Sample | null, k: string): CounterStat | undefined {
-  return sample?.stats.get(k === RETRANS_KEY ? 'Tcp.RetransSegs' : k);
+  return sample?.stats.get(k === RETRANS_KEY ? RETRANS_PARTS.retrans : k);
 }
 
 function pct(sample: Sample | null, which: 'delta' | 'total'): string {
   const st = sample?.stats;
-  const p = retransPct(st?.get('Tcp.RetransSegs')?.[which] ?? null, st?.get('Tcp.OutSegs')?.[which] ?? null);
+  const p = retransPct(st?.get(RETRANS_PARTS.retrans)?.[which] ?? null, st?.get(RETRANS_PARTS.sent)?.[which] ?? null);
   return p === null ? '-' : `${p.toFixed(2)}%`;
 }
 
@@ -55,7 +38,7 @@ function moving(sample: Sample | null, k: string): boolean {
 /** Counter keys of the sample in the order the pane lists them (before sorting). */
 function counterKeys(c: PaneContext, sample: Sample): string[] {
   const keys: string[] = [];
-  if (sample.stats.has('Tcp.RetransSegs') && sample.stats.has('Tcp.OutSegs')) keys.push(RETRANS_KEY);
+  if (sample.stats.has(RETRANS_PARTS.retrans) && sample.stats.has(RETRANS_PARTS.sent)) keys.push(RETRANS_KEY);
   if (!c.ui.allCounters) {
     // Problems that moved since the start or mark; with e, every problem counter there is.
     for (const k of PROBLEM_COUNTERS) {
@@ -80,6 +63,9 @@ function counterKeys(c: PaneContext, sample: Sample): string[] {
 }
 
 export const countersPane = pane<string>({
+  title: 'Protocol counters',
+  short: 'counters',
+  sortColumns: ['activity', 'name', 'delta', 'total'],
   list(c) {
     const sample = c.sample;
     if (!sample) return { keys: [], items: [] };

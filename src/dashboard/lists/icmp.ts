@@ -4,7 +4,8 @@
 import type { CounterStat } from '../../sampler/counter-deltas.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
-import { explainCounter, ICMP4_STEMS, ICMP6_STEMS, icmpTypeName } from '../explain.js';
+import { ICMP4_STEMS, ICMP6_STEMS, icmpTypeName } from '../../catalog/index.js';
+import { explainCounter } from '../explain/index.js';
 import { compact } from '../format.js';
 import { explained, filtered, pane } from './pane-spec.js';
 
@@ -61,6 +62,9 @@ function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
 }
 
 export const icmpPane = pane<IcmpRow>({
+  title: 'ICMP',
+  short: 'icmp',
+  sortColumns: ['type', 'in', 'out'],
   list(c) {
     const sample = c.sample;
     if (!sample) return { keys: [], items: [] };

@@ -1,16 +1,18 @@
 // The interfaces pane: netstat -i's eight counters as rates, deltas or totals, then bytes/s,
 // link utilisation, a sparkline of recent traffic, MTU, flags and speed, as far as the width
 // allows. Any error, drop or overrun that moved this tick is hot.
+import { IF_PROBLEM_FIELDS } from '../../catalog/index.js';
 import type { NetInterface } from '../../model.js';
 import type { CounterStat } from '../../sampler/counter-deltas.js';
-import { effectiveFlags, flagLetters, naturalCompare } from '../../sources/interfaces.js';
+import { naturalCompare } from '../../text/natural-compare.js';
+import { effectiveFlags, flagLetters } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, pad, type Col } from '../columns.js';
 import { printable } from '../escape.js';
-import { explainColumn, explainCounter } from '../explain.js';
+import { explainColumn, explainCounter } from '../explain/index.js';
 import { bytes, compact } from '../format.js';
 import { explained, filtered, pane, sinceTitle, type PaneContext } from './pane-spec.js';
 
-const PROBLEMS = ['rxErrs', 'rxDrop', 'rxFifo', 'txErrs', 'txDrop', 'txFifo'] as const;
+const PROBLEMS = IF_PROBLEM_FIELDS;
 const SPARKS = '▁▂▃▄▅▆▇█';
 
 /** Values as block characters scaled to their own maximum; blank where unknown. */
@@ -45,9 +47,9 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
     const x = stat(c, i, counter);
     return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta) : compact(x?.total);
   };
-  const num = (title: string, counter: string, hot: boolean): Col<NetInterface> => {
+  const num = (title: string, counter: string): Col<NetInterface> => {
     const col: Col<NetInterface> = { title, width: 6, align: 'right', value: (i) => val(i, counter) };
-    if (hot) col.hot = (i) => (stat(c, i, counter)?.delta ?? 0) > 0;
+    if ((PROBLEMS as readonly string[]).includes(counter)) col.hot = (i) => (stat(c, i, counter)?.delta ?? 0) > 0;
     return col;
   };
   // netstat's eight columns always; the name column as wide as the longest name (≤ 15).
@@ -55,8 +57,8 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
   const nameW = Math.max(5, Math.min(15, Math.max(0, ...ifs.map((i) => printable(i.name).length))));
   const cols: Col<NetInterface>[] = [
     { title: 'Iface', width: nameW, align: 'left', value: (i) => printable(i.name) },
-    num('RX-OK', 'rxPackets', false), num('RX-ERR', 'rxErrs', true), num('RX-DRP', 'rxDrop', true), num('RX-OVR', 'rxFifo', true),
-    num('TX-OK', 'txPackets', false), num('TX-ERR', 'txErrs', true), num('TX-DRP', 'txDrop', true), num('TX-OVR', 'txFifo', true),
+    num('RX-OK', 'rxPackets'), num('RX-ERR', 'rxErrs'), num('RX-DRP', 'rxDrop'), num('RX-OVR', 'rxFifo'),
+    num('TX-OK', 'txPackets'), num('TX-ERR', 'txErrs'), num('TX-DRP', 'txDrop'), num('TX-OVR', 'txFifo'),
   ];
   const hist = (i: NetInterface): { rx: readonly (number | null)[]; tx: readonly (number | null)[] } =>
     c.frame.history.get(i.name) ?? { rx: [], tx: [] };
@@ -79,6 +81,9 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
 }
 
 export const interfacesPane = pane<NetInterface>({
+  title: 'Interfaces',
+  short: 'ifaces',
+  sortColumns: ['name', 'rx', 'tx', 'errors'],
   list(c) {
     const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
     let list = c.needle ? ifs.filter((i) => i.name.toLowerCase().includes(c.needle)) : [...ifs];

@@ -1,0 +1,138 @@
+// Multipath TCP counters (/proc/net/netstat "MPTcpExt:"): one connection spread over several
+// TCP subflows (for example Wi-Fi and mobile).
+import { group } from './define.js';
+
+export const MPTCP_EXT = group('MPTcpExt', {
+  prefix: 'Multipath TCP: ',
+  source: 'net/mptcp/mib.c mptcp_snmp_list (MPTCP_MIB_*)',
+}, {
+  MPCapableSYNRX: { meaning: 'Incoming SYNs that asked for Multipath TCP.' },
+  MPCapableSYNTX: { meaning: 'Outgoing SYNs that asked for Multipath TCP.' },
+  MPCapableSYNACKRX: { meaning: 'SYN-ACKs received that accepted Multipath TCP.' },
+  MPCapableACKRX: { meaning: 'Third ACKs of the handshake received that confirmed Multipath TCP.' },
+  MPCapableFallbackACK: {
+    meaning: 'Incoming connections that fell back to plain TCP because the final ACK lacked the MPTCP option.',
+  },
+  MPCapableFallbackSYNACK: {
+    meaning: 'Outgoing connections that fell back to plain TCP because the SYN-ACK lacked the MPTCP option.',
+    rising: 'The peer or a middlebox does not support or strips MPTCP.',
+  },
+  MPCapableSYNTXDrop: { meaning: 'Outgoing MPTCP SYNs that could not be sent.' },
+  MPCapableSYNTXDisabled: {
+    meaning: 'Outgoing MPTCP connections done as plain TCP because MPTCP was turned off for the path (blackhole detection).',
+  },
+  MPCapableEndpAttempt: {
+    meaning: 'Incoming MPTCP connections sent to a port that is only meant for extra subflows.',
+  },
+  MPCapableDataFallback: {
+    meaning: 'Connections that fell back to plain TCP because data arrived without MPTCP mapping.',
+  },
+  MPFallbackTokenInit: {
+    meaning: 'Connections that fell back to plain TCP because no connection token could be created.',
+  },
+  MPTCPRetrans: {
+    meaning: 'Data retransmitted at the MPTCP level, over another subflow.',
+    rising: 'One of the subflow paths loses data or stalls.',
+  },
+  MPJoinNoTokenFound: { meaning: 'Requests to add a subflow that named an unknown connection.' },
+  MPJoinSynRx: { meaning: 'Requests received to add a subflow to an existing connection.' },
+  MPJoinSynBackupRx: { meaning: 'Requests received to add a backup subflow.' },
+  MPJoinSynAckRx: { meaning: 'Replies received that accepted our request to add a subflow.' },
+  MPJoinSynAckBackupRx: { meaning: 'Replies received that accepted our request to add a backup subflow.' },
+  MPJoinSynAckHMacFailure: {
+    meaning: 'Subflow join replies rejected because their authentication code was wrong.',
+    rising: 'Spoofed join attempts or a broken peer.',
+  },
+  MPJoinAckRx: { meaning: 'Final ACKs received that completed the addition of a subflow.' },
+  MPJoinAckHMacFailure: {
+    meaning: 'Subflow join ACKs rejected because their authentication code was wrong.',
+    rising: 'Spoofed join attempts or a broken peer.',
+  },
+  MPJoinRejected: { meaning: 'Subflow join requests refused, for example because of a limit.' },
+  MPJoinSynTx: { meaning: 'Requests sent to add a subflow.' },
+  MPJoinSynTxCreatSkErr: { meaning: 'Subflow join requests not sent because the socket could not be created.' },
+  MPJoinSynTxBindErr: { meaning: 'Subflow join requests not sent because binding the local address failed.' },
+  MPJoinSynTxConnectErr: { meaning: 'Subflow join requests not sent because connect failed.' },
+  MPJoinPortSynRx: { meaning: 'Subflow join requests received on a dedicated MPTCP port.' },
+  MPJoinPortSynAckRx: { meaning: 'Subflow join replies received from a dedicated MPTCP port.' },
+  MPJoinPortAckRx: { meaning: 'Subflow join ACKs received on a dedicated MPTCP port.' },
+  MismatchPortSynRx: { meaning: 'Subflow join requests whose port did not match the one announced.' },
+  MismatchPortAckRx: { meaning: 'Subflow join ACKs whose port did not match the one announced.' },
+  DSSNotMatching: {
+    meaning: 'Data mappings received that did not match data already mapped.',
+    rising: 'A broken peer or a middlebox altering TCP payloads.',
+  },
+  DSSCorruptionFallback: {
+    meaning: 'Connections that fell back to plain TCP after detecting a corrupted data mapping.',
+    rising: 'A middlebox is altering TCP options or payloads.',
+  },
+  DSSCorruptionReset: {
+    meaning: 'Subflows reset after detecting a corrupted data mapping.',
+    rising: 'A middlebox is altering TCP options or payloads.',
+  },
+  DSSNoMatchTCP: {
+    meaning: 'Data mappings that did not line up with the TCP sequence numbers.',
+    rising: 'A middlebox is altering TCP payloads.',
+  },
+  InfiniteMapTx: { meaning: 'Infinite mappings sent, which switch a connection to plain TCP mid-stream.' },
+  InfiniteMapRx: { meaning: 'Infinite mappings received from the peer, switching to plain TCP.' },
+  DataCsumErr: {
+    meaning: 'Data received with a bad MPTCP checksum.',
+    rising: 'A middlebox is modifying data in transit.',
+  },
+  OFOQueueTail: { meaning: 'Out-of-order MPTCP data appended at the end of the queue.' },
+  OFOQueue: { meaning: 'MPTCP data that arrived out of order across subflows and was queued.' },
+  OFOMerge: { meaning: 'Out-of-order MPTCP data merged with data already queued.' },
+  NoDSSInWindow: { meaning: 'MPTCP data that fell outside the receive window.' },
+  DuplicateData: { meaning: 'MPTCP data received twice, for example over two subflows.' },
+  AddAddr: { meaning: 'Address announcements received from the peer (ADD_ADDR).' },
+  AddAddrTx: { meaning: 'Address announcements sent to the peer.' },
+  AddAddrDrop: { meaning: 'Address announcements received but dropped.' },
+  AddAddrTxDrop: { meaning: 'Address announcements that could not be sent.' },
+  EchoAdd: { meaning: 'Echoes of our address announcements received from the peer.' },
+  EchoAddTx: { meaning: 'Echoes of the peer address announcements sent.' },
+  EchoAddTxDrop: { meaning: 'Echoes of address announcements that could not be sent.' },
+  PortAdd: { meaning: 'Address announcements received that carried a port.' },
+  RmAddr: { meaning: 'Address removals received from the peer (REMOVE_ADDR).' },
+  RmAddrTx: { meaning: 'Address removals sent to the peer.' },
+  RmAddrDrop: { meaning: 'Address removals received but dropped.' },
+  RmAddrTxDrop: { meaning: 'Address removals that could not be sent.' },
+  RmSubflow: { meaning: 'Subflows removed.' },
+  MPPrioTx: { meaning: 'Subflow priority changes sent (backup or not).' },
+  MPPrioRx: { meaning: 'Subflow priority changes received.' },
+  MPFailTx: { meaning: 'MP_FAIL signals sent after a checksum failure.' },
+  MPFailRx: { meaning: 'MP_FAIL signals received from the peer.' },
+  MPFastcloseTx: { meaning: 'MPTCP connections closed abruptly by us (MP_FASTCLOSE sent).' },
+  MPFastcloseRx: { meaning: 'MPTCP connections closed abruptly by the peer.' },
+  MPRstTx: { meaning: 'Subflow resets sent with an MPTCP reason.' },
+  MPRstRx: { meaning: 'Subflow resets received with an MPTCP reason.' },
+  RcvPruned: {
+    meaning: 'MPTCP data dropped because the receive buffer was full.',
+    rising: 'The application reads too slowly for the combined rate of the subflows.',
+  },
+  SubflowStale: {
+    meaning: 'Subflows marked stale because they stopped making progress.',
+    rising: 'One of the network paths stalls.',
+  },
+  SubflowRecover: { meaning: 'Stale subflows that started working again.' },
+  SndWndShared: { meaning: 'Times the send window was shared between subflows.' },
+  RcvWndShared: { meaning: 'Times the receive window was updated from another subflow.' },
+  RcvWndConflictUpdate: { meaning: 'Receive window updates that conflicted between subflows and were resolved.' },
+  RcvWndConflict: { meaning: 'Receive window announcements that conflicted between subflows.' },
+  MPCurrEstab: {
+    kind: 'gauge',
+    meaning: 'MPTCP connections currently established. A level, not a running total.',
+  },
+  Blackhole: {
+    meaning: 'Times MPTCP was disabled for a while because the network seemed to drop MPTCP packets.',
+    rising: 'A firewall or middlebox drops MPTCP options.',
+  },
+  MD5SigFallback: { meaning: 'Connections that fell back to plain TCP because TCP MD5 signatures were in use.' },
+  DssFallback: { meaning: 'Connections that fell back to plain TCP because of a data mapping problem.' },
+  SimultConnectFallback: { meaning: 'Connections that fell back to plain TCP after a simultaneous connect.' },
+  FallbackFailed: {
+    meaning: 'Fallbacks to plain TCP that could not be done, so the connection was reset.',
+    rising: 'A middlebox breaks MPTCP in a way that cannot be recovered.',
+  },
+  WinProbe: { meaning: 'MPTCP-level window probes sent.' },
+});

@@ -113,6 +113,7 @@ test('no window title is set, so none is left behind', async () => {
   for (const term of ['xterm-256color', 'screen', 'tmux-256color']) {
     const out = await drawn(term);
     // OSC 0/1/2 (title) and blessed's tmux passthrough of it.
+    // eslint-disable-next-line no-control-regex
     assert.ok(!/\x1b\][012];/.test(out), `a title was written under TERM=${term}`);
     assert.ok(!out.includes('\x1bPtmux;'), `a passthrough was written under TERM=${term}`);
   }

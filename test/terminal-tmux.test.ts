@@ -98,8 +98,10 @@ describe('the dashboard in tmux: job control and colours', () => {
       await tm.waitFor((s) => /since start \d/.test(s), 20_000, 'the first sample');
       const screen = tm.capture(true);
       // Zero state counts ("SYN-SENT 0") are dim: the SGR before one of them.
+      // eslint-disable-next-line no-control-regex
       const m = /((?:\x1b\[[0-9;]*m)+)SYN-SENT 0/.exec(screen);
       assert.ok(m, `no SGR before "SYN-SENT 0":\n${JSON.stringify(screen.slice(0, 2000))}`);
+      // eslint-disable-next-line no-control-regex
       const params = (m[1] ?? '').replace(/\x1b\[|m/g, ';').split(';').filter(Boolean);
       assert.ok(!params.includes('30'), `black under TERM=${term}: ${JSON.stringify(m[1])}`);
       assert.ok(params.includes('2') || params.includes('90'), `neither dim nor grey under TERM=${term}: ${JSON.stringify(m[1])}`);
@@ -114,6 +116,7 @@ describe('the dashboard in tmux: job control and colours', () => {
     t.after(() => tm.kill());
     await tm.waitFor((s) => /since start \d/.test(s), 20_000, 'the first sample');
     const screen = tm.capture(true);
+    // eslint-disable-next-line no-control-regex
     const params = [...screen.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((x) => (x[1] ?? '').split(';'));
     assert.ok(!params.some((p) => /^(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)$/.test(p)), `colour under NO_COLOR: ${JSON.stringify(screen.slice(0, 1500))}`);
     assert.ok(params.includes('7') && params.includes('1'), 'reverse and bold');

@@ -65,7 +65,7 @@ export function legacyTerminfo(data: Buffer): Buffer {
 }
 
 interface TputPrototype {
-  parseTerminfo(this: unknown, data: Buffer, file: string): unknown;
+  parseTerminfo: (this: unknown, data: Buffer, file: string) => unknown;
   __netdash32?: boolean;
 }
 

@@ -84,7 +84,7 @@ export function blinkToDim(text: string): string {
 
 /** The parts of blessed's Program wrapped here. */
 interface ProgramLike {
-  _write(text: string): unknown;
+  _write: (this: ProgramLike, text: string) => unknown;
 }
 
 /** Make blessed write SGR 2 where the views asked for dim (see above). */

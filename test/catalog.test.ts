@@ -42,6 +42,12 @@ test('every counter the kernel exposes in the fixtures, and on this kernel, has 
   assert.deepEqual(missing, []);
 });
 
+test('receiver-side loss signals and ICMP rate limits are problems', () => {
+  for (const k of ['TcpExt.TCPOFOQueue', 'TcpExt.TCPDSACKRecv', 'TcpExt.TCPDSACKOfoRecv', 'TcpExt.TCPDSACKOldSent',
+    'TcpExt.TCPDSACKOfoSent', 'TcpExt.DelayedACKLost', 'Icmp.OutRateLimitGlobal', 'Icmp.OutRateLimitHost',
+    'Icmp6.OutRateLimitHost']) assert.ok(PROBLEM_KEYS.includes(k), k);
+});
+
 test('families: ICMP types, interfaces and state gauges resolve by pattern (the stated defaults)', () => {
   for (const k of ['IcmpMsg.InType3', 'IcmpMsg.OutType250', 'Icmp6.InType128', 'Icmp6.OutType42']) {
     assert.ok(counterFact(k), k);
@@ -80,6 +86,7 @@ test('every entry is complete: kind, source of truth, clean text, netstat wordin
   assert.ok(!ranks.includes(-1), 'every problem is in a listed group');
   assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
   assert.ok(PROBLEM_KEYS.includes('Tcp.RetransSegs') && PROBLEM_KEYS.includes('TcpExt.ListenDrops'));
+  for (const k of PROBLEM_KEYS) assert.ok(counterFact(k)?.whenRising, `problem ${k} says what to check`);
 });
 
 test('every netstat -s table row names a catalog counter with netstat wording', () => {

@@ -198,11 +198,11 @@ const ICMP_TEXT: Readonly<Record<string, Text>> = {
     rising: 'Corruption on the path or a broken sender.',
   },
   OutRateLimitGlobal: {
-    meaning: 'ICMP messages not sent because the host-wide ICMP rate limit (net.ipv4.icmp_msgs_per_sec) was hit.',
+    meaning: 'ICMP errors not sent because the host-wide ICMP rate limit (net.ipv4.icmp_msgs_per_sec, icmp_msgs_burst) was hit. Together with OutRateLimitHost it accounts for the port unreachables Udp.NoPorts did not get.',
     rising: 'A flood of traffic is provoking ICMP errors, often a port scan or traffic to closed UDP ports.',
   },
   OutRateLimitHost: {
-    meaning: 'ICMP messages not sent because the per-destination rate limit was hit.',
+    meaning: 'ICMP errors not sent because the per-destination limit was hit (net.ipv4.icmp_ratelimit for the types in icmp_ratemask, net.ipv6.icmp.ratelimit for ICMPv6); loopback destinations are exempt.',
     rising: 'One peer keeps triggering ICMP errors: a scan, a misconfigured client, or traffic to a closed port.',
   },
 };
@@ -213,8 +213,8 @@ export const ICMP = group('Icmp', { source: V4, text: ICMP_TEXT }, {
   InCsumErrors: { problem: true },
   OutMsgs: { netstat: ['%llu ICMP messages sent', 'num'] },
   OutErrors: { problem: true, netstat: ['%llu ICMP messages failed', 'num'] },
-  OutRateLimitGlobal: {},
-  OutRateLimitHost: {},
+  OutRateLimitGlobal: { problem: true },
+  OutRateLimitHost: { problem: true },
 });
 
 export const ICMP6 = group('Icmp6', { source: V6, text: ICMP_TEXT }, {
@@ -223,7 +223,7 @@ export const ICMP6 = group('Icmp6', { source: V6, text: ICMP_TEXT }, {
   OutMsgs: { netstat: ['%llu ICMP messages sent', 'num'] },
   OutErrors: { problem: true },
   InCsumErrors: {},
-  OutRateLimitHost: {},
+  OutRateLimitHost: { problem: true },
 });
 
 function typeFact(v: 4 | 6, key: string, dir: 'In' | 'Out', type: number, source: string): CounterFact {

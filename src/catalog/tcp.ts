@@ -42,7 +42,8 @@ export const TCP = group('Tcp', { source: 'net/ipv4/proc.c snmp4_tcp_list (TCP_M
   },
   CurrEstab: {
     kind: 'gauge', netstat: ['%llu connections established', 'num'],
-    meaning: 'Connections currently in ESTABLISHED or CLOSE_WAIT. A level, not a running total.',
+    meaning: 'TCP connections in ESTABLISHED or CLOSE_WAIT right now, as RFC 1213 defines it, on Linux 6.10 and later (and stable kernels that took the fix); older kernels count ESTABLISHED only. A level, not a running total.',
+    source: 'net/ipv4/tcp.c tcp_set_state (TCP_MIB_CURRESTAB, CLOSE_WAIT kept since 6.10); measured: ' + 'test/catalog-kernel.test.ts "Tcp.CurrEstab counts CLOSE_WAIT on this kernel"',
     rising: 'More concurrent connections; if CLOSE_WAIT makes up much of it, an application is not closing its sockets.',
   },
   InSegs: {
@@ -51,7 +52,8 @@ export const TCP = group('Tcp', { source: 'net/ipv4/proc.c snmp4_tcp_list (TCP_M
   },
   OutSegs: {
     netstat: ['%llu segments sent out', 'num'],
-    meaning: 'TCP segments sent; on Linux retransmitted segments are counted here too.',
+    meaning: 'TCP segments sent that carry new data or no data at all (SYN, FIN, pure ACKs). Retransmitted segments are not counted here on Linux but only in RetransSegs, so OutSegs + RetransSegs is everything sent.',
+    source: 'net/ipv4/tcp_output.c __tcp_transmit_skb (TCP_MIB_OUTSEGS only when the segment advances snd_nxt or is empty); measured: ' + 'test/catalog-kernel.test.ts "Tcp.OutSegs leaves retransmissions out"',
   },
   RetransSegs: {
     problem: true, netstat: ['%llu segments retransmitted', 'num'],
@@ -160,7 +162,7 @@ export const TCP_EXT = group('TcpExt', {
     meaning: 'Delayed ACKs that had to wait longer because the application held the socket.',
   },
   DelayedACKLost: {
-    netstat: ['Quick ack mode was activated %llu times', 'opt'],
+    problem: true, netstat: ['Quick ack mode was activated %llu times', 'opt'],
     meaning: 'Duplicate data received that suggests our earlier ACK got lost, so quick ACK mode was turned on.',
     rising: 'ACKs from this host are lost on the way back: check loss in the reverse direction.',
   },
@@ -319,22 +321,25 @@ export const TCP_EXT = group('TcpExt', {
     rising: 'Applications read slowly relative to their buffers; this costs CPU and precedes pruning.',
   },
   TCPDSACKOldSent: {
-    netstat: ['%llu DSACKs sent for old packets', 'opt'],
+    problem: true, netstat: ['%llu DSACKs sent for old packets', 'opt'],
     meaning: 'D-SACKs sent telling the peer it resent data we already had.',
     rising: 'The peer retransmits needlessly: our ACKs are lost or delayed, or its timer is too aggressive.',
   },
   TCPDSACKOfoSent: {
-    netstat: ['%llu DSACKs sent for out of order packets', 'opt'],
+    problem: true, netstat: ['%llu DSACKs sent for out of order packets', 'opt'],
     meaning: 'D-SACKs sent for duplicate out-of-order data.',
+    rising: 'Peers resend data this host already holds out of order: reordering or lost ACKs on the path.',
   },
   TCPDSACKRecv: {
-    netstat: ['%llu DSACKs received', 'opt'],
+    problem: true, netstat: ['%llu DSACKs received', 'opt'],
     meaning: 'D-SACKs received: the peer says it got a segment twice, so one of our retransmissions was unnecessary.',
+    rising: 'Our retransmissions are spurious: the path reorders or delays packets rather than losing them, or our timers fire too early.',
   },
   TCPDSACKRecvSegs: { meaning: 'Segments covered by the D-SACKs received.' },
   TCPDSACKOfoRecv: {
-    netstat: ['%llu DSACKs for out of order packets received', 'opt'],
+    problem: true, netstat: ['%llu DSACKs for out of order packets received', 'opt'],
     meaning: 'D-SACKs received for duplicate out-of-order data.',
+    rising: 'We resent data the peer already held out of order: reordering on the path makes our loss detection misfire.',
   },
   TCPDSACKIgnoredOld: { meaning: 'D-SACK blocks ignored because they were too old to matter.' },
   TCPDSACKIgnoredNoUndo: { meaning: 'D-SACK blocks ignored because no recovery was in progress to undo.' },
@@ -451,8 +456,9 @@ export const TCP_EXT = group('TcpExt', {
     meaning: 'Received segments merged with the previous one in the receive queue to save memory.',
   },
   TCPOFOQueue: {
-    meaning: 'Segments that arrived out of order and were queued until the gap fills.',
-    rising: 'Loss or reordering on the path.',
+    problem: true,
+    meaning: 'Segments that arrived out of order and were queued until the gap before them fills.',
+    rising: 'Loss or reordering on the way to this host, seen from the receiving side: the peer has to fill the gaps, and RetransSegs here does not show it.',
   },
   TCPOFODrop: {
     problem: true,

@@ -114,6 +114,21 @@ test('Tcp.CurrEstab counts CLOSE_WAIT on this kernel, as the catalog says for Li
   }
 });
 
+test('TcpExt.TW counts sockets as they enter TIME_WAIT, not as they leave it', async (t) => {
+  if (!prereq(t, ['root', 'netns', 'ss'])) return;
+  const ns = await Netns.create('tw');
+  try {
+    const r = await readyLine<{ tw: number }>(ns.spawn('node', [PROBES, 'time-wait']));
+    assert.equal(r.tw, 1, 'counted once the close handshake is done');
+    const { stdout } = await ns.exec('ss', ['-Htan', 'state', 'time-wait']);
+    assert.equal(stdout.trim().split('\n').filter((l) => l.trim() !== '').length, 1, 'while the socket is still in TIME_WAIT');
+    assert.match(fact('TcpExt.TW').meaning, /enter/);
+    assert.doesNotMatch(fact('TcpExt.TW').meaning, /finished their waiting/);
+  } finally {
+    await ns.destroy();
+  }
+});
+
 /** Frames with an EtherType no handler takes (0x88b5, for local experiments), sent raw with
  *  Perl (perl-base is on every Debian) through an AF_PACKET socket. */
 async function sendUnknownEtherType(ns: Netns, dev: string, count: number): Promise<void> {

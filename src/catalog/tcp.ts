@@ -127,7 +127,8 @@ export const TCP_EXT = group('TcpExt', {
   ArpFilter: { meaning: 'ARP packets filtered out by the arp_filter setting.' },
   TW: {
     netstat: ['%llu TCP sockets finished time wait in fast timer', 'opt'],
-    meaning: 'TIME_WAIT sockets that finished their waiting period normally.',
+    meaning: 'Sockets that entered TIME_WAIT with the normal timeout (60 s), counted as they enter it, not when the wait ends; netstat words it as finished, which it is not yet.',
+    source: 'net/ipv4/inet_timewait_sock.c __inet_twsk_schedule (LINUX_MIB_TIMEWAITED when the timeout is over 4 s); measured: ' + 'test/catalog-kernel.test.ts "TcpExt.TW counts sockets as they enter TIME_WAIT"',
   },
   TWRecycled: {
     netstat: ['%llu time wait sockets recycled by time stamp', 'opt'],
@@ -135,7 +136,8 @@ export const TCP_EXT = group('TcpExt', {
   },
   TWKilled: {
     netstat: ['%llu TCP sockets finished time wait in slow timer', 'opt'],
-    meaning: 'TIME_WAIT sockets removed before their timer ran out.',
+    meaning: 'Sockets put into TIME_WAIT (or a closing FIN_WAIT2 handed to a timewait socket) with a timeout of 4 s or less, which happens when tcp_fin_timeout or TCP_LINGER2 is set that low.',
+    source: 'net/ipv4/inet_timewait_sock.c __inet_twsk_schedule (LINUX_MIB_TIMEWAITKILLED when the timeout is 4 s or less)',
   },
   PAWSPassive: {
     netstat: ['%llu passive connections rejected because of time stamp', 'opt'],

@@ -2,13 +2,15 @@
 // catalog's texts claim. Prints one JSON line with the measured Tcp counters, then exits.
 //   close-wait         a loopback connection, then the server half-closes: the client sits in
 //                      CLOSE_WAIT. Prints Tcp.CurrEstab with both ends ESTABLISHED and after.
+//   time-wait          a loopback connection the client closes first: its end enters TIME_WAIT.
+//                      Prints the TcpExt.TW delta once the close handshake is done.
 //   blackhole PORT     connect to PORT on loopback, send 1000 bytes the test's iptables rule
 //                      drops, wait for 3 retransmissions. Prints the OutSegs and RetransSegs deltas.
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 
-function tcp(): Record<string, number> {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Tcp:'));
+function tcp(file = '/proc/net/snmp', group = 'Tcp:'): Record<string, number> {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith(group));
   const names = (lines[0] ?? '').trim().split(/\s+/).slice(1);
   const values = (lines[1] ?? '').trim().split(/\s+/).slice(1).map(Number);
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? NaN]));
@@ -48,6 +50,22 @@ async function closeWait(): Promise<void> {
   process.exit(0);
 }
 
+async function timeWait(): Promise<void> {
+  const ext = (): number => tcp('/proc/net/netstat', 'TcpExt:')['TW'] ?? NaN;
+  let onClosed: () => void = () => {};
+  const closed = new Promise<void>((r) => { onClosed = r; });
+  const server = await listen(0, (s) => { s.resume(); s.on('end', () => s.end()); s.on('close', onClosed); });
+  const before = ext();
+  const client = await connect((server.address() as net.AddressInfo).port);
+  client.resume();
+  client.end(); // the client closes first, so its end is the one that waits
+  await closed;
+  await new Promise<void>((r) => (client.closed ? r() : client.once('close', () => r())));
+  await sleep(100);
+  process.stdout.write(JSON.stringify({ tw: ext() - before }) + '\n');
+  process.exit(0);
+}
+
 async function blackhole(port: number): Promise<void> {
   await listen(port, (s) => { s.resume(); });
   const client = await connect(port);
@@ -67,8 +85,9 @@ async function blackhole(port: number): Promise<void> {
 
 const [mode, arg] = process.argv.slice(2);
 if (mode === 'close-wait') void closeWait();
+else if (mode === 'time-wait') void timeWait();
 else if (mode === 'blackhole') void blackhole(Number(arg));
 else {
-  process.stderr.write('usage: tcp-probes close-wait | blackhole PORT\n');
+  process.stderr.write('usage: tcp-probes close-wait | time-wait | blackhole PORT\n');
   process.exit(2);
 }

@@ -4,8 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  allFacts, counterFact, isLevel, listedWhenNonzero, NETSTAT_TABLES, netstatTable, PROBLEM_KEYS,
+  allFacts, counterFact, isLevel, listedWhenNonzero, NETSTAT_TABLES, netstatLine, netstatTable, PROBLEM_KEYS,
 } from '../src/catalog/index.js';
+import { formatStatistics } from '../src/print/statistics.js';
 import { parseSctpSnmp, parseSnmp, parseSnmp6 } from '../src/sources/snmp.js';
 
 // Compiled to dist/test/, the sources and fixtures stay in the source tree.
@@ -107,6 +108,25 @@ test('every netstat -s table row names a catalog counter with netstat wording', 
   }
   // And no entry carries wording netstat would never print.
   for (const f of allFacts()) if (f.netstat) assert.ok(rowKeys.has(f.key), `${f.key} has wording but no netstat table row`);
+});
+
+test('the netstat -s line the dashboard shows for a counter is the line netstat -s prints', () => {
+  for (const c of CASES) {
+    const dir = path.join(FIXTURES, c, 'proc/net');
+    const groups = { ...parseSnmp(readFileSync(path.join(dir, 'snmp'), 'utf8')).value,
+      ...parseSnmp(readFileSync(path.join(dir, 'netstat'), 'utf8')).value };
+    const printed = new Set(formatStatistics(groups, { tcp: false, udp: false, raw: false }).split('\n').map((l) => l.trim()));
+    let checked = 0;
+    for (const [g, names] of Object.entries(groups)) {
+      for (const [n, v] of Object.entries(names)) {
+        const line = netstatLine(`${g}.${n}`, v);
+        if (line === null || v <= 0) continue; // netstat hides zeros in places and prints -1 as 2^64-1
+        assert.ok(printed.has(line), `${c}: ${g}.${n} → ${JSON.stringify(line)}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 30, `${c}: ${checked} lines`);
+  }
 });
 
 /** The .ts files under a src folder, comments removed. */

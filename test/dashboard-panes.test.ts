@@ -127,6 +127,39 @@ test('counters pane: problems view by default, ! for every IP/TCP/UDP counter', 
   assert.match(d, /When it rises:/);
 });
 
+test('counters pane: retransmit % past 100 shows >100%, since-mark ratio, netstat -s wording, levels and settings as rows', () => {
+  const s = store();
+  const f = new Feeder();
+  const c1 = { Ip: { Forwarding: 2, DefaultTTL: 64, InReceives: 10 }, Tcp: { RetransSegs: 0, OutSegs: 10, CurrEstab: 3, ActiveOpens: 1 } };
+  const c2 = { Ip: { Forwarding: 2, DefaultTTL: 64, InReceives: 12 }, Tcp: { RetransSegs: 5, OutSegs: 11, CurrEstab: 3, ActiveOpens: 1 } };
+  s.ingest(f.next({ counters: c1 }));
+  s.ingest(f.next({ counters: c2 }));
+  // Five retransmissions for one new segment: OutSegs leaves retransmissions out.
+  const r = rows(s, 'counters');
+  const text = (k: string): string => r.find((x) => x.key === k)?.text ?? '';
+  assert.match(text('derived.tcp.retransPct'), /^TCP retransmitted % +45\.45% +>100% +>100%/);
+  assert.match(text('Tcp.RetransSegs'), /^Tcp\.RetransSegs +5 +5 .* segments retransmitted/);
+  act(s, { type: 'toggle', flag: 'allCounters' });
+  const all = rows(s, 'counters');
+  for (const k of ['Tcp.CurrEstab', 'Ip.Forwarding', 'Ip.DefaultTTL']) assert.ok(all.some((x) => x.key === k), k);
+  assert.match(all.find((x) => x.key === 'Ip.DefaultTTL')?.text ?? '', /^Ip\.DefaultTTL +64 /);
+  assert.match(all.find((x) => x.key === 'Ip.InReceives')?.text ?? '', /total packets received/);
+  const detail = (needle: string): string => {
+    act(s, { type: 'focus', pane: 'counters' }, { type: 'filterInput', text: needle }, { type: 'toggleDetail' });
+    const d = s.detailLines(100).join('\n');
+    act(s, { type: 'toggleDetail' }, { type: 'filterClear' });
+    return d;
+  };
+  assert.match(detail('retranspct'), /This tick +500\.00% +\(RetransSegs 5 \/ OutSegs 1\)/);
+  assert.match(detail('tcp.retranssegs'), /netstat -s +5 segments retransmitted/);
+  // netstat's bsearch misses Forwarding in its unsorted table, so it prints the raw line.
+  const fwd = detail('ip.forwarding');
+  assert.match(fwd, /netstat -s +Forwarding: 2\n/);
+  assert.match(fwd, /Kind +a setting/);
+  assert.match(detail('ip.defaultttl'), /netstat -s +not printed \(a setting\)/);
+  assert.match(detail('tcp.currestab'), /Kind +a level/);
+});
+
 test('detail view of a connection explains its state, its addresses and the queues', () => {
   const s = store(['-a', '-n']);
   const f = new Feeder();

@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOptions } from '../src/cli/options.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { sparkline } from '../src/dashboard/lists/interfaces.js';
+import { rowLine } from '../src/dashboard/views/common.js';
 import { natText } from '../src/dashboard/lists/conntrack.js';
 import { LINGER_MS, Store, type Action, type PaneId } from '../src/dashboard/store.js';
 import type { ConntrackEntry } from '../src/model.js';
@@ -58,6 +61,60 @@ test('ICMP pane: one row per message type with names, in and out, deltas; troubl
   // Sorting by incoming activity puts the moving row first (after the totals it moves too).
   act(s, { type: 'focus', pane: 'icmp' }, { type: 'sortNext' });
   assert.deepEqual(rows(s, 'icmp').slice(0, 2).map((x) => x.key).sort(), ['ICMP|3', 'ICMP|all']);
+});
+
+test('ICMP pane: the InErrors/OutErrors row says what they count; no twin columns in total mode; since-mark mode', () => {
+  const s = store();
+  const f = new Feeder();
+  s.ingest(f.next({ counters: ICMP1 }));
+  s.ingest(f.next({ counters: ICMP2 }));
+  const r = rows(s, 'icmp');
+  const label = (k: string): string => r.find((x) => x.key === k)?.text ?? '';
+  assert.match(label('ICMP|errors'), /^ICMP malformed in, send failures out +0 /);
+  assert.ok(!r.some((x) => /ICMP errors/.test(x.text)), 'no row reads as "ICMP errors 0" beside the unreachables');
+  act(s, { type: 'cycleCounterMode' }, { type: 'cycleCounterMode' }); // totals
+  const totals = s.visibleRows('icmp', 40, 120);
+  assert.equal(totals.header.match(/In total/g)?.length, 1);
+  assert.doesNotMatch(totals.header, /In +In|total +In\b/);
+  const t = (k: string): string => totals.rows.find((x) => x.key === k)?.text ?? '';
+  assert.match(t('ICMP|3'), /^ICMP destination unreachable \(3\) +6 +0 *$/, 'in total, out total, nothing twice');
+  act(s, { type: 'cycleCounterMode' }); // since the start (no mark yet)
+  const since = s.visibleRows('icmp', 40, 120);
+  assert.match(since.header, /In since start/);
+  assert.match(since.rows.find((x) => x.key === 'ICMP|3')?.text ?? '', /^ICMP destination unreachable \(3\) +6 +4 +0 +0/);
+  act(s, { type: 'cycleCounterMode' });
+  assert.equal(s.state.counterMode, 'rate', 'd cycles back to rates');
+  // The detail shows netstat -s's line beside the kernel's name.
+  act(s, { type: 'focus', pane: 'icmp' }, { type: 'filterInput', text: 'unreachable' }, { type: 'toggleDetail' });
+  assert.match(s.detailLines(100).join('\n'), /netstat -s +destination unreachable: 6/);
+});
+
+test('interfaces pane: since-mark mode, and utilisation past 100 % of a nominal speed shows -', () => {
+  const s = store();
+  const f = new Feeder();
+  const veth = (rx: number, drop: number): ReturnType<typeof nif> => {
+    const n = nif('veth0', { rxBytes: rx, rxPackets: rx / 1000, rxDrop: drop });
+    return { ...n, sys: { ...n.sys, speed: 10 } };
+  };
+  s.ingest(f.next({ interfaces: [veth(0, 1)] }));
+  s.ingest(f.next({ interfaces: [veth(10_000_000, 4)] })); // 40 Mb/s on a "10 Mb/s" link
+  const row = (): string => s.visibleRows('interfaces', 10, 200).rows.find((x) => x.key === 'veth0')?.text ?? '';
+  assert.match(row(), / - +\S* +1500 /, 'Util shows - rather than 400%');
+  assert.doesNotMatch(row(), /400%/);
+  act(s, { type: 'cycleCounterMode' }, { type: 'cycleCounterMode' }, { type: 'cycleCounterMode' });
+  assert.equal(s.state.counterMode, 'since');
+  // RX-OK RX-ERR RX-DRP since the start: 10000 packets, 0 errors, 3 drops.
+  assert.match(row(), /^veth0 +10000 +0 +3 /);
+  act(s, { type: 'focus', pane: 'interfaces' }, { type: 'toggleDetail' });
+  assert.match(s.detailLines(120).join('\n'), /reported speed, so that speed is nominal/);
+});
+
+test('closed rows are drawn red, and the README says so', () => {
+  const line = rowLine({ key: 'k', text: '-tcp x', cells: [{ text: '-tcp x' }], status: 'closed', dim: false, selected: false }, 20);
+  assert.match(line, /^\{red-fg\}/);
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  assert.match(readme, /closed rows red/);
+  assert.doesNotMatch(readme, /closed rows gr[ae]y/);
 });
 
 test('routes: an added route is new, a removed one lingers marked closed, then goes', () => {

@@ -202,7 +202,7 @@ test('only visible rows are formatted', () => {
   assert.ok(v.rows.every((r) => r.text.length <= 80));
 });
 
-test('interfaces: counter mode cycles rate/delta/total, nonzero error deltas are hot', () => {
+test('interfaces: counter mode cycles rate/delta/total/since, nonzero error deltas are hot', () => {
   const s = store(['-a']);
   const f = new Feeder(2000);
   s.ingest(f.next({ interfaces: [nif('eth0', { rxPackets: 1000, rxErrs: 5, txBytes: 0 })] }));
@@ -216,6 +216,9 @@ test('interfaces: counter mode cycles rate/delta/total, nonzero error deltas are
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +1400 +7 /);
   assert.match(row()?.text ?? '', / 2\.0k /, 'TX bytes/s');
+  act(s, { type: 'cycleCounterMode' });
+  assert.equal(s.state.counterMode, 'since');
+  assert.match(row()?.text ?? '', /^eth0 +400 +2 /, 'since the start');
   act(s, { type: 'cycleCounterMode' });
   assert.equal(s.state.counterMode, 'rate');
 });

@@ -16,7 +16,7 @@ import { loadNetworks } from './names/networks.js';
 import { loadProtocols, loadServices } from './names/services.js';
 import { loadUsers } from './names/users.js';
 import type { NameContext } from './print/connections.js';
-import { printChunks, printErrors, wantFor } from './print/render-print.js';
+import { printChunks, printErrors, printStatus, wantFor } from './print/render-print.js';
 import type { Recorder } from './sampler/recording.js';
 import type { RawSample, Sample } from './sampler/sample-engine.js';
 import type { SourceFactory } from './dashboard/app.js';
@@ -111,7 +111,7 @@ function addressesOf(snap: Snapshot): string[] {
   return [...out];
 }
 
-async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<void> {
+async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
   const snap = await readSnapshot(kfs, want);
   const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
   if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
@@ -119,7 +119,7 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
     const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('./print/json.js'), import('./sources/interface-meta.js')]);
     if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
     process.stdout.write(toJson(snapshotJson(o, snap, names, hostname())) + '\n');
-    return;
+    return 0;
   }
   for (const e of printErrors(o, snap)) warn(e);
   // Written as it is made: a table of 50k sockets is 4 MB of text, and built whole (or queued
@@ -128,6 +128,7 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   for (const chunk of printChunks(o, snap, names)) {
     if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   }
+  return printStatus(o, snap);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -164,8 +165,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.interval === null) {
     // One read: no later dump to keep socket rows for.
     keepRowsBetweenDumps(false);
-    await printOnce(kfs, o, want, ctx);
-    return 0;
+    return printOnce(kfs, o, want, ctx);
   }
   return sampleLive(kfs, o, want, ctx);
 }

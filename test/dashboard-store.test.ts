@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { CONNTRACK_NEEDS_ROOT } from '../src/sources/conntrack.js';
 import assert from 'node:assert/strict';
 import blessed from 'blessed';
 import { parseOptions } from '../src/cli/options.js';
@@ -266,6 +267,20 @@ test('status: warnings for denied owners, PAUSED, since start', () => {
   const st = s.status();
   assert.deepEqual(st.warnings, ['not root: process owners hidden']);
   assert.equal(st.since, 'since start 2s');
+});
+
+test('status and NAT pane: a root-only nf_conntrack says permission denied (needs root), a missing one not available', () => {
+  for (const [error, warning] of [
+    [CONNTRACK_NEEDS_ROOT, 'nf_conntrack: permission denied (needs root): no NAT pane'],
+    ['/proc/net/nf_conntrack: conntrack is not available (module nf_conntrack not loaded)', 'nf_conntrack not available: no NAT pane'],
+  ] as const) {
+    const s = store(['-M']);
+    const f = new Feeder();
+    s.ingest(f.next({ inet: [], conntrackError: error }));
+    assert.deepEqual(s.status().warnings, [warning]);
+    assert.equal(s.visibleRows('conntrack', 10, 100).message, error);
+  }
+  assert.equal(CONNTRACK_NEEDS_ROOT, '/proc/net/nf_conntrack: permission denied (needs root)');
 });
 
 test('keys: netstat letters, filter input mode captures letters, C-c always quits', () => {

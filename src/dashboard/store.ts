@@ -5,6 +5,7 @@
 import type { Options } from '../cli/options.js';
 import { TCP_STATES, type ConnOptions, type NameContext } from '../print/connections.js';
 import type { Sample } from '../sampler/sample-engine.js';
+import { CONNTRACK_NEEDS_ROOT } from '../sources/conntrack.js';
 import type { PaneRows, ViewRow } from './columns.js';
 import { printable } from './escape.js';
 import { wrap } from './explain/index.js';
@@ -312,7 +313,10 @@ export class Store {
       if (snap.owners?.denied) warnings.push('not root: process owners hidden');
       for (const r of Object.values(snap.inet)) if (r && !r.ok) warnings.push(r.error);
       for (const r of [snap.unix, snap.interfaces, snap.routes4, snap.routes6]) if (r && !r.ok) warnings.push(r.error);
-      if (snap.conntrack && !snap.conntrack.ok) warnings.push('nf_conntrack not available: no NAT pane');
+      if (snap.conntrack && !snap.conntrack.ok) {
+        warnings.push(snap.conntrack.error === CONNTRACK_NEEDS_ROOT ? 'nf_conntrack: permission denied (needs root): no NAT pane'
+          : 'nf_conntrack not available: no NAT pane');
+      }
       if (snap.counters) warnings.push(...snap.counters.errors);
     }
     let since = '';

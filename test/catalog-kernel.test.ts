@@ -199,9 +199,56 @@ test('a full UDP receive buffer counts in Udp.RcvbufErrors, never in Ip.InDiscar
     const after = await until(ns, (c) => d(before, c, 'Udp.RcvbufErrors') > 0, 'Udp.RcvbufErrors');
     assert.ok(d(before, after, 'Udp.RcvbufErrors') > 50, `RcvbufErrors +${d(before, after, 'Udp.RcvbufErrors')}`);
     assert.equal(d(before, after, 'Ip.InDiscards'), 0);
+    assert.equal(d(before, after, 'Udp.InErrors'), d(before, after, 'Udp.RcvbufErrors'), 'each also counts in InErrors');
     assert.match(fact('Ip.InDiscards').meaning, /RcvbufErrors/);
   } finally {
     await ns.destroy();
+  }
+});
+
+/** Perl (perl-base) sends raw ICMP from a namespace: an echo request with a wrong checksum,
+ *  or a port unreachable quoting a UDP packet sent from dst:qport to src:9. */
+async function sendIcmp(ns: Netns, src: string, dst: string, what: 'bad-echo' | 'unreachable', qport = 0): Promise<void> {
+  const script = 'use Socket; my ($src, $dst, $what, $qport) = @ARGV; socket(my $s, PF_INET, SOCK_RAW, 1) or die "socket: $!"; '
+    + 'sub csum { my $d = shift; $d .= "\\0" if length($d) % 2; my $sum = 0; $sum += $_ for unpack("n*", $d); '
+    + '$sum = ($sum >> 16) + ($sum & 0xffff) while $sum >> 16; return ~$sum & 0xffff } '
+    + 'my $to = pack_sockaddr_in(0, inet_aton($dst)); my $m; '
+    + 'if ($what eq "bad-echo") { $m = pack("C C n n n", 8, 0, 0, 0x1234, 1) . "netdash"; substr($m, 2, 2) = pack("n", (csum($m) + 1) & 0xffff); } '
+    + 'else { my $inner = pack("C C n n n C C n a4 a4", 0x45, 0, 28, 1, 0, 64, 17, 0, inet_aton($dst), inet_aton($src)) . pack("n n n n", $qport, 9, 8, 0); '
+    + '$m = pack("C C n N", 3, 3, 0, 0) . $inner; substr($m, 2, 2) = pack("n", csum($m)); } '
+    + 'send($s, $m, 0, $to) or die "send: $!";';
+  const r = await ns.exec('perl', ['-e', script, src, dst, what, String(qport)]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+test('Icmp.InErrors counts broken ICMP and reports no socket sent, not the unreachables that reach their socket', async (t) => {
+  if (!prereq(t, ['root', 'netns'])) return;
+  const a = await Netns.create('icmp-a');
+  const b = await Netns.create('icmp-b');
+  try {
+    await linkVeth(a, b, '10.80.0.1/24', '10.80.0.2/24');
+    await a.exec('ping', ['-c', '1', '-W', '2', '10.80.0.2']); // neighbours resolved
+    // B's UDP socket on port 40000, whose packets the matched unreachable quotes.
+    const holder = b.spawn('perl', ['-e', 'use Socket; socket(my $s, PF_INET, SOCK_DGRAM, 0) or die; '
+      + 'bind($s, pack_sockaddr_in(40000, inet_aton("10.80.0.2"))) or die; $| = 1; print "{\\"ready\\":true}\\n"; sleep 60']);
+    await readyLine(holder);
+    const step = async (what: 'bad-echo' | 'unreachable', qport: number, done: (c: Map<string, number>, b0: Map<string, number>) => boolean) => {
+      const before = await snmp(b);
+      await sendIcmp(a, '10.80.0.1', '10.80.0.2', what, qport);
+      const after = await until(b, (c) => done(c, before), what);
+      return { errors: d(before, after, 'Icmp.InErrors'), csum: d(before, after, 'Icmp.InCsumErrors') };
+    };
+    const bad = await step('bad-echo', 0, (c, b0) => d(b0, c, 'Icmp.InCsumErrors') >= 1);
+    assert.deepEqual(bad, { errors: 1, csum: 1 }, 'a bad checksum');
+    const unreach = (c: Map<string, number>, b0: Map<string, number>): boolean => d(b0, c, 'Icmp.InDestUnreachs') >= 1;
+    assert.deepEqual(await step('unreachable', 40000, unreach), { errors: 0, csum: 0 }, 'an unreachable for our socket');
+    assert.deepEqual(await step('unreachable', 40001, unreach), { errors: 1, csum: 0 }, 'an unreachable no socket sent');
+    const f = fact('Icmp.InErrors');
+    assert.match(f.meaning, /no local socket/);
+    assert.match(f.meaning, /not counted here/);
+  } finally {
+    await a.destroy();
+    await b.destroy();
   }
 });
 

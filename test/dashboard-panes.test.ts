@@ -70,7 +70,7 @@ test('ICMP pane: the InErrors/OutErrors row says what they count; no twin column
   s.ingest(f.next({ counters: ICMP2 }));
   const r = rows(s, 'icmp');
   const label = (k: string): string => r.find((x) => x.key === k)?.text ?? '';
-  assert.match(label('ICMP|errors'), /^ICMP malformed in, send failures out +0 /);
+  assert.match(label('ICMP|errors'), /^ICMP bad or unmatched in, unsent out +0 /);
   assert.ok(!r.some((x) => /ICMP errors/.test(x.text)), 'no row reads as "ICMP errors 0" beside the unreachables');
   act(s, { type: 'cycleCounterMode' }, { type: 'cycleCounterMode' }); // totals
   const totals = s.visibleRows('icmp', 40, 120);

@@ -186,8 +186,9 @@ const ICMP_TEXT: Readonly<Record<string, Text>> = {
     meaning: 'ICMP messages sent, of all types.',
   },
   InErrors: {
-    meaning: 'Received ICMP messages that had ICMP-specific errors such as a bad length or checksum.',
-    rising: 'Malformed ICMP from a broken device or crafted traffic.',
+    meaning: 'Received ICMP messages that could not be used: broken ones (a bad checksum, also in InCsumErrors, too short, a cut quoted header) and error reports quoting a packet no local socket sent. Error reports that reach their socket, such as the unreachables answering our own traffic, are not counted here, only by their type.',
+    rising: 'Unmatched reports are stale (the socket closed meanwhile), meant for another host, or forged; broken ones come from a faulty device or crafted traffic.',
+    source: 'net/ipv4/icmp.c icmp_rcv (csum_error, error), icmp_unreach (out_err); net/ipv4/udp.c __udp4_lib_err and tcp_ipv4.c tcp_v4_err (no socket); measured: ' + 'test/catalog-kernel.test.ts "Icmp.InErrors counts broken ICMP and reports no socket sent"',
   },
   OutErrors: {
     meaning: 'ICMP messages this host failed to send, for example for lack of buffers.',

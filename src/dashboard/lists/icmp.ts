@@ -33,9 +33,9 @@ function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
   const rows: IcmpRow[] = [];
   if (sample.stats.has(`${group}.InMsgs`)) {
     rows.push({ key: `${proto}|all`, v, type: null, label: `${proto} all messages`, inKey: has(`${group}.InMsgs`), outKey: has(`${group}.OutMsgs`) });
-    // InErrors counts received messages that were malformed or failed their checksum, OutErrors
-    // messages this host failed to send: not the error reports (unreachables) themselves.
-    rows.push({ key: `${proto}|errors`, v, type: null, label: `${proto} malformed in, send failures out`, inKey: has(`${group}.InErrors`), outKey: has(`${group}.OutErrors`) });
+    // InErrors counts received messages that were broken or quote a packet no local socket sent,
+    // OutErrors messages this host failed to send: not the error reports (unreachables) themselves.
+    rows.push({ key: `${proto}|errors`, v, type: null, label: `${proto} bad or unmatched in, unsent out`, inKey: has(`${group}.InErrors`), outKey: has(`${group}.OutErrors`) });
   }
   const byType = new Map<number, { inKey: string | undefined; outKey: string | undefined }>();
   for (const [name, type] of Object.entries(named)) {

@@ -206,6 +206,37 @@ test('a full UDP receive buffer counts in Udp.RcvbufErrors, never in Ip.InDiscar
   }
 });
 
+test('a packet for another host: Ip.InAddrErrors with forwarding off, IpExt.InNoRoutes with it on and no route', async (t) => {
+  if (!prereq(t, ['root', 'netns'])) return;
+  const a = await Netns.create('fwd-a');
+  const b = await Netns.create('fwd-b');
+  try {
+    await linkVeth(a, b, '10.81.0.1/24', '10.81.0.2/24');
+    await a.ip('route', 'add', '10.99.0.0/24', 'via', '10.81.0.2');
+    const ping = (): Promise<unknown> => a.exec('ping', ['-c', '1', '-W', '1', '10.99.0.5']);
+    await b.exec('sysctl', ['-qw', 'net.ipv4.conf.all.forwarding=0']);
+    let before = await snmp(b);
+    await ping();
+    let after = await until(b, (c) => d(before, c, 'Ip.InReceives') >= 1, 'the packet');
+    assert.equal(d(before, after, 'Ip.InAddrErrors'), 1, 'forwarding off: not ours');
+    assert.equal(d(before, after, 'Ip.ForwDatagrams'), 0);
+    await b.exec('sysctl', ['-qw', 'net.ipv4.conf.all.forwarding=1']);
+    const { stdout } = await b.exec('cat', ['/proc/net/netstat']);
+    const noRoutes = (text: string): number => Number(parseSnmp(text).value['IpExt']?.['InNoRoutes'] ?? NaN);
+    const n0 = noRoutes(stdout);
+    before = await snmp(b);
+    await ping();
+    after = await until(b, (c) => d(before, c, 'Ip.InReceives') >= 1, 'the packet');
+    assert.equal(d(before, after, 'Ip.InAddrErrors'), 0);
+    assert.equal(noRoutes((await b.exec('cat', ['/proc/net/netstat'])).stdout) - n0, 1, 'forwarding on, no route');
+    assert.match(fact('Ip.InAddrErrors').meaning, /forwarding is off/);
+    assert.match(fact('IpExt.InNoRoutes').meaning, /no route/);
+  } finally {
+    await a.destroy();
+    await b.destroy();
+  }
+});
+
 /** Perl (perl-base) sends raw ICMP from a namespace: an echo request with a wrong checksum,
  *  or a port unreachable quoting a UDP packet sent from dst:qport to src:9. */
 async function sendIcmp(ns: Netns, src: string, dst: string, what: 'bad-echo' | 'unreachable', qport = 0): Promise<void> {

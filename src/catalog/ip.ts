@@ -23,6 +23,7 @@ const IP_TEXT: Readonly<Record<string, Text>> = {
   InAddrErrors: {
     meaning: 'Received packets dropped because the destination address was not valid for this host (for example not ours and forwarding is off, or an invalid class of address).',
     rising: 'Often traffic meant for another host reaching us, such as after an address change or in promiscuous setups; check ARP and addressing on the segment.',
+    source: 'net/ipv4/route.c ip_route_input_slow (not local, forwarding off: EHOSTUNREACH) and ip_error (IPSTATS_MIB_INADDRERRORS); measured: ' + 'test/catalog-kernel.test.ts "a packet for another host"',
   },
   ForwDatagrams: {
     meaning: 'Packets this host forwarded on behalf of other hosts instead of consuming them itself (routing).',
@@ -91,6 +92,7 @@ const IP_TEXT: Readonly<Record<string, Text>> = {
   InNoRoutes: {
     meaning: 'Received packets that could not be forwarded because there was no route to their destination.',
     rising: 'Traffic arrives for networks this host cannot reach; check routes or who is sending it.',
+    source: 'net/ipv4/route.c ip_error (ENETUNREACH: IPSTATS_MIB_INNOROUTES); measured for IPv4: ' + 'test/catalog-kernel.test.ts "a packet for another host"',
   },
   InTruncatedPkts: {
     meaning: 'Received packets shorter than their header claimed, so they were cut off somewhere.',

@@ -208,7 +208,10 @@ test('counters pane: retransmit % past 100 shows >100%, since-mark ratio, netsta
     return d;
   };
   assert.match(detail('retranspct'), /This tick +500\.00% +\(RetransSegs 5 \/ OutSegs 1\)/);
-  assert.match(detail('tcp.retranssegs'), /netstat -s +5 segments retransmitted/);
+  const rs = detail('tcp.retranssegs');
+  assert.match(rs, /netstat -s +5 segments retransmitted/);
+  assert.match(rs, /Source: net\/ipv4\/proc\.c/);
+  assert.match(detail('tcp.outsegs'), /Source: net\/ipv4\/tcp_output\.c .*catalog-kernel\.test/s);
   // netstat's bsearch misses Forwarding in its unsorted table, so it prints the raw line.
   const fwd = detail('ip.forwarding');
   assert.match(fwd, /netstat -s +Forwarding: 2\n/);

@@ -6,7 +6,7 @@ import type { CounterStat } from '../../sampler/counter-deltas.js';
 import { retransPct } from '../../sampler/counter-deltas.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
-import { explainCounter } from '../explain/index.js';
+import { explainCounter, wrap } from '../explain/index.js';
 import { compact } from '../format.js';
 import { explained, filtered, pane, sinceTitle, type PaneContext } from './pane-spec.js';
 
@@ -149,6 +149,9 @@ export const countersPane = pane<string>({
         `${sinceTitle(sample).padEnd(14)}${st.sinceMark}`, `Reset         ${st.reset ?? 'no'}`);
     }
     out.push(...explained(explainCounter(k), width));
+    // What backs the text: the kernel code that counts it, or the test that measured it.
+    const source = counterFact(k)?.source;
+    if (source) out.push(...wrap(`Source: ${source}`, width));
     return out;
   },
 });

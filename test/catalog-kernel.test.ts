@@ -129,6 +129,34 @@ test('TcpExt.TW counts sockets as they enter TIME_WAIT, not as they leave it', a
   }
 });
 
+test('TcpExt.ListenOverflows counts every SYN a full accept queue turns away, retries included; ListenDrops counts them too', async (t) => {
+  if (!prereq(t, ['root', 'netns'])) return;
+  const ns = await Netns.create('lq');
+  try {
+    // listen(1) and never accept: the accept queue holds two, a third client is turned away.
+    const listener = ns.spawn('perl', ['-e', 'use Socket; socket(my $s, PF_INET, SOCK_STREAM, 0) or die; '
+      + 'bind($s, pack_sockaddr_in(5003, inet_aton("127.0.0.1"))) or die; listen($s, 1) or die; $| = 1; print "{\\"ready\\":true}\\n"; sleep 60']);
+    await readyLine(listener);
+    const netstat = async (): Promise<Record<string, number>> => parseSnmp((await ns.exec('cat', ['/proc/net/netstat'])).stdout).value['TcpExt'] ?? {};
+    const before = await netstat();
+    ns.spawn('node', ['-e', "const net=require('net');const c=()=>net.connect(5003,'127.0.0.1').on('error',()=>{});"
+      + 'c();c();setTimeout(c,300);setInterval(()=>{},1e6)']);
+    let after = before;
+    for (let i = 0; i < 300 && (after['ListenOverflows'] ?? 0) - (before['ListenOverflows'] ?? 0) < 2; i++) {
+      await sleep(100);
+      after = await netstat();
+    }
+    const overflows = (after['ListenOverflows'] ?? 0) - (before['ListenOverflows'] ?? 0);
+    const drops = (after['ListenDrops'] ?? 0) - (before['ListenDrops'] ?? 0);
+    assert.ok(overflows >= 2, `one client over the limit, counted on each SYN it sent: ${overflows}`);
+    assert.ok(drops >= overflows, `ListenDrops ${drops} includes the overflows ${overflows}`);
+    assert.match(fact('TcpExt.ListenOverflows').meaning, /SYN/);
+    assert.match(fact('TcpExt.ListenOverflows').meaning, /retr/);
+  } finally {
+    await ns.destroy();
+  }
+});
+
 /** Frames with an EtherType no handler takes (0x88b5, for local experiments), sent raw with
  *  Perl (perl-base is on every Debian) through an AF_PACKET socket. */
 async function sendUnknownEtherType(ns: Netns, dev: string, count: number): Promise<void> {

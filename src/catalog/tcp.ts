@@ -170,12 +170,14 @@ export const TCP_EXT = group('TcpExt', {
   },
   ListenOverflows: {
     problem: true, netstat: ['%llu times the listen queue of a socket overflowed', 'opt'],
-    meaning: 'Times a completed connection could not be placed in the accept queue of a listener because it was full.',
+    meaning: 'Times a listener with a full accept queue dropped a SYN or the final ACK of a handshake. It counts packets turned away, not clients: a client that retries its SYN counts again each time.',
+    source: 'net/ipv4/tcp_input.c tcp_conn_request and tcp_ipv4.c tcp_v4_syn_recv_sock (sk_acceptq_is_full: LINUX_MIB_LISTENOVERFLOWS, then tcp_listendrop); measured: ' + 'test/catalog-kernel.test.ts "TcpExt.ListenOverflows counts every SYN"',
     rising: 'The application does not call accept() fast enough, or the backlog is too small: speed up the accept loop or raise the listen backlog and net.core.somaxconn. Recv-Q of the LISTEN socket shows the queue.',
   },
   ListenDrops: {
     problem: true, netstat: ['%llu SYNs to LISTEN sockets dropped', 'opt'],
     meaning: 'Connection requests to a listening socket that were dropped: all the accept queue overflows plus other drops at the SYN stage (no memory, full SYN queue, failed checks).',
+    source: 'include/net/tcp.h tcp_listendrop (LINUX_MIB_LISTENDROPS, called on every listener drop); measured: ' + 'test/catalog-kernel.test.ts "TcpExt.ListenOverflows counts every SYN"',
     rising: 'Compare with ListenOverflows: if they match, the accept queue is the problem; otherwise look at SYN flood protection, memory and the syncookies counters.',
   },
   TCPHPHits: {

@@ -206,6 +206,9 @@ test('RX-DRP counts frames too big for the MTU and unknown EtherTypes, not firew
     assert.match(noh.meaning, /not .*unknown EtherType|unknown EtherTypes? .*RX-DRP/);
     assert.match(explainColumn('interfaces', 'RX-DRP')?.meaning ?? '', /EtherType/);
     assert.match(explainColumn('interfaces', 'Unknown protocols')?.meaning ?? '', /rx_nohandler/);
+    // A veth reports a speed that is no limit (the Util column shows - past 100 %).
+    const speed = (await b.exec('cat', ['/sys/class/net/veth-b/speed'])).stdout.trim();
+    assert.match(explainColumn('interfaces', 'Speed')?.meaning ?? '', new RegExp(`veth says ${speed}\\b`));
   } finally {
     await a.destroy();
     await b.destroy();

@@ -321,6 +321,10 @@ test('Udp.NoPorts = port unreachables sent + ICMP rate-limited (OutRateLimitGlob
   try {
     await linkVeth(a, b, '10.79.0.1/24', '10.79.0.2/24');
     const before = await snmp(b);
+    if (!before.has('Icmp.OutRateLimitHost')) {
+      t.skip('this kernel has no ICMP rate-limit counters (Linux 6.0 added them)');
+      return;
+    }
     const r = await readyLine<{ sent: number }>(a.spawn('node', [UDP_SEND, '10.79.0.2', '9', '60', '0']));
     assert.equal(r.sent, 60);
     const after = await until(b, (c) => d(before, c, 'Udp.NoPorts') >= 60, 'Udp.NoPorts');

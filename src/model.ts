@@ -37,6 +37,9 @@ export interface InetSocket {
   timer: SocketTimer;
   uid: number;
   inode: number;
+  /** TCP LISTEN from netlink only: the accept-queue limit (listen()'s backlog, capped by
+   *  somaxconn); /proc does not show it. */
+  backlog?: number;
   /** UDP only: packets dropped on this socket (last column of /proc/net/udp). */
   drops?: number;
 }
@@ -88,7 +91,7 @@ export interface NetInterface {
   sys: IfSysInfo;
 }
 
-/** Metadata from systeminformation, refreshed only when the interface set changes. */
+/** Addresses, MAC, type and default route per interface (see sources/interface-meta.ts), refreshed only when the interface set changes. */
 export interface IfMeta {
   name: string;
   ip4: string;

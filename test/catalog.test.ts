@@ -72,6 +72,7 @@ test('every entry is complete: kind, source of truth, clean text, netstat wordin
     assert.ok(['counter', 'gauge', 'setting'].includes(f.kind), f.key);
     assert.ok(f.source.length > 10, `${f.key} names its source`);
     for (const t of [f.title, f.meaning, f.whenRising ?? '', f.netstat?.text ?? '']) {
+      // eslint-disable-next-line no-control-regex -- control characters are what this looks for
       assert.doesNotMatch(t, /[{}\u0000-\u001f\u007f-\u009f]/, `${f.key}: ${JSON.stringify(t)}`);
     }
     if (f.netstat && f.netstat.print !== 'hidden') assert.match(f.netstat.text, /%llu/, `${f.key} netstat wording`);

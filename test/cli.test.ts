@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { run } from './helpers/netns.js';
-import { parseOptions, inetProtos, UsageError } from '../src/cli/options.js';
+import { parseOptions, UsageError } from '../src/cli/options.js';
+import { inetProtos } from '../src/names/netstat-selection.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const cli = (args: string[]) => run(process.execPath, [CLI, ...args]);

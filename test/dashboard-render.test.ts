@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { parseOptions } from '../src/cli/options.js';
-import { createDashboard, replaySource, type Dashboard, type SampleHandler, type SampleSource } from '../src/dashboard/app.js';
+import { createDashboard, type Dashboard } from '../src/dashboard/app.js';
+import { replaySource, type SampleHandler, type SampleSource } from '../src/sampler/sample-source.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { ProcessOwner, UnixSocket } from '../src/model.js';
 import { systemClock } from '../src/sampler/sampler.js';
-import { kernelFs } from '../src/sources/kernel-fs.js';
 import { estab, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty, type FakeTty } from './helpers/fake-tty.js';
 
@@ -53,7 +53,7 @@ function start(argv: string[], cols = 80, rows = 24): Harness {
   output.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
   const src = new FakeSource();
   const d = createDashboard(parseOptions(argv), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    input, output, names: names(),
     source: (on) => { src.onSample = on; return src; },
     host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: 'xterm',
   });
@@ -326,6 +326,7 @@ test('outside strings are escaped: a socket path and a program name with ESC and
     // The raw bytes never carry the outside ESC sequence or let the tags through.
     assert.ok(!h.written().includes('\x1b[31m{bold}'));
     assert.ok(!h.written().includes(`\x1b[31m${'{'}`));
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
     assert.ok(!/\x1b\[31mx/.test(h.written()));
   } finally {
     await h.close();
@@ -349,7 +350,7 @@ test('SIGTERM restores the terminal and resolves 143; handlers are removed after
   output.resume();
   const before = process.listenerCount('SIGTERM');
   const d = createDashboard(parseOptions([]), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(),
+    input, output, names: names(), signals: process,
     source: () => new FakeSource(), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
   });
   assert.ok(process.listenerCount('SIGTERM') > before); // ours and blessed's
@@ -365,7 +366,7 @@ test('a replay source plays a recording through the engine and says when it ende
   const input = tty(), output = tty();
   output.resume();
   const d = createDashboard(parseOptions([]), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names: names(), signals: false,
+    input, output, names: names(), signals: false,
     source: replaySource(raws, systemClock, 0, 2000), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
   });
   try {
@@ -428,4 +429,20 @@ test('digits jump to each pane: its title, column header and rows on screen; z z
   } finally {
     await h.close();
   }
+});
+
+test('the pane registry drives the panes: each jump key shows its spec\'s title, help lists its short name', async () => {
+  const { PANE_REGISTRY, PANES } = await import('../src/dashboard/lists/registry.js');
+  assert.deepEqual(PANES, Object.keys(PANE_REGISTRY), 'jump keys follow the registry order');
+  assert.ok(PANES.length >= 8);
+  const jump = KEY_HELP.find(([k]) => k.startsWith('1..'));
+  await withDash([], async (h) => {
+    for (const [i, id] of PANES.entries()) {
+      const spec = PANE_REGISTRY[id];
+      assert.ok(spec.sortColumns.length > 0, `${id} sorts by something`);
+      assert.ok(jump?.[1].includes(`${i + 1} ${spec.short}`), `help names ${i + 1} ${spec.short}`);
+      await h.press(String(i + 1));
+      has(h.screen(), ` ${i + 1} ${spec.title}`);
+    }
+  }, 120, 40);
 });

@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { IfCounters, IfSysInfo, NetInterface } from '../src/model.js';
 import { IF_COUNTER_NAMES } from '../src/model.js';
-import { effectiveFlags, flagLetters, IFF, naturalCompare, parseNetDev, readInterfaces, readSysInfo } from '../src/sources/interfaces.js';
+import { parseNetDev, readInterfaces, readSysInfo } from '../src/sources/interfaces.js';
+import { naturalCompare } from '../src/text/natural-compare.js';
+import { effectiveFlags, flagLetters, IFF } from '../src/names/netstat-notation.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
 
 const FX = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));

@@ -12,10 +12,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseOptions } from '../src/cli/options.js';
 import { loadProtocols, loadServices } from '../src/names/services.js';
 import { loadUsers } from '../src/names/users.js';
-import type { NameContext } from '../src/print/connections.js';
+import type { NameContext } from '../src/names/netstat-notation.js';
 import { printChunks, printErrors, renderPrint, wantFor } from '../src/print/render-print.js';
 import { kernelFs, type KernelFs } from '../src/sources/kernel-fs.js';
-import { readSnapshot } from '../src/snapshot.js';
+import { readSnapshot } from '../src/sources/snapshot.js';
 
 const FX = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));

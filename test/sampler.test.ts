@@ -11,7 +11,7 @@ import { Sampler, type Clock } from '../src/sampler/sampler.js';
 import type { RawSample, Sample } from '../src/sampler/sample-engine.js';
 import type { CounterStat } from '../src/sampler/counter-deltas.js';
 import { kernelFs, type KernelFs } from '../src/sources/kernel-fs.js';
-import type { Want } from '../src/snapshot.js';
+import type { Want } from '../src/sources/snapshot.js';
 
 // --- a fake clock ---------------------------------------------------------------------
 

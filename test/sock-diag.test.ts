@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InetProto, InetSocket, SourceResult, UnixSocket } from '../src/model.js';
-import { TCP_STATES } from '../src/print/connections.js';
+import { TCP_STATES } from '../src/names/netstat-notation.js';
 import { ConnectionTracker, connectionKeys, diffConnections } from '../src/sampler/connection-diff.js';
 import { readRecording, Recorder, RECORD_SCHEMA } from '../src/sampler/recording.js';
 import { SampleEngine, type RawSample } from '../src/sampler/sample-engine.js';
 import { Sampler, type Clock } from '../src/sampler/sampler.js';
 import { stateCounts } from '../src/sampler/state-counts.js';
-import type { Snapshot, Want } from '../src/snapshot.js';
+import type { Snapshot, Want } from '../src/sources/snapshot.js';
 import { parseInetSockets, parseInetSocketsSplit, parseSockstat } from '../src/sources/inet-sockets.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
 import { OwnerCache, scanProcessOwners } from '../src/sources/process-owners.js';
@@ -112,8 +112,8 @@ test('InetDiagParser: the /proc row for listeners, connections and timers', () =
     { state: 6, sport: 40004, dport: 80, timer: 3, expires: 59_999, inode: 0 },
   ]);
   const base = { proto: 'tcp', family: 4, localAddr: '127.0.0.1', remoteAddr: '0.0.0.0', uid: 0 } as const;
-  assert.deepEqual(rows[0], { ...base, localPort: 22, remotePort: 0, state: 10, sendQ: 0, recvQ: 2, timer: NO_TIMER, uid: 1000, inode: 500 },
-    'LISTEN: Send-Q is 0 as in /proc (netlink carries the backlog limit there)');
+  assert.deepEqual(rows[0], { ...base, localPort: 22, remotePort: 0, state: 10, sendQ: 0, recvQ: 2, timer: NO_TIMER, uid: 1000, inode: 500, backlog: 128 },
+    'LISTEN: Send-Q is 0 as in /proc (netlink carries the backlog limit there, kept as backlog)');
   assert.deepEqual(rows[1], { ...base, localPort: 40000, remoteAddr: '10.0.0.9', remotePort: 22, state: 1, sendQ: 7, recvQ: 5, timer: NO_TIMER, inode: 501 });
   assert.deepEqual(rows.slice(2).map((r) => r.timer), [
     { kind: 1, expires: 199, retransmits: 3, timeout: 0 },      // retransmit: icsk_retransmits
@@ -493,8 +493,14 @@ interface Compare {
 /** Timer expiry counts down between the two reads: allow 2 s of it, compare the rest exactly. */
 function sameRows(a: InetSocket[], b: InetSocket[], what: string): void {
   assert.equal(b.length, a.length, `${what}: row count`);
-  a.forEach((x, i) => {
-    const y = b[i]!;
+  a.forEach((_, i) => {
+    const { backlog: xBacklog, ...x } = a[i]!;
+    const { backlog, ...y } = b[i]!;
+    // Only netlink knows a TCP listener's backlog (/proc does not show it): every other field
+    // agrees, and two netlink dumps agree on it too.
+    if (y.state === 10 && y.proto.startsWith('tcp')) assert.ok(backlog !== undefined && backlog > 0, `${what} row ${i}: backlog ${backlog}`);
+    else assert.equal(backlog, undefined, `${what} row ${i}: backlog`);
+    if (xBacklog !== undefined) assert.equal(backlog, xBacklog, `${what} row ${i}: backlog`);
     assert.ok(Math.abs(x.timer.expires - y.timer.expires) <= 200, `${what} row ${i}: timer ${x.timer.expires} vs ${y.timer.expires}`);
     assert.deepEqual({ ...y, timer: { ...y.timer, expires: 0 } }, { ...x, timer: { ...x.timer, expires: 0 } }, `${what} row ${i}`);
   });
@@ -523,6 +529,10 @@ test('netlink and /proc give the same rows in the same order: tcp, tcp6, udp, ud
   }
   const tcp = cmp.proc.tcp?.ok ? cmp.proc.tcp.value : [];
   assert.ok(tcp.some((s) => s.state === 10 && s.recvQ === 2), 'a listener with two connections in its accept queue');
+  // python's listen(8) and node's listen(backlog 511): the limits the kernel reports.
+  const nlTcp = cmp.netlink.tcp?.ok ? cmp.netlink.tcp.value : [];
+  assert.equal(nlTcp.find((s) => s.state === 10 && s.localPort === 6005)?.backlog, 8, 'listen(8)');
+  assert.equal(nlTcp.find((s) => s.state === 10 && s.localPort === 6001)?.backlog, 511, 'listen(511)');
   assert.ok(tcp.some((s) => s.timer.kind === 2), 'a keepalive timer');
   assert.ok(tcp.some((s) => s.state === 6), 'TIME_WAIT');
   assert.ok(tcp.some((s) => s.sendQ > 0), 'a Send-Q');

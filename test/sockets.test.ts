@@ -9,7 +9,7 @@ import type { InetProto, InetSocket } from '../src/model.js';
 import { parseInetLine, parseInetSockets, readInetSockets } from '../src/sources/inet-sockets.js';
 import { decodeHexAddress, formatIpv6, isUnspecified } from '../src/sources/inet-address.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
-import { endpoint, type ConnOptions, type NameContext } from '../src/print/connections.js';
+import { endpoint, type ConnOptions, type NameContext } from '../src/names/netstat-notation.js';
 import { parseProtocols, parseServices } from '../src/names/services.js';
 import { HostNames, parseHosts } from '../src/names/host-names.js';
 
@@ -202,7 +202,7 @@ test('parseInetLine: a 16-digit tm->when (an old kernel\'s negative delta) is re
   const s = parseInetLine('   0: 0100007F:0016 0100007F:9C40 01 00000000:00000000 01:FFFFFFFFFFFFFFF6 00000000     0        0 77 1 0', 'tcp');
   assert.ok(s);
   assert.equal(s.timer.kind, 1);
-  assert.equal(s.timer.expires, 0xfffffffffffffff6);
+  assert.equal(s.timer.expires, Number(0xfffffffffffffff6n)); // the nearest double, as parsed
 });
 
 test('readInetSockets over the root-basic tree; a missing table is an error result', async () => {

@@ -5,6 +5,7 @@ export const HELP = `usage: netdash [netstat flags] [interval]           the liv
        netdash --json [netstat flags] [interval]    the same data as JSON (NDJSON with an interval)
        netdash --record FILE [flags] [interval]     also append every sample to FILE
        netdash --replay FILE [--speed N] [flags]    show a recording (dashboard, --print or --json)
+       netdash --serve [ADDR:]PORT [flags]          a Prometheus endpoint (/metrics), too
 
 netdash watches this Linux host's network state: sockets, interfaces, protocol counters, ICMP,
 routes, NAT and UNIX sockets, read from /proc and /sys. On a terminal it opens a live dashboard;
@@ -74,6 +75,11 @@ NETDASH FLAGS
     --ascii                 draw the dashboard in plain ASCII (automatic when the locale is
                             not UTF-8)
     --root DIR              read /proc, /sys and /etc below DIR (captured fixtures)
+    --serve [ADDR:]PORT     serve /metrics for Prometheus from the same sampler: alone when
+                            stdout is not a terminal, beside the dashboard on one, or with
+                            --print/--json; a port alone binds 127.0.0.1 (0.0.0.0:PORT or
+                            [::]:PORT for all addresses); -p adds per-program socket counts
+    --web-config FILE       TLS and basic auth for --serve (exporter-toolkit YAML)
     -V, --version           version
     -h, --help              this help
 

@@ -1,31 +1,18 @@
 // Command-line flags, netstat-compatible. Parsing is node's util.parseArgs (short-flag
 // grouping like -tulpn, repeated -e); this module adds netstat's rules and value checks.
 import { parseArgs } from 'node:util';
-import type { InetProto } from '../model.js';
+import type { DashboardOptions } from '../dashboard/dashboard-options.js';
+import type { Section } from '../names/netstat-selection.js';
+import type { PrintOptions } from '../print/print-options.js';
+import { parseListenAddress, type ListenAddress } from '../serve/listen-address.js';
+
+export type { Section };
 
 export class UsageError extends Error {}
 
-export type Section = 'connections' | 'interfaces' | 'statistics' | 'routes' | 'masquerade' | 'ethernet';
 
-export interface Options {
-  mode: 'auto' | 'print' | 'json';
-  section: Section;
-  // Which sockets: netstat's protocol and family selection, already resolved.
-  tcp: boolean; udp: boolean; udplite: boolean; raw: boolean; unix: boolean;
-  inet4: boolean; inet6: boolean;
-  /** True when the user named any protocol or family (netstat's flag_arg). */
-  socketArgs: boolean;
-  all: boolean;
-  listening: boolean;
-  numericHosts: boolean; numericPorts: boolean; numericUsers: boolean;
-  extend: number;
-  programs: boolean;
-  timers: boolean;
-  wide: boolean;
-  verbose: boolean;
-  /** Seconds between samples; null prints once. */
-  interval: number | null;
-  count: number | null;
+/** Every flag, resolved. The printers and the dashboard each take the narrower type they need. */
+export interface Options extends PrintOptions, DashboardOptions {
   /** Append every sample to this NDJSON file. */
   record: string | null;
   /** Feed a recording to the printers instead of reading the kernel. */
@@ -35,6 +22,10 @@ export interface Options {
   /** Dashboard: plain ASCII drawing (also automatic when the locale is not UTF-8). */
   ascii: boolean;
   root: string;
+  /** --serve: the Prometheus endpoint's address; null: no endpoint. */
+  serve: ListenAddress | null;
+  /** --web-config: exporter-toolkit style TLS and basic auth for --serve. */
+  webConfig: string | null;
   help: boolean;
   version: boolean;
 }
@@ -81,6 +72,8 @@ const optionSpec = {
   speed: { type: 'string' },
   ascii: { type: 'boolean' },
   root: { type: 'string' },
+  serve: { type: 'string' },
+  'web-config': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -178,6 +171,17 @@ export function parseOptions(argv: readonly string[]): Options {
   // --count means repeated samples: without an interval they come every DEFAULT_INTERVAL s.
   if (count !== null && interval === null && v.replay === undefined) interval = DEFAULT_INTERVAL;
   if (v.record === '' || v.replay === '') throw new UsageError('--record and --replay need a file name');
+  let serve: ListenAddress | null = null;
+  if (v.serve !== undefined) {
+    const a = parseListenAddress(v.serve);
+    if ('error' in a) throw new UsageError(a.error);
+    if (v.replay !== undefined) throw new UsageError('choose one of --serve and --replay: the endpoint serves the live host');
+    serve = a;
+    // The endpoint is fed by the sampler: it runs at the default interval unless given one.
+    if (interval === null) interval = DEFAULT_INTERVAL;
+  }
+  if (v['web-config'] !== undefined && serve === null) throw new UsageError('--web-config needs --serve ADDR:PORT');
+  if (v['web-config'] === '') throw new UsageError('--web-config needs a file name');
 
   const numeric = Boolean(v.numeric);
   return {
@@ -201,23 +205,9 @@ export function parseOptions(argv: readonly string[]): Options {
     speed,
     ascii: Boolean(v.ascii),
     root: v.root ?? '/',
+    serve,
+    webConfig: v['web-config'] ?? null,
     help: Boolean(v.help),
     version: Boolean(v.version),
   };
-}
-
-/** The inet protocol files to read for these options, in netstat's order. */
-export function inetProtos(o: Options): InetProto[] {
-  const show = (flag: boolean): boolean => !o.socketArgs || flag;
-  const out: InetProto[] = [];
-  const add = (flag: boolean, v4: InetProto, v6: InetProto): void => {
-    if (!show(flag)) return;
-    if (!o.socketArgs || o.inet4) out.push(v4);
-    if (!o.socketArgs || o.inet6) out.push(v6);
-  };
-  add(o.tcp, 'tcp', 'tcp6');
-  add(o.udp, 'udp', 'udp6');
-  add(o.udplite, 'udplite', 'udplite6');
-  add(o.raw, 'raw', 'raw6');
-  return out;
 }

@@ -1,52 +1,40 @@
 // The dashboard, wired: keys → store actions, sampler → store, store → one redraw scheduler.
 // cli.ts calls runDashboard for mode 'auto' on a TTY; everything it needs comes in as deps.
-import { hostname as osHostname, release as osRelease } from 'node:os';
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
-import type { Options } from '../cli/options.js';
-import type { NameContext } from '../print/connections.js';
-import { SampleEngine, type RawSample, type Sample } from '../sampler/sample-engine.js';
-import { Sampler, type Clock } from '../sampler/sampler.js';
-import type { KernelFs } from '../sources/kernel-fs.js';
-import type { Want } from '../snapshot.js';
+import type { DashboardOptions } from './dashboard-options.js';
+import type { NameContext } from '../names/netstat-notation.js';
+import type { RawSample } from '../sampler/sample-engine.js';
+import type { SampleSource, SourceFactory } from '../sampler/sample-source.js';
+import type { Want } from '../sources/snapshot.js';
 import { seconds } from './format.js';
 import { keyToAction, stepInterval, type KeyEvent } from './keys.js';
 import { Layout } from './layout.js';
 import { RedrawScheduler } from './redraw.js';
 import { Store } from './store.js';
 
-export type SampleHandler = (sample: Sample, raw: RawSample) => void;
-
-/** Where samples come from: the live sampler or a recording. */
-export interface SampleSource {
-  /** Deliver samples until stop() (live) or the end of the data (replay). */
-  run(): Promise<void>;
-  stop(): void;
-  mark(): void;
-  setInterval(ms: number): void;
-  readonly interval: number;
+/** Signal handlers, as process.on/off install them (a test passes its own or none). */
+export interface SignalBus {
+  on(sig: NodeJS.Signals, fn: () => void): void;
+  off(sig: NodeJS.Signals, fn: () => void): void;
 }
-
-export type SourceFactory = (onSample: SampleHandler) => SampleSource;
 
 export interface DashboardDeps {
   /** The terminal: process.stdin / process.stdout, or fake TTY streams in tests. */
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
-  kfs: KernelFs;
-  clock: Clock;
   /** Services, users, host names (owners come from each sample). */
   names: NameContext;
-  /** Default: a live Sampler over kfs reading dashboardWant(opts) every opts.interval s. */
-  source?: SourceFactory;
-  /** Default: read from kfs (proc/sys/kernel/{hostname,osrelease}), else os.hostname()/release(). */
-  host?: { name: string; kernel: string };
+  /** Where samples come from: the live sampler (liveSource over dashboardWant) or a recording. */
+  source: SourceFactory;
+  /** The host's name and kernel release for the status line, when known (or once read). */
+  host?: { name: string; kernel: string } | Promise<{ name: string; kernel: string }>;
   /** Called with every raw sample (for --record). */
   onRaw?: (raw: RawSample) => void;
   /** A HostNames instance: its onResolved is set so resolved names redraw. */
   hostNames?: { onResolved: (() => void) | null };
-  /** Install SIGTERM/SIGHUP/SIGINT handlers that restore the terminal (default true). */
-  signals?: boolean;
+  /** Where SIGTERM/SIGHUP/SIGINT handlers that restore the terminal go; false: none. */
+  signals: SignalBus | false;
   /** terminfo name; default: $TERM as blessed reads it. */
   terminal?: string;
   /** Draw with plain ASCII only (--ascii, or a locale that is not UTF-8). */
@@ -68,63 +56,20 @@ const ALL_INET: Want['inet'] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplit
 
 /** What the dashboard samples: everything its panes can show, whatever the filters (they
  *  change at run time; the sampler never reads UI state). */
-export function dashboardWant(_o: Options): Want {
+export function dashboardWant(_o: DashboardOptions): Want {
   return {
     inet: ALL_INET, unix: true, owners: true, interfaces: true, counters: true,
     routes4: true, routes6: true, conntrack: true,
   };
 }
 
-export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want: Want): SourceFactory {
-  return (onSample) => {
-    // 'auto': a huge socket table is read less often than every tick (the status line says so).
-    const sampler = new Sampler(kfs, clock, { intervalMs, want, tableEveryMs: 'auto' }, onSample);
-    return {
-      run: () => sampler.run(null),
-      stop: () => sampler.stop(),
-      mark: () => sampler.mark(),
-      setInterval: (ms) => sampler.setInterval(ms),
-      get interval() { return sampler.interval; },
-    };
-  };
-}
-
-/** A recording played through the same engine, at `speed` (0: no waiting). */
-export function replaySource(samples: readonly RawSample[], clock: Clock, speed: number, intervalMs: number): SourceFactory {
-  return (onSample) => {
-    const engine = new SampleEngine();
-    const abort = new AbortController();
-    return {
-      async run() {
-        let prev: number | null = null;
-        for (const raw of samples) {
-          if (abort.signal.aborted) return;
-          if (prev !== null && speed > 0) await clock.sleep(Math.max(0, raw.mono - prev) / speed, abort.signal);
-          if (abort.signal.aborted) return;
-          prev = raw.mono;
-          onSample(engine.ingest(raw), raw);
-        }
-      },
-      stop: () => abort.abort(),
-      mark: () => engine.mark(),
-      setInterval: () => {},
-      get interval() { return intervalMs; },
-    };
-  };
-}
-
-async function readHost(kfs: KernelFs): Promise<{ name: string; kernel: string }> {
-  const read = (rel: string): Promise<string> => kfs.readText(rel).then((t) => t.trim(), () => '');
-  const [name, kernel] = await Promise.all([read('proc/sys/kernel/hostname'), read('proc/sys/kernel/osrelease')]);
-  return { name: name || osHostname(), kernel: kernel || osRelease() };
-}
 
 const SIGNALS = [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const;
 
 /** Build and start the dashboard. The first frame is drawn at once; samples follow. */
-export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
-  const intervalMs = (opts.interval ?? 2) * 1000;
-  const store = new Store(opts, { names: deps.names, ...(deps.host ? { host: deps.host } : {}) });
+export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Dashboard {
+  const knownHost = deps.host instanceof Promise ? undefined : deps.host;
+  const store = new Store(opts, { names: deps.names, ...(knownHost ? { host: knownHost } : {}) });
   const screenOpts: Widgets.IScreenOptions = {
     input: deps.input as unknown as Widgets.IScreenOptions['input'],
     output: deps.output as unknown as Widgets.IScreenOptions['output'],
@@ -143,7 +88,7 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
   let rejectDone: (err: unknown) => void = () => {};
   const done = new Promise<number>((res, rej) => { resolveDone = res; rejectDone = rej; });
 
-  const signalHandlers: [string, () => void][] = [];
+  const signalHandlers: [NodeJS.Signals, () => void][] = [];
   let samples = 0;
   let source: SampleSource | null = null;
   let unsubscribe: () => void = () => {};
@@ -153,7 +98,7 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
     scheduler.dispose();
     unsubscribe();
     source?.stop();
-    for (const [sig, fn] of signalHandlers) process.off(sig, fn);
+    if (deps.signals) for (const [sig, fn] of signalHandlers) deps.signals.off(sig, fn);
     if (deps.hostNames) deps.hostNames.onResolved = null;
     screen.destroy();
   };
@@ -173,7 +118,7 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
   screen.on('resize', () => scheduler.request());
   if (deps.hostNames) deps.hostNames.onResolved = () => store.touch();
 
-  const src = (deps.source ?? liveSource(deps.kfs, deps.clock, intervalMs, dashboardWant(opts)))((sample, raw) => {
+  const src = deps.source((sample, raw) => {
     if (finished) return;
     deps.onRaw?.(raw);
     store.ingest(sample);
@@ -207,15 +152,15 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
     }
   });
 
-  if (deps.signals !== false) {
+  if (deps.signals) {
     for (const [sig, n] of SIGNALS) {
       const fn = (): void => quit(128 + n);
       signalHandlers.push([sig, fn]);
-      process.on(sig, fn);
+      deps.signals.on(sig, fn);
     }
   }
 
-  if (!deps.host) void readHost(deps.kfs).then((h) => { if (!finished) store.setHost(h); }, () => {});
+  if (deps.host instanceof Promise) void deps.host.then((h) => { if (!finished) store.setHost(h); }, () => {});
   scheduler.flush();
   src.run().then(() => { if (!finished) store.sourceEnded(); }, fail);
 
@@ -227,6 +172,6 @@ export function createDashboard(opts: Options, deps: DashboardDeps): Dashboard {
  * way out. Resolves with the process exit code (0, or 128+signal); rejects (after restoring
  * the terminal) if sampling or drawing failed.
  */
-export function runDashboard(opts: Options, deps: DashboardDeps): Promise<number> {
+export function runDashboard(opts: DashboardOptions, deps: DashboardDeps): Promise<number> {
   return createDashboard(opts, deps).done;
 }

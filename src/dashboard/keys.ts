@@ -1,9 +1,6 @@
 // Key → action. One table, so the help overlay and the footer list exactly what works.
-import { PANES, type Action, type PaneId, type UiState } from './ui-state.js';
-
-const PANE_SHORT: Readonly<Record<PaneId, string>> = {
-  connections: 'conns', interfaces: 'ifaces', counters: 'counters', icmp: 'icmp', routes: 'routes', conntrack: 'nat', unix: 'unix', events: 'events',
-};
+import { PANE_SPECS } from './lists/registry.js';
+import { PANES, type Action, type UiState } from './ui-state.js';
 
 /** What blessed hands a keypress handler (the parts used here). */
 export interface KeyEvent {
@@ -25,7 +22,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['m', 'mark: "since" columns count from now'],
   ['+  -', 'longer / shorter sampling interval'],
   ['Tab  S-Tab', 'next / previous pane'],
-  ['1..8', 'jump: ' + PANES.map((p, i) => `${i + 1} ${PANE_SHORT[p]}`).join(' ')],
+  [`1..${PANES.length}`, 'jump: ' + PANES.map((p, i) => `${i + 1} ${PANE_SPECS[p].short}`).join(' ')],
   ['↑ ↓  j k', 'move the cursor'],
   ['PgUp PgDn Home End g G', 'page, first, last row'],
   ['Enter', 'details of the row under the cursor'],

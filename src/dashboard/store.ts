@@ -2,16 +2,15 @@
 // plus the UI state. Pure: no blessed, no timers, no I/O. Keys become actions (dispatch),
 // the sampler feeds samples (ingest), views ask for the rows they will actually draw: lists
 // are built once per frame and filter, and only visible rows are formatted.
-import type { Options } from '../cli/options.js';
-import { TCP_STATES, type ConnOptions, type NameContext } from '../print/connections.js';
+import type { DashboardOptions } from './dashboard-options.js';
+import { TCP_STATES, type ConnOptions, type NameContext } from '../names/netstat-notation.js';
 import type { Sample } from '../sampler/sample-engine.js';
-import { CONNTRACK_NEEDS_ROOT } from '../sources/conntrack.js';
 import type { PaneRows, ViewRow } from './columns.js';
 import { printable } from './escape.js';
 import { wrap } from './explain/index.js';
 import { change, clockTime, duration } from './format.js';
 import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
-import { PANE_SPECS } from './lists/index.js';
+import { PANE_SPECS } from './lists/registry.js';
 import { eventText } from './lists/events.js';
 import type { PaneContext } from './lists/pane-spec.js';
 import { initialState, reduce, SORT_COLUMNS, type Action, type PaneId, type ReduceContext, type UiState } from './ui-state.js';
@@ -89,7 +88,7 @@ export class Store {
     height: (p) => this.heights.get(p) ?? 10,
   };
 
-  constructor(opts: Options, storeOpts: StoreOptions) {
+  constructor(opts: DashboardOptions, storeOpts: StoreOptions) {
     this.ui = initialState(opts);
     this.names = storeOpts.names;
     this.host = storeOpts.host ?? { name: '', kernel: '' };
@@ -260,10 +259,6 @@ export class Store {
     return { header: fmt.header, rows, total: n, offset: off, message };
   }
 
-  visibleConnections(height: number, width = 80): PaneRows {
-    return this.visibleRows('connections', height, width);
-  }
-
   eventText(e: import('./frame.js').DashEvent): string {
     return eventText(this.context('events'), e);
   }
@@ -314,7 +309,7 @@ export class Store {
       for (const r of Object.values(snap.inet)) if (r && !r.ok) warnings.push(r.error);
       for (const r of [snap.unix, snap.interfaces, snap.routes4, snap.routes6]) if (r && !r.ok) warnings.push(r.error);
       if (snap.conntrack && !snap.conntrack.ok) {
-        warnings.push(snap.conntrack.error === CONNTRACK_NEEDS_ROOT ? 'nf_conntrack: permission denied (needs root): no NAT pane'
+        warnings.push(snap.conntrack.error.endsWith('(needs root)') ? 'nf_conntrack: permission denied (needs root): no NAT pane'
           : 'nf_conntrack not available: no NAT pane');
       }
       if (snap.counters) warnings.push(...snap.counters.errors);

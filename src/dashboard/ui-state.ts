@@ -1,29 +1,18 @@
 // The dashboard's UI state and its reducer: which pane has focus, filters, sort, cursors,
 // pause and overlays. Pure: keys become actions, actions become a new state. The data the
 // panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
-import type { Options } from '../cli/options.js';
+import type { DashboardOptions } from './dashboard-options.js';
+import { PANES, paneTable, type PaneId } from './lists/registry.js';
 
 // --- panes and UI state ------------------------------------------------------------------
 
-export type PaneId = 'connections' | 'interfaces' | 'counters' | 'icmp' | 'routes' | 'conntrack' | 'unix' | 'events';
-/** In the order of the jump keys 1…8. */
-export const PANES: readonly PaneId[] = ['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'];
-export const PANE_TITLES: Readonly<Record<PaneId, string>> = {
-  connections: 'Connections', interfaces: 'Interfaces', counters: 'Protocol counters', icmp: 'ICMP',
-  routes: 'Routes', conntrack: 'NAT / conntrack', unix: 'UNIX sockets', events: 'Events',
-};
+export type { PaneId };
+export { PANES };
 
-/** Sortable columns per pane; index 0 is the default. */
-export const SORT_COLUMNS: Readonly<Record<PaneId, readonly string[]>> = {
-  connections: ['proto', 'local', 'remote', 'state', 'recv-q', 'send-q', 'program', 'user', 'inode'],
-  interfaces: ['name', 'rx', 'tx', 'errors'],
-  counters: ['activity', 'name', 'delta', 'total'],
-  icmp: ['type', 'in', 'out'],
-  routes: ['table'],
-  unix: ['inode', 'path', 'state', 'type'],
-  events: ['time'],
-  conntrack: ['table', 'proto', 'src', 'dst'],
-};
+/** Sortable columns per pane (PaneSpec.sortColumns); index 0 is the default. */
+export const SORT_COLUMNS: Readonly<Record<PaneId, readonly string[]>> = paneTable((s) => s.sortColumns);
+/** Each pane's title (PaneSpec.title). */
+export const PANE_TITLES: Readonly<Record<PaneId, string>> = paneTable((s) => s.title);
 
 export type Scope = 'connected' | 'listening' | 'all';
 /** since: growth since the mark (or the start), the counters pane's last column. */
@@ -100,7 +89,7 @@ function perPane<T>(f: (p: PaneId) => T): Record<PaneId, T> {
 }
 
 /** The state `netdash [flags] [interval]` opens with: `netdash -tl 5` shows TCP listeners. */
-export function initialState(o: Options): UiState {
+export function initialState(o: DashboardOptions): UiState {
   const protoGiven = o.socketArgs;
   const inetGiven = o.tcp || o.udp || o.udplite || o.raw;
   let focus: PaneId = 'connections';

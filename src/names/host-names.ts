@@ -20,7 +20,7 @@ export function parseHosts(text: string): Map<string, string> {
 }
 
 export async function loadHosts(kfs: KernelFs): Promise<Map<string, string>> {
-  return readOptional(kfs, 'etc/hosts', parseHosts, new Map());
+  return readOptional(kfs, 'etc/hosts', parseHosts, new Map<string, string>());
 }
 
 export function dnsPtrLookup(timeoutMs: number): PtrLookup {
@@ -43,7 +43,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timeout')), ms);
     t.unref();
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e as Error); });
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e); });
   });
 }
 

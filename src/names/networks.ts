@@ -21,5 +21,5 @@ export function parseNetworks(text: string): Map<string, string> {
 }
 
 export async function loadNetworks(kfs: KernelFs): Promise<Map<string, string>> {
-  return readOptional(kfs, 'etc/networks', parseNetworks, new Map());
+  return readOptional(kfs, 'etc/networks', parseNetworks, new Map<string, string>());
 }

@@ -40,5 +40,5 @@ export function parseProtocols(text: string): Map<number, string> {
 }
 
 export async function loadProtocols(kfs: KernelFs): Promise<Map<number, string>> {
-  return readOptional(kfs, 'etc/protocols', parseProtocols, new Map());
+  return readOptional(kfs, 'etc/protocols', parseProtocols, new Map<number, string>());
 }

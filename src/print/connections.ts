@@ -1,110 +1,20 @@
 // netstat's connection tables (-t -u -w -x, with -a -l -n -e -p -o), byte for byte.
 import type { InetSocket, ProcessOwner, UnixSocket } from '../model.js';
-import { serviceName, type ServiceTable } from '../names/services.js';
-import type { UserTable } from '../names/users.js';
-import { isUnspecified } from '../sources/inet-address.js';
-import { isUnixListening, SO_ACCEPTCON } from '../sources/unix-sockets.js';
+import {
+  fitEndpoint, hostText, inetVisible, serviceText, SO_ACCEPTCON, stateName, unixStateName, unixTypeName, unixVisible,
+  type ConnOptions, type NameContext,
+} from '../names/netstat-notation.js';
 import { printable } from '../text/printable.js';
 import { cutName, esc, fixed2, left, longName, right } from './printf.js';
 
-export interface NameContext {
-  services: ServiceTable;
-  users: UserTable;
-  /** A host name known now, or undefined (the printer then shows the address). */
-  hostName: (addr: string) => string | undefined;
-  owners: ReadonlyMap<number, ProcessOwner> | null;
-  /** IP protocol names from /etc/protocols: a raw socket's port column. */
-  protocols?: ReadonlyMap<number, string>;
-  /** Network names from /etc/networks, for netstat -r. */
-  networks?: ReadonlyMap<string, string>;
-}
-
-export interface ConnOptions {
-  all: boolean;
-  listening: boolean;
-  numericHosts: boolean;
-  numericPorts: boolean;
-  numericUsers: boolean;
-  /** Number of -e flags. */
-  extend: number;
-  programs: boolean;
-  timers: boolean;
-  wide: boolean;
-}
-
-export const TCP_STATES = [
-  '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
-  'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV',
-] as const;
-
 // The kernel's clock_t for socket timers is USER_HZ, 100 on every Linux ABI.
 const USER_HZ = 100;
-
-/** netstat's -p column: "pid/program" cut to 19 characters, '-' when unknown. Raw: the
- *  dashboard escapes it itself; text output uses ownerText. */
-export function ownerLabel(owners: ReadonlyMap<number, ProcessOwner> | null, inode: number): string {
-  const o = owners?.get(inode);
-  return o ? `${o.pid}/${o.program}`.slice(0, 19) : '-';
-}
 
 /** ownerLabel for text output: the program name escaped, then cut to 19 (with an ellipsis
  *  when escaping made it longer). */
 export function ownerText(owners: ReadonlyMap<number, ProcessOwner> | null, inode: number): string {
   const o = owners?.get(inode);
   return o ? cutName(`${o.pid}/${o.program}`, 19) : '-';
-}
-
-export function stateName(s: InetSocket): string {
-  if (s.proto.startsWith('tcp')) return TCP_STATES[s.state] ?? `UNKNOWN(${s.state})`;
-  if (s.proto.startsWith('raw')) return String(s.state);
-  return s.state === 1 ? 'ESTABLISHED' : s.state === 7 ? '' : 'UNKNOWN';
-}
-
-/** netstat 2.10 prints an IPv4-mapped IPv6 address as the IPv4 address it carries. */
-export function unmapV4(addr: string): string {
-  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
-}
-
-function hostText(rawAddr: string, names: NameContext, numeric: boolean): string {
-  const addr = unmapV4(rawAddr);
-  // netstat looks a mapped address up as IPv6, which /etc/hosts' IPv4 lines do not answer.
-  if (numeric || addr !== rawAddr) return addr;
-  if (addr === '::') return '[::]';
-  if (addr === '0.0.0.0') return addr;
-  return names.hostName(addr) ?? addr;
-}
-
-function serviceText(port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
-  return serviceProto === 'raw' && !opts.numericPorts && port !== 0
-    ? names.protocols?.get(port) ?? String(port)
-    : serviceName(names.services, port, serviceProto, opts.numericPorts);
-}
-
-/** "host:port", cut so the pair fits 22 characters unless wide. */
-function fitEndpoint(host: string, svc: string, opts: ConnOptions): string {
-  const short = 22;
-  if (!opts.wide && host.length + svc.length > short) {
-    const portLen = Math.min(svc.length, short - 4);
-    return `${host.slice(0, short - portLen)}:${svc.slice(0, portLen)}`;
-  }
-  return `${host}:${svc}`;
-}
-
-function endpointWith(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions,
-  show: (s: string) => string): string {
-  return fitEndpoint(show(hostText(addr, names, opts.numericHosts)), show(serviceText(port, serviceProto, names, opts)), opts);
-}
-
-/** addr_do_one: "host:port", cut so the pair fits 22 characters unless -W. Raw names: the
- *  dashboard escapes the result itself; text output uses endpointText. */
-export function endpoint(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
-  return endpointWith(addr, port, serviceProto, names, opts, (s) => s);
-}
-
-/** endpoint for text output: a host name from DNS or /etc/hosts, and a service name, are
- *  escaped before the cut, so the escaped text keeps netstat's 22 columns. */
-export function endpointText(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
-  return endpointWith(addr, port, serviceProto, names, opts, printable);
 }
 
 function timerText(s: InetSocket): string {
@@ -124,13 +34,6 @@ function timerText(s: InetSocket): string {
   if (t.kind === 0) return `off (0.00/${retr}/${t.timeout})`;
   if (t.kind === 1 || t.kind === 2) return `on${t.kind} (${secs}/${retr}/${t.timeout})`;
   return `unkn-${t.kind} (${secs}/${retr}/${t.timeout})`;
-}
-
-/** Which sockets netstat lists: TCP by remote port, UDP/RAW by remote address. */
-export function inetVisible(s: InetSocket, opts: Pick<ConnOptions, 'all' | 'listening'>): boolean {
-  if (opts.all) return true;
-  const idle = s.proto.startsWith('tcp') ? s.remotePort === 0 : isUnspecified(s.remoteAddr);
-  return opts.listening ? idle : !idle;
 }
 
 function protoLabel(p: InetSocket['proto']): string {
@@ -224,33 +127,12 @@ export function formatInet(socks: readonly InetSocket[], names: NameContext, opt
   return [...inetChunks(socks, names, opts)].join('');
 }
 
-const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
-
-export function unixStateName(s: UnixSocket): string {
-  switch (s.state) {
-    case 0: return 'FREE';
-    case 1: return s.flags & SO_ACCEPTCON ? 'LISTENING' : '';
-    case 2: return 'CONNECTING';
-    case 3: return 'CONNECTED';
-    case 4: return 'DISCONNECTING';
-    default: return 'UNKNOWN';
-  }
-}
-
-export function unixTypeName(type: number): string {
-  return UNIX_TYPES[type] ?? 'UNKNOWN';
-}
-
 function unixFlags(flags: number): string {
   let f = '[ ';
   if (flags & SO_ACCEPTCON) f += 'ACC ';
   if (flags & (1 << 17)) f += 'W ';
   if (flags & (1 << 18)) f += 'N ';
   return f + ']';
-}
-
-export function unixVisible(s: UnixSocket, opts: Pick<ConnOptions, 'all' | 'listening'>): boolean {
-  return opts.all || isUnixListening(s) === opts.listening;
 }
 
 /** One unix row. Unlike netstat, which stops at the first space, the whole path is shown. */

@@ -1,6 +1,7 @@
 // netstat -i (Kernel Interface table) and the Windows-style netstat -e totals.
 import type { CounterGroups, NetInterface } from '../model.js';
-import { effectiveFlags, flagLetters, IFF, naturalCompare } from '../sources/interfaces.js';
+import { naturalCompare } from '../text/natural-compare.js';
+import { effectiveFlags, flagLetters, IFF } from '../names/netstat-notation.js';
 import { cutName, esc, left, right } from './printf.js';
 
 /** An interface name in a 15-column Iface field: escaped, cut with an ellipsis if escaping

@@ -1,16 +1,16 @@
 // Printing with an interval: what changed since the last sample, nstat-style, and NDJSON.
-import type { Options } from '../cli/options.js';
+import type { PrintOptions } from './print-options.js';
 import { ratioPct, retransPct, utilisationPct, type CounterStat } from '../sampler/counter-deltas.js';
 import type { Sample } from '../sampler/sample-engine.js';
-import { naturalCompare } from '../sources/interfaces.js';
-import type { NameContext } from './connections.js';
+import { naturalCompare } from '../text/natural-compare.js';
+import type { NameContext } from '../names/netstat-notation.js';
 import { snapshotJson } from './json.js';
 import { ifaceName } from './interfaces.js';
 import { esc, left, right } from './printf.js';
 import { renderPrint } from './render-print.js';
 
 /** Which counter groups -s shows, narrowed by -t/-u/-w as netstat narrows its tables. */
-function statGroupVisible(group: string, o: Options): boolean {
+function statGroupVisible(group: string, o: PrintOptions): boolean {
   if (!o.socketArgs) return true;
   if (o.tcp && /^(Tcp|TcpExt|MPTcpExt)$/.test(group)) return true;
   if (o.udp && /^(Udp|UdpLite|Udp6|UdpLite6)$/.test(group)) return true;
@@ -31,7 +31,7 @@ function sinceLabel(s: Sample): string {
 }
 
 /** -s with an interval: counters that changed, with delta, rate, total and change since the mark. */
-export function formatCounterChanges(s: Sample, o: Options): string {
+export function formatCounterChanges(s: Sample, o: PrintOptions): string {
   const secs = ((s.elapsedMs ?? 0) / 1000).toFixed(2);
   const lines = [`#netdash ${new Date(s.time).toISOString()} interval ${secs}s`,
     `#${left('counter', 39)} ${right('delta', 12)} ${right('rate/s', 12)} ${right('total', 16)} ${right(sinceLabel(s), 14)}`];
@@ -99,7 +99,7 @@ export function derivedSignals(s: Sample): Record<string, unknown> {
 }
 
 /** One NDJSON line: the snapshot, with every counter as {total, delta, rate, sinceMark}. */
-export function sampleJson(s: Sample, o: Options, names: NameContext, host: string): Record<string, unknown> {
+export function sampleJson(s: Sample, o: PrintOptions, names: NameContext, host: string): Record<string, unknown> {
   const doc = snapshotJson(o, s.snapshot, names, host);
   doc['seq'] = s.seq;
   doc['elapsedMs'] = s.elapsedMs;
@@ -132,7 +132,7 @@ export function sampleJson(s: Sample, o: Options, names: NameContext, host: stri
 }
 
 /** The text for one sample in print mode. The first sample has no deltas, so it shows totals. */
-export function formatIntervalText(s: Sample, o: Options, names: NameContext): { out: string; errors: string[] } {
+export function formatIntervalText(s: Sample, o: PrintOptions, names: NameContext): { out: string; errors: string[] } {
   const first = s.elapsedMs === null;
   if (!first && o.section === 'statistics') return { out: formatCounterChanges(s, o), errors: [] };
   if (!first && o.section === 'interfaces') return { out: formatInterfaceRates(s, o.all), errors: [] };

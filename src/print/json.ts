@@ -1,11 +1,11 @@
 // --json: the snapshot as one document. Counters keep the kernel's own group and name.
-import type { Options } from '../cli/options.js';
-import { inetProtos } from '../cli/options.js';
+import type { PrintOptions } from './print-options.js';
+import { inetProtos } from '../names/netstat-selection.js';
 import type { IfMeta, InetSocket, NetInterface, UnixSocket } from '../model.js';
-import { effectiveFlags, flagLetters } from '../sources/interfaces.js';
-import { inetSockets, type Snapshot } from '../snapshot.js';
+import { effectiveFlags, flagLetters } from '../names/netstat-notation.js';
+import { inetSockets, type Snapshot } from '../sources/snapshot.js';
 import { skippedLines } from './notes.js';
-import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from './connections.js';
+import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from '../names/netstat-notation.js';
 
 export const JSON_SCHEMA = 'netdash/1';
 
@@ -62,7 +62,7 @@ function interfaceJson(i: NetInterface, meta: readonly IfMeta[]): Record<string,
 }
 
 /** Build the document. With no section or socket flags everything is included. */
-export function snapshotJson(o: Options, snap: Snapshot, names: NameContext, host: string): Record<string, unknown> {
+export function snapshotJson(o: PrintOptions, snap: Snapshot, names: NameContext, host: string): Record<string, unknown> {
   const meta = snap.interfaceMeta ?? [];
   const errors: Record<string, string> = {};
   const doc: Record<string, unknown> = { schema: JSON_SCHEMA, time: new Date(snap.time).toISOString(), host };

@@ -2,7 +2,7 @@
 // shows one stderr line per file, JSON an object `skipped` {"/proc/net/tcp": 2}.
 import type { SourceResult } from '../model.js';
 import type { CountersRead } from '../sources/snmp.js';
-import type { Snapshot } from '../snapshot.js';
+import type { Snapshot } from '../sources/snapshot.js';
 
 /** Lines skipped per kernel file, for the sections the snapshot holds. */
 export function skippedLines(snap: Snapshot): Record<string, number> {

@@ -1,8 +1,9 @@
 // --print: one snapshot rendered in netstat's own text formats.
-import type { Options } from '../cli/options.js';
-import { inetProtos } from '../cli/options.js';
-import { inetSockets, type Snapshot, type Want } from '../snapshot.js';
-import { inetChunks, unixChunks, type ConnOptions, type NameContext } from './connections.js';
+import type { PrintOptions } from './print-options.js';
+import { inetProtos } from '../names/netstat-selection.js';
+import { inetSockets, type Snapshot, type Want } from '../sources/snapshot.js';
+import { inetChunks, unixChunks } from './connections.js';
+import { type ConnOptions, type NameContext } from '../names/netstat-notation.js';
 import { ethernetTotals, formatEthernet, formatInterfaces } from './interfaces.js';
 import { formatMasquerade } from './masquerade.js';
 import { skippedNotes } from './notes.js';
@@ -11,7 +12,7 @@ import { formatStatistics } from './statistics.js';
 import { serviceName } from '../names/services.js';
 
 /** What a print run has to read for these options, and nothing more. */
-export function wantFor(o: Options): Want {
+export function wantFor(o: PrintOptions): Want {
   const conn = o.section === 'connections';
   const routes = o.section === 'routes';
   return {
@@ -28,7 +29,7 @@ export function wantFor(o: Options): Want {
   };
 }
 
-export function connOptions(o: Options): ConnOptions {
+export function connOptions(o: PrintOptions): ConnOptions {
   return {
     all: o.all, listening: o.listening,
     numericHosts: o.numericHosts, numericPorts: o.numericPorts, numericUsers: o.numericUsers,
@@ -44,7 +45,7 @@ export interface PrintResult {
 
 /** What renderPrint's text would say on stderr, without formatting the text (so a caller can
  *  say it first and then stream the text). */
-export function printErrors(o: Options, snap: Snapshot): string[] {
+export function printErrors(o: PrintOptions, snap: Snapshot): string[] {
   const errors: string[] = [];
   switch (o.section) {
     case 'connections': {
@@ -85,14 +86,14 @@ export function printErrors(o: Options, snap: Snapshot): string[] {
 
 /** The exit status of a print: 1 when the section's only source could not be read at all,
  *  as netstat exits 1 when it cannot show -M (its "no support" or a permission error). */
-export function printStatus(o: Options, snap: Snapshot): 0 | 1 {
+export function printStatus(o: PrintOptions, snap: Snapshot): 0 | 1 {
   if (o.section === 'masquerade' && snap.conntrack && !snap.conntrack.ok) return 1;
   return 0;
 }
 
 /** The text of one snapshot in pieces, made as they are asked for: a table of 50k sockets is
  *  4 MB of text, whose lines can go out as they are made instead of being kept until the end. */
-export function* printChunks(o: Options, snap: Snapshot, names: NameContext): Generator<string, void, undefined> {
+export function* printChunks(o: PrintOptions, snap: Snapshot, names: NameContext): Generator<string, void, undefined> {
   const hostName = (ip: string): string => names.hostName(ip) ?? ip;
   const netName = (ip: string): string => names.networks?.get(ip) ?? ip;
   const extend = Math.min(o.extend, 2) as 0 | 1 | 2;
@@ -127,6 +128,6 @@ export function* printChunks(o: Options, snap: Snapshot, names: NameContext): Ge
   }
 }
 
-export function renderPrint(o: Options, snap: Snapshot, names: NameContext): PrintResult {
+export function renderPrint(o: PrintOptions, snap: Snapshot, names: NameContext): PrintResult {
   return { out: [...printChunks(o, snap, names)].join(''), errors: printErrors(o, snap) };
 }

@@ -1,6 +1,7 @@
 // `netstat -r` as net-tools 2.10 prints it (lib/inet_gr.c rprint_fib, lib/inet6_gr.c rprint_fib6,
 // name rules from lib/inet.c INET_rresolve and lib/inet6.c INET6_rresolve).
 import type { Route4, Route6 } from '../model.js';
+import { flags4, flags6, RTF_CACHE, RTF_HOST, RTF_REJECT, RTF_UP } from '../names/netstat-notation.js';
 import { cutName, esc, left, longName, right } from './printf.js';
 
 export interface RouteFormatOptions {
@@ -14,12 +15,6 @@ export interface RouteFormatOptions {
   netName?: (ip: string) => string;
 }
 
-const RTF_UP = 0x0001, RTF_GATEWAY = 0x0002, RTF_HOST = 0x0004, RTF_REINSTATE = 0x0008;
-const RTF_DYNAMIC = 0x0010, RTF_MODIFIED = 0x0020, RTF_MTU = 0x0040, RTF_WINDOW = 0x0080;
-const RTF_IRTT = 0x0100, RTF_REJECT = 0x0200, RTF_NOTCACHED = 0x0400;
-const RTF_DEFAULT = 0x00010000, RTF_ALLONLINK = 0x00020000, RTF_ADDRCONF = 0x00040000;
-const RTF_NONEXTHOP = 0x00200000, RTF_EXPIRES = 0x00400000, RTF_CACHE = 0x01000000;
-const RTF_FLOW = 0x02000000, RTF_POLICY = 0x04000000, RTF_LOCAL = 0x80000000;
 
 /** netstat reads every number with %d/%x into an int, so large unsigned values print negative. */
 const int = (n: number): string => String(n | 0);
@@ -34,48 +29,6 @@ function named(lookup: (ip: string) => string, ip: string): string {
 
 function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
-}
-
-export function flags4(f: number): string {
-  let s = '';
-  if (f & RTF_UP) s += 'U';
-  if (f & RTF_GATEWAY) s += 'G';
-  if (f & RTF_REJECT) s = '!'; // strcpy in netstat: a reject route loses the U and G
-  if (f & RTF_HOST) s += 'H';
-  if (f & RTF_REINSTATE) s += 'R';
-  if (f & RTF_DYNAMIC) s += 'D';
-  if (f & RTF_MODIFIED) s += 'M';
-  if (f & RTF_DEFAULT) s += 'd';
-  if (f & RTF_ALLONLINK) s += 'a';
-  if (f & RTF_ADDRCONF) s += 'c';
-  if (f & RTF_NONEXTHOP) s += 'o';
-  if (f & RTF_EXPIRES) s += 'e';
-  if (f & RTF_CACHE) s += 'c';
-  if (f & RTF_FLOW) s += 'f';
-  if (f & RTF_POLICY) s += 'p';
-  if (f & RTF_LOCAL) s += 'l';
-  if (f & RTF_MTU) s += 'u';
-  if (f & RTF_WINDOW) s += 'w';
-  if (f & RTF_IRTT) s += 'i';
-  if (f & RTF_NOTCACHED) s += 'n';
-  return s;
-}
-
-export function flags6(f: number): string {
-  let s = '';
-  if (f & RTF_UP) s += 'U';
-  if (f & RTF_REJECT) s += '!';
-  if (f & RTF_GATEWAY) s += 'G';
-  if (f & RTF_HOST) s += 'H';
-  if (f & RTF_DEFAULT) s += 'D';
-  if (f & RTF_ADDRCONF) s += 'A';
-  if (f & RTF_CACHE) s += 'C';
-  if (f & RTF_ALLONLINK) s += 'a';
-  if (f & RTF_EXPIRES) s += 'e';
-  if (f & RTF_MODIFIED) s += 'm';
-  if (f & RTF_NONEXTHOP) s += 'n';
-  if (f & RTF_FLOW) s += 'f';
-  return s;
 }
 
 /** INET_rresolve: 0.0.0.0/0 is "default" (destination) or "*"; 0.0.0.0 under any other mask

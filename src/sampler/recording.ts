@@ -97,7 +97,7 @@ const TIMER: Shape = { kind: 'n', expires: 'n', retransmits: 'n', timeout: 'n' }
 const INET: Shape = {
   proto: (v) => typeof v === 'string' && INET_PROTOS.has(v), family: (v) => v === 4 || v === 6,
   localAddr: 's', localPort: 'n', remoteAddr: 's', remotePort: 'n', state: 'n', recvQ: 'n', sendQ: 'n',
-  timer: TIMER, uid: 'n', inode: 'n', drops: 'n?',
+  timer: TIMER, uid: 'n', inode: 'n', drops: 'n?', backlog: 'n?',
 };
 const UNIX: Shape = { refCount: 'n', protocol: 'n', flags: 'n', type: 'n', state: 'n', inode: 'n', path: 's?' };
 const IFACE: Shape = {

@@ -2,7 +2,7 @@
 // Live sampling and replay both go through here, so a replay reproduces the live numbers.
 import type { InetSocket } from '../model.js';
 import type { BootInfo } from '../sources/boot.js';
-import type { Snapshot } from '../snapshot.js';
+import type { Snapshot } from '../sources/snapshot.js';
 import { ConnectionTracker, emptyDiff, type ConnectionDiff } from './connection-diff.js';
 import {
   CounterTracker, flattenCounters, flattenInterfaces, type CounterStat, type MarkInfo,

@@ -1,8 +1,6 @@
 // Socket counts by kind and TCP state, fed to the tracker as gauges ('gauge.tcp.LISTEN').
 import type { InetSocket, UnixSocket } from '../model.js';
-import { TCP_STATES } from '../print/connections.js';
-
-export const TCP_STATE_KEYS = TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`);
+import { TCP_STATES } from '../names/netstat-notation.js';
 
 /** Keys by state, built once ('gauge.tcp.UNKNOWN' at -1). */
 const stateKeys = new Map<number, string>();

@@ -7,6 +7,12 @@ export interface BootInfo {
   bootId?: string;
 }
 
+/** The two clocks whose drift apart says the wall clock was stepped (the sampler's Clock). */
+export interface BootClock {
+  now(): number;
+  mono(): number;
+}
+
 export function parseBtime(stat: string): number {
   const m = /^btime\s+(\d+)$/m.exec(stat);
   const n = m ? Number(m[1]) : NaN;
@@ -40,10 +46,10 @@ const CLOCK_STEP_MS = 100;
  * what detects a reboot in a recording. /proc/stat is not a cheap file: the kernel sums every
  * CPU's counters and every interrupt's to write it.
  */
-export async function readBootInfo(kfs: KernelFs): Promise<BootInfo> {
+export async function readBootInfo(kfs: KernelFs, clock: BootClock): Promise<BootInfo> {
   if (!isLiveRoot(kfs)) return readBoot(kfs);
-  const at = performance.now();
-  const offset = Date.now() - at;
+  const at = clock.mono();
+  const offset = clock.now() - at;
   if (live !== null && live.info.bootId !== undefined && at - live.at < BOOT_REREAD_MS
       && Math.abs(offset - live.offset) < CLOCK_STEP_MS) {
     return { ...live.info };

@@ -1,10 +1,8 @@
 // /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6}: one line per socket.
-import { access } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import * as path from 'node:path';
 import type { InetProto, InetSocket, SourceResult } from '../model.js';
 import { decodeHexAddress } from './inet-address.js';
-import { describeReadError, isLiveRoot, parseRows, readKept, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
+import { describeReadError, isLiveRoot, parseRows, readSource, type KernelFs, type LiveKernel, type Parsed } from './kernel-fs.js';
 import { ALL_STATES, dumpInetSockets, dumpTcpBothFamilies, LISTEN_STATES, NO_TIMER } from './sock-diag.js';
 
 export const INET_PROTOS: readonly InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
@@ -293,27 +291,19 @@ export interface InetReadOptions {
   listeningOnly?: boolean;
 }
 
-/** NETDASH_INET_SOURCE=proc forces the /proc readers (for comparison, or a kernel that misbehaves). */
-function envSource(): InetSource {
-  const v = process.env['NETDASH_INET_SOURCE'];
-  return v === 'proc' || v === 'netlink' ? v : 'auto';
-}
-
-/** True when kfs reads this machine's own /proc, so netlink answers about the same sockets. */
-export { isLiveRoot };
 
 /** Which inet tables exist (a kernel without IPv6 has no tcp6): checked once a minute, not
  *  on every tick. Only for the live root. */
 const existsCache = new Map<string, { at: number; error: string | null }>();
 const EXISTS_TTL_MS = 60_000;
 
-async function tableError(kfs: KernelFs, rel: string): Promise<string | null> {
+async function tableError(live: LiveKernel, rel: string): Promise<string | null> {
   const now = Date.now();
   const hit = existsCache.get(rel);
   if (hit && now - hit.at < EXISTS_TTL_MS) return hit.error;
   let error: string | null = null;
   try {
-    await access(path.join(kfs.root, rel));
+    await live.access(rel);
   } catch (err) {
     error = describeReadError(rel, err);
   }
@@ -355,15 +345,15 @@ let lastSockstat: { text: string; counts: Partial<Record<InetProto, number>> } =
  * dump (each walks the kernel's whole hash table, however empty). Null where the counters
  * cannot be read; a protocol missing from them is read as usual.
  */
-export function liveSocketCounts(): Partial<Record<InetProto, number>> | null {
+export function liveSocketCounts(live: LiveKernel): Partial<Record<InetProto, number>> | null {
   // Read every tick: through kept descriptors (readKept), as the other small files.
   let text: string;
   try {
-    text = readKept('/proc/net/sockstat');
+    text = live.readKept('proc/net/sockstat');
   } catch {
     return null;
   }
-  try { text += readKept('/proc/net/sockstat6'); } catch { /* no IPv6 */ }
+  try { text += live.readKept('proc/net/sockstat6'); } catch { /* no IPv6 */ }
   // The same text as last time (an idle host's): the same counts, in a new object.
   if (text !== lastSockstat.text) lastSockstat = { text, counts: parseSockstat(text) };
   return { ...lastSockstat.counts };
@@ -376,22 +366,21 @@ export function liveSocketCounts(): Partial<Record<InetProto, number>> | null {
  * the kernel holds no such socket: nothing is read.
  */
 export async function readInetTable(kfs: KernelFs, proto: InetProto, o: InetReadOptions & { count?: number } = {}): Promise<SourceResult<InetSocket[]>> {
-  const live = isLiveRoot(kfs);
+  const live = kfs.live;
   if (live) {
-    const error = await tableError(kfs, `proc/net/${proto}`);
+    const error = await tableError(live, `proc/net/${proto}`);
     if (error !== null) return { ok: false, error };
     if (o.count === 0) return { ok: true, value: [], skipped: 0 };
   }
   if (useNetlink(kfs, o)) {
-    const r = await dumpInetSockets(proto, o.listeningOnly ? LISTEN_STATES : ALL_STATES);
+    const r = await dumpInetSockets(proto, o.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null);
     if (r) return r;
   }
   return readInetSockets(kfs, proto);
 }
 
 function useNetlink(kfs: KernelFs, o: InetReadOptions): boolean {
-  let source = o.source ?? 'auto';
-  if (source === 'auto') source = envSource();
+  const source = o.source ?? 'auto';
   return source !== 'proc' && (source === 'netlink' || isLiveRoot(kfs));
 }
 
@@ -401,12 +390,12 @@ function useNetlink(kfs: KernelFs, o: InetReadOptions): boolean {
  * a table is known empty, missing, or netlink will not answer that way, each is read on its own.
  */
 export async function readTcpTables(kfs: KernelFs, o: InetReadOptions & { counts?: Partial<Record<InetProto, number>> | null } = {}): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> }> {
-  const live = isLiveRoot(kfs);
+  const live = kfs.live;
   const { counts, ...opts } = o;
   const n4 = counts?.tcp, n6 = counts?.tcp6;
   if (useNetlink(kfs, opts) && n4 !== 0 && n6 !== 0) {
-    const fine = !live || (await Promise.all([tableError(kfs, 'proc/net/tcp'), tableError(kfs, 'proc/net/tcp6')])).every((e) => e === null);
-    const both = fine ? await dumpTcpBothFamilies(opts.listeningOnly ? LISTEN_STATES : ALL_STATES) : null;
+    const fine = !live || (await Promise.all([tableError(live, 'proc/net/tcp'), tableError(live, 'proc/net/tcp6')])).every((e) => e === null);
+    const both = fine ? await dumpTcpBothFamilies(opts.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null) : null;
     if (both) return both;
   }
   const [tcp, tcp6] = await Promise.all([

@@ -7,7 +7,8 @@
 // ("ip route | grep default", "ip a", and for every interface a command line that contains the
 // interface's name, filtered by its sanitizer, plus nmcli and iw): netdash must never run a
 // shell, nor pass a string it read (an interface name anyone with CAP_NET_ADMIN in any
-// namespace can choose) to another program. systeminformationLoader stays for comparison.
+// namespace can choose) to another program. systeminformation stays a dev dependency: the
+// benchmark compares against it.
 import { networkInterfaces } from 'node:os';
 import * as path from 'node:path';
 import type { IfMeta, NetInterface } from '../model.js';
@@ -25,15 +26,6 @@ export interface SiInterface {
 
 /** Metadata for the named interfaces (a loader may ignore the names and list all it knows). */
 export type MetaLoader = (names: readonly string[]) => Promise<SiInterface[]>;
-
-/** systeminformation's view. It spawns shells (see above): not used by netdash itself. */
-export async function systeminformationLoader(): Promise<SiInterface[]> {
-  const si = await import('systeminformation');
-  const list = await si.networkInterfaces();
-  return (Array.isArray(list) ? list : [list]).map((x) => ({
-    iface: x.iface, ip4: x.ip4, ip6: x.ip6, mac: x.mac, type: x.type, default: x.default,
-  }));
-}
 
 const RTF_REJECT = 0x0200;
 

@@ -60,33 +60,8 @@ export function validIfName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/:\s]/.test(name);
 }
 
-// IFF_* bits (linux/if.h).
-export const IFF = {
-  UP: 0x1, BROADCAST: 0x2, DEBUG: 0x4, LOOPBACK: 0x8, POINTOPOINT: 0x10, NOTRAILERS: 0x20,
-  RUNNING: 0x40, NOARP: 0x80, PROMISC: 0x100, ALLMULTI: 0x200, MASTER: 0x400, SLAVE: 0x800,
-  MULTICAST: 0x1000, DYNAMIC: 0x8000,
-} as const;
 
-/** The flags word as SIOCGIFFLAGS reports it: sysfs gives dev->flags, and the kernel adds
- *  RUNNING when the device is up and its operstate is up or unknown (dev_get_flags). */
-export function effectiveFlags(sys: IfSysInfo): number | undefined {
-  if (sys.flags === undefined) return undefined;
-  let f = sys.flags & ~IFF.RUNNING;
-  if ((f & IFF.UP) && (sys.operstate === 'up' || sys.operstate === 'unknown')) f |= IFF.RUNNING;
-  return f;
-}
 
-/** netstat -i's Flg column, letters in netstat's order. */
-export function flagLetters(flags: number): string {
-  if (flags === 0) return '[NO FLAGS]';
-  const pairs: [number, string][] = [
-    [IFF.ALLMULTI, 'A'], [IFF.BROADCAST, 'B'], [IFF.DEBUG, 'D'], [IFF.LOOPBACK, 'L'],
-    [IFF.MULTICAST, 'M'], [IFF.DYNAMIC, 'd'], [IFF.PROMISC, 'P'], [IFF.NOTRAILERS, 'N'],
-    [IFF.NOARP, 'O'], [IFF.POINTOPOINT, 'P'], [IFF.SLAVE, 's'], [IFF.MASTER, 'm'],
-    [IFF.RUNNING, 'R'], [IFF.UP, 'U'],
-  ];
-  return pairs.filter(([bit]) => flags & bit).map(([, l]) => l).join('');
-}
 
 /** The attributes read from /sys/class/net/<if>/. */
 const SYS_FILES = ['mtu', 'flags', 'operstate', 'ifindex', 'speed', 'statistics/rx_nohandler', 'type', 'address'] as const;
@@ -136,18 +111,4 @@ export async function readInterfaces(kfs: KernelFs): Promise<SourceResult<NetInt
   const { value: rows, skipped } = parseNetDev(text);
   const value = await Promise.all(rows.map(async (r) => ({ ...r, sys: await readSysInfo(kfs, r.name) })));
   return { ok: true, value, skipped };
-}
-
-/** net-tools 2.10's nstrcmp: a name splits into a stem and its trailing digits; stems compare
- *  as plain bytes, then the numbers by value, and a tie falls back to the whole names
- *  (so eth2 < eth10, and eth01 < eth1). */
-export function naturalCompare(a: string, b: string): number {
-  const split = (s: string): [string, number] => {
-    const m = /^(.*?)(\d+)$/s.exec(s);
-    return m ? [m[1] ?? '', Number(m[2])] : [s, -1];
-  };
-  const [sa, na] = split(a), [sb, nb] = split(b);
-  if (sa !== sb) return sa < sb ? -1 : 1;
-  if (na !== nb) return na - nb;
-  return a < b ? -1 : a > b ? 1 : 0;
 }

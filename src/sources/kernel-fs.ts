@@ -1,10 +1,11 @@
 // The one place where sources touch the filesystem. Everything is read relative to an
 // injectable root so tests can point the whole app at a captured fixture tree.
 import { isAscii } from 'node:buffer';
-import { closeSync, openSync, promises as fsp, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, promises as fsp, readdirSync, readFileSync, readlinkSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SourceResult } from '../model.js';
 import { decodeBytes, encodeBytes } from '../text/bytes.js';
+import { sharedSockDiag, type SockDiag } from './sock-diag.js';
 
 export interface KernelFs {
   readonly root: string;
@@ -18,20 +19,57 @@ export interface KernelFs {
    * each; the live root (fastKernelFs) reads them through descriptors it keeps open.
    */
   readFiles?(dir: string, names: readonly string[]): Promise<(string | null)[]>;
+  /** Present when this is the machine's own kernel: the fast paths only it has. A fixture
+   *  root has none, and every source then reads through the methods above. */
+  readonly live?: LiveKernel;
 }
 
-/** True when kfs reads this machine's own root. */
+/**
+ * The running kernel's fast paths, as one injectable object: synchronous reads through
+ * descriptors kept open (see readKept), synchronous directory and link reads of /proc for the
+ * owner scan, and the sock_diag netlink socket. Paths are relative to '/', like KernelFs's.
+ */
+export interface LiveKernel {
+  /** The whole text of a generated file, through a descriptor kept open when there is room. */
+  readKept(rel: string): string;
+  /** Several files of one directory through kept descriptors; null for each unreadable one. */
+  readKeptFiles(dir: string, names: readonly string[]): (string | null)[];
+  readTextSync(rel: string): string;
+  readDirSync(rel: string): string[];
+  readLinkSync(rel: string): string;
+  /** Rejects as an open would (ENOENT, EACCES) when the path is not there for us. */
+  access(rel: string): Promise<void>;
+  /** The process's sock_diag socket; null when netlink cannot be used. */
+  sockDiag(): SockDiag | null;
+}
+
+/** True when kfs reads this machine's own kernel (netlink and kept descriptors answer for it). */
 export function isLiveRoot(kfs: KernelFs): boolean {
-  return path.resolve(kfs.root) === '/';
+  return kfs.live !== undefined;
+}
+
+/** The machine's own kernel's fast paths (see LiveKernel). */
+export function liveKernel(): LiveKernel {
+  const abs = (rel: string): string => '/' + rel.replace(/^\/+/, '');
+  return {
+    readKept: (rel) => readKept(abs(rel)),
+    readKeptFiles: (dir, names) => readKeptFiles(abs(dir), names),
+    readTextSync: (rel) => decodeBytes(readFileSync(encodeBytes(abs(rel)))),
+    readDirSync: (rel) => readdirSync(encodeBytes(abs(rel)), { encoding: 'buffer' }).map(decodeBytes),
+    readLinkSync: (rel) => decodeBytes(readlinkSync(encodeBytes(abs(rel)), { encoding: 'buffer' })),
+    access: (rel) => fsp.access(abs(rel)),
+    sockDiag: sharedSockDiag,
+  };
 }
 
 /** Text is decoded with decodeBytes: bytes that are not valid UTF-8 (a socket path or process
  *  name is whatever bytes its owner chose) survive as lone surrogates, which printable() shows
  *  as \xNN; a name read that way can be used in a path again (encodeBytes). */
-export function kernelFs(root = '/'): KernelFs {
+export function kernelFs(root = '/', live: LiveKernel | undefined = path.resolve(root) === '/' ? liveKernel() : undefined): KernelFs {
   const abs = (rel: string): string | Buffer => encodeBytes(path.join(root, rel));
   return {
     root,
+    ...(live ? { live } : {}),
     readText: async (rel) => decodeBytes(await fsp.readFile(abs(rel))),
     readDir: async (rel) => (await fsp.readdir(abs(rel), { encoding: 'buffer' })).map(decodeBytes),
     readLink: async (rel) => decodeBytes(await fsp.readlink(abs(rel), { encoding: 'buffer' })),
@@ -158,7 +196,7 @@ interface Kept { fd: number; used: boolean }
 
 const kept = new Map<string, Kept>();
 /** Paths that did not exist when last read, with the error that said so. */
-const missing = new Map<string, unknown>();
+const missing = new Map<string, Error>();
 /** Directory (absolute) → inode it had when its files were opened (see readKeptFiles). */
 const keptDirs = new Map<string, { ino: number; used: boolean }>();
 let lastSweep = 0;
@@ -253,7 +291,7 @@ export function readKept(abs: string): string {
   } catch (err) {
     if (errCode(err) === 'ENOENT') {
       if (missing.size >= KEPT_MAX) missing.clear();
-      missing.set(abs, err);
+      missing.set(abs, err as Error);
     }
     throw err;
   }

@@ -1,9 +1,6 @@
 // Socket inode → owning process, found by walking /proc/<pid>/fd as netstat -p does.
 import type { ProcessOwner } from '../model.js';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import * as path from 'node:path';
-import type { KernelFs } from './kernel-fs.js';
-import { decodeBytes } from '../text/bytes.js';
+import type { KernelFs, LiveKernel } from './kernel-fs.js';
 
 export interface OwnerScan {
   owners: Map<number, ProcessOwner>;
@@ -65,7 +62,7 @@ interface FdIo {
 const SLICE = 2000;
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-function liveIo(kfs: KernelFs): FdIo {
+function liveIo(live: LiveKernel): FdIo {
   let budget = SLICE;
   const spend = async (n: number): Promise<void> => {
     budget -= n;
@@ -76,16 +73,16 @@ function liveIo(kfs: KernelFs): FdIo {
     async listDir(rel) {
       // One process's fd table at a time, with a turn of the event loop between processes.
       await yieldNow();
-      const names = readdirSync('/' + rel);
+      const names = live.readDirSync(rel);
       await spend(names.length >> 4);
       return names;
     },
     async readSocketInodes(dir, fds) {
       const out = new Float64Array(fds.length);
-      const base = `/${dir}/`;
+      const base = `${dir}/`;
       for (let i = 0; i < fds.length; i++) {
         let inode = -1;
-        try { inode = socketInode(readlinkSync(base + fds[i]!)); } catch { /* closed meanwhile */ }
+        try { inode = socketInode(live.readLinkSync(base + fds[i]!)); } catch { /* closed meanwhile */ }
         out[i] = inode;
         if (--budget <= 0) { budget = SLICE; await yieldNow(); }
       }
@@ -93,8 +90,8 @@ function liveIo(kfs: KernelFs): FdIo {
     },
     // Program names are bytes: decoded as kernelFs decodes them (text/bytes.ts). The fd names
     // and pids listed above are digits, and only "socket:[N]" links matter, so those stay utf8.
-    readText: async (rel) => decodeBytes(readFileSync('/' + rel)),
-    readLink: async (rel) => { try { return readlinkSync('/' + rel); } catch { return ''; } },
+    readText: async (rel) => live.readTextSync(rel),
+    readLink: async (rel) => { try { return live.readLinkSync(rel); } catch { return ''; } },
   };
 }
 
@@ -112,7 +109,7 @@ function kfsIo(kfs: KernelFs): FdIo {
 }
 
 function fdIo(kfs: KernelFs): FdIo {
-  return path.resolve(kfs.root) === '/' ? liveIo(kfs) : kfsIo(kfs);
+  return kfs.live ? liveIo(kfs.live) : kfsIo(kfs);
 }
 
 // ---- the scan ------------------------------------------------------------------------------------

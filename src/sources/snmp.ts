@@ -35,7 +35,7 @@ function groupOf(counters: CounterGroups, name: string): Record<string, number> 
 // snmp6 names repeat from tick to tick, so their tokens are kept and reused (the same strings,
 // which also keeps the counter keys built from them the same, see flattenCounters).
 
-const CH_SPACE = 32, CH_TAB = 9, CH_NL = 10, CH_MINUS = 45, CH_COLON = 58;
+const CH_SPACE = 32, CH_TAB = 9, CH_MINUS = 45;
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

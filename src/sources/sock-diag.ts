@@ -6,7 +6,8 @@
 // binding, no NETLINK_SOCK_DIAG, a protocol without a diag module) callers fall back to /proc.
 //
 // Where the two interfaces differ and what is done about it:
-// - LISTEN: netlink's wqueue is the backlog limit; /proc's tx_queue is 0. Send-Q is set to 0.
+// - LISTEN: netlink's wqueue is the backlog limit; /proc's tx_queue is 0. Send-Q is set to 0,
+//   and the limit is kept in the row's own `backlog` field (the Prometheus endpoint shows it).
 // - Timers: netlink gives milliseconds, /proc clock ticks (USER_HZ, 100/s): floor(ms / 10),
 //   which is what the kernel's own conversions give for any HZ.
 // - Retransmits: netlink's one counter is icsk_retransmits for the retransmit timer and
@@ -187,7 +188,7 @@ export class InetDiagParser {
     this.udp = proto.startsWith('udp');
     this.complete = complete && this.tcp && reuseRows;
     let cache = rowCache.get(proto) ?? null;
-    if (cache === null && this.complete) rowCache.set(proto, cache = new Map());
+    if (cache === null && this.complete) rowCache.set(proto, cache = new Map<number, InetSocket>());
     this.cache = this.tcp ? cache : null;
     this.prev = this.complete ? lastRows.get(proto) ?? null : null;
   }
@@ -223,11 +224,12 @@ export class InetDiagParser {
     const remotePort = (b[m + 6]! << 8) | b[m + 7]!;
     let sendQ = u32(b, m + 60);
     const recvQ = u32(b, m + 56);
+    let backlog = -1;
     const uid = u32(b, m + 64);
     const inode = u32(b, m + 68);
     let retransmits = 0, timeout = 0;
     if (this.tcp) {
-      if (state === TCP_LISTEN) sendQ = 0;
+      if (state === TCP_LISTEN) { backlog = sendQ; sendQ = 0; }
       else if (state === TCP_SYN_RECV) this.synRecv = true;
       if (kind === 1) retransmits = retrans;
       else if (kind === 2 || kind === 4) timeout = retrans;
@@ -237,7 +239,7 @@ export class InetDiagParser {
       const o = this.cache.get(inode);
       if (o !== undefined && o.state === state && o.localPort === localPort && o.remotePort === remotePort
         && o.localAddr === localAddr && o.remoteAddr === remoteAddr && o.sendQ === sendQ && o.recvQ === recvQ
-        && o.uid === uid && o.timer.kind === kind && o.timer.expires === expires
+        && o.uid === uid && (o.backlog ?? -1) === backlog && o.timer.kind === kind && o.timer.expires === expires
         && o.timer.retransmits === retransmits && o.timer.timeout === timeout) {
         this.push(o);
         return;
@@ -257,6 +259,7 @@ export class InetDiagParser {
       uid,
       inode,
     };
+    if (backlog >= 0) sock.backlog = backlog;
     if (this.udp) {
       // Attributes follow the fixed part; SKMEMINFO holds the drop count.
       let a = m + DIAG_MSG_LEN;

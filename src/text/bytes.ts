@@ -49,7 +49,6 @@ function validSequence(b: Uint8Array, i: number): number {
   return 0;
 }
 
-// eslint-disable-next-line no-control-regex
 const ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
 
 /** The bytes a decodeBytes() string came from: a Buffer when it holds escaped bytes, else the

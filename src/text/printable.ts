@@ -51,7 +51,6 @@ export function needsEscape(s: string): boolean {
 /** Characters JSON.stringify leaves raw that a terminal (or `cat` of a recording) would act
  *  on: DEL, C1 controls, bidi and zero-width controls, line/paragraph separators, BOM. Inside
  *  JSON text they can only occur in strings, where \uXXXX means the same character. */
-// eslint-disable-next-line no-control-regex
 const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 /** JSON text with every terminal-active character written as a \u escape. JSON.stringify

@@ -4,7 +4,7 @@ import type { InetProto, InetSocket, SourceResult } from '../../src/model.js';
 import { INET_PROTOS, readInetSockets } from '../../src/sources/inet-sockets.js';
 import { kernelFs } from '../../src/sources/kernel-fs.js';
 import { dumpInetSockets, dumpTcpBothFamilies, LISTEN_STATES, sharedSockDiag } from '../../src/sources/sock-diag.js';
-import { readSnapshot } from '../../src/snapshot.js';
+import { readSnapshot } from '../../src/sources/snapshot.js';
 
 type Side = Partial<Record<InetProto, SourceResult<InetSocket[]> | null>>;
 

@@ -4,13 +4,13 @@
 //   node probe.js timings --reps N [--si]     read paths and tools, each repeated N times
 //   node probe.js render  --reps N            the dashboard on fake TTY streams, fed real samples
 import { execFile, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseOptions } from '../../src/cli/options.js';
-import { createDashboard, dashboardWant, type SampleHandler, type SampleSource } from '../../src/dashboard/app.js';
+import { createDashboard, dashboardWant } from '../../src/dashboard/app.js';
+import { type SampleHandler, type SampleSource } from '../../src/sampler/sample-source.js';
 import { loadServices } from '../../src/names/services.js';
 import { loadUsers } from '../../src/names/users.js';
-import type { NameContext } from '../../src/print/connections.js';
+import type { NameContext } from '../../src/names/netstat-notation.js';
 import { SampleEngine, type RawSample } from '../../src/sampler/sample-engine.js';
 import { Sampler, systemClock } from '../../src/sampler/sampler.js';
 import type { InetSocket } from '../../src/model.js';
@@ -19,7 +19,7 @@ import { kernelFs } from '../../src/sources/kernel-fs.js';
 import { scanProcessOwners } from '../../src/sources/process-owners.js';
 import { ALL_STATES, sharedSockDiag, type MessageSink } from '../../src/sources/sock-diag.js';
 import type { Clock } from '../../src/sampler/sampler.js';
-import { readSnapshot, type Snapshot, type Want } from '../../src/snapshot.js';
+import { readSnapshot, type Snapshot, type Want } from '../../src/sources/snapshot.js';
 import { fakeTty } from '../helpers/fake-tty.js';
 import { CLI, CLI_FLAGS } from './bin-launch.js';
 
@@ -122,7 +122,7 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
   const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
   const tool = hasTime ? commandCpu : command;
   let si: { networkConnections(): Promise<unknown[]> } | null = null;
-  if (withSi) si = (await import('systeminformation')).default as unknown as { networkConnections(): Promise<unknown[]> };
+  if (withSi) si = (await import('systeminformation')).default;
   const procEnv = { ...process.env, NETDASH_INET_SOURCE: 'proc' };
   // NODE_EXTRA_CA_CERTS makes every Node process parse that CA bundle as it starts (about 50 ms
   // on the development VM, whose environment sets it); netdash opens no TLS connection. The
@@ -220,7 +220,7 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
   output.on('data', (d: Buffer) => { bytes += d.length; });
   const src = new FedSource();
   const d = createDashboard(parseOptions(['-n']), {
-    input, output, kfs: kernelFs('/nonexistent'), clock: systemClock, names,
+    input, output, names,
     source: (on) => { src.onSample = on; return src; },
     host: { name: 'bench', kernel: 'bench' }, signals: false, terminal: 'xterm',
   });

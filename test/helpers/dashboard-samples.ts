@@ -1,9 +1,9 @@
 // Samples for the dashboard tests: snapshots built in code, run through the real SampleEngine.
 import type { ConntrackEntry, IfCounters, InetSocket, NetInterface, ProcessOwner, Route4, Route6, UnixSocket } from '../../src/model.js';
 import { IF_COUNTER_NAMES } from '../../src/model.js';
-import type { NameContext } from '../../src/print/connections.js';
+import type { NameContext } from '../../src/names/netstat-notation.js';
 import { SampleEngine, type RawSample, type Sample } from '../../src/sampler/sample-engine.js';
-import type { Snapshot } from '../../src/snapshot.js';
+import type { Snapshot } from '../../src/sources/snapshot.js';
 
 export function sock(p: Partial<InetSocket> & { localPort: number }): InetSocket {
   return {
@@ -58,7 +58,7 @@ export function snapshot(time: number, parts: SnapParts): Snapshot {
   if (parts.routes6) snap.routes6 = { ok: true, value: parts.routes6, skipped: 0 };
   if (parts.conntrack) snap.conntrack = { ok: true, value: parts.conntrack, skipped: 0 };
   if (parts.conntrackError !== undefined) snap.conntrack = { ok: false, error: parts.conntrackError };
-  if (parts.owners || parts.ownersDenied) snap.owners = { owners: parts.owners ?? new Map(), denied: parts.ownersDenied ?? false };
+  if (parts.owners || parts.ownersDenied) snap.owners = { owners: parts.owners ?? new Map<number, ProcessOwner>(), denied: parts.ownersDenied ?? false };
   return snap;
 }
 

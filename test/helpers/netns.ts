@@ -84,7 +84,7 @@ export function readyLine<T>(child: ChildProcess): Promise<T> {
       const nl = buf.indexOf('\n');
       if (nl >= 0) {
         child.stdout?.off('data', onData);
-        try { resolve(JSON.parse(buf.slice(0, nl)) as T); } catch (e) { reject(e as Error); }
+        try { resolve(JSON.parse(buf.slice(0, nl)) as T); } catch (e) { reject(e); }
       }
     };
     child.stdout?.on('data', onData);

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
-export type Need = 'root' | 'netns' | 'netstat' | 'ss' | 'iptables' | 'tmux';
+export type Need = 'root' | 'netns' | 'netstat' | 'ss' | 'iptables' | 'tmux' | 'prometheus' | 'openssl';
 
 const cache = new Map<Need, string | null>();
 
@@ -31,6 +31,9 @@ function missing(need: Need): string | null {
     case 'ss': why = has('ss', ['-V']) ? null : 'ss (iproute2) is not installed'; break;
     case 'iptables': why = has('iptables', ['--version']) ? null : 'iptables is not installed'; break;
     case 'tmux': why = has('tmux', ['-V']) ? null : 'tmux is not installed'; break;
+    // The Debian package ships both the server and promtool.
+    case 'prometheus': why = has('prometheus', ['--version']) && has('promtool', ['--version']) ? null : 'prometheus and promtool are not installed'; break;
+    case 'openssl': why = has('openssl', ['version']) ? null : 'openssl is not installed'; break;
   }
   cache.set(need, why);
   return why;

@@ -41,7 +41,7 @@ export function runnableBy(uid = NOBODY): { node: string; cli: string } {
   chmodSync(dir, 0o755);
   cpSync(join(REPO, 'dist/src'), join(dir, 'dist/src'), { recursive: true });
   copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-  for (const dep of ['blessed', 'lru-cache', 'systeminformation']) {
+  for (const dep of ['blessed', 'lru-cache']) {
     const from = join(REPO, 'node_modules', dep);
     if (existsSync(from)) cpSync(from, join(dir, 'node_modules', dep), { recursive: true });
   }

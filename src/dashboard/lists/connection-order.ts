@@ -4,8 +4,8 @@
 // binary search. Both paths use one total order: the sort column, then the local port, the
 // remote port and the identity key, so the two give the same list.
 import type { InetSocket, ProcessOwner } from '../../model.js';
-import { ownerLabel, stateName } from '../../print/connections.js';
-import { naturalCompare } from '../../sources/interfaces.js';
+import { ownerLabel, stateName } from '../../names/netstat-notation.js';
+import { naturalCompare } from '../../text/natural-compare.js';
 
 export interface OrderSpec {
   /** A name from SORT_COLUMNS.connections. */

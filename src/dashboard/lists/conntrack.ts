@@ -1,7 +1,7 @@
 // The NAT / conntrack pane (netstat -M, from nf_conntrack): each tracked flow, its state and
 // timeout, and where NAT rewrote it (the reply comes from somewhere else than it went to).
 import type { ConntrackEntry } from '../../model.js';
-import { naturalCompare } from '../../sources/interfaces.js';
+import { naturalCompare } from '../../text/natural-compare.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn } from '../explain/index.js';
@@ -31,6 +31,9 @@ const COLS: Col<ConntrackEntry>[] = [
 ];
 
 export const conntrackPane = pane<ConntrackEntry>({
+  title: 'NAT / conntrack',
+  short: 'nat',
+  sortColumns: ['table', 'proto', 'src', 'dst'],
   list(c) {
     const ct = c.sample?.snapshot.conntrack?.ok ? c.sample.snapshot.conntrack.value : [];
     let rows = ct.map((e) => ({ e, key: identity(e) }));

@@ -82,6 +82,9 @@ function counterKeys(c: PaneContext, sample: Sample): string[] {
 }
 
 export const countersPane = pane<string>({
+  title: 'Protocol counters',
+  short: 'counters',
+  sortColumns: ['activity', 'name', 'delta', 'total'],
   list(c) {
     const sample = c.sample;
     if (!sample) return { keys: [], items: [] };

@@ -1,6 +1,6 @@
 // The events pane: connections opened, closed and changing state, routes added and removed,
 // and reboots, newest first.
-import { ownerLabel, stateName } from '../../print/connections.js';
+import { ownerLabel, stateName } from '../../names/netstat-notation.js';
 import { plainRow } from '../columns.js';
 import { printable } from '../escape.js';
 import { clockTime } from '../format.js';
@@ -25,6 +25,9 @@ function status(e: DashEvent): RowStatus {
 }
 
 export const eventsPane = pane<DashEvent>({
+  title: 'Events',
+  short: 'events',
+  sortColumns: ['time'],
   list(c) {
     let evs = [...c.frame.events];
     if (c.needle) evs = evs.filter((e) => eventText(c, e).toLowerCase().includes(c.needle));

@@ -64,6 +64,9 @@ function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
 }
 
 export const icmpPane = pane<IcmpRow>({
+  title: 'ICMP',
+  short: 'icmp',
+  sortColumns: ['type', 'in', 'out'],
   list(c) {
     const sample = c.sample;
     if (!sample) return { keys: [], items: [] };

@@ -4,7 +4,8 @@
 import { IF_PROBLEM_FIELDS } from '../../catalog/index.js';
 import type { NetInterface } from '../../model.js';
 import type { CounterStat } from '../../sampler/counter-deltas.js';
-import { effectiveFlags, flagLetters, naturalCompare } from '../../sources/interfaces.js';
+import { naturalCompare } from '../../text/natural-compare.js';
+import { effectiveFlags, flagLetters } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, pad, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn, explainCounter } from '../explain/index.js';
@@ -82,6 +83,9 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
 }
 
 export const interfacesPane = pane<NetInterface>({
+  title: 'Interfaces',
+  short: 'ifaces',
+  sortColumns: ['name', 'rx', 'tx', 'errors'],
   list(c) {
     const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
     let list = c.needle ? ifs.filter((i) => i.name.toLowerCase().includes(c.needle)) : [...ifs];

@@ -1,7 +1,7 @@
 // What every pane's list module provides: its rows (filtered and sorted, keyed by identity),
 // how one row is formatted at a width, what to say when there are none, and the detail view
 // of one row. The store caches lists per frame and formats only the rows on screen.
-import type { ConnOptions, NameContext } from '../../print/connections.js';
+import type { ConnOptions, NameContext } from '../../names/netstat-notation.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import type { RowBody } from '../columns.js';
 import { printable } from '../escape.js';
@@ -36,7 +36,16 @@ export interface PrevList {
   items: readonly unknown[];
 }
 
+/** Everything about one pane: what it is called, how it sorts, its rows, their columns and the
+ *  detail of one row. A pane is one module exporting one PaneSpec, plus its line in
+ *  PANE_REGISTRY (registry.ts), whose order gives the jump keys 1…n. */
 export interface PaneSpec<T> {
+  /** Its title line. */
+  title: string;
+  /** Its name in the help's list of jump keys. */
+  short: string;
+  /** Sortable columns; index 0 is the default. */
+  sortColumns: readonly string[];
   /** `prev`: the list of an earlier frame under the same filters and sort, for panes that can
    *  bring it up to date for less than building it again. */
   list(c: PaneContext, prev?: PrevList): { keys: readonly string[]; items: readonly T[]; patched?: boolean };
@@ -49,7 +58,7 @@ export interface PaneSpec<T> {
 
 /** Erase a pane's item type, so the store can keep every pane in one table. */
 export function pane<T>(spec: PaneSpec<T>): PaneSpec<unknown> {
-  return spec as unknown as PaneSpec<unknown>;
+  return spec;
 }
 
 export function sinceTitle(sample: Sample | null | undefined): string {

@@ -1,7 +1,7 @@
 // The UNIX sockets pane (netstat -x): type, state, inode, owner and path.
 import type { UnixSocket } from '../../model.js';
-import { ownerLabel, unixStateName, unixTypeName, unixVisible } from '../../print/connections.js';
-import { SO_ACCEPTCON } from '../../sources/unix-sockets.js';
+import { ownerLabel, unixStateName, unixTypeName, unixVisible } from '../../names/netstat-notation.js';
+import { SO_ACCEPTCON } from '../../names/netstat-notation.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
 import { printable } from '../escape.js';
 import { explainColumn, explainState } from '../explain/index.js';
@@ -9,6 +9,9 @@ import { cmp } from './connections.js';
 import { explained, filtered, pane } from './pane-spec.js';
 
 export const unixPane = pane<UnixSocket>({
+  title: 'UNIX sockets',
+  short: 'unix',
+  sortColumns: ['inode', 'path', 'state', 'type'],
   list(c) {
     const socks = c.sample?.snapshot.unix?.ok ? c.sample.snapshot.unix.value : [];
     if (!c.ui.proto.unix) return { keys: [], items: [] };

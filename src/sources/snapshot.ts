@@ -1,18 +1,15 @@
 // One read of the kernel state: only the sections asked for, each with its own error.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import * as path from 'node:path';
 import type {
   ConntrackEntry, CounterGroups, IfMeta, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
-} from './model.js';
-import { readConntrack } from './sources/conntrack.js';
-import { liveSocketCounts, readInetTable, readTcpTables, type InetSource } from './sources/inet-sockets.js';
-import { readInterfaces } from './sources/interfaces.js';
-import { isLiveRoot, readKept, readKeptFiles, type KernelFs } from './sources/kernel-fs.js';
-import { scanProcessOwners, type OwnerScan } from './sources/process-owners.js';
-import { readRoutes4, readRoutes6 } from './sources/routes.js';
-import { readCounters } from './sources/snmp.js';
-import { readUnixSockets } from './sources/unix-sockets.js';
-import { decodeBytes, encodeBytes } from './text/bytes.js';
+} from '../model.js';
+import { readConntrack } from './conntrack.js';
+import { liveSocketCounts, readInetTable, readTcpTables, type InetSource } from './inet-sockets.js';
+import { readInterfaces } from './interfaces.js';
+import type { KernelFs } from './kernel-fs.js';
+import { scanProcessOwners, type OwnerScan } from './process-owners.js';
+import { readRoutes4, readRoutes6 } from './routes.js';
+import { readCounters } from './snmp.js';
+import { readUnixSockets } from './unix-sockets.js';
 
 export interface Want {
   inet: readonly InetProto[];
@@ -46,7 +43,7 @@ export interface Snapshot {
   routes4?: SourceResult<Route4[]>;
   routes6?: SourceResult<Route6[]>;
   conntrack?: SourceResult<ConntrackEntry[]>;
-  /** Addresses, MAC and type per interface (systeminformation), read when the set changes. */
+  /** Addresses, MAC and type per interface (read from the kernel, see interface-meta.ts), read when the set changes. */
   interfaceMeta?: IfMeta[];
 }
 
@@ -68,30 +65,29 @@ const fastCache = new WeakMap<KernelFs, KernelFs>();
  * conntrack) is read synchronously too. Any other root (fixtures, test doubles) is used as it is.
  */
 export function fastKernelFs(kfs: KernelFs): KernelFs {
-  if (!isLiveRoot(kfs)) return kfs;
+  const live = kfs.live;
+  if (!live) return kfs;
   let fast = fastCache.get(kfs);
   if (!fast) {
-    const abs = (rel: string): string => path.join('/', rel);
-    // Decoded as kernelFs decodes (bytes that are not UTF-8 survive, see text/bytes.ts).
-    const enc = (rel: string): string | Buffer => encodeBytes(abs(rel));
     /** Length of each big table when last read. */
     const lastLength = new Map<string, number>();
     const readText = async (rel: string): Promise<string> => {
       if (BIG_FILES.test(rel)) {
         const last = lastLength.get(rel);
-        const text = last === undefined || last > SYNC_BIG_MAX ? await kfs.readText(rel) : readKept(abs(rel));
+        const text = last === undefined || last > SYNC_BIG_MAX ? await kfs.readText(rel) : live.readKept(rel);
         lastLength.set(rel, text.length);
         return text;
       }
-      return KEEPABLE.test(rel) ? readKept(abs(rel)) : decodeBytes(readFileSync(enc(rel)));
+      return KEEPABLE.test(rel) ? live.readKept(rel) : live.readTextSync(rel);
     };
     fast = {
       root: kfs.root,
+      live,
       readText,
-      readDir: async (rel) => readdirSync(enc(rel), { encoding: 'buffer' }).map(decodeBytes),
-      readLink: async (rel) => decodeBytes(readlinkSync(enc(rel), { encoding: 'buffer' })),
+      readDir: async (rel) => live.readDirSync(rel),
+      readLink: async (rel) => live.readLinkSync(rel),
       readFiles: async (dir, names) => (KEEPABLE.test(dir + '/')
-        ? readKeptFiles(abs(dir), names)
+        ? live.readKeptFiles(dir, names)
         : Promise.all(names.map((n) => readText(`${dir}/${n}`).catch(() => null)))),
     };
     fastCache.set(kfs, fast);
@@ -105,7 +101,7 @@ export async function readSnapshot(kfs0: KernelFs, want: Want, now: () => number
   const jobs: Promise<void>[] = [];
   const inetOpts = { source: want.inetSource ?? 'auto', listeningOnly: want.listeningOnly === true };
   // The kernel's socket counters say which tables are empty: those are not read at all.
-  const counts = want.inet.length > 0 && isLiveRoot(kfs) ? liveSocketCounts() : null;
+  const counts = want.inet.length > 0 && kfs.live ? liveSocketCounts(kfs.live) : null;
   // Both TCP tables come from one read where they can (see readTcpTables).
   const bothTcp = want.inet.includes('tcp') && want.inet.includes('tcp6');
   if (bothTcp) jobs.push(readTcpTables(kfs, { ...inetOpts, counts }).then((r) => { snap.inet.tcp = r.tcp; snap.inet.tcp6 = r.tcp6; }));

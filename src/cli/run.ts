@@ -1,0 +1,314 @@
+// The program: flags parsed, then one of print, interval sampling, replay or the dashboard.
+// Every OS effect arrives in `io` (see main in ../cli.ts), so tests can run it in-process.
+import { once } from 'node:events';
+import { readFileSync, statSync } from 'node:fs';
+import { HELP } from './help.js';
+import { parseOptions, UsageError, type Options } from './options.js';
+import { HostNames, loadHosts, type PtrLookup } from '../names/host-names.js';
+import { loadNetworks } from '../names/networks.js';
+import { loadProtocols, loadServices } from '../names/services.js';
+import { loadUsers } from '../names/users.js';
+import type { NameContext } from '../names/netstat-notation.js';
+import { printChunks, printErrors, printStatus, wantFor } from '../print/render-print.js';
+import type { Recorder } from '../sampler/recording.js';
+import type { RawSample, Sample } from '../sampler/sample-engine.js';
+import type { SourceFactory } from '../sampler/sample-source.js';
+import type { Clock } from '../sampler/sampler.js';
+import type { SignalBus } from '../dashboard/app.js';
+import type { Exporter } from '../serve/exporter.js';
+import { localeIsUtf8 } from '../dashboard/glyphs.js';
+import type { KernelFs } from '../sources/kernel-fs.js';
+import { keepRowsBetweenDumps } from '../sources/sock-diag.js';
+import { readSnapshot, type Snapshot, type Want } from '../sources/snapshot.js';
+import { printable, toJson } from '../text/printable.js';
+
+
+/**
+ * Every effect the program has on the world, in one object: main builds it from the process,
+ * tests build it from fixtures and fake streams and call run() in-process.
+ */
+export interface Io {
+  /** The kernel below a root ('/' is this machine's, with its fast paths; see KernelFs.live). */
+  kernel(root: string): KernelFs;
+  clock: Clock;
+  env: Readonly<Record<string, string | undefined>>;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  signals: SignalBus;
+  /** Reverse DNS, each answer waited for at most timeoutMs. */
+  dns(timeoutMs: number): PtrLookup;
+  hostname(): string;
+  /** The kernel release, for a root whose proc/sys/kernel/osrelease cannot be read. */
+  release(): string;
+  /** Leave at once with this status (the dashboard: lookups in flight must not hold the shell). */
+  exit(code: number): number;
+  /** Sizes of caches, for NETDASH_DEBUG_STATS; filled in as the caches are made. */
+  stats?: Record<string, () => number>;
+}
+
+/** Parse argv, then print, sample, replay or run the dashboard; resolves with the exit status. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  /** Ends the host-name lookups once main is done. */
+  let closeNames = (): void => {};
+
+  /** NETDASH_INET_SOURCE=proc forces the /proc readers (to compare, or for a kernel that misbehaves). */
+  function withInetSource(want: Want): Want {
+    const v = io.env['NETDASH_INET_SOURCE'];
+    return v === 'proc' || v === 'netlink' ? { ...want, inetSource: v } : want;
+  }
+
+  // What only some modes use is imported when one of them runs: the dashboard (blessed and the
+  // views, a third of the start-up time of a one-shot `netdash --print`), the sampler and the
+  // interval printers, recordings, JSON and interface metadata.
+  type DashboardModule = typeof import('../dashboard/app.js');
+  type RecordingModule = typeof import('../sampler/recording.js');
+  type IntervalModule = typeof import('../print/interval-print.js');
+
+  /** One line on stderr, "netdash: …", with anything read or typed (paths, names) escaped. */
+  function warn(msg: string): void {
+    io.stderr.write(`netdash: ${printable(msg)}\n`);
+  }
+
+  // Print mode waits this long at most for reverse DNS; unanswered addresses print as numbers.
+  const DNS_WAIT_MS = 500;
+
+  function version(): string {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return `netdash ${pkg.version}`;
+  }
+
+  function wantForJson(o: Options): Want {
+    if (o.section !== 'connections' || o.socketArgs) return wantFor(o);
+    const base = wantFor(o);
+    return { ...base, interfaces: true, counters: true, routes4: true, routes6: true, conntrack: true };
+  }
+
+  async function nameContext(kfs: KernelFs, o: Options): Promise<{ names: NameContext; hosts: HostNames }> {
+    const [services, protocols, users, hostsFile, networks] = await Promise.all([
+      loadServices(kfs), loadProtocols(kfs), loadUsers(kfs), loadHosts(kfs), loadNetworks(kfs),
+    ]);
+    const hosts = new HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : io.dns(2000) });
+    closeNames = () => hosts.close();
+    if (io.stats) {
+      io.stats['hostNames'] = () => hosts.size;
+      io.stats['hostNamesPending'] = () => hosts.pending;
+    }
+    return { names: { services, users, hostName: (a) => hosts.name(a), owners: null, networks, protocols }, hosts };
+  }
+
+  function addressesOf(snap: Snapshot): string[] {
+    const out = new Set<string>();
+    for (const r of Object.values(snap.inet)) {
+      if (r?.ok) for (const s of r.value) { out.add(s.localAddr); out.add(s.remoteAddr); }
+    }
+    out.delete('0.0.0.0');
+    out.delete('::');
+    return [...out];
+  }
+
+  async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+    const snap = await readSnapshot(kfs, want);
+    const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
+    if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
+    if (o.mode === 'json') {
+      const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('../print/json.js'), import('../sources/interface-meta.js')]);
+      if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
+      io.stdout.write(toJson(snapshotJson(o, snap, names, io.hostname())) + '\n');
+      return 0;
+    }
+    for (const e of printErrors(o, snap)) warn(e);
+    // Written as it is made: a table of 50k sockets is 4 MB of text, and built whole (or queued
+    // whole on a pipe, where stdout is asynchronous) its lines would all be copied by the
+    // garbage collector on the way, half of the run time. A pipe that is full is waited for.
+    for (const chunk of printChunks(o, snap, names)) {
+      if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
+    }
+    return printStatus(o, snap);
+  }
+
+  async function main(argv: string[]): Promise<number> {
+    let o: Options;
+    try {
+      o = parseOptions(argv);
+    } catch (err) {
+      if (err instanceof UsageError) {
+        warn(err.message);
+        return 2;
+      }
+      throw err;
+    }
+    if (o.help) { io.stdout.write(HELP); return 0; }
+    if (o.version) { io.stdout.write(version() + '\n'); return 0; }
+    const rootProblem = checkRoot(o.root);
+    if (rootProblem) { warn(rootProblem); return 2; }
+
+    const kfs = io.kernel(o.root);
+    const want = withInetSource(o.mode === 'json' ? wantForJson(o) : wantFor(o));
+    const onScreen = o.mode === 'auto' && io.stdout.isTTY === true && io.stdin.isTTY === true;
+    // The dashboard's modules load while the name tables are read.
+    const ui = onScreen ? import('../dashboard/app.js') : null;
+    // A failed load is reported where it is awaited, not as an unhandled rejection meanwhile.
+    ui?.catch(() => {});
+    const ctx = await nameContext(kfs, o);
+    const exporter = await openExporter(o);
+    if (typeof exporter === 'number') return exporter;
+    if (ui !== null) {
+      const code = await dashboard(kfs, o, ctx, await ui, exporter);
+      // The terminal is restored. Reverse lookups still in flight (each may wait for its
+      // resolver timeout) must not keep the user from getting the shell back.
+      return io.exit(code);
+    }
+    if (o.replay !== null) return replay(o, ctx);
+    if (o.interval === null) {
+      // One read: no later dump to keep socket rows for.
+      keepRowsBetweenDumps(false);
+      return printOnce(kfs, o, want, ctx);
+    }
+    return sampleLive(kfs, o, want, ctx, exporter);
+  }
+
+  /** --serve: the endpoint, started before the first sample; a status when it cannot start. */
+  async function openExporter(o: Options): Promise<Exporter | null | number> {
+    if (o.serve === null) return null;
+    const { startExporter, WebConfigError } = await import('../serve/start.js');
+    try {
+      return await startExporter({ listen: o.serve, webConfig: o.webConfig, intervalMs: (o.interval ?? 2) * 1000, programs: o.programs, mono: () => io.clock.mono() });
+    } catch (err) {
+      warn(err instanceof Error ? err.message : String(err));
+      return err instanceof WebConfigError ? 2 : 1;
+    }
+  }
+
+  function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: IntervalModule): void {
+    const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
+    if (o.mode === 'json') {
+      io.stdout.write(toJson(iv.sampleJson(s, o, names, io.hostname())) + '\n');
+      return;
+    }
+    const { out, errors } = iv.formatIntervalText(s, o, names);
+    for (const e of errors) warn(e);
+    io.stdout.write(out + (o.section === 'connections' ? '' : '\n'));
+  }
+
+  /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
+  async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }, exporter: Exporter | null): Promise<number> {
+    const [{ Sampler }, rec, iv, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
+      import('../sampler/sampler.js'), import('../sampler/recording.js'), import('../print/interval-print.js'), import('../sources/interface-meta.js'),
+    ]);
+    const intervalMs = (o.interval ?? 2) * 1000;
+    const recorder = openRecorder(o, intervalMs, rec);
+    if (recorder === false) return 2;
+    // A recording keeps every section, so a replay can show any view of it.
+    const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
+    // --serve: the sample also holds what /metrics shows; without --print or --json nothing is printed.
+    const sampleWant = exporter ? exporter.want(recordWant) : recordWant;
+    const serveOnly = exporter !== null && o.mode === 'auto';
+    // Metadata is part of the sample (and so of a recording) when the output shows it.
+    const meta = o.mode === 'json' || recorder ? { meta: new InterfaceMetaCache(kernelMetaLoader(kfs)) } : {};
+    const cadence = serveOnly ? { tableEveryMs: 'auto' as const } : {};
+    const sampler = new Sampler(kfs, io.clock, { intervalMs, want: sampleWant, ...meta, ...cadence }, (sample, raw) => {
+      recorder?.write(raw);
+      exporter?.update(sample);
+      if (!serveOnly) emitSample(sample, o, ctx, iv);
+    });
+    const stop = (): void => sampler.stop();
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const sig of signals) io.signals.on(sig, stop);
+    try {
+      await sampler.run(o.count);
+    } finally {
+      for (const sig of signals) io.signals.off(sig, stop);
+      recorder?.close();
+      await exporter?.close();
+    }
+    return 0;
+  }
+
+  /** The --root tree must be a directory; everything below it may be missing. */
+  function checkRoot(root: string): string | null {
+    try {
+      return statSync(root).isDirectory() ? null : `--root ${root}: not a directory`;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return `--root ${root}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code ?? String(err)}`;
+    }
+  }
+
+  /** The recorder for --record, null without it, false (after one line on stderr) when the file
+   *  cannot be opened for appending. */
+  function openRecorder(o: Options, intervalMs: number, rec: RecordingModule): Recorder | null | false {
+    if (o.record === null) return null;
+    try {
+      return new rec.Recorder(o.record, { schema: rec.RECORD_SCHEMA, started: new Date(io.clock.now()).toISOString(), host: io.hostname(), intervalMs });
+    } catch (err) {
+      warn(err instanceof Error ? err.message : String(err));
+      return false;
+    }
+  }
+
+  function loadRecording(path: string, rec: RecordingModule): ReturnType<RecordingModule['readRecording']> | null {
+    try {
+      return rec.readRecording(path);
+    } catch (err) {
+      if (err instanceof rec.ReplayError) {
+        warn(err.message);
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /** Replay: the recorded raw samples through the same engine and printers, at --speed. */
+  async function replay(o: Options, ctx: { names: NameContext }): Promise<number> {
+    const [recording, iv, { replaySource }] = await Promise.all([
+      import('../sampler/recording.js'), import('../print/interval-print.js'), import('../sampler/sample-source.js'),
+    ]);
+    const rec = loadRecording(o.replay ?? '', recording);
+    if (!rec) return 2;
+    let n = 0;
+    const source = replaySource(rec.samples, io.clock, o.speed, rec.header.intervalMs)((sample) => {
+      emitSample(sample, o, ctx, iv);
+      if (o.count !== null && ++n >= o.count) source.stop();
+    });
+    await source.run();
+    return 0;
+  }
+
+  /** The live dashboard (or a recording shown in it) on this terminal. */
+  async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
+    const { runDashboard, dashboardWant } = ui;
+    const [recording, { replaySource, liveSource }, { readHostInfo }] = await Promise.all([
+      import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'),
+    ]);
+    let source: SourceFactory;
+    if (o.replay !== null) {
+      const rec = loadRecording(o.replay, recording);
+      if (!rec) return 2;
+      source = replaySource(rec.samples, io.clock, o.speed, rec.header.intervalMs);
+    } else {
+      const live = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, withInetSource(dashboardWant(o)));
+      // --serve: the dashboard's own sampler feeds the endpoint too (--replay is refused with it).
+      source = exporter ? (onSample) => live((smp, r) => { exporter.update(smp); onSample(smp, r); }) : live;
+    }
+    const recorder = openRecorder(o, (o.interval ?? 2) * 1000, recording);
+    if (recorder === false) return 2;
+    try {
+      return await runDashboard(o, {
+        input: io.stdin, output: io.stdout, names: ctx.names, hostNames: ctx.hosts, source, signals: io.signals,
+        host: readHostInfo(kfs, { name: io.hostname(), kernel: io.release() }),
+        ascii: o.ascii || !localeIsUtf8(io.env),
+        ...(recorder ? { onRaw: (r: RawSample) => recorder.write(r) } : {}),
+      });
+    } finally {
+      recorder?.close();
+    }
+  }
+
+  try {
+    return await main(argv);
+  } finally {
+    // Lookups still waiting for a slow resolver must not hold the exit up.
+    closeNames();
+  }
+}

@@ -1,0 +1,29 @@
+// Which tier each test file (test/NAME.test.ts) belongs to. `npm run test:unit` runs the unit
+// tier, `test:system` the system tier, `test:soak` the soak tier; `npm test` runs all three.
+// A new test file goes in exactly one list: test-tiers.test.ts fails on a file in none (or
+// two), and on a unit file that reaches for root, namespaces, tmux or child processes.
+//
+// A manifest rather than folders: test files keep their paths (and their relative imports,
+// fixture URLs and dist/ layout), so moving a test between tiers is a one-line change.
+
+export const TIERS = {
+  /** Pure: parsers on fixture text, the engine, the store, blessed on fake streams. Seconds. */
+  unit: [
+    'connection-order', 'conntrack', 'counter-deltas', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
+    'derived-signals', 'diag-rows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'interface-meta', 'interfaces',
+    'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'statistics', 'test-tiers', 'unix-sockets',
+  ],
+  /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
+   *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */
+  system: [
+    'bench-smoke', 'catalog-kernel', 'cli', 'cli-errors', 'cli-run', 'dashboard-tmux', 'faults', 'heap-footprint', 'hostile-strings', 'kept-files',
+    'least-privilege', 'netstat-crosscheck', 'packaging', 'print-extras', 'print-stream', 'process-owners',
+    'replay-errors', 'routes-netstat', 'sampler-netns', 'screenshots', 'serve-hostile', 'serve-prometheus', 'sock-diag', 'statistics-netstat',
+  ],
+  /** Long runs: the dashboard under churn for 100 s (NETDASH_SOAK_SECONDS for longer). */
+  soak: ['soak'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type Tier = keyof typeof TIERS;
+
+export const TIER_NAMES = Object.keys(TIERS) as Tier[];

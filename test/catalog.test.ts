@@ -4,8 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  allFacts, counterFact, isLevel, listedWhenNonzero, NETSTAT_TABLES, netstatTable, PROBLEM_KEYS,
+  allFacts, counterFact, isLevel, listedWhenNonzero, NETSTAT_TABLES, netstatLine, netstatTable, PROBLEM_KEYS,
 } from '../src/catalog/index.js';
+import { formatStatistics } from '../src/print/statistics.js';
 import { parseSctpSnmp, parseSnmp, parseSnmp6 } from '../src/sources/snmp.js';
 
 // Compiled to dist/test/, the sources and fixtures stay in the source tree.
@@ -40,6 +41,12 @@ test('every counter the kernel exposes in the fixtures, and on this kernel, has 
   for (const k of keysOf('/proc/net')) keys.add(k);
   const missing = [...keys].filter((k) => counterFact(k) === null).sort();
   assert.deepEqual(missing, []);
+});
+
+test('receiver-side loss signals and ICMP rate limits are problems', () => {
+  for (const k of ['TcpExt.TCPOFOQueue', 'TcpExt.TCPDSACKRecv', 'TcpExt.TCPDSACKOfoRecv', 'TcpExt.TCPDSACKOldSent',
+    'TcpExt.TCPDSACKOfoSent', 'TcpExt.DelayedACKLost', 'Icmp.OutRateLimitGlobal', 'Icmp.OutRateLimitHost',
+    'Icmp6.OutRateLimitHost']) assert.ok(PROBLEM_KEYS.includes(k), k);
 });
 
 test('families: ICMP types, interfaces and state gauges resolve by pattern (the stated defaults)', () => {
@@ -81,6 +88,7 @@ test('every entry is complete: kind, source of truth, clean text, netstat wordin
   assert.ok(!ranks.includes(-1), 'every problem is in a listed group');
   assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
   assert.ok(PROBLEM_KEYS.includes('Tcp.RetransSegs') && PROBLEM_KEYS.includes('TcpExt.ListenDrops'));
+  for (const k of PROBLEM_KEYS) assert.ok(counterFact(k)?.whenRising, `problem ${k} says what to check`);
 });
 
 test('every netstat -s table row names a catalog counter with netstat wording', () => {
@@ -101,6 +109,25 @@ test('every netstat -s table row names a catalog counter with netstat wording', 
   }
   // And no entry carries wording netstat would never print.
   for (const f of allFacts()) if (f.netstat) assert.ok(rowKeys.has(f.key), `${f.key} has wording but no netstat table row`);
+});
+
+test('the netstat -s line the dashboard shows for a counter is the line netstat -s prints', () => {
+  for (const c of CASES) {
+    const dir = path.join(FIXTURES, c, 'proc/net');
+    const groups = { ...parseSnmp(readFileSync(path.join(dir, 'snmp'), 'utf8')).value,
+      ...parseSnmp(readFileSync(path.join(dir, 'netstat'), 'utf8')).value };
+    const printed = new Set(formatStatistics(groups, { tcp: false, udp: false, raw: false }).split('\n').map((l) => l.trim()));
+    let checked = 0;
+    for (const [g, names] of Object.entries(groups)) {
+      for (const [n, v] of Object.entries(names)) {
+        const line = netstatLine(`${g}.${n}`, v);
+        if (line === null || v <= 0) continue; // netstat hides zeros in places and prints -1 as 2^64-1
+        assert.ok(printed.has(line), `${c}: ${g}.${n} → ${JSON.stringify(line)}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 30, `${c}: ${checked} lines`);
+  }
 });
 
 /** The .ts files under a src folder, comments removed. */

@@ -130,3 +130,13 @@ describe('files named on the command line', () => {
     assert.ok(missing.includes('\\x1b[31mred\\x9b.ndjson'), missing);
   });
 });
+
+describe('--print -M without conntrack', () => {
+  it('exits 1 with one line saying why, as netstat -M does when it cannot show masquerading', async () => {
+    const root = fileURLToPath(new URL('../../test/fixtures/root-basic', import.meta.url));
+    const r = await cli(['--print', '-M', '--root', root]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'netdash: /proc/net/nf_conntrack: conntrack is not available (module nf_conntrack not loaded)\n');
+  });
+});

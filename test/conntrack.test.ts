@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { FaultFs } from './helpers/fault-fs.js';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,13 @@ test('truncated last line and empty file', () => {
   const t = parseConntrack(read('truncated'));
   assert.equal(t.value.length, 3);
   assert.equal(t.skipped, 1);
+});
+
+test('readConntrack: a file only root may read says permission denied (needs root)', async () => {
+  const fs = new FaultFs();
+  fs.faults.set('proc/net/nf_conntrack', 'unreadable');
+  const r = await readConntrack(fs);
+  assert.deepEqual(r, { ok: false, error: '/proc/net/nf_conntrack: permission denied (needs root)' });
 });
 
 test('readConntrack: a missing file says conntrack is not available', async () => {

@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOptions } from '../src/cli/options.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { sparkline } from '../src/dashboard/lists/interfaces.js';
+import { rowLine } from '../src/dashboard/views/common.js';
 import { natText } from '../src/dashboard/lists/conntrack.js';
 import { LINGER_MS, Store, type Action, type PaneId } from '../src/dashboard/store.js';
 import type { ConntrackEntry } from '../src/model.js';
@@ -58,6 +61,60 @@ test('ICMP pane: one row per message type with names, in and out, deltas; troubl
   // Sorting by incoming activity puts the moving row first (after the totals it moves too).
   act(s, { type: 'focus', pane: 'icmp' }, { type: 'sortNext' });
   assert.deepEqual(rows(s, 'icmp').slice(0, 2).map((x) => x.key).sort(), ['ICMP|3', 'ICMP|all']);
+});
+
+test('ICMP pane: the InErrors/OutErrors row says what they count; no twin columns in total mode; since-mark mode', () => {
+  const s = store();
+  const f = new Feeder();
+  s.ingest(f.next({ counters: ICMP1 }));
+  s.ingest(f.next({ counters: ICMP2 }));
+  const r = rows(s, 'icmp');
+  const label = (k: string): string => r.find((x) => x.key === k)?.text ?? '';
+  assert.match(label('ICMP|errors'), /^ICMP bad or unmatched in, unsent out +0 /);
+  assert.ok(!r.some((x) => /ICMP errors/.test(x.text)), 'no row reads as "ICMP errors 0" beside the unreachables');
+  act(s, { type: 'cycleCounterMode' }, { type: 'cycleCounterMode' }); // totals
+  const totals = s.visibleRows('icmp', 40, 120);
+  assert.equal(totals.header.match(/In total/g)?.length, 1);
+  assert.doesNotMatch(totals.header, /In +In|total +In\b/);
+  const t = (k: string): string => totals.rows.find((x) => x.key === k)?.text ?? '';
+  assert.match(t('ICMP|3'), /^ICMP destination unreachable \(3\) +6 +0 *$/, 'in total, out total, nothing twice');
+  act(s, { type: 'cycleCounterMode' }); // since the start (no mark yet)
+  const since = s.visibleRows('icmp', 40, 120);
+  assert.match(since.header, /In since start/);
+  assert.match(since.rows.find((x) => x.key === 'ICMP|3')?.text ?? '', /^ICMP destination unreachable \(3\) +6 +4 +0 +0/);
+  act(s, { type: 'cycleCounterMode' });
+  assert.equal(s.state.counterMode, 'rate', 'd cycles back to rates');
+  // The detail shows netstat -s's line beside the kernel's name.
+  act(s, { type: 'focus', pane: 'icmp' }, { type: 'filterInput', text: 'unreachable' }, { type: 'toggleDetail' });
+  assert.match(s.detailLines(100).join('\n'), /netstat -s +destination unreachable: 6/);
+});
+
+test('interfaces pane: since-mark mode, and utilisation past 100 % of a nominal speed shows -', () => {
+  const s = store();
+  const f = new Feeder();
+  const veth = (rx: number, drop: number): ReturnType<typeof nif> => {
+    const n = nif('veth0', { rxBytes: rx, rxPackets: rx / 1000, rxDrop: drop });
+    return { ...n, sys: { ...n.sys, speed: 10 } };
+  };
+  s.ingest(f.next({ interfaces: [veth(0, 1)] }));
+  s.ingest(f.next({ interfaces: [veth(10_000_000, 4)] })); // 40 Mb/s on a "10 Mb/s" link
+  const row = (): string => s.visibleRows('interfaces', 10, 200).rows.find((x) => x.key === 'veth0')?.text ?? '';
+  assert.match(row(), / - +\S* +1500 /, 'Util shows - rather than 400%');
+  assert.doesNotMatch(row(), /400%/);
+  act(s, { type: 'cycleCounterMode' }, { type: 'cycleCounterMode' }, { type: 'cycleCounterMode' });
+  assert.equal(s.state.counterMode, 'since');
+  // RX-OK RX-ERR RX-DRP since the start: 10000 packets, 0 errors, 3 drops.
+  assert.match(row(), /^veth0 +10000 +0 +3 /);
+  act(s, { type: 'focus', pane: 'interfaces' }, { type: 'toggleDetail' });
+  assert.match(s.detailLines(120).join('\n'), /reported speed, so that speed is nominal/);
+});
+
+test('closed rows are drawn red, and the README says so', () => {
+  const line = rowLine({ key: 'k', text: '-tcp x', cells: [{ text: '-tcp x' }], status: 'closed', dim: false, selected: false }, 20);
+  assert.match(line, /^\{red-fg\}/);
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  assert.match(readme, /closed rows red/);
+  assert.doesNotMatch(readme, /closed rows gr[ae]y/);
 });
 
 test('routes: an added route is new, a removed one lingers marked closed, then goes', () => {
@@ -125,6 +182,42 @@ test('counters pane: problems view by default, ! for every IP/TCP/UDP counter', 
   assert.match(d, /Counter +Ip\.InDiscards/);
   assert.match(d, /Delta +2/);
   assert.match(d, /When it rises:/);
+});
+
+test('counters pane: retransmit % past 100 shows >100%, since-mark ratio, netstat -s wording, levels and settings as rows', () => {
+  const s = store();
+  const f = new Feeder();
+  const c1 = { Ip: { Forwarding: 2, DefaultTTL: 64, InReceives: 10 }, Tcp: { RetransSegs: 0, OutSegs: 10, CurrEstab: 3, ActiveOpens: 1 } };
+  const c2 = { Ip: { Forwarding: 2, DefaultTTL: 64, InReceives: 12 }, Tcp: { RetransSegs: 5, OutSegs: 11, CurrEstab: 3, ActiveOpens: 1 } };
+  s.ingest(f.next({ counters: c1 }));
+  s.ingest(f.next({ counters: c2 }));
+  // Five retransmissions for one new segment: OutSegs leaves retransmissions out.
+  const r = rows(s, 'counters');
+  const text = (k: string): string => r.find((x) => x.key === k)?.text ?? '';
+  assert.match(text('derived.tcp.retransPct'), /^TCP retransmitted % +45\.45% +>100% +>100%/);
+  assert.match(text('Tcp.RetransSegs'), /^Tcp\.RetransSegs +5 +5 .* segments retransmitted/);
+  act(s, { type: 'toggle', flag: 'allCounters' });
+  const all = rows(s, 'counters');
+  for (const k of ['Tcp.CurrEstab', 'Ip.Forwarding', 'Ip.DefaultTTL']) assert.ok(all.some((x) => x.key === k), k);
+  assert.match(all.find((x) => x.key === 'Ip.DefaultTTL')?.text ?? '', /^Ip\.DefaultTTL +64 /);
+  assert.match(all.find((x) => x.key === 'Ip.InReceives')?.text ?? '', /total packets received/);
+  const detail = (needle: string): string => {
+    act(s, { type: 'focus', pane: 'counters' }, { type: 'filterInput', text: needle }, { type: 'toggleDetail' });
+    const d = s.detailLines(100).join('\n');
+    act(s, { type: 'toggleDetail' }, { type: 'filterClear' });
+    return d;
+  };
+  assert.match(detail('retranspct'), /This tick +500\.00% +\(RetransSegs 5 \/ OutSegs 1\)/);
+  const rs = detail('tcp.retranssegs');
+  assert.match(rs, /netstat -s +5 segments retransmitted/);
+  assert.match(rs, /Source: net\/ipv4\/proc\.c/);
+  assert.match(detail('tcp.outsegs'), /Source: net\/ipv4\/tcp_output\.c .*catalog-kernel\.test/s);
+  // netstat's bsearch misses Forwarding in its unsorted table, so it prints the raw line.
+  const fwd = detail('ip.forwarding');
+  assert.match(fwd, /netstat -s +Forwarding: 2\n/);
+  assert.match(fwd, /Kind +a setting/);
+  assert.match(detail('ip.defaultttl'), /netstat -s +not printed \(a setting\)/);
+  assert.match(detail('tcp.currestab'), /Kind +a level/);
 });
 
 test('detail view of a connection explains its state, its addresses and the queues', () => {

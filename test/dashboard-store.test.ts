@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { CONNTRACK_NEEDS_ROOT } from '../src/sources/conntrack.js';
 import assert from 'node:assert/strict';
 import blessed from 'blessed';
 import { parseOptions } from '../src/cli/options.js';
@@ -202,7 +203,7 @@ test('only visible rows are formatted', () => {
   assert.ok(v.rows.every((r) => r.text.length <= 80));
 });
 
-test('interfaces: counter mode cycles rate/delta/total, nonzero error deltas are hot', () => {
+test('interfaces: counter mode cycles rate/delta/total/since, nonzero error deltas are hot', () => {
   const s = store(['-a']);
   const f = new Feeder(2000);
   s.ingest(f.next({ interfaces: [nif('eth0', { rxPackets: 1000, rxErrs: 5, txBytes: 0 })] }));
@@ -216,6 +217,9 @@ test('interfaces: counter mode cycles rate/delta/total, nonzero error deltas are
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +1400 +7 /);
   assert.match(row()?.text ?? '', / 2\.0k /, 'TX bytes/s');
+  act(s, { type: 'cycleCounterMode' });
+  assert.equal(s.state.counterMode, 'since');
+  assert.match(row()?.text ?? '', /^eth0 +400 +2 /, 'since the start');
   act(s, { type: 'cycleCounterMode' });
   assert.equal(s.state.counterMode, 'rate');
 });
@@ -263,6 +267,20 @@ test('status: warnings for denied owners, PAUSED, since start', () => {
   const st = s.status();
   assert.deepEqual(st.warnings, ['not root: process owners hidden']);
   assert.equal(st.since, 'since start 2s');
+});
+
+test('status and NAT pane: a root-only nf_conntrack says permission denied (needs root), a missing one not available', () => {
+  for (const [error, warning] of [
+    [CONNTRACK_NEEDS_ROOT, 'nf_conntrack: permission denied (needs root): no NAT pane'],
+    ['/proc/net/nf_conntrack: conntrack is not available (module nf_conntrack not loaded)', 'nf_conntrack not available: no NAT pane'],
+  ] as const) {
+    const s = store(['-M']);
+    const f = new Feeder();
+    s.ingest(f.next({ inet: [], conntrackError: error }));
+    assert.deepEqual(s.status().warnings, [warning]);
+    assert.equal(s.visibleRows('conntrack', 10, 100).message, error);
+  }
+  assert.equal(CONNTRACK_NEEDS_ROOT, '/proc/net/nf_conntrack: permission denied (needs root)');
 });
 
 test('keys: netstat letters, filter input mode captures letters, C-c always quits', () => {

@@ -90,7 +90,7 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
 
   it('every other section reads as nobody; files only root may read are named, the rest still prints', async (t) => {
     if (!prereq(t, ['root', 'netns'])) return;
-    for (const args of [['--print', '-ia'], ['--print', '-s'], ['--print', '-rn'], ['--print', '-M', '-a'], ['--json']]) {
+    for (const args of [['--print', '-ia'], ['--print', '-s'], ['--print', '-rn'], ['--json']]) {
       const r = await asNobody(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       for (const line of r.stderr.split('\n').filter(Boolean)) {
@@ -112,6 +112,19 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /\/proc\/net\/tcp: permission denied/);
     assert.match(r.stdout, /unix .* 4242 +\/run\/x\.sock/);
+  });
+
+  it('--print -M as nobody: nf_conntrack is root-only, so it says permission denied (needs root) and exits 1, as netstat does for -M', async (t) => {
+    if (!prereq(t, ['root', 'netns', 'iptables'])) return;
+    assert.ok(ns);
+    // A conntrack rule makes sure nf_conntrack is loaded, so the namespace has the file.
+    await ns.exec('iptables', ['-A', 'INPUT', '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP']);
+    const exists = await ns.exec('test', ['-e', '/proc/net/nf_conntrack']);
+    assert.equal(exists.code, 0, 'nf_conntrack is loaded');
+    const r = await asNobody(['--print', '-M', '-a']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'netdash: /proc/net/nf_conntrack: permission denied (needs root)\n');
   });
 
   it('the dashboard as nobody: the status line says owners are hidden, its own are shown', async (t) => {

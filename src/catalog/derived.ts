@@ -12,7 +12,7 @@ export const GAUGE_PREFIX = 'gauge.';
 
 const DERIVED_TEXT: Readonly<Record<string, Text>> = {
   'derived.tcp.retransPct': {
-    meaning: 'The share of sent TCP segments that were retransmissions, Tcp.RetransSegs divided by Tcp.OutSegs, in percent: the Delta column covers the last interval, Total everything since boot.',
+    meaning: 'Retransmitted TCP segments per segment sent new, Tcp.RetransSegs divided by Tcp.OutSegs in percent, as nstat users compute it: Delta covers the last interval, Total everything since boot, the last column the time since the mark. Linux leaves retransmissions out of OutSegs, so when a peer stops answering and TCP only retransmits, the ratio can exceed 100 percent; the row then shows >100% and the detail the exact figure.',
     rising: 'Above roughly 1 percent the path is losing or badly delaying packets: look for congestion, a faulty link or an overloaded peer, and check interface errors and drops.',
   },
   'gauge.udp.sockets': {

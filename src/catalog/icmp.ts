@@ -186,8 +186,9 @@ const ICMP_TEXT: Readonly<Record<string, Text>> = {
     meaning: 'ICMP messages sent, of all types.',
   },
   InErrors: {
-    meaning: 'Received ICMP messages that had ICMP-specific errors such as a bad length or checksum.',
-    rising: 'Malformed ICMP from a broken device or crafted traffic.',
+    meaning: 'Received ICMP messages that could not be used: broken ones (a bad checksum, also in InCsumErrors, too short, a cut quoted header) and error reports quoting a packet no local socket sent. Error reports that reach their socket, such as the unreachables answering our own traffic, are not counted here, only by their type.',
+    rising: 'Unmatched reports are stale (the socket closed meanwhile), meant for another host, or forged; broken ones come from a faulty device or crafted traffic.',
+    source: 'net/ipv4/icmp.c icmp_rcv (csum_error, error), icmp_unreach (out_err); net/ipv4/udp.c __udp4_lib_err and tcp_ipv4.c tcp_v4_err (no socket); measured: ' + 'test/catalog-kernel.test.ts "Icmp.InErrors counts broken ICMP and reports no socket sent"',
   },
   OutErrors: {
     meaning: 'ICMP messages this host failed to send, for example for lack of buffers.',
@@ -198,11 +199,11 @@ const ICMP_TEXT: Readonly<Record<string, Text>> = {
     rising: 'Corruption on the path or a broken sender.',
   },
   OutRateLimitGlobal: {
-    meaning: 'ICMP messages not sent because the host-wide ICMP rate limit (net.ipv4.icmp_msgs_per_sec) was hit.',
+    meaning: 'ICMP errors not sent because the host-wide ICMP rate limit (net.ipv4.icmp_msgs_per_sec, icmp_msgs_burst) was hit. Together with OutRateLimitHost it accounts for the port unreachables Udp.NoPorts did not get.',
     rising: 'A flood of traffic is provoking ICMP errors, often a port scan or traffic to closed UDP ports.',
   },
   OutRateLimitHost: {
-    meaning: 'ICMP messages not sent because the per-destination rate limit was hit.',
+    meaning: 'ICMP errors not sent because the per-destination limit was hit (net.ipv4.icmp_ratelimit for the types in icmp_ratemask, net.ipv6.icmp.ratelimit for ICMPv6); loopback destinations are exempt.',
     rising: 'One peer keeps triggering ICMP errors: a scan, a misconfigured client, or traffic to a closed port.',
   },
 };
@@ -213,8 +214,8 @@ export const ICMP = group('Icmp', { source: V4, text: ICMP_TEXT }, {
   InCsumErrors: { problem: true },
   OutMsgs: { netstat: ['%llu ICMP messages sent', 'num'] },
   OutErrors: { problem: true, netstat: ['%llu ICMP messages failed', 'num'] },
-  OutRateLimitGlobal: {},
-  OutRateLimitHost: {},
+  OutRateLimitGlobal: { problem: true },
+  OutRateLimitHost: { problem: true },
 });
 
 export const ICMP6 = group('Icmp6', { source: V6, text: ICMP_TEXT }, {
@@ -223,7 +224,7 @@ export const ICMP6 = group('Icmp6', { source: V6, text: ICMP_TEXT }, {
   OutMsgs: { netstat: ['%llu ICMP messages sent', 'num'] },
   OutErrors: { problem: true },
   InCsumErrors: {},
-  OutRateLimitHost: {},
+  OutRateLimitHost: { problem: true },
 });
 
 function typeFact(v: 4 | 6, key: string, dir: 'In' | 'Out', type: number, source: string): CounterFact {

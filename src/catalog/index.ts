@@ -8,7 +8,7 @@ import { ICMP, ICMP6, ICMP_TYPES, icmpTypeFact } from './icmp.js';
 import { interfaceFact } from './interfaces.js';
 import { IP, IP6, IP_EXT } from './ip.js';
 import { MPTCP_EXT } from './mptcp.js';
-import { NETSTAT_TABLES, rowKey, type NetstatRow, type NetstatTable } from './netstat-tables.js';
+import { NETSTAT_TABLES, netstatFind, rowKey, type NetstatRow, type NetstatTable } from './netstat-tables.js';
 import { SCTP } from './sctp.js';
 import { TCP, TCP_EXT } from './tcp.js';
 import type { CounterFact, Explanation } from './types.js';
@@ -17,7 +17,7 @@ import { UDP, UDP6, UDPLITE, UDPLITE6 } from './udp.js';
 export type { CounterFact, CounterKind, Explanation, NetstatPrint } from './types.js';
 export { ICMP4_STEMS, ICMP6_STEMS, icmpTypeName } from './icmp.js';
 export { IF_PREFIX, IF_PROBLEM_FIELDS } from './interfaces.js';
-export { NETSTAT_TABLES, type NetstatFlag, type NetstatRow, type NetstatTable } from './netstat-tables.js';
+export { NETSTAT_TABLES, netstatFind, type NetstatFlag, type NetstatRow, type NetstatTable } from './netstat-tables.js';
 export { GAUGE_PREFIX, RETRANS_KEY, RETRANS_PARTS };
 
 /** In the order the problems view lists them: TCP, IP, ICMP, UDP, then IPv6. */
@@ -79,4 +79,43 @@ export function netstatRows(table: NetstatTable): NetstatRow[] {
 export function netstatTable(title: string): { table: NetstatTable; rows: NetstatRow[] } | undefined {
   const table = Object.prototype.hasOwnProperty.call(NETSTAT_TABLES, title) ? NETSTAT_TABLES[title] : undefined;
   return table ? { table, rows: netstatRows(table) } : undefined;
+}
+
+/** Filled tables, built on first use. */
+const filled = new Map<string, NetstatRow[]>();
+
+/** netstat's name for a key ('Ip6.InReceives' → 'Ip6InReceives') and the row its bsearch
+ *  finds for it, if any. */
+function netstatRowOf(key: string): { name: string; row: NetstatRow | undefined } | null {
+  const dot = key.indexOf('.');
+  if (dot <= 0) return null;
+  const group = key.slice(0, dot);
+  // Interface counters and netdash's own values are not netstat -s lines.
+  if (group === 'if' || group === 'gauge' || group === 'derived') return null;
+  const table = Object.prototype.hasOwnProperty.call(NETSTAT_TABLES, group) ? NETSTAT_TABLES[group] : undefined;
+  const name = table?.prefixed ? group + key.slice(dot + 1) : key.slice(dot + 1);
+  if (!table) return { name, row: undefined };
+  let rows = filled.get(group);
+  if (!rows) filled.set(group, rows = netstatRows(table));
+  return { name, row: netstatFind(rows, name) };
+}
+
+/** What netstat -s prints for a counter with this value: its worded line, "Name: value"
+ *  when its table has no row bsearch finds, or null when netstat hides it (settings). */
+export function netstatLine(key: string, value: number): string | null {
+  const r = netstatRowOf(key);
+  if (!r) return null;
+  if (!r.row) return `${r.name}: ${value}`;
+  return r.row[2] === 'hidden' ? null : r.row[1].replace('%llu', String(value));
+}
+
+/** netstat -s wording without the number, for a column beside the kernel name
+ *  ('segments retransmitted'); '' when netstat has no words of its own for it. */
+export function netstatLabel(key: string): string {
+  const row = netstatRowOf(key)?.row;
+  if (!row || row[2] === 'hidden') return '';
+  const text = row[1];
+  if (text.endsWith(': %llu')) return text.slice(0, -': %llu'.length);
+  if (text.startsWith('%llu ')) return text.slice('%llu '.length).trim();
+  return text.replace('%llu', 'N').trim();
 }

@@ -23,6 +23,7 @@ const IP_TEXT: Readonly<Record<string, Text>> = {
   InAddrErrors: {
     meaning: 'Received packets dropped because the destination address was not valid for this host (for example not ours and forwarding is off, or an invalid class of address).',
     rising: 'Often traffic meant for another host reaching us, such as after an address change or in promiscuous setups; check ARP and addressing on the segment.',
+    source: 'net/ipv4/route.c ip_route_input_slow (not local, forwarding off: EHOSTUNREACH) and ip_error (IPSTATS_MIB_INADDRERRORS); measured: ' + 'test/catalog-kernel.test.ts "a packet for another host"',
   },
   ForwDatagrams: {
     meaning: 'Packets this host forwarded on behalf of other hosts instead of consuming them itself (routing).',
@@ -36,8 +37,9 @@ const IP_TEXT: Readonly<Record<string, Text>> = {
     rising: 'Something is sending an unusual protocol (GRE, SCTP, ESP and so on) that no module or socket handles here.',
   },
   InDiscards: {
-    meaning: 'Received packets that were fine but dropped anyway, for lack of resources such as buffer space, not because of any error.',
-    rising: 'The host cannot keep up with incoming traffic: check memory, socket buffer sizes and CPU load in softirq processing.',
+    meaning: 'Received packets that IP dropped not because of any error but for lack of memory, for example when a shared packet could not be copied or trimmed. Drops further up are not counted here: a full socket receive buffer is Udp.RcvbufErrors or TcpExt.TCPRcvQDrop, and a firewall drop has no IP counter at all.',
+    rising: 'Rare: the receive path is short of memory; check free memory and softirq load. For packets that reach a socket and are lost there, look at the UDP and TCP buffer counters instead.',
+    source: 'net/ipv4/ip_input.c ip_rcv_core (skb_share_check and pskb_trim_rcsum failures); measured: ' + 'test/catalog-kernel.test.ts "a full UDP receive buffer counts in Udp.RcvbufErrors, never in Ip.InDiscards"',
   },
   InDelivers: {
     meaning: 'Received packets handed successfully to an upper-layer protocol (TCP, UDP, ICMP and so on).',
@@ -54,7 +56,9 @@ const IP_TEXT: Readonly<Record<string, Text>> = {
     rising: 'Some program is trying to reach a network this host has no route to: check the default route and the routing table.',
   },
   ReasmTimeout: {
-    meaning: 'How long, in seconds, received fragments are kept while waiting for the rest of the packet. A setting, not a counter.',
+    meaning: 'Reassemblies abandoned because the rest of the fragments did not arrive within net.ipv4.ipfrag_time (30 s by default); each also counts in ReasmFails, and an ICMP time exceeded goes back to the sender. A counter, not the timeout setting.',
+    rising: 'Fragments are lost on the way (a firewall that drops non-first fragments is a classic cause) or some arrive far too late; avoid fragmentation by fixing the MTU along the path.',
+    source: 'net/ipv4/ip_fragment.c ip_expire (IPSTATS_MIB_REASMTIMEOUT, with REASMFAILS and icmp_send ICMP_EXC_FRAGTIME); measured: ' + 'test/catalog-kernel.test.ts "Ip.ReasmTimeout counts reassemblies abandoned after ipfrag_time"',
   },
   ReasmReqds: {
     meaning: 'Received fragments that needed reassembly into whole packets.',
@@ -88,6 +92,7 @@ const IP_TEXT: Readonly<Record<string, Text>> = {
   InNoRoutes: {
     meaning: 'Received packets that could not be forwarded because there was no route to their destination.',
     rising: 'Traffic arrives for networks this host cannot reach; check routes or who is sending it.',
+    source: 'net/ipv4/route.c ip_error (ENETUNREACH: IPSTATS_MIB_INNOROUTES); measured for IPv4: ' + 'test/catalog-kernel.test.ts "a packet for another host"',
   },
   InTruncatedPkts: {
     meaning: 'Received packets shorter than their header claimed, so they were cut off somewhere.',
@@ -148,8 +153,14 @@ const IP_TEXT: Readonly<Record<string, Text>> = {
 
 /** Ip6 names whose meaning differs from the Ip name of the same spelling. */
 const IP6_ONLY: Readonly<Record<string, Text>> = {
+  InDiscards: {
+    meaning: 'Received IPv6 packets dropped not because of any error but because IPv6 is disabled on the receiving interface (disable_ipv6) or memory ran short. A full socket receive buffer is Udp6.RcvbufErrors, and a firewall drop has no IP counter.',
+    rising: 'Check disable_ipv6 on the interfaces that receive IPv6 traffic, then memory in the receive path.',
+    source: 'net/ipv6/ip6_input.c ip6_rcv_core (idev->cnf.disable_ipv6 and skb_share_check failures, IPSTATS_MIB_INDISCARDS)',
+  },
   ReasmTimeout: {
-    meaning: 'IPv6 reassembly attempts abandoned because not all fragments arrived in time.',
+    source: 'net/ipv6/reassembly.c ip6_frag_expire, include/net/ipv6_frag.h ip6frag_expire_frag_queue (IPSTATS_MIB_REASMTIMEOUT)',
+    meaning: 'IPv6 reassembly attempts abandoned because not all fragments arrived within net.ipv6.ip6frag_time (60 s by default).',
     rising: 'Fragments are getting lost on the path; reduce fragmentation by fixing the MTU.',
   },
 };

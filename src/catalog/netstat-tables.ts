@@ -261,6 +261,29 @@ export const NETSTAT_TABLES: Readonly<Record<string, NetstatTable>> = {
   Tcp6: { flag: 'tcp', group: 'Tcp', prefixed: false, names: NAMES.Tcp },
 };
 
+const ENCODER = new TextEncoder();
+
+/** strcmp(): byte order of the UTF-8 text. */
+function strcmp(a: string, b: string): number {
+  return Buffer.compare(ENCODER.encode(a), ENCODER.encode(b));
+}
+
+/** glibc's bsearch(): on an unsorted table it misses exactly where netstat misses. */
+export function netstatFind(rows: readonly NetstatRow[], name: string): NetstatRow | undefined {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = rows[mid];
+    if (!e) return undefined;
+    const c = strcmp(name, e[0]);
+    if (c < 0) hi = mid;
+    else if (c > 0) lo = mid + 1;
+    else return e;
+  }
+  return undefined;
+}
+
 /** The catalog key a table row names: 'Ip6InReceives' in the Ip6 table → 'Ip6.InReceives'. */
 export function rowKey(table: NetstatTable, name: string): string {
   const bare = table.prefixed && name.startsWith(table.group) ? name.slice(table.group.length) : name;

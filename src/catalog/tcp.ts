@@ -42,7 +42,8 @@ export const TCP = group('Tcp', { source: 'net/ipv4/proc.c snmp4_tcp_list (TCP_M
   },
   CurrEstab: {
     kind: 'gauge', netstat: ['%llu connections established', 'num'],
-    meaning: 'Connections currently in ESTABLISHED or CLOSE_WAIT. A level, not a running total.',
+    meaning: 'TCP connections in ESTABLISHED or CLOSE_WAIT right now, as RFC 1213 defines it, on Linux 6.10 and later (and stable kernels that took the fix); older kernels count ESTABLISHED only. A level, not a running total.',
+    source: 'net/ipv4/tcp.c tcp_set_state (TCP_MIB_CURRESTAB, CLOSE_WAIT kept since 6.10); measured: ' + 'test/catalog-kernel.test.ts "Tcp.CurrEstab counts CLOSE_WAIT on this kernel"',
     rising: 'More concurrent connections; if CLOSE_WAIT makes up much of it, an application is not closing its sockets.',
   },
   InSegs: {
@@ -51,7 +52,8 @@ export const TCP = group('Tcp', { source: 'net/ipv4/proc.c snmp4_tcp_list (TCP_M
   },
   OutSegs: {
     netstat: ['%llu segments sent out', 'num'],
-    meaning: 'TCP segments sent; on Linux retransmitted segments are counted here too.',
+    meaning: 'TCP segments sent that carry new data or no data at all (SYN, FIN, pure ACKs). Retransmitted segments are not counted here on Linux but only in RetransSegs, so OutSegs + RetransSegs is everything sent.',
+    source: 'net/ipv4/tcp_output.c __tcp_transmit_skb (TCP_MIB_OUTSEGS only when the segment advances snd_nxt or is empty); measured: ' + 'test/catalog-kernel.test.ts "Tcp.OutSegs leaves retransmissions out"',
   },
   RetransSegs: {
     problem: true, netstat: ['%llu segments retransmitted', 'num'],
@@ -125,7 +127,8 @@ export const TCP_EXT = group('TcpExt', {
   ArpFilter: { meaning: 'ARP packets filtered out by the arp_filter setting.' },
   TW: {
     netstat: ['%llu TCP sockets finished time wait in fast timer', 'opt'],
-    meaning: 'TIME_WAIT sockets that finished their waiting period normally.',
+    meaning: 'Sockets that entered TIME_WAIT with the normal timeout (60 s), counted as they enter it, not when the wait ends; netstat words it as finished, which it is not yet.',
+    source: 'net/ipv4/inet_timewait_sock.c __inet_twsk_schedule (LINUX_MIB_TIMEWAITED when the timeout is over 4 s); measured: ' + 'test/catalog-kernel.test.ts "TcpExt.TW counts sockets as they enter TIME_WAIT"',
   },
   TWRecycled: {
     netstat: ['%llu time wait sockets recycled by time stamp', 'opt'],
@@ -133,7 +136,8 @@ export const TCP_EXT = group('TcpExt', {
   },
   TWKilled: {
     netstat: ['%llu TCP sockets finished time wait in slow timer', 'opt'],
-    meaning: 'TIME_WAIT sockets removed before their timer ran out.',
+    meaning: 'Sockets put into TIME_WAIT (or a closing FIN_WAIT2 handed to a timewait socket) with a timeout of 4 s or less, which happens when tcp_fin_timeout or TCP_LINGER2 is set that low.',
+    source: 'net/ipv4/inet_timewait_sock.c __inet_twsk_schedule (LINUX_MIB_TIMEWAITKILLED when the timeout is 4 s or less)',
   },
   PAWSPassive: {
     netstat: ['%llu passive connections rejected because of time stamp', 'opt'],
@@ -160,18 +164,20 @@ export const TCP_EXT = group('TcpExt', {
     meaning: 'Delayed ACKs that had to wait longer because the application held the socket.',
   },
   DelayedACKLost: {
-    netstat: ['Quick ack mode was activated %llu times', 'opt'],
+    problem: true, netstat: ['Quick ack mode was activated %llu times', 'opt'],
     meaning: 'Duplicate data received that suggests our earlier ACK got lost, so quick ACK mode was turned on.',
     rising: 'ACKs from this host are lost on the way back: check loss in the reverse direction.',
   },
   ListenOverflows: {
     problem: true, netstat: ['%llu times the listen queue of a socket overflowed', 'opt'],
-    meaning: 'Times a completed connection could not be placed in the accept queue of a listener because it was full.',
+    meaning: 'Times a listener with a full accept queue dropped a SYN or the final ACK of a handshake. It counts packets turned away, not clients: a client that retries its SYN counts again each time.',
+    source: 'net/ipv4/tcp_input.c tcp_conn_request and tcp_ipv4.c tcp_v4_syn_recv_sock (sk_acceptq_is_full: LINUX_MIB_LISTENOVERFLOWS, then tcp_listendrop); measured: ' + 'test/catalog-kernel.test.ts "TcpExt.ListenOverflows counts every SYN"',
     rising: 'The application does not call accept() fast enough, or the backlog is too small: speed up the accept loop or raise the listen backlog and net.core.somaxconn. Recv-Q of the LISTEN socket shows the queue.',
   },
   ListenDrops: {
     problem: true, netstat: ['%llu SYNs to LISTEN sockets dropped', 'opt'],
     meaning: 'Connection requests to a listening socket that were dropped: all the accept queue overflows plus other drops at the SYN stage (no memory, full SYN queue, failed checks).',
+    source: 'include/net/tcp.h tcp_listendrop (LINUX_MIB_LISTENDROPS, called on every listener drop); measured: ' + 'test/catalog-kernel.test.ts "TcpExt.ListenOverflows counts every SYN"',
     rising: 'Compare with ListenOverflows: if they match, the accept queue is the problem; otherwise look at SYN flood protection, memory and the syncookies counters.',
   },
   TCPHPHits: {
@@ -319,22 +325,25 @@ export const TCP_EXT = group('TcpExt', {
     rising: 'Applications read slowly relative to their buffers; this costs CPU and precedes pruning.',
   },
   TCPDSACKOldSent: {
-    netstat: ['%llu DSACKs sent for old packets', 'opt'],
+    problem: true, netstat: ['%llu DSACKs sent for old packets', 'opt'],
     meaning: 'D-SACKs sent telling the peer it resent data we already had.',
     rising: 'The peer retransmits needlessly: our ACKs are lost or delayed, or its timer is too aggressive.',
   },
   TCPDSACKOfoSent: {
-    netstat: ['%llu DSACKs sent for out of order packets', 'opt'],
+    problem: true, netstat: ['%llu DSACKs sent for out of order packets', 'opt'],
     meaning: 'D-SACKs sent for duplicate out-of-order data.',
+    rising: 'Peers resend data this host already holds out of order: reordering or lost ACKs on the path.',
   },
   TCPDSACKRecv: {
-    netstat: ['%llu DSACKs received', 'opt'],
+    problem: true, netstat: ['%llu DSACKs received', 'opt'],
     meaning: 'D-SACKs received: the peer says it got a segment twice, so one of our retransmissions was unnecessary.',
+    rising: 'Our retransmissions are spurious: the path reorders or delays packets rather than losing them, or our timers fire too early.',
   },
   TCPDSACKRecvSegs: { meaning: 'Segments covered by the D-SACKs received.' },
   TCPDSACKOfoRecv: {
-    netstat: ['%llu DSACKs for out of order packets received', 'opt'],
+    problem: true, netstat: ['%llu DSACKs for out of order packets received', 'opt'],
     meaning: 'D-SACKs received for duplicate out-of-order data.',
+    rising: 'We resent data the peer already held out of order: reordering on the path makes our loss detection misfire.',
   },
   TCPDSACKIgnoredOld: { meaning: 'D-SACK blocks ignored because they were too old to matter.' },
   TCPDSACKIgnoredNoUndo: { meaning: 'D-SACK blocks ignored because no recovery was in progress to undo.' },
@@ -451,8 +460,9 @@ export const TCP_EXT = group('TcpExt', {
     meaning: 'Received segments merged with the previous one in the receive queue to save memory.',
   },
   TCPOFOQueue: {
-    meaning: 'Segments that arrived out of order and were queued until the gap fills.',
-    rising: 'Loss or reordering on the path.',
+    problem: true,
+    meaning: 'Segments that arrived out of order and were queued until the gap before them fills.',
+    rising: 'Loss or reordering on the way to this host, seen from the receiving side: the peer has to fill the gaps, and RetransSegs here does not show it.',
   },
   TCPOFODrop: {
     problem: true,

@@ -8,7 +8,8 @@ const UDP_TEXT: Readonly<Record<string, Text>> = {
     meaning: 'UDP datagrams delivered to sockets. UDP has no connections, so its counters are in packets.',
   },
   NoPorts: {
-    meaning: 'Received datagrams for a port where no socket was listening; the host answers with ICMP port unreachable.',
+    meaning: 'Received datagrams for a port where no socket was listening. Each is answered with an ICMP port unreachable unless ICMP rate limiting holds it back (Icmp.OutRateLimitGlobal and Icmp.OutRateLimitHost, Icmp6.OutRateLimitHost for IPv6), so NoPorts equals the port unreachables sent plus those held back.',
+    source: 'net/ipv4/udp.c __udp4_lib_rcv (UDP_MIB_NOPORTS, then icmp_send); measured: ' + 'test/catalog-kernel.test.ts "Udp.NoPorts = port unreachables sent + ICMP rate-limited"',
     rising: 'Somewhat normal because anyone can send UDP uninvited. A sudden rise means a service is down, a client is misconfigured, or someone is scanning ports.',
   },
   InErrors: {

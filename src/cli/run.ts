@@ -9,7 +9,7 @@ import { loadNetworks } from '../names/networks.js';
 import { loadProtocols, loadServices } from '../names/services.js';
 import { loadUsers } from '../names/users.js';
 import type { NameContext } from '../names/netstat-notation.js';
-import { printChunks, printErrors, wantFor } from '../print/render-print.js';
+import { printChunks, printErrors, printStatus, wantFor } from '../print/render-print.js';
 import type { Recorder } from '../sampler/recording.js';
 import type { RawSample, Sample } from '../sampler/sample-engine.js';
 import type { SourceFactory } from '../sampler/sample-source.js';
@@ -107,7 +107,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return [...out];
   }
 
-  async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<void> {
+  async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
     const snap = await readSnapshot(kfs, want);
     const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
     if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
@@ -115,12 +115,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('../print/json.js'), import('../sources/interface-meta.js')]);
       if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
       io.stdout.write(toJson(snapshotJson(o, snap, names, io.hostname())) + '\n');
-      return;
+      return 0;
     }
     if (o.section === 'interfaces' && o.extend > 0 && snap.interfaces?.ok) {
       // netstat -ie: the ifconfig-style listing, with addresses read for it.
       io.stdout.write(await (await import('../print/ifconfig.js')).ifconfigListing(kfs, snap.interfaces.value, o.all));
-      return;
+      return 0;
     }
     for (const e of printErrors(o, snap)) warn(e);
     // Written as it is made: a table of 50k sockets is 4 MB of text, and built whole (or queued
@@ -129,6 +129,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     for (const chunk of printChunks(o, snap, names)) {
       if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
     }
+    return printStatus(o, snap);
   }
 
   async function main(argv: string[]): Promise<number> {
@@ -170,8 +171,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (o.interval === null) {
       // One read: no later dump to keep socket rows for.
       keepRowsBetweenDumps(false);
-      await printOnce(kfs, o, want, ctx);
-      return 0;
+      return printOnce(kfs, o, want, ctx);
     }
     return sampleLive(kfs, o, want, ctx, exporter);
   }

@@ -37,7 +37,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['!', 'protocol counters: problems that moved / every counter'],
   ['/', 'filter rows by text (Enter keeps it, Esc clears)'],
   ['s  S', 'next sort column / reverse the sort'],
-  ['d', 'interface and ICMP counters: rate / delta / total'],
+  ['d', 'interface and ICMP counters: rate / delta / total / since mark'],
   ['?', 'this help'],
   ['Esc', 'close help or details, clear the filter, unzoom'],
 ];

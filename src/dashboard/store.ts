@@ -308,7 +308,10 @@ export class Store {
       if (snap.owners?.denied) warnings.push('not root: process owners hidden');
       for (const r of Object.values(snap.inet)) if (r && !r.ok) warnings.push(r.error);
       for (const r of [snap.unix, snap.interfaces, snap.routes4, snap.routes6]) if (r && !r.ok) warnings.push(r.error);
-      if (snap.conntrack && !snap.conntrack.ok) warnings.push('nf_conntrack not available: no NAT pane');
+      if (snap.conntrack && !snap.conntrack.ok) {
+        warnings.push(snap.conntrack.error.endsWith('(needs root)') ? 'nf_conntrack: permission denied (needs root): no NAT pane'
+          : 'nf_conntrack not available: no NAT pane');
+      }
       if (snap.counters) warnings.push(...snap.counters.errors);
     }
     let since = '';

@@ -15,7 +15,8 @@ export const SORT_COLUMNS: Readonly<Record<PaneId, readonly string[]>> = paneTab
 export const PANE_TITLES: Readonly<Record<PaneId, string>> = paneTable((s) => s.title);
 
 export type Scope = 'connected' | 'listening' | 'all';
-export type CounterMode = 'rate' | 'delta' | 'total';
+/** since: growth since the mark (or the start), the counters pane's last column. */
+export type CounterMode = 'rate' | 'delta' | 'total' | 'since';
 export type ProtoToggle = 'tcp' | 'udp' | 'raw' | 'unix';
 export type Flag = 'numeric' | 'programs' | 'extended' | 'timers' | 'zoom' | 'help' | 'allCounters';
 
@@ -129,7 +130,7 @@ export interface ReduceContext {
   height(pane: PaneId | 'detail'): number;
 }
 
-const COUNTER_MODES: readonly CounterMode[] = ['rate', 'delta', 'total'];
+const COUNTER_MODES: readonly CounterMode[] = ['rate', 'delta', 'total', 'since'];
 
 function moveCursor(s: UiState, ctx: ReduceContext, to: (idx: number, n: number, page: number) => number): UiState {
   const pane = s.focus;

@@ -87,6 +87,13 @@ export function printErrors(o: PrintOptions, snap: Snapshot): string[] {
   return errors;
 }
 
+/** The exit status of a print: 1 when the section's only source could not be read at all,
+ *  as netstat exits 1 when it cannot show -M (its "no support" or a permission error). */
+export function printStatus(o: PrintOptions, snap: Snapshot): 0 | 1 {
+  if (o.section === 'masquerade' && snap.conntrack && !snap.conntrack.ok) return 1;
+  return 0;
+}
+
 /** The text of one snapshot in pieces, made as they are asked for: a table of 50k sockets is
  *  4 MB of text, whose lines can go out as they are made instead of being kept until the end. */
 export function* printChunks(o: PrintOptions, snap: Snapshot, names: NameContext): Generator<string, void, undefined> {

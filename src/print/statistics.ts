@@ -4,7 +4,7 @@
 // not quite; entries that bsearch misses fall back to the raw "Name: value" line, shown only
 // when nonzero. The tables (upstream's order, wording per counter) are the catalog's
 // (src/catalog/netstat-tables.ts); here they are searched the way glibc does.
-import { netstatTable, type NetstatFlag, type NetstatRow } from '../catalog/index.js';
+import { netstatFind, netstatTable, type NetstatFlag, type NetstatRow } from '../catalog/index.js';
 import type { CounterGroups } from '../model.js';
 import { SNMP6_OTHER } from '../sources/snmp.js';
 import { esc } from './printf.js';
@@ -36,29 +36,6 @@ function known(titles: readonly string[]): ReadonlyMap<string, Known> {
 
 const INET_TABLES = known(['Ip', 'Icmp', 'Tcp', 'Udp', 'Sctp', 'TcpExt']);
 const INET6_TABLES = known(['Ip6', 'Icmp6', 'Udp6', 'Tcp6']);
-
-const ENCODER = new TextEncoder();
-
-/** strcmp(): byte order of the UTF-8 text. */
-function strcmp(a: string, b: string): number {
-  return Buffer.compare(ENCODER.encode(a), ENCODER.encode(b));
-}
-
-/** glibc's bsearch(): on an unsorted table it misses exactly where netstat misses. */
-function bsearch(entries: readonly Entry[], key: string): Entry | undefined {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const e = entries[mid];
-    if (!e) return undefined;
-    const c = strcmp(key, e[0]);
-    if (c < 0) hi = mid;
-    else if (c > 0) lo = mid + 1;
-    else return e;
-  }
-  return undefined;
-}
 
 const TWO_64 = 1n << 64n;
 
@@ -97,7 +74,7 @@ class Printer {
   /** printval(). */
   value(entries: readonly Entry[] | undefined, key: string, v: number): void {
     const val = u64(v);
-    const ent = entries && bsearch(entries, key);
+    const ent = entries && netstatFind(entries, key);
     if (!ent) {
       if (val !== 0n) this.out(this.indent(), `${key}: ${val}`);
       return;

@@ -95,6 +95,9 @@ export function parseConntrack(text: string): Parsed<ConntrackEntry[]> {
 const REL = 'proc/net/nf_conntrack';
 const COUNT = 'proc/sys/net/netfilter/nf_conntrack_count';
 const ABSENT = describeReadError(REL, Object.assign(new Error('absent'), { code: 'ENOENT' }));
+/** The kernel makes nf_conntrack readable by root only (0440): say that it exists but needs root. */
+const DENIED = describeReadError(REL, Object.assign(new Error('denied'), { code: 'EACCES' }));
+export const CONNTRACK_NEEDS_ROOT = `${DENIED} (needs root)`;
 
 /** Whether the live table was readable the last time it was read (it is root's only). */
 let liveReadable = false;
@@ -116,5 +119,6 @@ export async function readConntrack(kfs: KernelFs): Promise<SourceResult<Conntra
   if (!r.ok && r.error === ABSENT) {
     return { ok: false, error: `/${REL}: conntrack is not available (module nf_conntrack not loaded)` };
   }
+  if (!r.ok && r.error === DENIED) return { ok: false, error: CONNTRACK_NEEDS_ROOT };
   return r;
 }

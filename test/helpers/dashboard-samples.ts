@@ -35,6 +35,8 @@ export interface SnapParts {
   routes4?: Route4[];
   routes6?: Route6[];
   conntrack?: ConntrackEntry[];
+  /** The conntrack source failed with this message. */
+  conntrackError?: string;
 }
 
 export function snapshot(time: number, parts: SnapParts): Snapshot {
@@ -55,6 +57,7 @@ export function snapshot(time: number, parts: SnapParts): Snapshot {
   if (parts.routes4) snap.routes4 = { ok: true, value: parts.routes4, skipped: 0 };
   if (parts.routes6) snap.routes6 = { ok: true, value: parts.routes6, skipped: 0 };
   if (parts.conntrack) snap.conntrack = { ok: true, value: parts.conntrack, skipped: 0 };
+  if (parts.conntrackError !== undefined) snap.conntrack = { ok: false, error: parts.conntrackError };
   if (parts.owners || parts.ownersDenied) snap.owners = { owners: parts.owners ?? new Map<number, ProcessOwner>(), denied: parts.ownersDenied ?? false };
   return snap;
 }

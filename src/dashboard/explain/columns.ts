@@ -43,8 +43,8 @@ const INTERFACE_COLUMNS: Readonly<Record<string, Entry>> = {
   'RX-OK': ['Packets received without error (rx_packets).'],
   'RX-ERR': ['Received packets with errors: bad CRC, wrong length, frame alignment and similar (rx_errors).',
     'Check cables, transceivers, duplex and speed negotiation, or a faulty NIC or driver.'],
-  'RX-DRP': ['Received packets the kernel dropped although they arrived intact (rx_dropped): the per-CPU backlog was full, no protocol handler wanted them, or filtering discarded them.',
-    'Look at softirq CPU load and net.core.netdev_max_backlog, and at traffic for unknown protocols or VLANs; filters and bonding slaves also count here.'],
+  'RX-DRP': ['Received frames the kernel dropped although they arrived intact (rx_dropped): no protocol handler for their EtherType, larger than the MTU of a veth or similar virtual receiver, or the per-CPU backlog full. Firewall (netfilter) drops are not counted here.',
+    'Look for unknown protocols or VLAN tags on the wire (tcpdump -e), MTU mismatches between veth or bridge ends, and softirq CPU load against net.core.netdev_max_backlog.'],
   'RX-OVR': ['Receive overruns (rx_fifo_errors): the NIC ring or FIFO was full so the hardware had to drop packets before the kernel saw them.',
     'Raise the ring size (ethtool -G), spread interrupts over more CPUs (RSS, irqbalance) and check that softirq processing is not starved of CPU.'],
   'TX-OK': ['Packets transmitted successfully (tx_packets).'],
@@ -58,9 +58,9 @@ const INTERFACE_COLUMNS: Readonly<Record<string, Entry>> = {
     'A P on an ordinary Ethernet interface means something is capturing all traffic (a sniffer, bridge or VM); an interface that is U without R has no carrier.'],
   'RX-B/s': ['Bytes received per second over the last sampling interval.'],
   'TX-B/s': ['Bytes sent per second over the last sampling interval.'],
-  'Util': ['The larger of receive and transmit throughput as a share of the link speed.',
+  'Util': ['The larger of receive and transmit throughput as a share of the link speed. Past 100 percent it shows -: the speed was nominal, as on veth, not a limit.',
     'Values near 100 percent mean the link is saturated: expect queueing delay and drops.'],
-  'Speed': ['The negotiated link speed reported by the driver, in megabits per second; virtual interfaces often have none.'],
+  'Speed': ['The negotiated link speed reported by the driver, in megabits per second. Virtual devices report none or a nominal one (a veth says 10000), which is no limit.'],
   'Bytes': ['Windows netstat -e: total bytes received and sent at the interface level.'],
   'Unicast packets': ['Windows netstat -e: frames addressed to a single station, received and sent.'],
   'Non-unicast packets': ['Windows netstat -e: broadcast and multicast frames, received and sent.',
@@ -69,7 +69,7 @@ const INTERFACE_COLUMNS: Readonly<Record<string, Entry>> = {
     'Suggests the host cannot keep up with the incoming or outgoing rate.'],
   'Errors': ['Windows netstat -e: frames received or sent with errors.',
     'Check cabling, the switch port and the driver.'],
-  'Unknown protocols': ['Windows netstat -e: received frames whose protocol the host does not handle.'],
+  'Unknown protocols': ['Windows netstat -e counts received frames of a protocol the host does not handle. Linux has no such counter: netdash shows rx_nohandler, which counts only frames an inactive bond or team slave got; frames of an unknown EtherType count in rx_dropped, so they are under Discards.'],
 };
 
 const ROUTE_COLUMNS: Readonly<Record<string, Entry>> = {

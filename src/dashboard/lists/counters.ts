@@ -1,12 +1,12 @@
 // The protocol counters pane. By default the problems view: the error, discard, overflow and
 // retransmit counters that moved since the start (or the mark), with the retransmit ratio on
 // top. `!` shows every IP, TCP and UDP counter instead (and `e` adds all of TcpExt/IpExt).
-import { PROBLEM_KEYS, RETRANS_KEY, RETRANS_PARTS } from '../../catalog/index.js';
+import { counterFact, netstatLabel, netstatLine, PROBLEM_KEYS, RETRANS_KEY, RETRANS_PARTS } from '../../catalog/index.js';
 import type { CounterStat } from '../../sampler/counter-deltas.js';
 import { retransPct } from '../../sampler/counter-deltas.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
-import { explainCounter } from '../explain/index.js';
+import { explainCounter, wrap } from '../explain/index.js';
 import { compact } from '../format.js';
 import { explained, filtered, pane, sinceTitle, type PaneContext } from './pane-spec.js';
 
@@ -24,10 +24,29 @@ function statOf(sample: Sample | null, k: string): CounterStat | undefined {
   return sample?.stats.get(k === RETRANS_KEY ? RETRANS_PARTS.retrans : k);
 }
 
-function pct(sample: Sample | null, which: 'delta' | 'total'): string {
+type Span = 'delta' | 'total' | 'sinceMark';
+
+/** RetransSegs and OutSegs over one span. */
+function parts(sample: Sample | null, which: Span): { retrans: number | null; sent: number | null } {
   const st = sample?.stats;
-  const p = retransPct(st?.get(RETRANS_PARTS.retrans)?.[which] ?? null, st?.get(RETRANS_PARTS.sent)?.[which] ?? null);
-  return p === null ? '-' : `${p.toFixed(2)}%`;
+  return { retrans: st?.get(RETRANS_PARTS.retrans)?.[which] ?? null, sent: st?.get(RETRANS_PARTS.sent)?.[which] ?? null };
+}
+
+/** The retransmit ratio for a column. OutSegs leaves retransmissions out on Linux, so a peer
+ *  that stopped answering drives it past 100 % (or retransmits with nothing new sent at all):
+ *  a column says >100% and the detail gives the figures. */
+function pct(sample: Sample | null, which: Span): string {
+  const { retrans, sent } = parts(sample, which);
+  if (retrans !== null && retrans > 0 && sent === 0) return '>100%';
+  const p = retransPct(retrans, sent);
+  return p === null ? '-' : p > 100 ? '>100%' : `${p.toFixed(2)}%`;
+}
+
+/** The exact ratio with the two counts it divides, for the detail view. */
+function pctDetail(sample: Sample | null, which: Span): string {
+  const { retrans, sent } = parts(sample, which);
+  const p = retransPct(retrans, sent);
+  return `${p === null ? '-' : `${p.toFixed(2)}%`}  (RetransSegs ${retrans ?? '-'} / OutSegs ${sent ?? '-'})`;
 }
 
 function moving(sample: Sample | null, k: string): boolean {
@@ -50,8 +69,8 @@ function counterKeys(c: PaneContext, sample: Sample): string[] {
   const groups = c.ui.extended ? [...CORE_GROUPS, ...EXT_GROUPS] : CORE_GROUPS;
   const byGroup = new Map<string, string[]>(groups.map((g) => [g, []]));
   const extProblems: string[] = [];
-  for (const [k, st] of sample.stats) {
-    if (st.gauge) continue;
+  for (const k of sample.stats.keys()) {
+    // Levels and settings (Tcp.CurrEstab, Ip.Forwarding, Ip.DefaultTTL) are rows too.
     const g = k.slice(0, k.indexOf('.'));
     const list = byGroup.get(g);
     if (list) list.push(k);
@@ -92,8 +111,13 @@ export const countersPane = pane<string>({
       { title: 'Total', width: 10, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'total') : compact(st(k)?.total)) },
       { title: 'Delta', width: 8, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'delta') : compact(st(k)?.delta)) },
       { title: 'Rate/s', width: 8, align: 'right', value: (k) => (k === RETRANS_KEY ? '' : compact(st(k)?.rate, { rate: true })) },
-      { title: sinceTitle(sample), width: 11, align: 'right', value: (k) => (k === RETRANS_KEY ? '' : compact(st(k)?.sinceMark)) },
+      { title: sinceTitle(sample), width: 11, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'sinceMark') : compact(st(k)?.sinceMark)) },
     ];
+    // netstat -s wording beside the kernel name, as wide as the terminal leaves room for.
+    const used = cols.reduce((a, col) => a + col.width + 1, -1);
+    if (width - used - 1 >= 16) {
+      cols.push({ title: 'netstat -s', width: Math.min(60, width - used - 1), align: 'left', value: (k) => netstatLabel(k) });
+    }
     // Problems and the retransmit ratio are hot when they move; ordinary traffic is not.
     const hot = (k: string): boolean => (k === RETRANS_KEY || PROBLEM_SET.has(k)) && moving(sample, k);
     for (const col of cols) col.hot = hot;
@@ -113,12 +137,24 @@ export const countersPane = pane<string>({
     const sample = c.sample;
     const st = statOf(sample, k);
     const out = [`Counter       ${k === RETRANS_KEY ? 'TCP retransmitted % (RetransSegs / OutSegs)' : k}`];
-    if (k === RETRANS_KEY) out.push(`This tick     ${pct(sample, 'delta')}`, `Since boot    ${pct(sample, 'total')}`);
+    if (k === RETRANS_KEY) {
+      out.push(`This tick     ${pctDetail(sample, 'delta')}`, `${sinceTitle(sample).padEnd(14)}${pctDetail(sample, 'sinceMark')}`,
+        `Since boot    ${pctDetail(sample, 'total')}`);
+    } else {
+      const line = netstatLine(k, st?.total ?? 0);
+      const f = counterFact(k);
+      if (line !== null) out.push(`netstat -s    ${line}`);
+      else if (f?.netstat?.print === 'hidden') out.push('netstat -s    not printed (a setting)');
+      if (f && f.kind !== 'counter') out.push(`Kind          ${f.kind === 'gauge' ? 'a level (goes up and down)' : 'a setting, not a count'}`);
+    }
     if (st) {
       out.push(`Total         ${st.total}`, `Delta         ${st.delta ?? '-'}`, `Rate/s        ${st.rate === null ? '-' : st.rate.toFixed(2)}`,
         `${sinceTitle(sample).padEnd(14)}${st.sinceMark}`, `Reset         ${st.reset ?? 'no'}`);
     }
     out.push(...explained(explainCounter(k), width));
+    // What backs the text: the kernel code that counts it, or the test that measured it.
+    const source = counterFact(k)?.source;
+    if (source) out.push(...wrap(`Source: ${source}`, width));
     return out;
   },
 });

@@ -4,10 +4,10 @@
 import type { CounterStat } from '../../sampler/counter-deltas.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import { colRow, layoutHeader, type Col } from '../columns.js';
-import { ICMP4_STEMS, ICMP6_STEMS, icmpTypeName } from '../../catalog/index.js';
+import { ICMP4_STEMS, ICMP6_STEMS, icmpTypeName, netstatLine } from '../../catalog/index.js';
 import { explainCounter } from '../explain/index.js';
 import { compact } from '../format.js';
-import { explained, filtered, pane } from './pane-spec.js';
+import { explained, filtered, pane, sinceTitle } from './pane-spec.js';
 
 /** Types that report trouble: worth the eye when they move. */
 const TROUBLE4 = new Set([3, 4, 5, 11, 12]);
@@ -33,7 +33,9 @@ function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
   const rows: IcmpRow[] = [];
   if (sample.stats.has(`${group}.InMsgs`)) {
     rows.push({ key: `${proto}|all`, v, type: null, label: `${proto} all messages`, inKey: has(`${group}.InMsgs`), outKey: has(`${group}.OutMsgs`) });
-    rows.push({ key: `${proto}|errors`, v, type: null, label: `${proto} errors`, inKey: has(`${group}.InErrors`), outKey: has(`${group}.OutErrors`) });
+    // InErrors counts received messages that were broken or quote a packet no local socket sent,
+    // OutErrors messages this host failed to send: not the error reports (unreachables) themselves.
+    rows.push({ key: `${proto}|errors`, v, type: null, label: `${proto} bad or unmatched in, unsent out`, inKey: has(`${group}.InErrors`), outKey: has(`${group}.OutErrors`) });
   }
   const byType = new Map<number, { inKey: string | undefined; outKey: string | undefined }>();
   for (const [name, type] of Object.entries(named)) {
@@ -88,18 +90,18 @@ export const icmpPane = pane<IcmpRow>({
     const val = (k: string | undefined): string => {
       const x = st(k);
       if (!k) return '-';
-      return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta) : compact(x?.total);
+      return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta) : compact(x?.sinceMark);
     };
     const trouble = (r: IcmpRow): boolean => r.type === null ? r.key.endsWith('|errors') : (r.v === 4 ? TROUBLE4 : TROUBLE6).has(r.type);
     const hot = (k: 'inKey' | 'outKey') => (r: IcmpRow): boolean => trouble(r) && (st(r[k])?.delta ?? 0) > 0;
-    const unit = mode === 'rate' ? '/s' : mode === 'delta' ? ' Δ' : '';
-    const cols: Col<IcmpRow>[] = [
-      { title: 'Message type', width: 40, align: 'left', value: (r) => r.label },
-      { title: 'In total', width: 10, align: 'right', value: (r) => (r.inKey ? compact(st(r.inKey)?.total) : '-') },
-      { title: `In${unit}`, width: 8, align: 'right', value: (r) => val(r.inKey), hot: hot('inKey') },
-      { title: 'Out total', width: 10, align: 'right', value: (r) => (r.outKey ? compact(st(r.outKey)?.total) : '-') },
-      { title: `Out${unit}`, width: 8, align: 'right', value: (r) => val(r.outKey), hot: hot('outKey') },
-    ];
+    const unit = mode === 'rate' ? '/s' : mode === 'delta' ? ' Δ' : ` ${sinceTitle(c.sample).toLowerCase()}`;
+    const total = (k: 'inKey' | 'outKey') => (r: IcmpRow): string => (r[k] ? compact(st(r[k])?.total) : '-');
+    // The totals always; beside each the mode's value, except in total mode, which would repeat them.
+    const cols: Col<IcmpRow>[] = [{ title: 'Message type', width: 40, align: 'left', value: (r) => r.label }];
+    for (const [dir, k] of [['In', 'inKey'], ['Out', 'outKey']] as const) {
+      cols.push({ title: `${dir} total`, width: 10, align: 'right', value: total(k), ...(mode === 'total' ? { hot: hot(k) } : {}) });
+      if (mode !== 'total') cols.push({ title: `${dir}${unit}`, width: mode === 'since' ? 16 : 8, align: 'right', value: (r) => val(r[k]), hot: hot(k) });
+    }
     const moving = (r: IcmpRow): boolean => (st(r.inKey)?.delta ?? 0) > 0 || (st(r.outKey)?.delta ?? 0) > 0;
     return { header: layoutHeader(cols, width), row: (r) => colRow(cols, r, width, null, !moving(r)) };
   },
@@ -116,6 +118,10 @@ export const icmpPane = pane<IcmpRow>({
       const st = k ? c.sample?.stats.get(k) : undefined;
       out.push(st ? `${dir.padEnd(14)}${st.total} total, ${st.delta ?? '-'} this tick, ${st.rate === null ? '-' : st.rate.toFixed(2)}/s, ${st.sinceMark} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}  (${k})`
         : `${dir.padEnd(14)}not counted by this kernel`);
+    }
+    for (const k of [r.inKey, r.outKey]) {
+      const line = k ? netstatLine(k, c.sample?.stats.get(k)?.total ?? 0) : null;
+      if (line !== null) out.push(`netstat -s    ${line}`);
     }
     for (const k of [r.inKey, r.outKey]) if (k) out.push(...explained(explainCounter(k), width));
     return out;

@@ -45,7 +45,8 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
   const mode = c.ui.counterMode;
   const val = (i: NetInterface, counter: string): string => {
     const x = stat(c, i, counter);
-    return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta) : compact(x?.total);
+    return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta)
+      : mode === 'since' ? compact(x?.sinceMark) : compact(x?.total);
   };
   const num = (title: string, counter: string): Col<NetInterface> => {
     const col: Col<NetInterface> = { title, width: 6, align: 'right', value: (i) => val(i, counter) };
@@ -65,7 +66,8 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
   const extra: Col<NetInterface>[] = [
     { title: 'RX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'rxBytes')?.rate) },
     { title: 'TX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'txBytes')?.rate) },
-    { title: 'Util', width: 5, align: 'right', value: (i) => { const u = utilisation(c, i); return u === null ? '-' : `${u < 10 ? u.toFixed(1) : Math.round(u)}%`; }, hot: (i) => (utilisation(c, i) ?? 0) >= 90 },
+    // Past 100 % the speed is not a real limit (veth and other virtual devices report a nominal one).
+    { title: 'Util', width: 5, align: 'right', value: (i) => { const u = utilisation(c, i); return u === null || u > 100 ? '-' : `${u < 10 ? u.toFixed(1) : Math.round(u)}%`; }, hot: (i) => { const u = utilisation(c, i) ?? 0; return u >= 90 && u <= 100; } },
     { title: 'Traffic', width: 10, align: 'left', value: (i) => { const h = hist(i); return sparkline(h.rx.map((v, k) => (v === null ? null : v + (h.tx[k] ?? 0))), 10); } },
     { title: 'MTU', width: 5, align: 'right', value: (i) => (i.sys.mtu === undefined ? '-' : String(i.sys.mtu)) },
     { title: 'Flg', width: 6, align: 'left', value: (i) => { const f = effectiveFlags(i.sys); return f === undefined ? '-' : flagLetters(f); } },
@@ -123,7 +125,10 @@ export const interfacesPane = pane<NetInterface>({
     ];
     if (meta) out.push(`Addresses     ${[meta.ip4, meta.ip6].filter(Boolean).join('  ') || '-'}${meta.type ? `  type ${meta.type}` : ''}${meta.isDefault ? '  (default route)' : ''}`);
     const u = utilisation(c, i);
-    if (u !== null) out.push(`Utilisation   ${u.toFixed(1)}% of the link`);
+    if (u !== null) {
+      out.push(u > 100 ? `Utilisation   ${u.toFixed(1)}% of the reported speed, so that speed is nominal (a virtual device), not a limit`
+        : `Utilisation   ${u.toFixed(1)}% of the link`);
+    }
     const h = c.frame.history.get(i.name);
     if (h) {
       const w = Math.max(10, Math.min(60, width - 14));

@@ -3,6 +3,7 @@
 import { printable, tagSafe } from '../escape.js';
 import type { Store } from '../store.js';
 import { PANES, PANE_TITLES, SORT_COLUMNS, type PaneId } from '../ui-state.js';
+import { sinceTitle } from '../lists/pane-spec.js';
 import { rowLine, textLine, titleLine } from './common.js';
 
 function paneInfo(store: Store, pane: PaneId, total: number, offset: number, shown: number): string {
@@ -14,7 +15,7 @@ function paneInfo(store: Store, pane: PaneId, total: number, offset: number, sho
     const fam = s.family.v4 && s.family.v6 ? '' : s.family.v4 ? ' IPv4' : s.family.v6 ? ' IPv6' : ' no family';
     parts.push(`${protos}${fam} ${s.scope === 'all' ? 'all' : s.scope === 'listening' ? 'listening' : 'connected'}`);
   }
-  if (pane === 'interfaces') parts.push(s.counterMode === 'rate' ? 'per second' : s.counterMode === 'delta' ? 'per tick' : 'totals');
+  if (pane === 'interfaces') parts.push(s.counterMode === 'rate' ? 'per second' : s.counterMode === 'delta' ? 'per tick' : s.counterMode === 'since' ? sinceTitle(store.frame.sample).toLowerCase() : 'totals');
   const cols = SORT_COLUMNS[pane];
   if (cols.length > 1 || s.sort[pane].reverse) parts.push(`sort ${cols[s.sort[pane].col] ?? ''} ${s.sort[pane].reverse ? '↑' : '↓'}`);
   if (s.filter) parts.push(`/${printable(s.filter)}`);

@@ -42,9 +42,9 @@ export function footerLine(store: Store, width: number): string {
   const common = ['q quit', '? help', '1-8 pane', 'Enter detail', 'Space pause', '/ filter'];
   const own: Record<string, string[]> = {
     connections: ['l listen', 'a all', 't u w proto', 'x unix', 'f family', 'p prog', 'o timers', 's sort', 'n numeric'],
-    interfaces: ['d rate/delta/total', 's sort', 'z zoom'],
+    interfaces: ['d rate/delta/total/since', 's sort', 'z zoom'],
     counters: [s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
-    icmp: ['d rate/delta/total', 'e every type', 'f family', 's sort'],
+    icmp: ['d rate/delta/total/since', 'e every type', 'f family', 's sort'],
     routes: ['f family', 'S reverse'],
     conntrack: ['s sort', 'S reverse'],
     unix: ['x back', 'l listen', 'a all', 'p prog', 's sort'],

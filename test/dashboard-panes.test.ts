@@ -254,3 +254,26 @@ test('interfaces: the name column is as wide as the longest name (up to 15)', ()
   assert.ok(r.some((t) => t.startsWith('a-very-long-in… ')), 'cut at 15, saying so');
   assert.match(s.visibleRows('interfaces', 10, 120).header, /^Iface {12}RX-OK/);
 });
+
+test('LISTEN rows: Send-Q is the backlog as ss shows it; a full accept queue is hot and its detail names the drops', () => {
+  const s = store(['-tl']);
+  const f = new Feeder();
+  // sock_diag's rows carry the backlog; /proc's (and so netstat's) Send-Q stays 0.
+  const roomy = listen(8080, { recvQ: 3, sendQ: 0, backlog: 128, inode: 81 });
+  const full = listen(8081, { recvQ: 3, sendQ: 0, backlog: 2, inode: 82 });
+  const procRow = listen(8082, { recvQ: 0, sendQ: 0, inode: 83 });
+  const counters = (n: number) => ({ TcpExt: { ListenOverflows: n, ListenDrops: n } });
+  s.ingest(f.next({ inet: [roomy, full, procRow], counters: counters(4) }));
+  s.ingest(f.next({ inet: [roomy, full, procRow], counters: counters(9) }));
+  const r = rows(s, 'connections');
+  const line = (port: number) => r.find((x) => x.text.includes(`:${port} `));
+  assert.match(line(8080)?.text ?? '', /^ tcp +3 +128 /, 'the backlog in Send-Q');
+  assert.match(line(8081)?.text ?? '', /^ tcp +3 +2 /);
+  assert.match(line(8082)?.text ?? '', /^ tcp +0 +0 /, 'without sock_diag there is no backlog to show');
+  assert.ok(line(8081)?.cells.some((c) => c.hot), 'Recv-Q past the backlog is hot');
+  assert.ok(!line(8080)?.cells.some((c) => c.hot), 'a queue within its backlog is not');
+  act(s, { type: 'filterInput', text: '8081' }, { type: 'toggleDetail' });
+  const detail = s.detailLines(120).join('\n');
+  assert.match(detail, /Send-Q +2 \(the backlog; netstat shows 0 here\)/);
+  assert.match(detail, /Accept queue +FULL: handshakes that complete now are dropped\nDrops +ListenOverflows 9 \(\+5\), ListenDrops 9 \(\+5\)\n/);
+});

@@ -31,7 +31,8 @@ function numPart(col: string, s: InetSocket): number {
     case 'local': return s.localPort;
     case 'remote': return s.remotePort;
     case 'recv-q': return s.recvQ;
-    case 'send-q': return s.sendQ;
+    // A listener shows (and sorts by) its backlog, as ss does.
+    case 'send-q': return s.state === 10 && s.backlog !== undefined ? s.backlog : s.sendQ;
     case 'user': return s.uid;
     case 'inode': return s.inode;
     default: return 0;

@@ -30,6 +30,21 @@ export function serviceProto(p: InetSocket['proto']): string {
   return p.startsWith('tcp') ? 'tcp' : p.startsWith('raw') ? 'raw' : 'udp';
 }
 
+const TCP_LISTEN = 10;
+
+/** A LISTEN socket's accept-queue limit (listen()'s backlog), as ss shows it in Send-Q. Only
+ *  sock_diag reports it; /proc (and so netstat, and --print) give 0 there. */
+export function listenBacklog(s: InetSocket): number | undefined {
+  return s.state === TCP_LISTEN && s.proto.startsWith('tcp') ? s.backlog : undefined;
+}
+
+/** The kernel's sk_acceptq_is_full: more connections wait for accept() than the backlog allows,
+ *  so the next completed handshake is dropped (TcpExt.ListenOverflows, ListenDrops). */
+export function acceptQueueFull(s: InetSocket): boolean {
+  const backlog = listenBacklog(s);
+  return backlog !== undefined && s.recvQ > backlog;
+}
+
 export function cmp(a: number | string, b: number | string): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return naturalCompare(String(a), String(b));
@@ -105,8 +120,9 @@ function columns(c: PaneContext, width: number): Col<ConnRow>[] {
   const mark = (r: ConnRow): string => (r.status === 'new' ? '+' : r.status === 'closed' ? '-' : r.status === 'changed' ? '~' : ' ');
   const head: Col<ConnRow>[] = [
     { title: ' Proto', width: 6, align: 'left', value: (r) => `${mark(r)}${r.sock.proto}` },
-    { title: 'Recv-Q', width: 6, align: 'right', value: (r) => compact(r.sock.recvQ) },
-    { title: 'Send-Q', width: 6, align: 'right', value: (r) => compact(r.sock.sendQ) },
+    { title: 'Recv-Q', width: 6, align: 'right', value: (r) => compact(r.sock.recvQ), hot: (r) => acceptQueueFull(r.sock) },
+    // On a listener, the backlog as ss shows it (netstat and --print keep the kernel's 0).
+    { title: 'Send-Q', width: 6, align: 'right', value: (r) => compact(listenBacklog(r.sock) ?? r.sock.sendQ) },
   ];
   const tail: Col<ConnRow>[] = [{
     title: 'State', width: 11, align: 'left',
@@ -175,7 +191,18 @@ export const connectionsPane = pane<string>({
     const rh = names.hostName(unmapV4(k.remoteAddr));
     if (rh) out.push(`Foreign host  ${rh}`);
     out.push(`State         ${state || '-'}${r.status ? `  [${r.status}${r.fromState !== null ? ` from ${stateName({ ...k, state: r.fromState })}` : ''}]` : ''}`);
-    out.push(`Recv-Q        ${k.recvQ}`, `Send-Q        ${k.sendQ}`);
+    const backlog = listenBacklog(k);
+    if (backlog === undefined) out.push(`Recv-Q        ${k.recvQ}`, `Send-Q        ${k.sendQ}`);
+    else {
+      out.push(`Recv-Q        ${k.recvQ} waiting for accept()`, `Send-Q        ${backlog} (the backlog; netstat shows 0 here)`);
+      if (acceptQueueFull(k)) {
+        const stat = (name: string): string => {
+          const st = c.sample?.stats.get(`TcpExt.${name}`);
+          return st ? `${name} ${st.total}${st.delta !== null ? ` (+${st.delta})` : ''}` : `${name} -`;
+        };
+        out.push('Accept queue  FULL: handshakes that complete now are dropped', `Drops         ${stat('ListenOverflows')}, ${stat('ListenDrops')}`);
+      }
+    }
     out.push(`User          ${names.users.get(k.uid) ?? '?'} (uid ${k.uid})`, `Inode         ${k.inode}`);
     out.push(`Program       ${ownerLabel(names.owners, k.inode)}`);
     out.push(`Timer         ${timerShort(k)}  retransmits ${k.timer.retransmits}  probes ${k.timer.timeout}`);

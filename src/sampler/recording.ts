@@ -1,8 +1,9 @@
 // --record / --replay: raw samples as NDJSON. Recording the inputs rather than the computed
 // numbers means a replay runs the same engine and reproduces the live deltas exactly.
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, readFileSync, writeSync } from 'node:fs';
 import { IF_COUNTER_NAMES, type ProcessOwner } from '../model.js';
 import { jsonSafe } from '../text/printable.js';
+import { openRecordFile } from './record-file.js';
 import type { RawSample } from './sample-engine.js';
 
 export const RECORD_SCHEMA = 'netdash-record/1';
@@ -56,10 +57,12 @@ export class Recorder {
   private readonly fd: number;
 
   constructor(private readonly path: string, header: RecordHeader) {
+    // Refuses a symlink, a FIFO, another user's or a shared-writable file (see record-file.ts).
+    this.fd = openRecordFile(path).fd;
     try {
-      this.fd = openSync(path, 'a', 0o600);
       writeSync(this.fd, jsonSafe(JSON.stringify(header)) + '\n');
     } catch (err) {
+      closeSync(this.fd);
       throw new Error(writeProblem(path, err));
     }
   }

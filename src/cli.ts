@@ -11,6 +11,7 @@ import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HELP } from './cli/help.js';
 import { parseOptions, UsageError, type Options } from './cli/options.js';
+import { exitOnOutputError } from './cli/output-errors.js';
 import { dnsPtrLookup, HostNames, loadHosts } from './names/host-names.js';
 import { loadNetworks } from './names/networks.js';
 import { loadProtocols, loadServices } from './names/services.js';
@@ -281,13 +282,9 @@ async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; h
   }
 }
 
-// A closed pipe (netdash --print | head) is a normal way for a reader to stop listening, and a
-// terminal that went away (EIO after the SSH session dropped) has nobody left to tell: exit
-// quietly. Recordings are written synchronously, so every tick written so far is on disk.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(err.code === 'EPIPE' ? 0 : process.exitCode ?? 0);
-  throw err;
-});
+// A closed pipe exits 0 silently; any other write error (ENOSPC, EIO, …) one line and exit 1
+// (cli/output-errors.ts). Recordings are written synchronously: every tick so far is on disk.
+exitOnOutputError(process.stdout, warn);
 // stderr too: a message after the reader of both went away must not turn into a crash.
 process.stderr.on('error', () => { /* nothing left to report to */ });
 

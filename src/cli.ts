@@ -21,7 +21,7 @@ import { printChunks, printErrors, wantFor } from './print/render-print.js';
 import type { Recorder } from './sampler/recording.js';
 import type { RawSample, Sample } from './sampler/sample-engine.js';
 import type { SourceFactory } from './dashboard/app.js';
-import { localeIsUtf8 } from './dashboard/glyphs.js';
+import { asciiJson, eightBitSafe, localeIsUtf8 } from './text/eight-bit.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
 import { keepRowsBetweenDumps } from './sources/sock-diag.js';
 import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
@@ -36,8 +36,13 @@ type IntervalModule = typeof import('./print/interval-print.js');
 
 /** One line on stderr, "netdash: …", with anything read or typed (paths, names) escaped. */
 function warn(msg: string): void {
-  process.stderr.write(`netdash: ${printable(msg)}\n`);
+  process.stderr.write(text(`netdash: ${printable(msg)}\n`));
 }
+
+/** In a locale that is not UTF-8, output is ASCII bytes only (text/eight-bit.ts). */
+const eightBit = !localeIsUtf8(process.env);
+const text = (s: string): string => (eightBit ? eightBitSafe(s) : s);
+const json = (s: string): string => (eightBit ? asciiJson(s) : s);
 
 /** Ends the host-name lookups once main is done. */
 let closeNames: (() => void) | null = null;
@@ -119,7 +124,7 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   if (o.mode === 'json') {
     const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('./print/json.js'), import('./sources/interface-meta.js')]);
     if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
-    process.stdout.write(toJson(snapshotJson(o, snap, names, hostname())) + '\n');
+    process.stdout.write(json(toJson(snapshotJson(o, snap, names, hostname()))) + '\n');
     return;
   }
   for (const e of printErrors(o, snap)) warn(e);
@@ -127,7 +132,7 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   // whole on a pipe, where stdout is asynchronous) its lines would all be copied by the
   // garbage collector on the way, half of the run time. A pipe that is full is waited for.
   for (const chunk of printChunks(o, snap, names)) {
-    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    if (!process.stdout.write(text(chunk))) await once(process.stdout, 'drain');
   }
 }
 
@@ -174,12 +179,12 @@ async function main(argv: string[]): Promise<number> {
 function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: IntervalModule): void {
   const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
   if (o.mode === 'json') {
-    process.stdout.write(toJson(iv.sampleJson(s, o, names, hostname())) + '\n');
+    process.stdout.write(json(toJson(iv.sampleJson(s, o, names, hostname()))) + '\n');
     return;
   }
   const { out, errors } = iv.formatIntervalText(s, o, names);
   for (const e of errors) warn(e);
-  process.stdout.write(out + (o.section === 'connections' ? '' : '\n'));
+  process.stdout.write(text(out) + (o.section === 'connections' ? '' : '\n'));
 }
 
 /** Interval mode: one sampler, its samples printed (and recorded) as they come. */

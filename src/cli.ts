@@ -17,6 +17,7 @@ import { loadNetworks } from './names/networks.js';
 import { loadProtocols, loadServices } from './names/services.js';
 import { loadUsers } from './names/users.js';
 import type { NameContext } from './print/connections.js';
+import { jsonChunks } from './print/json-stream.js';
 import { printChunks, printErrors, wantFor } from './print/render-print.js';
 import type { Recorder } from './sampler/recording.js';
 import type { RawSample, Sample } from './sampler/sample-engine.js';
@@ -25,7 +26,7 @@ import { asciiJson, eightBitSafe, localeIsUtf8 } from './text/eight-bit.js';
 import { kernelFs, type KernelFs } from './sources/kernel-fs.js';
 import { keepRowsBetweenDumps } from './sources/sock-diag.js';
 import { readSnapshot, type Snapshot, type Want } from './snapshot.js';
-import { printable, toJson } from './text/printable.js';
+import { printable } from './text/printable.js';
 
 // What only some modes use is imported when one of them runs: the dashboard (blessed and the
 // views, a third of the start-up time of a one-shot `netdash --print`), the sampler and the
@@ -124,7 +125,11 @@ async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: Na
   if (o.mode === 'json') {
     const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('./print/json.js'), import('./sources/interface-meta.js')]);
     if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
-    process.stdout.write(json(toJson(snapshotJson(o, snap, names, hostname()))) + '\n');
+    // Streamed (print/json-stream.ts): the same bytes as one toJson, in chunks of 64 KB.
+    for (const chunk of jsonChunks(snapshotJson(o, snap, names, hostname()))) {
+      if (!process.stdout.write(json(chunk))) await once(process.stdout, 'drain');
+    }
+    process.stdout.write('\n');
     return;
   }
   for (const e of printErrors(o, snap)) warn(e);
@@ -179,7 +184,8 @@ async function main(argv: string[]): Promise<number> {
 function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: IntervalModule): void {
   const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
   if (o.mode === 'json') {
-    process.stdout.write(json(toJson(iv.sampleJson(s, o, names, hostname()))) + '\n');
+    for (const chunk of jsonChunks(iv.sampleJson(s, o, names, hostname()))) process.stdout.write(json(chunk));
+    process.stdout.write('\n');
     return;
   }
   const { out, errors } = iv.formatIntervalText(s, o, names);

@@ -241,9 +241,12 @@ function openRecorder(o: Options, intervalMs: number, rec: RecordingModule): Rec
   }
 }
 
-function loadRecording(path: string, rec: RecordingModule): ReturnType<RecordingModule['readRecording']> | null {
+function loadRecording(path: string, rec: RecordingModule): ReturnType<RecordingModule['openRecording']> | null {
   try {
-    return rec.readRecording(path);
+    // Two passes in bounded memory: every line is checked first (a problem is reported before
+    // anything is shown), then the samples are read again as they are played.
+    for (const _ of rec.openRecording(path, warn).samples) { /* checked */ }
+    return rec.openRecording(path);
   } catch (err) {
     if (err instanceof rec.ReplayError) {
       warn(err.message);

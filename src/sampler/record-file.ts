@@ -2,11 +2,13 @@
 // runs as root and a recording holds other users' program names and socket paths, so a path
 // in a shared directory (/tmp) could otherwise be a trap: a symlink to a file of the planter's
 // choosing, a FIFO that blocks the open forever, or a world-readable file the planter owns.
-import { closeSync, constants as fsc, fstatSync, openSync, type Stats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 
 export class RecordOpenError extends Error {}
 
-const APPEND = fsc.O_WRONLY | fsc.O_APPEND | fsc.O_NOFOLLOW;
+// Read and write: a recorder reads the last line before it appends (see below).
+const APPEND = fsc.O_RDWR | fsc.O_APPEND | fsc.O_NOFOLLOW;
 
 function code(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
@@ -65,4 +67,85 @@ export function openRecordFile(path: string, uid = process.getuid?.() ?? 0): { f
     throw new RecordOpenError(why.startsWith('cannot write') ? why : `cannot write recording ${path}: ${why}`);
   }
   return { fd, created };
+}
+
+// ---- one recorder per file -----------------------------------------------------------------------
+//
+// Every line of a recording starts with {"run":"<pid>-<start>-<random>"}: the process that wrote
+// it, and when that process started (field 22 of /proc/<pid>/stat, so a reused pid is not
+// mistaken for it). A recorder that is about to append looks at the last line: when its run
+// is a process still alive that has not written its end line, another recorder is appending,
+// and this one refuses. Two started in the same instant both write their header first, then
+// look at the line before their own header: the one whose header came second sees the
+// other's and refuses. (No lock file: under node's permission model netdash may write its
+// recording and nothing else.)
+
+/** When a process started, in clock ticks since boot; null when it does not exist. */
+export function processStart(pid: number | 'self'): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The name (field 2) may hold spaces and parentheses: fields are counted after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** A new run id for this process. */
+export function newRunId(): string {
+  return `${process.pid}-${processStart('self') ?? '0'}-${randomBytes(4).toString('hex')}`;
+}
+
+/** True when the process that wrote lines of `run` is still running. */
+export function runIsLive(run: string): boolean {
+  const m = /^(\d+)-(\d+)-[0-9a-f]+$/.exec(run);
+  if (!m) return false;
+  return processStart(Number(m[1])) === m[2];
+}
+
+/** The start of the line that ends at `end` (the offset just after its newline, or the end of
+ *  a last line without one), reading backwards in blocks. */
+function lineStart(fd: number, end: number): number {
+  const block = Buffer.allocUnsafe(64 * 1024);
+  let pos = end - 1; // the newline that ends this line is not its start
+  while (pos > 0) {
+    const from = Math.max(0, pos - block.length);
+    const n = readSync(fd, block, 0, pos - from, from);
+    const nl = block.subarray(0, n).lastIndexOf(10);
+    if (nl !== -1) return from + nl + 1;
+    pos = from;
+  }
+  return 0;
+}
+
+export interface LineHead {
+  start: number;
+  /** The run id at the start of the line, null when it has none. */
+  run: string | null;
+  /** The line is a run's end line. */
+  end: boolean;
+}
+
+/** What the line ending at `end` says of itself (its first bytes only). */
+export function lineBefore(fd: number, end: number): LineHead | null {
+  if (end <= 0) return null;
+  const start = lineStart(fd, end);
+  const head = Buffer.allocUnsafe(Math.min(256, end - start));
+  const n = readSync(fd, head, 0, head.length, start);
+  const text = head.toString('latin1', 0, n);
+  const run = /^\{"run":"([^"\\]{1,64})"/.exec(text)?.[1] ?? null;
+  return { start, run, end: run !== null && text.startsWith(`{"run":"${run}","end":true}`) };
+}
+
+/** The size of the file open at fd. */
+export function fileSize(fd: number): number {
+  return fstatSync(fd).size;
+}
+
+/** Whether the file ends with a newline (or is empty). */
+export function endsWithNewline(fd: number, size: number): boolean {
+  if (size === 0) return true;
+  const b = Buffer.allocUnsafe(1);
+  readSync(fd, b, 0, 1, size - 1);
+  return b[0] === 10;
 }

@@ -46,13 +46,7 @@ function patchOf(old: unknown, row: unknown): Record<string, unknown> | null {
 /** Identity of a row within its table, for finding its previous self. */
 export type RowKey = (row: unknown) => string;
 
-export interface ListDelta {
-  ops: DeltaOp[];
-  /** Row key → first index in `next`: the index for the next sample's delta. */
-  index: Map<string, number>;
-}
-
-/** Key → first index, for a table written whole (a key frame). */
+/** Key → first index of the rows. */
 export function indexRows(rows: readonly unknown[], key: RowKey): Map<string, number> {
   const index = new Map<string, number>();
   for (let j = 0; j < rows.length; j++) {
@@ -62,22 +56,23 @@ export function indexRows(rows: readonly unknown[], key: RowKey): Map<string, nu
   return index;
 }
 
-/** `next` as changes against `prev` (whose key index is `prevIndex`). */
-export function listDelta(prev: readonly unknown[], prevIndex: ReadonlyMap<string, number>, next: readonly unknown[], key: RowKey): ListDelta {
+/** `next` as changes against `prev`. Rows that go on where the previous row left off in `prev`
+ *  (the common case: a steady table is one run) are not looked up; `prevIndex` (indexRows of
+ *  prev, made when first needed and kept by the caller) finds the others. */
+export function listDelta(prev: readonly unknown[], prevIndex: () => ReadonlyMap<string, number>, next: readonly unknown[], key: RowKey): DeltaOp[] {
   const ops: DeltaOp[] = [];
-  const index = new Map<string, number>();
   let runStart = 0, runLen = 0;
   for (let j = 0; j < next.length; j++) {
     const row = next[j];
-    const k = key(row);
-    if (!index.has(k)) index.set(k, j);
+    if (runLen === 0 && j < prev.length && prev[j] === row) { runStart = j; runLen = 1; continue; }
     if (runLen > 0) {
       const p = runStart + runLen;
       if (p < prev.length && (prev[p] === row || sameJson(prev[p], row))) { runLen++; continue; }
       ops.push([runStart, runLen]);
       runLen = 0;
     }
-    const i = prevIndex.get(k);
+    const k = key(row);
+    const i = prevIndex().get(k);
     if (i !== undefined) {
       const old = prev[i];
       if (old === row || sameJson(old, row)) { runStart = i; runLen = 1; continue; }
@@ -87,7 +82,7 @@ export function listDelta(prev: readonly unknown[], prevIndex: ReadonlyMap<strin
     ops.push({ r: row });
   }
   if (runLen > 0) ops.push([runStart, runLen]);
-  return { ops, index };
+  return ops;
 }
 
 /** The table that `ops` make from `prev`, or why they cannot apply (a damaged line). */

@@ -40,10 +40,15 @@ function okList(sec: unknown): unknown[] | null {
   return isObject(sec) && sec['ok'] === true && Array.isArray(sec['value']) ? sec['value'] : null;
 }
 
+/** The key index of `rows`, made the first time it is asked for (a steady table never is). */
+function lazyIndex(rows: readonly unknown[], key: RowKey): () => ReadonlyMap<string, number> {
+  let idx: Map<string, number> | null = null;
+  return () => (idx ??= indexRows(rows, key));
+}
+
 /** Makes the lines of one run: whole samples or changes, as it is told. */
 export class FrameEncoder {
   private prev: JsonRaw | null = null;
-  private readonly index = new Map<string, Map<string, number>>();
 
   /** The line object (without the run id) for sample `j`; whole when `key`. */
   encode(j: JsonRaw, key: boolean): Record<string, unknown> {
@@ -52,29 +57,16 @@ export class FrameEncoder {
     const out: Snap = { ...snap, inet: { ...(snap['inet'] as Snap) } };
     for (const sec of LISTS) {
       const rows = okList(sec.get(snap));
-      if (rows === null) { this.index.delete(sec.name); continue; }
+      if (rows === null) continue;
       const before = prevSnap === null ? null : okList(sec.get(prevSnap));
-      const idx = this.index.get(sec.name);
-      if (before !== null && idx !== undefined) {
-        const d = listDelta(before, idx, rows, sec.key);
-        this.index.set(sec.name, d.index);
-        sec.set(out, { ok: true, skipped: (sec.get(snap) as Row)['skipped'], d: d.ops });
-      } else {
-        this.index.set(sec.name, indexRows(rows, sec.key));
-      }
+      if (before === null) continue;
+      sec.set(out, { ok: true, skipped: (sec.get(snap) as Row)['skipped'], d: listDelta(before, lazyIndex(before, sec.key), rows, sec.key) });
     }
     const owners = j.snapshot.owners;
-    if (owners) {
-      const before = prevSnap === null ? undefined : this.prev?.snapshot.owners;
-      const idx = this.index.get('owners');
-      if (before !== undefined && idx !== undefined) {
-        const d = listDelta(before.owners, idx, owners.owners, ownerKey);
-        this.index.set('owners', d.index);
-        out['owners'] = { denied: owners.denied, d: d.ops };
-      } else {
-        this.index.set('owners', indexRows(owners.owners, ownerKey));
-      }
-    } else this.index.delete('owners');
+    const beforeOwners = prevSnap === null ? undefined : this.prev?.snapshot.owners;
+    if (owners && beforeOwners) {
+      out['owners'] = { denied: owners.denied, d: listDelta(beforeOwners.owners, lazyIndex(beforeOwners.owners, ownerKey), owners.owners, ownerKey) };
+    }
     const counters = j.snapshot.counters;
     const beforeCounters = prevSnap === null ? undefined : this.prev?.snapshot.counters;
     if (counters && beforeCounters) {

@@ -1,9 +1,8 @@
 // --record: one line per tick, appended with synchronous writes, so a killed run keeps every
 // tick it wrote. Samples are key frames (whole) or changes against the previous sample
 // (record-frames.ts); a key frame is written first, then whenever the changes written since
-// the last one add up to its size (so a recording is at most twice its changes, and a reader
-// that lost its place finds a key frame within that many bytes), and at least every
-// KEY_EVERY_MAX ticks. The file is opened by record-file.ts (no symlink, FIFO or foreign file),
+// the last one add up to twice its size (so key frames are at most a third of a recording, and
+// a key frame is never more than that many bytes back), and at least every KEY_EVERY_MAX ticks. The file is opened by record-file.ts (no symlink, FIFO or foreign file),
 // and one recorder at a time writes it.
 import { closeSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { jsonSafe } from '../text/printable.js';
@@ -106,7 +105,7 @@ export class Recorder {
   }
 
   write(raw: RawSample): void {
-    const key = this.first || this.sinceKey >= KEY_EVERY_MAX || this.changeBytes >= this.keyBytes;
+    const key = this.first || this.sinceKey >= KEY_EVERY_MAX || this.changeBytes >= 2 * this.keyBytes;
     const obj = this.frames.encode(toJsonRaw(raw), key);
     const line = Buffer.from(jsonSafe(JSON.stringify({ run: this.run, ...obj })) + '\n', 'utf8');
     const start = fileSize(this.fd);

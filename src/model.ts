@@ -98,8 +98,10 @@ export interface IfMeta {
   isDefault: boolean;
 }
 
-/** Protocol counters by the kernel's own group and name: counters.Tcp.RetransSegs. */
-export type CounterGroups = Record<string, Record<string, number>>;
+/** Protocol counters by the kernel's own group and name: counters.Tcp.RetransSegs. A value
+ *  beyond 2^53 is a bigint, exact (model/counter-value.ts). */
+export type CounterGroups = Record<string, Record<string, CounterValue>>;
+import type { CounterValue } from './model/counter-value.js';
 
 export interface Route4 {
   iface: string;

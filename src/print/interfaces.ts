@@ -1,5 +1,6 @@
 // netstat -i (Kernel Interface table) and the Windows-style netstat -e totals.
 import type { CounterGroups, NetInterface } from '../model.js';
+import { counterNumber } from '../model/counter-value.js';
 import { effectiveFlags, flagLetters, IFF, naturalCompare } from '../sources/interfaces.js';
 import { cutName, esc, left, right } from './printf.js';
 
@@ -62,7 +63,7 @@ export function ethernetTotals(ifs: readonly NetInterface[], counters: CounterGr
     t.unknownProtocols += i.sys.rxNohandler ?? 0;
   }
   const ipExt = counters['IpExt'] ?? {}, ip6 = counters['Ip6'] ?? {};
-  t.nonUnicast[1] = (ipExt['OutMcastPkts'] ?? 0) + (ipExt['OutBcastPkts'] ?? 0) + (ip6['OutMcastPkts'] ?? 0);
+  t.nonUnicast[1] = counterNumber(ipExt['OutMcastPkts'] ?? 0) + counterNumber(ipExt['OutBcastPkts'] ?? 0) + counterNumber(ip6['OutMcastPkts'] ?? 0);
   t.nonUnicast[1] = Math.min(t.nonUnicast[1], txPackets);
   t.unicast = [Math.max(0, rxPackets - t.nonUnicast[0]), Math.max(0, txPackets - t.nonUnicast[1])];
   return t;

@@ -3,6 +3,7 @@
 // again on its way out. So a document is serialized as it is written: lists element by element,
 // joined into chunks of about JSON_CHUNK characters. Joined, the chunks are exactly
 // toJson(doc), the same bytes as before (test/json-stream.test.ts).
+import { bigintJson } from '../model/counter-value.js';
 import { jsonSafe } from '../text/printable.js';
 
 /** About this many characters per chunk (one element longer than it is its own chunk). */
@@ -37,10 +38,13 @@ function skipped(v: unknown): boolean {
 function* pieces(v: unknown, depth: number): Generator<string, void, undefined> {
   const list = v instanceof JsonList ? v : Array.isArray(v) && depth <= 2 ? (v as unknown[]) : null;
   if (list !== null) {
+    // The rows of a JsonList (sockets) hold no counters: stringified without a replacer, which
+    // would cost a call per field of millions of rows.
+    const replacer = v instanceof JsonList ? undefined : bigintJson;
     yield '[';
     let first = true;
     for (const e of list) {
-      const s = skipped(e) ? 'null' : JSON.stringify(e) ?? 'null';
+      const s = skipped(e) ? 'null' : JSON.stringify(e, replacer) ?? 'null';
       yield first ? s : ',' + s;
       first = false;
     }
@@ -60,7 +64,8 @@ function* pieces(v: unknown, depth: number): Generator<string, void, undefined> 
     yield '}';
     return;
   }
-  yield JSON.stringify(v) ?? 'null';
+  // Counters beyond 2^53 are bigints: exact decimal strings (list elements never hold one).
+  yield JSON.stringify(v, bigintJson) ?? 'null';
 }
 
 /** toJson(doc) (JSON.stringify made safe for terminals, see text/printable.ts) in chunks of

@@ -5,7 +5,8 @@
 // netdash-record/1 (read still): a header, then every sample whole, no run ids.
 // Recording the inputs rather than the computed numbers means a replay runs the same engine
 // and reproduces the live deltas exactly.
-import { IF_COUNTER_NAMES, type ProcessOwner } from '../model.js';
+import { IF_COUNTER_NAMES, type CounterGroups, type ProcessOwner } from '../model.js';
+import { bigintJson, counterFromJson, type CounterValue } from '../model/counter-value.js';
 import { jsonSafe } from '../text/printable.js';
 import type { RawSample } from './sample-engine.js';
 
@@ -29,7 +30,7 @@ export type JsonRaw = Omit<RawSample, 'snapshot'> & {
  *  and lone surrogates (invalid UTF-8 in a name); jsonSafe also escapes DEL, C1 and bidi
  *  controls, so `cat` of a recording cannot drive a terminal. */
 export function encodeRaw(raw: RawSample): string {
-  return jsonSafe(JSON.stringify(toJsonRaw(raw)));
+  return jsonSafe(JSON.stringify(toJsonRaw(raw), bigintJson));
 }
 
 /** The JSON form of a sample: owners as a list of [inode, owner] pairs. */
@@ -50,6 +51,16 @@ export function fromJsonRaw(j: JsonRaw): RawSample {
   // JSON has no NaN: an unknown boot time was written as null.
   const boot = { ...j.boot, bootTime: typeof j.boot.bootTime === 'number' ? j.boot.bootTime : NaN };
   const raw: RawSample = { mono: j.mono, boot, snapshot: { ...rest } };
+  // A counter beyond 2^53 was written as its exact decimal string.
+  if (rest.counters) {
+    const groups: CounterGroups = {};
+    for (const [g, names] of Object.entries(rest.counters.counters)) {
+      const out: Record<string, CounterValue> = {};
+      for (const [k, v] of Object.entries(names)) out[k] = counterFromJson(v) ?? NaN;
+      groups[g] = out;
+    }
+    raw.snapshot.counters = { ...rest.counters, counters: groups };
+  }
   if (j.ownersAt !== undefined) raw.ownersAt = j.ownersAt;
   if (j.inetAt !== undefined) raw.inetAt = j.inetAt;
   if (owners) raw.snapshot.owners = { denied: owners.denied, owners: new Map(owners.owners) };
@@ -143,7 +154,7 @@ function countersProblem(c: unknown): string | null {
   if (!c['errors'].every((e) => typeof e === 'string')) return 'counters.errors';
   for (const [g, names] of Object.entries(c['counters'])) {
     if (!isObject(names)) return `counters.${g} is not an object`;
-    for (const [n, v] of Object.entries(names)) if (typeof v !== 'number' || !Number.isFinite(v)) return `counters.${g}.${n} is not a number`;
+    for (const [n, v] of Object.entries(names)) if (counterFromJson(v) === null) return `counters.${g}.${n} is not a number`;
   }
   return null;
 }

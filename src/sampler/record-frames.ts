@@ -2,6 +2,7 @@
 // sample holds its big lists (socket tables, unix sockets, routes, conntrack, process owners)
 // as changes against the run's previous sample (record-delta.ts) and its counters as the
 // values that changed. Interfaces and their metadata, a few lines of text, are written whole.
+import type { CounterGroups } from '../model.js';
 import { isObject, type JsonRaw } from './record-format.js';
 import { applyDelta, indexRows, listDelta, type RowKey } from './record-delta.js';
 
@@ -79,8 +80,8 @@ export class FrameEncoder {
 }
 
 /** The counters that changed, or null when a group or counter went away (then written whole). */
-function counterChanges(before: Record<string, Record<string, number>>, now: Record<string, Record<string, number>>): Record<string, Record<string, number>> | null {
-  const out: Record<string, Record<string, number>> = {};
+function counterChanges(before: CounterGroups, now: CounterGroups): CounterGroups | null {
+  const out: CounterGroups = {};
   for (const [g, names] of Object.entries(before)) {
     const n = now[g];
     if (n === undefined) return null;

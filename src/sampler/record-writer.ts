@@ -5,6 +5,7 @@
 // a key frame is never more than that many bytes back), and at least every KEY_EVERY_MAX ticks. The file is opened by record-file.ts (no symlink, FIFO or foreign file),
 // and one recorder at a time writes it.
 import { closeSync, ftruncateSync, readSync, writeSync } from 'node:fs';
+import { bigintJson } from '../model/counter-value.js';
 import { jsonSafe } from '../text/printable.js';
 import { RECORD_SCHEMA, toJsonRaw, type RecordHeader } from './record-format.js';
 import { FrameEncoder } from './record-frames.js';
@@ -107,7 +108,8 @@ export class Recorder {
   write(raw: RawSample): void {
     const key = this.first || this.sinceKey >= KEY_EVERY_MAX || this.changeBytes >= 2 * this.keyBytes;
     const obj = this.frames.encode(toJsonRaw(raw), key);
-    const line = Buffer.from(jsonSafe(JSON.stringify({ run: this.run, ...obj })) + '\n', 'utf8');
+    // Counters beyond 2^53 (bigints) are written as exact decimal strings.
+    const line = Buffer.from(jsonSafe(JSON.stringify({ run: this.run, ...obj }, bigintJson)) + '\n', 'utf8');
     const start = fileSize(this.fd);
     try {
       this.writeAll(line);

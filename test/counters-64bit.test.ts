@@ -111,4 +111,27 @@ describe('64-bit counters', () => {
     const back = readRecording(file).samples.map((s) => s.snapshot.counters?.counters['Tcp']?.['InSegs']);
     assert.deepEqual(back, [18446744073709550000n, 18446744073709551000n, 18446744073709551001n]);
   });
+
+  it('/proc/net/dev counters too: --print -i, --ethernet sums and --json, exact', async () => {
+    const ifRoot = path.join(root, 'ifs');
+    mkdirSync(path.join(ifRoot, 'proc/net'), { recursive: true });
+    writeFileSync(path.join(ifRoot, 'proc/net/dev'), [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      `    lo: ${MAX} 9007199254740993 0 0 0 0 0 0 18446744073709551614 12345678901234567891 0 0 0 0 0 0`,
+      '  eth0: 9007199254740993 2 0 0 0 0 0 0 9007199254740993 3 0 0 0 0 0 0',
+      '  eth1: 9007199254740993 2 0 0 0 0 0 0 1 3 0 0 0 0 0 0',
+      '',
+    ].join('\n'));
+    const i = await run(process.execPath, [CLI, '--print', '-ia', '--root', ifRoot], { env: ENV });
+    assert.match(i.stdout, /^lo +0 9007199254740993 +0 +0 0 +12345678901234567891 /m);
+    const e = await run(process.execPath, [CLI, '--print', '--ethernet', '--root', ifRoot], { env: ENV });
+    // eth0 + eth1 bytes received: 2 * (2^53 + 1), exactly.
+    assert.match(e.stdout, /^Bytes +18014398509481986 *9007199254740994$/m); // (%17llu%16llu: wide values meet)
+    const j = await run(process.execPath, [CLI, '--json', '-i', '--root', ifRoot], { env: ENV });
+    const lo = (JSON.parse(j.stdout) as { interfaces: { name: string; counters: Record<string, number | string> }[] }).interfaces.find((x) => x.name === 'lo');
+    assert.equal(lo?.counters['rxBytes'], MAX);
+    assert.equal(lo?.counters['txPackets'], '12345678901234567891');
+    assert.equal(lo?.counters['rxErrs'], 0);
+  });
 });

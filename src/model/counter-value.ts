@@ -11,6 +11,8 @@ export type CounterValue = number | bigint;
 export function exactCounter(text: string): CounterValue {
   // Up to 15 digits every value is a safe integer.
   if (text.length <= 15) return Number(text);
+  // Not a plain decimal: NaN, as Number() would say (BigInt() would throw).
+  if (!/^-?\d+$/.test(text)) return NaN;
   const b = BigInt(text);
   return b <= BigInt(Number.MAX_SAFE_INTEGER) && b >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
 }
@@ -20,12 +22,26 @@ export function counterNumber(v: CounterValue): number {
   return typeof v === 'bigint' ? Number(v) : v;
 }
 
+const big = (v: CounterValue): bigint => (typeof v === 'bigint' ? v : BigInt(Math.trunc(v)));
+/** A bigint as a number when that is exact. */
+const normal = (b: bigint): CounterValue => (b <= BigInt(Number.MAX_SAFE_INTEGER) && b >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b);
+
 /** cur - prev, exactly: a number when it fits, a bigint otherwise. */
 export function counterDiff(cur: CounterValue, prev: CounterValue): CounterValue {
-  if (typeof cur === 'number' && typeof prev === 'number') return cur - prev;
-  const big = (v: CounterValue): bigint => (typeof v === 'bigint' ? v : BigInt(Math.trunc(v)));
-  const d = big(cur) - big(prev);
-  return d <= BigInt(Number.MAX_SAFE_INTEGER) && d >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(d) : d;
+  if (typeof cur === 'number' && typeof prev === 'number') {
+    const d = cur - prev;
+    if (Number.isSafeInteger(d) || !Number.isInteger(cur) || !Number.isInteger(prev)) return d;
+  }
+  return normal(big(cur) - big(prev));
+}
+
+/** a + b, exactly. */
+export function counterSum(a: CounterValue, b: CounterValue): CounterValue {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (Number.isSafeInteger(s) || !Number.isInteger(a) || !Number.isInteger(b)) return s;
+  }
+  return normal(big(a) + big(b));
 }
 
 /** JSON.stringify replacer: a bigint as its exact decimal string (JSON.stringify throws on one). */

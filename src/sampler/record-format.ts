@@ -61,6 +61,15 @@ export function fromJsonRaw(j: JsonRaw): RawSample {
     }
     raw.snapshot.counters = { ...rest.counters, counters: groups };
   }
+  // Interface counters too (the list is read only when one was written as a string).
+  const ifs = rest.interfaces;
+  if (ifs?.ok && ifs.value.some((i) => Object.values(i.counters).some((v) => typeof v === 'string'))) {
+    raw.snapshot.interfaces = { ...ifs, value: ifs.value.map((i) => {
+      const counters = { ...i.counters };
+      for (const k of IF_COUNTER_NAMES) counters[k] = counterFromJson(counters[k]) ?? NaN;
+      return { ...i, counters };
+    }) };
+  }
   if (j.ownersAt !== undefined) raw.ownersAt = j.ownersAt;
   if (j.inetAt !== undefined) raw.inetAt = j.inetAt;
   if (owners) raw.snapshot.owners = { denied: owners.denied, owners: new Map(owners.owners) };
@@ -79,6 +88,8 @@ const MAX_DATE_MS = 8.64e15;
 // a damaged or hand-edited line is reported with its number instead of failing somewhere deep
 // inside (or printing NaN). 'n' a finite number, 's' a string, '?' may also be null or absent.
 type Shape = 'n' | 's' | 'b' | 'n?' | 's?' | 'ss' | { [field: string]: Shape } | ((v: unknown) => boolean);
+/** A 64-bit counter: a number, or the exact decimal string of one beyond 2^53. */
+const COUNTER: Shape = (v) => counterFromJson(v) !== null;
 
 const INET_PROTOS = new Set(['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6']);
 const TIMER: Shape = { kind: 'n', expires: 'n', retransmits: 'n', timeout: 'n' };
@@ -89,7 +100,7 @@ const INET: Shape = {
 };
 const UNIX: Shape = { refCount: 'n', protocol: 'n', flags: 'n', type: 'n', state: 'n', inode: 'n', path: 's?' };
 const IFACE: Shape = {
-  name: 's', counters: Object.fromEntries(IF_COUNTER_NAMES.map((k) => [k, 'n'])) as Record<string, Shape>,
+  name: 's', counters: Object.fromEntries(IF_COUNTER_NAMES.map((k) => [k, COUNTER])) as Record<string, Shape>,
   sys: { mtu: 'n?', flags: 'n?', operstate: 's?', ifindex: 'n?', speed: 'n?', rxNohandler: 'n?', type: 'n?', address: 's?' },
 };
 const ROUTE4: Shape = {

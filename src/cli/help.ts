@@ -83,6 +83,8 @@ DASHBOARD
     q quit; ? lists them all.
 
 EXIT STATUS
-    0 done; 2 a bad flag or value, or a recording that cannot be read; 1 any other error;
+    0 done (also when the reader of the output closed the pipe); 2 a bad flag or value, a
+    recording that cannot be read, or a --record file refused; 1 output or recording that could
+    not be written (ENOSPC, EIO, ...), or any other error;
     128+N when the dashboard ends on signal N (SIGTERM, SIGHUP, SIGINT).
 `;

@@ -46,7 +46,10 @@ function churningRaws(ticks: number): RawSample[] {
     if (t % 4 === 1) inet.reverse();
     inet.push(estab(40000, 50000)); // a key seen twice
     const owners = new Map<number, ProcessOwner>([[1022, { pid: 1, program: 'sshd' }], [5000 + t, { pid: 100 + t, program: `p${t}` }]]);
-    const counters: Record<string, Record<string, number>> = { Tcp: { ActiveOpens: t * 3, MaxConn: -1 }, Udp: { InDatagrams: 7 } };
+    const counters: Record<string, Record<string, number>> = { Tcp: { ActiveOpens: t * 3, MaxConn: -1 } };
+    // A group that comes and goes between two others: a replay keeps the kernel's order.
+    if (t % 3 === 2) counters['Icmp'] = { InMsgs: t };
+    counters['Udp'] = { InDatagrams: 7 };
     if (t % 5 === 3) delete counters['Udp'];
     const raw = f.raw({ inet, owners, counters, interfaces: [nif('lo', { rxBytes: t * 100 })], routes4: [route4('0.0.0.0', '10.0.0.1', '0.0.0.0')] });
     if (t % 6 === 4) raw.snapshot.unix = { ok: false, error: '/proc/net/unix: permission denied' };

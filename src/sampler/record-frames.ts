@@ -79,14 +79,13 @@ export class FrameEncoder {
   }
 }
 
-/** The counters that changed, or null when a group or counter went away (then written whole). */
+/** The counters that changed, or null when the groups or names are not the same ones in the
+ *  same order (one came or went: then they are written whole, so a replay keeps their order). */
 function counterChanges(before: CounterGroups, now: CounterGroups): CounterGroups | null {
   const out: CounterGroups = {};
-  for (const [g, names] of Object.entries(before)) {
-    const n = now[g];
-    if (n === undefined) return null;
-    for (const k of Object.keys(names)) if (!(k in n)) return null;
-  }
+  const groups = Object.keys(now);
+  if (!sameKeys(Object.keys(before), groups)) return null;
+  for (const g of groups) if (!sameKeys(Object.keys(before[g]!), Object.keys(now[g]!))) return null;
   for (const [g, names] of Object.entries(now)) {
     const b = before[g];
     for (const [k, v] of Object.entries(names)) {
@@ -94,6 +93,12 @@ function counterChanges(before: CounterGroups, now: CounterGroups): CounterGroup
     }
   }
   return out;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Turns the lines of one run back into whole samples (JSON form); the previous one is kept. */

@@ -56,10 +56,19 @@ export function openRecording(path: string, warn: (msg: string) => void = () => 
   }
   const header = h as unknown as RecordHeader;
   const firstRun = typeof h['run'] === 'string' ? h['run'] : 'line 1';
-  return { header, samples: { [Symbol.iterator]: () => samples(path, next, firstRun, warn) } };
+  return { header, samples: { [Symbol.iterator]: () => samples(path, next, () => lines.return(), firstRun, warn) } };
 }
 
-function* samples(path: string, next: () => IteratorResult<Line, void>, firstRun: string, warn: (msg: string) => void): Generator<RawSample, void, undefined> {
+function* samples(path: string, next: () => IteratorResult<Line, void>, close: () => void, firstRun: string, warn: (msg: string) => void): Generator<RawSample, void, undefined> {
+  try {
+    yield* playRuns(path, next, firstRun, warn);
+  } finally {
+    // Done, abandoned or failed: the file is closed.
+    close();
+  }
+}
+
+function* playRuns(path: string, next: () => IteratorResult<Line, void>, firstRun: string, warn: (msg: string) => void): Generator<RawSample, void, undefined> {
   const at = (n: number): string => `recording ${path}, line ${n}`;
   /** The run being played, the run whose header came last (its samples switch to it), the runs
    *  that are over (a sample of one of them now means two recorders wrote at once). */

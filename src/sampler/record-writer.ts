@@ -128,7 +128,14 @@ export class Recorder {
 
   /** Writes the run's end line and closes the file. */
   close(): void {
-    try { this.writeAll(Buffer.from(`{"run":"${this.run}","end":true}\n`)); } catch { /* the run just has no end line */ }
+    let start = -1;
+    try {
+      start = fileSize(this.fd);
+      this.writeAll(Buffer.from(`{"run":"${this.run}","end":true}\n`));
+    } catch {
+      // The run just has no end line (its process is gone: the next recorder may append).
+      try { if (start >= 0) ftruncateSync(this.fd, start); } catch { /* nothing more to do */ }
+    }
     closeSync(this.fd);
   }
 }

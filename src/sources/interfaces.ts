@@ -41,6 +41,10 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
       skipped++;
       continue;
     }
+    if (fields.some((f) => !Number.isFinite(Number(f)))) {
+      skipped++;
+      continue;
+    }
     // 64-bit counters: exact, a bigint beyond 2^53.
     const nums = fields.slice(0, IF_COUNTER_NAMES.length).map(exactCounter);
     const counters = {} as IfCounters;

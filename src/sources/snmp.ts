@@ -101,8 +101,12 @@ function decimalAt(text: string, i: number, end: number): CounterValue {
   }
   if (i === start) return NaN;
   numEnd = i;
-  // Up to 15 digits the sum is exact; a longer run is kept exact (a bigint beyond 2^53).
-  if (i - start > 15) return exactCounter(text.slice(neg ? start - 1 : start, i));
+  // Up to 15 digits the sum is exact; a longer run is kept exact (a bigint beyond 2^53), and
+  // one too long for any number (Infinity) is not a counter, as the reference parser says.
+  if (i - start > 15) {
+    const digits = text.slice(neg ? start - 1 : start, i);
+    return Number.isFinite(Number(digits)) ? exactCounter(digits) : NaN;
+  }
   return neg ? -v : v;
 }
 

@@ -14,7 +14,9 @@ import { decodeRaw, encodeRaw, readRecording, Recorder, RECORD_SCHEMA } from '..
 import { parseSnmp } from '../src/sources/snmp.js';
 import { run } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
-import { Feeder } from './helpers/dashboard-samples.js';
+import { Feeder, names, nif } from './helpers/dashboard-samples.js';
+import { parseOptions } from '../src/cli/options.js';
+import { Store } from '../src/dashboard/store.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const SYNTHETIC = fileURLToPath(new URL('../../test/fixtures/snmp/synthetic/proc/net/', import.meta.url));
@@ -134,4 +136,20 @@ describe('64-bit counters', () => {
     assert.equal(lo?.counters['txPackets'], '12345678901234567891');
     assert.equal(lo?.counters['rxErrs'], 0);
   });
+
+  it('the dashboard: an interface\'s and an ICMP type\'s detail show the exact total', () => {
+    const s = new Store(parseOptions(['-a']), { names: names(), host: { name: 'h', kernel: 'k' } });
+    const f = new Feeder();
+    // (The helpers' types say number; the model's counters may be bigints.)
+    const counters = { Icmp: { InMsgs: 18446744073709551615n, OutMsgs: 1 }, IcmpMsg: { InType8: 1 } } as unknown as Record<string, Record<string, number>>;
+    for (let t = 0; t < 2; t++) s.ingest(f.next({ interfaces: [nif('eth0', { rxBytes: 18446744073709551615n } as unknown as Record<string, number>)], counters }));
+    s.dispatch({ type: 'focus', pane: 'interfaces' });
+    s.dispatch({ type: 'toggleDetail' });
+    assert.match(s.detailLines(100).join('\n'), /^rxBytes +18446744073709551615 /m);
+    s.dispatch({ type: 'toggleDetail' });
+    s.dispatch({ type: 'focus', pane: 'icmp' });
+    s.dispatch({ type: 'toggleDetail' });
+    assert.match(s.detailLines(100).join('\n'), /^In +18446744073709551615 total/m);
+  });
 });
+

@@ -94,8 +94,10 @@ DASHBOARD
     (TERM=dumb) gets print mode instead, with one line on stderr.
 
 EXIT STATUS
-    0 done (print mode on a TERM without cursor addressing too); 1 any other error,
-    and -s with UNIX sockets (netstat's status); 2 a bad flag or value, or a recording
-    that cannot be read; 128+N when the dashboard ends on signal N (SIGTERM, SIGHUP,
-    SIGINT). Ctrl-Z stops it (job control); fg resumes.
+    0 done (print mode on a TERM without cursor addressing, and a reader that closed the
+    pipe, too); 1 output or a recording that could not be written (ENOSPC, EIO, ...), -s
+    with UNIX sockets (netstat's status), -M without conntrack, or any other error; 2 a bad
+    flag or value, a recording that cannot be read, or a --record file refused; 128+N when
+    the dashboard ends on signal N (SIGTERM, SIGHUP, SIGINT). Ctrl-Z stops it (job
+    control); fg resumes.
 `;

@@ -57,7 +57,7 @@ const AUTO_TABLE_MAX_MS = 10_000;
 const AUTO_TABLE_CHEAP_MS = 50;
 
 export class Sampler {
-  private readonly engine = new SampleEngine();
+  private readonly engine: SampleEngine;
   private intervalMs: number;
   private abort: AbortController | null = null;
   private owners: OwnerScan | null = null;
@@ -76,6 +76,7 @@ export class Sampler {
     private readonly onSample: (s: Sample, raw: RawSample) => void | Promise<void>,
   ) {
     this.intervalMs = opts.intervalMs;
+    this.engine = new SampleEngine({ aggregates: opts.want.tcpInfo === true });
     this.ownerCache = new OwnerCache(kfs);
   }
 

@@ -87,3 +87,50 @@ test('tcp_info from sock_diag matches ss -tin taken before and after, field for 
   // A sender's bytes_acked counts its SYN too: one more than the bytes it wrote.
   assert.ok(established.some((s) => (s.tcpInfo?.bytesAcked ?? 0) > 0 && s.tcpInfo?.bytesAcked === (s.tcpInfo?.bytesSent ?? 0) + 1));
 });
+
+/** ss's key "[::1]:80 [::1]:5" as netstat -n prints the endpoints: "::1:80 ::1:5". */
+function netstatKey(ssKey: string): string {
+  return ssKey.replace(/\[([^\]]*)\]/g, '$1');
+}
+
+test('netdash --print -tn --info: the ss -tin internals under each connection line, equal to ss before and after', { timeout: 60_000 }, async (t) => {
+  if (!prereq(t, ['root', 'netns', 'ss'])) return;
+  const ns = await Netns.create('tcpip');
+  t.after(() => ns.destroy());
+  const world = ns.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-idle-world.js'), '3']);
+  await readyLine(world);
+  const cli = path.join(DIST, 'src/cli.js');
+  const before = await ns.exec('ss', ['-tin']);
+  const ours = await ns.exec(process.execPath, [cli, '--print', '-tn', '--info']);
+  const after = await ns.exec('ss', ['-tin']);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(ours.stderr, '');
+  const b = parseSsInfo(before.stdout), a = parseSsInfo(after.stdout);
+  const printed = parseSsInfo(ours.stdout);
+  assert.equal([...printed.values()].filter((r) => Object.keys(r).length > 0).length, 12, 'three connections each family, both ends, each with its internals');
+  let tokens = 0;
+  for (const [ssKey, bRec] of b) {
+    const aRec = a.get(ssKey)!;
+    const mine = printed.get(netstatKey(ssKey));
+    assert.ok(mine, `netdash printed no row for ${ssKey}`);
+    for (const [k, v] of Object.entries(mine)) {
+      if (CLOCKS.has(k)) {
+        assert.ok(Number(v) >= Number(bRec[k] ?? 0) && Number(v) <= Number(aRec[k] ?? Infinity), `${ssKey} ${k}`);
+      } else if (bRec[k] === aRec[k]) assert.equal(v, bRec[k], `${ssKey} ${k}`);
+      tokens++;
+    }
+    for (const [k, v] of Object.entries(bRec)) {
+      if (!SS_ONLY.has(k) && !k.startsWith('bbr') && !CLOCKS.has(k) && aRec[k] === v) assert.ok(k in mine, `${ssKey}: ss prints ${k}, netdash does not`);
+    }
+  }
+  assert.ok(tokens >= 12 * 15, `${tokens} tokens`);
+  // The /proc fallback: the same lines with '-' under them, and one note on stderr.
+  const proc = await ns.exec(process.execPath, [cli, '--print', '-tn', '--info'], { env: { ...process.env, NETDASH_INET_SOURCE: 'proc' } });
+  assert.equal(proc.code, 0);
+  assert.equal(proc.stdout.split('\n').filter((l) => l === '\t-').length, 12);
+  assert.match(proc.stderr, /no tcp_info/);
+  // --info belongs to the connection list.
+  const bad = await ns.exec(process.execPath, [cli, '--print', '-s', '--info']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+});

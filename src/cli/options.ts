@@ -71,6 +71,7 @@ const optionSpec = {
   fib: { type: 'boolean', short: 'F' },
   cache: { type: 'boolean', short: 'C' },
   ethernet: { type: 'boolean' },
+  info: { type: 'boolean' },
   print: { type: 'boolean' },
   json: { type: 'boolean' },
   interval: { type: 'string' },
@@ -159,6 +160,7 @@ export function parseOptions(argv: readonly string[]): Options {
     throw new UsageError(`choose one of -i, -s, -r, -M, --ethernet (got ${sections.length})`);
   }
   const section = sections[0] ?? 'connections';
+  if (v.info && section !== 'connections') throw new UsageError('--info shows TCP internals under the connection list: not with -i, -s, -r, -M or --ethernet');
 
   let tcp = Boolean(v.tcp), udp = Boolean(v.udp), udplite = Boolean(v.udplite), raw = Boolean(v.raw);
   const winProto = win.proto === null ? undefined : WINDOWS_PROTOS[win.proto];
@@ -224,6 +226,7 @@ export function parseOptions(argv: readonly string[]): Options {
     continuous,
     cache: Boolean(v.cache),
     ethernetToo,
+    info: Boolean(v.info),
     count,
     record: v.record ?? null,
     replay: v.replay ?? null,

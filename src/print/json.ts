@@ -27,6 +27,11 @@ function connectionJson(s: InetSocket, names: NameContext): Record<string, unkno
     ...(owner ? { pid: owner.pid, program: owner.program } : {}),
     timer: { ...s.timer },
     ...(s.drops !== undefined ? { drops: s.drops } : {}),
+    // --info (sock_diag): the socket cookie, struct tcp_info as the kernel sent it (a field an
+    // older kernel does not know is absent, not 0) and the socket memory slots.
+    ...(s.cookie !== undefined ? { cookie: s.cookie } : {}),
+    ...(s.tcpInfo ? { tcpInfo: { ...s.tcpInfo } } : {}),
+    ...(s.mem ? { mem: { ...s.mem } } : {}),
   };
 }
 
@@ -62,7 +67,10 @@ function interfaceJson(i: NetInterface, meta: readonly IfMeta[]): Record<string,
 }
 
 /** Build the document. With no section or socket flags everything is included. */
-export function snapshotJson(o: PrintOptions, snap: Snapshot, names: NameContext, host: string): Record<string, unknown> {
+export function snapshotJson(
+  o: PrintOptions, snap: Snapshot, names: NameContext, host: string,
+  extra?: (s: InetSocket) => Record<string, unknown> | null,
+): Record<string, unknown> {
   const meta = snap.interfaceMeta ?? [];
   const errors: Record<string, string> = {};
   const doc: Record<string, unknown> = { schema: JSON_SCHEMA, time: new Date(snap.time).toISOString(), host };
@@ -70,7 +78,14 @@ export function snapshotJson(o: PrintOptions, snap: Snapshot, names: NameContext
   if (Object.keys(snap.inet).length > 0) {
     const { sockets, errors: e } = inetSockets(snap, inetProtos(o));
     e.forEach((msg, n) => { errors[`connections.${n}`] = msg; });
-    doc['connections'] = sockets.filter((s) => inetVisible(s, filter)).map((s) => connectionJson(s, names));
+    doc['connections'] = sockets.filter((s) => inetVisible(s, filter)).map((s) => {
+      const j = connectionJson(s, names);
+      const x = extra?.(s);
+      return x ? { ...j, ...x } : j;
+    });
+    if (o.info && (o.tcp || !o.socketArgs) && sockets.some((s) => s.proto.startsWith('tcp') && s.state !== 6 && s.inode !== 0) && !sockets.some((s) => s.tcpInfo)) {
+      errors['tcpInfo'] = 'the kernel tables were read from /proc, which has no tcp_info';
+    }
   }
   if (snap.unix) {
     if (snap.unix.ok) doc['unix'] = snap.unix.value.filter((s) => unixVisible(s, filter)).map((s) => unixJson(s, names));

@@ -103,4 +103,12 @@ test('SampleEngine: flows and aggregates only with tcp_info (or when asked), rep
   e.ingest(raw([bare(tcp(1, '1', {}))]));
   const s4 = e.ingest(raw([tcp(1, '1', { bytesReceived: 80 })]));
   assert.equal(s4.flows?.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')?.delta[RX], null);
+  // An empty table (no TCP socket yet) between two with tcp_info keeps the deltas going: a
+  // connection that appears next is new, counted from 0.
+  const e2 = new SampleEngine();
+  e2.ingest(raw([]));
+  e2.ingest(raw([bare(tcp(7, '7', {}, { state: 6, inode: 0 }))]));
+  const s5 = e2.ingest(raw([tcp(1, '1', { bytesReceived: 40 })]));
+  assert.equal(s5.flows?.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')?.delta[RX], 40);
+  assert.equal(s5.flows?.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')?.opened, true);
 });

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InetSocket, SourceResult } from '../src/model.js';
 import { tcpInfoLine } from '../src/print/tcp-info-text.js';
-import { Netns, readyLine } from './helpers/netns.js';
+import { linkVeth, Netns, readyLine } from './helpers/netns.js';
+import { Lines } from './helpers/lines.js';
 import { prereq } from './helpers/prereq.js';
 import { parseSsInfo, type SsInfo } from './helpers/ss-info.js';
 
@@ -133,4 +134,118 @@ test('netdash --print -tn --info: the ss -tin internals under each connection li
   const bad = await ns.exec(process.execPath, [cli, '--print', '-s', '--info']);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
+});
+
+interface FlowJson { delta: number | null; rate: number | null; sinceMark: number | null }
+interface ConnJson {
+  proto: string; local: { address: string; port: number }; remote: { address: string; port: number }; pid?: number; cookie?: string;
+  tcpInfo?: { bytesAcked?: number }; flow?: Record<string, FlowJson> & { opened: boolean };
+}
+interface AggJson { pid?: number; address?: string; connections: number; tcp: number; retrans: number | null; retransSinceMark: number | null; txSinceMark: number | null; members: string[] }
+interface SampleJson { seq: number; elapsedMs: number | null; connections: ConnJson[]; processes?: AggJson[]; peers?: AggJson[] }
+
+test('two flows to two peers, one through random drops: the lossy connection, peer and program lead by retransmits; the clean one has none; totals are the sums of the deltas; bytes_acked adds up to the bytes written', { timeout: 120_000 }, async (t) => {
+  if (!prereq(t, ['root', 'netns', 'iptables'])) return;
+  const cli = await Netns.create('flc');
+  const p1 = await Netns.create('flp1');
+  const p2 = await Netns.create('flp2');
+  t.after(async () => { await cli.destroy(); await p1.destroy(); await p2.destroy(); });
+  await linkVeth(cli, p1, '10.71.1.1/24', '10.71.1.2/24', ['veth-p1', 'veth-c']);
+  await linkVeth(cli, p2, '10.71.2.1/24', '10.71.2.2/24', ['veth-p2', 'veth-c']);
+  // The receiver p1 drops a tenth of what arrives for its sink: the sender retransmits.
+  await p1.exec('iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '7000', '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP']);
+  for (const p of [p1, p2]) await readyLine(p.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-sink.js'), '0.0.0.0', '7000']));
+  const dash = cli.spawn(process.execPath, [path.join(DIST, 'src/cli.js'), '--json', '-tnp', '--info', '0.5']);
+  const lineOut = new Lines(dash);
+  let read = 0;
+  const out = { next: async (): Promise<string> => { await lineOut.count(read + 1); return lineOut.lines[read++]!; } };
+  const first = JSON.parse(await out.next()) as SampleJson;
+  assert.equal(first.elapsedMs, null);
+  const BYTES = 3_000_000;
+  const lossy = cli.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-source.js'), '10.71.1.2', '7000', String(BYTES), '3000']);
+  const clean = cli.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-source.js'), '10.71.2.2', '7000', String(BYTES), '3000']);
+  const done = Promise.all([readyLine<{ sent: number }>(lossy), readyLine<{ sent: number }>(clean)]);
+  let finished = false;
+  void done.then(() => { finished = true; });
+  const samples: SampleJson[] = [];
+  // Samples until both senders are done and the kernel has delivered what they wrote: no
+  // connection to a sink left with tcp_info (an orphan keeps retransmitting after its program
+  // exits, until TIME_WAIT), and one more. Bounded: 240 samples are two minutes.
+  for (let extra = 0; extra < 1 && samples.length < 240;) {
+    const s = JSON.parse(await out.next()) as SampleJson;
+    samples.push(s);
+    if (finished && !s.connections.some((c) => c.remote.port === 7000 && c.tcpInfo)) extra++;
+  }
+  const [sentLossy, sentClean] = await done;
+  assert.equal(sentLossy.sent, BYTES);
+  assert.equal(sentClean.sent, BYTES);
+  // Each connection (by cookie) across the samples.
+  const byCookie = new Map<string, { conn: ConnJson; deltas: Record<string, number>; last: ConnJson; perTick: number }>();
+  for (const s of samples) {
+    for (const c of s.connections) {
+      if (c.proto !== 'tcp' || c.remote.port !== 7000 || !c.flow || !c.cookie) continue;
+      let e = byCookie.get(c.cookie);
+      if (!e) byCookie.set(c.cookie, e = { conn: c, deltas: {}, last: c, perTick: 0 });
+      e.last = c;
+      for (const [k, v] of Object.entries(c.flow)) if (typeof v === 'object' && v.delta !== null) e.deltas[k] = (e.deltas[k] ?? 0) + v.delta;
+      e.perTick = Math.max(e.perTick, c.flow['bytesAcked']?.delta ?? 0);
+    }
+  }
+  const conns = [...byCookie.values()];
+  assert.equal(conns.length, 2, 'one connection to each peer');
+  const toP1 = conns.find((e) => e.conn.remote.address === '10.71.1.2')!;
+  const toP2 = conns.find((e) => e.conn.remote.address === '10.71.2.2')!;
+  for (const e of conns) {
+    assert.equal(e.conn.flow!.opened, true, 'opened after the first sample: counted from 0');
+    // The total since the start is the sum of the deltas, field by field.
+    for (const [k, v] of Object.entries(e.last.flow!)) if (typeof v === 'object') assert.equal(v.sinceMark, e.deltas[k] ?? 0, `${e.conn.remote.address} ${k}`);
+    // bytes_acked counts the SYN too; the last sample with the socket may be one tick early.
+    const acked = e.deltas['bytesAcked']!;
+    assert.ok(acked <= BYTES + 2 && acked >= BYTES - e.perTick, `${e.conn.remote.address}: bytes_acked ${acked} for ${BYTES} written (a tick: ${e.perTick})`);
+  }
+  assert.ok(toP1.deltas['totalRetrans']! > 0, 'the lossy flow retransmits');
+  assert.equal(toP2.deltas['totalRetrans'] ?? 0, 0, 'the clean flow does not');
+  // In the sample where the lossy flow had retransmitted most (both flows still in it), sorted by
+  // retransmits since the start: its program and its peer come first.
+  // (Both senders still running and owning their sockets: an orphan has no program.)
+  const both = samples.filter((s) => s.connections.filter((c) => c.remote.port === 7000 && c.flow && (c.pid === lossy.pid || c.pid === clean.pid)).length === 2);
+  assert.ok(both.length > 0);
+  const worst = both.reduce((a, b) => ((b.peers?.find((p) => p.address === '10.71.1.2')?.retransSinceMark ?? 0) > (a.peers?.find((p) => p.address === '10.71.1.2')?.retransSinceMark ?? 0) ? b : a));
+  const byRetrans = (xs: AggJson[]): AggJson[] => [...xs].sort((a, b) => (b.retransSinceMark ?? -1) - (a.retransSinceMark ?? -1));
+  assert.equal(byRetrans(worst.peers ?? [])[0]?.address, '10.71.1.2');
+  assert.equal(byRetrans(worst.processes ?? [])[0]?.pid, lossy.pid);
+  assert.equal(worst.peers?.find((p) => p.address === '10.71.2.2')?.retransSinceMark, 0);
+  assert.equal(worst.processes?.find((p) => p.pid === clean.pid)?.retransSinceMark, 0);
+  dash.kill('SIGTERM');
+});
+
+test('a listener and 1,000 short connections: per-process socket counts equal ss -tanp grouped by pid', { timeout: 120_000 }, async (t) => {
+  if (!prereq(t, ['root', 'netns', 'ss'])) return;
+  const ns = await Netns.create('flpid');
+  t.after(() => ns.destroy());
+  const sink = ns.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-sink.js'), '127.0.0.1', '7001']);
+  await readyLine(sink);
+  const many = ns.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-many.js'), '127.0.0.1', '7001', '1000', '25']);
+  await readyLine(many);
+  const count = async (): Promise<Map<number, number>> => {
+    const ss = await ns.exec('ss', ['-tanp']);
+    const m = new Map<number, number>();
+    for (const line of ss.stdout.split('\n')) for (const u of line.matchAll(/pid=(\d+)/g)) m.set(Number(u[1]), (m.get(Number(u[1])) ?? 0) + 1);
+    return m;
+  };
+  // The short connections' last states (FIN_WAIT, LAST_ACK) settle: the same counts twice.
+  let before = await count(), after: Map<number, number>, doc: SampleJson;
+  for (let attempt = 0; ; attempt++) {
+    const r = await ns.exec(process.execPath, [path.join(DIST, 'src/cli.js'), '--json', '-tanp', '--info', '--count', '1', '0.2']);
+    assert.equal(r.code, 0, r.stderr);
+    doc = JSON.parse(r.stdout) as SampleJson;
+    after = await count();
+    if (JSON.stringify([...before].sort()) === JSON.stringify([...after].sort()) || attempt === 9) break;
+    before = after;
+  }
+  assert.deepEqual(new Map([...after].sort()), new Map([...before].sort()), 'ss -tanp did not settle');
+  const ours = new Map((doc.processes ?? []).map((p) => [p.pid!, p.connections]));
+  assert.deepEqual(new Map([...ours].sort()), new Map([...after].sort()));
+  assert.equal(ours.get(many.pid!), 25);
+  assert.equal(ours.get(sink.pid!), 26, 'the listener and the 25 accepted connections');
 });

@@ -156,8 +156,13 @@ export class SampleEngine {
     let flows: FlowTable | null = null;
     if (haveSockets && sameTable) flows = this.lastFlows;
     else if (haveSockets) {
-      let info = false;
-      for (const s of inet) if (s.tcpInfo) { info = true; break; }
+      // With tcp_info when a TCP row has it, or when no row could (no TCP socket but TIME_WAIT
+      // and request sockets, which never carry it): an empty table does not break the deltas.
+      let info = true;
+      for (const s of inet) {
+        if (s.tcpInfo) { info = true; break; }
+        if (s.proto.startsWith('tcp') && s.inode !== 0 && s.state !== 6) info = false;
+      }
       // A table without tcp_info between two with it: the next one starts afresh (no deltas).
       if (!info || this.lastFlows === null) this.flowTracker.reset();
       flows = info ? this.flowTracker.update(inet, raw.inetAt ?? raw.mono) : null;

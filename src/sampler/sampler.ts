@@ -137,7 +137,10 @@ export class Sampler {
       // With a cadence, owners follow the table: a table not read again has the same sockets.
       const tableAt = this.opts.tableEveryMs !== undefined && want.inet.length > 0 ? this.table?.at ?? null : null;
       const stale = tableAt === null || tableAt !== this.ownersTableAt;
-      if (!this.owners || (stale && mono - this.ownersAt >= (this.opts.ownersRefreshMs ?? 5000))) {
+      // Per-process traffic (tcp_info) puts new connections under their program at once: the
+      // incremental scan runs every tick then, not every 5 s.
+      const refresh = this.opts.ownersRefreshMs ?? (want.tcpInfo ? 0 : 5000);
+      if (!this.owners || (stale && mono - this.ownersAt >= refresh)) {
         // Incremental: only fds that can have changed are read again (see OwnerCache).
         this.owners = await this.ownerCache.scan(socketInodes(snapshot));
         this.ownersAt = mono;

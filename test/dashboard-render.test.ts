@@ -321,7 +321,9 @@ test('outside strings are escaped: a socket path and a program name with ESC and
     await h.press('\r');
     has(h.screen(), 'Path          /run/\\x1b[31m{bold}x{/bold}.sock', 'Program       7/\\x1b[31m{bold}x{/b');
     await h.press('\x1b');
-    await h.press('\t\t\tt'); // unix → events → conntrack → connections; t: TCP too (-x showed UNIX only)
+    // unix → events → processes → peers → connections → interfaces (the connections list stays
+    // the big pane); t: TCP too (-x showed UNIX only)
+    await h.press('\t\t\t\t\tt');
     has(h.screen(), '42/\\x1b[31m{bold}');
     // The raw bytes never carry the outside ESC sequence or let the tags through.
     assert.ok(!h.written().includes('\x1b[31m{bold}'));

@@ -90,7 +90,12 @@ export class SampleEngine {
   private lastFlows: FlowTable | null = null;
   private lastAggregates: { aggregates: Aggregates; owners: unknown } | null = null;
 
-  constructor(private readonly opts: EngineOptions = {}) {}
+  constructor(private opts: EngineOptions = {}) {}
+
+  /** Aggregates wanted (or not) from the next sample on. */
+  setAggregates(on: boolean): void {
+    this.opts = { ...this.opts, aggregates: on };
+  }
 
   mark(): void {
     this.tracker.mark();

@@ -72,7 +72,7 @@ export class Sampler {
   constructor(
     private readonly kfs: KernelFs,
     private readonly clock: Clock,
-    private readonly opts: SamplerOptions,
+    private opts: SamplerOptions,
     private readonly onSample: (s: Sample, raw: RawSample) => void | Promise<void>,
   ) {
     this.intervalMs = opts.intervalMs;
@@ -82,6 +82,16 @@ export class Sampler {
 
   get interval(): number {
     return this.intervalMs;
+  }
+
+  /** Read tcp_info (and sum per process and peer) from the next tick on, or stop: a view that
+   *  shows TCP internals asks for them only while it is on screen. */
+  setTcpInfo(on: boolean): void {
+    if ((this.opts.want.tcpInfo === true) === on) return;
+    this.opts = { ...this.opts, want: { ...this.opts.want, tcpInfo: on } };
+    this.engine.setAggregates(on);
+    // The next tick reads the table again, with or without tcp_info.
+    this.table = null;
   }
 
   /** Change the interval; takes effect from the current wait. */

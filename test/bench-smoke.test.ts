@@ -52,4 +52,13 @@ test('bench probe: every measurement runs once on a small load in a namespace', 
   const [noChange] = rj['noChangeBytes'] as number[];
   const [changed] = rj['changedBytes'] as number[];
   assert.ok((changed ?? 0) > (noChange ?? 0));
+
+  // The tick with tcp_info against ss -tin (issue 13): every TCP socket but TIME_WAIT carries it.
+  const ti = await ns.exec(process.execPath, [path.join(BENCH, 'probe.js'), 'tcpinfo', '--reps', '1']);
+  assert.equal(ti.code, 0, ti.stderr);
+  const tij = JSON.parse(ti.stdout) as { timings: Record<string, unknown[]>; sockets: number; withInfo: number; rssMB: number };
+  assert.equal(tij.sockets, 202);
+  assert.equal(tij.withInfo, 202);
+  for (const k of ['tickInfo', 'ss -tin']) assert.equal(tij.timings[k]?.length, 1, k);
+  assert.ok(tij.rssMB > 0);
 });

@@ -3,6 +3,8 @@
 //
 //   node probe.js timings --reps N [--si]     read paths and tools, each repeated N times
 //   node probe.js render  --reps N            the dashboard on fake TTY streams, fed real samples
+//   node probe.js tcpinfo --reps N            a sampler tick with tcp_info (issue 13) against ss -tin,
+//                                             in a process of its own (its peak RSS is the figure)
 import { execFile, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { parseOptions } from '../../src/cli/options.js';
@@ -283,6 +285,28 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
   return F;
 }
 
+/** The dashboard's tick with per-connection TCP internals (Want.tcpInfo: sock_diag's tcp_info,
+ *  the flow deltas and the per-process / per-peer sums) against `ss -tin`, which prints the same
+ *  internals; owners are left out of both (ss -tin does not look them up). */
+async function tcpInfoTimings(reps: number): Promise<{ timings: Timings; sockets: number; rssMB: number; withInfo: number }> {
+  const T: Timings = {};
+  const add = (k: string, f: Figure): void => { (T[k] ??= []).push(f); };
+  const want: Want = { ...dashboardWant(parseOptions([])), owners: false, tcpInfo: true };
+  let last: Awaited<ReturnType<Sampler['tick']>> | null = null;
+  const sampler = new Sampler(kfs, systemClock, { intervalMs: 1000, want }, () => {});
+  last = await sampler.tick();
+  const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
+  const tool = hasTime ? commandCpu : command;
+  for (let r = 0; r < reps; r++) {
+    add('tickInfo', await inProcess(async () => { last = await sampler.tick(); }));
+    add('ss -tin', await tool('ss', ['-tin']));
+  }
+  const flows = last.sample.flows?.byKey.size ?? 0;
+  const sockets = [...last.sample.connections.values()].filter((s) => s.proto.startsWith('tcp')).length;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(await kfs.readText('proc/self/status'))?.[1];
+  return { timings: T, sockets, withInfo: flows, rssMB: hwm === undefined ? process.memoryUsage().rss / 1048576 : Number(hwm) / 1024 };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -290,7 +314,9 @@ async function main(): Promise<void> {
   });
   const reps = Math.max(1, Number(values.reps));
   const what = positionals[0] ?? 'timings';
-  const out = what === 'render' ? await render(reps, Number(values.cols), Number(values.rows)) : await timings(reps, values.si === true, Number(values['sim-seconds']));
+  const out = what === 'render' ? await render(reps, Number(values.cols), Number(values.rows))
+    : what === 'tcpinfo' ? await tcpInfoTimings(reps)
+      : await timings(reps, values.si === true, Number(values['sim-seconds']));
   process.stdout.write(JSON.stringify(out) + '\n');
   // The sock_diag socket and blessed's handles are unreferenced or closed; exit at once anyway.
   process.exit(0);

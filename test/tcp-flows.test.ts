@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InetSocket, ProcessOwner, TcpInfo } from '../src/model.js';
 import { aggregate, peerAddress, retransPct } from '../src/sampler/flow-aggregates.js';
+import { decodeRaw, encodeRaw } from '../src/sampler/recording.js';
 import { SampleEngine, type RawSample } from '../src/sampler/sample-engine.js';
 import { FlowTracker, perSecond, RETRANS, RX, TX } from '../src/sampler/tcp-flows.js';
 
@@ -111,4 +112,25 @@ test('SampleEngine: flows and aggregates only with tcp_info (or when asked), rep
   const s5 = e2.ingest(raw([tcp(1, '1', { bytesReceived: 40 })]));
   assert.equal(s5.flows?.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')?.delta[RX], 40);
   assert.equal(s5.flows?.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')?.opened, true);
+});
+
+test('a recording keeps what replay needs: the same flow deltas and sums from decoded lines', () => {
+  let mono = 0;
+  const raws: RawSample[] = [1, 2, 3].map((k) => ({
+    mono: mono += 1000, boot: { bootTime: 1 },
+    snapshot: { time: mono, inet: { tcp: { ok: true, value: [tcp(1, '1', { bytesReceived: 100 * k, totalRetrans: k * k, maxPacingRate: 2 ** 64 }, { inode: 1001 })], skipped: 0 } },
+      owners: { denied: false, owners: new Map<number, ProcessOwner>([[1001, { pid: 10, program: 'curl' }]]) } },
+  }));
+  const live = new SampleEngine(), replay = new SampleEngine();
+  for (const r of raws) {
+    const a = live.ingest(r);
+    const b = replay.ingest(decodeRaw(encodeRaw(r)));
+    assert.deepEqual([...(b.flows?.byKey.values() ?? [])].map((f) => [f.delta, f.sinceMark]), [...(a.flows?.byKey.values() ?? [])].map((f) => [f.delta, f.sinceMark]));
+    assert.deepEqual(b.aggregates, a.aggregates);
+  }
+  const last = replay.ingest(decodeRaw(encodeRaw(raws[2]!)));
+  assert.equal(last.aggregates?.processes[0]?.program, 'curl');
+  const back = decodeRaw(encodeRaw(raws[0]!)).snapshot.inet.tcp;
+  assert.ok(back?.ok);
+  assert.equal(back.value[0]?.tcpInfo?.maxPacingRate, 2 ** 64, 'an all-ones u64 (no pacing limit) survives JSON');
 });

@@ -206,7 +206,7 @@ interface RenderOut {
 
 const ROWS: [key: string, label: string, ref: string][] = [
   ['ss -tin', 'ss -tin (TCP internals)', 'ss -tin'],
-  ['tickInfo', 'sampler tick with tcp_info, flows and sums (target <= 0.8)', 'ss -tin'],
+  ['tickInfo', 'tick with tcp_info, flows, sums (target <= 0.8)', 'ss -tin'],
   ['snapshot', 'netdash socket snapshot (netlink)', 'ss -tan'],
   ['snapshotProc', 'netdash socket snapshot (/proc fallback)', 'ss -tan'],
   ['procSplit', 'naive read+split of /proc/net/tcp*', 'ss -tan'],

@@ -483,6 +483,11 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
     assert.match(lines[header + 1] ?? '', /10\.0\.0\.9:443/, 'the retransmitting connection first');
     assert.match(lines[header + 1] ?? '', / 2\.5 +5 +90 +10 *$/, 'Retr/s 2.5 (5 in 2 s), Retr 5 since start (the first sample has no delta), RTT 90 ms, cwnd 10');
     assert.match(lines[header + 2] ?? '', /10\.0\.0\.8:443 .* 250k .* 0 +0 +0\.300/, 'the clean one: 250 kB/s in, no retransmits');
+    // Retransmitting now: its Retr/s and Retr cells are hot; the clean one's are not.
+    const rows = h.d.store.visibleRows('connections', 10, 160).rows;
+    const hotCells = (r: { cells: readonly { text: string; hot?: boolean }[] } | undefined): string[] => (r?.cells ?? []).filter((x) => x.hot).map((x) => x.text.trim());
+    assert.deepEqual(hotCells(rows[0]), ['2.5', '5']);
+    assert.deepEqual(hotCells(rows[1]), []);
     // Enter: every tcp_info field with its meaning and its change.
     await h.press('\r');
     has(h.screen(), 'Details', 'Program       10/lossy');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InetSocket, ProcessOwner, TcpInfo } from '../src/model.js';
 import { aggregate, peerAddress, retransPct } from '../src/sampler/flow-aggregates.js';
+import { connectionKeys } from '../src/sampler/connection-diff.js';
 import { decodeRaw, encodeRaw } from '../src/sampler/recording.js';
 import { SampleEngine, type RawSample } from '../src/sampler/sample-engine.js';
 import { FlowTracker, perSecond, RETRANS, RX, TX } from '../src/sampler/tcp-flows.js';
@@ -26,12 +27,12 @@ function tcp(port: number, cookie: string, info: Partial<TcpInfo>, o: Partial<In
 
 test('FlowTracker: first sample null, then deltas; a connection new this tick counts from 0; totals are the sums of the deltas', () => {
   const f = new FlowTracker();
-  const t1 = f.update([tcp(1, '1', { bytesReceived: 100, bytesSent: 50, totalRetrans: 2 })], 1000);
+  const t1 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 100, bytesSent: 50, totalRetrans: 2 })]), 1000);
   assert.equal(t1.elapsedMs, null);
   const a1 = t1.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!;
   assert.deepEqual([a1.delta[RX], a1.delta[TX], a1.delta[RETRANS]], [null, null, null]);
   assert.equal(a1.opened, false, 'on the first sample nothing is "new"');
-  const t2 = f.update([tcp(1, '1', { bytesReceived: 400, bytesSent: 50, totalRetrans: 5 }), tcp(2, '2', { bytesReceived: 70, bytesSent: 30 })], 3000);
+  const t2 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 400, bytesSent: 50, totalRetrans: 5 }), tcp(2, '2', { bytesReceived: 70, bytesSent: 30 })]), 3000);
   assert.equal(t2.elapsedMs, 2000);
   const a2 = t2.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!;
   assert.deepEqual([a2.delta[RX], a2.delta[TX], a2.delta[RETRANS]], [300, 0, 3]);
@@ -41,20 +42,20 @@ test('FlowTracker: first sample null, then deltas; a connection new this tick co
   assert.deepEqual([b2.delta[RX], b2.delta[TX]], [70, 30], 'new this tick: from 0');
   assert.equal(b2.delta[RETRANS], null, 'a field the kernel did not send stays unknown');
   // The tuple of port 2 reused by another socket (new cookie): a new connection from 0.
-  const t3 = f.update([tcp(1, '1', { bytesReceived: 450, bytesSent: 60, totalRetrans: 5 }), tcp(2, '9', { bytesReceived: 5, bytesSent: 1 })], 5000);
+  const t3 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 450, bytesSent: 60, totalRetrans: 5 }), tcp(2, '9', { bytesReceived: 5, bytesSent: 1 })]), 5000);
   const b3 = t3.byKey.get('tcp|10.0.0.1|2|10.0.0.2|80')!;
   assert.equal(b3.opened, true);
   assert.deepEqual([b3.delta[RX], b3.sinceMark[RX]], [5, 5]);
   const a3 = t3.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!;
   assert.deepEqual(a3.sinceMark.slice(0, 2), [350, 10], 'the sum of its deltas (300 + 50, 0 + 10)');
   // A counter that went down: a reset, no delta, nothing added.
-  const t4 = f.update([tcp(1, '1', { bytesReceived: 10, bytesSent: 70, totalRetrans: 5 })], 7000);
+  const t4 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 10, bytesSent: 70, totalRetrans: 5 })]), 7000);
   const a4 = t4.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!;
   assert.equal(a4.delta[RX], null);
   assert.equal(a4.sinceMark[RX], 350);
   assert.equal(t4.byKey.size, 1, 'a closed connection is forgotten');
   f.mark();
-  const t5 = f.update([tcp(1, '1', { bytesReceived: 15, bytesSent: 70, totalRetrans: 6 })], 9000);
+  const t5 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 15, bytesSent: 70, totalRetrans: 6 })]), 9000);
   assert.deepEqual(t5.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!.sinceMark.slice(0, 1), [5]);
   assert.equal(t5.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!.sinceMark[RETRANS], 1);
 });
@@ -68,9 +69,9 @@ test('aggregate: per process and per peer; UDP joins with counts and queues but 
     bare(tcp(53, '4', {}, { proto: 'udp', recvQ: 768, remoteAddr: '10.0.0.9', remotePort: 53 })),
   ];
   const owners = new Map<number, ProcessOwner>([[1001, { pid: 10, program: 'curl' }], [1002, { pid: 20, program: 'node' }], [1003, { pid: 20, program: 'node' }], [1004, { pid: 30, program: 'dig' }]]);
-  f.update(rows(1), 0);
-  const fl = f.update(rows(2), 1000);
-  const a = aggregate(rows(2), owners, fl);
+  f.update(connectionKeys(rows(1)), 0);
+  const fl = f.update(connectionKeys(rows(2)), 1000);
+  const a = aggregate(connectionKeys(rows(2)), owners, fl);
   const proc = (pid: number) => a.processes.find((p) => p.pid === pid)!;
   assert.deepEqual([proc(10).rx, proc(10).tx, proc(10).retrans, proc(10).tcp], [1000, 100, 3, 1]);
   assert.deepEqual([proc(20).rx, proc(20).tx, proc(20).tcp, proc(20).worstRtt], [17, 20, 2, 9000]);
@@ -81,7 +82,7 @@ test('aggregate: per process and per peer; UDP joins with counts and queues but 
   assert.equal(peer('10.0.0.2').rx, 1007);
   assert.equal(peer('10.0.0.9').udp, 1);
   assert.equal(peerAddress('::ffff:1.2.3.4'), '1.2.3.4');
-  assert.equal(aggregate(rows(2), null, null).unowned, 4);
+  assert.equal(aggregate(connectionKeys(rows(2)), null, null).unowned, 4);
 });
 
 test('SampleEngine: flows and aggregates only with tcp_info (or when asked), replays of the same input give the same numbers', () => {

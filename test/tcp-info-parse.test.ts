@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tcpInfoLine, tcpInfoTokens, gFormat } from '../src/print/tcp-info-text.js';
 import { inetDiagRequest, InetDiagParser, tcpBothFamiliesRequest } from '../src/sources/sock-diag.js';
-import { cookieText, parseTcpInfo, TCP_INFO_LAYOUT } from '../src/sources/tcp-info.js';
+import { cookieText, parseTcpInfo, TCP_INFO_LAYOUT, tcpInfoObject } from '../src/sources/tcp-info.js';
 
 /** A tcp_info of `len` bytes whose every u32 slot holds its own offset + 1 (so no field is 0). */
 function fixture(len: number): Buffer {
@@ -23,7 +23,7 @@ test('a 104-byte tcp_info (Linux 2.6): fields up to total_retrans, the rest unkn
   assert.equal(info.rcvWscale, 0x7);
   for (const k of ['pacingRate', 'bytesAcked', 'bytesReceived', 'segsOut', 'bytesSent', 'bytesRetrans', 'minRtt', 'deliveryRate', 'sndWnd'] as const) {
     assert.equal(info[k], undefined, k);
-    assert.ok(!(k in info), `${k} absent`);
+    assert.ok(!(k in tcpInfoObject(info)), `${k} absent from its plain form (JSON, recordings)`);
   }
   // Printed like ss: the unknown fields are not there at all.
   const line = tcpInfoLine(info);
@@ -50,6 +50,11 @@ test('the full layout: every field at linux/tcp.h offsets, up to snd_wnd at 228'
   assert.equal(info.delivered, 193);
   assert.equal(info.bytesSent, 201 + 205 * 2 ** 32);
   for (const [k] of TCP_INFO_LAYOUT) assert.notEqual(info[k], undefined, k);
+  // As JSON (recordings, --json): the plain fields, the same values.
+  const json = JSON.parse(JSON.stringify(info)) as Record<string, number>;
+  assert.equal(json['sndWnd'], 229);
+  assert.equal(json['length'], 280);
+  assert.equal(Object.keys(json).length, TCP_INFO_LAYOUT.length + 4, 'every field, the three bit fields and the length');
   // A struct cut inside a u64: that field is unknown.
   assert.equal(parseTcpInfo(fixture(124), 0, 124).bytesAcked, undefined);
 });

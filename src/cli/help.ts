@@ -72,6 +72,9 @@ NETDASH FLAGS
     --count N               stop after N samples
     --ethernet              totals like Windows "netstat -e": bytes, unicast and non-unicast
                             packets, discards, errors, unknown protocols
+    --info                  TCP internals (tcp_info) under each TCP connection, as ss -tin
+                            prints them; in JSON with an interval, per-connection deltas and
+                            per-process / per-peer traffic (not -i, which is interfaces)
     --record FILE           append every raw sample to FILE (NDJSON); interval default 2 s
     --replay FILE           play a recording through the same engine, dashboard or printers
     --speed N               replay N times as fast as recorded, 0 to 1000 (0: no waiting)
@@ -88,7 +91,8 @@ NETDASH FLAGS
 
 DASHBOARD
     The flags above choose where it opens: netdash -tl 5 starts on TCP listeners, every 5 s.
-    Keys: 1-8 panes, Tab next pane, Enter details, / filter, Space pause, m mark, z zoom,
+    Keys: 1-9 0 panes (9 processes, 0 peers), Tab next pane, i TCP internals, c which
+    connection retransmits, Enter details, / filter, Space pause, m mark, z zoom,
     q quit, Ctrl-Z suspend; ? lists them all.
     NO_COLOR=1 turns colour off (bold and reverse stay). A TERM without cursor addressing
     (TERM=dumb) gets print mode instead, with one line on stderr.

@@ -5,6 +5,7 @@ import type { IfMeta, InetSocket, NetInterface, UnixSocket } from '../model.js';
 import { effectiveFlags, flagLetters } from '../names/netstat-notation.js';
 import { inetSockets, type Snapshot } from '../sources/snapshot.js';
 import { skippedLines } from './notes.js';
+import { skMemObject, tcpInfoObject } from '../sources/tcp-info.js';
 import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from '../names/netstat-notation.js';
 
 export const JSON_SCHEMA = 'netdash/1';
@@ -30,8 +31,8 @@ function connectionJson(s: InetSocket, names: NameContext): Record<string, unkno
     // --info (sock_diag): the socket cookie, struct tcp_info as the kernel sent it (a field an
     // older kernel does not know is absent, not 0) and the socket memory slots.
     ...(s.cookie !== undefined ? { cookie: s.cookie } : {}),
-    ...(s.tcpInfo ? { tcpInfo: { ...s.tcpInfo } } : {}),
-    ...(s.mem ? { mem: { ...s.mem } } : {}),
+    ...(s.tcpInfo ? { tcpInfo: tcpInfoObject(s.tcpInfo) } : {}),
+    ...(s.mem ? { mem: skMemObject(s.mem) } : {}),
   };
 }
 

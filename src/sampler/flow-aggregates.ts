@@ -4,7 +4,6 @@
 // counters for them: an aggregate of those alone has `bytes: false`, and views say so rather
 // than show 0.
 import type { InetSocket, ProcessOwner } from '../model.js';
-import { connectionKey } from './connection-diff.js';
 import { RETRANS, RETRANS_BYTES, RX, SEGS_OUT, TX, type FlowTable } from './tcp-flows.js';
 
 export interface FlowAggregate {
@@ -91,12 +90,12 @@ export function retransPct(g: Pick<FlowAggregate, 'retrans' | 'segsOut'>): numbe
   return g.retrans === null || g.segsOut === null || g.segsOut <= 0 ? null : (g.retrans * 100) / g.segsOut;
 }
 
-export function aggregate(sockets: Iterable<InetSocket>, owners: ReadonlyMap<number, ProcessOwner> | null, flows: FlowTable | null): Aggregates {
+/** `sockets`: the table by connectionKey (Sample.connections). */
+export function aggregate(sockets: Iterable<readonly [string, InetSocket]>, owners: ReadonlyMap<number, ProcessOwner> | null, flows: FlowTable | null): Aggregates {
   const procs = new Map<string, FlowAggregate>();
   const peers = new Map<string, FlowAggregate>();
   let unowned = 0;
-  for (const s of sockets) {
-    const key = connectionKey(s);
+  for (const [key, s] of sockets) {
     const o = s.inode !== 0 ? owners?.get(s.inode) : undefined;
     if (o) {
       const pk = `${o.pid}/${o.program}`;

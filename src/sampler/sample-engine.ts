@@ -88,7 +88,7 @@ export class SampleEngine {
   private seq = 0;
   private readonly flowTracker = new FlowTracker();
   private lastFlows: FlowTable | null = null;
-  private lastAggregates: { aggregates: Aggregates; owners: unknown } | null = null;
+  private lastAggregates: { get: () => Aggregates; owners: unknown } | null = null;
 
   constructor(private opts: EngineOptions = {}) {}
 
@@ -170,17 +170,22 @@ export class SampleEngine {
       }
       // A table without tcp_info between two with it: the next one starts afresh (no deltas).
       if (!info || this.lastFlows === null) this.flowTracker.reset();
-      flows = info ? this.flowTracker.update(inet, raw.inetAt ?? raw.mono) : null;
+      flows = info ? this.flowTracker.update(connections, raw.inetAt ?? raw.mono) : null;
       this.lastFlows = flows;
     }
-    let aggregates: Aggregates | null = null;
+    // The sums are made when a view or printer first reads them (Processes, Peers, --json
+    // --info): a tick that only shows the connections' own columns does not pay for them.
+    let aggregates: (() => Aggregates) | null = null;
     if (haveSockets && (flows !== null || this.opts.aggregates === true)) {
       const owners = snap.owners?.owners ?? null;
       const last = this.lastAggregates;
-      if (sameTable && last !== null && last.owners === owners) aggregates = last.aggregates;
+      if (sameTable && last !== null && last.owners === owners) aggregates = last.get;
       else {
-        aggregates = aggregate(connections.values(), owners, flows);
-        this.lastAggregates = { aggregates, owners };
+        let made: Aggregates | null = null;
+        const table = connections, fl = flows;
+        const get = (): Aggregates => (made ??= aggregate(table, owners, fl));
+        aggregates = get;
+        this.lastAggregates = { get, owners };
       }
     }
 
@@ -195,7 +200,7 @@ export class SampleEngine {
 
     const elapsedMs = this.prevMono === null ? null : raw.mono - this.prevMono;
     this.prevMono = raw.mono;
-    return {
+    const sample: Sample = {
       seq: ++this.seq,
       time: snap.time,
       mono: raw.mono,
@@ -210,7 +215,8 @@ export class SampleEngine {
       tableAgeMs: !haveSockets ? null : raw.inetAt === undefined ? 0 : raw.mono - raw.inetAt,
       mark: this.tracker.markInfo,
       ...(flows ? { flows } : {}),
-      ...(aggregates ? { aggregates } : {}),
     };
+    if (aggregates) Object.defineProperty(sample, 'aggregates', { get: aggregates, enumerable: true, configurable: true });
+    return sample;
   }
 }

@@ -5,8 +5,7 @@
 // a reset (delta null, nothing added). sinceMark is the sum of the deltas reported since the
 // mark, so a connection's total always equals the sum of its deltas. Only live connections are
 // remembered: a socket gone from the table is forgotten on the same tick.
-import type { InetSocket, TcpInfo } from '../model.js';
-import { connectionKey } from './connection-diff.js';
+import type { InetSocket } from '../model.js';
 
 /** The cumulative tcp_info fields the flows follow, in the order of FlowStat's arrays. */
 export const FLOW_COUNTERS = ['bytesReceived', 'bytesSent', 'bytesAcked', 'bytesRetrans', 'totalRetrans', 'segsOut', 'segsIn'] as const;
@@ -41,17 +40,15 @@ export function perSecond(delta: number | null, elapsedMs: number | null): numbe
   return delta === null || elapsedMs === null || elapsedMs <= 0 ? null : (delta * 1000) / elapsedMs;
 }
 
-interface Known { ident: string; last: (number | null)[]; since: number[] }
+interface Known { ident: string; last: (number | null)[]; since: number[]; seen: number }
 
-function values(i: TcpInfo): (number | null)[] {
-  const out = new Array<number | null>(N);
-  for (let k = 0; k < N; k++) out[k] = i[FLOW_COUNTERS[k]!] ?? null;
-  return out;
-}
+const sub = (first: boolean, c: number | undefined, p: number | null): number | null =>
+  (first || c === undefined || p === null || c < p ? null : c - p);
 
 export class FlowTracker {
   private known = new Map<string, Known>();
   private prevAt: number | null = null;
+  private tick = 0;
 
   reset(): void {
     this.known = new Map();
@@ -63,34 +60,40 @@ export class FlowTracker {
     for (const k of this.known.values()) k.since.fill(0);
   }
 
-  /** One socket table (its rows with tcp_info), read at `at` (monotonic ms). */
-  update(rows: Iterable<InetSocket>, at: number): FlowTable {
+  /** One socket table (its rows with tcp_info, by connectionKey), read at `at` (monotonic ms).
+   *  Written for 50k rows a tick: the seven fields read once each, small arrays, one map of
+   *  state kept from tick to tick (entries of sockets gone are dropped at the end). */
+  update(rows: Iterable<readonly [string, InetSocket]>, at: number): FlowTable {
     const first = this.prevAt === null;
     const elapsedMs = first ? null : at - this.prevAt!;
     this.prevAt = at;
-    const next = new Map<string, Known>();
+    const tick = ++this.tick;
+    const known = this.known;
     const byKey = new Map<string, FlowStat>();
-    for (const sock of rows) {
+    for (const [key, sock] of rows) {
       const info = sock.tcpInfo;
       if (!info) continue;
-      const key = connectionKey(sock);
       const ident = sock.cookie ?? String(sock.inode);
-      const cur = values(info);
-      let k = this.known.get(key);
+      let k = known.get(key);
       const opened = k === undefined || k.ident !== ident;
-      if (opened) k = { ident, last: new Array<number | null>(N).fill(first ? null : 0), since: new Array<number>(N).fill(0) };
-      const delta = new Array<number | null>(N);
-      for (let j = 0; j < N; j++) {
-        const c = cur[j]!, p = k!.last[j]!;
-        const d = first || c === null || p === null || c < p ? null : c - p;
-        delta[j] = d;
-        if (d !== null) k!.since[j]! += d;
+      if (opened) {
+        const z = first ? null : 0;
+        k = { ident, last: [z, z, z, z, z, z, z], since: [0, 0, 0, 0, 0, 0, 0], seen: tick };
+        known.set(key, k);
       }
-      k!.last = cur;
-      next.set(key, k!);
-      byKey.set(key, { key, ident, sock, delta, sinceMark: k!.since.slice(), opened: opened && !first });
+      const kk = k!;
+      kk.seen = tick;
+      const c0 = info.bytesReceived, c1 = info.bytesSent, c2 = info.bytesAcked, c3 = info.bytesRetrans;
+      const c4 = info.totalRetrans, c5 = info.segsOut, c6 = info.segsIn;
+      const l = kk.last;
+      const delta = [sub(first, c0, l[0]!), sub(first, c1, l[1]!), sub(first, c2, l[2]!), sub(first, c3, l[3]!),
+        sub(first, c4, l[4]!), sub(first, c5, l[5]!), sub(first, c6, l[6]!)];
+      const since = kk.since;
+      for (let j = 0; j < N; j++) { const d = delta[j]; if (d !== null && d !== undefined) since[j]! += d; }
+      kk.last = [c0 ?? null, c1 ?? null, c2 ?? null, c3 ?? null, c4 ?? null, c5 ?? null, c6 ?? null];
+      byKey.set(key, { key, ident, sock, delta, sinceMark: [since[0]!, since[1]!, since[2]!, since[3]!, since[4]!, since[5]!, since[6]!], opened: opened && !first });
     }
-    this.known = next;
+    if (known.size > byKey.size) for (const [key, k] of known) if (k.seen !== tick) known.delete(key);
     return { elapsedMs, byKey };
   }
 }

@@ -36,30 +36,92 @@ function u64(b: Uint8Array, o: number): number {
   return u32(b, o) + u32(b, o + 4) * 0x1_0000_0000;
 }
 
-/** tcp_info from `len` bytes at `off` (the attribute's payload). */
+/**
+ * tcp_info read where it lies in the netlink message, field by field on access: a dump of 50k
+ * sockets makes 50k of these (three slots each) instead of 50k objects of 56 numbers, and the
+ * fields nobody reads are never decoded. The message chunk stays referenced while the row lives
+ * (one table, about 420 bytes a socket). A field past `length` reads as undefined (unknown).
+ * JSON.stringify (recordings, --json) gets the plain object through toJSON.
+ */
+class TcpInfoView {
+  constructor(private readonly b: Uint8Array, private readonly off: number, readonly length: number) {}
+
+  toJSON(): TcpInfo {
+    const out: TcpInfo = { length: this.length };
+    const self = this as unknown as TcpInfo;
+    for (const k of TCP_INFO_KEYS) {
+      const v = self[k];
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+}
+
+for (const [key, at, size] of TCP_INFO_LAYOUT) {
+  const get = size === 1
+    ? function (this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 1 <= this.length ? this.b[this.off + at] : undefined; }
+    : size === 4
+      ? function (this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 4 <= this.length ? u32(this.b, this.off + at) : undefined; }
+      : function (this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 8 <= this.length ? u64(this.b, this.off + at) : undefined; };
+  Object.defineProperty(TcpInfoView.prototype, key, { get, enumerable: false, configurable: false });
+}
+const bitfields: [keyof TcpInfo, (b: number) => number, number][] = [
+  ['sndWscale', (b) => b & 0x0f, 6], ['rcvWscale', (b) => b >> 4, 6], ['deliveryRateAppLimited', (b) => b & 1, 7],
+];
+for (const [key, f, at] of bitfields) {
+  Object.defineProperty(TcpInfoView.prototype, key, {
+    get(this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 1 <= this.length ? f(this.b[this.off + at]!) : undefined; },
+    enumerable: false, configurable: false,
+  });
+}
+
+/** Every field name, in the struct's order, the window-scale bits after `options`. */
+export const TCP_INFO_KEYS: readonly NumKey[] = [
+  ...TCP_INFO_LAYOUT.slice(0, 6).map(([k]) => k), 'sndWscale', 'rcvWscale', 'deliveryRateAppLimited', ...TCP_INFO_LAYOUT.slice(6).map(([k]) => k),
+];
+
+/** tcp_info from `len` bytes at `off` (the attribute's payload), read lazily from `b` (which
+ *  must not be changed afterwards: netlink hands each chunk over once). */
 export function parseTcpInfo(b: Uint8Array, off: number, len: number): TcpInfo {
-  const info: TcpInfo = { length: len };
-  for (const [key, at, size] of TCP_INFO_LAYOUT) {
-    if (at + size > len) break;
-    info[key] = size === 1 ? b[off + at]! : size === 4 ? u32(b, off + at) : u64(b, off + at);
-  }
-  if (len >= 7) {
-    info.sndWscale = b[off + 6]! & 0x0f;
-    info.rcvWscale = b[off + 6]! >> 4;
-  }
-  if (len >= 8) info.deliveryRateAppLimited = b[off + 7]! & 1;
-  return info;
+  return new TcpInfoView(b, off, len);
+}
+
+/** A plain object of the known fields (for spreading, JSON, comparisons). */
+export function tcpInfoObject(i: TcpInfo): TcpInfo {
+  const j = (i as { toJSON?: () => TcpInfo }).toJSON;
+  return j ? j.call(i) : { ...i };
 }
 
 const MEM_KEYS: readonly (keyof SkMemInfo)[] = [
   'rmemAlloc', 'rcvbuf', 'wmemAlloc', 'sndbuf', 'fwdAlloc', 'wmemQueued', 'optmem', 'backlog', 'drops',
 ];
 
+/** INET_DIAG_SKMEMINFO read lazily where it lies, like TcpInfoView. */
+class SkMemView {
+  constructor(private readonly b: Uint8Array, private readonly off: number, private readonly len: number) {}
+
+  toJSON(): SkMemInfo {
+    const m: SkMemInfo = {};
+    for (let i = 0; i < MEM_KEYS.length && 4 * i + 4 <= this.len; i++) m[MEM_KEYS[i]!] = u32(this.b, this.off + 4 * i);
+    return m;
+  }
+}
+MEM_KEYS.forEach((key, i) => {
+  Object.defineProperty(SkMemView.prototype, key, {
+    get(this: { b: Uint8Array; off: number; len: number }): number | undefined { return 4 * i + 4 <= this.len ? u32(this.b, this.off + 4 * i) : undefined; },
+    enumerable: false, configurable: false,
+  });
+});
+
 /** INET_DIAG_SKMEMINFO: u32 slots in SK_MEMINFO_* order, as many as the kernel sent. */
 export function parseSkMemInfo(b: Uint8Array, off: number, len: number): SkMemInfo {
-  const m: SkMemInfo = {};
-  for (let i = 0; i < MEM_KEYS.length && 4 * i + 4 <= len; i++) m[MEM_KEYS[i]!] = u32(b, off + 4 * i);
-  return m;
+  return new SkMemView(b, off, len) as unknown as SkMemInfo;
+}
+
+/** A plain object of the slots the kernel sent. */
+export function skMemObject(m: SkMemInfo): SkMemInfo {
+  const j = (m as { toJSON?: () => SkMemInfo }).toJSON;
+  return j ? j.call(m) : { ...m };
 }
 
 /** The 64-bit socket cookie (two host-order u32 words, low first) as decimal text. */

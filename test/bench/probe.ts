@@ -293,12 +293,20 @@ async function tcpInfoTimings(reps: number): Promise<{ timings: Timings; sockets
   const add = (k: string, f: Figure): void => { (T[k] ??= []).push(f); };
   const want: Want = { ...dashboardWant(parseOptions([])), owners: false, tcpInfo: true };
   let last: Awaited<ReturnType<Sampler['tick']>> | null = null;
-  const sampler = new Sampler(kfs, systemClock, { intervalMs: 1000, want }, () => {});
+  // A clock that moves 1 s per tick: every tick reads the table (with the real clock, ticks less
+  // than half an interval apart reuse it, and a small load would time nothing).
+  let mono = performance.now(), now = Date.now();
+  const clock: Clock = { now: () => now, mono: () => mono, sleep: () => Promise.resolve(), real: () => performance.now() };
+  const sampler = new Sampler(kfs, clock, { intervalMs: 1000, want }, () => {});
   last = await sampler.tick();
   const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
   const tool = hasTime ? commandCpu : command;
   for (let r = 0; r < reps; r++) {
+    mono += 1000; now += 1000;
     add('tickInfo', await inProcess(async () => { last = await sampler.tick(); }));
+    // The per-process and per-peer sums are made when first read (a pane or --json shows them).
+    const l = last;
+    add('sums', await inProcess(async () => { await Promise.resolve(l.sample.aggregates); }));
     add('ss -tin', await tool('ss', ['-tin']));
   }
   const flows = last.sample.flows?.byKey.size ?? 0;

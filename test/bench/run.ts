@@ -99,8 +99,8 @@ async function buildLoad(sockets: number, live: Netns[]): Promise<Load> {
   return { ns, sockets };
 }
 
-async function probe<T>(ns: Netns, argv: string[]): Promise<T> {
-  const r = await ns.exec(NODE, [path.join(DIST, 'test/bench/probe.js'), ...argv]);
+async function probe<T>(ns: Netns, argv: string[], nodeFlags: readonly string[] = []): Promise<T> {
+  const r = await ns.exec(NODE, [...nodeFlags, path.join(DIST, 'test/bench/probe.js'), ...argv]);
   if (r.code !== 0) throw new Error(`probe ${argv.join(' ')}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as T;
 }
@@ -206,7 +206,8 @@ interface RenderOut {
 
 const ROWS: [key: string, label: string, ref: string][] = [
   ['ss -tin', 'ss -tin (TCP internals)', 'ss -tin'],
-  ['tickInfo', 'tick with tcp_info, flows, sums (target <= 0.8)', 'ss -tin'],
+  ['tickInfo', 'tick with tcp_info and flows (target <= 0.8)', 'ss -tin'],
+  ['sums', 'per-process and per-peer sums, when read', 'ss -tin'],
   ['snapshot', 'netdash socket snapshot (netlink)', 'ss -tan'],
   ['snapshotProc', 'netdash socket snapshot (/proc fallback)', 'ss -tan'],
   ['procSplit', 'naive read+split of /proc/net/tcp*', 'ss -tan'],
@@ -271,7 +272,8 @@ async function main(): Promise<void> {
       const load = await buildLoad(n, live);
       const t = await probe<TimingOut>(load.ns, ['timings', '--reps', String(a.reps), '--sim-seconds', a.quick ? '10' : '30', ...(a.si ? ['--si'] : [])]);
       const r = await probe<RenderOut>(load.ns, ['render', '--reps', String(a.reps), '--cols', String(a.cols), '--rows', String(a.rows)]);
-      const ti = await probe<TcpInfoOut>(load.ns, ['tcpinfo', '--reps', String(a.reps)]);
+      // With the node flags netdash's own launcher uses (its RSS is the figure).
+      const ti = await probe<TcpInfoOut>(load.ns, ['tcpinfo', '--reps', String(a.reps)], CLI_FLAGS);
       Object.assign(t.timings, ti.timings);
       t.tcpInfo = ti;
       let dash: DashRun | undefined;
@@ -301,7 +303,7 @@ async function main(): Promise<void> {
     sockets: top.sockets,
     snapshotVsSsTan: round(wall(T['snapshot']) / wall(T['ss -tan'])),
     tickVsSsTan: round(wall(T['tick']) / wall(T['ss -tan'])),
-    ...(T['tickInfo'] && T['ss -tin'] ? { tickInfoVsSsTin: round(wall(T['tickInfo']) / wall(T['ss -tin'])), tickInfoRssMB: round(top.t.tcpInfo?.rssMB ?? 0, 0) } : {}),
+    ...(T['tickInfo'] && T['ss -tin'] ? { tickInfoVsSsTin: round(wall(T['tickInfo']) / wall(T['ss -tin'])), tickInfoRssMB: round(top.t.tcpInfo?.rssMB ?? 0, 0), ...(T['sums'] ? { sumsVsSsTin: round(wall(T['sums']) / wall(T['ss -tin'])) } : {}) } : {}),
     ownersVsSsTanp: round(wall(T['tickOwners']) / wall(T['ss -tanp'])),
     renderMs: round(median(top.r.renderMs), 1),
     cpuPctLoaded: top.dash ? round(top.dash.cpuPct) : null,

@@ -90,7 +90,8 @@ export class FlowTracker {
         sub(first, c4, l[4]!), sub(first, c5, l[5]!), sub(first, c6, l[6]!)];
       const since = kk.since;
       for (let j = 0; j < N; j++) { const d = delta[j]; if (d !== null && d !== undefined) since[j]! += d; }
-      kk.last = [c0 ?? null, c1 ?? null, c2 ?? null, c3 ?? null, c4 ?? null, c5 ?? null, c6 ?? null];
+      // In place: no array a socket a tick.
+      l[0] = c0 ?? null; l[1] = c1 ?? null; l[2] = c2 ?? null; l[3] = c3 ?? null; l[4] = c4 ?? null; l[5] = c5 ?? null; l[6] = c6 ?? null;
       byKey.set(key, { key, ident, sock, delta, sinceMark: [since[0]!, since[1]!, since[2]!, since[3]!, since[4]!, since[5]!, since[6]!], opened: opened && !first });
     }
     if (known.size > byKey.size) for (const [key, k] of known) if (k.seen !== tick) known.delete(key);

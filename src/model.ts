@@ -42,6 +42,55 @@ export interface InetSocket {
   backlog?: number;
   /** UDP only: packets dropped on this socket (last column of /proc/net/udp). */
   drops?: number;
+  /** netlink only: the kernel's socket cookie (idiag_cookie, 64 bits, as decimal text), which
+   *  names one socket for its whole life; set on TCP rows read with tcp_info. */
+  cookie?: string;
+  /** TCP from netlink, only when asked for (Want.tcpInfo): struct tcp_info. The /proc tables
+   *  have none. */
+  tcpInfo?: TcpInfo;
+  /** TCP from netlink, only when asked for (Want.tcpInfo): INET_DIAG_SKMEMINFO. */
+  mem?: SkMemInfo;
+}
+
+/**
+ * struct tcp_info (linux/tcp.h) as the kernel returned it. The kernel sends as much of the
+ * struct as it knows: a field past the end of an older kernel's struct is absent (unknown),
+ * never 0. Times in microseconds unless said; rates in bytes per second.
+ */
+export interface TcpInfo {
+  /** Bytes of tcp_info the kernel sent. */
+  length: number;
+  state?: number; caState?: number; retransmits?: number; probes?: number; backoff?: number; options?: number;
+  sndWscale?: number; rcvWscale?: number; deliveryRateAppLimited?: number;
+  /** Retransmission timeout and delayed-ACK timeout, µs. */
+  rto?: number; ato?: number;
+  sndMss?: number; rcvMss?: number;
+  unacked?: number; sacked?: number; lost?: number; retrans?: number; fackets?: number;
+  /** ms since the last data sent, ACK sent (never set by Linux), data received, ACK received. */
+  lastDataSent?: number; lastAckSent?: number; lastDataRecv?: number; lastAckRecv?: number;
+  pmtu?: number; rcvSsthresh?: number;
+  /** Smoothed RTT and its variation, µs. */
+  rtt?: number; rttvar?: number;
+  sndSsthresh?: number; sndCwnd?: number; advmss?: number; reordering?: number;
+  rcvRtt?: number; rcvSpace?: number;
+  /** Segments retransmitted over the connection's life. */
+  totalRetrans?: number;
+  pacingRate?: number; maxPacingRate?: number;
+  bytesAcked?: number; bytesReceived?: number;
+  segsOut?: number; segsIn?: number;
+  notsentBytes?: number; minRtt?: number;
+  dataSegsIn?: number; dataSegsOut?: number;
+  deliveryRate?: number;
+  busyTime?: number; rwndLimited?: number; sndbufLimited?: number;
+  delivered?: number; deliveredCe?: number;
+  bytesSent?: number; bytesRetrans?: number;
+  dsackDups?: number; reordSeen?: number; rcvOoopack?: number; sndWnd?: number;
+}
+
+/** INET_DIAG_SKMEMINFO (SK_MEMINFO_*), bytes; absent slots unknown. */
+export interface SkMemInfo {
+  rmemAlloc?: number; rcvbuf?: number; wmemAlloc?: number; sndbuf?: number;
+  fwdAlloc?: number; wmemQueued?: number; optmem?: number; backlog?: number; drops?: number;
 }
 
 export interface UnixSocket {

@@ -62,4 +62,12 @@ test('bench probe: every measurement runs once on a small load in a namespace', 
   assert.equal(cj.churnPerTick, 2, '1% of the 200 connected sockets');
   assert.ok(cj.steadyBytesPerTick > 0 && cj.churnBytesPerTick > cj.steadyBytesPerTick, rec.stdout);
   assert.ok(cj.keyFrameBytes > cj.steadyBytesPerTick, rec.stdout);
+  // The tick with tcp_info against ss -tin (issue 13): every TCP socket but TIME_WAIT carries it.
+  const ti = await ns.exec(process.execPath, [path.join(BENCH, 'probe.js'), 'tcpinfo', '--reps', '1']);
+  assert.equal(ti.code, 0, ti.stderr);
+  const tij = JSON.parse(ti.stdout) as { timings: Record<string, unknown[]>; sockets: number; withInfo: number; rssMB: number };
+  assert.equal(tij.sockets, 202);
+  assert.equal(tij.withInfo, 202);
+  for (const k of ['tickInfo', 'ss -tin']) assert.equal(tij.timings[k]?.length, 1, k);
+  assert.ok(tij.rssMB > 0);
 });

@@ -7,7 +7,7 @@ import { parseOptions } from '../src/cli/options.js';
 import { createDashboard, type Dashboard } from '../src/dashboard/app.js';
 import { replaySource } from '../src/sampler/sample-source.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
-import type { ProcessOwner, UnixSocket } from '../src/model.js';
+import type { ProcessOwner, TcpInfo, UnixSocket } from '../src/model.js';
 import { systemClock } from '../src/sampler/sampler.js';
 import { estab, FakeSource, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty, type FakeTty } from './helpers/fake-tty.js';
@@ -305,7 +305,9 @@ test('outside strings are escaped: a socket path and a program name with ESC and
     await h.press('\r');
     has(h.screen(), 'Path          /run/\\x1b[31m{bold}x{/bold}.sock', 'Program       7/\\x1b[31m{bold}x{/b');
     await h.press('\x1b');
-    await h.press('\t\t\tt'); // unix → events → conntrack → connections; t: TCP too (-x showed UNIX only)
+    // unix → events → processes → peers → connections → interfaces (the connections list stays
+    // the big pane); t: TCP too (-x showed UNIX only)
+    await h.press('\t\t\t\t\tt');
     has(h.screen(), '42/\\x1b[31m{bold}');
     // The raw bytes never carry the outside ESC sequence or let the tags through.
     assert.ok(!h.written().includes('\x1b[31m{bold}'));
@@ -429,4 +431,75 @@ test('the pane registry drives the panes: each jump key shows its spec\'s title,
       has(h.screen(), ` ${i + 1} ${spec.title}`);
     }
   }, 120, 40);
+});
+
+// ---- TCP internals: traffic columns, the Processes and Peers panes (issue 13) -----------------
+
+/** Two connections to two peers; the one to 10.0.0.9 retransmits `retr` segments more each tick. */
+function trafficWorld(k: number): SnapParts {
+  const info = (rx: number, tx: number, retr: number, rtt: number): TcpInfo => ({
+    length: 280, state: 1, rtt, sndCwnd: 10, bytesReceived: rx, bytesSent: tx, bytesAcked: tx, totalRetrans: retr, segsOut: 100 * k + 1, segsIn: 50 * k,
+  });
+  return {
+    inet: [
+      estab(40001, 443, { cookie: '1', tcpInfo: info(1000 * k, 20_000 * k, 5 * k, 90_000) }),
+      estab(40002, 443, { remoteAddr: '10.0.0.8', inode: 41002, cookie: '2', tcpInfo: info(500_000 * k, 100 * k, 0, 300) }),
+      udp(5353, { remoteAddr: '10.0.0.7', remotePort: 53, recvQ: 512 }),
+    ],
+    owners: new Map<number, ProcessOwner>([[5443, { pid: 10, program: 'lossy' }], [1000 + 40002, { pid: 20, program: 'clean' }], [7000 + 5353, { pid: 30, program: 'dig' }]]),
+  };
+}
+
+test('traffic: c sorts connections by retransmits with the retransmitting one on top and hot; 9 Processes and 0 Peers put the lossy program and peer first; detail lists tcp_info and members', async () => {
+  const h = start(['-n'], 160, 40);
+  const asked: boolean[] = [];
+  (h.src as FakeSource & { setTcpInfo(on: boolean): void }).setTcpInfo = (on) => { asked.push(on); };
+  try {
+    h.src.push(trafficWorld(1));
+    h.src.push(trafficWorld(2));
+    await h.settle();
+    await h.press('c');
+    assert.deepEqual(asked, [true], 'tcp_info is asked for once a view shows it');
+    let lines = h.lines();
+    const header = lines.findIndex((l) => l.includes('Retr/s'));
+    assert.ok(header > 0, 'the traffic columns are on');
+    has(h.screen(), 'sort retr/s');
+    assert.match(lines[header + 1] ?? '', /10\.0\.0\.9:443/, 'the retransmitting connection first');
+    assert.match(lines[header + 1] ?? '', / 2\.5 +5 +90 +10 *$/, 'Retr/s 2.5 (5 in 2 s), Retr 5 since start (the first sample has no delta), RTT 90 ms, cwnd 10');
+    assert.match(lines[header + 2] ?? '', /10\.0\.0\.8:443 .* 250k .* 0 +0 +0\.300/, 'the clean one: 250 kB/s in, no retransmits');
+    // Retransmitting now: its Retr/s and Retr cells are hot; the clean one's are not.
+    const rows = h.d.store.visibleRows('connections', 10, 160).rows;
+    const hotCells = (r: { cells: readonly { text: string; hot?: boolean }[] } | undefined): string[] => (r?.cells ?? []).filter((x) => x.hot).map((x) => x.text.trim());
+    assert.deepEqual(hotCells(rows[0]), ['2.5', '5']);
+    assert.deepEqual(hotCells(rows[1]), []);
+    // Enter: every tcp_info field with its meaning and its change.
+    await h.press('\r');
+    has(h.screen(), 'Details', 'Program       10/lossy');
+    const detail = h.d.store.detailLines(96).join('\n');
+    has(detail, 'total_retrans', '+5 this tick', '+5 since start', 'segments retransmitted over', 'bytes_received', 'snd_wnd', 'unknown (not sent by this kernel)');
+    await h.press('\x1b');
+    // Processes, sorted by retransmits this tick: the lossy program first.
+    await h.press('9s');
+    lines = h.lines();
+    has(h.screen(), ' 9 Processes', 'sort retr/s');
+    const ph = lines.findIndex((l) => l.includes('PID/Program'));
+    assert.match(lines[ph + 1] ?? '', /10\/lossy/);
+    assert.match(lines[ph + 2] ?? '', /20\/clean/);
+    assert.match(lines[ph + 3] ?? '', /30\/dig .* n\/a +n\/a +n\/a/, 'UDP only: no byte counters, not 0');
+    await h.press('\r');
+    has(h.screen(), 'Process        lossy (pid 10)', 'Member connections', '10.0.0.1:40001 -> 10.0.0.9:443 ESTABLISHED');
+    await h.press('\x1b');
+    await h.press('0s');
+    lines = h.lines();
+    has(h.screen(), ' 10 Peers');
+    const eh = lines.findIndex((l) => l.includes('Remote host'));
+    assert.match(lines[eh + 1] ?? '', /10\.0\.0\.9/);
+    await h.press('1i');
+    // 1 leaves the Peers pane with the traffic columns still on; i turns them off.
+    assert.equal(asked.at(-2), true);
+    assert.equal(asked.at(-1), false, 'leaving the views that need it stops tcp_info');
+    assert.ok(asked.slice(0, -1).every((x) => x), 'asked for while a view showed it');
+  } finally {
+    await h.close();
+  }
 });

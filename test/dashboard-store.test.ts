@@ -293,7 +293,16 @@ test('keys: netstat letters, filter input mode captures letters, C-c always quit
   assert.deepEqual(keyToAction('4', { name: '4', full: '4' }, st), { action: { type: 'focus', pane: 'icmp' } });
   assert.deepEqual(keyToAction('8', { name: '8', full: '8' }, st), { action: { type: 'focus', pane: 'events' } });
   assert.deepEqual(keyToAction('2', { name: '2', full: 'M-2', meta: true }, st), { action: { type: 'focus', pane: 'interfaces' } });
-  assert.equal(keyToAction('9', { name: '9', full: '9' }, st), null);
+  assert.deepEqual(keyToAction('9', { name: '9', full: '9' }, st), { action: { type: 'focus', pane: 'processes' } });
+  // 0 is pane 10, as are F10 and Alt-0; a key past the last pane does nothing.
+  assert.deepEqual(keyToAction('0', { name: '0', full: '0' }, st), { action: { type: 'focus', pane: 'peers' } });
+  assert.deepEqual(keyToAction(undefined, { name: 'f10', full: 'f10' }, st), { action: { type: 'focus', pane: 'peers' } });
+  assert.deepEqual(keyToAction(undefined, { name: 'f9', full: 'f9' }, st), { action: { type: 'focus', pane: 'processes' } });
+  assert.deepEqual(keyToAction('0', { name: '0', full: 'M-0', meta: true }, st), { action: { type: 'focus', pane: 'peers' } });
+  assert.equal(keyToAction(undefined, { name: 'f12', full: 'f12' }, st), null);
+  // i: the TCP internals columns; c: connections sorted by retransmits.
+  assert.deepEqual(keyToAction('i', { name: 'i' }, st), { action: { type: 'toggle', flag: 'traffic' } });
+  assert.deepEqual(keyToAction('c', { name: 'c' }, st), { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } });
   assert.deepEqual(keyToAction('f', { name: 'f' }, st), { action: { type: 'cycleFamily' } });
   assert.deepEqual(keyToAction('!', { name: '!' }, st), { action: { type: 'toggle', flag: 'allCounters' } });
   assert.deepEqual(keyToAction(undefined, { name: 'tab', full: 'S-tab', shift: true }, st), { action: { type: 'focusNext', delta: -1 } });

@@ -10,7 +10,7 @@ export const TIERS = {
   /** Pure: parsers on fixture text, the engine, the store, blessed on fake streams. Seconds. */
   unit: [
     'connection-order', 'conntrack', 'counter-deltas', 'dashboard-keys', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
-    'derived-signals', 'diag-rows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'help', 'json-stream', 'interface-meta', 'interfaces',
+    'derived-signals', 'diag-rows', 'tcp-info-parse', 'tcp-flows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'help', 'json-stream', 'interface-meta', 'interfaces',
     'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'statistics', 'terminal-colours', 'test-tiers', 'unix-sockets',
   ],
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
@@ -18,7 +18,7 @@ export const TIERS = {
   system: [
     'bench-smoke', 'catalog-kernel', 'cli', 'cli-errors', 'cli-run', 'counters-64bit', 'eight-bit', 'output-errors', 'read-caps', 'record-file', 'recording', 'dashboard-tmux', 'faults', 'heap-footprint', 'hostile-strings', 'kept-files',
     'least-privilege', 'netstat-crosscheck', 'packaging', 'print-extras', 'print-stream', 'process-owners',
-    'replay-errors', 'routes-netstat', 'sampler-netns', 'screenshots', 'serve-hostile', 'serve-prometheus', 'sock-diag', 'statistics-netstat', 'netstat-parity', 'terminal-tmux',
+    'replay-errors', 'routes-netstat', 'sampler-netns', 'screenshots', 'serve-hostile', 'serve-prometheus', 'sock-diag', 'statistics-netstat', 'netstat-parity', 'tcp-info', 'terminal-tmux',
   ],
   /** Long runs: the dashboard under churn for 100 s (NETDASH_SOAK_SECONDS for longer). */
   soak: ['soak'],

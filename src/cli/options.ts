@@ -71,6 +71,7 @@ const optionSpec = {
   fib: { type: 'boolean', short: 'F' },
   cache: { type: 'boolean', short: 'C' },
   ethernet: { type: 'boolean' },
+  info: { type: 'boolean' },
   print: { type: 'boolean' },
   json: { type: 'boolean' },
   interval: { type: 'string' },
@@ -134,6 +135,10 @@ export const FLAG_HELP = {
   ethernet: {
     group: 'netdash',
     text: 'totals like Windows "netstat -e": bytes, unicast and non-unicast packets, discards, errors, unknown protocols',
+  },
+  info: {
+    group: 'netdash',
+    text: 'TCP internals (tcp_info) under each TCP connection, as ss -tin prints them; in JSON with an interval, per-connection deltas and per-process / per-peer traffic (not -i, which is interfaces)',
   },
   record: { group: 'netdash', arg: 'FILE', text: 'append every raw sample to FILE (NDJSON); interval default 2 s' },
   replay: { group: 'netdash', arg: 'FILE', text: 'play a recording through the same engine, dashboard or printers' },
@@ -235,6 +240,7 @@ export function parseOptions(argv: readonly string[]): Options {
     throw new UsageError(`choose one of -i, -s, -r, -M, --ethernet (got ${sections.length})`);
   }
   const section = sections[0] ?? 'connections';
+  if (v.info && section !== 'connections') throw new UsageError('--info shows TCP internals under the connection list: not with -i, -s, -r, -M or --ethernet');
 
   let tcp = Boolean(v.tcp), udp = Boolean(v.udp), udplite = Boolean(v.udplite), raw = Boolean(v.raw);
   const winProto = win.proto === null ? undefined : WINDOWS_PROTOS[win.proto];
@@ -300,6 +306,7 @@ export function parseOptions(argv: readonly string[]): Options {
     continuous,
     cache: Boolean(v.cache),
     ethernetToo,
+    info: Boolean(v.info),
     count,
     record: v.record ?? null,
     replay: v.replay ?? null,

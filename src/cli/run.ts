@@ -221,7 +221,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const recorder = openRecorder(o, intervalMs, rec);
     if (recorder === false) return 2;
     // A recording keeps every section, so a replay can show any view of it.
-    const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners } : want;
+    const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners, tcpInfo: want.tcpInfo === true } : want;
     // --serve: the sample also holds what /metrics shows; without --print or --json nothing is printed.
     const sampleWant = exporter ? exporter.want(recordWant) : recordWant;
     const serveOnly = exporter !== null && o.mode === 'auto';

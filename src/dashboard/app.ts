@@ -15,6 +15,7 @@ import { Store } from './store.js';
 import { stopProcess, suspender, type Suspender } from './suspend.js';
 import { patchTerminfoReader } from './terminfo.js';
 import { dimStyle, installDimAttribute, restyle, termCaps } from './theme.js';
+import { needsTcpInfo } from './ui-state.js';
 
 /** Signal handlers, as process.on/off install them (a test passes its own or none). */
 export interface SignalBus {
@@ -142,6 +143,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
   });
   source = src;
   store.dispatch({ type: 'interval', ms: src.interval });
+  src.setTcpInfo?.(needsTcpInfo(store.state));
 
   screen.on('keypress', (ch: string | undefined, key: KeyEvent | undefined) => {
     if (finished) return;
@@ -149,6 +151,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
     if (!r) return;
     if ('action' in r) {
       store.dispatch(r.action);
+      src.setTcpInfo?.(needsTcpInfo(store.state));
       return;
     }
     switch (r.command) {

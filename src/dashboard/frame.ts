@@ -91,6 +91,8 @@ export interface Frame {
   events: readonly DashEvent[];
   history: ReadonlyMap<string, IfHistory>;
   ingestedAt: number | null;
+  /** The previous sample's connections (the detail view's "since the last tick" of tcp_info). */
+  prevConns?: ReadonlyMap<string, InetSocket> | null;
 }
 
 export const EMPTY_FRAME: Frame = {
@@ -214,10 +216,11 @@ export class FrameBuilder {
 
     this.history = this.nextHistory(sample);
     if (events.length > 0) this.events = [...events.reverse(), ...this.events].slice(0, MAX_EVENTS);
+    const prevConns = this.prevConns;
     this.prevConns = sample.connections;
     this.prevRoutes = current;
     this.lastId++;
-    return { id: this.lastId, sample, conns, connDelta, routes, events: this.events, history: this.history, ingestedAt: mono };
+    return { id: this.lastId, sample, conns, connDelta, routes, events: this.events, history: this.history, ingestedAt: mono, prevConns };
   }
 
   /** Each present interface's rates appended (a new map: frames already built keep theirs). */

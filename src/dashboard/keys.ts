@@ -23,7 +23,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['m', 'mark: "since" columns count from now'],
   ['+  -', 'longer / shorter sampling interval'],
   ['Tab  S-Tab', 'next / previous pane'],
-  [`1..${PANES.length}`, 'jump: ' + PANES.map((p, i) => `${i + 1} ${PANE_SPECS[p].short}`).join(' ')],
+  [`1..9 0`, 'jump: ' + PANES.map((p, i) => `${i + 1} ${PANE_SPECS[p].short}`).join(' ') + ' (0: pane 10; F1..F12, Alt-digits too)'],
   ['↑ ↓  j k', 'move the cursor'],
   ['PgUp PgDn Home End g G', 'page, first, last row'],
   ['Enter', 'details of the row under the cursor'],
@@ -34,6 +34,8 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['l  a', 'listening only / all sockets (again: connected)'],
   ['n', 'numeric hosts, ports and users'],
   ['p  e  o', 'PID/Program; User+Inode (all counters); Timer+Rtx'],
+  ['i', 'TCP internals: Rx/s Tx/s Retr/s Retr RTT cwnd (tcp_info, as --info)'],
+  ['c', 'which connection retransmits: connections sorted by Retr/s (from Tcp.RetransSegs or anywhere)'],
   ['!', 'protocol counters: problems that moved / every counter'],
   ['/', 'filter rows by text (Enter keeps it, Esc clears)'],
   ['s  S', 'next sort column / reverse the sort'],
@@ -72,9 +74,10 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
   }
 
   // Digits jump to panes; F-keys and Alt-digits too, for terminals that eat plain digits.
-  const fkey = /^f([1-9])$/.exec(name) ?? /^M-([1-9])$/.exec(full);
-  const digit = ch !== undefined && /^[1-9]$/.test(ch) && !key.ctrl && !key.meta ? ch : fkey?.[1];
-  const jumpTo = digit === undefined ? undefined : PANES[Number(digit) - 1];
+  // 0 is pane 10 (F10, Alt-0 too); F11, F12 the panes after it.
+  const fkey = /^f([1-9]|1[0-2])$/.exec(name) ?? /^M-([0-9])$/.exec(full);
+  const digit = ch !== undefined && /^[0-9]$/.test(ch) && !key.ctrl && !key.meta ? ch : fkey?.[1];
+  const jumpTo = digit === undefined ? undefined : PANES[(digit === '0' ? 10 : Number(digit)) - 1];
   if (jumpTo) return { action: { type: 'focus', pane: jumpTo } };
 
   switch (name) {
@@ -116,6 +119,8 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
     case 'p': return { action: { type: 'toggle', flag: 'programs' } };
     case 'e': return { action: { type: 'toggle', flag: 'extended' } };
     case 'o': return { action: { type: 'toggle', flag: 'timers' } };
+    case 'i': return { action: { type: 'toggle', flag: 'traffic' } };
+    case 'c': return { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } };
     case 'z': return { action: { type: 'toggle', flag: 'zoom' } };
     case '?': return { action: { type: 'toggle', flag: 'help' } };
     case '/': return { action: { type: 'filterStart' } };

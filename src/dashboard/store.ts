@@ -313,6 +313,8 @@ export class Store {
           : 'nf_conntrack not available: no NAT pane');
       }
       if (snap.counters) warnings.push(...snap.counters.errors);
+      // Asked for tcp_info (aggregates came back) but the table had none: read from /proc.
+      if (sample.aggregates && !sample.flows) warnings.push('no tcp_info (sockets from /proc): traffic shows -');
     }
     let since = '';
     if (sample && sample.mark.at !== null) {

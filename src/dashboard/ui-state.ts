@@ -18,7 +18,7 @@ export type Scope = 'connected' | 'listening' | 'all';
 /** since: growth since the mark (or the start), the counters pane's last column. */
 export type CounterMode = 'rate' | 'delta' | 'total' | 'since';
 export type ProtoToggle = 'tcp' | 'udp' | 'raw' | 'unix';
-export type Flag = 'numeric' | 'programs' | 'extended' | 'timers' | 'zoom' | 'help' | 'allCounters';
+export type Flag = 'numeric' | 'programs' | 'extended' | 'timers' | 'zoom' | 'help' | 'allCounters' | 'traffic';
 
 export interface Cursor {
   /** Identity of the row the cursor is on (a connection key, an interface name, …). */
@@ -44,6 +44,8 @@ export interface UiState {
   readonly timers: boolean;
   /** Counters pane: every IP/TCP/UDP counter instead of only the problems that moved. */
   readonly allCounters: boolean;
+  /** Connections pane: the TCP internals columns (Rx/s Tx/s Retr/s Retr RTT cwnd, from tcp_info). */
+  readonly traffic: boolean;
   readonly filter: string;
   readonly editingFilter: boolean;
   readonly sort: Readonly<Record<PaneId, { readonly col: number; readonly reverse: boolean }>>;
@@ -73,6 +75,8 @@ export type Action =
   | { type: 'sortReverse' }
   | { type: 'cycleCounterMode' }
   | { type: 'focus'; pane: PaneId }
+  /** Focus a pane sorted by one of its columns (descending), e.g. connections by retransmits. */
+  | { type: 'sortBy'; pane: PaneId; col: string }
   | { type: 'focusNext'; delta: 1 | -1 }
   | { type: 'move'; by: number }
   | { type: 'page'; by: 1 | -1 }
@@ -113,6 +117,7 @@ export function initialState(o: DashboardOptions): UiState {
     extended: o.extend > 0,
     timers: o.timers,
     allCounters: false,
+    traffic: false,
     filter: '', editingFilter: false,
     sort: perPane(() => ({ col: 0, reverse: false })),
     cursor: perPane(() => ({ key: null, index: 0 })),
@@ -121,6 +126,11 @@ export function initialState(o: DashboardOptions): UiState {
     intervalMs: (o.interval ?? 2) * 1000,
     notice: null,
   };
+}
+
+/** Whether what is on screen needs tcp_info: the traffic columns, or the Processes or Peers pane. */
+export function needsTcpInfo(s: UiState): boolean {
+  return s.traffic || s.focus === 'processes' || s.focus === 'peers';
 }
 
 /** What the reducer may ask about the data: the row keys of a pane in display order. */
@@ -207,6 +217,12 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
     case 'cycleCounterMode':
       return { ...s, counterMode: COUNTER_MODES[(COUNTER_MODES.indexOf(s.counterMode) + 1) % COUNTER_MODES.length] ?? 'rate' };
     case 'focus': return { ...s, focus: a.pane, detail: false };
+    case 'sortBy': {
+      const col = Math.max(0, SORT_COLUMNS[a.pane].indexOf(a.col));
+      const cursor = { ...s.cursor, [a.pane]: { key: null, index: 0 } };
+      const scroll = { ...s.scroll, [a.pane]: 0 };
+      return { ...s, focus: a.pane, detail: false, traffic: a.pane === 'connections' ? true : s.traffic, sort: { ...s.sort, [a.pane]: { col, reverse: false } }, cursor, scroll };
+    }
     case 'focusNext': {
       const i = PANES.indexOf(s.focus);
       return { ...s, focus: PANES[(i + a.delta + PANES.length) % PANES.length] ?? 'connections', detail: false };

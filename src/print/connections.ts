@@ -1,4 +1,5 @@
 // netstat's connection tables (-t -u -w -x, with -a -l -n -e -p -o), byte for byte.
+import { tcpInfoLine } from './tcp-info-text.js';
 import type { InetSocket, ProcessOwner, UnixSocket } from '../model.js';
 import {
   fitEndpoint, hostText, inetVisible, serviceText, SO_ACCEPTCON, stateName, unixStateName, unixTypeName, unixVisible,
@@ -112,12 +113,15 @@ export function inetHeader(opts: ConnOptions): string {
 const CHUNK = 1 << 16;
 
 /** formatInet's text in pieces of about 64 KiB, made as they are asked for. */
-export function* inetChunks(socks: readonly InetSocket[], names: NameContext, opts: ConnOptions): Generator<string, void, undefined> {
+export function* inetChunks(socks: readonly InetSocket[], names: NameContext, opts: ConnOptions, info = false): Generator<string, void, undefined> {
   const line = inetLiner(names, opts);
   let buf = inetHeader(opts) + '\n';
   for (const s of socks) {
     if (!inetVisible(s, opts)) continue;
     buf += line(s) + '\n';
+    // --info: ss -tin's internals under every TCP row; '-' where the kernel gave none (TIME_WAIT,
+    // request sockets, the /proc fallback).
+    if (info && s.proto.startsWith('tcp')) buf += tcpInfoLine(s.tcpInfo, s.state === 10) + '\n';
     if (buf.length >= CHUNK) { yield buf; buf = ''; }
   }
   yield buf;

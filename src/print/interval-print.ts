@@ -2,6 +2,10 @@
 import type { PrintOptions } from './print-options.js';
 import { ratioPct, retransPct, utilisationPct, type CounterStat } from '../sampler/counter-deltas.js';
 import type { Sample } from '../sampler/sample-engine.js';
+import type { InetSocket } from '../model.js';
+import { connectionKey } from '../sampler/connection-diff.js';
+import { retransPct as aggregateRetransPct, type FlowAggregate } from '../sampler/flow-aggregates.js';
+import { FLOW_COUNTERS, perSecond, type FlowTable } from '../sampler/tcp-flows.js';
 import { naturalCompare } from '../text/natural-compare.js';
 import type { NameContext } from '../names/netstat-notation.js';
 import { snapshotJson } from './json.js';
@@ -101,7 +105,8 @@ export function derivedSignals(s: Sample): Record<string, unknown> {
 
 /** One NDJSON line: the snapshot, with every counter as {total, delta, rate, sinceMark}. */
 export function sampleJson(s: Sample, o: PrintOptions, names: NameContext, host: string): Record<string, unknown> {
-  const doc = snapshotJson(o, s.snapshot, names, host);
+  const flows = s.flows;
+  const doc = snapshotJson(o, s.snapshot, names, host, flows ? (sock) => flowJson(flows, sock) : undefined);
   doc['seq'] = s.seq;
   doc['elapsedMs'] = s.elapsedMs;
   doc['mark'] = s.mark.reason;
@@ -129,7 +134,39 @@ export function sampleJson(s: Sample, o: PrintOptions, names: NameContext, host:
   // `updated` says which row objects are new, which depends on the reader: not for output.
   if (doc['connections']) doc['churn'] = { opened: s.churn.opened, closed: s.churn.closed, changed: s.churn.changed };
   if (s.snapshot.routes4 || s.snapshot.routes6) doc['routeChanges'] = s.routes;
+  if (o.info && s.aggregates) {
+    const a = s.aggregates;
+    doc['processes'] = a.processes.map((g) => aggregateJson(g, a.elapsedMs));
+    doc['peers'] = a.peers.map((g) => aggregateJson(g, a.elapsedMs));
+    doc['unowned'] = a.unowned;
+  }
   return doc;
+}
+
+/** A connection's tcp_info deltas: {field: {delta, rate, sinceMark}} (null where unknown). */
+function flowJson(flows: FlowTable, sock: InetSocket): Record<string, unknown> | null {
+  const f = flows.byKey.get(connectionKey(sock));
+  if (!f) return null;
+  const out: Record<string, unknown> = {};
+  FLOW_COUNTERS.forEach((name, i) => {
+    const d = f.delta[i] ?? null;
+    out[name] = { delta: d, rate: perSecond(d, flows.elapsedMs), sinceMark: f.sinceMark[i] ?? null };
+  });
+  return { flow: { opened: f.opened, ...out } };
+}
+
+/** A process or peer: counts, queues, per-second rates and the since-mark sums. TCP alone has
+ *  byte counters: `bytes` false says the members were UDP/raw only (rates null, not 0). */
+function aggregateJson(g: FlowAggregate, elapsedMs: number | null): Record<string, unknown> {
+  return {
+    ...(g.pid !== undefined ? { pid: g.pid, program: g.program } : { address: g.addr }),
+    connections: g.members.length, tcp: g.tcp, udp: g.udp, raw: g.raw, recvQ: g.recvQ, sendQ: g.sendQ,
+    bytes: g.withInfo > 0,
+    rxRate: perSecond(g.rx, elapsedMs), txRate: perSecond(g.tx, elapsedMs), retransRate: perSecond(g.retrans, elapsedMs),
+    rx: g.rx, tx: g.tx, retrans: g.retrans, retransPct: aggregateRetransPct(g),
+    rxSinceMark: g.rxSinceMark, txSinceMark: g.txSinceMark, retransSinceMark: g.retransSinceMark,
+    worstRttUs: g.worstRtt, members: g.members,
+  };
 }
 
 /** The text for one sample in print mode. The first sample has no deltas, so it shows totals. */

@@ -6,6 +6,7 @@ import { effectiveFlags, flagLetters } from '../names/netstat-notation.js';
 import { inetSockets, type Snapshot } from '../sources/snapshot.js';
 import { JsonList } from './json-stream.js';
 import { skippedLines } from './notes.js';
+import { skMemObject, tcpInfoObject } from '../sources/tcp-info.js';
 import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from '../names/netstat-notation.js';
 
 export const JSON_SCHEMA = 'netdash/1';
@@ -28,6 +29,11 @@ function connectionJson(s: InetSocket, names: NameContext): Record<string, unkno
     ...(owner ? { pid: owner.pid, program: owner.program } : {}),
     timer: { ...s.timer },
     ...(s.drops !== undefined ? { drops: s.drops } : {}),
+    // --info (sock_diag): the socket cookie, struct tcp_info as the kernel sent it (a field an
+    // older kernel does not know is absent, not 0) and the socket memory slots.
+    ...(s.cookie !== undefined ? { cookie: s.cookie } : {}),
+    ...(s.tcpInfo ? { tcpInfo: tcpInfoObject(s.tcpInfo) } : {}),
+    ...(s.mem ? { mem: skMemObject(s.mem) } : {}),
   };
 }
 
@@ -63,7 +69,10 @@ function interfaceJson(i: NetInterface, meta: readonly IfMeta[]): Record<string,
 }
 
 /** Build the document. With no section or socket flags everything is included. */
-export function snapshotJson(o: PrintOptions, snap: Snapshot, names: NameContext, host: string): Record<string, unknown> {
+export function snapshotJson(
+  o: PrintOptions, snap: Snapshot, names: NameContext, host: string,
+  extra?: (s: InetSocket) => Record<string, unknown> | null,
+): Record<string, unknown> {
   const meta = snap.interfaceMeta ?? [];
   const errors: Record<string, string> = {};
   const doc: Record<string, unknown> = { schema: JSON_SCHEMA, time: new Date(snap.time).toISOString(), host };
@@ -72,7 +81,17 @@ export function snapshotJson(o: PrintOptions, snap: Snapshot, names: NameContext
     const { sockets, errors: e } = inetSockets(snap, inetProtos(o));
     e.forEach((msg, n) => { errors[`connections.${n}`] = msg; });
     // Made as they are written (json-stream.ts): 2M sockets are more JSON than a string holds.
-    doc['connections'] = new JsonList(function* () { for (const s of sockets) if (inetVisible(s, filter)) yield connectionJson(s, names); });
+    doc['connections'] = new JsonList(function* () {
+      for (const s of sockets) {
+        if (!inetVisible(s, filter)) continue;
+        const j = connectionJson(s, names);
+        const x = extra?.(s);
+        yield x ? { ...j, ...x } : j;
+      }
+    });
+    if (o.info && (o.tcp || !o.socketArgs) && sockets.some((s) => s.proto.startsWith('tcp') && s.state !== 6 && s.inode !== 0) && !sockets.some((s) => s.tcpInfo)) {
+      errors['tcpInfo'] = 'the kernel tables were read from /proc, which has no tcp_info';
+    }
   }
   if (snap.unix) {
     const unix = snap.unix;

@@ -12,4 +12,7 @@ export interface PrintOptions extends SocketSelection, ConnOptions {
   cache: boolean;
   /** -e with -s (Windows netstat -e -s): the --ethernet block before the statistics. */
   ethernetToo: boolean;
+  /** --info: TCP internals (struct tcp_info, as `ss -tin` prints them) under each TCP row;
+   *  in JSON, each connection's tcp_info and its deltas, and the per-process / per-peer sums. */
+  info: boolean;
 }

@@ -27,6 +27,7 @@ export function wantFor(o: PrintOptions): Want {
     conntrack: o.section === 'masquerade',
     // netstat -l: the kernel skips established sockets (sock_diag state filter).
     listeningOnly: conn && o.listening && !o.all,
+    tcpInfo: conn && o.info && (o.tcp || !o.socketArgs),
   };
 }
 
@@ -44,6 +45,23 @@ export interface PrintResult {
   errors: string[];
 }
 
+/** The status note of --info when the table came from /proc (no sock_diag): no TCP row has tcp_info. */
+export const TCP_INFO_MISSING = '--info: the kernel tables were read from /proc, which has no tcp_info: internals show -';
+
+/** Whether the snapshot's TCP rows carry tcp_info (true when there are no TCP rows at all). */
+export function hasTcpInfo(snap: Snapshot): boolean {
+  let rows = 0;
+  for (const p of ['tcp', 'tcp6'] as const) {
+    const r = snap.inet[p];
+    if (!r?.ok) continue;
+    for (const s of r.value) {
+      if (s.tcpInfo) return true;
+      if (s.state !== 6 && s.inode !== 0) rows++;
+    }
+  }
+  return rows === 0;
+}
+
 /** What renderPrint's text would say on stderr, without formatting the text (so a caller can
  *  say it first and then stream the text). */
 export function printErrors(o: PrintOptions, snap: Snapshot): string[] {
@@ -56,6 +74,7 @@ export function printErrors(o: PrintOptions, snap: Snapshot): string[] {
         if (r && !r.ok) errors.push(r.error);
       }
       if (snap.unix && !snap.unix.ok) errors.push(snap.unix.error);
+      if (o.info && (o.tcp || !o.socketArgs) && !hasTcpInfo(snap)) errors.push(TCP_INFO_MISSING);
       if (o.programs && snap.owners?.denied) {
         errors.push('(Not all processes could be identified, non-owned process info will not be shown, you would have to be root to see it all.)');
       }
@@ -103,7 +122,7 @@ export function* printChunks(o: PrintOptions, snap: Snapshot, names: NameContext
   switch (o.section) {
     case 'connections': {
       const protos = inetProtos(o);
-      if (protos.length > 0) yield* inetChunks(inetSockets(snap, protos).sockets, names, connOptions(o));
+      if (protos.length > 0) yield* inetChunks(inetSockets(snap, protos).sockets, names, connOptions(o), o.info);
       if (snap.unix?.ok) yield* unixChunks(snap.unix.value, names, connOptions(o));
       break;
     }

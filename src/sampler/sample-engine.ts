@@ -8,8 +8,10 @@ import { ConnectionTracker, emptyDiff, type ConnectionDiff } from './connection-
 import {
   CounterTracker, flattenCounters, flattenInterfaces, type CounterStat, type MarkInfo,
 } from './counter-deltas.js';
+import { aggregate, type Aggregates } from './flow-aggregates.js';
 import { diffKeys, route4Key, route6Key, type RouteDiff } from './route-diff.js';
 import { stateCounts } from './state-counts.js';
+import { FlowTracker, type FlowTable } from './tcp-flows.js';
 
 /** What is read from the kernel each tick: everything a recording stores. */
 export interface RawSample {
@@ -47,6 +49,16 @@ export interface Sample {
    *  tables less often than it ticks; null when the sample has no table. */
   tableAgeMs: number | null;
   mark: MarkInfo;
+  /** Per-connection tcp_info deltas (tcp-flows.ts): only when the table carries tcp_info. */
+  flows?: FlowTable;
+  /** Per-process and per-peer sums (flow-aggregates.ts): with flows, or when the engine was
+   *  asked for them (a view that wants them on a table without tcp_info: counts only). */
+  aggregates?: Aggregates;
+}
+
+export interface EngineOptions {
+  /** Aggregates per process and peer even when the table has no tcp_info (the /proc fallback). */
+  aggregates?: boolean;
 }
 
 /** The same socket tables: the sampler reused them, or the netlink reader handed back the same
@@ -75,9 +87,21 @@ export class SampleEngine {
   private prevRoutes: Set<string> | null = null;
   private prevMono: number | null = null;
   private seq = 0;
+  private readonly flowTracker = new FlowTracker();
+  private lastFlows: FlowTable | null = null;
+  private lastAggregates: { get: () => Aggregates; owners: unknown } | null = null;
+
+  constructor(private opts: EngineOptions = {}) {}
+
+  /** Aggregates wanted (or not) from the next sample on. */
+  setAggregates(on: boolean): void {
+    this.opts = { ...this.opts, aggregates: on };
+  }
 
   mark(): void {
     this.tracker.mark();
+    this.flowTracker.mark();
+    // The flows of the current table keep their sums; the next table starts from the mark.
   }
 
   ingest(raw: RawSample): Sample {
@@ -90,6 +114,9 @@ export class SampleEngine {
       this.prevSampleConns = null;
       this.prevRoutes = null;
       this.prevMono = null;
+      this.flowTracker.reset();
+      this.lastFlows = null;
+      this.lastAggregates = null;
     }
     const snap = raw.snapshot;
     const values = new Map<string, CounterValue>();
@@ -132,6 +159,37 @@ export class SampleEngine {
     }
     this.prevSampleConns = connections;
 
+    let flows: FlowTable | null = null;
+    if (haveSockets && sameTable) flows = this.lastFlows;
+    else if (haveSockets) {
+      // With tcp_info when a TCP row has it, or when no row could (no TCP socket but TIME_WAIT
+      // and request sockets, which never carry it): an empty table does not break the deltas.
+      let info = true;
+      for (const s of inet) {
+        if (s.tcpInfo) { info = true; break; }
+        if (s.proto.startsWith('tcp') && s.inode !== 0 && s.state !== 6) info = false;
+      }
+      // A table without tcp_info between two with it: the next one starts afresh (no deltas).
+      if (!info || this.lastFlows === null) this.flowTracker.reset();
+      flows = info ? this.flowTracker.update(connections, raw.inetAt ?? raw.mono) : null;
+      this.lastFlows = flows;
+    }
+    // The sums are made when a view or printer first reads them (Processes, Peers, --json
+    // --info): a tick that only shows the connections' own columns does not pay for them.
+    let aggregates: (() => Aggregates) | null = null;
+    if (haveSockets && (flows !== null || this.opts.aggregates === true)) {
+      const owners = snap.owners?.owners ?? null;
+      const last = this.lastAggregates;
+      if (sameTable && last !== null && last.owners === owners) aggregates = last.get;
+      else {
+        let made: Aggregates | null = null;
+        const table = connections, fl = flows;
+        const get = (): Aggregates => (made ??= aggregate(table, owners, fl));
+        aggregates = get;
+        this.lastAggregates = { get, owners };
+      }
+    }
+
     let routes: RouteDiff = { added: [], removed: [] };
     if (snap.routes4 || snap.routes6) {
       const keys = new Set<string>();
@@ -143,7 +201,7 @@ export class SampleEngine {
 
     const elapsedMs = this.prevMono === null ? null : raw.mono - this.prevMono;
     this.prevMono = raw.mono;
-    return {
+    const sample: Sample = {
       seq: ++this.seq,
       time: snap.time,
       mono: raw.mono,
@@ -157,6 +215,9 @@ export class SampleEngine {
       ownersAgeMs: raw.ownersAt === undefined ? null : raw.mono - raw.ownersAt,
       tableAgeMs: !haveSockets ? null : raw.inetAt === undefined ? 0 : raw.mono - raw.inetAt,
       mark: this.tracker.markInfo,
+      ...(flows ? { flows } : {}),
     };
+    if (aggregates) Object.defineProperty(sample, 'aggregates', { get: aggregates, enumerable: true, configurable: true });
+    return sample;
   }
 }

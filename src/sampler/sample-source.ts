@@ -15,6 +15,9 @@ export interface SampleSource {
   mark(): void;
   setInterval(ms: number): void;
   readonly interval: number;
+  /** Read per-connection TCP internals (tcp_info) while a view shows them; absent in replays,
+   *  which have what was recorded. */
+  setTcpInfo?(on: boolean): void;
 }
 
 export type SourceFactory = (onSample: SampleHandler) => SampleSource;
@@ -28,6 +31,7 @@ export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want
       stop: () => sampler.stop(),
       mark: () => sampler.mark(),
       setInterval: (ms) => sampler.setInterval(ms),
+      setTcpInfo: (on) => sampler.setTcpInfo(on),
       get interval() { return sampler.interval; },
     };
   };

@@ -57,7 +57,7 @@ const AUTO_TABLE_MAX_MS = 10_000;
 const AUTO_TABLE_CHEAP_MS = 50;
 
 export class Sampler {
-  private readonly engine = new SampleEngine();
+  private readonly engine: SampleEngine;
   private intervalMs: number;
   private abort: AbortController | null = null;
   private owners: OwnerScan | null = null;
@@ -72,15 +72,26 @@ export class Sampler {
   constructor(
     private readonly kfs: KernelFs,
     private readonly clock: Clock,
-    private readonly opts: SamplerOptions,
+    private opts: SamplerOptions,
     private readonly onSample: (s: Sample, raw: RawSample) => void | Promise<void>,
   ) {
     this.intervalMs = opts.intervalMs;
+    this.engine = new SampleEngine({ aggregates: opts.want.tcpInfo === true });
     this.ownerCache = new OwnerCache(kfs);
   }
 
   get interval(): number {
     return this.intervalMs;
+  }
+
+  /** Read tcp_info (and sum per process and peer) from the next tick on, or stop: a view that
+   *  shows TCP internals asks for them only while it is on screen. */
+  setTcpInfo(on: boolean): void {
+    if ((this.opts.want.tcpInfo === true) === on) return;
+    this.opts = { ...this.opts, want: { ...this.opts.want, tcpInfo: on } };
+    this.engine.setAggregates(on);
+    // The next tick reads the table again, with or without tcp_info.
+    this.table = null;
   }
 
   /** Change the interval; takes effect from the current wait. */
@@ -136,7 +147,10 @@ export class Sampler {
       // With a cadence, owners follow the table: a table not read again has the same sockets.
       const tableAt = this.opts.tableEveryMs !== undefined && want.inet.length > 0 ? this.table?.at ?? null : null;
       const stale = tableAt === null || tableAt !== this.ownersTableAt;
-      if (!this.owners || (stale && mono - this.ownersAt >= (this.opts.ownersRefreshMs ?? 5000))) {
+      // Per-process traffic (tcp_info) puts new connections under their program at once: the
+      // incremental scan runs every tick then, not every 5 s.
+      const refresh = this.opts.ownersRefreshMs ?? (want.tcpInfo ? 0 : 5000);
+      if (!this.owners || (stale && mono - this.ownersAt >= refresh)) {
         // Incremental: only fds that can have changed are read again (see OwnerCache).
         this.owners = await this.ownerCache.scan(socketInodes(snapshot));
         this.ownersAt = mono;

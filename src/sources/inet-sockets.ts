@@ -289,6 +289,8 @@ export interface InetReadOptions {
   /** Only listening TCP sockets are needed: netlink then skips the established table. Other
    *  sockets may still be returned (the /proc fallback reads everything); callers filter. */
   listeningOnly?: boolean;
+  /** TCP rows carry tcp_info, socket memory and the cookie (netlink only; /proc has none). */
+  tcpInfo?: boolean;
 }
 
 
@@ -373,7 +375,7 @@ export async function readInetTable(kfs: KernelFs, proto: InetProto, o: InetRead
     if (o.count === 0) return { ok: true, value: [], skipped: 0 };
   }
   if (useNetlink(kfs, o)) {
-    const r = await dumpInetSockets(proto, o.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null);
+    const r = await dumpInetSockets(proto, o.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null, o.tcpInfo === true);
     if (r) return r;
   }
   return readInetSockets(kfs, proto);
@@ -395,7 +397,7 @@ export async function readTcpTables(kfs: KernelFs, o: InetReadOptions & { counts
   const n4 = counts?.tcp, n6 = counts?.tcp6;
   if (useNetlink(kfs, opts) && n4 !== 0 && n6 !== 0) {
     const fine = !live || (await Promise.all([tableError(live, 'proc/net/tcp'), tableError(live, 'proc/net/tcp6')])).every((e) => e === null);
-    const both = fine ? await dumpTcpBothFamilies(opts.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null) : null;
+    const both = fine ? await dumpTcpBothFamilies(opts.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null, opts.tcpInfo === true) : null;
     if (both) return both;
   }
   const [tcp, tcp6] = await Promise.all([

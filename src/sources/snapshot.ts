@@ -24,6 +24,9 @@ export interface Want {
   inetSource?: InetSource;
   /** Only listening sockets will be shown (-l): the kernel then skips established TCP sockets. */
   listeningOnly?: boolean;
+  /** TCP rows with struct tcp_info, socket memory and the socket cookie (sock_diag only: the
+   *  /proc fallback has none, and rows then lack `tcpInfo`). Only while a view needs it. */
+  tcpInfo?: boolean;
 }
 
 export interface CounterSection {
@@ -99,7 +102,7 @@ export async function readSnapshot(kfs0: KernelFs, want: Want, now: () => number
   const kfs = fastKernelFs(kfs0);
   const snap: Snapshot = { time: now(), inet: {} };
   const jobs: Promise<void>[] = [];
-  const inetOpts = { source: want.inetSource ?? 'auto', listeningOnly: want.listeningOnly === true };
+  const inetOpts = { source: want.inetSource ?? 'auto', listeningOnly: want.listeningOnly === true, tcpInfo: want.tcpInfo === true };
   // The kernel's socket counters say which tables are empty: those are not read at all.
   const counts = want.inet.length > 0 && kfs.live ? liveSocketCounts(kfs.live) : null;
   // Both TCP tables come from one read where they can (see readTcpTables).

@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import type { InetProto, InetSocket, SourceResult } from '../model.js';
 import { formatIpv6 } from './inet-address.js';
+import { cookieText, parseSkMemInfo, parseTcpInfo } from './tcp-info.js';
 
 const NETLINK_SOCK_DIAG = 4;
 /** The original TCP request (struct inet_diag_req): the kernel answers it for both families. */
@@ -29,7 +30,10 @@ const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 const AF_INET = 2;
 const AF_INET6 = 10;
+const INET_DIAG_INFO = 2;
 const INET_DIAG_SKMEMINFO = 7;
+/** idiag_ext bits of a TCP dump that asks for tcp_info and the socket memory slots. */
+const TCP_INFO_EXT = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1));
 const SK_MEMINFO_DROPS = 8;
 const TCP_SYN_RECV = 3;
 const TCP_LISTEN = 10;
@@ -62,7 +66,7 @@ const PROTOS: Record<InetProto, ProtoSpec | null> = {
 };
 
 /** The request: nlmsghdr + inet_diag_req_v2, every socket id field zero (match all). */
-export function inetDiagRequest(proto: InetProto, states: number, seq: number): Buffer {
+export function inetDiagRequest(proto: InetProto, states: number, seq: number, tcpInfo = false): Buffer {
   const p = PROTOS[proto];
   if (!p) throw new Error(`sock_diag: no dump for ${proto}`);
   const b = Buffer.alloc(REQ_LEN);
@@ -72,7 +76,7 @@ export function inetDiagRequest(proto: InetProto, states: number, seq: number): 
   b.writeUInt32LE(seq >>> 0, 8);
   b[16] = p.family;
   b[17] = p.protocol;
-  b[18] = p.ext;
+  b[18] = p.protocol === 6 && tcpInfo ? TCP_INFO_EXT : p.ext;
   b.writeUInt32LE((p.protocol === 6 ? states : ALL_STATES) >>> 0, 20);
   return b;
 }
@@ -84,14 +88,15 @@ export function inetDiagRequest(proto: InetProto, states: number, seq: number): 
  * pick out its family, so tcp and tcp6 as two requests walk it twice; ss does that too, and
  * falls back to this message only when those fail.
  */
-export function tcpBothFamiliesRequest(states: number, seq: number): Buffer {
+export function tcpBothFamiliesRequest(states: number, seq: number, tcpInfo = false): Buffer {
   const b = Buffer.alloc(COMPAT_REQ_LEN);
   b.writeUInt32LE(COMPAT_REQ_LEN, 0);
   b.writeUInt16LE(TCPDIAG_GETSOCK, 4);
   b.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
   b.writeUInt32LE(seq >>> 0, 8);
   b[16] = AF_INET;   // idiag_family: unused by the kernel for this message
-  // idiag_src_len, idiag_dst_len, idiag_ext and the socket id stay 0 (match all).
+  // idiag_src_len, idiag_dst_len and the socket id stay 0 (match all).
+  if (tcpInfo) b[NLMSG_HDRLEN + 3] = TCP_INFO_EXT;
   b.writeUInt32LE(states >>> 0, NLMSG_HDRLEN + 52);
   return b;
 }
@@ -180,16 +185,20 @@ export class InetDiagParser {
   /** The row cache: read by every TCP dump, added to by complete ones (see rowCache). */
   private readonly cache: Map<number, InetSocket> | null;
   private readonly complete: boolean;
+  /** TCP with tcp_info: every row is new (its counters move), so the row cache is not used. */
+  private readonly info: boolean;
 
-  /** `complete`: the dump lists every socket (no state filter), so it may renew the row cache. */
-  constructor(readonly proto: InetProto, complete = true) {
+  /** `complete`: the dump lists every socket (no state filter), so it may renew the row cache.
+   *  `tcpInfo`: the dump asked for tcp_info, socket memory and the cookie (TCP only). */
+  constructor(readonly proto: InetProto, complete = true, tcpInfo = false) {
     this.family = proto.endsWith('6') ? 6 : 4;
     this.tcp = proto.startsWith('tcp');
     this.udp = proto.startsWith('udp');
-    this.complete = complete && this.tcp && reuseRows;
+    this.info = this.tcp && tcpInfo;
+    this.complete = complete && this.tcp && reuseRows && !this.info;
     let cache = rowCache.get(proto) ?? null;
     if (cache === null && this.complete) rowCache.set(proto, cache = new Map<number, InetSocket>());
-    this.cache = this.tcp ? cache : null;
+    this.cache = this.tcp && !this.info ? cache : null;
     this.prev = this.complete ? lastRows.get(proto) ?? null : null;
   }
 
@@ -260,6 +269,19 @@ export class InetDiagParser {
       inode,
     };
     if (backlog >= 0) sock.backlog = backlog;
+    if (this.info) {
+      sock.cookie = cookieText(b, m + 44);
+      let a = m + DIAG_MSG_LEN;
+      const end = off + len;
+      while (a + 4 <= end) {
+        const alen = b[a]! | (b[a + 1]! << 8);
+        if (alen < 4 || a + alen > end) break;
+        const type = (b[a + 2]! | (b[a + 3]! << 8)) & 0x3fff;
+        if (type === INET_DIAG_INFO) sock.tcpInfo = parseTcpInfo(b, a + 4, alen - 4);
+        else if (type === INET_DIAG_SKMEMINFO) sock.mem = parseSkMemInfo(b, a + 4, alen - 4);
+        a += (alen + 3) & ~3;
+      }
+    }
     if (this.udp) {
       // Attributes follow the fixed part; SKMEMINFO holds the drop count.
       let a = m + DIAG_MSG_LEN;
@@ -348,14 +370,14 @@ export class SockDiag {
   bothFamiliesRefused = false;
 
   /** Run one dump; dumps on this socket run one after another (the kernel allows one at a time). */
-  dump(proto: InetProto, states: number, sink: MessageSink): Promise<void> {
-    return this.queue((seq) => inetDiagRequest(proto, states, seq), SOCK_DIAG_BY_FAMILY, proto, sink);
+  dump(proto: InetProto, states: number, sink: MessageSink, tcpInfo = false): Promise<void> {
+    return this.queue((seq) => inetDiagRequest(proto, states, seq, tcpInfo), SOCK_DIAG_BY_FAMILY, proto, sink);
   }
 
   /** Every TCP socket of both families in one dump (see tcpBothFamiliesRequest); the sink
    *  tells the families apart by each message's idiag_family. */
-  dumpTcpBothFamilies(states: number, sink: MessageSink): Promise<void> {
-    return this.queue((seq) => tcpBothFamiliesRequest(states, seq), TCPDIAG_GETSOCK, 'tcp+tcp6', sink);
+  dumpTcpBothFamilies(states: number, sink: MessageSink, tcpInfo = false): Promise<void> {
+    return this.queue((seq) => tcpBothFamiliesRequest(states, seq, tcpInfo), TCPDIAG_GETSOCK, 'tcp+tcp6', sink);
   }
 
   private queue(request: (seq: number) => Buffer, replyType: number, what: string, sink: MessageSink): Promise<void> {
@@ -478,11 +500,11 @@ const unsupported = new Set<InetProto>();
  * netlink cannot answer for it (the caller reads /proc instead).
  * `states`: a TCP state bitmask (1 << state); other protocols always get every socket.
  */
-export async function dumpInetSockets(proto: InetProto, states = ALL_STATES, diag = sharedSockDiag()): Promise<SourceResult<InetSocket[]> | null> {
+export async function dumpInetSockets(proto: InetProto, states = ALL_STATES, diag = sharedSockDiag(), tcpInfo = false): Promise<SourceResult<InetSocket[]> | null> {
   if (!diag || !PROTOS[proto] || unsupported.has(proto)) return null;
-  const parser = new InetDiagParser(proto, states === ALL_STATES);
+  const parser = new InetDiagParser(proto, states === ALL_STATES, tcpInfo);
   try {
-    await diag.dump(proto, states, parser);
+    await diag.dump(proto, states, parser, tcpInfo);
   } catch (err) {
     if (err instanceof SockDiagError) unsupported.add(proto);
     return null;
@@ -496,11 +518,11 @@ export async function dumpInetSockets(proto: InetProto, states = ALL_STATES, dia
  * kernel time at 50k sockets. Null when netlink cannot answer this way (the caller then asks
  * per family, or reads /proc).
  */
-export async function dumpTcpBothFamilies(states = ALL_STATES, diag = sharedSockDiag()): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> } | null> {
+export async function dumpTcpBothFamilies(states = ALL_STATES, diag = sharedSockDiag(), tcpInfo = false): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> } | null> {
   if (!diag || diag.bothFamiliesRefused || unsupported.has('tcp') || unsupported.has('tcp6')) return null;
   const complete = states === ALL_STATES;
-  const v4 = new InetDiagParser('tcp', complete);
-  const v6 = new InetDiagParser('tcp6', complete);
+  const v4 = new InetDiagParser('tcp', complete, tcpInfo);
+  const v6 = new InetDiagParser('tcp6', complete, tcpInfo);
   let other = 0;
   const sink: MessageSink = {
     message(b, off, len) {
@@ -512,7 +534,7 @@ export async function dumpTcpBothFamilies(states = ALL_STATES, diag = sharedSock
     },
   };
   try {
-    await diag.dumpTcpBothFamilies(states, sink);
+    await diag.dumpTcpBothFamilies(states, sink, tcpInfo);
   } catch (err) {
     if (err instanceof SockDiagError) diag.bothFamiliesRefused = true;
     return null;

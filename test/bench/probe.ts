@@ -4,6 +4,8 @@
 //   node probe.js timings --reps N [--si]     read paths and tools, each repeated N times
 //   node probe.js render  --reps N            the dashboard on fake TTY streams, fed real samples
 //   node probe.js record  --ticks N           bytes per tick of a recording of this table, steady and churning
+//   node probe.js tcpinfo --reps N            a sampler tick with tcp_info (issue 13) against ss -tin,
+//                                             in a process of its own (its peak RSS is the figure)
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -354,6 +356,36 @@ async function recordFigures(ticks: number): Promise<RecordFigures> {
   }
 }
 
+/** The dashboard's tick with per-connection TCP internals (Want.tcpInfo: sock_diag's tcp_info,
+ *  the flow deltas and the per-process / per-peer sums) against `ss -tin`, which prints the same
+ *  internals; owners are left out of both (ss -tin does not look them up). */
+async function tcpInfoTimings(reps: number): Promise<{ timings: Timings; sockets: number; rssMB: number; withInfo: number }> {
+  const T: Timings = {};
+  const add = (k: string, f: Figure): void => { (T[k] ??= []).push(f); };
+  const want: Want = { ...dashboardWant(parseOptions([])), owners: false, tcpInfo: true };
+  let last: Awaited<ReturnType<Sampler['tick']>> | null = null;
+  // A clock that moves 1 s per tick: every tick reads the table (with the real clock, ticks less
+  // than half an interval apart reuse it, and a small load would time nothing).
+  let mono = performance.now(), now = Date.now();
+  const clock: Clock = { now: () => now, mono: () => mono, sleep: () => Promise.resolve(), real: () => performance.now() };
+  const sampler = new Sampler(kfs, clock, { intervalMs: 1000, want }, () => {});
+  last = await sampler.tick();
+  const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
+  const tool = hasTime ? commandCpu : command;
+  for (let r = 0; r < reps; r++) {
+    mono += 1000; now += 1000;
+    add('tickInfo', await inProcess(async () => { last = await sampler.tick(); }));
+    // The per-process and per-peer sums are made when first read (a pane or --json shows them).
+    const l = last;
+    add('sums', await inProcess(async () => { await Promise.resolve(l.sample.aggregates); }));
+    add('ss -tin', await tool('ss', ['-tin']));
+  }
+  const flows = last.sample.flows?.byKey.size ?? 0;
+  const sockets = [...last.sample.connections.values()].filter((s) => s.proto.startsWith('tcp')).length;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(await kfs.readText('proc/self/status'))?.[1];
+  return { timings: T, sockets, withInfo: flows, rssMB: hwm === undefined ? process.memoryUsage().rss / 1048576 : Number(hwm) / 1024 };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -363,6 +395,7 @@ async function main(): Promise<void> {
   const what = positionals[0] ?? 'timings';
   const out = what === 'render' ? await render(reps, Number(values.cols), Number(values.rows))
     : what === 'record' ? await recordFigures(Math.max(1, Number(values.ticks)))
+    : what === 'tcpinfo' ? await tcpInfoTimings(reps)
     : await timings(reps, values.si === true, Number(values['sim-seconds']));
   process.stdout.write(JSON.stringify(out) + '\n');
   // The sock_diag socket and blessed's handles are unreferenced or closed; exit at once anyway.

@@ -103,8 +103,8 @@ async function buildLoad(sockets: number, live: Netns[]): Promise<Load> {
   return { ns, sockets };
 }
 
-async function probe<T>(ns: Netns, argv: string[]): Promise<T> {
-  const r = await ns.exec(NODE, [path.join(DIST, 'test/bench/probe.js'), ...argv]);
+async function probe<T>(ns: Netns, argv: string[], nodeFlags: readonly string[] = []): Promise<T> {
+  const r = await ns.exec(NODE, [...nodeFlags, path.join(DIST, 'test/bench/probe.js'), ...argv]);
   if (r.code !== 0) throw new Error(`probe ${argv.join(' ')}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as T;
 }
@@ -201,13 +201,17 @@ const cpu = (f: Figure[] | undefined): number => median((f ?? []).filter((x) => 
 const ms = (n: number): string => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '-');
 const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
 
-interface TimingOut { timings: Timings; sockets: number; rssMB: number; samplerPct: { every: number; auto: number } }
+interface TcpInfoOut { timings: Timings; sockets: number; rssMB: number; withInfo: number }
+interface TimingOut { timings: Timings; sockets: number; rssMB: number; samplerPct: { every: number; auto: number }; tcpInfo?: TcpInfoOut }
 interface RenderOut {
   sockets: number; engineMs: number[]; storeMs: number[]; renderMs: number[]; repaintMs: number[];
   noChangeBytes: number[]; changedBytes: number[]; keyMs: number[]; sortKeyMs: number[]; rssMB: number;
 }
 
 const ROWS: [key: string, label: string, ref: string][] = [
+  ['ss -tin', 'ss -tin (TCP internals)', 'ss -tin'],
+  ['tickInfo', 'tick with tcp_info and flows (target <= 0.8)', 'ss -tin'],
+  ['sums', 'per-process and per-peer sums, when read', 'ss -tin'],
   ['snapshot', 'netdash socket snapshot (netlink)', 'ss -tan'],
   ['snapshotProc', 'netdash socket snapshot (/proc fallback)', 'ss -tan'],
   ['procSplit', 'naive read+split of /proc/net/tcp*', 'ss -tan'],
@@ -237,6 +241,7 @@ function table(t: TimingOut, reps: number): string {
     const ratio = w / wall(T[ref]);
     lines.push(`  ${label.padEnd(50)} ${ms(w).padStart(8)} ${ms(cpu(T[k])).padStart(8)} ${(k === ref ? '' : ratio.toFixed(2)).padStart(7)}  ${k === ref ? '' : ref}`);
   }
+  if (t.tcpInfo) lines.push(`  ${'peak RSS of the tcp_info tick process'.padEnd(50)} ${(t.tcpInfo.rssMB.toFixed(0) + ' MB').padStart(17)}  (${t.tcpInfo.withInfo} sockets with tcp_info)`);
   lines.push(`  ${'sampler CPU at a 1 s interval, table every tick'.padEnd(50)} ${(t.samplerPct.every.toFixed(2) + ' %').padStart(17)}`);
   lines.push(`  ${'sampler CPU at a 1 s interval, table cadence auto'.padEnd(50)} ${(t.samplerPct.auto.toFixed(2) + ' %').padStart(17)}`);
   lines.push(`  (median of ${reps}; "cpu" is user+system of the measuring process, or of the command)`);
@@ -272,6 +277,10 @@ async function main(): Promise<void> {
       const t = await probe<TimingOut>(load.ns, ['timings', '--reps', String(a.reps), '--sim-seconds', a.quick ? '10' : '30', ...(a.si ? ['--si'] : [])]);
       const r = await probe<RenderOut>(load.ns, ['render', '--reps', String(a.reps), '--cols', String(a.cols), '--rows', String(a.rows)]);
       const rec = await probe<RecordFigures>(load.ns, ['record', '--ticks', a.quick ? '100' : '600']);
+      // With the node flags netdash's own launcher uses (its RSS is the figure).
+      const ti = await probe<TcpInfoOut>(load.ns, ['tcpinfo', '--reps', String(a.reps)], CLI_FLAGS);
+      Object.assign(t.timings, ti.timings);
+      t.tcpInfo = ti;
       let dash: DashRun | undefined;
       if (a.dashboard && (n === 0 || n === max)) dash = await dashboardCpu(load.ns, a);
       await load.ns.destroy();
@@ -306,6 +315,7 @@ async function main(): Promise<void> {
     sockets: top.sockets,
     snapshotVsSsTan: round(wall(T['snapshot']) / wall(T['ss -tan'])),
     tickVsSsTan: round(wall(T['tick']) / wall(T['ss -tan'])),
+    ...(T['tickInfo'] && T['ss -tin'] ? { tickInfoVsSsTin: round(wall(T['tickInfo']) / wall(T['ss -tin'])), tickInfoRssMB: round(top.t.tcpInfo?.rssMB ?? 0, 0), ...(T['sums'] ? { sumsVsSsTin: round(wall(T['sums']) / wall(T['ss -tin'])) } : {}) } : {}),
     ownersVsSsTanp: round(wall(T['tickOwners']) / wall(T['ss -tanp'])),
     renderMs: round(median(top.r.renderMs), 1),
     cpuPctLoaded: top.dash ? round(top.dash.cpuPct) : null,

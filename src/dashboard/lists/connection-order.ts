@@ -6,12 +6,28 @@
 import type { InetSocket, ProcessOwner } from '../../model.js';
 import { ownerLabel, stateName } from '../../names/netstat-notation.js';
 import { naturalCompare } from '../../text/natural-compare.js';
+import { RETRANS, RX, TX, type FlowTable } from '../../sampler/tcp-flows.js';
 
 export interface OrderSpec {
   /** A name from SORT_COLUMNS.connections. */
   col: string;
   dir: 1 | -1;
   owners: ReadonlyMap<number, ProcessOwner> | null;
+  /** The frame's tcp_info deltas, for the traffic columns. */
+  flows?: FlowTable | null;
+}
+
+/** The traffic columns (tcp_info): they change every tick, and sort highest first. */
+export const TRAFFIC_SORT = new Set(['rx/s', 'tx/s', 'retr/s', 'retr', 'rtt', 'cwnd']);
+
+/** A traffic column's value for sorting: unknown (no tcp_info, first sample) sorts below 0. */
+function trafficPart(col: string, s: InetSocket, key: string, flows: FlowTable | null | undefined): number {
+  if (col === 'rtt') return s.tcpInfo?.rtt ?? -1;
+  if (col === 'cwnd') return s.tcpInfo?.sndCwnd ?? -1;
+  const f = flows?.byKey.get(key);
+  if (!f) return -1;
+  const v = col === 'retr' ? f.sinceMark[RETRANS] : f.delta[col === 'rx/s' ? RX : col === 'tx/s' ? TX : RETRANS];
+  return v ?? -1;
 }
 
 /** The sort column's text part, or null when it is numeric only. */
@@ -26,7 +42,8 @@ function textPart(col: string, s: InetSocket, owners: OrderSpec['owners']): stri
   }
 }
 
-function numPart(col: string, s: InetSocket): number {
+function numPart(col: string, s: InetSocket, key: string, flows: FlowTable | null | undefined): number {
+  if (TRAFFIC_SORT.has(col)) return trafficPart(col, s, key, flows);
   switch (col) {
     case 'local': return s.localPort;
     case 'remote': return s.remotePort;
@@ -47,7 +64,7 @@ export function orderFollowsState(col: string): boolean {
 
 /** Whether a row's place can change while its key and state stay (a new row object). */
 export function orderFollowsRowValues(col: string): boolean {
-  return col === 'recv-q' || col === 'send-q' || col === 'user' || col === 'inode';
+  return col === 'recv-q' || col === 'send-q' || col === 'user' || col === 'inode' || TRAFFIC_SORT.has(col);
 }
 
 function identity(ka: string, a: InetSocket, kb: string, b: InetSocket): number {
@@ -60,7 +77,7 @@ export function compareConnections(spec: OrderSpec, ka: string, a: InetSocket, k
     const tb = textPart(spec.col, b, spec.owners) ?? '';
     if (ta !== tb) return naturalCompare(ta, tb) * spec.dir;
   }
-  return ((numPart(spec.col, a) - numPart(spec.col, b)) || identity(ka, a, kb, b)) * spec.dir;
+  return ((numPart(spec.col, a, ka, spec.flows) - numPart(spec.col, b, kb, spec.flows)) || identity(ka, a, kb, b)) * spec.dir;
 }
 
 /** Sort keys and rows (parallel arrays) from scratch. Text values are replaced by their rank
@@ -76,7 +93,7 @@ export function fullOrder(spec: OrderSpec, keys: readonly string[], socks: reado
   const distinct = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const s = socks[i]!;
-    num[i] = numPart(col, s);
+    num[i] = numPart(col, s, keys[i]!, spec.flows);
     ports[i] = s.localPort * 65536 + s.remotePort;
     const t = textPart(col, s, spec.owners);
     texts[i] = t;

@@ -10,8 +10,9 @@ import { explainAddress, explainColumn, explainState } from '../explain/index.js
 import { compact } from '../format.js';
 import type { ConnRow } from '../frame.js';
 import type { ProtoToggle } from '../ui-state.js';
-import { fullOrder, orderFollowsRowValues, orderFollowsState, patchOrder, type OrderSpec } from './connection-order.js';
+import { fullOrder, orderFollowsRowValues, orderFollowsState, patchOrder, TRAFFIC_SORT, type OrderSpec } from './connection-order.js';
 import { explained, filtered, pane, type PaneContext, type PrevList } from './pane-spec.js';
+import { tcpInfoDetail, trafficCols } from './traffic.js';
 
 const USER_HZ = 100;
 const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'probe'];
@@ -73,7 +74,9 @@ function shown(c: PaneContext, s: InetSocket): boolean {
 }
 
 function orderSpec(c: PaneContext): OrderSpec {
-  return { col: c.sortCol, dir: c.dir, owners: c.names.owners };
+  // The traffic columns sort highest first (S reverses).
+  const dir = TRAFFIC_SORT.has(c.sortCol) ? (-c.dir as 1 | -1) : c.dir;
+  return { col: c.sortCol, dir, owners: c.names.owners, flows: c.sample?.flows ?? null };
 }
 
 /** The list from scratch: every row of the frame through the filters, then sorted. */
@@ -138,6 +141,7 @@ function columns(c: PaneContext, width: number): Col<ConnRow>[] {
     tail.push({ title: 'Timer', width: 15, align: 'left', value: (r) => timerShort(r.sock) });
     tail.push({ title: 'Rtx', width: 3, align: 'right', value: (r) => String(r.sock.timer.retransmits), hot: (r) => r.sock.timer.retransmits > 0 });
   }
+  if (s.traffic) tail.push(...trafficCols(c));
   const fixed = [...head, ...tail].reduce((a, col) => a + col.width + 1, 0) + 1;
   const each = Math.max(12, Math.min(45, Math.floor((width - fixed) / 2)));
   const mid: Col<ConnRow>[] = [
@@ -150,7 +154,7 @@ function columns(c: PaneContext, width: number): Col<ConnRow>[] {
 export const connectionsPane = pane<string>({
   title: 'Connections',
   short: 'conns',
-  sortColumns: ['proto', 'local', 'remote', 'state', 'recv-q', 'send-q', 'program', 'user', 'inode'],
+  sortColumns: ['proto', 'local', 'remote', 'state', 'recv-q', 'send-q', 'program', 'user', 'inode', 'rx/s', 'tx/s', 'retr/s', 'retr', 'rtt', 'cwnd'],
   list(c, prev) {
     const patched = patchedList(c, prev);
     const keys = patched ?? fullList(c);
@@ -208,6 +212,8 @@ export const connectionsPane = pane<string>({
     out.push(`Timer         ${timerShort(k)}  retransmits ${k.timer.retransmits}  probes ${k.timer.timeout}`);
     if (k.drops !== undefined) out.push(`Drops         ${k.drops}`);
     out.push(`Identity      ${key}`);
+    if (k.cookie !== undefined) out.push(`Cookie        ${k.cookie}`);
+    if (k.proto.startsWith('tcp')) out.push(...tcpInfoDetail(c, key, k, width));
     if (k.proto.startsWith('tcp') && state) out.push(...explained(explainState(state), width));
     // Two addresses of the same kind (both private, say) need saying once.
     const said = new Set<string>();

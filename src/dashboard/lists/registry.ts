@@ -6,6 +6,8 @@ import { eventsPane } from './events.js';
 import { icmpPane } from './icmp.js';
 import { interfacesPane } from './interfaces.js';
 import type { PaneSpec } from './pane-spec.js';
+import { peersPane } from './peers.js';
+import { processesPane } from './processes.js';
 import { routesPane } from './routes.js';
 import { unixPane } from './unix.js';
 
@@ -18,6 +20,8 @@ export const PANE_REGISTRY = {
   conntrack: conntrackPane,
   unix: unixPane,
   events: eventsPane,
+  processes: processesPane,
+  peers: peersPane,
 } as const satisfies Readonly<Record<string, PaneSpec<unknown>>>;
 
 export type PaneId = keyof typeof PANE_REGISTRY;

@@ -1,0 +1,110 @@
+// struct tcp_info parsed by the length the kernel sent: a short struct from an older kernel
+// leaves the later fields unknown (absent), never 0; the request asks for it only when wanted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tcpInfoLine, tcpInfoTokens, gFormat } from '../src/print/tcp-info-text.js';
+import { inetDiagRequest, InetDiagParser, tcpBothFamiliesRequest } from '../src/sources/sock-diag.js';
+import { cookieText, parseTcpInfo, TCP_INFO_LAYOUT, tcpInfoObject } from '../src/sources/tcp-info.js';
+
+/** A tcp_info of `len` bytes whose every u32 slot holds its own offset + 1 (so no field is 0). */
+function fixture(len: number): Buffer {
+  const b = Buffer.alloc(len);
+  for (let o = 8; o + 4 <= len; o += 4) b.writeUInt32LE(o + 1, o);
+  b[0] = 1; b[1] = 0; b[2] = 2; b[3] = 3; b[4] = 4; b[5] = 7; b[6] = 0x7a; b[7] = 1;
+  return b;
+}
+
+test('a 104-byte tcp_info (Linux 2.6): fields up to total_retrans, the rest unknown, not 0', () => {
+  const info = parseTcpInfo(fixture(104), 0, 104);
+  assert.equal(info.length, 104);
+  assert.equal(info.rto, 9);
+  assert.equal(info.totalRetrans, 101);
+  assert.equal(info.sndWscale, 0xa);
+  assert.equal(info.rcvWscale, 0x7);
+  for (const k of ['pacingRate', 'bytesAcked', 'bytesReceived', 'segsOut', 'bytesSent', 'bytesRetrans', 'minRtt', 'deliveryRate', 'sndWnd'] as const) {
+    assert.equal(info[k], undefined, k);
+    assert.ok(!(k in tcpInfoObject(info)), `${k} absent from its plain form (JSON, recordings)`);
+  }
+  // Printed like ss: the unknown fields are not there at all.
+  const line = tcpInfoLine(info);
+  assert.match(line, /rto:0\.009 /);
+  assert.match(line, /retrans:37\/101/);
+  assert.doesNotMatch(line, /bytes_acked|segs_out|minrtt|snd_wnd/);
+});
+
+test('a 144-byte tcp_info (Linux 4.1): byte and segment counters known, min_rtt and later unknown', () => {
+  const b = fixture(144);
+  b.writeUInt32LE(5, 120); b.writeUInt32LE(1, 124);   // bytes_acked = 2^32 + 5
+  const info = parseTcpInfo(b, 0, 144);
+  assert.equal(info.bytesAcked, 2 ** 32 + 5);
+  assert.equal(info.segsIn, 141);
+  assert.equal(info.notsentBytes, undefined);
+  assert.equal(info.minRtt, undefined);
+});
+
+test('the full layout: every field at linux/tcp.h offsets, up to snd_wnd at 228', () => {
+  const info = parseTcpInfo(fixture(280), 0, 280);
+  assert.equal(info.sndWnd, 229);
+  assert.equal(info.rcvOoopack, 225);
+  assert.equal(info.dsackDups, 217);
+  assert.equal(info.delivered, 193);
+  assert.equal(info.bytesSent, 201 + 205 * 2 ** 32);
+  for (const [k] of TCP_INFO_LAYOUT) assert.notEqual(info[k], undefined, k);
+  // As JSON (recordings, --json): the plain fields, the same values.
+  const json = JSON.parse(JSON.stringify(info)) as Record<string, number>;
+  assert.equal(json['sndWnd'], 229);
+  assert.equal(json['length'], 280);
+  assert.equal(Object.keys(json).length, TCP_INFO_LAYOUT.length + 4, 'every field, the three bit fields and the length');
+  // A struct cut inside a u64: that field is unknown.
+  assert.equal(parseTcpInfo(fixture(124), 0, 124).bytesAcked, undefined);
+});
+
+test('tcp_info is asked for only when wanted: idiag_ext bits of both request kinds', () => {
+  assert.equal(inetDiagRequest('tcp', 0xfff, 1)[18], 0);
+  assert.equal(inetDiagRequest('tcp', 0xfff, 1, true)[18], (1 << 1) | (1 << 6));
+  assert.equal(inetDiagRequest('udp', 0xfff, 1, true)[18], 1 << 6, 'UDP keeps its SKMEMINFO only');
+  assert.equal(tcpBothFamiliesRequest(0xfff, 1)[19], 0);
+  assert.equal(tcpBothFamiliesRequest(0xfff, 1, true)[19], (1 << 1) | (1 << 6));
+});
+
+/** nlmsghdr + inet_diag_msg + one INET_DIAG_INFO attribute of `info.length` bytes. */
+function message(info: Buffer, inode: number, cookie: [number, number]): Buffer {
+  const body = Buffer.alloc(72);
+  body[0] = 2; body[1] = 1;
+  body.writeUInt16BE(5000, 4); body.writeUInt16BE(40000, 6);
+  Buffer.from([127, 0, 0, 1]).copy(body, 8); Buffer.from([127, 0, 0, 1]).copy(body, 24);
+  body.writeUInt32LE(cookie[0], 44); body.writeUInt32LE(cookie[1], 48);
+  body.writeUInt32LE(inode, 68);
+  const alen = 4 + info.length;
+  const attr = Buffer.alloc((alen + 3) & ~3);
+  attr.writeUInt16LE(alen, 0); attr.writeUInt16LE(2, 2); info.copy(attr, 4);
+  const h = Buffer.alloc(16);
+  h.writeUInt32LE(16 + 72 + attr.length, 0); h.writeUInt16LE(20, 4);
+  return Buffer.concat([h, body, attr]);
+}
+
+test('InetDiagParser with tcp_info: the attribute by its own length, the cookie, no row reuse', () => {
+  const msg = message(fixture(104), 77, [5, 1]);
+  const rows = [1, 2].map(() => {
+    const p = new InetDiagParser('tcp', true, true);
+    p.message(msg, 0, msg.length);
+    return p.finish();
+  });
+  const [a, b] = [rows[0]![0]!, rows[1]![0]!];
+  assert.equal(a.cookie, String(2 ** 32 + 5));
+  assert.equal(a.tcpInfo?.totalRetrans, 101);
+  assert.equal(a.tcpInfo?.bytesAcked, undefined);
+  assert.notEqual(a, b, 'counters move every tick: a row is never last tick\'s object');
+  // Without the flag no attribute is read.
+  const p = new InetDiagParser('tcp', true, false);
+  p.message(msg, 0, msg.length);
+  assert.equal(p.finish()[0]!.tcpInfo, undefined);
+});
+
+test('cookieText and gFormat (C %g)', () => {
+  const b = Buffer.alloc(8);
+  b.writeUInt32LE(0xffffffff, 0); b.writeUInt32LE(0xffffffff, 4);
+  assert.equal(cookieText(b, 0), '18446744073709551615');
+  assert.deepEqual([0.018, 204, 1.25, 0.0001, 1234567, 40].map(gFormat), ['0.018', '204', '1.25', '0.0001', '1.23457e+06', '40']);
+  assert.deepEqual(tcpInfoTokens({ length: 8, state: 1 }), []);
+});

@@ -1,6 +1,8 @@
 // The metric families built from samples of the real SampleEngine, their rendering through
 // prom-client, content negotiation, and /healthz's staleness rule (on a real HTTP server on
 // loopback, with an injected monotonic clock).
+import { FlowCounters, KEEP_SAMPLES } from '../src/serve/flow-counters.js';
+import type { Aggregates, FlowAggregate } from '../src/sampler/flow-aggregates.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Exporter } from '../src/serve/exporter.js';
@@ -8,7 +10,7 @@ import { negotiate, OPENMETRICS_TEXT, PROMETHEUS_TEXT, render } from '../src/ser
 import { buildFamilies, capTopN, OTHER, type Caps, type Family } from '../src/serve/metric-set.js';
 import { estab, Feeder, listen, nif } from './helpers/dashboard-samples.js';
 
-const caps: Caps = { interfaces: 2, listeners: 2, programs: 2, conntrackProtos: 2 };
+const caps: Caps = { interfaces: 2, listeners: 2, programs: 2, conntrackProtos: 2, peers: 2 };
 const fam = (fs: Family[], name: string): Family | undefined => fs.find((f) => f.name === name);
 const series = (fs: Family[], name: string): [string, number][] =>
   (fam(fs, name)?.series ?? []).map((s) => [Object.values(s.labels).join(' '), s.value]);
@@ -120,5 +122,47 @@ describe('/healthz', () => {
     } finally {
       await ex.close();
     }
+  });
+});
+
+describe('per-program and per-peer TCP traffic (--serve --info)', () => {
+  const agg = (key: string, o: Partial<FlowAggregate>): FlowAggregate => ({
+    key, tcp: 1, udp: 0, raw: 0, members: [], recvQ: 0, sendQ: 0, withInfo: 1, rx: null, tx: null, retrans: null, retransBytes: null,
+    segsOut: null, rxSinceMark: null, txSinceMark: null, retransSinceMark: null, worstRtt: null, ...o,
+  });
+  const sums = (processes: FlowAggregate[], peers: FlowAggregate[]): Aggregates => ({ elapsedMs: 1000, processes, peers, unowned: 0 });
+  const value = (fs: Family[], name: string, label: string, key: string): number | undefined =>
+    fam(fs, name)?.series.find((s) => s.labels[label] === key)?.value;
+
+  it('totals add every sample\'s deltas and never go down when a connection closes', () => {
+    const f = new FlowCounters(true);
+    f.add(sums([agg('1/curl', { pid: 1, program: 'curl', rx: 1000, tx: 10, retrans: 2 })], [agg('10.0.0.2', { addr: '10.0.0.2', rx: 1000, tx: 10, retrans: 2 })]));
+    f.add(sums([agg('1/curl', { pid: 1, program: 'curl', rx: 500, tx: 5, retrans: 1 })], [agg('10.0.0.2', { addr: '10.0.0.2', rx: 500, tx: 5, retrans: 1 })]));
+    // Its connection closed: the sums lose it, the counters keep what it moved.
+    f.add(sums([], []));
+    const fs = f.families({ programs: 2, peers: 2 });
+    assert.equal(value(fs, 'netdash_program_tcp_received_bytes_total', 'program', 'curl'), 1500);
+    assert.equal(value(fs, 'netdash_peer_tcp_sent_bytes_total', 'peer', '10.0.0.2'), 15);
+    assert.equal(value(fs, 'netdash_peer_tcp_retransmitted_segments_total', 'peer', '10.0.0.2'), 3);
+    assert.equal(value(fs, 'netdash_peer_connections', 'peer', '10.0.0.2'), 0, 'a gauge of what is open now');
+  });
+
+  it('capped by traffic, the rest in "other"; keys unseen for long are dropped; programs only with -p', () => {
+    const f = new FlowCounters(false);
+    const peers = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'].map((a, i) => agg(a, { addr: a, rx: (i + 1) * 100, tx: 0, retrans: 0 }));
+    f.add(sums([agg('1/x', { pid: 1, program: 'x', rx: 5 })], peers));
+    const fs = f.families({ programs: 2, peers: 2 });
+    const rx = fam(fs, 'netdash_peer_tcp_received_bytes_total')?.series.map((s) => [s.labels['peer'], s.value]);
+    assert.deepEqual(rx, [['10.0.0.4', 400], ['10.0.0.3', 300], ['other', 300]]);
+    assert.equal(fam(fs, 'netdash_program_tcp_received_bytes_total'), undefined, 'no program names without -p');
+    for (let i = 0; i < KEEP_SAMPLES + 1; i++) f.add(sums([], []));
+    assert.deepEqual(f.sizes, { programs: 0, peers: 0 });
+  });
+
+  it('hostile program names become valid label values', () => {
+    const f = new FlowCounters(true);
+    f.add(sums([agg('1/evil', { pid: 1, program: 'ev\u001b[31mil"\\\n', rx: 1 })], []));
+    const text = fam(f.families({ programs: 2, peers: 2 }), 'netdash_program_tcp_received_bytes_total')?.series[0]?.labels['program'] ?? '';
+    assert.doesNotMatch(text, /[\u0000-\u001f]/u);
   });
 });

@@ -143,7 +143,8 @@ describe('netdash --serve scraped by a real Prometheus', () => {
       '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP']);
     assert.equal(drop.code, 0, drop.stderr);
 
-    await startNetdash(tx, 9100, ['--interval', '0.5']);
+    // --info: tcp_info every tick, for the per-peer traffic counters.
+    await startNetdash(tx, 9100, ['--interval', '0.5', '--info']);
     await startPrometheus(t, tx, { static_configs: [{ targets: ['127.0.0.1:9100'] }] });
     // Prometheus asks for OpenMetrics first: a target that is up was parsed in that format.
     const up = await (async () => {
@@ -185,6 +186,12 @@ describe('netdash --serve scraped by a real Prometheus', () => {
     }
     assert.ok(agreed, `totals never agreed: ${last}`);
     assert.ok(agreed.printed > before, `no retransmits counted: ${before} → ${agreed.printed}`);
+
+    // Per peer (--info): the lossy receiver's address carries the retransmits and the bytes.
+    const peerRetrans = await query(tx, 'netdash_peer_tcp_retransmitted_segments_total{peer="10.233.0.2"}');
+    assert.ok(Number(peerRetrans[0]?.value[1]) > 0, `peer retransmits: ${JSON.stringify(peerRetrans)}`);
+    const peerSent = await query(tx, 'netdash_peer_tcp_sent_bytes_total{peer="10.233.0.2"}');
+    assert.ok(Number(peerSent[0]?.value[1]) > 1024 * 1024, `peer bytes sent: ${JSON.stringify(peerSent)}`);
 
     // Interface counters went through too: the sender's veth sent at least the payload.
     const txBytes = await query(tx, 'netdash_interface_transmit_bytes_total{interface="veth-a"}');

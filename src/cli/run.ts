@@ -193,7 +193,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (o.serve === null) return null;
     const { startExporter, WebConfigError } = await import('../serve/start.js');
     try {
-      return await startExporter({ listen: o.serve, webConfig: o.webConfig, intervalMs: (o.interval ?? 2) * 1000, programs: o.programs, mono: () => io.clock.mono() });
+      return await startExporter({ listen: o.serve, webConfig: o.webConfig, intervalMs: (o.interval ?? 2) * 1000, programs: o.programs, info: o.info, mono: () => io.clock.mono() });
     } catch (err) {
       warn(err instanceof Error ? err.message : String(err));
       return err instanceof WebConfigError ? 2 : 1;

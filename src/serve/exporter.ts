@@ -12,17 +12,21 @@ import type { Sample } from '../sampler/sample-engine.js';
 import type { Want } from '../sources/snapshot.js';
 import { negotiate, render, type ContentType } from './exposition.js';
 import { authority, type ListenAddress } from './listen-address.js';
-import { buildFamilies, type Caps, type Family } from './metric-set.js';
+import { FlowCounters } from './flow-counters.js';
+import { buildFamilies, DEFAULT_CAPS, type Caps, type Family } from './metric-set.js';
 import { WebConfigError, type WebConfig } from './web-config.js';
 
 const ALL_INET: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
 
 /** What the sampler must read for /metrics; owners only when program names are exported. */
-export function serveWant(programs: boolean): Want {
-  return {
+export function serveWant(programs: boolean, info = false): Want {
+  const want: Want = {
     inet: ALL_INET, unix: true, owners: programs, interfaces: true, counters: true,
     routes4: false, routes6: false, conntrack: true,
   };
+  // --info: tcp_info on every tick, for the per-program and per-peer traffic (flow-counters.ts).
+  if (info) want.tcpInfo = true;
+  return want;
 }
 
 /** Both: every section either asks for. */
@@ -33,6 +37,7 @@ export function mergeWant(a: Want, b: Want): Want {
     counters: a.counters || b.counters, routes4: a.routes4 || b.routes4, routes6: a.routes6 || b.routes6,
     conntrack: a.conntrack || b.conntrack,
   };
+  if (a.tcpInfo === true || b.tcpInfo === true) out.tcpInfo = true;
   if (a.inetSource !== undefined) out.inetSource = a.inetSource;
   // -l's kernel filter would hide the sockets /metrics counts.
   return out;
@@ -44,6 +49,8 @@ export interface ExporterOptions {
   intervalMs: number;
   /** Export per-program series (-p). */
   programs: boolean;
+  /** Per-program and per-peer TCP traffic from tcp_info (--info). */
+  info?: boolean;
   caps?: Caps;
   /** Monotonic ms; default performance.now. */
   mono?: () => number;
@@ -72,9 +79,11 @@ export class Exporter {
   private error: string | null = null;
   private readonly mono: () => number;
   private readonly authCache = new Map<string, boolean>();
+  private readonly flows: FlowCounters | null;
 
   private constructor(private readonly opts: ExporterOptions) {
     this.mono = opts.mono ?? (() => performance.now());
+    this.flows = opts.info === true ? new FlowCounters(opts.programs) : null;
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -118,15 +127,17 @@ export class Exporter {
 
   /** What a sampler feeding this endpoint must read: `base` and what /metrics needs. */
   want(base: Want): Want {
-    return mergeWant(base, serveWant(this.opts.programs));
+    return mergeWant(base, serveWant(this.opts.programs, this.opts.info === true));
   }
 
   /** A new sample: its metric families replace the last ones. */
   update(sample: Sample): void {
-    this.families = buildFamilies(sample, {
-      intervalMs: this.opts.intervalMs, programs: this.opts.programs,
-      ...(this.opts.caps ? { caps: this.opts.caps } : {}),
-    });
+    const caps = this.opts.caps ?? DEFAULT_CAPS;
+    this.families = buildFamilies(sample, { intervalMs: this.opts.intervalMs, programs: this.opts.programs, caps });
+    if (this.flows) {
+      this.flows.add(sample.aggregates);
+      this.families.push(...this.flows.families(caps));
+    }
     this.rendered.clear();
     this.lastAt = this.mono();
     this.lastTime = sample.time;

@@ -31,9 +31,11 @@ export interface Caps {
   programs: number;
   /** Conntrack protocol names (kernel-given strings); the rest summed into proto="other". */
   conntrackProtos: number;
+  /** Remote addresses by TCP bytes (--info); the rest summed into peer="other". */
+  peers: number;
 }
 
-export const DEFAULT_CAPS: Caps = { interfaces: 256, listeners: 100, programs: 50, conntrackProtos: 16 };
+export const DEFAULT_CAPS: Caps = { interfaces: 256, listeners: 100, programs: 50, conntrackProtos: 16, peers: 50 };
 
 /** The label value a series gets for what falls outside a cap. */
 export const OTHER = 'other';
@@ -211,18 +213,6 @@ function processFamily(sample: Sample, owners: ReadonlyMap<number, ProcessOwner>
   };
 }
 
-/**
- * Hook for per-process and per-peer TCP traffic (bytes acked/received, retransmits from
- * tcp_info): the sampler does not read tcp_info yet. When it does, build here
- * netdash_process_tcp_{sent,received}_bytes_total and netdash_process_tcp_retransmits_total
- * {program}, and netdash_peer_tcp_…{peer} the same way, ranked by bytes and capped with
- * capTopN (Caps.programs, a peers cap). Note that such counters summed from live connections
- * go down when a connection closes: export them as counters only if closed connections' final
- * values are carried (kept per program/peer, dropped when the program/peer is gone).
- */
-function perConnectionTcpFamilies(_sample: Sample, _caps: Caps): Family[] {
-  return [];
-}
 
 export interface BuildOptions {
   caps?: Caps;
@@ -264,7 +254,6 @@ export function buildFamilies(sample: Sample, opts: BuildOptions): Family[] {
   if (sample.tableAgeMs !== null) out.push(...listenerFamilies(sample.connections.values(), caps.listeners));
   if (snap.conntrack?.ok) out.push(conntrackFamily(snap.conntrack.value, caps.conntrackProtos));
   if (opts.programs === true && snap.owners) out.push(processFamily(sample, snap.owners.owners, caps.programs));
-  out.push(...perConnectionTcpFamilies(sample, caps));
   return out;
 }
 
@@ -274,5 +263,7 @@ export function seriesBound(caps: Caps, protocolCounters: number): number {
   const meta = 3 + 12 /* sources */ + 1;
   const sockets = TCP_STATE_KEYS.length + 1 /* an unknown state */ + 3;
   return meta + IF_METRICS.length * (caps.interfaces + 1) + protocolCounters + sockets
-    + 2 * (caps.listeners + 1) + (caps.conntrackProtos + 1) + (caps.programs + 1);
+    + 2 * (caps.listeners + 1) + (caps.conntrackProtos + 1) + (caps.programs + 1)
+    // --info: received, sent, retransmitted and connections, per program and per peer.
+    + 4 * (caps.programs + 1) + 4 * (caps.peers + 1);
 }

@@ -458,7 +458,7 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
     h.src.push(trafficWorld(1));
     h.src.push(trafficWorld(2));
     await h.settle();
-    await h.press('c');
+    await h.press('r');
     assert.deepEqual(asked, [true], 'tcp_info is asked for once a view shows it');
     let lines = h.lines();
     const header = lines.findIndex((l) => l.includes('Retr/s'));

@@ -302,7 +302,7 @@ test('keys: netstat letters, filter input mode captures letters, C-c always quit
   assert.equal(keyToAction(undefined, { name: 'f12', full: 'f12' }, st), null);
   // i: the TCP internals columns; c: connections sorted by retransmits.
   assert.deepEqual(keyToAction('i', { name: 'i' }, st), { action: { type: 'toggle', flag: 'traffic' } });
-  assert.deepEqual(keyToAction('c', { name: 'c' }, st), { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } });
+  assert.deepEqual(keyToAction('r', { name: 'r' }, st), { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } });
   assert.deepEqual(keyToAction('f', { name: 'f' }, st), { action: { type: 'cycleFamily' } });
   assert.deepEqual(keyToAction('!', { name: '!' }, st), { action: { type: 'toggle', flag: 'allCounters' } });
   assert.deepEqual(keyToAction(undefined, { name: 'tab', full: 'S-tab', shift: true }, st), { action: { type: 'focusNext', delta: -1 } });

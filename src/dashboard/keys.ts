@@ -35,7 +35,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['n', 'numeric hosts, ports and users'],
   ['p  e  o', 'PID/Program; User+Inode (all counters); Timer+Rtx'],
   ['i', 'TCP internals: Rx/s Tx/s Retr/s Retr RTT cwnd (tcp_info, as --info)'],
-  ['c', 'which connection retransmits: connections sorted by Retr/s (from Tcp.RetransSegs or anywhere)'],
+  ['r', 'which connection retransmits: connections sorted by Retr/s (from Tcp.RetransSegs or anywhere)'],
   ['!', 'protocol counters: problems that moved / every counter'],
   ['/', 'filter rows by text (Enter keeps it, Esc clears)'],
   ['s  S', 'next sort column / reverse the sort'],
@@ -120,7 +120,7 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
     case 'e': return { action: { type: 'toggle', flag: 'extended' } };
     case 'o': return { action: { type: 'toggle', flag: 'timers' } };
     case 'i': return { action: { type: 'toggle', flag: 'traffic' } };
-    case 'c': return { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } };
+    case 'r': return { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } };
     case 'z': return { action: { type: 'toggle', flag: 'zoom' } };
     case '?': return { action: { type: 'toggle', flag: 'help' } };
     case '/': return { action: { type: 'filterStart' } };

@@ -41,7 +41,7 @@ export function footerLine(store: Store, width: number): string {
   }
   const common = ['q quit', '? help', '0-9 pane', 'Enter detail', 'Space pause', '/ filter'];
   const own: Record<string, string[]> = {
-    connections: ['l listen', 'a all', 't u w proto', 'x unix', 'f family', 'p prog', 'o timers', 's sort', 'n numeric', 'i traffic', 'c retransmitting'],
+    connections: ['l listen', 'a all', 't u w proto', 'x unix', 'f family', 'p prog', 'o timers', 's sort', 'n numeric', 'i traffic', 'r retransmitting'],
     interfaces: ['d rate/delta/total/since', 's sort', 'z zoom'],
     counters: [s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
     icmp: ['d rate/delta/total/since', 'e every type', 'f family', 's sort'],

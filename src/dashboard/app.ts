@@ -154,6 +154,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
     switch (r.command) {
       case 'quit': quit(0); break;
       case 'suspend': susp.suspend(); break;
+      case 'pin': store.togglePin(); break;
       case 'mark':
         src.mark();
         store.dispatch({ type: 'notice', text: 'mark set' });

@@ -2,6 +2,7 @@
 // pause and overlays. Pure: keys become actions, actions become a new state. The data the
 // panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
 import type { DashboardOptions } from './dashboard-options.js';
+import type { ChartSpec } from './graphs.js';
 import { PANES, paneTable, type PaneId } from './lists/registry.js';
 
 // --- panes and UI state ------------------------------------------------------------------
@@ -54,6 +55,8 @@ export interface UiState {
   readonly intervalMs: number;
   /** A short message for the status line (mark set, interval changed). */
   readonly notice: string | null;
+  /** Charts pinned to the Graphs pane (c on a row), in the order pinned. */
+  readonly pins: readonly ChartSpec[];
 }
 
 export type Action =
@@ -81,7 +84,10 @@ export type Action =
   | { type: 'toggleDetail' }
   | { type: 'escape' }
   | { type: 'interval'; ms: number }
-  | { type: 'notice'; text: string | null };
+  | { type: 'notice'; text: string | null }
+  | { type: 'pin'; chart: ChartSpec }
+  | { type: 'unpin'; id: string }
+  | { type: 'unpinAll' };
 
 function perPane<T>(f: (p: PaneId) => T): Record<PaneId, T> {
   const out = {} as Record<PaneId, T>;
@@ -120,6 +126,7 @@ export function initialState(o: DashboardOptions): UiState {
     counterMode: 'rate',
     intervalMs: (o.interval ?? 2) * 1000,
     notice: null,
+    pins: [],
   };
 }
 
@@ -227,5 +234,8 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
       return s;
     case 'interval': return { ...s, intervalMs: a.ms };
     case 'notice': return { ...s, notice: a.text };
+    case 'pin': return s.pins.some((c) => c.id === a.chart.id) ? s : { ...s, pins: [...s.pins, { ...a.chart, pinned: true }] };
+    case 'unpin': return s.pins.some((c) => c.id === a.id) ? { ...s, pins: s.pins.filter((c) => c.id !== a.id) } : s;
+    case 'unpinAll': return s.pins.length === 0 ? s : { ...s, pins: [] };
   }
 }

@@ -39,16 +39,17 @@ export function footerLine(store: Store, width: number): string {
     const t = ` filter: ${printable(s.filter)}_   (Enter keep, Esc clear)`;
     return `{inverse}${tagSafe(t.slice(0, width).padEnd(width))}{/inverse}`;
   }
-  const common = ['q quit', '? help', '1-8 pane', 'Enter detail', 'Space pause', '/ filter'];
+  const common = [...(s.zoom ? ['z/Esc unzoom'] : []), 'q quit', '? help', '1-9 v pane', 'Enter detail', 'Space pause', '/ filter'];
   const own: Record<string, string[]> = {
     connections: ['l listen', 'a all', 't u w proto', 'x unix', 'f family', 'p prog', 'o timers', 's sort', 'n numeric'],
-    interfaces: ['d rate/delta/total/since', 's sort', 'z zoom'],
-    counters: [s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
+    interfaces: ['c chart', 'd rate/delta/total/since', 's sort', 'z zoom'],
+    counters: ['c chart', s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
     icmp: ['d rate/delta/total/since', 'e every type', 'f family', 's sort'],
     routes: ['f family', 'S reverse'],
     conntrack: ['s sort', 'S reverse'],
     unix: ['x back', 'l listen', 'a all', 'p prog', 's sort'],
     events: ['S oldest first'],
+    graphs: ['c unpin', 'C unpin all', 'j k chart'],
   };
   const keys = ' ' + [...common, ...(own[s.focus] ?? []), 'm mark', '+/- interval'].filter((k, i, a) => a.indexOf(k) === i).join('  ');
   return tagSafe(keys.slice(0, width));

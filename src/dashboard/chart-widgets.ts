@@ -1,0 +1,111 @@
+// The Graphs pane drawn with blessed-contrib line charts: a pool of contrib `line` widgets that
+// layout places in the pane's rectangle. blessed-contrib has no usable typings, so its values
+// stay `any` in this file (a blessed boundary file in test/tools/eslint.config.js).
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
+import contrib from 'blessed-contrib';
+import type { Widgets } from 'blessed';
+import { tagSafe } from './escape.js';
+import { clockTime } from './format.js';
+import { axisNumber, chartScale, downsample, type ChartSpec } from './graphs.js';
+
+/** What one chart draws: its spec and each series' points (oldest first). */
+export interface ChartData {
+  chart: ChartSpec;
+  series: { label: string; t: ArrayLike<number>; v: ArrayLike<number> }[];
+  selected: boolean;
+}
+
+export interface ChartRect {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+}
+
+const COLOURS = ['yellow', 'cyan', 'green', 'magenta', 'red', 'blue', 'white'] as const;
+
+/** Smallest chart: the axes, three y labels, the time labels and a few rows of line. */
+export const CHART_MIN_H = 8;
+export const CHART_MIN_W = 36;
+
+/** The label of a chart: its title, the y scale with its unit and the series' colours. */
+export function chartLabel(d: ChartData, unit: string, top: number): string {
+  const legend = d.series.map((s, i) => `{${COLOURS[i % COLOURS.length] ?? 'white'}-fg}${tagSafe(s.label)}{/}`).join(' ');
+  return ` ${d.selected ? '▶ ' : ''}${tagSafe(d.chart.title)}${d.chart.pinned ? ' *' : ''}  y: 0-${axisNumber(top)} ${tagSafe(unit)}  ${legend} `;
+}
+
+export class ChartPool {
+  private readonly widgets: any[] = [];
+  private readonly sizes: string[] = [];
+
+  constructor(private readonly screen: Widgets.Screen) {}
+
+  private widget(i: number, r: ChartRect): any {
+    const size = `${r.width}x${r.height}`;
+    let w = this.widgets[i];
+    // A contrib canvas takes its size when attached: a new size needs a new widget.
+    if (w && this.sizes[i] !== size) {
+      w.destroy();
+      w = undefined;
+    }
+    if (!w) {
+      const opts: any = {
+        top: r.top, left: r.left, width: r.width, height: r.height, tags: true,
+        border: { type: 'line' }, style: { line: 'yellow', text: 'white', baseline: 'white', border: { fg: 'gray' } },
+        xLabelPadding: 3, xPadding: 5, showLegend: false, wholeNumbersOnly: false, minY: 0, label: ' ',
+      };
+      w = contrib.line(opts);
+      // Appended after construction: the canvas is made on 'attach', which a parent given in
+      // the options fires before the listener exists.
+      this.screen.append(w);
+      this.widgets[i] = w;
+      this.sizes[i] = size;
+    }
+    w.top = r.top;
+    w.left = r.left;
+    if (w.hidden) w.show();
+    return w;
+  }
+
+  /** Draw each chart in its rectangle; hide the widgets left over. */
+  draw(charts: readonly { rect: ChartRect; data: ChartData }[]): void {
+    charts.forEach(({ rect, data }, i) => {
+      const w = this.widget(i, rect);
+      // Braille cells: two dots a column; the y labels take about 10 dots.
+      const buckets = Math.max(2, rect.width * 2 - 24);
+      let peak = 0;
+      const drawn = data.series.map((s) => downsample(s.t, s.v, buckets));
+      for (const d of drawn) for (const v of d.v) if (v > peak) peak = v;
+      const sc = chartScale(data.chart.unit, peak);
+      const top = sc.max / sc.divisor;
+      const times = drawn.reduce((a, d) => (d.t.length > a.length ? d.t : a), [] as number[]);
+      const x = times.length > 0 ? times.map((t) => clockTime(t)) : [''];
+      const series = drawn.map((d, k) => {
+        const pad = x.length - d.v.length;
+        const y = [...new Array<number>(Math.max(0, pad)).fill(0), ...d.v.map((v) => v / sc.divisor)];
+        return { title: data.series[k]?.label ?? '', x, y: y.length > 0 ? y : [0], style: { line: COLOURS[k % COLOURS.length] } };
+      });
+      w.options.maxY = top;
+      w.options.numYLabels = Math.max(2, Math.min(5, Math.floor((rect.height - 4) / 2)));
+      w.setLabel(chartLabel(data, sc.unit, top));
+      w.setData(series.length > 0 ? series : [{ title: '', x, y: [0] }]);
+    });
+    for (let i = charts.length; i < this.widgets.length; i++) if (!this.widgets[i].hidden) this.widgets[i].hide();
+  }
+
+  hideAll(): boolean {
+    let changed = false;
+    for (const w of this.widgets) {
+      if (!w.hidden) {
+        w.hide();
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Bring the charts above the panes' boxes (after an overlay went to the front, behind it). */
+  get count(): number {
+    return this.widgets.length;
+  }
+}

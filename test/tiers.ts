@@ -10,7 +10,7 @@ export const TIERS = {
   /** Pure: parsers on fixture text, the engine, the store, blessed on fake streams. Seconds. */
   unit: [
     'connection-order', 'conntrack', 'counter-deltas', 'dashboard-keys', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
-    'derived-signals', 'diag-rows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'interface-meta', 'interfaces',
+    'derived-signals', 'diag-rows', 'explain', 'graphs', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'interface-meta', 'interfaces',
     'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'statistics', 'terminal-colours', 'test-tiers', 'unix-sockets',
   ],
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and

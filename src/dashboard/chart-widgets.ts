@@ -1,7 +1,6 @@
 // The Graphs pane drawn with blessed-contrib line charts: a pool of contrib `line` widgets that
 // layout places in the pane's rectangle. blessed-contrib has no usable typings, so its values
 // stay `any` in this file (a blessed boundary file in test/tools/eslint.config.js).
-/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
 import contrib from 'blessed-contrib';
 import type { Widgets } from 'blessed';
 import { tagSafe } from './escape.js';
@@ -28,10 +27,19 @@ const COLOURS = ['yellow', 'cyan', 'green', 'magenta', 'red', 'blue', 'white'] a
 export const CHART_MIN_H = 8;
 export const CHART_MIN_W = 36;
 
-/** The label of a chart: its title, the y scale with its unit and the series' colours. */
-export function chartLabel(d: ChartData, unit: string, top: number): string {
-  const legend = d.series.map((s, i) => `{${COLOURS[i % COLOURS.length] ?? 'white'}-fg}${tagSafe(s.label)}{/}`).join(' ');
-  return ` ${d.selected ? '▶ ' : ''}${tagSafe(d.chart.title)}${d.chart.pinned ? ' *' : ''}  y: 0-${axisNumber(top)} ${tagSafe(unit)}  ${legend} `;
+/** The label of a chart: its title, the y scale with its unit and the series' colours, as
+ *  many as fit in `width` columns (a label longer than its box would break the border). */
+export function chartLabel(d: ChartData, unit: string, top: number, width: number): string {
+  let head = ` ${d.selected ? '▶ ' : ''}${d.chart.title}${d.chart.pinned ? ' *' : ''}  y: 0-${axisNumber(top)} ${unit} `;
+  if (head.length > width) head = head.slice(0, Math.max(0, width - 1)) + ' ';
+  let used = head.length;
+  let legend = '';
+  d.series.forEach((s, i) => {
+    if (used + s.label.length + 1 > width) return;
+    used += s.label.length + 1;
+    legend += `{${COLOURS[i % COLOURS.length] ?? 'white'}-fg}${tagSafe(s.label)}{/} `;
+  });
+  return tagSafe(head) + legend;
 }
 
 export class ChartPool {
@@ -87,7 +95,7 @@ export class ChartPool {
       });
       w.options.maxY = top;
       w.options.numYLabels = Math.max(2, Math.min(5, Math.floor((rect.height - 4) / 2)));
-      w.setLabel(chartLabel(data, sc.unit, top));
+      w.setLabel(chartLabel(data, sc.unit, top, rect.width - 4));
       w.setData(series.length > 0 ? series : [{ title: '', x, y: [0] }]);
     });
     for (let i = charts.length; i < this.widgets.length; i++) if (!this.widgets[i].hidden) this.widgets[i].hide();

@@ -104,8 +104,10 @@ export function busiestInterface(sample: Sample | null): string | null {
 
 /** The default charts: the busiest interface (and the one under the interfaces pane's cursor
  *  when that is another), retransmits, drops and discards, connections by state, ICMP errors. */
-export function defaultCharts(sample: Sample | null, focusedIface: string | null): ChartSpec[] {
+export function defaultCharts(sample: Sample | null, focusedIface: string | null, always = false): ChartSpec[] {
   const charts: ChartSpec[] = [];
+  // Before the first sample: none (the cursor would settle on a chart that moves down later).
+  if (sample === null && !always) return charts;
   const busiest = busiestInterface(sample);
   if (busiest !== null) charts.push(interfaceChart(busiest));
   if (focusedIface !== null && focusedIface !== busiest) charts.push(interfaceChart(focusedIface));
@@ -138,13 +140,13 @@ export function defaultSeriesKeys(sample: Sample): string[] {
   const keys: string[] = [];
   const ifs = sample.snapshot.interfaces?.ok ? sample.snapshot.interfaces.value : [];
   for (const i of ifs) keys.push(`if.${i.name}.rxBytes`, `if.${i.name}.txBytes`);
-  for (const c of defaultCharts(null, null)) for (const s of c.series) keys.push(s.key);
+  for (const c of defaultCharts(null, null, true)) for (const s of c.series) keys.push(s.key);
   return keys;
 }
 
 /** The smallest top of the y scale per unit: a quiet series stays low on the chart (a 600 B/s
- *  ping on a 1 kB/s scale, not at the top of its own). */
-const FLOOR: Readonly<Record<ChartUnit, number>> = { 'B/s': 1000, '%': 1, '/s': 1, sockets: 5, B: 1000 };
+ *  ping draws at 6 % of a 10 kB/s scale, not at the top of its own). */
+export const SCALE_FLOOR: Readonly<Record<ChartUnit, number>> = { 'B/s': 10_000, '%': 1, '/s': 1, sockets: 5, B: 1000 };
 
 /** 1, 2 or 5 times a power of ten, at least x. */
 export function niceCeil(x: number): number {
@@ -168,7 +170,7 @@ const PREFIX = ['', 'k', 'M', 'G', 'T'];
 /** The y scale for a chart whose largest value is `peak`: zero at the bottom, a round top
  *  no lower than the unit's floor, in units that keep the labels short. */
 export function chartScale(unit: ChartUnit, peak: number): Scale {
-  const max = niceCeil(Math.max(FLOOR[unit], Number.isFinite(peak) ? peak : 0));
+  const max = niceCeil(Math.max(SCALE_FLOOR[unit], Number.isFinite(peak) ? peak : 0));
   if (unit === '%') return { max, divisor: 1, unit: '%' };
   let k = 0;
   while (k < PREFIX.length - 1 && max / 1000 ** k >= 1000) k++;

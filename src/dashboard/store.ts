@@ -13,7 +13,6 @@ import { change, clockTime, duration } from './format.js';
 import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
 import { connectionChart, counterChart, defaultSeriesKeys, icmpChart, interfaceChart, seriesValue, type ChartSpec } from './graphs.js';
 import { endpointText } from './lists/connections.js';
-import { chartList } from './lists/graphs.js';
 import { PANE_SPECS } from './lists/registry.js';
 import { eventText } from './lists/events.js';
 import type { PaneContext } from './lists/pane-spec.js';

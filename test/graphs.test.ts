@@ -156,3 +156,30 @@ test('graphs pane on a 200x60 fake terminal: blessed-contrib charts with a y sca
   assert.match(zoomed, /TCP retransmitted % \* {2}y: 0-\d+ %/, 'the pinned ratio is charted');
   assert.match(zoomed, /ZOOMED: z or Esc leaves/);
 });
+
+/** An SGR mouse press and release at 0-based cell (x, y). */
+const click = (x: number, y: number): string[] => [`\x1b[<0;${x + 1};${y + 1}M`, `\x1b[<0;${x + 1};${y + 1}m`];
+const footer = (frame: string[]): string => frame[frame.length - 1] ?? '';
+
+test('mouse: a click focuses the pane under it and selects the row; a second click on it opens the detail; the wheel scrolls', async () => {
+  // 200x60 big layout: ICMP at the top right (column 111 on), routes below it.
+  const plain = await demoFrame({ cols: 200, rows: 60, mouse: true });
+  assert.match(footer(plain), /l listen/, 'connections focused at first');
+  const icmp = await demoFrame({ cols: 200, rows: 60, mouse: true, keys: click(150, 4) });
+  assert.match(footer(icmp), /e every type/, 'the ICMP pane has focus after the click');
+  // The third connection row (line 5 is the first: status, title, two count lines, header).
+  const detail = (await demoFrame({ cols: 200, rows: 60, mouse: true, keys: [...click(20, 7), ...click(20, 7)] })).join('\n');
+  assert.match(detail, /Details {2}\(Enter or Esc closes\)/);
+  const noMouse = await demoFrame({ cols: 200, rows: 60, keys: click(150, 4) });
+  assert.match(footer(noMouse), /l listen/, 'without mouse reporting a click is not a key');
+  const wheel = (await demoFrame({ cols: 120, rows: 40, mouse: true, keys: ['\x1b[<65;10;10M', '\x1b[<65;10;10M'] })).join('\n');
+  assert.match(wheel, / 1 Connections {2}\d+-\d+\/\d+/);
+  assert.doesNotMatch(wheel.split('\n')[1] ?? '', / 1-/, 'the wheel scrolled the list down');
+});
+
+test('--no-mouse: parsed for the dashboard, listed in --help', async () => {
+  assert.equal(parseOptions(['--no-mouse']).noMouse, true);
+  assert.equal(parseOptions([]).noMouse, false);
+  const { HELP } = await import('../src/cli/help.js');
+  assert.match(HELP, /--no-mouse/);
+});

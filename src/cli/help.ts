@@ -77,6 +77,8 @@ NETDASH FLAGS
     --speed N               replay N times as fast as recorded, 0 to 1000 (0: no waiting)
     --ascii                 draw the dashboard in plain ASCII (automatic when the locale is
                             not UTF-8)
+    --no-mouse              no mouse in the dashboard (click, wheel), so the terminal's own
+                            text selection works; every action has a key
     --root DIR              read /proc, /sys and /etc below DIR (captured fixtures)
     --serve [ADDR:]PORT     serve /metrics for Prometheus from the same sampler: alone when
                             stdout is not a terminal, beside the dashboard on one, or with

@@ -28,6 +28,8 @@ export interface Options extends PrintOptions, DashboardOptions {
   speed: number;
   /** Dashboard: plain ASCII drawing (also automatic when the locale is not UTF-8). */
   ascii: boolean;
+  /** Dashboard: no mouse reporting (--no-mouse), so the terminal's own selection works. */
+  noMouse: boolean;
   root: string;
   /** --serve: the Prometheus endpoint's address; null: no endpoint. */
   serve: ListenAddress | null;
@@ -79,6 +81,7 @@ const optionSpec = {
   replay: { type: 'string' },
   speed: { type: 'string' },
   ascii: { type: 'boolean' },
+  'no-mouse': { type: 'boolean' },
   root: { type: 'string' },
   serve: { type: 'string' },
   'web-config': { type: 'string' },
@@ -229,6 +232,7 @@ export function parseOptions(argv: readonly string[]): Options {
     replay: v.replay ?? null,
     speed,
     ascii: Boolean(v.ascii),
+    noMouse: Boolean(v['no-mouse']),
     root: v.root ?? '/',
     serve,
     webConfig: v['web-config'] ?? null,

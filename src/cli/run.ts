@@ -306,6 +306,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
         input: io.stdin, output: io.stdout, names: ctx.names, hostNames: ctx.hosts, source, signals: io.signals,
         host: readHostInfo(kfs, { name: io.hostname(), kernel: io.release() }),
         ascii: o.ascii || !localeIsUtf8(io.env), env: io.env,
+        mouse: !o.noMouse, now: () => io.clock.mono(),
+        // A replay's charts cover the recording (as much of it as the history's bound holds).
+        ...(o.replay !== null ? { historyWindowMs: Infinity } : {}),
         ...(recorder ? { onRaw: (r: RawSample) => recorder.write(r) } : {}),
       });
     } finally {

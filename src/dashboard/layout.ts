@@ -274,6 +274,20 @@ export class Layout {
     this.charts.draw(placed);
   }
 
+  /** What is at screen cell (x, y) as last painted: a pane, and the list row (or chart) there
+   *  (null: its title or header). */
+  hit(x: number, y: number): { pane: PaneId; index: number | null } | null {
+    const r = this.last.panes.find((p) => x >= p.left && x < p.left + p.width && y >= p.top && y < p.top + p.height);
+    if (!r) return null;
+    if (r.pane === 'graphs' && this.chartsAt.length > 0) {
+      const c = this.chartsAt.find(({ rect }) => x >= rect.left && x < rect.left + rect.width && y >= rect.top && y < rect.top + rect.height);
+      return { pane: r.pane, index: c ? c.index : null };
+    }
+    const rows = this.rowsAt.get(r.pane);
+    if (!rows || y < rows.line || y >= rows.line + rows.shown) return { pane: r.pane, index: null };
+    return { pane: r.pane, index: rows.offset + (y - rows.line) };
+  }
+
   /** Place a framed overlay in the middle; returns the body lines it had room for (0: closed). */
   private overlay(el: Widgets.BoxElement, open: boolean, W: number, H: number, title: string,
     body: (w: number) => string[], scroll: number): number {

@@ -108,7 +108,8 @@ export const interfacesPane = pane<NetInterface>({
       row: (i) => {
         const up = ((i.sys.flags ?? 1) & 1) === 1;
         const appeared = stat(c, i, 'rxBytes')?.reset === 'appeared';
-        return colRow(cols, i, width, appeared ? 'new' : null, !up);
+        // A link that changed in the last seconds (events log): green up/added, red down, yellow MTU/speed/address.
+        return colRow(cols, i, width, c.frame.linkFlags.get(i.name) ?? (appeared ? 'new' : null), !up);
       },
     };
   },

@@ -16,7 +16,7 @@ export const TIERS = {
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
    *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */
   system: [
-    'bench-smoke', 'catalog-kernel', 'cli', 'cli-errors', 'cli-run', 'dashboard-tmux', 'faults', 'heap-footprint', 'hostile-strings', 'kept-files',
+    'bench-smoke', 'catalog-kernel', 'graphs-tmux', 'cli', 'cli-errors', 'cli-run', 'dashboard-tmux', 'faults', 'heap-footprint', 'hostile-strings', 'kept-files',
     'least-privilege', 'netstat-crosscheck', 'packaging', 'print-extras', 'print-stream', 'process-owners',
     'replay-errors', 'routes-netstat', 'sampler-netns', 'screenshots', 'serve-hostile', 'serve-prometheus', 'sock-diag', 'statistics-netstat', 'netstat-parity', 'terminal-tmux',
   ],

@@ -87,7 +87,8 @@ export class ChartPool {
       const sc = chartScale(data.chart.unit, peak);
       const top = sc.max / sc.divisor;
       const times = drawn.reduce((a, d) => (d.t.length > a.length ? d.t : a), [] as number[]);
-      const x = times.length > 0 ? times.map((t) => clockTime(t)) : [''];
+      // No points yet: one blank label (drawille writes an empty string as "null").
+      const x = times.length > 0 ? times.map((t) => clockTime(t)) : [' '];
       const series = drawn.map((d, k) => {
         const pad = x.length - d.v.length;
         const y = [...new Array<number>(Math.max(0, pad)).fill(0), ...d.v.map((v) => v / sc.divisor)];

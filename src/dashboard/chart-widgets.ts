@@ -75,10 +75,22 @@ export class ChartPool {
     return w;
   }
 
-  /** Draw each chart in its rectangle; hide the widgets left over. */
-  draw(charts: readonly { rect: ChartRect; data: ChartData }[]): void {
+  /** The widgets the last draw() gave new data (to render alone when nothing else moved). */
+  readonly redrawn: { render(): void }[] = [];
+
+  /** Draw each chart in its rectangle; hide the widgets left over. Returns true when a widget
+   *  was made, moved, shown or hidden (the screen needs a full render), false when only the
+   *  charts' contents changed. */
+  draw(charts: readonly { rect: ChartRect; data: ChartData }[]): boolean {
+    let moved = false;
+    this.redrawn.length = 0;
     charts.forEach(({ rect, data }, i) => {
+      const before = this.widgets[i];
+      const wasHidden = before === undefined || before.hidden === true;
+      const at = before === undefined ? '' : `${String(before.position?.top)},${String(before.position?.left)}`;
       const w = this.widget(i, rect);
+      if (w !== before || wasHidden || at !== `${rect.top},${rect.left}`) moved = true;
+      this.redrawn.push(w);
       // Braille cells: two dots a column; the y labels take about 10 dots.
       const buckets = Math.max(2, rect.width * 2 - 24);
       let peak = 0;
@@ -99,7 +111,13 @@ export class ChartPool {
       w.setLabel(chartLabel(data, sc.unit, top, rect.width - 4));
       w.setData(series.length > 0 ? series : [{ title: '', x, y: [0] }]);
     });
-    for (let i = charts.length; i < this.widgets.length; i++) if (!this.widgets[i].hidden) this.widgets[i].hide();
+    for (let i = charts.length; i < this.widgets.length; i++) {
+      if (!this.widgets[i].hidden) {
+        this.widgets[i].hide();
+        moved = true;
+      }
+    }
+    return moved;
   }
 
   hideAll(): boolean {

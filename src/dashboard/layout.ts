@@ -128,6 +128,8 @@ export class Layout {
   chartsAt: { rect: ChartRect; index: number }[] = [];
   private readonly charts: ChartPool;
   private chartSig = '';
+  /** The last paint gave charts new data. */
+  private chartsRedrawn = false;
 
   /** ascii: every line through toAscii (--ascii, or a locale that is not UTF-8); style: the
    *  views' tags adapted to the terminal's colours (theme.ts). */
@@ -166,6 +168,8 @@ export class Layout {
         // screen's cell buffer (marking the lines it alters), then only those lines are
         // written out. The boxes tile the screen, so none covers another.
         for (const el of this.retexted) el.render();
+        // Charts redrawn in place tile their part of the pane, like the boxes.
+        for (const w of this.charts.redrawn) w.render();
         this.screen.draw(0, (this.screen.height as number) - 1);
         this.screen.emit('render');
       },
@@ -185,6 +189,7 @@ export class Layout {
    *  'text' when only the text of some boxes changed (see PaintResult). */
   paint(store: Store): PaintResult {
     this.changed = false;
+    this.chartsRedrawn = false;
     this.retexted.clear();
     const W = Math.max(0, this.screen.width as number);
     const H = Math.max(0, this.screen.height as number);
@@ -224,6 +229,7 @@ export class Layout {
     if (!charted) {
       this.chartsAt = [];
       this.chartSig = '';
+      this.charts.redrawn.length = 0;
       if (this.charts.hideAll()) this.changed = true;
     }
     for (const [p, el] of this.panes) if (!shown.has(p)) this.hide(el);
@@ -233,7 +239,7 @@ export class Layout {
     const room = this.overlay(this.detail, s.detail && !helpOpen, W, H, 'Details  (Enter or Esc closes)', (w) => detailText(store, w), s.detailScroll);
     // PgDn pages whichever overlay is open (the help's height was left out: it moved a line).
     store.setDetailHeight(helpOpen ? helpRoom : room);
-    if (!this.changed && this.retexted.size === 0) return false;
+    if (!this.changed && this.retexted.size === 0 && !this.chartsRedrawn) return false;
     // An open overlay covers panes: a pane drawn alone would draw over it.
     return this.changed || helpOpen || room > 0 ? true : 'text';
   }
@@ -251,9 +257,12 @@ export class Layout {
     const rows = Math.max(1, Math.ceil(page.length / cols));
     const sample = store.frame.sample;
     const sig = [sample?.seq ?? 0, store.frame.id, cur, first, area.top, area.left, area.width, area.height, s.focus, page.map((c) => c.id).join(',')].join('|');
-    if (sig === this.chartSig) return;
+    if (sig === this.chartSig) {
+      this.charts.redrawn.length = 0;
+      return;
+    }
     this.chartSig = sig;
-    this.changed = true;
+    this.chartsRedrawn = true;
     const placed: { rect: ChartRect; data: ChartData }[] = [];
     this.chartsAt = [];
     page.forEach((chart, i) => {
@@ -271,7 +280,7 @@ export class Layout {
       placed.push({ rect, data: { chart, series: live.length > 0 ? live : series.slice(0, 1), selected: first + i === cur && s.focus === 'graphs' } });
       this.chartsAt.push({ rect, index: first + i });
     });
-    this.charts.draw(placed);
+    if (this.charts.draw(placed)) this.changed = true;
   }
 
   /** What is at screen cell (x, y) as last painted: a pane, and the list row (or chart) there

@@ -119,6 +119,11 @@ test('pins: c on a counter, an interface or a connection pins a chart; pins surv
   assert.equal(q?.v[q.v.length - 1], 9, 'the connection\'s Recv-Q is recorded');
   s.dispatch({ type: 'unpinAll' });
   assert.equal(s.state.pins.length, 0);
+  // What nobody asks for any more is no longer recorded: the unpinned connection, a vanished interface.
+  s.ingest(f.next({ inet: [estab(22, 40000, { recvQ: 9 })], interfaces: [nif('eth1')] }));
+  assert.equal(s.history.has(conn?.series[0]?.key ?? ''), false);
+  assert.equal(s.history.has('if.eth0.rxBytes'), false);
+  assert.equal(s.history.has('if.eth1.rxBytes'), true);
 });
 
 function overlaps(a: PaneRect, b: PaneRect): boolean {

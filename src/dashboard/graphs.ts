@@ -1,6 +1,7 @@
 // What the Graphs pane charts: chart specs (default charts and pins), the value of each series
 // in a sample, and the scale a chart is drawn on. Pure: the store records the series in a
 // History (sampler/history.ts), layout draws the charts with blessed-contrib (chart-widgets.ts).
+import { CHART_DISCARDS, CHART_ICMP_ERRORS_IN, CHART_ICMP_ERRORS_OUT, CHART_RETRANS, RETRANS_KEY, RETRANS_PARTS } from '../catalog/index.js';
 import { retransPct } from '../sampler/counter-deltas.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import { TCP_STATES } from '../names/netstat-notation.js';
@@ -9,7 +10,7 @@ import { TCP_STATES } from '../names/netstat-notation.js';
 export type ChartUnit = 'B/s' | '%' | '/s' | 'sockets' | 'B';
 
 export interface SeriesSpec {
-  /** History key: a counter ('Tcp.RetransSegs'), 'sum:a+b' (the sum of rates), the retransmit
+  /** History key: a counter's key, 'sum:a+b' (the sum of rates), the retransmit
    *  ratio, a gauge, or 'conn:<key>:recvQ' / ':sendQ'. */
   key: string;
   label: string;
@@ -23,12 +24,11 @@ export interface ChartSpec {
   pinned?: boolean;
 }
 
-export const RETRANS_PCT_KEY = 'derived.tcp.retransPct';
+export const RETRANS_PCT_KEY = RETRANS_KEY;
 
 const IF_SUMS = {
   drp: ['rxDrop', 'txDrop'], ovr: ['rxFifo', 'txFifo'], err: ['rxErrs', 'txErrs'],
 } as const;
-const ICMP_ERR = ['DestUnreachs', 'TimeExcds', 'ParmProbs', 'SrcQuenchs', 'Errors'];
 const STATE_KEYS = TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`);
 
 /** The value a series has in a sample (null: none this tick). */
@@ -42,7 +42,7 @@ export function seriesValue(sample: Sample, key: string): number | null {
     }
     return total;
   }
-  if (key === RETRANS_PCT_KEY) return retransPct(st.get('Tcp.RetransSegs')?.delta ?? null, st.get('Tcp.OutSegs')?.delta ?? null);
+  if (key === RETRANS_PCT_KEY) return retransPct(st.get(RETRANS_PARTS.retrans)?.delta ?? null, st.get(RETRANS_PARTS.sent)?.delta ?? null);
   if (key.startsWith('conn:')) {
     const q = key.endsWith(':recvQ') ? 'recvQ' : 'sendQ';
     const sock = sample.connections.get(key.slice(5, key.lastIndexOf(':')));
@@ -112,23 +112,21 @@ export function defaultCharts(sample: Sample | null, focusedIface: string | null
   if (busiest !== null) charts.push(interfaceChart(busiest));
   if (focusedIface !== null && focusedIface !== busiest) charts.push(interfaceChart(focusedIface));
   charts.push(
-    { id: 'retrans', title: 'TCP retransmits', unit: '/s', series: [{ key: 'Tcp.RetransSegs', label: 'Tcp.RetransSegs' }] },
+    { id: 'retrans', title: 'TCP retransmits', unit: '/s', series: [{ key: CHART_RETRANS, label: CHART_RETRANS }] },
     { id: 'retransPct', title: 'TCP retransmitted %', unit: '%', series: [{ key: RETRANS_PCT_KEY, label: 'RetransSegs/OutSegs' }] },
     {
       id: 'drops', title: 'Drops and discards', unit: '/s', series: [
         { key: `sum:if*.${IF_SUMS.drp[0]}+if*.${IF_SUMS.drp[1]}`, label: 'if DRP' },
         { key: `sum:if*.${IF_SUMS.ovr[0]}+if*.${IF_SUMS.ovr[1]}`, label: 'if OVR' },
         { key: `sum:if*.${IF_SUMS.err[0]}+if*.${IF_SUMS.err[1]}`, label: 'if ERR' },
-        { key: 'Ip.InDiscards', label: 'Ip.InDiscards' },
-        { key: 'Udp.RcvbufErrors', label: 'Udp.RcvbufErrors' },
-        { key: 'TcpExt.ListenDrops', label: 'ListenDrops' },
+        ...CHART_DISCARDS.map(([key, label]) => ({ key, label })),
       ],
     },
     { id: 'states', title: 'TCP connections by state', unit: 'sockets', series: STATE_KEYS.map((k) => ({ key: k, label: k.slice(10) })) },
     {
       id: 'icmpErr', title: 'ICMP errors', unit: '/s', series: [
-        { key: `sum:${ICMP_ERR.map((e) => `Icmp.In${e}`).join('+')}`, label: 'in' },
-        { key: `sum:${ICMP_ERR.map((e) => `Icmp.Out${e}`).join('+')}`, label: 'out' },
+        { key: `sum:${CHART_ICMP_ERRORS_IN.join('+')}`, label: 'in' },
+        { key: `sum:${CHART_ICMP_ERRORS_OUT.join('+')}`, label: 'out' },
       ],
     },
   );

@@ -172,8 +172,12 @@ export class Store {
    *  traffic) and the pins'. */
   private record(sample: Sample): void {
     const h = this.history;
-    for (const k of defaultSeriesKeys(sample)) h.track(k);
-    for (const c of this.ui.pins) for (const s of c.series) h.track(s.key);
+    const wanted = new Set(defaultSeriesKeys(sample));
+    for (const c of this.ui.pins) for (const s of c.series) wanted.add(s.key);
+    // Series nothing asks for any more (an unpinned chart, an interface that went away) are
+    // dropped, so churn never fills the history's MAX_SERIES.
+    for (const k of [...h.keys()]) if (!wanted.has(k)) h.untrack(k);
+    for (const k of wanted) h.track(k);
     h.push(sample.time, (k) => seriesValue(sample, k));
   }
 

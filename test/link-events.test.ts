@@ -6,6 +6,7 @@ import { parseOptions } from '../src/cli/options.js';
 import { EVENT_BOUNDS } from '../src/dashboard/frame.js';
 import { Store } from '../src/dashboard/store.js';
 import { diffLinks } from '../src/sampler/link-diff.js';
+import { InterfaceMetaCache } from '../src/sources/interface-meta.js';
 import type { NetInterface } from '../src/model.js';
 import { estab, Feeder, names, nif, snapshot } from './helpers/dashboard-samples.js';
 
@@ -62,4 +63,21 @@ test('events: a link down/up and an MTU change stay in the log after 3,000 conne
   assert.equal(shown.length, 1);
   assert.match(shown[0]?.text ?? '', /^\d\d:\d\d:\d\d link +eth0 MTU 1500 → 1400$/);
   assert.equal(shown[0]?.status, 'changed');
+});
+
+test('interface metadata: loaded again for a new interface set, and when older than the refresh period', async () => {
+  let loads = 0;
+  const cache = new InterfaceMetaCache(async (names) => {
+    loads++;
+    return names.map((n) => ({ iface: n, ip4: `10.0.0.${loads}`, ip6: '', mac: '', type: 'ether', default: false }));
+  }, 5000);
+  const ifs = [nif('eth0')];
+  assert.equal((await cache.get(ifs, 0))[0]?.ip4, '10.0.0.1');
+  assert.equal((await cache.get(ifs, 4999))[0]?.ip4, '10.0.0.1');
+  assert.equal((await cache.get(ifs, 5000))[0]?.ip4, '10.0.0.2', 'an address that changed is seen after the refresh period');
+  assert.equal((await cache.get([...ifs, nif('eth1', {}, 3)], 5001)).length, 2);
+  const never = new InterfaceMetaCache(async () => { loads++; return []; });
+  await never.get(ifs, 0);
+  await never.get(ifs, 1e9);
+  assert.equal(never.loadCount, 1, 'without a period only a new set loads');
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOptions } from '../src/cli/options.js';
-import { counterChart, chartScale, downsample, niceCeil } from '../src/dashboard/graphs.js';
+import { anchoredBuckets, counterChart, chartScale, downsample, niceCeil } from '../src/dashboard/graphs.js';
 import { computeLayout, type PaneRect } from '../src/dashboard/layout.js';
 import { Store } from '../src/dashboard/store.js';
 import { History, HISTORY_BOUND_BYTES, MAX_POINTS, MAX_SERIES } from '../src/sampler/history.js';
@@ -88,6 +88,25 @@ test('downsample keeps every peak, drops the ticks before a series began, carrie
   assert.deepEqual(d.v, [9, 1, 2]);
   assert.equal(d.t[2], 7);
   assert.deepEqual(downsample(t, [NaN, NaN], 5), { t: [], v: [] });
+});
+
+test('anchored buckets: a new point changes only the last bucket, the chart moves one column every k points', () => {
+  const v: number[] = Array.from({ length: 20 }, (_, i) => (i === 7 ? 50 : 1));
+  const t = v.map((_, i) => 1000 + i);
+  const a = anchoredBuckets(100, t, v, 4, 10);
+  assert.deepEqual(a.v, [1, 50, 1, 1, 1]);
+  assert.deepEqual(a.t, [1000, 1004, 1008, 1012, 1016]);
+  // One more point (the ring dropped the oldest): the buckets keep their columns and values;
+  // the new point opens the next bucket (120 = 30 × 4).
+  const b = anchoredBuckets(101, t.slice(1).concat(1020), v.slice(1).concat(9), 4, 10);
+  assert.deepEqual(b.v, [1, 50, 1, 1, 1, 9]);
+  assert.deepEqual(b.t, [NaN, 1004, 1008, 1012, 1016, 1020], 'a bucket the ring cut into has no time');
+  // And one more: only the last bucket changes.
+  const c = anchoredBuckets(102, t.slice(2).concat(1020, 1021), v.slice(2).concat(9, 30), 4, 10);
+  assert.deepEqual(c.v, [1, 50, 1, 1, 1, 30]);
+  // At most n buckets, the newest; leading buckets without a value are left out.
+  assert.equal(anchoredBuckets(0, t, v, 2, 3).v.length, 3);
+  assert.deepEqual(anchoredBuckets(0, [0, 1, 2, 3], [NaN, NaN, 2, NaN], 2, 5).v, [2]);
 });
 
 test('pins: c on a counter, an interface or a connection pins a chart; pins survive pane switches; c again and C unpin', () => {

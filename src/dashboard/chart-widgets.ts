@@ -5,13 +5,15 @@ import contrib from 'blessed-contrib';
 import type { Widgets } from 'blessed';
 import { tagSafe } from './escape.js';
 import { clockTime } from './format.js';
-import { axisNumber, chartScale, downsample, type ChartSpec } from './graphs.js';
+import { anchoredBuckets, axisNumber, chartScale, type ChartSpec } from './graphs.js';
 
 /** What one chart draws: its spec and each series' points (oldest first). */
 export interface ChartData {
   chart: ChartSpec;
-  series: { label: string; t: ArrayLike<number>; v: ArrayLike<number> }[];
+  series: { label: string; t: ArrayLike<number>; v: ArrayLike<number>; first: number }[];
   selected: boolean;
+  /** Points the history holds at most: a chart's width stands for that many. */
+  capacity: number;
 }
 
 export interface ChartRect {
@@ -45,6 +47,8 @@ export function chartLabel(d: ChartData, unit: string, top: number, width: numbe
 export class ChartPool {
   private readonly widgets: any[] = [];
   private readonly sizes: string[] = [];
+  /** What each widget last drew. */
+  private readonly keys: string[] = [];
 
   constructor(private readonly screen: Widgets.Screen) {}
 
@@ -94,21 +98,47 @@ export class ChartPool {
       // Braille cells: two dots a column; the y labels take about 10 dots.
       const buckets = Math.max(2, rect.width * 2 - 24);
       let peak = 0;
-      const drawn = data.series.map((s) => downsample(s.t, s.v, buckets));
+      // Buckets of `per` points anchored to the points' numbers, `per` the smallest power of two
+      // that fits the points held into the width: a new point changes only the last bucket, the
+      // chart moves one column every `per` points, and `per` doubles only as the history fills
+      // (a fresh chart is not squeezed into a corner of a 15-minute axis).
+      const held = data.series.reduce((n, s) => Math.max(n, s.v.length), 0);
+      let per = 1;
+      while (per * buckets < held) per *= 2;
+      // Until the points fill the width, the axis is the next power of two of them (at least
+      // 16 slots): the line takes half the width or more and is laid out anew only at a power of two.
+      let slots = 16;
+      while (slots < held && slots < buckets) slots *= 2;
+      slots = Math.min(slots, buckets);
+      const drawn = data.series.map((s) => anchoredBuckets(s.first, s.t, s.v, per, buckets));
       for (const d of drawn) for (const v of d.v) if (v > peak) peak = v;
       const sc = chartScale(data.chart.unit, peak);
       const top = sc.max / sc.divisor;
       const times = drawn.reduce((a, d) => (d.t.length > a.length ? d.t : a), [] as number[]);
-      // No points yet: one blank label (drawille writes an empty string as "null").
-      const x = times.length > 0 ? times.map((t) => clockTime(t)) : [' '];
+      // A fixed number of x slots (blank labels past the newest point; drawille writes an
+      // empty string as "null"), so a point keeps its column as new ones arrive.
+      const x = [...times.map((t) => (Number.isNaN(t) ? ' ' : clockTime(t))), ...new Array<string>(Math.max(0, (per > 1 ? buckets : slots) - times.length)).fill(' ')];
       const series = drawn.map((d, k) => {
-        const pad = x.length - d.v.length;
+        const pad = times.length - d.v.length;
         const y = [...new Array<number>(Math.max(0, pad)).fill(0), ...d.v.map((v) => v / sc.divisor)];
         return { title: data.series[k]?.label ?? '', x, y: y.length > 0 ? y : [0], style: { line: COLOURS[k % COLOURS.length] } };
       });
+      const label = chartLabel(data, sc.unit, top, rect.width - 4);
+      const numY = Math.max(2, Math.min(5, Math.floor((rect.height - 4) / 2)));
+      // Nothing drawn would change: leave the widget as it is (no canvas work, no render).
+      const key = `${label}|${numY}|${times.length > 0 ? `${times[0] ?? ''}-${times.length}` : ''}|${series.map((s) => s.y.join(',')).join(';')}`;
+      if (this.keys[i] === key && w === before && !wasHidden) {
+        this.redrawn.pop();
+        return;
+      }
+      this.keys[i] = key;
       w.options.maxY = top;
-      w.options.numYLabels = Math.max(2, Math.min(5, Math.floor((rect.height - 4) / 2)));
-      w.setLabel(chartLabel(data, sc.unit, top, rect.width - 4));
+      w.options.numYLabels = numY;
+      // Time labels every so many slots of the whole axis (blessed-contrib counts them against
+      // the points drawn, which would crowd them while the axis is still filling).
+      const fit = Math.max(1, Math.floor((rect.width - 8) / 10));
+      w.options.showNthLabel = Math.max(1, Math.ceil(x.length / fit));
+      w.setLabel(label);
       w.setData(series.length > 0 ? series : [{ title: '', x, y: [0] }]);
     });
     for (let i = charts.length; i < this.widgets.length; i++) {

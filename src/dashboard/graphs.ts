@@ -185,6 +185,38 @@ export function axisNumber(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
+/** Points numbered from `first` in buckets of `k` points anchored to those numbers (bucket b
+ *  holds points b·k … b·k+k-1), the last `n` buckets: a new point changes only the last bucket,
+ *  so a chart moves one column every k points, not at every tick. Each bucket keeps its largest
+ *  value (a peak never vanishes) and the time of its first point; buckets before the first
+ *  value are dropped, later gaps carry the last value. */
+export function anchoredBuckets(first: number, t: ArrayLike<number>, v: ArrayLike<number>, k: number, n: number): { t: number[]; v: number[] } {
+  const len = v.length;
+  if (len === 0 || n <= 0 || k <= 0) return { t: [], v: [] };
+  const lastB = Math.floor((first + len - 1) / k);
+  const firstB = Math.max(Math.floor(first / k), lastB - n + 1);
+  const ot: number[] = [], ov: number[] = [];
+  let last = NaN;
+  for (let b = firstB; b <= lastB; b++) {
+    const from = Math.max(0, b * k - first), to = Math.min(len, (b + 1) * k - first);
+    let m = NaN;
+    for (let i = from; i < to; i++) {
+      const x = v[i] ?? NaN;
+      if (!Number.isNaN(x) && !(x <= m)) m = x;
+    }
+    if (Number.isNaN(m)) {
+      if (Number.isNaN(last)) continue;
+      m = last;
+    }
+    last = m;
+    // A bucket whose first points the ring has dropped has no time of its own (NaN): the
+    // time of the points left would change at every tick.
+    ot.push(b * k < first ? NaN : t[from] ?? NaN);
+    ov.push(m);
+  }
+  return { t: ot, v: ov };
+}
+
 /** Points reduced to at most `n` buckets, each keeping its largest value (a peak never
  *  vanishes) and its last time; leading ticks without a value dropped, later gaps carried. */
 export function downsample(t: ArrayLike<number>, v: ArrayLike<number>, n: number): { t: number[]; v: number[] } {

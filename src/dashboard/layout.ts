@@ -277,7 +277,7 @@ export class Layout {
       const series = chart.series.map((x) => ({ label: x.label, ...seriesOf(store.history, x.key, sample?.time) }));
       // Many series (TCP states): only those that were ever above zero.
       const live = series.length > 3 ? series.filter((x) => x.v.some((v) => v > 0)) : series;
-      placed.push({ rect, data: { chart, series: live.length > 0 ? live : series.slice(0, 1), selected: first + i === cur && s.focus === 'graphs' } });
+      placed.push({ rect, data: { chart, series: live.length > 0 ? live : series.slice(0, 1), selected: first + i === cur && s.focus === 'graphs', capacity: store.history.capacity } });
       this.chartsAt.push({ rect, index: first + i });
     });
     if (this.charts.draw(placed)) this.changed = true;

@@ -23,6 +23,9 @@ export function capacityFor(windowMs: number, intervalMs: number): number {
 export interface SeriesPoints {
   t: Float64Array;
   v: Float32Array;
+  /** The number of the first point: points pushed since the start before it (charts anchor
+   *  their buckets to it, so a new point changes only the last bucket). */
+  first: number;
 }
 
 export class History {
@@ -31,6 +34,8 @@ export class History {
   /** Slot the next point goes in. */
   private head = 0;
   private len = 0;
+  /** Points pushed since the start (or the last clear). */
+  private pushed = 0;
   private readonly series = new Map<string, Float32Array>();
 
   /** windowMs: Infinity keeps MAX_POINTS points (a replay: the whole recording up to that). */
@@ -100,12 +105,14 @@ export class History {
     }
     this.head = (i + 1) % this.cap;
     if (this.len < this.cap) this.len++;
+    this.pushed++;
   }
 
   /** Forget every point (a replay restarting); the series stay recorded. */
   clear(): void {
     this.len = 0;
     this.head = 0;
+    this.pushed = 0;
   }
 
   /** A series' points up to time `until` (inclusive), oldest first; null when not recorded. */
@@ -121,7 +128,7 @@ export class History {
       t[i] = this.times[j] ?? NaN;
       v[i] = arr[j] ?? NaN;
     }
-    return { t, v };
+    return { t, v, first: this.pushed - this.len };
   }
 
   /** Bytes held by the buffers (what HISTORY_BOUND_BYTES bounds). */

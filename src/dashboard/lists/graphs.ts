@@ -22,8 +22,8 @@ export function chartList(c: PaneContext): ChartSpec[] {
 }
 
 /** One series' values up to the frame's sample, oldest first (NaN: none that tick). */
-export function seriesOf(history: History | undefined, key: string, until: number | undefined): { t: Float64Array; v: Float32Array } {
-  return history?.points(key, until ?? Infinity) ?? { t: new Float64Array(0), v: new Float32Array(0) };
+export function seriesOf(history: History | undefined, key: string, until: number | undefined): { t: Float64Array; v: Float32Array; first: number } {
+  return history?.points(key, until ?? Infinity) ?? { t: new Float64Array(0), v: new Float32Array(0), first: 0 };
 }
 
 /** The largest value of a chart's series, and the newest value of each. */

@@ -1,6 +1,7 @@
 // The list panes: a title row, for connections the per-state counts, a column header and
 // exactly the rows that fit. Pure functions of the store; layout puts the lines in boxes.
 import { printable, tagSafe } from '../escape.js';
+import { duration } from '../format.js';
 import type { Store } from '../store.js';
 import { PANES, PANE_TITLES, SORT_COLUMNS, type PaneId } from '../ui-state.js';
 import { sinceTitle } from '../lists/pane-spec.js';
@@ -10,7 +11,7 @@ function paneInfo(store: Store, pane: PaneId, total: number, offset: number, sho
   const s = store.state;
   const parts: string[] = [];
   if (s.zoom) parts.push('[ZOOMED: z or Esc leaves]');
-  if (pane === 'graphs') parts.push(`c pins rows, C unpins; ${store.history.length}/${store.history.capacity} samples`);
+  if (pane === 'graphs') parts.push(`c pins rows, C unpins; ${duration(store.history.capacity * store.state.intervalMs)} window`);
   if (pane === 'graphs') parts.push(`${total} charts`);
   else parts.push(total === 0 ? '0 rows' : shown < total ? `${offset + 1}-${offset + shown}/${total}` : `${total} rows`);
   if (pane === 'connections') {

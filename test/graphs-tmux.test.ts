@@ -74,6 +74,7 @@ describe('graphs, big layout, mouse and link events in tmux, in a namespace', ()
     await tm.waitForText(/\d\d:\d\d:\d\d {2,}\d\d:\d\d:\d\d/, 15_000);
     tm.keys('q');
     assert.equal(await tm.waitExit(), 0);
+    assert.equal(tm.pane('#{mouse_any_flag}'), '0', 'mouse reporting is turned off on the way out');
   });
 
   test('--no-mouse: the terminal is not asked for mouse reports', async (t) => {

@@ -427,7 +427,8 @@ test('the pane registry drives the panes: each jump key shows its spec\'s title,
       const spec = PANE_REGISTRY[id];
       assert.ok(spec.sortColumns.length > 0, `${id} sorts by something`);
       assert.ok(jump?.[1].includes(`${i + 1} ${spec.short}`), `help names ${i + 1} ${spec.short}`);
-      await h.press(String(i + 1));
+      // Digits 1…9, 0 for pane 10, then the F-keys (xterm's F11, F12).
+      await h.press(i < 9 ? String(i + 1) : i === 9 ? '0' : ['\x1b[23~', '\x1b[24~'][i - 10] ?? '');
       has(h.screen(), ` ${i + 1} ${spec.title}`);
     }
   }, 120, 40);

@@ -7,7 +7,7 @@ import { printable, safeText, tagSafe } from '../src/dashboard/escape.js';
 import { keyToAction, stepInterval } from '../src/dashboard/keys.js';
 import { computeLayout } from '../src/dashboard/layout.js';
 import { RedrawScheduler } from '../src/dashboard/redraw.js';
-import { FLAG_MS, LINGER_MS, RETRANS_KEY, Store, initialState, type Action } from '../src/dashboard/store.js';
+import { FLAG_MS, LINGER_MS, PANES, RETRANS_KEY, Store, initialState, type Action } from '../src/dashboard/store.js';
 import { estab, Feeder, listen, names, nif, udp } from './helpers/dashboard-samples.js';
 
 function store(argv: string[] = ['-a'], extra: Parameters<typeof names>[0] = {}): Store {
@@ -213,7 +213,7 @@ test('interfaces: counter mode cycles rate/delta/total/since, nonzero error delt
   assert.equal(row()?.cells.find((c) => c.hot)?.text.trim(), '1');
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +400 +2 /);
-  assert.match(s.visibleRows('interfaces', 5, 100).header, /^Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s  Util Traffic +MTU/);
+  assert.match(s.visibleRows('interfaces', 5, 110).header, /^Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s  Util Traffic +peak +MTU/);
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +1400 +7 /);
   assert.match(row()?.text ?? '', / 2\.0k /, 'TX bytes/s');
@@ -328,7 +328,8 @@ test('escape: control bytes shown visibly, tags neutralised like blessed.escape'
 });
 
 test('layout: every size fits, nothing negative or overlapping', () => {
-  for (const [w, h] of [[80, 24], [0, 0], [1, 1], [10, 2], [20, 5], [40, 12], [80, 14], [80, 15], [200, 60]] as const) {
+  // Stacked below 160x48 (graphs.test.ts checks the big layout's columns).
+  for (const [w, h] of [[80, 24], [0, 0], [1, 1], [10, 2], [20, 5], [40, 12], [80, 14], [80, 15], [200, 47], [159, 60]] as const) {
     for (const zoom of [false, true]) {
       const g = computeLayout(w, h, 'connections', zoom, { interfaces: 4, counters: 10 });
       let next = g.status ? 1 : 0;

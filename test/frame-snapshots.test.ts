@@ -18,8 +18,12 @@ const UPDATE = process.env['UPDATE_SNAPSHOTS'] === '1';
 const SIZES: readonly [number, number][] = [[80, 24], [120, 40], [160, 48]];
 
 /** Each view: the keys typed after the samples are in. Panes are shown zoomed. */
-const VIEWS: readonly { name: string; keys: string[] }[] = [
+const VIEWS: readonly { name: string; keys: string[]; sizes?: readonly [number, number][] }[] = [
   { name: 'overview', keys: [] },
+  // The big layout: every card pane on one screen, with the graphs.
+  { name: 'big', keys: [], sizes: [[200, 60]] },
+  // The Graphs pane zoomed, with the retransmit ratio pinned from the counters pane.
+  { name: 'graphs', keys: ['3', 'c', 'v', 'z'] },
   ...['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events']
     .map((name, i) => ({ name, keys: [String(i + 1), 'z'] })),
   { name: 'help', keys: ['?'] },
@@ -32,7 +36,7 @@ const fileOf = (view: string, cols: number, rows: number): string => join(DIR, `
 if (UPDATE && process.env['CI'] === 'true') throw new Error('UPDATE_SNAPSHOTS=1 under CI: snapshots are compared in CI, never rewritten');
 
 for (const view of VIEWS) {
-  for (const [cols, rows] of SIZES) {
+  for (const [cols, rows] of view.sizes ?? SIZES) {
     test(`frame: ${view.name} at ${cols}x${rows}`, async (t) => {
       const frame = await demoFrame({ cols, rows, keys: view.keys });
       const file = fileOf(view.name, cols, rows);
@@ -54,7 +58,7 @@ for (const view of VIEWS) {
 }
 
 test('frame snapshots: no file for a view or size that is no longer drawn', () => {
-  const want = new Set(VIEWS.flatMap((v) => SIZES.map(([c, r]) => `${v.name}.${c}x${r}.txt`)));
+  const want = new Set(VIEWS.flatMap((v) => (v.sizes ?? SIZES).map(([c, r]) => `${v.name}.${c}x${r}.txt`)));
   const extra = existsSync(DIR) ? readdirSync(DIR).filter((f) => !want.has(f)) : [];
   if (UPDATE) {
     for (const f of extra) rmSync(join(DIR, f));

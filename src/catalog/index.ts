@@ -19,6 +19,7 @@ export { ICMP4_STEMS, ICMP6_STEMS, icmpTypeName } from './icmp.js';
 export { IF_PREFIX, IF_PROBLEM_FIELDS } from './interfaces.js';
 export { NETSTAT_TABLES, netstatFind, type NetstatFlag, type NetstatRow, type NetstatTable } from './netstat-tables.js';
 export { GAUGE_PREFIX, RETRANS_KEY, RETRANS_PARTS };
+export { CHART_DISCARDS, CHART_ICMP_ERRORS_IN, CHART_ICMP_ERRORS_OUT, CHART_RETRANS } from './charts.js';
 
 /** In the order the problems view lists them: TCP, IP, ICMP, UDP, then IPv6. */
 const ORDERED: readonly CounterFact[] = [

@@ -62,9 +62,10 @@ NETDASH FLAGS
 ${flagLines('netdash')}
 DASHBOARD
     The flags above choose where it opens: netdash -tl 5 starts on TCP listeners, every 5 s.
-    Keys: 1-9 0 panes (9 processes, 0 peers), Tab next pane, i TCP internals, c which
-    connection retransmits, Enter details, / filter, Space pause, m mark, z zoom,
-    q quit, Ctrl-Z suspend; ? lists them all.
+    Keys: 1-9 0 panes (9 processes, 0 peers), v graphs, Tab next pane, c chart the row,
+    i TCP internals, r which connection retransmits, Enter details, / filter, Space pause,
+    m mark, z zoom, q quit, Ctrl-Z suspend; ? lists them all. The mouse: click a pane or
+    row, click again for details, wheel to scroll (--no-mouse: off).
     NO_COLOR=1 turns colour off (bold and reverse stay). A TERM without cursor addressing
     (TERM=dumb) gets print mode instead, with one line on stderr.
 

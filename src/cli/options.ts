@@ -28,6 +28,8 @@ export interface Options extends PrintOptions, DashboardOptions {
   speed: number;
   /** Dashboard: plain ASCII drawing (also automatic when the locale is not UTF-8). */
   ascii: boolean;
+  /** Dashboard: no mouse reporting (--no-mouse), so the terminal's own selection works. */
+  noMouse: boolean;
   root: string;
   /** --serve: the Prometheus endpoint's address; null: no endpoint. */
   serve: ListenAddress | null;
@@ -80,6 +82,7 @@ const optionSpec = {
   replay: { type: 'string' },
   speed: { type: 'string' },
   ascii: { type: 'boolean' },
+  'no-mouse': { type: 'boolean' },
   root: { type: 'string' },
   serve: { type: 'string' },
   'web-config': { type: 'string' },
@@ -144,6 +147,7 @@ export const FLAG_HELP = {
   replay: { group: 'netdash', arg: 'FILE', text: 'play a recording through the same engine, dashboard or printers' },
   speed: { group: 'netdash', arg: 'N', text: 'replay N times as fast as recorded, 0 to 1000 (0: no waiting)' },
   ascii: { group: 'netdash', text: 'draw the dashboard in plain ASCII (automatic when the locale is not UTF-8)' },
+  'no-mouse': { group: 'netdash', text: "no mouse in the dashboard (click, wheel), so the terminal's own text selection works; every action has a key" },
   root: { group: 'netdash', arg: 'DIR', text: 'read /proc, /sys and /etc below DIR (captured fixtures)' },
   serve: {
     group: 'netdash',
@@ -312,6 +316,7 @@ export function parseOptions(argv: readonly string[]): Options {
     replay: v.replay ?? null,
     speed,
     ascii: Boolean(v.ascii),
+    noMouse: Boolean(v['no-mouse']),
     root: v.root ?? '/',
     serve,
     webConfig: v['web-config'] ?? null,

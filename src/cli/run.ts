@@ -24,6 +24,9 @@ import { asciiJson, eightBitSafe, localeIsUtf8 } from '../text/eight-bit.js';
 import { jsonChunks } from '../print/json-stream.js';
 
 
+/** How often the dashboard reads interface addresses again (link events). */
+const META_REFRESH_MS = 5000;
+
 /**
  * Every effect the program has on the world, in one object: main builds it from the process,
  * tests build it from fixtures and fake streams and call run() in-process.
@@ -302,8 +305,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   /** The live dashboard (or a recording shown in it) on this terminal. */
   async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
     const { runDashboard, dashboardWant } = ui;
-    const [recording, { replaySource, liveSource }, { readHostInfo }] = await Promise.all([
-      import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'),
+    const [recording, { replaySource, liveSource }, { readHostInfo }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
+      import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'), import('../sources/interface-meta.js'),
     ]);
     let source: SourceFactory;
     if (o.replay !== null) {
@@ -311,7 +314,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (!rec) return 2;
       source = replaySource(rec.samples, io.clock, o.speed, rec.header.intervalMs);
     } else {
-      const live = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, withInetSource(dashboardWant(o)));
+      // Interface metadata, read again every 5 s: the events log sees addresses come and go.
+      const meta = new InterfaceMetaCache(kernelMetaLoader(kfs), META_REFRESH_MS);
+      const live = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, withInetSource(dashboardWant(o)), meta);
       // --serve: the dashboard's own sampler feeds the endpoint too (--replay is refused with it).
       source = exporter ? (onSample) => live((smp, r) => { exporter.update(smp); onSample(smp, r); }) : live;
     }
@@ -322,6 +327,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
         input: io.stdin, output: io.stdout, names: ctx.names, hostNames: ctx.hosts, source, signals: io.signals,
         host: readHostInfo(kfs, { name: io.hostname(), kernel: io.release() }),
         ascii: o.ascii || !localeIsUtf8(io.env), env: io.env,
+        mouse: !o.noMouse, now: () => io.clock.mono(),
+        // A replay's charts cover the recording (as much of it as the history's bound holds).
+        ...(o.replay !== null ? { historyWindowMs: Infinity } : {}),
         ...(recorder ? { onRaw: (r: RawSample) => recorder.write(r) } : {}),
       });
     } finally {

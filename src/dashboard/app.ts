@@ -48,6 +48,14 @@ export interface DashboardDeps {
   stopSelf?: () => void;
   /** Environment read for NO_COLOR (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Mouse reporting: click focuses a pane and selects a row, the wheel scrolls, a double
+   *  click opens the detail (off with --no-mouse; default off). */
+  mouse?: boolean;
+  /** A monotonic clock (ms) that tells a double click from two clicks; without it, a click
+   *  on the row already selected opens its detail. */
+  now?: () => number;
+  /** How far back the graphs reach (default 15 minutes; Infinity for a replay). */
+  historyWindowMs?: number;
 }
 
 export interface Dashboard {
@@ -79,7 +87,10 @@ const SIGNALS = [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const;
 /** Build and start the dashboard. The first frame is drawn at once; samples follow. */
 export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Dashboard {
   const knownHost = deps.host instanceof Promise ? undefined : deps.host;
-  const store = new Store(opts, { names: deps.names, ...(knownHost ? { host: knownHost } : {}) });
+  const store = new Store(opts, {
+    names: deps.names, ...(knownHost ? { host: knownHost } : {}),
+    ...(deps.historyWindowMs !== undefined ? { historyWindowMs: deps.historyWindowMs } : {}),
+  });
   const screenOpts: Widgets.IScreenOptions = {
     input: deps.input as unknown as Widgets.IScreenOptions['input'],
     output: deps.output as unknown as Widgets.IScreenOptions['output'],
@@ -157,6 +168,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
     switch (r.command) {
       case 'quit': quit(0); break;
       case 'suspend': susp.suspend(); break;
+      case 'pin': store.togglePin(); break;
       case 'mark':
         src.mark();
         store.dispatch({ type: 'notice', text: 'mark set' });
@@ -170,6 +182,36 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
       }
     }
   });
+
+  if (deps.mouse === true) {
+    screen.enableMouse();
+    let last: { pane: string; index: number; at: number } | null = null;
+    screen.on('mouse', (data: { x: number; y: number; action: string; button?: string }) => {
+      if (finished) return;
+      const s = store.state;
+      if (data.action === 'wheelup' || data.action === 'wheeldown') {
+        const by = data.action === 'wheelup' ? -1 : 1;
+        if (s.help || s.detail) { store.dispatch({ type: 'page', by }); return; }
+        const hit = layout.hit(data.x, data.y);
+        if (hit && hit.pane !== s.focus) store.dispatch({ type: 'focus', pane: hit.pane });
+        store.dispatch({ type: 'scroll', by, rows: 3 });
+        return;
+      }
+      if (data.action !== 'mousedown' || (data.button !== undefined && data.button !== 'left')) return;
+      if (s.help || s.detail) { store.dispatch({ type: 'escape' }); return; }
+      const hit = layout.hit(data.x, data.y);
+      if (!hit) return;
+      const at = deps.now?.() ?? null;
+      const selected = hit.index !== null && hit.pane === s.focus && store.cursorIndex(hit.pane) === hit.index;
+      const double = hit.index !== null && last !== null && last.pane === hit.pane && last.index === hit.index &&
+        (at === null ? selected : at - last.at <= 500);
+      store.dispatch({ type: 'select', pane: hit.pane, index: hit.index });
+      if (double) {
+        store.dispatch({ type: 'toggleDetail' });
+        last = null;
+      } else last = hit.index === null ? null : { pane: hit.pane, index: hit.index, at: at ?? 0 };
+    });
+  }
 
   if (deps.signals) {
     for (const [sig, n] of SIGNALS) {

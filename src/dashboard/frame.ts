@@ -4,6 +4,7 @@
 // linger, and the event log.
 import type { InetSocket, Route4, Route6 } from '../model.js';
 import { route4Key, route6Key } from '../sampler/route-diff.js';
+import { diffLinks, type LinkChangeKind } from '../sampler/link-diff.js';
 import type { Sample } from '../sampler/sample-engine.js';
 
 export type RowStatus = 'new' | 'changed' | 'closed' | null;
@@ -56,7 +57,16 @@ export interface ConnDelta {
   expired: readonly string[];
 }
 
-export type EventKind = 'open' | 'close' | 'state' | 'route+' | 'route-' | 'reset';
+export type EventKind = 'open' | 'close' | 'state' | 'route+' | 'route-' | 'reset' | 'link';
+
+/** The events log keeps each group of kinds in its own bounded list, so a flood of one (a
+ *  connection storm) never pushes out another (route and link history). */
+export type EventGroup = 'connections' | 'routes' | 'links' | 'counters';
+export const EVENT_BOUNDS: Readonly<Record<EventGroup, number>> = { connections: 500, routes: 200, links: 200, counters: 100 };
+
+export function eventGroup(kind: EventKind): EventGroup {
+  return kind === 'route+' || kind === 'route-' ? 'routes' : kind === 'link' ? 'links' : kind === 'reset' ? 'counters' : 'connections';
+}
 
 export interface DashEvent {
   time: number;
@@ -65,6 +75,8 @@ export interface DashEvent {
   from?: number;
   to?: number;
   text?: string;
+  /** For 'link': what changed (added, removed, up, down, mtu, speed, addr+, addr-). */
+  link?: LinkChangeKind;
 }
 
 export type RouteEntry = { key: string; v4: Route4; v6?: undefined } | { key: string; v6: Route6; v4?: undefined };
@@ -90,6 +102,9 @@ export interface Frame {
   routes: readonly RouteRow[];
   events: readonly DashEvent[];
   history: ReadonlyMap<string, IfHistory>;
+  /** Interfaces whose link changed in the last few seconds: 'new' (added, up), 'closed'
+   *  (down), 'changed' (MTU, speed, address). */
+  linkFlags: ReadonlyMap<string, RowStatus>;
   ingestedAt: number | null;
   /** The previous sample's connections (the detail view's "since the last tick" of tcp_info). */
   prevConns?: ReadonlyMap<string, InetSocket> | null;
@@ -97,7 +112,7 @@ export interface Frame {
 
 export const EMPTY_FRAME: Frame = {
   id: 0, sample: null, conns: new ConnTable(new Map(), new Map(), new Map()), connDelta: null,
-  routes: [], events: [], history: new Map(), ingestedAt: null,
+  routes: [], events: [], history: new Map(), linkFlags: new Map(), ingestedAt: null,
 };
 
 /** Ticks of interface history kept for sparklines. */
@@ -108,7 +123,7 @@ export const HISTORY_LEN = 60;
 export const LINGER_MS = 5000;
 /** New and changed rows are flagged this long, and at least for the tick it happened. */
 export const FLAG_MS = 3000;
-export const MAX_EVENTS = 500;
+export const MAX_EVENTS = EVENT_BOUNDS.connections;
 
 function routeEntries(sample: Sample): RouteEntry[] {
   const out: RouteEntry[] = [];
@@ -143,6 +158,9 @@ export class FrameBuilder {
   private prevConns: ReadonlyMap<string, InetSocket> | null = null;
   private prevRoutes = new Map<string, RouteEntry>();
   private events: readonly DashEvent[] = [];
+  private groups: Record<EventGroup, DashEvent[]> = { connections: [], routes: [], counters: [], links: [] };
+  private readonly linkAt = new Map<string, { at: number; status: RowStatus }>();
+  private prevSample: Sample | null = null;
   private history = new Map<string, IfHistory>();
   private lastId = 0;
 
@@ -188,6 +206,15 @@ export class FrameBuilder {
     const fresh = (at: number, ms: number): boolean => at === mono || mono - at < ms;
     for (const [k, at] of this.opened) if (!fresh(at, FLAG_MS) || !sample.connections.has(k)) this.opened.delete(k);
     for (const [k, c] of this.changed) if (!fresh(c.at, FLAG_MS) || !sample.connections.has(k)) this.changed.delete(k);
+    // A restarted recording is another run: its links are not changes of the last one's.
+    const links = this.prevSample && this.prevSample.seq < sample.seq ? diffLinks(this.prevSample.snapshot, sample.snapshot) : [];
+    for (const l of links) {
+      events.push({ time: sample.time, kind: 'link', link: l.kind, text: l.text });
+      this.linkAt.set(l.name, { at: mono, status: l.kind === 'added' || l.kind === 'up' ? 'new' : l.kind === 'down' || l.kind === 'removed' ? 'closed' : 'changed' });
+    }
+    for (const [k, l] of this.linkAt) if (!fresh(l.at, FLAG_MS)) this.linkAt.delete(k);
+    const linkFlags = new Map<string, RowStatus>();
+    for (const [k, l] of this.linkAt) linkFlags.set(k, l.status);
     const expired: string[] = [];
     for (const [k, l] of this.linger) {
       const reopened = sample.connections.has(k);
@@ -215,12 +242,45 @@ export class FrameBuilder {
     for (const l of this.routeLinger.values()) routes.push({ route: l.route, status: 'closed' });
 
     this.history = this.nextHistory(sample);
-    if (events.length > 0) this.events = [...events.reverse(), ...this.events].slice(0, MAX_EVENTS);
+    if (events.length > 0) this.events = this.logEvents(events);
+    this.prevSample = sample;
     const prevConns = this.prevConns;
     this.prevConns = sample.connections;
     this.prevRoutes = current;
     this.lastId++;
-    return { id: this.lastId, sample, conns, connDelta, routes, events: this.events, history: this.history, ingestedAt: mono, prevConns };
+    return { id: this.lastId, sample, conns, connDelta, routes, events: this.events, history: this.history, linkFlags, ingestedAt: mono, prevConns };
+  }
+
+  /** This tick's events into their groups' bounded lists; the log is the groups merged,
+   *  newest first (a new array: frames already built keep theirs). */
+  private logEvents(events: DashEvent[]): DashEvent[] {
+    const fresh = new Map<EventGroup, DashEvent[]>();
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i];
+      if (!e) continue;
+      const g = eventGroup(e.kind);
+      const l = fresh.get(g) ?? [];
+      if (l.length < EVENT_BOUNDS[g]) l.push(e);
+      fresh.set(g, l);
+    }
+    for (const [g, l] of fresh) this.groups[g] = l.length >= EVENT_BOUNDS[g] ? l : [...l, ...this.groups[g].slice(0, EVENT_BOUNDS[g] - l.length)];
+    const lists = Object.values(this.groups).filter((l) => l.length > 0);
+    const out: DashEvent[] = [];
+    const at = lists.map(() => 0);
+    for (;;) {
+      let best = -1;
+      lists.forEach((l, i) => {
+        const e = l[at[i] ?? 0];
+        const b = best < 0 ? undefined : lists[best]?.[at[best] ?? 0];
+        // Within one tick, the kinds logged later first, as they were logged (links, resets, routes, connections).
+        if (e && (!b || e.time >= b.time)) best = i;
+      });
+      if (best < 0) break;
+      const e = lists[best]?.[at[best] ?? 0];
+      if (e) out.push(e);
+      at[best] = (at[best] ?? 0) + 1;
+    }
+    return out;
   }
 
   /** Each present interface's rates appended (a new map: frames already built keep theirs). */

@@ -12,7 +12,7 @@ export interface KeyEvent {
 }
 
 /** Commands the app carries out itself (they touch the sampler or the process). */
-export type Command = 'quit' | 'mark' | 'slower' | 'faster' | 'suspend';
+export type Command = 'quit' | 'mark' | 'slower' | 'faster' | 'suspend' | 'pin';
 
 export type KeyResult = { action: Action } | { command: Command } | null;
 
@@ -26,6 +26,8 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   [`1..9 0`, 'jump: ' + PANES.map((p, i) => `${i + 1} ${PANE_SPECS[p].short}`).join(' ') + ' (0: pane 10; F1..F12, Alt-digits too)'],
   ['↑ ↓  j k', 'move the cursor'],
   ['PgUp PgDn Home End g G', 'page, first, last row'],
+  ['c  C', 'chart the row (counter, interface, ICMP type, connection) in Graphs / unpin it; C unpins all'],
+  ['v  F11', 'the Graphs pane'],
   ['Enter', 'details of the row under the cursor'],
   ['z', 'zoom the focused pane'],
   ['t u w', 'only TCP, UDP, RAW (more keys add, again removes)'],
@@ -79,6 +81,7 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
   const digit = ch !== undefined && /^[0-9]$/.test(ch) && !key.ctrl && !key.meta ? ch : fkey?.[1];
   const jumpTo = digit === undefined ? undefined : PANES[(digit === '0' ? 10 : Number(digit)) - 1];
   if (jumpTo) return { action: { type: 'focus', pane: jumpTo } };
+  if (name === 'f11' || (ch === 'v' && !key.ctrl && !key.meta)) return { action: { type: 'focus', pane: 'graphs' } };
 
   switch (name) {
     case 'escape': return { action: { type: 'escape' } };
@@ -127,6 +130,8 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
     case 's': return { action: { type: 'sortNext' } };
     case 'S': return { action: { type: 'sortReverse' } };
     case 'd': return { action: { type: 'cycleCounterMode' } };
+    case 'c': return { command: 'pin' };
+    case 'C': return { action: { type: 'unpinAll' } };
     default: return null;
   }
 }

@@ -4,12 +4,15 @@
 // are built once per frame and filter, and only visible rows are formatted.
 import type { DashboardOptions } from './dashboard-options.js';
 import { TCP_STATES, type ConnOptions, type NameContext } from '../names/netstat-notation.js';
+import { History, HISTORY_WINDOW_MS, MAX_SERIES } from '../sampler/history.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import type { PaneRows, ViewRow } from './columns.js';
 import { printable } from './escape.js';
 import { wrap } from './explain/index.js';
 import { change, clockTime, duration } from './format.js';
 import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
+import { connectionChart, counterChart, defaultSeriesKeys, icmpChart, interfaceChart, seriesValue, type ChartSpec } from './graphs.js';
+import { endpointText } from './lists/connections.js';
 import { PANE_SPECS } from './lists/registry.js';
 import { eventText } from './lists/events.js';
 import type { PaneContext } from './lists/pane-spec.js';
@@ -55,9 +58,16 @@ const NORMAL_ABSENCE = /^\/proc\/net\/(udplite6?|tcp6|udp6|raw6|snmp6|ipv6_route
 export interface StoreOptions {
   names: NameContext;
   host?: { name: string; kernel: string };
+  /** How far back the graphs reach (default 15 minutes; Infinity: a replay, as much of the
+   *  recording as the history's bound holds). */
+  historyWindowMs?: number;
 }
 
 type Listener = () => void;
+
+/** Series the history may hold before pins are refused (MAX_SERIES, less room for interfaces
+ *  that appear later). */
+const MAX_SERIES_GUARD = MAX_SERIES - 16;
 
 interface ListCache {
   sig: string;
@@ -83,6 +93,8 @@ export class Store {
   /** Lists built from scratch and lists brought up to date from the last frame's. */
   readonly listStats = { built: 0, patched: 0 };
   private firstMono: number | null = null;
+  /** The series the Graphs pane draws, recorded from every sample (paused or not). */
+  readonly history: History;
   private readonly ctx: ReduceContext = {
     keys: (p) => this.list(p).keys,
     height: (p) => this.heights.get(p) ?? 10,
@@ -92,6 +104,7 @@ export class Store {
     this.ui = initialState(opts);
     this.names = storeOpts.names;
     this.host = storeOpts.host ?? { name: '', kernel: '' };
+    this.history = new History(storeOpts.historyWindowMs ?? HISTORY_WINDOW_MS, this.ui.intervalMs);
   }
 
   get state(): UiState {
@@ -139,6 +152,8 @@ export class Store {
     if (next === this.ui) return;
     if (action.type === 'notice') this.noticeSeq = this.live.sample?.seq ?? 0;
     if (next.paused !== this.ui.paused) this.frozen = next.paused ? this.live : null;
+    if (action.type === 'interval') this.history.setInterval(action.ms);
+    if (action.type === 'pin') for (const s of action.chart.series) this.history.track(s.key);
     this.ui = next;
     this.emit();
   }
@@ -148,8 +163,72 @@ export class Store {
     // A notice (mark set, interval changed) stays for two samples.
     if (this.ui.notice !== null && sample.seq - this.noticeSeq >= 2) this.ui = { ...this.ui, notice: null };
     this.firstMono ??= sample.mono;
+    this.record(sample);
     this.live = this.builder.build(sample);
     this.emit();
+  }
+
+  /** The sample's values of every recorded series: the default charts' (every interface's
+   *  traffic) and the pins'. */
+  private record(sample: Sample): void {
+    const h = this.history;
+    const wanted = new Set(defaultSeriesKeys(sample));
+    for (const c of this.ui.pins) for (const s of c.series) wanted.add(s.key);
+    // Series nothing asks for any more (an unpinned chart, an interface that went away) are
+    // dropped, so churn never fills the history's MAX_SERIES.
+    for (const k of [...h.keys()]) if (!wanted.has(k)) h.untrack(k);
+    for (const k of wanted) h.track(k);
+    h.push(sample.time, (k) => seriesValue(sample, k));
+  }
+
+  /** The charts of the Graphs pane (default and pinned), in its order. */
+  charts(): ChartSpec[] {
+    return this.list('graphs').items as ChartSpec[];
+  }
+
+  /** c: pin the row under the focused pane's cursor as a chart (a counter, an interface, an
+   *  ICMP type or a connection), or unpin it if it is pinned. A notice says which. */
+  togglePin(): void {
+    const pane = this.ui.focus;
+    const l = this.list(pane);
+    const idx = this.cursorIndex(pane);
+    const key = l.keys[idx];
+    const item = l.items[idx];
+    if (key === undefined || item === undefined) return;
+    let chart: ChartSpec | null = null;
+    if (pane === 'graphs') {
+      const ch = item as ChartSpec;
+      if (!ch.pinned) {
+        this.dispatch({ type: 'notice', text: 'a default chart: c pins rows of the other panes' });
+        return;
+      }
+      chart = ch;
+    } else if (pane === 'counters') chart = counterChart(key);
+    else if (pane === 'interfaces') chart = interfaceChart(key);
+    else if (pane === 'icmp') {
+      const r = item as { label: string; inKey?: string; outKey?: string };
+      chart = icmpChart(r.label, r.inKey, r.outKey);
+    } else if (pane === 'connections') {
+      const k = this.frame.sample?.connections.get(key);
+      const c = this.context(pane);
+      chart = connectionChart(key, k ? `${endpointText(c, k.localAddr, k.localPort, k.proto)} ${endpointText(c, k.remoteAddr, k.remotePort, k.proto)}` : key);
+    }
+    if (!chart) {
+      this.dispatch({ type: 'notice', text: 'c pins counters, interfaces, ICMP types and connections' });
+      return;
+    }
+    const id = chart.id;
+    if (this.ui.pins.some((p) => p.id === id)) {
+      this.dispatch({ type: 'unpin', id });
+      this.dispatch({ type: 'notice', text: `unpinned ${chart.title}` });
+      return;
+    }
+    if (this.history.size + chart.series.length > MAX_SERIES_GUARD) {
+      this.dispatch({ type: 'notice', text: 'too many series: C unpins all' });
+      return;
+    }
+    this.dispatch({ type: 'pin', chart });
+    this.dispatch({ type: 'notice', text: `pinned ${chart.title}: Graphs pane` });
   }
 
   // --- selectors -------------------------------------------------------------------------------
@@ -170,6 +249,7 @@ export class Store {
       names: { ...this.names, owners: frame.sample?.snapshot.owners?.owners ?? null },
       conn: this.connOptions(), needle: this.ui.filter.toLowerCase(),
       dir: sort.reverse ? -1 : 1, sortCol: SORT_COLUMNS[pane][sort.col] ?? SORT_COLUMNS[pane][0] ?? '',
+      history: this.history,
     };
   }
 
@@ -177,7 +257,8 @@ export class Store {
     const s = this.ui;
     const sort = s.sort[pane];
     return [pane, s.filter, sort.col, sort.reverse, s.proto.tcp, s.proto.udp, s.proto.raw, s.proto.unix,
-      s.family.v4, s.family.v6, s.scope, s.numeric, s.extended, s.counterMode, s.allCounters].join('|');
+      s.family.v4, s.family.v6, s.scope, s.numeric, s.extended, s.counterMode, s.allCounters,
+      pane === 'graphs' ? `${s.pins.map((p) => p.id).join(',')}|${s.cursor.interfaces.key ?? ''}` : ''].join('|');
   }
 
   /** The filtered, sorted rows of a pane (keys and items), cached per frame and filter. The

@@ -2,6 +2,7 @@
 // pause and overlays. Pure: keys become actions, actions become a new state. The data the
 // panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
 import type { DashboardOptions } from './dashboard-options.js';
+import type { ChartSpec } from './graphs.js';
 import { PANES, paneTable, type PaneId } from './lists/registry.js';
 
 // --- panes and UI state ------------------------------------------------------------------
@@ -56,6 +57,8 @@ export interface UiState {
   readonly intervalMs: number;
   /** A short message for the status line (mark set, interval changed). */
   readonly notice: string | null;
+  /** Charts pinned to the Graphs pane (c on a row), in the order pinned. */
+  readonly pins: readonly ChartSpec[];
 }
 
 export type Action =
@@ -85,7 +88,12 @@ export type Action =
   | { type: 'toggleDetail' }
   | { type: 'escape' }
   | { type: 'interval'; ms: number }
-  | { type: 'notice'; text: string | null };
+  | { type: 'notice'; text: string | null }
+  | { type: 'pin'; chart: ChartSpec }
+  | { type: 'unpin'; id: string }
+  | { type: 'unpinAll' }
+  | { type: 'select'; pane: PaneId; index: number | null }
+  | { type: 'scroll'; by: 1 | -1; rows: number };
 
 function perPane<T>(f: (p: PaneId) => T): Record<PaneId, T> {
   const out = {} as Record<PaneId, T>;
@@ -125,6 +133,7 @@ export function initialState(o: DashboardOptions): UiState {
     counterMode: 'rate',
     intervalMs: (o.interval ?? 2) * 1000,
     notice: null,
+    pins: [],
   };
 }
 
@@ -156,10 +165,10 @@ function moveCursor(s: UiState, ctx: ReduceContext, to: (idx: number, n: number,
 /** PgDn/PgUp: the window scrolls by a page and the cursor with it. Moving only the cursor
  *  by (height - 1) rows put it on the last row already shown, so the first PgDn scrolled
  *  nothing. One row of the old page stays in view, as in less. */
-function pageDown(s: UiState, ctx: ReduceContext, by: 1 | -1): UiState {
+function pageDown(s: UiState, ctx: ReduceContext, by: 1 | -1, rows?: number): UiState {
   const pane = s.focus;
   const h = ctx.height(pane);
-  const step = Math.max(1, h - 1);
+  const step = rows ?? Math.max(1, h - 1);
   const moved = moveCursor(s, ctx, (i) => i + by * step);
   const maxOff = Math.max(0, ctx.keys(pane).length - h);
   const off = Math.min(maxOff, Math.max(0, s.scroll[pane] + by * step));
@@ -243,5 +252,16 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
       return s;
     case 'interval': return { ...s, intervalMs: a.ms };
     case 'notice': return { ...s, notice: a.text };
+    case 'pin': return s.pins.some((c) => c.id === a.chart.id) ? s : { ...s, pins: [...s.pins, { ...a.chart, pinned: true }] };
+    case 'unpin': return s.pins.some((c) => c.id === a.id) ? { ...s, pins: s.pins.filter((c) => c.id !== a.id) } : s;
+    case 'scroll': return pageDown(s, ctx, a.by, a.rows);
+    case 'select': {
+      // A click: focus the pane, and put the cursor on the row clicked (null: the title).
+      const focused = { ...s, focus: a.pane, detail: false };
+      const keys = a.index === null ? [] : ctx.keys(a.pane);
+      const key = a.index === null ? undefined : keys[a.index];
+      return key === undefined ? focused : { ...focused, cursor: { ...s.cursor, [a.pane]: { key, index: a.index } } };
+    }
+    case 'unpinAll': return s.pins.length === 0 ? s : { ...s, pins: [] };
   }
 }

@@ -1,5 +1,6 @@
 // Where samples come from: the live sampler on its timer, or a recording played through the
 // same engine. The dashboard, the interval printer and the exporter all take a SourceFactory.
+import type { InterfaceMetaCache } from '../sources/interface-meta.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
 import type { Want } from '../sources/snapshot.js';
 import { SampleEngine, type RawSample, type Sample } from './sample-engine.js';
@@ -22,10 +23,10 @@ export interface SampleSource {
 
 export type SourceFactory = (onSample: SampleHandler) => SampleSource;
 
-export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want: Want): SourceFactory {
+export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want: Want, meta?: InterfaceMetaCache): SourceFactory {
   return (onSample) => {
     // 'auto': a huge socket table is read less often than every tick (the status line says so).
-    const sampler = new Sampler(kfs, clock, { intervalMs, want, tableEveryMs: 'auto' }, onSample);
+    const sampler = new Sampler(kfs, clock, { intervalMs, want, tableEveryMs: 'auto', ...(meta ? { meta } : {}) }, onSample);
     return {
       run: () => sampler.run(null),
       stop: () => sampler.stop(),

@@ -37,7 +37,8 @@ export interface SamplerOptions {
   /** Process owners are rescanned at most this often: walking every /proc/<pid>/fd is the
    *  most expensive read there is. */
   ownersRefreshMs?: number;
-  /** Interface metadata source; asked only when the interface set changes. */
+  /** Interface metadata source; it loads again when the interface set changes (and, if it
+   *  was made with a refresh period, when its last load is that old). */
   meta?: InterfaceMetaCache;
   /**
    * How often the inet socket tables are read. Default: every tick (what print mode's -c
@@ -139,7 +140,7 @@ export class Sampler {
     } else if (this.table) {
       snapshot.inet = this.table.inet;
     }
-    if (this.opts.meta && snapshot.interfaces?.ok) snapshot.interfaceMeta = await this.opts.meta.get(snapshot.interfaces.value);
+    if (this.opts.meta && snapshot.interfaces?.ok) snapshot.interfaceMeta = await this.opts.meta.get(snapshot.interfaces.value, mono);
     const raw: RawSample = { mono, boot, snapshot };
     // Only with a cadence: without one every table is fresh and recordings stay as they were.
     if (this.table && want.inet.length > 0 && this.opts.tableEveryMs !== undefined) raw.inetAt = this.table.at;

@@ -83,18 +83,24 @@ export class InterfaceMetaCache {
   private key: string | null = null;
   private meta: IfMeta[] = [];
   private loads = 0;
+  private loadedAt: number | null = null;
 
-  constructor(private readonly loader: MetaLoader = kernelMetaLoader()) {}
+  /** refreshMs: also load again when the last load is this old (by the `now` given to get()),
+   *  so addresses that come and go on a steady set of interfaces are seen (the dashboard's link
+   *  events); without it, only a new interface set loads. */
+  constructor(private readonly loader: MetaLoader = kernelMetaLoader(), private readonly refreshMs: number | null = null) {}
 
   /** How many times the loader ran: once per distinct interface set. */
   get loadCount(): number {
     return this.loads;
   }
 
-  async get(ifs: readonly NetInterface[]): Promise<IfMeta[]> {
+  async get(ifs: readonly NetInterface[], now?: number): Promise<IfMeta[]> {
     const key = interfaceSetKey(ifs);
-    if (key === this.key) return this.meta;
+    const stale = this.refreshMs !== null && now !== undefined && this.loadedAt !== null && now - this.loadedAt >= this.refreshMs;
+    if (key === this.key && !stale) return this.meta;
     this.loads++;
+    if (now !== undefined) this.loadedAt = now;
     try {
       const list = await this.loader(ifs.map((i) => i.name));
       this.meta = list.map((x) => ({ name: x.iface, ip4: x.ip4, ip6: x.ip6, mac: x.mac, type: x.type, isDefault: x.default }));

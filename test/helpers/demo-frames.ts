@@ -79,13 +79,14 @@ const settle = async (): Promise<void> => {
  * the terminal's input as typed: '3', 'z', '/', 'close_wait', '\r'), as `rows` lines of
  * exactly `cols` characters, without colours or other attributes.
  */
-export async function demoFrame(o: { cols: number; rows: number; keys?: readonly string[]; argv?: readonly string[]; at?: number }): Promise<string[]> {
+export async function demoFrame(o: { cols: number; rows: number; keys?: readonly string[]; argv?: readonly string[]; at?: number; mouse?: boolean }): Promise<string[]> {
   const { samples, intervalMs } = demo();
   const input = fakeTty(o.cols, o.rows), output = fakeTty(o.cols, o.rows);
   output.resume();
   const d = createDashboard(parseOptions([...(o.argv ?? [])]), {
     input, output, names: await demoNames(), host: demoHost(),
     source: upTo(samples, o.at ?? DEMO_AT, intervalMs), signals: false, terminal: 'xterm-256color', ascii: false,
+    ...(o.mouse === true ? { mouse: true } : {}),
   });
   try {
     await settle();

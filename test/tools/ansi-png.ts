@@ -232,10 +232,35 @@ function decorations(grid: Cell[][]): string {
   return back + under;
 }
 
+/** Braille cells (the charts' lines) as dots: DejaVu Sans Mono has no braille glyphs. Each
+ *  cell's dots are drawn in its colour and the character is blanked for the text pass. */
+function brailleDots(grid: Cell[][]): string {
+  // Bit → (column, row) of the dot in the 2×4 cell, as Unicode orders them.
+  const DOTS: readonly [number, number][] = [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2], [0, 3], [1, 3]];
+  let out = '';
+  grid.forEach((row, r) => {
+    row.forEach((cell, c) => {
+      const code = cell.ch.codePointAt(0) ?? 0;
+      if (code < 0x2800 || code > 0x28ff) return;
+      const fill = PALETTE[resolved(cell).fg ?? 7] ?? FOREGROUND;
+      DOTS.forEach(([dx, dy], bit) => {
+        if (((code - 0x2800) >> bit) & 1) {
+          const cx = +(PAD + c * CELL_W + (dx === 0 ? 2.3 : 6.1)).toFixed(2);
+          const cy = +(PAD + r * ROW_H + 2.6 + dy * 4.6).toFixed(2);
+          out += `<circle cx="${cx}" cy="${cy}" r="1.15" fill="${fill}"/>`;
+        }
+      });
+      cell.ch = ' ';
+    });
+  });
+  return out;
+}
+
 type AnsiToSvg = (ansi: string, opts: Record<string, unknown>) => string;
 
 export function screenToSvg(capture: string, cols: number, rows: number): string {
   const grid = parseScreen(capture, cols, rows);
+  const dots = brailleDots(grid);
   const ansiToSvg = require('ansi-to-svg') as AnsiToSvg;
   const colors: Record<string, string> = { backgroundColor: BACKGROUND, foregroundColor: FOREGROUND };
   NAMES.forEach((n, i) => {
@@ -250,7 +275,7 @@ export function screenToSvg(capture: string, cols: number, rows: number): string
   // Exact cell width for DejaVu Sans Mono; backgrounds right after the page rectangle.
   svg = svg.replace('font-size="14"', `font-size="${FONT_SIZE}"`);
   const firstRectEnd = svg.indexOf('/>') + 2;
-  return svg.slice(0, firstRectEnd) + decorations(grid) + svg.slice(firstRectEnd);
+  return svg.slice(0, firstRectEnd) + decorations(grid) + dots + svg.slice(firstRectEnd);
 }
 
 export function missingFonts(): string[] {

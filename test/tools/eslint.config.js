@@ -12,7 +12,7 @@ import prettier from 'eslint-config-prettier';
 /** The repository: this file lives in test/tools/ (the top level holds only what the layout allows). */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const BLESSED_BOUNDARY = ['src/dashboard/app.ts', 'src/dashboard/layout.ts'];
+const BLESSED_BOUNDARY = ['src/dashboard/app.ts', 'src/dashboard/layout.ts', 'src/dashboard/chart-widgets.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'screenshots/', 'test/fixtures/', 'test/snapshots/'] },

@@ -50,6 +50,8 @@ export interface View {
   at?: number | ((samples: readonly RawSample[]) => number);
   /** Extra netdash flags. */
   args?: string[];
+  /** Terminal size, when not COLS×ROWS (the big layout needs 160×48 or more). */
+  size?: readonly [number, number];
 }
 
 /** The first sample (1-based) whose IPv4 routing table differs from the one before it. */
@@ -107,6 +109,14 @@ export const VIEWS: readonly View[] = [
     name: 'events', title: 'Events: connections opened, closed and changing state, routes added, zoomed (8, z)',
     keys: [['8', 'z']], expect: (r) => /Events/.test(paneTitle(r)),
   },
+  {
+    name: 'graphs', title: 'The Graphs pane, zoomed, with the retransmit ratio pinned from the counters pane (3, c, v, z)',
+    keys: [['3', 'c', 'v', 'z']], expect: (r) => /Graphs/.test(paneTitle(r)) && shows(/y: 0-/)(r),
+  },
+  {
+    name: 'big', title: 'The big layout (200x60): connections, ICMP, routes, graphs, counters and interfaces together',
+    keys: [[]], expect: (r) => shows(/ 4 ICMP/)(r) && shows(/ 5 Routes/)(r) && shows(/y: 0-/)(r), size: [200, 60],
+  },
 ];
 
 export interface ShotResult {
@@ -130,7 +140,7 @@ const ENV = { TERM: 'xterm-256color', NCURSES_NO_UTF8_ACS: '1', LANG: 'C.UTF-8',
 
 function start(view: View, recording: string): Tmux {
   return Tmux.start([process.execPath, CLI, '--replay', recording, '--speed', String(SPEED), '--root', DEMO_ROOT, ...(view.args ?? [])], {
-    width: COLS, height: ROWS, term: 'xterm-256color', env: ENV,
+    width: view.size?.[0] ?? COLS, height: view.size?.[1] ?? ROWS, term: 'xterm-256color', env: ENV,
   });
 }
 
@@ -234,7 +244,7 @@ export async function shoot(view: View, o: { outDir: string; recording?: string;
     }
     mkdirSync(o.outDir, { recursive: true });
     const file = join(o.outDir, `${view.name}.png`);
-    writeFileSync(file, screenToPng(result.capture, COLS, ROWS));
+    writeFileSync(file, screenToPng(result.capture, view.size?.[0] ?? COLS, view.size?.[1] ?? ROWS));
     return { name: view.name, file, alternative: alt, problem: null, wallClock: wallClockText(result.plain, samples.map((x) => clock(x.snapshot.time))) };
   }
   return { name: view.name, file: null, alternative: null, problem: problems.join('; '), wallClock: [] };

@@ -15,10 +15,11 @@ import { explained, filtered, pane, sinceTitle, type PaneContext } from './pane-
 const PROBLEMS = IF_PROBLEM_FIELDS;
 const SPARKS = '▁▂▃▄▅▆▇█';
 
-/** Values as block characters scaled to their own maximum; blank where unknown. */
-export function sparkline(values: readonly (number | null)[], width: number): string {
+/** Values as block characters scaled to `scale` (default: their own maximum); blank where
+ *  unknown. */
+export function sparkline(values: readonly (number | null)[], width: number, scale?: number): string {
   const vs = values.slice(-width);
-  const max = Math.max(0, ...vs.map((v) => v ?? 0));
+  const max = scale ?? Math.max(0, ...vs.map((v) => v ?? 0));
   const out = vs.map((v) => {
     if (v === null) return ' ';
     if (max <= 0) return SPARKS[0] ?? '_';
@@ -68,7 +69,8 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
     { title: 'TX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'txBytes')?.rate) },
     // Past 100 % the speed is not a real limit (veth and other virtual devices report a nominal one).
     { title: 'Util', width: 5, align: 'right', value: (i) => { const u = utilisation(c, i); return u === null || u > 100 ? '-' : `${u < 10 ? u.toFixed(1) : Math.round(u)}%`; }, hot: (i) => { const u = utilisation(c, i) ?? 0; return u >= 90 && u <= 100; } },
-    { title: 'Traffic', width: 10, align: 'left', value: (i) => { const h = hist(i); return sparkline(h.rx.map((v, k) => (v === null ? null : v + (h.tx[k] ?? 0))), 10); } },
+    // Each row on its own scale, whose top (the row's peak, RX+TX) is shown beside it.
+    { title: 'Traffic   peak', width: 16, align: 'left', value: (i) => { const h = hist(i); const vs = h.rx.slice(-10).map((v, k) => (v === null ? null : v + (h.tx.slice(-10)[k] ?? 0))); const peak = Math.max(0, ...vs.map((v) => v ?? 0)); return `${sparkline(vs, 10)} ${bytes(peak).padStart(5)}`; } },
     { title: 'MTU', width: 5, align: 'right', value: (i) => (i.sys.mtu === undefined ? '-' : String(i.sys.mtu)) },
     { title: 'Flg', width: 6, align: 'left', value: (i) => { const f = effectiveFlags(i.sys); return f === undefined ? '-' : flagLetters(f); } },
     { title: 'Speed', width: 6, align: 'right', value: (i) => (i.sys.speed === undefined || i.sys.speed <= 0 ? '-' : i.sys.speed >= 1000 ? `${i.sys.speed / 1000}G` : `${i.sys.speed}M`) },
@@ -106,7 +108,8 @@ export const interfacesPane = pane<NetInterface>({
       row: (i) => {
         const up = ((i.sys.flags ?? 1) & 1) === 1;
         const appeared = stat(c, i, 'rxBytes')?.reset === 'appeared';
-        return colRow(cols, i, width, appeared ? 'new' : null, !up);
+        // A link that changed in the last seconds (events log): green up/added, red down, yellow MTU/speed/address.
+        return colRow(cols, i, width, c.frame.linkFlags.get(i.name) ?? (appeared ? 'new' : null), !up);
       },
     };
   },

@@ -2,6 +2,7 @@
 // how one row is formatted at a width, what to say when there are none, and the detail view
 // of one row. The store caches lists per frame and formats only the rows on screen.
 import type { ConnOptions, NameContext } from '../../names/netstat-notation.js';
+import type { History } from '../../sampler/history.js';
 import type { Sample } from '../../sampler/sample-engine.js';
 import type { RowBody } from '../columns.js';
 import { printable } from '../escape.js';
@@ -22,6 +23,8 @@ export interface PaneContext {
   dir: 1 | -1;
   /** The pane's sort column name. */
   sortCol: string;
+  /** The recorded series the Graphs pane draws (the store's). */
+  history?: History;
 }
 
 export interface Formatter<T> {

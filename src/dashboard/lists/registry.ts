@@ -3,6 +3,7 @@ import { connectionsPane } from './connections.js';
 import { conntrackPane } from './conntrack.js';
 import { countersPane } from './counters.js';
 import { eventsPane } from './events.js';
+import { graphsPane } from './graphs.js';
 import { icmpPane } from './icmp.js';
 import { interfacesPane } from './interfaces.js';
 import type { PaneSpec } from './pane-spec.js';
@@ -22,6 +23,7 @@ export const PANE_REGISTRY = {
   events: eventsPane,
   processes: processesPane,
   peers: peersPane,
+  graphs: graphsPane,
 } as const satisfies Readonly<Record<string, PaneSpec<unknown>>>;
 
 export type PaneId = keyof typeof PANE_REGISTRY;

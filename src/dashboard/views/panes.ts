@@ -1,6 +1,7 @@
 // The list panes: a title row, for connections the per-state counts, a column header and
 // exactly the rows that fit. Pure functions of the store; layout puts the lines in boxes.
 import { printable, tagSafe } from '../escape.js';
+import { duration } from '../format.js';
 import type { Store } from '../store.js';
 import { PANES, PANE_TITLES, SORT_COLUMNS, type PaneId } from '../ui-state.js';
 import { sinceTitle } from '../lists/pane-spec.js';
@@ -9,7 +10,10 @@ import { rowLine, textLine, titleLine } from './common.js';
 function paneInfo(store: Store, pane: PaneId, total: number, offset: number, shown: number): string {
   const s = store.state;
   const parts: string[] = [];
-  parts.push(total === 0 ? '0 rows' : shown < total ? `${offset + 1}-${offset + shown}/${total}` : `${total} rows`);
+  if (s.zoom) parts.push('[ZOOMED: z or Esc leaves]');
+  if (pane === 'graphs') parts.push(`c pins rows, C unpins; ${duration(store.history.capacity * store.state.intervalMs)} window`);
+  if (pane === 'graphs') parts.push(`${total} charts`);
+  else parts.push(total === 0 ? '0 rows' : shown < total ? `${offset + 1}-${offset + shown}/${total}` : `${total} rows`);
   if (pane === 'connections') {
     const protos = (['tcp', 'udp', 'raw'] as const).filter((p) => s.proto[p]).join('+') || 'none';
     const fam = s.family.v4 && s.family.v6 ? '' : s.family.v4 ? ' IPv4' : s.family.v6 ? ' IPv6' : ' no family';
@@ -22,8 +26,16 @@ function paneInfo(store: Store, pane: PaneId, total: number, offset: number, sho
   return parts.join('  ');
 }
 
+/** Where a pane's list rows were drawn: the line of the first one, the list index drawn there
+ *  and how many (for the mouse). */
+export interface PaneLinesInfo {
+  firstRow: number;
+  offset: number;
+  shown: number;
+}
+
 /** The lines of one pane in a width×height box. Never more than height lines. */
-export function paneLines(store: Store, pane: PaneId, width: number, height: number, focused: boolean): string[] {
+export function paneLines(store: Store, pane: PaneId, width: number, height: number, focused: boolean, info?: PaneLinesInfo): string[] {
   if (height <= 0 || width <= 0) return [];
   const lines: string[] = [];
   const num = PANES.indexOf(pane) + 1;
@@ -52,6 +64,11 @@ export function paneLines(store: Store, pane: PaneId, width: number, height: num
   lines.push(...extra);
   if (hasHeader) lines.push(textLine(view.header, width, 'underline'));
   if (view.message !== null && rowsRoom > 0) lines.push(textLine(view.message, width, 'gray-fg'));
+  if (info) {
+    info.firstRow = lines.length + (view.message !== null && rowsRoom > 0 ? 1 : 0);
+    info.offset = view.offset;
+    info.shown = view.rows.length;
+  }
   for (const r of view.rows) lines.push(rowLine(r, width));
   return lines.slice(0, height);
 }

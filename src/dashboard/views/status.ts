@@ -39,11 +39,11 @@ export function footerLine(store: Store, width: number): string {
     const t = ` filter: ${printable(s.filter)}_   (Enter keep, Esc clear)`;
     return `{inverse}${tagSafe(t.slice(0, width).padEnd(width))}{/inverse}`;
   }
-  const common = ['q quit', '? help', '0-9 pane', 'Enter detail', 'Space pause', '/ filter'];
+  const common = [...(s.zoom ? ['z/Esc unzoom'] : []), 'q quit', '? help', '0-9 v pane', 'Enter detail', 'Space pause', '/ filter'];
   const own: Record<string, string[]> = {
     connections: ['l listen', 'a all', 't u w proto', 'x unix', 'f family', 'p prog', 'o timers', 's sort', 'n numeric', 'i traffic', 'r retransmitting'],
-    interfaces: ['d rate/delta/total/since', 's sort', 'z zoom'],
-    counters: [s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
+    interfaces: ['c chart', 'd rate/delta/total/since', 's sort', 'z zoom'],
+    counters: ['c chart', s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
     icmp: ['d rate/delta/total/since', 'e every type', 'f family', 's sort'],
     routes: ['f family', 'S reverse'],
     conntrack: ['s sort', 'S reverse'],
@@ -51,6 +51,7 @@ export function footerLine(store: Store, width: number): string {
     events: ['S oldest first'],
     processes: ['s sort: traffic, retr/s, retr, conns, rtt, name', 'S reverse', 'Enter members'],
     peers: ['s sort: traffic, retr/s, retr, conns, rtt, name', 'S reverse', 'Enter members', 'n numeric'],
+    graphs: ['c unpin', 'C unpin all', 'j k chart'],
   };
   const keys = ' ' + [...common, ...(own[s.focus] ?? []), 'm mark', '+/- interval'].filter((k, i, a) => a.indexOf(k) === i).join('  ');
   return tagSafe(keys.slice(0, width));

@@ -1,0 +1,209 @@
+// History and graphs: the ring buffers' memory bound, the charts' scales, pins, the big layout
+// and the Graphs pane drawn with blessed-contrib on a fake terminal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseOptions } from '../src/cli/options.js';
+import { anchoredBuckets, counterChart, chartScale, downsample, niceCeil } from '../src/dashboard/graphs.js';
+import { computeLayout, type PaneRect } from '../src/dashboard/layout.js';
+import { Store } from '../src/dashboard/store.js';
+import { History, HISTORY_BOUND_BYTES, MAX_POINTS, MAX_SERIES } from '../src/sampler/history.js';
+import { demoFrame } from './helpers/demo-frames.js';
+import { estab, Feeder, names, nif } from './helpers/dashboard-samples.js';
+
+test('history: 50 series for an hour at 0.2 s stay within the stated bound, the newest 15 minutes kept', () => {
+  const h = new History(15 * 60_000, 200);
+  for (let k = 0; k < 50; k++) assert.equal(h.track(`s${k}`), true);
+  const ticks = 3600 * 5;
+  for (let i = 0; i < ticks; i++) h.push(i * 200, (key) => Number(key.slice(1)) * 1000 + i);
+  assert.equal(h.capacity, MAX_POINTS);
+  assert.equal(h.length, MAX_POINTS);
+  assert.equal(h.byteLength(), 50 * MAX_POINTS * 4 + MAX_POINTS * 8);
+  assert.ok(h.byteLength() <= HISTORY_BOUND_BYTES);
+  const p = h.points('s7');
+  assert.ok(p);
+  assert.equal(p.v.length, MAX_POINTS);
+  assert.equal(p.t[0], (ticks - MAX_POINTS) * 200);
+  assert.equal(p.v[p.v.length - 1], 7000 + ticks - 1);
+  // Up to a time: the frozen frame's view.
+  assert.equal(h.points('s7', (ticks - 10) * 200)?.v.length, MAX_POINTS - 9);
+});
+
+test('history: sized by time at the interval, resized keeping the newest, at most MAX_SERIES', () => {
+  const h = new History(15 * 60_000, 2000);
+  assert.equal(h.capacity, 450);
+  h.track('a');
+  for (let i = 0; i < 500; i++) h.push(i, () => i);
+  h.setInterval(10_000);
+  assert.equal(h.capacity, 90);
+  const p = h.points('a');
+  assert.deepEqual([p?.v[0], p?.v[89], p?.v.length], [410, 499, 90]);
+  h.track('b');
+  assert.ok(Number.isNaN(h.points('b')?.v[0] ?? 0), 'a series tracked late has no past');
+  const full = new History(Infinity, 1000);
+  assert.equal(full.capacity, MAX_POINTS, 'a replay keeps as much as the bound allows');
+  for (let k = 0; k < MAX_SERIES; k++) assert.equal(full.track(`k${k}`), true);
+  assert.equal(full.track('one-more'), false);
+  assert.ok(full.byteLength() <= HISTORY_BOUND_BYTES);
+});
+
+test('history: the store records 50 pinned counters for an hour at 0.2 s within the bound', () => {
+  const s = new Store(parseOptions(['0.2']), { names: names(), host: { name: 'h', kernel: 'k' } });
+  const keys = Array.from({ length: 50 }, (_, k) => `Tcp.Ctr${k}`);
+  for (const k of keys) s.dispatch({ type: 'pin', chart: counterChart(k) });
+  const f = new Feeder(200);
+  const ticks = 3600 * 5;
+  const counters: Record<string, number> = {};
+  for (let i = 0; i < ticks; i++) {
+    for (let k = 0; k < 50; k++) counters[`Ctr${k}`] = i * (k + 1);
+    s.ingest(f.next({ interfaces: [nif('eth0', { rxBytes: i * 100 })], counters: { Tcp: counters } }));
+  }
+  assert.equal(s.history.capacity, MAX_POINTS);
+  assert.ok(s.history.size >= 50);
+  assert.ok(s.history.byteLength() <= HISTORY_BOUND_BYTES, `${s.history.byteLength()} > ${HISTORY_BOUND_BYTES}`);
+  // Each tick adds k+1 in 0.2 s: a rate of 5(k+1)/s.
+  const p = s.history.points('Tcp.Ctr9');
+  assert.equal(p?.v[p.v.length - 1], 50);
+  assert.equal(s.history.points('if.eth0.rxBytes')?.v[MAX_POINTS - 1], 500);
+});
+
+test('scale: zero at the bottom, a round top with units; a 600 B/s ping sits low, a 1 MB/s transfer is 100x the scale', () => {
+  const ping = chartScale('B/s', 600);
+  assert.equal(ping.max, 10_000);
+  assert.ok(600 / ping.max < 0.1, 'a quiet line is drawn near the bottom');
+  assert.equal(ping.unit, 'kB/s');
+  const bulk = chartScale('B/s', 1.05e6);
+  assert.equal(bulk.max, 2e6);
+  assert.equal(bulk.unit, 'MB/s');
+  assert.equal(bulk.max / bulk.divisor, 2);
+  assert.ok(bulk.max / ping.max >= 100);
+  assert.deepEqual(chartScale('%', 3.2), { max: 5, divisor: 1, unit: '%' });
+  assert.equal(chartScale('/s', 0).max, 1);
+  assert.deepEqual([niceCeil(0.3), niceCeil(7), niceCeil(10), niceCeil(11), niceCeil(4500)], [0.5, 10, 10, 20, 5000]);
+});
+
+test('downsample keeps every peak, drops the ticks before a series began, carries gaps', () => {
+  const v = [NaN, NaN, 1, 9, 1, 1, NaN, 2];
+  const t = v.map((_, i) => i);
+  const d = downsample(t, v, 3);
+  assert.deepEqual(d.v, [9, 1, 2]);
+  assert.equal(d.t[2], 7);
+  assert.deepEqual(downsample(t, [NaN, NaN], 5), { t: [], v: [] });
+});
+
+test('anchored buckets: a new point changes only the last bucket, the chart moves one column every k points', () => {
+  const v: number[] = Array.from({ length: 20 }, (_, i) => (i === 7 ? 50 : 1));
+  const t = v.map((_, i) => 1000 + i);
+  const a = anchoredBuckets(100, t, v, 4, 10);
+  assert.deepEqual(a.v, [1, 50, 1, 1, 1]);
+  assert.deepEqual(a.t, [1000, 1004, 1008, 1012, 1016]);
+  // One more point (the ring dropped the oldest): the buckets keep their columns and values;
+  // the new point opens the next bucket (120 = 30 × 4).
+  const b = anchoredBuckets(101, t.slice(1).concat(1020), v.slice(1).concat(9), 4, 10);
+  assert.deepEqual(b.v, [1, 50, 1, 1, 1, 9]);
+  assert.deepEqual(b.t, [NaN, 1004, 1008, 1012, 1016, 1020], 'a bucket the ring cut into has no time');
+  // And one more: only the last bucket changes.
+  const c = anchoredBuckets(102, t.slice(2).concat(1020, 1021), v.slice(2).concat(9, 30), 4, 10);
+  assert.deepEqual(c.v, [1, 50, 1, 1, 1, 30]);
+  // At most n buckets, the newest; leading buckets without a value are left out.
+  assert.equal(anchoredBuckets(0, t, v, 2, 3).v.length, 3);
+  assert.deepEqual(anchoredBuckets(0, [0, 1, 2, 3], [NaN, NaN, 2, NaN], 2, 5).v, [2]);
+});
+
+test('pins: c on a counter, an interface or a connection pins a chart; pins survive pane switches; c again and C unpin', () => {
+  const s = new Store(parseOptions(['-a']), { names: names(), host: { name: 'h', kernel: 'k' } });
+  const f = new Feeder();
+  for (let i = 0; i < 3; i++) s.ingest(f.next({ interfaces: [nif('eth0', { rxBytes: i * 1000, rxDrop: i })], counters: { Tcp: { RetransSegs: i * 5, OutSegs: i * 100 } } }));
+  s.dispatch({ type: 'focus', pane: 'interfaces' });
+  s.togglePin();
+  assert.deepEqual(s.state.pins.map((p) => p.id), ['iface:eth0']);
+  s.dispatch({ type: 'focus', pane: 'counters' });
+  s.togglePin();
+  assert.equal(s.state.pins.length, 2);
+  assert.equal(s.state.pins[1]?.unit, '%', 'the counters pane starts with the retransmit ratio');
+  s.dispatch({ type: 'focus', pane: 'graphs' });
+  const ids = s.charts().map((c) => c.id);
+  assert.ok(ids.includes('iface:eth0') && ids.includes('ctr:derived.tcp.retransPct'), ids.join(' '));
+  assert.ok(s.charts().find((c) => c.id === 'iface:eth0')?.pinned);
+  s.dispatch({ type: 'focus', pane: 'counters' });
+  s.togglePin();
+  assert.deepEqual(s.state.pins.map((p) => p.id), ['iface:eth0']);
+  s.ingest(f.next({ inet: [estab(22, 40000, { recvQ: 7 })], interfaces: [nif('eth0')] }));
+  s.dispatch({ type: 'focus', pane: 'connections' });
+  s.togglePin();
+  const conn = s.state.pins[1];
+  assert.match(conn?.id ?? '', /^conn:/);
+  assert.equal(conn?.unit, 'B');
+  s.ingest(f.next({ inet: [estab(22, 40000, { recvQ: 9 })], interfaces: [nif('eth0')] }));
+  const q = s.history.points(conn?.series[0]?.key ?? '');
+  assert.equal(q?.v[q.v.length - 1], 9, 'the connection\'s Recv-Q is recorded');
+  s.dispatch({ type: 'unpinAll' });
+  assert.equal(s.state.pins.length, 0);
+  // What nobody asks for any more is no longer recorded: the unpinned connection, a vanished interface.
+  s.ingest(f.next({ inet: [estab(22, 40000, { recvQ: 9 })], interfaces: [nif('eth1')] }));
+  assert.equal(s.history.has(conn?.series[0]?.key ?? ''), false);
+  assert.equal(s.history.has('if.eth0.rxBytes'), false);
+  assert.equal(s.history.has('if.eth1.rxBytes'), true);
+});
+
+function overlaps(a: PaneRect, b: PaneRect): boolean {
+  return a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
+}
+
+test('big layout: from 160x48 connections, interfaces, ICMP, routes, counters and graphs together, tiling the screen', () => {
+  for (const [w, h] of [[160, 48], [200, 60], [300, 90]] as const) {
+    for (const focus of ['connections', 'events', 'graphs'] as const) {
+      const g = computeLayout(w, h, focus, false, { interfaces: 7, counters: 20, icmp: 15, routes: 24 });
+      const names = g.panes.map((p) => p.pane);
+      for (const p of ['interfaces', 'icmp', 'routes', 'counters', 'graphs'] as const) assert.ok(names.includes(p), `${w}x${h} ${focus}: ${names.join(' ')}`);
+      assert.ok(names.includes(focus === 'graphs' ? 'connections' : focus));
+      let area = 0;
+      g.panes.forEach((a, i) => {
+        assert.ok(a.left >= 0 && a.top >= 1 && a.left + a.width <= w && a.top + a.height <= h - 1, `${a.pane} out of the screen`);
+        for (const b of g.panes.slice(i + 1)) assert.ok(!overlaps(a, b), `${a.pane} overlaps ${b.pane}`);
+        area += a.width * a.height;
+      });
+      // Everything but the status line, the footer and the one column between the halves.
+      assert.ok(area >= w * (h - 2) - (h - 2), `${w}x${h}: ${area} of ${w * (h - 2)}`);
+    }
+  }
+  assert.deepEqual(computeLayout(80, 24, 'connections', false, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane), ['connections', 'interfaces', 'counters']);
+  assert.deepEqual(computeLayout(200, 60, 'icmp', true, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane), ['icmp']);
+});
+
+test('graphs pane on a 200x60 fake terminal: blessed-contrib charts with a y scale and unit, a time axis', async () => {
+  const frame = (await demoFrame({ cols: 200, rows: 60, at: 40 })).join('\n');
+  for (const title of ['Connections', 'Interfaces', 'ICMP', 'Routes', 'Graphs']) assert.match(frame, new RegExp(` \\d+ ${title}`), title);
+  assert.match(frame, /traffic {2}y: 0-\d+ [kMG]?B\/s/);
+  assert.match(frame, /\d\d:\d\d:\d\d {2,}\d\d:\d\d:\d\d/, 'time labels under a chart');
+  assert.match(frame, /[⠁-⣿]/, 'braille lines drawn');
+  const zoomed = (await demoFrame({ cols: 120, rows: 40, at: 40, keys: ['3', 'c', 'v', 'z'] })).join('\n');
+  assert.match(zoomed, /TCP retransmitted % \* {2}y: 0-\d+ %/, 'the pinned ratio is charted');
+  assert.match(zoomed, /ZOOMED: z or Esc leaves/);
+});
+
+/** An SGR mouse press and release at 0-based cell (x, y). */
+const click = (x: number, y: number): string[] => [`\x1b[<0;${x + 1};${y + 1}M`, `\x1b[<0;${x + 1};${y + 1}m`];
+const footer = (frame: string[]): string => frame[frame.length - 1] ?? '';
+
+test('mouse: a click focuses the pane under it and selects the row; a second click on it opens the detail; the wheel scrolls', async () => {
+  // 200x60 big layout: ICMP at the top right (column 111 on), routes below it.
+  const plain = await demoFrame({ cols: 200, rows: 60, mouse: true });
+  assert.match(footer(plain), /l listen/, 'connections focused at first');
+  const icmp = await demoFrame({ cols: 200, rows: 60, mouse: true, keys: click(150, 4) });
+  assert.match(footer(icmp), /e every type/, 'the ICMP pane has focus after the click');
+  // The third connection row (line 5 is the first: status, title, two count lines, header).
+  const detail = (await demoFrame({ cols: 200, rows: 60, mouse: true, keys: [...click(20, 7), ...click(20, 7)] })).join('\n');
+  assert.match(detail, /Details {2}\(Enter or Esc closes\)/);
+  const noMouse = await demoFrame({ cols: 200, rows: 60, keys: click(150, 4) });
+  assert.match(footer(noMouse), /l listen/, 'without mouse reporting a click is not a key');
+  const wheel = (await demoFrame({ cols: 120, rows: 40, mouse: true, keys: ['\x1b[<65;10;10M', '\x1b[<65;10;10M'] })).join('\n');
+  assert.match(wheel, / 1 Connections {2}\d+-\d+\/\d+/);
+  assert.doesNotMatch(wheel.split('\n')[1] ?? '', / 1-/, 'the wheel scrolled the list down');
+});
+
+test('--no-mouse: parsed for the dashboard, listed in --help', async () => {
+  assert.equal(parseOptions(['--no-mouse']).noMouse, true);
+  assert.equal(parseOptions([]).noMouse, false);
+  const { HELP } = await import('../src/cli/help.js');
+  assert.match(HELP, /--no-mouse/);
+});

@@ -7,7 +7,7 @@ import { printable, safeText, tagSafe } from '../src/dashboard/escape.js';
 import { keyToAction, stepInterval } from '../src/dashboard/keys.js';
 import { computeLayout } from '../src/dashboard/layout.js';
 import { RedrawScheduler } from '../src/dashboard/redraw.js';
-import { FLAG_MS, LINGER_MS, PANES, RETRANS_KEY, Store, initialState, type Action } from '../src/dashboard/store.js';
+import { FLAG_MS, LINGER_MS, RETRANS_KEY, Store, initialState, type Action } from '../src/dashboard/store.js';
 import { estab, Feeder, listen, names, nif, udp } from './helpers/dashboard-samples.js';
 
 function store(argv: string[] = ['-a'], extra: Parameters<typeof names>[0] = {}): Store {

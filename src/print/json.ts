@@ -4,6 +4,7 @@ import { inetProtos } from '../names/netstat-selection.js';
 import type { IfMeta, InetSocket, NetInterface, UnixSocket } from '../model.js';
 import { effectiveFlags, flagLetters } from '../names/netstat-notation.js';
 import { inetSockets, type Snapshot } from '../sources/snapshot.js';
+import { JsonList } from './json-stream.js';
 import { skippedLines } from './notes.js';
 import { skMemObject, tcpInfoObject } from '../sources/tcp-info.js';
 import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from '../names/netstat-notation.js';
@@ -79,18 +80,23 @@ export function snapshotJson(
   if (Object.keys(snap.inet).length > 0) {
     const { sockets, errors: e } = inetSockets(snap, inetProtos(o));
     e.forEach((msg, n) => { errors[`connections.${n}`] = msg; });
-    doc['connections'] = sockets.filter((s) => inetVisible(s, filter)).map((s) => {
-      const j = connectionJson(s, names);
-      const x = extra?.(s);
-      return x ? { ...j, ...x } : j;
+    // Made as they are written (json-stream.ts): 2M sockets are more JSON than a string holds.
+    doc['connections'] = new JsonList(function* () {
+      for (const s of sockets) {
+        if (!inetVisible(s, filter)) continue;
+        const j = connectionJson(s, names);
+        const x = extra?.(s);
+        yield x ? { ...j, ...x } : j;
+      }
     });
     if (o.info && (o.tcp || !o.socketArgs) && sockets.some((s) => s.proto.startsWith('tcp') && s.state !== 6 && s.inode !== 0) && !sockets.some((s) => s.tcpInfo)) {
       errors['tcpInfo'] = 'the kernel tables were read from /proc, which has no tcp_info';
     }
   }
   if (snap.unix) {
-    if (snap.unix.ok) doc['unix'] = snap.unix.value.filter((s) => unixVisible(s, filter)).map((s) => unixJson(s, names));
-    else errors['unix'] = snap.unix.error;
+    const unix = snap.unix;
+    if (unix.ok) doc['unix'] = new JsonList(function* () { for (const s of unix.value) if (unixVisible(s, filter)) yield unixJson(s, names); });
+    else errors['unix'] = unix.error;
   }
   if (snap.interfaces) {
     if (snap.interfaces.ok) doc['interfaces'] = snap.interfaces.value.map((i) => interfaceJson(i, meta));

@@ -504,3 +504,32 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
     await h.close();
   }
 });
+
+test('traffic without tcp_info (the /proc fallback): the columns show -, the status line says why, Peers still count sockets; the retransmit counter points at r', async () => {
+  const h = start(['-n'], 160, 40);
+  try {
+    // The engine was asked for the sums (a view showed them) but the rows have no tcp_info.
+    h.src.feeder.engine.setAggregates(true);
+    h.src.push(WORLD);
+    h.src.push(WORLD2);
+    await h.press('i');
+    const text = h.screen();
+    has(text, 'no tcp_info (sockets from /proc): traffic shows -');
+    const lines = h.lines();
+    const header = lines.findIndex((l) => l.includes('Retr/s'));
+    assert.match(lines[header + 1] ?? '', /ESTABLISHED +- +- +- +- +- +- *$/);
+    // Peers still count the sockets: 10.0.0.9 has one TCP connection, its traffic unknown.
+    await h.press('0');
+    const peers = h.lines();
+    const ph = peers.findIndex((l) => l.includes('Remote host'));
+    assert.match(peers[ph + 1] ?? '', /^ *10\.0\.0\.7 +1 +0 +1 +n\/a +n\/a +n\/a/, 'UDP only: no byte counters');
+    assert.match(peers[ph + 2] ?? '', /^ *10\.0\.0\.9 +1 +1 +0 +- +- +-/, 'TCP without tcp_info: unknown');
+    // The retransmit row of the counters pane points at r.
+    await h.press('3');
+    const detail = h.d.store.detailLines(96);
+    assert.match(detail[0] ?? '', /TCP retransmitted %/);
+    assert.ok(detail.some((l) => l.includes('r: the connections sorted by retransmits')));
+  } finally {
+    await h.close();
+  }
+});

@@ -300,7 +300,7 @@ test('keys: netstat letters, filter input mode captures letters, C-c always quit
   assert.deepEqual(keyToAction(undefined, { name: 'f9', full: 'f9' }, st), { action: { type: 'focus', pane: 'processes' } });
   assert.deepEqual(keyToAction('0', { name: '0', full: 'M-0', meta: true }, st), { action: { type: 'focus', pane: 'peers' } });
   assert.equal(keyToAction(undefined, { name: 'f12', full: 'f12' }, st), null);
-  // i: the TCP internals columns; c: connections sorted by retransmits.
+  // i: the TCP internals columns; r: connections sorted by retransmits.
   assert.deepEqual(keyToAction('i', { name: 'i' }, st), { action: { type: 'toggle', flag: 'traffic' } });
   assert.deepEqual(keyToAction('r', { name: 'r' }, st), { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } });
   assert.deepEqual(keyToAction('f', { name: 'f' }, st), { action: { type: 'cycleFamily' } });

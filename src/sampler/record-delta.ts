@@ -11,6 +11,12 @@ export type DeltaOp = [number, number] | [number, Record<string, unknown>] | { r
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  // An object that writes itself through toJSON (tcp_info read lazily from its netlink message)
+  // is compared as it is written, not by its own fields (a buffer and an offset).
+  const ja = (a as { toJSON?: unknown }).toJSON, jb = (b as { toJSON?: unknown }).toJSON;
+  if (typeof ja === 'function' || typeof jb === 'function') {
+    return sameJson(typeof ja === 'function' ? (ja as () => unknown).call(a) : a, typeof jb === 'function' ? (jb as () => unknown).call(b) : b);
+  }
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;

@@ -151,6 +151,8 @@ export const countersPane = pane<string>({
       out.push(`Total         ${st.exact ?? st.total}`, `Delta         ${st.delta ?? '-'}`, `Rate/s        ${st.rate === null ? '-' : st.rate.toFixed(2)}`,
         `${sinceTitle(sample).padEnd(14)}${st.sinceMark}`, `Reset         ${st.reset ?? 'no'}`);
     }
+    // Retransmissions: which connections are behind them is one key away.
+    if (k === RETRANS_KEY || /Retrans|Lost|Timeouts|Recover/.test(k)) out.push('Which connections  r: the connections sorted by retransmits per second (tcp_info)');
     out.push(...explained(explainCounter(k), width));
     // What backs the text: the kernel code that counts it, or the test that measured it.
     const source = counterFact(k)?.source;

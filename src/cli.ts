@@ -7,25 +7,46 @@
 // dashboard's resident memory at 50k sockets; 2 x 4 MB costs no measurable CPU (see README).
 // The entry point: the one place where the process's effects are gathered into an Io (kernel,
 // clock, environment, streams, signals, DNS) and handed to run(). Nothing else runs on import.
+// Nothing is loaded before it is needed: the flags are parsed by run() first, so --version,
+// --help and a bad flag answer after loading only the option parser. The effects' modules (the
+// kernel readers with netlink, the clock, DNS) load in io.prepare(), which run() calls once the
+// flags asked for work; tests build their Io without it.
 import { hostname, release } from 'node:os';
 import { run, type Io } from './cli/run.js';
-import { startDebugStats } from './cli/debug-stats.js';
-import { dnsPtrLookup } from './names/host-names.js';
-import { systemClock } from './sampler/sampler.js';
-import { kernelFs } from './sources/kernel-fs.js';
+import type { PtrLookup } from './names/dns-lookup.js';
+import type { Clock } from './sampler/clock.js';
+import type { KernelFs } from './sources/kernel-fs.js';
 import { printable } from './text/printable.js';
 
 const stats: Record<string, () => number> = {};
 
+interface Effects {
+  kernelFs(root: string): KernelFs;
+  clock: Clock;
+  dns(timeoutMs: number): PtrLookup;
+}
+let effects: Effects | null = null;
+function loaded(): Effects {
+  if (!effects) throw new Error('internal: io used before io.prepare()');
+  return effects;
+}
+
 const io: Io = {
-  kernel: (root) => kernelFs(root),
-  clock: systemClock,
+  prepare: async () => {
+    if (effects) return;
+    const [{ kernelFs }, { systemClock }, { dnsPtrLookup }] = await Promise.all([
+      import('./sources/kernel-fs.js'), import('./sampler/clock.js'), import('./names/dns-lookup.js'),
+    ]);
+    effects = { kernelFs: (root) => kernelFs(root), clock: systemClock, dns: dnsPtrLookup };
+  },
+  kernel: (root) => loaded().kernelFs(root),
+  get clock() { return loaded().clock; },
   env: process.env,
-  stdin: process.stdin,
+  get stdin() { return process.stdin; },
   stdout: process.stdout,
   stderr: process.stderr,
   signals: { on: (sig, fn) => process.on(sig, fn), off: (sig, fn) => process.off(sig, fn) },
-  dns: dnsPtrLookup,
+  dns: (timeoutMs) => loaded().dns(timeoutMs),
   hostname,
   release,
   exit: (code) => process.exit(code),
@@ -45,7 +66,7 @@ process.stderr.on('error', () => { /* nothing left to report to */ });
 // NETDASH_DEBUG_STATS=FILE appends process statistics (RSS, timers, handles, listeners, cache
 // sizes) to FILE every second: the soak test reads them. Off unless set.
 const debugStats = process.env['NETDASH_DEBUG_STATS'];
-if (debugStats) startDebugStats(debugStats, stats);
+if (debugStats) await import('./cli/debug-stats.js').then(({ startDebugStats }) => startDebugStats(debugStats, stats));
 
 run(process.argv.slice(2), io).then(
   (code) => {

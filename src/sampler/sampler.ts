@@ -7,29 +7,9 @@ import { OwnerCache, type OwnerScan } from '../sources/process-owners.js';
 import { fastKernelFs, readSnapshot, socketInodes, type Snapshot, type Want } from '../sources/snapshot.js';
 import { SampleEngine, type RawSample, type Sample } from './sample-engine.js';
 
-export interface Clock {
-  /** Wall clock, ms since the epoch. */
-  now(): number;
-  /** Monotonic clock, ms. */
-  mono(): number;
-  /** Wait, cancellable; resolves early when the signal aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-  /** A monotonic clock that always runs in real time, to measure what a read costs (a test's
-   *  clock may stand still while work is done); mono when absent. */
-  real?(): number;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  mono: () => performance.now(),
-  real: () => performance.now(),
-  sleep: (ms, signal) => new Promise((resolve) => {
-    if (signal.aborted) { resolve(); return; }
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = (): void => { clearTimeout(t); resolve(); };
-    signal.addEventListener('abort', onAbort, { once: true });
-  }),
-};
+import type { Clock } from './clock.js';
+// The clock lives in its own module, so that the entry point can load it without the sampler.
+export { systemClock, type Clock } from './clock.js';
 
 export interface SamplerOptions {
   intervalMs: number;

@@ -7,16 +7,17 @@
 // dashboard's resident memory at 50k sockets; 2 x 4 MB costs no measurable CPU (see README).
 // The entry point: the one place where the process's effects are gathered into an Io (kernel,
 // clock, environment, streams, signals, DNS) and handed to run(). Nothing else runs on import.
-// Nothing is loaded before it is needed: the flags are parsed by run() first, so --version,
-// --help and a bad flag answer after loading only the option parser. The effects' modules (the
-// kernel readers with netlink, the clock, DNS) load in io.prepare(), which run() calls once the
-// flags asked for work; tests build their Io without it.
+// Nothing is loaded before it is needed. `netdash --version` alone (as scripts call it) answers
+// from one small module. Otherwise run() parses the flags first, so --help and a bad flag answer
+// after loading only the option parser; the effects' modules (the kernel readers with netlink,
+// the clock, DNS) load in io.prepare(), which run() calls once the flags asked for work (tests
+// build their Io without it), and each mode imports its own modules.
 import { hostname, release } from 'node:os';
-import { run, type Io } from './cli/run.js';
+import type { Io } from './cli/run.js';
+import { versionLine } from './cli/version.js';
 import type { PtrLookup } from './names/dns-lookup.js';
 import type { Clock } from './sampler/clock.js';
 import type { KernelFs } from './sources/kernel-fs.js';
-import { printable } from './text/printable.js';
 
 const stats: Record<string, () => number> = {};
 
@@ -63,17 +64,26 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 // stderr too: a message after the reader of both went away must not turn into a crash.
 process.stderr.on('error', () => { /* nothing left to report to */ });
 
-// NETDASH_DEBUG_STATS=FILE appends process statistics (RSS, timers, handles, listeners, cache
-// sizes) to FILE every second: the soak test reads them. Off unless set.
-const debugStats = process.env['NETDASH_DEBUG_STATS'];
-if (debugStats) await import('./cli/debug-stats.js').then(({ startDebugStats }) => startDebugStats(debugStats, stats));
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) process.stdout.write(versionLine() + '\n');
+else await main();
 
-run(process.argv.slice(2), io).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`netdash: ${printable(err instanceof Error ? err.message : String(err))}\n`);
-    process.exitCode = 1;
-  },
-);
+async function main(): Promise<void> {
+  // NETDASH_DEBUG_STATS=FILE appends process statistics (RSS, timers, handles, listeners, cache
+  // sizes) to FILE every second: the soak test reads them. Off unless set.
+  const debugStats = process.env['NETDASH_DEBUG_STATS'];
+  if (debugStats) await import('./cli/debug-stats.js').then(({ startDebugStats }) => startDebugStats(debugStats, stats));
+
+  const { run } = await import('./cli/run.js');
+  run(argv, io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      void import('./text/printable.js').then(({ printable }) => {
+        process.stderr.write(`netdash: ${printable(err instanceof Error ? err.message : String(err))}\n`);
+      });
+      process.exitCode = 1;
+    },
+  );
+}

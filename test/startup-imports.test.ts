@@ -56,10 +56,14 @@ test('the scanner tells loaded imports from types and import()', () => {
   assert.deepEqual(got.packages, ['blessed']);
 });
 
-test('--version, --help and a bad flag load only the option parser: no kernel readers, printers, names or packages', () => {
-  const { modules, packages } = closure('cli.ts');
+test('`netdash --version` loads the entry and the version line only', () => {
+  assert.deepEqual(closure('cli.ts'), { modules: ['cli.ts', 'cli/version.ts'], packages: [] });
+});
+
+test('--help and a bad flag load only the option parser: no kernel readers, printers, names or packages', () => {
+  const { modules, packages } = closure('cli/run.ts');
   assert.deepEqual(modules, [
-    'cli.ts', 'cli/help.ts', 'cli/options.ts', 'cli/run.ts', 'cli/windows-proto.ts', 'serve/listen-address.ts', 'text/printable.ts',
+    'cli/help.ts', 'cli/options.ts', 'cli/run.ts', 'cli/version.ts', 'cli/windows-proto.ts', 'serve/listen-address.ts', 'text/printable.ts',
   ]);
   assert.deepEqual(packages, []);
 });

@@ -1,9 +1,10 @@
 // The program: flags parsed, then one of print, interval sampling, replay or the dashboard.
 // Every OS effect arrives in `io` (see main in ../cli.ts), so tests can run it in-process.
 import { once } from 'node:events';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { HELP } from './help.js';
 import { parseOptions, UsageError, type Options } from './options.js';
+import { versionLine } from './version.js';
 import type { PtrLookup } from '../names/dns-lookup.js';
 import type { HostNames } from '../names/host-names.js';
 import type { NameContext } from '../names/netstat-notation.js';
@@ -73,11 +74,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   // Print mode waits this long at most for reverse DNS; unanswered addresses print as numbers.
   const DNS_WAIT_MS = 500;
-
-  function version(): string {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    return `netdash ${pkg.version}`;
-  }
 
   function wantForJson(o: Options, { wantFor }: PrintModule): Want {
     if (o.section !== 'connections' || o.socketArgs) return wantFor(o);
@@ -171,7 +167,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       throw err;
     }
     if (o.help) { io.stdout.write(HELP); return 0; }
-    if (o.version) { io.stdout.write(version() + '\n'); return 0; }
+    if (o.version) { io.stdout.write(versionLine() + '\n'); return 0; }
     const rootProblem = checkRoot(o.root);
     if (rootProblem) { warn(rootProblem); return 2; }
 

@@ -85,7 +85,7 @@ describe('npm package', () => {
       const r = await run(cli, ['--print', 'two words', '$HOME', '-c'], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(r.stdout.split('\n').slice(0, -1), [...launcherFlags(readFileSync(cli, 'utf8')), cli, '--print', 'two words', '$HOME', '-c']);
-      assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8')), ['--max-semi-space-size=4'], 'the flags the README and bench describe');
+      assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8')), ['--max-semi-space-size=4', '--optimize-for-size'], 'the flags the README and bench describe');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

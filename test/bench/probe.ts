@@ -21,7 +21,7 @@ import { ALL_STATES, sharedSockDiag, type MessageSink } from '../../src/sources/
 import type { Clock } from '../../src/sampler/sampler.js';
 import { readSnapshot, type Snapshot, type Want } from '../../src/sources/snapshot.js';
 import { fakeTty } from '../helpers/fake-tty.js';
-import { CLI, CLI_FLAGS } from './bin-launch.js';
+import { CLI, CLI_FLAGS, cliFlagsFor } from './bin-launch.js';
 
 
 export interface Figure { wallMs: number; cpuMs: number | null }
@@ -158,12 +158,12 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
     // One-shot start-up, back to back so that the ratios come from the same moments: node doing
     // nothing, and netdash answering --version; netdash -s against nstat (-s: no history file).
     add('node -e 0', await bare(process.execPath, ['-e', '0']));
-    add('netdash --version', await tool(process.execPath, [...CLI_FLAGS, CLI, '--version']));
+    add('netdash --version', await tool(process.execPath, [...cliFlagsFor(['--version']), CLI, '--version']));
     add('nstat -a', await tool('nstat', ['-as']));
     add('netdash --print -s', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-s']));
     if (extraCa !== undefined) {
       add('node -e 0 (no CA env)', await bare(process.execPath, ['-e', '0'], noCaEnv));
-      add('netdash --version (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--version'], noCaEnv));
+      add('netdash --version (no CA env)', await tool(process.execPath, [...cliFlagsFor(['--version']), CLI, '--version'], noCaEnv));
       add('netdash --print -s (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-s'], noCaEnv));
     }
   }

@@ -11,7 +11,7 @@ export const TIERS = {
   unit: [
     'connection-order', 'conntrack', 'counter-deltas', 'dashboard-keys', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
     'derived-signals', 'diag-rows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'interface-meta', 'interfaces',
-    'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'startup-imports', 'statistics', 'terminal-colours', 'test-tiers', 'unix-sockets',
+    'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'startup-imports', 'statistics', 'table-cadence', 'terminal-colours', 'test-tiers', 'unix-sockets',
   ],
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
    *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */

@@ -210,6 +210,8 @@ async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | '
 
 interface ChurnRun {
   sockets: number;
+  /** `ss -s`'s TCP line at the end (TIME_WAIT and closed sockets not yet freed count too). */
+  ssSummary: string;
   /** Connections closed (and as many opened) a second, as the load processes reported them. */
   churnPerS: number;
   cpuPct: number;
@@ -283,9 +285,10 @@ async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
       const trendWindowS = Math.min(120, a.churnSeconds);
       const last = readings.filter(([s]) => s >= a.churnSeconds - trendWindowS);
       const socketsLine = await ns.exec('ss', ['-s']);
-      const m = /TCP:\s+(\d+)/.exec(socketsLine.stdout);
+      const m = /TCP:\s+(\d+).*/.exec(socketsLine.stdout);
       return {
         sockets: m ? Number(m[1]) : NaN,
+        ssSummary: m ? m[0].trim() : '',
         churnPerS: (n1 - n0) / ((t1 - t0) / 1000),
         cpuPct: cpuPct(c0, t0, c1, t1),
         rssMB: Math.max(...readings.map(([, r]) => r)),
@@ -406,7 +409,7 @@ async function main(): Promise<void> {
     }
     if (a.churn) {
       churn = await churnRun(a, live);
-      process.stdout.write(`churn: ${churn.sockets} TCP sockets at the end, ${churn.churnPerS.toFixed(0)} connections closed and opened a second; netdash -a --interval 0.2 in tmux,\n`
+      process.stdout.write(`churn: ss -s at the end: ${churn.ssSummary}; ${churn.churnPerS.toFixed(0)} connections closed and opened a second; netdash -a --interval 0.2 in tmux,\n`
         + `  ${a.churnSeconds} s window after a ${a.churnWarmup} s warm-up: cpu ${churn.cpuPct.toFixed(1)} %, rss max ${churn.rssMB.toFixed(0)} MB `
         + `(first ${churn.rssFirstMB.toFixed(0)}, last ${churn.rssLastMB.toFixed(0)}), trend over the last ${churn.trendWindowS} s ${churn.trendMBPerMin.toFixed(2)} MB/min`
         + `${churn.screenOk ? '' : ' (SCREEN LOST)'}\n  rss every 5 s: ${churn.readings.map(([, r]) => r.toFixed(0)).join(' ')}\n\n`);

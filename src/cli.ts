@@ -21,10 +21,13 @@
 // build their Io without it), and each mode imports its own modules.
 import { hostname, release } from 'node:os';
 import type { Io } from './cli/run.js';
+import { exitOnOutputError } from './cli/output-errors.js';
 import { versionLine } from './cli/version.js';
 import type { PtrLookup } from './names/dns-lookup.js';
 import type { Clock } from './sampler/clock.js';
 import type { KernelFs } from './sources/kernel-fs.js';
+import { eightBitSafe, localeIsUtf8 } from './text/eight-bit.js';
+import { printable } from './text/printable.js';
 
 const stats: Record<string, () => number> = {};
 
@@ -61,13 +64,15 @@ const io: Io = {
   stats,
 };
 
-// A closed pipe (netdash --print | head) is a normal way for a reader to stop listening, and a
-// terminal that went away (EIO after the SSH session dropped) has nobody left to tell: exit
-// quietly. Recordings are written synchronously, so every tick written so far is on disk.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(err.code === 'EPIPE' ? 0 : process.exitCode ?? 0);
-  throw err;
-});
+/** A line on stderr before run() has its own: escaped, and ASCII-only outside UTF-8 locales. */
+function warn(msg: string): void {
+  const line = `netdash: ${printable(msg)}\n`;
+  process.stderr.write(localeIsUtf8(process.env) ? line : eightBitSafe(line));
+}
+
+// A closed pipe exits 0 silently; any other write error (ENOSPC, EIO, …) one line and exit 1
+// (cli/output-errors.ts). Recordings are written synchronously: every tick so far is on disk.
+exitOnOutputError(process.stdout, warn);
 // stderr too: a message after the reader of both went away must not turn into a crash.
 process.stderr.on('error', () => { /* nothing left to report to */ });
 
@@ -87,9 +92,7 @@ async function main(): Promise<void> {
       process.exitCode = code;
     },
     (err: unknown) => {
-      void import('./text/printable.js').then(({ printable }) => {
-        process.stderr.write(`netdash: ${printable(err instanceof Error ? err.message : String(err))}\n`);
-      });
+      warn(err instanceof Error ? err.message : String(err));
       process.exitCode = 1;
     },
   );

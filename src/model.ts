@@ -58,11 +58,12 @@ export interface UnixSocket {
 }
 
 /** The 16 counters of /proc/net/dev, named after its header. */
+/** The 16 counters of /proc/net/dev (u64 in the kernel: a bigint beyond 2^53). */
 export interface IfCounters {
-  rxBytes: number; rxPackets: number; rxErrs: number; rxDrop: number;
-  rxFifo: number; rxFrame: number; rxCompressed: number; rxMulticast: number;
-  txBytes: number; txPackets: number; txErrs: number; txDrop: number;
-  txFifo: number; txColls: number; txCarrier: number; txCompressed: number;
+  rxBytes: CounterValue; rxPackets: CounterValue; rxErrs: CounterValue; rxDrop: CounterValue;
+  rxFifo: CounterValue; rxFrame: CounterValue; rxCompressed: CounterValue; rxMulticast: CounterValue;
+  txBytes: CounterValue; txPackets: CounterValue; txErrs: CounterValue; txDrop: CounterValue;
+  txFifo: CounterValue; txColls: CounterValue; txCarrier: CounterValue; txCompressed: CounterValue;
 }
 
 export const IF_COUNTER_NAMES: readonly (keyof IfCounters)[] = [
@@ -101,8 +102,10 @@ export interface IfMeta {
   isDefault: boolean;
 }
 
-/** Protocol counters by the kernel's own group and name: counters.Tcp.RetransSegs. */
-export type CounterGroups = Record<string, Record<string, number>>;
+/** Protocol counters by the kernel's own group and name: counters.Tcp.RetransSegs. A value
+ *  beyond 2^53 is a bigint, exact (model/counter-value.ts). */
+export type CounterGroups = Record<string, Record<string, CounterValue>>;
+import type { CounterValue } from './model/counter-value.js';
 
 export interface Route4 {
   iface: string;

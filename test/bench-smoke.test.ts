@@ -52,4 +52,14 @@ test('bench probe: every measurement runs once on a small load in a namespace', 
   const [noChange] = rj['noChangeBytes'] as number[];
   const [changed] = rj['changedBytes'] as number[];
   assert.ok((changed ?? 0) > (noChange ?? 0));
+
+  // The recording figures: a steady table costs less per tick than a churning one.
+  const rec = await ns.exec(process.execPath, [path.join(BENCH, 'probe.js'), 'record', '--ticks', '20']);
+  assert.equal(rec.code, 0, rec.stderr);
+  const cj = JSON.parse(rec.stdout) as { sockets: number; ticks: number; steadyBytesPerTick: number; churnBytesPerTick: number; churnPerTick: number; keyFrameBytes: number };
+  assert.equal(cj.sockets, 202);
+  assert.equal(cj.ticks, 20);
+  assert.equal(cj.churnPerTick, 2, '1% of the 200 connected sockets');
+  assert.ok(cj.steadyBytesPerTick > 0 && cj.churnBytesPerTick > cj.steadyBytesPerTick, rec.stdout);
+  assert.ok(cj.keyFrameBytes > cj.steadyBytesPerTick, rec.stdout);
 });

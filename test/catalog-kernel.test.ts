@@ -1,6 +1,7 @@
 // The catalog's claims about what the kernel counts, measured on the real kernel in network
 // namespaces the tests create. Each test provokes one situation, reads the counters, and
 // checks that the catalog's entry says what was measured (and names this test as its source).
+import { counterNumber } from '../src/model/counter-value.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ async function snmp(ns: Netns): Promise<Map<string, number>> {
   const { stdout } = await ns.exec('cat', ['/proc/net/snmp']);
   const out = new Map<string, number>();
   for (const [g, names] of Object.entries(parseSnmp(stdout).value))
-    for (const [n, v] of Object.entries(names)) out.set(`${g}.${n}`, v);
+    for (const [n, v] of Object.entries(names)) out.set(`${g}.${n}`, counterNumber(v));
   return out;
 }
 
@@ -137,7 +138,8 @@ test('TcpExt.ListenOverflows counts every SYN a full accept queue turns away, re
     const listener = ns.spawn('perl', ['-e', 'use Socket; socket(my $s, PF_INET, SOCK_STREAM, 0) or die; '
       + 'bind($s, pack_sockaddr_in(5003, inet_aton("127.0.0.1"))) or die; listen($s, 1) or die; $| = 1; print "{\\"ready\\":true}\\n"; sleep 60']);
     await readyLine(listener);
-    const netstat = async (): Promise<Record<string, number>> => parseSnmp((await ns.exec('cat', ['/proc/net/netstat'])).stdout).value['TcpExt'] ?? {};
+    const netstat = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(Object.entries(parseSnmp((await ns.exec('cat', ['/proc/net/netstat'])).stdout).value['TcpExt'] ?? {}).map(([k, v]) => [k, counterNumber(v)]));
     const before = await netstat();
     ns.spawn('node', ['-e', "const net=require('net');const c=()=>net.connect(5003,'127.0.0.1').on('error',()=>{});"
       + 'c();c();setTimeout(c,300);setInterval(()=>{},1e6)']);

@@ -19,7 +19,7 @@ const CASES = ['host', 'netns-traffic', 'synthetic'];
 /** Every 'Group.Name' key one /proc/net tree exposes, through the real parsers. */
 function keysOf(dir: string): string[] {
   const keys: string[] = [];
-  const read = (f: string, parse: (t: string) => { value: Record<string, Record<string, number>> }): void => {
+  const read = (f: string, parse: (t: string) => { value: Record<string, Record<string, unknown>> }): void => {
     const p = path.join(dir, f);
     if (!existsSync(p)) return;
     for (const [g, names] of Object.entries(parse(readFileSync(p, 'utf8')).value))

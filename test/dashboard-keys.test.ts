@@ -6,26 +6,11 @@ import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { parseOptions } from '../src/cli/options.js';
 import { createDashboard, type Dashboard } from '../src/dashboard/app.js';
-import type { SampleHandler, SampleSource } from '../src/sampler/sample-source.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { UnixSocket } from '../src/model.js';
-import { estab, Feeder, listen, names, nif, type SnapParts } from './helpers/dashboard-samples.js';
+import { estab, FakeSource, listen, names, nif, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty } from './helpers/fake-tty.js';
 
-class FakeSource implements SampleSource {
-  onSample: SampleHandler = () => {};
-  readonly feeder = new Feeder();
-  interval = 2000;
-  private end: () => void = () => {};
-  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
-  stop(): void { this.end(); }
-  mark(): void {}
-  setInterval(ms: number): void { this.interval = ms; }
-  push(parts: SnapParts): void {
-    const raw = this.feeder.raw(parts);
-    this.onSample(this.feeder.engine.ingest(raw), raw);
-  }
-}
 
 const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
 const settle = async (): Promise<void> => { for (let i = 0; i < 3; i++) await tick(); };

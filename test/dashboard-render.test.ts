@@ -5,31 +5,15 @@ import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { parseOptions } from '../src/cli/options.js';
 import { createDashboard, type Dashboard } from '../src/dashboard/app.js';
-import { replaySource, type SampleHandler, type SampleSource } from '../src/sampler/sample-source.js';
+import { replaySource } from '../src/sampler/sample-source.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { ProcessOwner, UnixSocket } from '../src/model.js';
 import { systemClock } from '../src/sampler/sampler.js';
-import { estab, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
+import { estab, FakeSource, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty, type FakeTty } from './helpers/fake-tty.js';
 
 const tty = fakeTty;
 
-class FakeSource implements SampleSource {
-  onSample: SampleHandler = () => {};
-  readonly feeder = new Feeder();
-  marks = 0;
-  interval = 2000;
-  stopped = false;
-  private end: () => void = () => {};
-  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
-  stop(): void { this.stopped = true; this.end(); }
-  mark(): void { this.marks++; this.feeder.engine.mark(); }
-  setInterval(ms: number): void { this.interval = ms; }
-  push(parts: SnapParts): void {
-    const raw = this.feeder.raw(parts);
-    this.onSample(this.feeder.engine.ingest(raw), raw);
-  }
-}
 
 interface Harness {
   d: Dashboard;

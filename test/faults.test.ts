@@ -475,6 +475,8 @@ describe('faults in the running program', () => {
       assert.equal(code, 0, out.stderr);
       const lines = readFileSync(file, 'utf8').split('\n');
       assert.equal(lines.pop(), '', 'the last line is complete');
+      // A run stopped by a signal ends with its end line (netdash-record/2).
+      assert.match(lines.pop() ?? '', /^\{"run":"[^"]+","end":true\}$/, 'the run\'s end line');
       // Every tick printed was recorded first, and every recorded line is a whole sample.
       assert.ok(lines.length - 1 >= out.lines.length, `${lines.length - 1} recorded, ${out.lines.length} printed`);
       const rec = readRecording(file);

@@ -22,7 +22,9 @@ before(async () => {
   assert.equal(r.code, 0, r.stderr);
   good = readFileSync(file, 'utf8').split('\n');
   assert.equal(good.pop(), '', 'a recording ends with a newline');
-  assert.equal(good.length, 4);
+  // A header, three samples and the run's end line (netdash-record/2).
+  assert.equal(good.length, 5);
+  assert.match(good[4]!, /^\{"run":"[^"]+","end":true\}$/);
 });
 
 after(() => {
@@ -87,7 +89,7 @@ describe('--replay of bad input', () => {
 
   it('a first line that is not a header', async () => {
     await assertReplayError(writeRecording('no-header.ndjson', good.slice(1)), /line 1\b.*schema/);
-    await assertReplayError(writeRecording('bad-schema.ndjson', [good[0]!.replace('netdash-record/1', 'netdash-record/99'), ...good.slice(1)]), /line 1\b.*schema/);
+    await assertReplayError(writeRecording('bad-schema.ndjson', [good[0]!.replace(/netdash-record\/\d+/, 'netdash-record/99'), ...good.slice(1)]), /line 1\b.*schema/);
   });
 
   it('JSON that is not a sample', async () => {

@@ -56,14 +56,17 @@ test('the scanner tells loaded imports from types and import()', () => {
   assert.deepEqual(got.packages, ['blessed']);
 });
 
-test('`netdash --version` loads the entry and the version line only', () => {
-  assert.deepEqual(closure('cli.ts'), { modules: ['cli.ts', 'cli/version.ts'], packages: [] });
+test('`netdash --version` loads the entry, the version line and the output-error handling only', () => {
+  assert.deepEqual(closure('cli.ts'), {
+    modules: ['cli.ts', 'cli/output-errors.ts', 'cli/version.ts', 'text/eight-bit.ts', 'text/printable.ts'], packages: [],
+  });
 });
 
 test('--help and a bad flag load only the option parser: no kernel readers, printers, names or packages', () => {
   const { modules, packages } = closure('cli/run.ts');
   assert.deepEqual(modules, [
-    'cli/help.ts', 'cli/options.ts', 'cli/run.ts', 'cli/version.ts', 'cli/windows-proto.ts', 'serve/listen-address.ts', 'text/printable.ts',
+    'cli/help.ts', 'cli/options.ts', 'cli/run.ts', 'cli/version.ts', 'cli/windows-proto.ts', 'model/counter-value.ts', 'print/json-stream.ts',
+    'serve/listen-address.ts', 'text/eight-bit.ts', 'text/printable.ts', 'text/wrap.ts',
   ]);
   assert.deepEqual(packages, []);
 });

@@ -7,26 +7,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseOptions } from '../src/cli/options.js';
 import { createDashboard } from '../src/dashboard/app.js';
-import type { SampleHandler, SampleSource } from '../src/sampler/sample-source.js';
 import { legacyTerminfo, patchTerminfoReader } from '../src/dashboard/terminfo.js';
 import { blinkToDim, restyle } from '../src/dashboard/theme.js';
-import { estab, Feeder, listen, names, nif, udp, type SnapParts } from './helpers/dashboard-samples.js';
+import { estab, FakeSource, listen, names, nif, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty } from './helpers/fake-tty.js';
 
-class FakeSource implements SampleSource {
-  onSample: SampleHandler = () => {};
-  readonly feeder = new Feeder();
-  interval = 2000;
-  private end: () => void = () => {};
-  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
-  stop(): void { this.end(); }
-  mark(): void {}
-  setInterval(ms: number): void { this.interval = ms; }
-  push(parts: SnapParts): void {
-    const raw = this.feeder.raw(parts);
-    this.onSample(this.feeder.engine.ingest(raw), raw);
-  }
-}
 
 // Zero state counts and an interface that is down are drawn dim.
 const WORLD: SnapParts = {

@@ -10,13 +10,14 @@ export const TIERS = {
   /** Pure: parsers on fixture text, the engine, the store, blessed on fake streams. Seconds. */
   unit: [
     'connection-order', 'conntrack', 'counter-deltas', 'dashboard-keys', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
-    'derived-signals', 'diag-rows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'interface-meta', 'interfaces',
-    'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'startup-imports', 'statistics', 'table-cadence', 'terminal-colours', 'test-tiers', 'unix-sockets',
+    'derived-signals', 'diag-rows', 'explain', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'help', 'json-stream', 'interface-meta', 'interfaces',
+    'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'startup-imports', 'statistics', 'table-cadence', 'terminal-colours', 'test-tiers',
+    'unix-sockets',
   ],
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
    *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */
   system: [
-    'bench-smoke', 'catalog-kernel', 'cli', 'cli-errors', 'cli-run', 'dashboard-tmux', 'faults', 'heap-footprint', 'hostile-strings', 'kept-files',
+    'bench-smoke', 'catalog-kernel', 'cli', 'cli-errors', 'cli-run', 'counters-64bit', 'eight-bit', 'output-errors', 'read-caps', 'record-file', 'recording', 'dashboard-tmux', 'faults', 'heap-footprint', 'hostile-strings', 'kept-files',
     'least-privilege', 'netstat-crosscheck', 'packaging', 'print-extras', 'print-stream', 'process-owners',
     'replay-errors', 'routes-netstat', 'sampler-netns', 'screenshots', 'serve-hostile', 'serve-prometheus', 'sock-diag', 'statistics-netstat', 'netstat-parity', 'terminal-tmux',
   ],

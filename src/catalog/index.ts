@@ -102,7 +102,7 @@ function netstatRowOf(key: string): { name: string; row: NetstatRow | undefined 
 
 /** What netstat -s prints for a counter with this value: its worded line, "Name: value"
  *  when its table has no row bsearch finds, or null when netstat hides it (settings). */
-export function netstatLine(key: string, value: number): string | null {
+export function netstatLine(key: string, value: number | bigint): string | null {
   const r = netstatRowOf(key);
   if (!r) return null;
   if (!r.row) return `${r.name}: ${value}`;

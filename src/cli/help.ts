@@ -1,5 +1,29 @@
 // --help text. The netstat flags are grouped the way netstat(8) groups them (its synopsis, the
 // kind of information, options, socket types, address families); netdash's own flags follow.
+// Each flag's line comes from FLAG_HELP in options.ts, next to its definition, so a new flag
+// needs no edit here; the lines of flags netstat has and netdash refuses are written below.
+import { FLAG_HELP, flagLabel, flagsIn, type HelpGroup } from './options.js';
+import { wrap } from '../text/wrap.js';
+
+/** Help lines are at most this wide: a flag's label, then its text, continued under the text. */
+const WIDTH = 92;
+const LABEL = 24;
+
+type Row = readonly [label: string, text: string];
+
+/** A group's lines: `before`, its flags in FLAG_HELP's order, then `after`. */
+function flagLines(group: HelpGroup, before: readonly Row[] = [], after: readonly Row[] = []): string {
+  const rows: Row[] = flagsIn(group).map((k) => [flagLabel(k), FLAG_HELP[k].text]);
+  const out: string[] = [];
+  for (const [label, text] of [...before, ...rows, ...after]) {
+    const lines = wrap(text, WIDTH - 4 - LABEL);
+    const first = label.length < LABEL ? `${label.padEnd(LABEL)}${lines[0] ?? ''}` : label;
+    const rest = label.length < LABEL ? lines.slice(1) : lines;
+    out.push(`    ${first}`, ...rest.map((l) => `    ${' '.repeat(LABEL)}${l}`));
+  }
+  return out.join('\n') + '\n';
+}
+
 export const HELP = `usage: netdash [netstat flags] [interval]           the live dashboard (on a terminal)
        netdash --print [netstat flags] [interval]   print in netstat's formats
        netdash --json [netstat flags] [interval]    the same data as JSON (NDJSON with an interval)
@@ -21,44 +45,13 @@ NETSTAT FLAGS, grouped as in netstat(8)
     netdash -V | -h
 
   What to show (none, or one of these)
-    (none)                  open sockets: connected ones (-a: all, -l: listening)
-    -r, --route             kernel routing table (-e, -ee: more columns; -6 or -A inet6: IPv6)
-    -i, --interfaces        interface table (-a: also interfaces that are down; -e: the
-                            ifconfig-style listing)
-    -M, --masquerade        NAT connections, read from conntrack (-a: every tracked flow)
-    -s, --statistics        statistics per protocol (-t, -u, -w narrow it; -6: the IPv6 ones)
-    -g, --groups            not implemented (multicast memberships: use ip maddr)
-
+${flagLines('show', [['(none)', 'open sockets: connected ones (-a: all, -l: listening)']], [['-g, --groups', 'not implemented (multicast memberships: use ip maddr)']])}
   Options
-    -v, --verbose           accepted; changes nothing
-    -W, --wide              do not cut long addresses
-    -n, --numeric           no names: numeric hosts, ports and users
-    --numeric-hosts         numeric hosts only
-    --numeric-ports         numeric ports only
-    --numeric-users         numeric user ids only
-    -A, --protocol FAMILY   address families, comma-separated: inet, inet6, unix
-    -c, --continuous        print the same table again every second, as netstat does
-                            (-s -c prints once); an interval without -c prints netdash's
-                            own changes per interval for -i and -s
-    -e, --extend            User and Inode columns; with -r, -e and -ee add route columns;
-                            with -i, the ifconfig-style listing
-    -o, --timers            socket timers: on, keepalive, timewait, off (secs/retransmits/probes)
-    -p, --programs          PID/Program name of each socket (other users' need root)
-    -l, --listening         listening sockets only
-    -a, --all               listening and connected sockets
-    -F, --fib               routes from the FIB: the default, accepted
-    -C, --cache             with -r: the routing cache (empty for IPv4 since Linux 3.6)
-    -Z, --context           not implemented (SELinux contexts)
-    -N, --symbolic          accepted; changes nothing
-
+${flagLines('options', [], [['-Z, --context', 'not implemented (SELinux contexts)']])}
   Socket types
-    -t, --tcp   -u, --udp   -U, --udplite   -w, --raw   -x, --unix
-    not implemented: -S/--sctp, -2/--l2cap, -f/--rfcomm, --ax25, --ipx, --netrom
-
-  Address family options
-    -4, --inet   -6, --inet6   -x, --unix   -A, --protocol inet|inet6|unix[,...]
-    A family with no socket type means every type of that family.
-
+${flagLines('types', [], [['-S, -2, -f', 'not implemented (--sctp, --l2cap, --rfcomm), nor --ax25, --ipx, --netrom']])}
+  Address family options (a family with no socket type means every type of that family)
+${flagLines('families', [], [['-x, --unix', 'UNIX domain sockets']])}
 WINDOWS NETSTAT FLAGS
     -a, -n, -r, -s and the interval work as on Windows; -e is --ethernet here (-e -s:
     both). -p PROTO (tcp, udp, tcpv6, udpv6, ip, ipv6, icmp, icmpv6) selects it, with -s
@@ -66,26 +59,7 @@ WINDOWS NETSTAT FLAGS
     Not implemented: -b, -f, -q, -t (offload state), -x, -y.
 
 NETDASH FLAGS
-    --print                 print once (the default when stdout is not a terminal)
-    --json                  print as one JSON document; with an interval, one line per sample
-    N, --interval N         seconds between samples, 0.2 to 3600 (dashboard: 2 unless given)
-    --count N               stop after N samples
-    --ethernet              totals like Windows "netstat -e": bytes, unicast and non-unicast
-                            packets, discards, errors, unknown protocols
-    --record FILE           append every raw sample to FILE (NDJSON); interval default 2 s
-    --replay FILE           play a recording through the same engine, dashboard or printers
-    --speed N               replay N times as fast as recorded, 0 to 1000 (0: no waiting)
-    --ascii                 draw the dashboard in plain ASCII (automatic when the locale is
-                            not UTF-8)
-    --root DIR              read /proc, /sys and /etc below DIR (captured fixtures)
-    --serve [ADDR:]PORT     serve /metrics for Prometheus from the same sampler: alone when
-                            stdout is not a terminal, beside the dashboard on one, or with
-                            --print/--json; a port alone binds 127.0.0.1 (0.0.0.0:PORT or
-                            [::]:PORT for all addresses); -p adds per-program socket counts
-    --web-config FILE       TLS and basic auth for --serve (exporter-toolkit YAML)
-    -V, --version           version
-    -h, --help              this help
-
+${flagLines('netdash')}
 DASHBOARD
     The flags above choose where it opens: netdash -tl 5 starts on TCP listeners, every 5 s.
     Keys: 1-8 panes, Tab next pane, Enter details, / filter, Space pause, m mark, z zoom,
@@ -94,8 +68,10 @@ DASHBOARD
     (TERM=dumb) gets print mode instead, with one line on stderr.
 
 EXIT STATUS
-    0 done (print mode on a TERM without cursor addressing too); 1 any other error,
-    and -s with UNIX sockets (netstat's status); 2 a bad flag or value, or a recording
-    that cannot be read; 128+N when the dashboard ends on signal N (SIGTERM, SIGHUP,
-    SIGINT). Ctrl-Z stops it (job control); fg resumes.
+    0 done (print mode on a TERM without cursor addressing, and a reader that closed the
+    pipe, too); 1 output or a recording that could not be written (ENOSPC, EIO, ...), -s
+    with UNIX sockets (netstat's status), -M without conntrack, or any other error; 2 a bad
+    flag or value, a recording that cannot be read, or a --record file refused; 128+N when
+    the dashboard ends on signal N (SIGTERM, SIGHUP, SIGINT). Ctrl-Z stops it (job
+    control); fg resumes.
 `;

@@ -86,6 +86,82 @@ const optionSpec = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
+/** Where a flag is listed in --help (help.ts lays out the groups in this order), and what its
+ *  line says. Every flag has one: adding a flag is its optionSpec entry and its line here. */
+export type HelpGroup = 'show' | 'options' | 'types' | 'families' | 'netdash';
+export interface FlagHelp {
+  group: HelpGroup;
+  /** The value it takes, shown after the flag ('FILE'). */
+  arg?: string;
+  text: string;
+}
+
+export const FLAG_HELP = {
+  route: { group: 'show', text: 'kernel routing table (-e, -ee: more columns; -6 or -A inet6: IPv6)' },
+  interfaces: { group: 'show', text: 'interface table (-a: also interfaces that are down; -e: the ifconfig-style listing)' },
+  masquerade: { group: 'show', text: 'NAT connections, read from conntrack (-a: every tracked flow)' },
+  statistics: { group: 'show', text: 'statistics per protocol (-t, -u, -w narrow it; -6: the IPv6 ones)' },
+  verbose: { group: 'options', text: 'accepted; changes nothing' },
+  wide: { group: 'options', text: 'do not cut long addresses' },
+  numeric: { group: 'options', text: 'no names: numeric hosts, ports and users' },
+  'numeric-hosts': { group: 'options', text: 'numeric hosts only' },
+  'numeric-ports': { group: 'options', text: 'numeric ports only' },
+  'numeric-users': { group: 'options', text: 'numeric user ids only' },
+  continuous: {
+    group: 'options',
+    text: "print the same table again every second, as netstat does (-s -c prints once); an interval without -c prints netdash's own changes per interval for -i and -s",
+  },
+  extend: { group: 'options', text: 'User and Inode columns; with -r, -e and -ee add route columns; with -i, the ifconfig-style listing' },
+  timers: { group: 'options', text: 'socket timers: on, keepalive, timewait, off (secs/retransmits/probes)' },
+  programs: { group: 'options', text: "PID/Program name of each socket (other users' need root)" },
+  listening: { group: 'options', text: 'listening sockets only' },
+  all: { group: 'options', text: 'listening and connected sockets' },
+  fib: { group: 'options', text: 'routes from the FIB: the default, accepted' },
+  cache: { group: 'options', text: 'with -r: the routing cache (empty for IPv4 since Linux 3.6)' },
+  symbolic: { group: 'options', text: 'accepted; changes nothing' },
+  tcp: { group: 'types', text: 'TCP sockets' },
+  udp: { group: 'types', text: 'UDP sockets' },
+  udplite: { group: 'types', text: 'UDP-Lite sockets' },
+  raw: { group: 'types', text: 'raw sockets' },
+  unix: { group: 'types', text: 'UNIX domain sockets (also an address family)' },
+  inet: { group: 'families', text: 'IPv4' },
+  inet6: { group: 'families', text: 'IPv6' },
+  protocol: { group: 'families', arg: 'FAMILY', text: 'address families, comma-separated: inet, inet6, unix' },
+  print: { group: 'netdash', text: 'print once (the default when stdout is not a terminal)' },
+  json: { group: 'netdash', text: 'print as one JSON document; with an interval, one line per sample' },
+  interval: { group: 'netdash', arg: 'N', text: 'seconds between samples, 0.2 to 3600, also written as a bare N (dashboard: 2 unless given)' },
+  count: { group: 'netdash', arg: 'N', text: 'stop after N samples' },
+  ethernet: {
+    group: 'netdash',
+    text: 'totals like Windows "netstat -e": bytes, unicast and non-unicast packets, discards, errors, unknown protocols',
+  },
+  record: { group: 'netdash', arg: 'FILE', text: 'append every raw sample to FILE (NDJSON); interval default 2 s' },
+  replay: { group: 'netdash', arg: 'FILE', text: 'play a recording through the same engine, dashboard or printers' },
+  speed: { group: 'netdash', arg: 'N', text: 'replay N times as fast as recorded, 0 to 1000 (0: no waiting)' },
+  ascii: { group: 'netdash', text: 'draw the dashboard in plain ASCII (automatic when the locale is not UTF-8)' },
+  root: { group: 'netdash', arg: 'DIR', text: 'read /proc, /sys and /etc below DIR (captured fixtures)' },
+  serve: {
+    group: 'netdash',
+    arg: '[ADDR:]PORT',
+    text: 'serve /metrics for Prometheus from the same sampler: alone when stdout is not a terminal, beside the dashboard on one, or with --print/--json; a port alone binds 127.0.0.1 (0.0.0.0:PORT or [::]:PORT for all addresses); -p adds per-program socket counts',
+  },
+  'web-config': { group: 'netdash', arg: 'FILE', text: 'TLS and basic auth for --serve (exporter-toolkit YAML)' },
+  version: { group: 'netdash', text: 'version' },
+  help: { group: 'netdash', text: 'this help' },
+} as const satisfies Record<keyof typeof optionSpec, FlagHelp>;
+
+/** A flag as --help names it: "-a, --all", "--record FILE". */
+export function flagLabel(name: keyof typeof optionSpec): string {
+  const spec = optionSpec[name];
+  const h: FlagHelp = FLAG_HELP[name];
+  return `${'short' in spec ? `-${spec.short}, ` : ''}--${name}${h.arg !== undefined ? ` ${h.arg}` : ''}`;
+}
+
+/** The flags of one --help group, in FLAG_HELP's order. */
+export function flagsIn(group: HelpGroup): (keyof typeof optionSpec)[] {
+  return (Object.keys(FLAG_HELP) as (keyof typeof FLAG_HELP)[]).filter((k) => FLAG_HELP[k].group === group);
+}
+
 /** Every flag, for the one-line error that names the valid choices. */
 export function validFlags(): string {
   const shorts = Object.values(optionSpec).map((o) => ('short' in o ? o.short : '')).filter(Boolean).join('');

@@ -16,7 +16,9 @@ import type { SignalBus } from '../dashboard/app.js';
 import type { Exporter } from '../serve/exporter.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
 import type { Snapshot, Want } from '../sources/snapshot.js';
-import { printable, toJson } from '../text/printable.js';
+import { printable } from '../text/printable.js';
+import { asciiJson, eightBitSafe, localeIsUtf8 } from '../text/eight-bit.js';
+import { jsonChunks } from '../print/json-stream.js';
 
 
 /**
@@ -68,9 +70,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
   type Names = { names: NameContext; hosts: HostNames | null };
 
   /** One line on stderr, "netdash: …", with anything read or typed (paths, names) escaped. */
+  /** In a locale that is not UTF-8, output is ASCII bytes only (text/eight-bit.ts). */
+  const eightBit = !localeIsUtf8(io.env);
+  const text = (t: string): string => (eightBit ? eightBitSafe(t) : t);
+  const json = (t: string): string => (eightBit ? asciiJson(t) : t);
+
+  /** One line on stderr, "netdash: …", with anything read or typed (paths, names) escaped. */
   function warn(msg: string): void {
-    io.stderr.write(`netdash: ${printable(msg)}\n`);
+    io.stderr.write(text(`netdash: ${printable(msg)}\n`));
   }
+
 
   // Print mode waits this long at most for reverse DNS; unanswered addresses print as numbers.
   const DNS_WAIT_MS = 500;
@@ -137,7 +146,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (o.mode === 'json') {
       const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('../print/json.js'), import('../sources/interface-meta.js')]);
       if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
-      io.stdout.write(toJson(snapshotJson(o, snap, names, io.hostname())) + '\n');
+      // Streamed (print/json-stream.ts): the same bytes as one toJson, in chunks of 64 KB.
+      for (const chunk of jsonChunks(snapshotJson(o, snap, names, io.hostname()))) {
+        if (!io.stdout.write(json(chunk))) await once(io.stdout, 'drain');
+      }
+      io.stdout.write('\n');
       return 0;
     }
     if (o.section === 'interfaces' && o.extend > 0 && snap.interfaces?.ok) {
@@ -150,7 +163,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     // whole on a pipe, where stdout is asynchronous) its lines would all be copied by the
     // garbage collector on the way, half of the run time. A pipe that is full is waited for.
     for (const chunk of printChunks(o, snap, names)) {
-      if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
+      if (!io.stdout.write(text(chunk))) await once(io.stdout, 'drain');
     }
     return printStatus(o, snap);
   }
@@ -215,12 +228,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
   function emitSample(s: Sample, o: Options, ctx: { names: NameContext }, iv: IntervalModule): void {
     const names: NameContext = { ...ctx.names, owners: s.snapshot.owners?.owners ?? null };
     if (o.mode === 'json') {
-      io.stdout.write(toJson(iv.sampleJson(s, o, names, io.hostname())) + '\n');
+      for (const chunk of jsonChunks(iv.sampleJson(s, o, names, io.hostname()))) io.stdout.write(json(chunk));
+      io.stdout.write('\n');
       return;
     }
     const { out, errors } = iv.formatIntervalText(s, o, names);
     for (const e of errors) warn(e);
-    io.stdout.write(out + (o.section === 'connections' || o.continuous ? '' : '\n'));
+    io.stdout.write(text(out) + (o.section === 'connections' || o.continuous ? '' : '\n'));
   }
 
   /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
@@ -279,9 +293,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
   }
 
-  function loadRecording(path: string, rec: RecordingModule): ReturnType<RecordingModule['readRecording']> | null {
+  function loadRecording(path: string, rec: RecordingModule): ReturnType<RecordingModule['openRecording']> | null {
     try {
-      return rec.readRecording(path);
+      // Two passes in bounded memory: every line is checked first (a problem is reported before
+      // anything is shown), then the samples are read again as they are played.
+      for (const _ of rec.openRecording(path, warn).samples) { /* checked */ }
+      return rec.openRecording(path);
     } catch (err) {
       if (err instanceof rec.ReplayError) {
         warn(err.message);
@@ -310,8 +327,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   /** The live dashboard (or a recording shown in it) on this terminal. */
   async function dashboard(kfs: KernelFs, o: Options, ctx: Names, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
     const { runDashboard, dashboardWant } = ui;
-    const [recording, { replaySource, liveSource }, { readHostInfo }, { localeIsUtf8 }] = await Promise.all([
-      import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'), import('../dashboard/glyphs.js'),
+    const [recording, { replaySource, liveSource }, { readHostInfo }] = await Promise.all([
+      import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'),
     ]);
     let source: SourceFactory;
     if (o.replay !== null) {

@@ -4,10 +4,7 @@
 // the column layout holds.
 
 /** True when the locale's character set is UTF-8 (LC_ALL, then LC_CTYPE, then LANG). */
-export function localeIsUtf8(env: Readonly<Record<string, string | undefined>>): boolean {
-  const loc = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
-  return /utf-?8/i.test(loc);
-}
+export { localeIsUtf8 } from '../text/eight-bit.js';
 
 const ASCII: Readonly<Record<string, string>> = {
   '…': '~', '↑': '^', '↓': 'v', '→': '>', '←': '<', 'Δ': 'd', '·': '.',

@@ -3,6 +3,7 @@
 // is the interface's name, every IPv6 address of /proc/net/if_inet6, the hardware line and the
 // /proc/net/dev counters. An alias label (eth0:1) is a block of its own with the device's
 // flags and no counters, as SIOCGIFCONF makes netstat list it.
+import { counterNumber } from '../model/counter-value.js';
 import type { NetInterface } from '../model.js';
 import { readIfInet6, readInet4Addresses, readTxQueueLen, type Inet4Address, type Inet6Address } from '../sources/if-addresses.js';
 import { isLiveRoot, type KernelFs } from '../sources/kernel-fs.js';
@@ -123,9 +124,9 @@ export function formatIfconfig(d: IfconfigData, all: boolean): string {
     out.push(hardwareLine(e.dev.sys.type, e.dev.sys.address, d.txQueueLen.get(e.dev.name)));
     if (e.stats) {
       const c = e.dev.counters;
-      out.push(`        RX packets ${c.rxPackets}  bytes ${c.rxBytes} (${bytesScaled(c.rxBytes)})`);
+      out.push(`        RX packets ${c.rxPackets}  bytes ${c.rxBytes} (${bytesScaled(counterNumber(c.rxBytes))})`);
       out.push(`        RX errors ${c.rxErrs}  dropped ${c.rxDrop}  overruns ${c.rxFifo}  frame ${c.rxFrame}`);
-      out.push(`        TX packets ${c.txPackets}  bytes ${c.txBytes} (${bytesScaled(c.txBytes)})`);
+      out.push(`        TX packets ${c.txPackets}  bytes ${c.txBytes} (${bytesScaled(counterNumber(c.txBytes))})`);
       out.push(`        TX errors ${c.txErrs}  dropped ${c.txDrop} overruns ${c.txFifo}  carrier ${c.txCarrier}  collisions ${c.txColls}`);
     }
     out.push('');

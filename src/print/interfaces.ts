@@ -1,5 +1,6 @@
 // netstat -i (Kernel Interface table) and the Windows-style netstat -e totals.
 import type { CounterGroups, NetInterface } from '../model.js';
+import { counterDiff, counterSum, type CounterValue } from '../model/counter-value.js';
 import { naturalCompare } from '../text/natural-compare.js';
 import { effectiveFlags, flagLetters, IFF } from '../names/netstat-notation.js';
 import { cutName, esc, left, right } from './printf.js';
@@ -35,12 +36,13 @@ export function formatInterfaces(ifs: readonly NetInterface[], all: boolean, wid
   return lines.join('\n') + '\n';
 }
 
+/** Sums of 64-bit counters, exact (model/counter-value.ts). */
 export interface EthernetTotals {
-  bytes: [number, number];
-  unicast: [number, number];
-  nonUnicast: [number, number];
-  discards: [number, number];
-  errors: [number, number];
+  bytes: [CounterValue, CounterValue];
+  unicast: [CounterValue, CounterValue];
+  nonUnicast: [CounterValue, CounterValue];
+  discards: [CounterValue, CounterValue];
+  errors: [CounterValue, CounterValue];
   unknownProtocols: number;
 }
 
@@ -51,26 +53,28 @@ export function ethernetTotals(ifs: readonly NetInterface[], counters: CounterGr
   const t: EthernetTotals = {
     bytes: [0, 0], unicast: [0, 0], nonUnicast: [0, 0], discards: [0, 0], errors: [0, 0], unknownProtocols: 0,
   };
-  let rxPackets = 0, txPackets = 0;
+  let rxPackets: CounterValue = 0, txPackets: CounterValue = 0;
+  const add = (pair: [CounterValue, CounterValue], k: 0 | 1, v: CounterValue): void => { pair[k] = counterSum(pair[k], v); };
   for (const i of ifs) {
     if (((i.sys.flags ?? 0) & IFF.LOOPBACK) !== 0 || i.name === 'lo') continue;
     const c = i.counters;
-    t.bytes[0] += c.rxBytes; t.bytes[1] += c.txBytes;
-    rxPackets += c.rxPackets; txPackets += c.txPackets;
-    t.nonUnicast[0] += c.rxMulticast;
-    t.discards[0] += c.rxDrop; t.discards[1] += c.txDrop;
-    t.errors[0] += c.rxErrs; t.errors[1] += c.txErrs;
+    add(t.bytes, 0, c.rxBytes); add(t.bytes, 1, c.txBytes);
+    rxPackets = counterSum(rxPackets, c.rxPackets); txPackets = counterSum(txPackets, c.txPackets);
+    add(t.nonUnicast, 0, c.rxMulticast);
+    add(t.discards, 0, c.rxDrop); add(t.discards, 1, c.txDrop);
+    add(t.errors, 0, c.rxErrs); add(t.errors, 1, c.txErrs);
     t.unknownProtocols += i.sys.rxNohandler ?? 0;
   }
   const ipExt = counters['IpExt'] ?? {}, ip6 = counters['Ip6'] ?? {};
-  t.nonUnicast[1] = (ipExt['OutMcastPkts'] ?? 0) + (ipExt['OutBcastPkts'] ?? 0) + (ip6['OutMcastPkts'] ?? 0);
-  t.nonUnicast[1] = Math.min(t.nonUnicast[1], txPackets);
-  t.unicast = [Math.max(0, rxPackets - t.nonUnicast[0]), Math.max(0, txPackets - t.nonUnicast[1])];
+  const sentNonUnicast = counterSum(counterSum(ipExt['OutMcastPkts'] ?? 0, ipExt['OutBcastPkts'] ?? 0), ip6['OutMcastPkts'] ?? 0);
+  t.nonUnicast[1] = sentNonUnicast > txPackets ? txPackets : sentNonUnicast;
+  const atLeast0 = (v: CounterValue): CounterValue => (v < 0 ? 0 : v);
+  t.unicast = [atLeast0(counterDiff(rxPackets, t.nonUnicast[0])), atLeast0(counterDiff(txPackets, t.nonUnicast[1]))];
   return t;
 }
 
 export function formatEthernet(t: EthernetTotals): string {
-  const row = (label: string, rx: number, tx?: number): string =>
+  const row = (label: string, rx: CounterValue, tx?: CounterValue): string =>
     `${left(label, 21)}${right(rx, 17)}${tx === undefined ? '' : right(tx, 16)}`;
   return [
     'Interface Statistics',

@@ -43,7 +43,7 @@ export function formatCounterChanges(s: Sample, o: PrintOptions): string {
     const reset = st.reset !== null && st.reset !== 'first' && st.reset !== 'wrap32';
     if (!moved && !reset) continue;
     const note = reset ? `  (${st.reset})` : '';
-    lines.push(`${left(esc(key), 40)} ${right(deltaText(st.delta), 12)} ${right(rateText(st.rate), 12)} ${right(st.total, 16)} ${right(st.sinceMark, 14)}${note}`);
+    lines.push(`${left(esc(key), 40)} ${right(deltaText(st.delta), 12)} ${right(rateText(st.rate), 12)} ${right(String(st.exact ?? st.total), 16)} ${right(st.sinceMark, 14)}${note}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -69,7 +69,8 @@ export function formatInterfaceRates(s: Sample, all: boolean): string {
 }
 
 function statJson(st: CounterStat): Record<string, unknown> {
-  return { total: st.total, delta: st.delta, rate: st.rate, sinceMark: st.sinceMark, ...(st.reset ? { reset: st.reset } : {}) };
+  // Exact beyond 2^53: a bigint, written as its decimal string.
+  return { total: st.exact ?? st.total, delta: st.delta, rate: st.rate, sinceMark: st.sinceMark, ...(st.reset ? { reset: st.reset } : {}) };
 }
 
 /** The signals people watch during an incident, computed from this interval's deltas. */

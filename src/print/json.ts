@@ -4,6 +4,7 @@ import { inetProtos } from '../names/netstat-selection.js';
 import type { IfMeta, InetSocket, NetInterface, UnixSocket } from '../model.js';
 import { effectiveFlags, flagLetters } from '../names/netstat-notation.js';
 import { inetSockets, type Snapshot } from '../sources/snapshot.js';
+import { JsonList } from './json-stream.js';
 import { skippedLines } from './notes.js';
 import { inetVisible, stateName, unixStateName, unixTypeName, unixVisible, type NameContext } from '../names/netstat-notation.js';
 
@@ -70,11 +71,13 @@ export function snapshotJson(o: PrintOptions, snap: Snapshot, names: NameContext
   if (Object.keys(snap.inet).length > 0) {
     const { sockets, errors: e } = inetSockets(snap, inetProtos(o));
     e.forEach((msg, n) => { errors[`connections.${n}`] = msg; });
-    doc['connections'] = sockets.filter((s) => inetVisible(s, filter)).map((s) => connectionJson(s, names));
+    // Made as they are written (json-stream.ts): 2M sockets are more JSON than a string holds.
+    doc['connections'] = new JsonList(function* () { for (const s of sockets) if (inetVisible(s, filter)) yield connectionJson(s, names); });
   }
   if (snap.unix) {
-    if (snap.unix.ok) doc['unix'] = snap.unix.value.filter((s) => unixVisible(s, filter)).map((s) => unixJson(s, names));
-    else errors['unix'] = snap.unix.error;
+    const unix = snap.unix;
+    if (unix.ok) doc['unix'] = new JsonList(function* () { for (const s of unix.value) if (unixVisible(s, filter)) yield unixJson(s, names); });
+    else errors['unix'] = unix.error;
   }
   if (snap.interfaces) {
     if (snap.interfaces.ok) doc['interfaces'] = snap.interfaces.value.map((i) => interfaceJson(i, meta));

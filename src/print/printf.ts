@@ -2,12 +2,12 @@
 import { ellipsize, printable } from '../text/printable.js';
 
 /** %-Ns: left-aligned, padded to at least n; never cut. */
-export function left(s: string | number, n: number): string {
+export function left(s: string | number | bigint, n: number): string {
   return String(s).padEnd(n);
 }
 
 /** %Ns: right-aligned, padded to at least n; never cut. */
-export function right(s: string | number, n: number): string {
+export function right(s: string | number | bigint, n: number): string {
   return String(s).padStart(n);
 }
 

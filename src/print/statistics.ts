@@ -6,6 +6,7 @@
 // (src/catalog/netstat-tables.ts); here they are searched the way glibc does.
 import { netstatFind, netstatTable, type NetstatFlag, type NetstatRow } from '../catalog/index.js';
 import type { CounterGroups } from '../model.js';
+import type { CounterValue } from '../model/counter-value.js';
 import { SNMP6_OTHER } from '../sources/snmp.js';
 import { esc } from './printf.js';
 
@@ -39,11 +40,13 @@ const INET6_TABLES = known(['Ip6', 'Icmp6', 'Udp6', 'Tcp6']);
 
 const TWO_64 = 1n << 64n;
 
-/** netstat reads values with strtoull, so -1 shows as 18446744073709551615. */
-function u64(v: number): bigint {
-  if (!Number.isFinite(v)) return 0n;
-  const b = BigInt(Math.trunc(v));
-  return b < 0n ? ((b % TWO_64) + TWO_64) % TWO_64 : b % TWO_64;
+/** netstat reads values with strtoull, so -1 shows as 18446744073709551615 and a value past
+ *  2^64 - 1 as 2^64 - 1 (strtoull saturates); exact beyond 2^53 (a bigint). */
+function u64(v: CounterValue): bigint {
+  if (typeof v === 'number' && !Number.isFinite(v)) return 0n;
+  const b = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+  if (b >= TWO_64 || b <= -TWO_64) return TWO_64 - 1n;
+  return b < 0n ? b + TWO_64 : b;
 }
 
 /** The line printer of statistics.c: `state` is global there, and it survives from one
@@ -72,7 +75,7 @@ class Printer {
   }
 
   /** printval(). */
-  value(entries: readonly Entry[] | undefined, key: string, v: number): void {
+  value(entries: readonly Entry[] | undefined, key: string, v: CounterValue): void {
     const val = u64(v);
     const ent = entries && netstatFind(entries, key);
     if (!ent) {

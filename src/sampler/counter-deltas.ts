@@ -4,6 +4,7 @@
 // Pure: no I/O, no timers, no clock reads; the caller supplies every timestamp.
 import { isLevel, listedWhenNonzero } from '../catalog/index.js';
 import { IF_COUNTER_NAMES, type CounterGroups, type NetInterface } from '../model.js';
+import { counterDiff, counterNumber, type CounterValue } from '../model/counter-value.js';
 
 /** Why a key's delta is absent (or, for 'wrap32', why it is special). */
 export type ResetReason =
@@ -32,7 +33,7 @@ export interface CounterSample {
    *  instead of bootTime: btime moves when the wall clock is stepped (NTP), boot_id does not. */
   bootId?: string | undefined;
   /** 'Tcp.RetransSegs', 'IcmpMsg.InType3', 'if.eth0.rxBytes', … Non-finite values are ignored. */
-  values: ReadonlyMap<string, number>;
+  values: ReadonlyMap<string, CounterValue>;
   /** Key prefix ('if.eth0') → identity ('3'). Every key under a prefix restarts when its
    *  identity changes. A prefix missing here means "identity unknown this time": the last
    *  known identity is kept and nothing restarts. */
@@ -40,8 +41,11 @@ export interface CounterSample {
 }
 
 export interface CounterStat {
-  /** The value as sampled (for 'vanished': the last known value). */
+  /** The value as sampled (for 'vanished': the last known value); rounded beyond 2^53. */
   total: number;
+  /** The exact value when it is beyond 2^53 (64-bit kernel counters); delta, rate and
+   *  sinceMark are computed from it exactly. */
+  exact?: bigint;
   /** cur - prev (wrap-corrected for 'wrap32'); null when there is no meaningful difference.
    *  Never negative for counters; gauges may go negative (it is a change, not an amount). */
   delta: number | null;
@@ -126,6 +130,8 @@ export function wrap32Delta(prev: number, cur: number, maxRate: number, elapsedS
 /** Mutable per-key state, updated in place each tick so a steady key allocates nothing here. */
 interface KeyState {
   prev: number;
+  /** prev exactly, when it is beyond 2^53. */
+  prevExact: bigint | null;
   acc: number;
   /** Fastest valid rate since the baseline last restarted; feeds the wrap rule. */
   maxRate: number;
@@ -143,8 +149,8 @@ interface KeyState {
 }
 
 function stat(total: number, delta: number | null, rate: number | null, sinceMark: number,
-  reset: ResetReason | null, gauge: boolean): CounterStat {
-  return { total, delta, rate, sinceMark, reset, gauge };
+  reset: ResetReason | null, gauge: boolean, exact: bigint | null = null): CounterStat {
+  return exact === null ? { total, delta, rate, sinceMark, reset, gauge } : { total, exact, delta, rate, sinceMark, reset, gauge };
 }
 
 /** The key's stat: last tick's object again when every field is the same (stats are never
@@ -153,10 +159,10 @@ function keyStat(st: KeyState, total: number, delta: number | null, rate: number
   reset: ResetReason | null): CounterStat {
   const last = st.last;
   if (last !== null && Object.is(last.total, total) && Object.is(last.delta, delta) && Object.is(last.rate, rate)
-      && Object.is(last.sinceMark, sinceMark) && last.reset === reset) {
+      && Object.is(last.sinceMark, sinceMark) && last.reset === reset && (last.exact ?? null) === st.prevExact) {
     return last;
   }
-  return (st.last = stat(total, delta, rate, sinceMark, reset, st.gauge));
+  return (st.last = stat(total, delta, rate, sinceMark, reset, st.gauge, st.prevExact));
 }
 
 /** Seconds between two sample times, or null when not positive and finite (no rate then). */
@@ -244,8 +250,11 @@ export class CounterTracker {
     const heads = identityHeads(sample.identities);
     /** Keys of this.keys that this sample has: when all of them, none vanished. */
     let seen = 0;
-    for (const [key, cur] of sample.values) {
-      if (!Number.isFinite(cur)) continue;
+    for (const [key, value] of sample.values) {
+      if (typeof value === 'number' && !Number.isFinite(value)) continue;
+      // A value beyond 2^53 is a bigint: `cur` rounds it for rates, curExact keeps it.
+      const cur = counterNumber(value);
+      const curExact = typeof value === 'bigint' ? value : null;
       let st = this.keys.get(key);
 
       // Identity of the key's prefix this time; undefined = unknown (keep the last one).
@@ -268,7 +277,7 @@ export class CounterTracker {
       }
 
       if (st === undefined) {
-        st = { prev: cur, acc: 0, maxRate: 0, identity, prefix, seen: tick, gauge: this.isGauge(key), head: headOf(key), last: null };
+        st = { prev: cur, prevExact: curExact, acc: 0, maxRate: 0, identity, prefix, seen: tick, gauge: this.isGauge(key), head: headOf(key), last: null };
         this.keys.set(key, st);
         seen++;
         if (!isFirst && !rebooted && !st.gauge && cur >= 0 && this.startsAtZero(key)) {
@@ -289,13 +298,15 @@ export class CounterTracker {
       if (identity !== undefined) st.identity = identity;
 
       if (rebooted || identityChanged) {
-        this.restart(st, cur);
+        this.restart(st, cur, curExact);
         out.set(key, keyStat(st, cur, null, null, st.acc, rebooted ? 'reboot' : 'identity-changed'));
         continue;
       }
 
       const prev = st.prev;
+      const prevExact = st.prevExact;
       st.prev = cur;
+      st.prevExact = curExact;
       if (st.gauge) {
         // A level: any change is valid, including down; a per-second "rate" of it means nothing.
         const delta = cur - prev;
@@ -304,14 +315,21 @@ export class CounterTracker {
         continue;
       }
 
-      let delta: number | null = cur >= prev ? cur - prev : null;
+      let delta: number | null;
+      if (curExact === null && prevExact === null) delta = cur >= prev ? cur - prev : null;
+      else {
+        // Beyond 2^53 the difference is taken exactly (no 32-bit wrap up there).
+        const d = counterDiff(value, prevExact ?? prev);
+        delta = d >= 0 ? counterNumber(d) : null;
+      }
       let reset: ResetReason | null = null;
-      if (delta === null) {
+      if (delta === null && curExact === null) {
         delta = wrap32Delta(prev, cur, st.maxRate, elapsed);
         reset = delta === null ? 'went-backwards' : 'wrap32';
       }
       if (delta === null) {
-        this.restart(st, cur);
+        reset ??= 'went-backwards';
+        this.restart(st, cur, curExact);
         out.set(key, keyStat(st, cur, null, null, st.acc, reset));
         continue;
       }
@@ -325,7 +343,7 @@ export class CounterTracker {
     // it, so churning keys (container veths come and go) do not grow the map forever.
     if (seen < this.keys.size) for (const [key, st] of this.keys) {
       if (st.seen === tick) continue;
-      out.set(key, stat(st.prev, null, null, st.acc, 'vanished', st.gauge));
+      out.set(key, stat(st.prev, null, null, st.acc, 'vanished', st.gauge, st.prevExact));
       this.keys.delete(key); // deleting the current entry is safe while iterating a Map
     }
 
@@ -342,8 +360,9 @@ export class CounterTracker {
   }
 
   /** A new baseline at cur; sinceMark keeps what it had and accumulates from here. */
-  private restart(st: KeyState, cur: number): void {
+  private restart(st: KeyState, cur: number, curExact: bigint | null = null): void {
     st.prev = cur;
+    st.prevExact = curExact;
     st.maxRate = 0;
   }
 }
@@ -384,7 +403,7 @@ const FLAT_GROUPS_MAX = 256;
 const FLAT_NAMES_MAX = 4096;
 
 /** { Tcp: { RetransSegs: 5 } } → 'Tcp.RetransSegs' → 5, added to `out` (a new Map by default). */
-export function flattenCounters(groups: CounterGroups, out: Map<string, number> = new Map()): Map<string, number> {
+export function flattenCounters(groups: CounterGroups, out: Map<string, CounterValue> = new Map()): Map<string, CounterValue> {
   for (const group of Object.keys(groups)) {
     const counters = groups[group]!;
     let keys = flatKeys.get(group);
@@ -406,7 +425,7 @@ export function flattenCounters(groups: CounterGroups, out: Map<string, number> 
 }
 
 export interface FlatInterfaces {
-  values: Map<string, number>;
+  values: Map<string, CounterValue>;
   identities: Map<string, string>;
 }
 

@@ -1,6 +1,7 @@
 // Turns raw snapshots into samples: counter deltas and rates, connection and route churn.
 // Live sampling and replay both go through here, so a replay reproduces the live numbers.
 import type { InetSocket } from '../model.js';
+import type { CounterValue } from '../model/counter-value.js';
 import type { BootInfo } from '../sources/boot.js';
 import type { Snapshot } from '../sources/snapshot.js';
 import { ConnectionTracker, emptyDiff, type ConnectionDiff } from './connection-diff.js';
@@ -91,7 +92,7 @@ export class SampleEngine {
       this.prevMono = null;
     }
     const snap = raw.snapshot;
-    const values = new Map<string, number>();
+    const values = new Map<string, CounterValue>();
     const identities = new Map<string, string>();
     // Written straight into the one map: ~500 keys a tick, not copied from map to map.
     if (snap.counters) flattenCounters(snap.counters.counters, values);
@@ -110,7 +111,7 @@ export class SampleEngine {
     if (haveSockets) {
       for (const [k, v] of this.lastInetCounts ?? []) values.set(k, v);
       if (unix) values.set('gauge.unix.sockets', unix.length);
-    } else if (unix) stateCounts([], unix, values);
+    } else if (unix) for (const [k, v] of stateCounts([], unix)) values.set(k, v);
 
     const stats = this.tracker.update({
       at: raw.mono, bootTime: raw.boot.bootTime, bootId: raw.boot.bootId, values, identities,

@@ -34,7 +34,7 @@ export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want
 }
 
 /** A recording played through the same engine, at `speed` (0: no waiting). */
-export function replaySource(samples: readonly RawSample[], clock: Clock, speed: number, intervalMs: number): SourceFactory {
+export function replaySource(samples: Iterable<RawSample>, clock: Clock, speed: number, intervalMs: number): SourceFactory {
   return (onSample) => {
     const engine = new SampleEngine();
     const abort = new AbortController();

@@ -1,6 +1,8 @@
 // One sample turned into metric families for the Prometheus endpoint: plain data, built once
 // per sample (not per scrape), every series count bounded. Names follow Prometheus's rules:
 // netdash_ prefix, base units, `_total` counters carrying the kernel's cumulative value.
+import { counterNumber } from '../model/counter-value.js';
+import type { CounterGroups } from '../model.js';
 import type { ConntrackEntry, InetSocket, NetInterface, ProcessOwner } from '../model.js';
 import { defaultIsGauge } from '../sampler/counter-deltas.js';
 import type { Sample } from '../sampler/sample-engine.js';
@@ -87,7 +89,7 @@ function interfaceFamilies(ifs: readonly NetInterface[], cap: number): Family[] 
   for (const i of ifs) {
     const name = labelText(i.name);
     // A name seen twice (a damaged file) keeps its first row: one series per label set.
-    if (!byName.has(name)) byName.set(name, IF_METRICS.map(([k]) => i.counters[k]));
+    if (!byName.has(name)) byName.set(name, IF_METRICS.map(([k]) => counterNumber(i.counters[k])));
   }
   const kept = capTopN(byName, cap, (v) => (v[0] ?? 0) + (v[5] ?? 0), (a, b) => a.map((x, j) => x + (b[j] ?? 0)));
   return IF_METRICS.map(([, metric, help], j) => ({
@@ -100,7 +102,7 @@ function interfaceFamilies(ifs: readonly NetInterface[], cap: number): Family[] 
 
 // --- protocol counters ---------------------------------------------------------------------
 
-function protocolFamilies(groups: Record<string, Record<string, number>>): Family[] {
+function protocolFamilies(groups: CounterGroups): Family[] {
   const byName = new Map<string, Family>();
   for (const [group, counters] of Object.entries(groups)) {
     for (const [name, value] of Object.entries(counters)) {
@@ -119,7 +121,7 @@ function protocolFamilies(groups: Record<string, Record<string, number>>): Famil
         byName.set(metric, f);
       }
       const label = labelText(name);
-      if (!f.series.some((s) => s.labels['name'] === label)) f.series.push({ labels: { name: label }, value });
+      if (!f.series.some((s) => s.labels['name'] === label)) f.series.push({ labels: { name: label }, value: counterNumber(value) });
     }
   }
   return [...byName.values()];

@@ -1,5 +1,6 @@
 // /proc/net/dev counters plus per-interface facts from /sys/class/net/<if>/.
 import type { IfCounters, IfSysInfo, NetInterface, SourceResult } from '../model.js';
+import { exactCounter } from '../model/counter-value.js';
 import { IF_COUNTER_NAMES } from '../model.js';
 import { describeReadError, emptyFileError, type KernelFs, type Parsed } from './kernel-fs.js';
 
@@ -40,11 +41,12 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
       skipped++;
       continue;
     }
-    const nums = fields.map(Number);
-    if (nums.some((n) => !Number.isFinite(n))) {
+    if (fields.some((f) => !Number.isFinite(Number(f)))) {
       skipped++;
       continue;
     }
+    // 64-bit counters: exact, a bigint beyond 2^53.
+    const nums = fields.slice(0, IF_COUNTER_NAMES.length).map(exactCounter);
     const counters = {} as IfCounters;
     IF_COUNTER_NAMES.forEach((key, idx) => { counters[key] = nums[idx] ?? 0; });
     const row = { name, counters };

@@ -1,7 +1,7 @@
 // The one place where sources touch the filesystem. Everything is read relative to an
 // injectable root so tests can point the whole app at a captured fixture tree.
 import { isAscii } from 'node:buffer';
-import { closeSync, openSync, promises as fsp, readdirSync, readFileSync, readlinkSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants as fsc, openSync, promises as fsp, readdirSync, readFileSync, readlinkSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SourceResult } from '../model.js';
 import { decodeBytes, encodeBytes } from '../text/bytes.js';
@@ -70,10 +70,74 @@ export function kernelFs(root = '/', live: LiveKernel | undefined = path.resolve
   return {
     root,
     ...(live ? { live } : {}),
-    readText: async (rel) => decodeBytes(await fsp.readFile(abs(rel))),
+    readText: async (rel) => decodeBytes(await readCapped(abs(rel), readCap(rel))),
     readDir: async (rel) => (await fsp.readdir(abs(rel), { encoding: 'buffer' })).map(decodeBytes),
     readLink: async (rel) => decodeBytes(await fsp.readlink(abs(rel), { encoding: 'buffer' })),
   };
+}
+
+// ---- read caps ------------------------------------------------------------------------------------
+//
+// Every file is read with a cap on its size, and only when it is a regular file (/proc and
+// /sys files are): a --root tree is whatever someone put there, and /dev/zero (or a FIFO, or a
+// sparse file of terabytes) at proc/net/dev must give an error, not a process that grows until
+// the machine swaps or that blocks forever. The caps are far above what a kernel writes:
+// a socket table line is ~150 bytes (1.7M sockets in 256 MiB), a conntrack line ~300 bytes,
+// a route line ~150 (a full Internet table, 1M routes, is ~150 MB); everything else (counters,
+// /proc/net/dev, sysfs attributes, /etc files) is a few KB to a few MB.
+
+/** Socket tables, conntrack and routing tables: 256 MiB. */
+export const BIG_TABLE_CAP = 256 * 1024 * 1024;
+/** Every other file: 16 MiB. */
+export const SMALL_FILE_CAP = 16 * 1024 * 1024;
+const BIG_TABLES = /^\/?proc\/(?:\d+\/)?net\/(unix|nf_conntrack|ip_conntrack|tcp6?|udp6?|udplite6?|raw6?|route|ipv6_route|netlink|packet)$/;
+
+/** The cap for a file below root (rel, e.g. 'proc/net/tcp'). */
+export function readCap(rel: string): number {
+  return BIG_TABLES.test(rel) ? BIG_TABLE_CAP : SMALL_FILE_CAP;
+}
+
+function mib(n: number): string {
+  return `${Math.round(n / (1024 * 1024))} MiB`;
+}
+
+/** An error with a code describeReadError knows. */
+function readRefusal(code: 'ENOTREGULAR' | 'ETOOBIG', message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
+}
+
+/**
+ * The bytes of a regular file, at most `cap` of them (a longer file is an ETOOBIG error; the
+ * memory used is bounded by the cap whatever the file says its size is). The open never waits:
+ * O_NONBLOCK lets a FIFO open at once, and the fstat refuses it (ENOTREGULAR), as it does a
+ * device (/dev/zero), a socket or a directory.
+ */
+export async function readCapped(file: string | Buffer, cap: number): Promise<Buffer> {
+  const fh = await fsp.open(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) throw readRefusal('ENOTREGULAR', 'not a regular file');
+    if (st.size > cap) throw readRefusal('ETOOBIG', `larger than the ${mib(cap)} cap`);
+    // /proc and /sys files say size 0 (or 4096): read until the end, within the cap.
+    let buf = Buffer.allocUnsafe(Math.min(cap + 1, Math.max(st.size + 1, 16 * 1024)));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > cap) throw readRefusal('ETOOBIG', `larger than the ${mib(cap)} cap`);
+        const bigger = Buffer.allocUnsafe(Math.min(cap + 1, buf.length * 2));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    if (n > cap) throw readRefusal('ETOOBIG', `larger than the ${mib(cap)} cap`);
+    return buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Parsers return what they understood and how many lines they had to skip. */
@@ -120,6 +184,8 @@ export function describeReadError(rel: string, err: unknown): string {
     case 'ENOENT': return `${where}: not available on this system`;
     case 'EACCES': case 'EPERM': return `${where}: permission denied`;
     case 'EISDIR': return `${where}: is a directory`;
+    case 'ENOTREGULAR': return `${where}: not a regular file (refused: a device, FIFO or socket)`;
+    case 'ETOOBIG': return `${where}: ${err instanceof Error ? err.message : String(err)} (refused)`;
     default: return `${where}: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
@@ -214,7 +280,7 @@ function errCode(err: unknown): string | undefined {
 const SYSFS_PAGE = 4096;
 
 /** pread from offset 0 to end of file into readBuf; the byte count. */
-function preadAll(fd: number, sysfs: boolean): number {
+function preadAll(fd: number, sysfs: boolean, cap: number): number {
   let n = 0;
   for (;;) {
     if (n === readBuf.length) {
@@ -225,6 +291,7 @@ function preadAll(fd: number, sysfs: boolean): number {
     const r = readSync(fd, readBuf, n, readBuf.length - n, n);
     if (r === 0) return n;
     n += r;
+    if (n > cap) throw readRefusal('ETOOBIG', `larger than the ${mib(cap)} cap`);
     if (sysfs && n < SYSFS_PAGE) return n;
   }
 }
@@ -266,7 +333,7 @@ export function readKept(abs: string): string {
   const k = kept.get(abs);
   if (k !== undefined) {
     try {
-      const n = preadAll(k.fd, sysfs);
+      const n = preadAll(k.fd, sysfs, readCap(abs));
       k.used = true;
       return decodeRead(n);
     } catch (err) {
@@ -297,7 +364,7 @@ export function readKept(abs: string): string {
   }
   let keep = kept.size < KEPT_MAX;
   try {
-    return decodeRead(preadAll(fd, sysfs));
+    return decodeRead(preadAll(fd, sysfs, readCap(abs)));
   } catch (err) {
     // An attribute that refuses to be read (EINVAL from speed on a virtual device) says so
     // again on the next pread: the descriptor is kept. Anything else is not.

@@ -2,6 +2,7 @@
 // module is loaded, /proc/net/sctp/snmp. Everything is keyed by the kernel's own names so
 // counters added by newer kernels come through without code changes.
 import type { CounterGroups } from '../model.js';
+import { exactCounter, type CounterValue } from '../model/counter-value.js';
 import { describeReadError, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
 
 const VALUE = /^-?\d+$/;
@@ -18,7 +19,7 @@ function splitGroupLine(line: string): GroupLine | null {
   return { group, tokens: rest ? rest.split(/\s+/) : [] };
 }
 
-function groupOf(counters: CounterGroups, name: string): Record<string, number> {
+function groupOf(counters: CounterGroups, name: string): Record<string, CounterValue> {
   let g = counters[name];
   if (!g) {
     g = {};
@@ -88,7 +89,7 @@ function parseHeader(line: string): Header | null {
 /** The plain decimal at i in text (an optional '-', then digits, up to `end` at most): its
  *  value, and where its digits end in numEnd; NaN when there are no digits. */
 let numEnd = 0;
-function decimalAt(text: string, i: number, end: number): number {
+function decimalAt(text: string, i: number, end: number): CounterValue {
   let neg = false;
   if (text.charCodeAt(i) === CH_MINUS) { neg = true; i++; }
   const start = i;
@@ -99,9 +100,13 @@ function decimalAt(text: string, i: number, end: number): number {
     v = v * 10 + (c - 48);
   }
   if (i === start) return NaN;
-  // Up to 15 digits the sum is exact; longer runs are converted as Number() converts them.
-  if (i - start > 15) v = Number(text.slice(start, i));
   numEnd = i;
+  // Up to 15 digits the sum is exact; a longer run is kept exact (a bigint beyond 2^53), and
+  // one too long for any number (Infinity) is not a counter, as the reference parser says.
+  if (i - start > 15) {
+    const digits = text.slice(neg ? start - 1 : start, i);
+    return Number.isFinite(Number(digits)) ? exactCounter(digits) : NaN;
+  }
   return neg ? -v : v;
 }
 
@@ -125,7 +130,7 @@ function parseSnmpFast(text: string): Parsed<CounterGroups> | null {
     let i = vStart + head.prefix.length;
     for (let k = 0; k <= last; k++) {
       const v = decimalAt(text, i, vEnd);
-      if (!Number.isFinite(v)) return null;
+      if (typeof v === 'number' && !Number.isFinite(v)) return null;
       i = numEnd;
       if (k < last) {
         if (text.charCodeAt(i) !== CH_SPACE) return null;
@@ -183,7 +188,7 @@ function parseNameValueFast(text: string, split: (name: string) => [string, stri
     for (let c = text.charCodeAt(i); c === CH_SPACE || c === CH_TAB; c = text.charCodeAt(++i));
     if (i === gap) return null;
     const v = decimalAt(text, i, end);
-    if (!Number.isFinite(v) || numEnd !== end) return null;
+    if ((typeof v === 'number' && !Number.isFinite(v)) || numEnd !== end) return null;
     groupOf(counters, parts[0])[parts[1]] = v;
     pos = end + 1;
     line++;
@@ -232,7 +237,7 @@ export function parseSnmpSplit(text: string): Parsed<CounterGroups> {
         whole = false;
         continue;
       }
-      group[name] = Number(v);
+      group[name] = exactCounter(v);
     }
     if (!whole) skipped++;
     i += 2;
@@ -252,7 +257,7 @@ function parseNameValue(text: string, split: (name: string) => [string, string])
       continue;
     }
     const [group, rest] = split(name);
-    groupOf(counters, group)[rest] = Number(v);
+    groupOf(counters, group)[rest] = exactCounter(v);
   }
   return { value: counters, skipped };
 }

@@ -62,9 +62,14 @@ export function jsonSafe(json: string): string {
   return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** JSON.stringify, made safe for terminals and files (see jsonSafe). */
+/** JSON.stringify, made safe for terminals and files (see jsonSafe). A bigint (a 64-bit
+ *  counter beyond 2^53, model/counter-value.ts) is written as its exact decimal string. */
 export function toJson(value: unknown): string {
-  return jsonSafe(JSON.stringify(value));
+  return jsonSafe(JSON.stringify(value, bigintAsString));
+}
+
+function bigintAsString(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
 }
 
 /** Cut to at most n columns, the last one an ellipsis when anything was cut. */

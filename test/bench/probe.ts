@@ -3,7 +3,11 @@
 //
 //   node probe.js timings --reps N [--si]     read paths and tools, each repeated N times
 //   node probe.js render  --reps N            the dashboard on fake TTY streams, fed real samples
+//   node probe.js record  --ticks N           bytes per tick of a recording of this table, steady and churning
 import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseOptions } from '../../src/cli/options.js';
 import { createDashboard, dashboardWant } from '../../src/dashboard/app.js';
@@ -12,6 +16,7 @@ import { loadServices } from '../../src/names/services.js';
 import { loadUsers } from '../../src/names/users.js';
 import type { NameContext } from '../../src/names/netstat-notation.js';
 import { SampleEngine, type RawSample } from '../../src/sampler/sample-engine.js';
+import { KEY_EVERY_MAX, Recorder, RECORD_SCHEMA } from '../../src/sampler/recording.js';
 import { Sampler, systemClock } from '../../src/sampler/sampler.js';
 import type { InetSocket } from '../../src/model.js';
 import { parseInetSocketsSplit, readInetTable } from '../../src/sources/inet-sockets.js';
@@ -295,14 +300,82 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
   return F;
 }
 
+export interface RecordFigures {
+  sockets: number;
+  ticks: number;
+  /** Average bytes per tick over `ticks` ticks (key frames included), by churn. */
+  steadyBytesPerTick: number;
+  churnBytesPerTick: number;
+  /** Connections replaced per tick in the churning run (1% of the TCP connections, at least 1). */
+  churnPerTick: number;
+  keyFrameBytes: number;
+  keyFrames: { steady: number; churn: number };
+}
+
+/** A recording of this namespace's real table (read once, with owners, as the dashboard
+ *  records), written by the real Recorder for `ticks` ticks: unchanged, then with `churn`
+ *  connections closed and new ones opened in their place every tick. */
+async function recordFigures(ticks: number): Promise<RecordFigures> {
+  const want = dashboardWant(parseOptions([]));
+  const sampler = new Sampler(kfs, systemClock, { intervalMs: 1000, want }, () => {});
+  const { raw } = await sampler.tick();
+  const dir = mkdtempSync(path.join(tmpdir(), 'netdash-bench-rec-'));
+  let sockets = 0;
+  for (const r of Object.values(raw.snapshot.inet)) if (r?.ok) sockets += r.value.length;
+  const tcp = raw.snapshot.inet.tcp?.ok ? raw.snapshot.inet.tcp.value.filter((s) => s.remotePort !== 0).length : 0;
+  const churn = Math.max(1, Math.round(tcp / 100));
+  let nextInode = 4_000_000_000;
+  const run = (name: string, perTick: number): { bytes: number; keyFrames: number; keyBytes: number } => {
+    const file = path.join(dir, name);
+    const rec = new Recorder(file, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: 'bench', intervalMs: 1000 });
+    const tables = new Map<string, InetSocket[]>();
+    for (const [p, r] of Object.entries(raw.snapshot.inet)) if (r?.ok) tables.set(p, [...r.value]);
+    let pos = 0, keyBytes = 0;
+    for (let t = 0; t < ticks; t++) {
+      const inet: Snapshot['inet'] = { ...raw.snapshot.inet };
+      const rows = tables.get('tcp');
+      if (rows && rows.length > 0 && perTick > 0) {
+        for (let k = 0; k < perTick; k++) {
+          // The next established connection closes; a new one (new port, new inode) opens.
+          for (let tries = 0; tries < rows.length && rows[pos % rows.length]!.remotePort === 0; tries++) pos++;
+          const i = pos++ % rows.length;
+          const s = rows[i]!;
+          rows[i] = { ...s, remotePort: (s.remotePort % 60000) + 1024, inode: nextInode++ };
+        }
+        inet.tcp = { ok: true, value: [...rows], skipped: 0 };
+      }
+      const before = rec.bytes;
+      rec.write({ ...raw, mono: raw.mono + t * 1000, snapshot: { ...raw.snapshot, inet, time: raw.snapshot.time + t * 1000 } });
+      if (t === 0) keyBytes = rec.bytes - before;
+    }
+    rec.close();
+    const bytes = rec.bytes;
+    void statSync(file);
+    return { bytes, keyFrames: rec.keyFrames, keyBytes };
+  };
+  try {
+    const steady = run('steady.ndjson', 0);
+    const churning = run('churn.ndjson', churn);
+    return {
+      sockets, ticks, churnPerTick: churn,
+      steadyBytesPerTick: Math.round(steady.bytes / ticks), churnBytesPerTick: Math.round(churning.bytes / ticks),
+      keyFrameBytes: steady.keyBytes, keyFrames: { steady: steady.keyFrames, churn: churning.keyFrames },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { reps: { type: 'string', default: '5' }, si: { type: 'boolean', default: false }, 'sim-seconds': { type: 'string', default: '20' }, cols: { type: 'string', default: '200' }, rows: { type: 'string', default: '50' } },
+    options: { reps: { type: 'string', default: '5' }, si: { type: 'boolean', default: false }, 'sim-seconds': { type: 'string', default: '20' }, cols: { type: 'string', default: '200' }, rows: { type: 'string', default: '50' }, ticks: { type: 'string', default: String(2 * KEY_EVERY_MAX) } },
   });
   const reps = Math.max(1, Number(values.reps));
   const what = positionals[0] ?? 'timings';
-  const out = what === 'render' ? await render(reps, Number(values.cols), Number(values.rows)) : await timings(reps, values.si === true, Number(values['sim-seconds']));
+  const out = what === 'render' ? await render(reps, Number(values.cols), Number(values.rows))
+    : what === 'record' ? await recordFigures(Math.max(1, Number(values.ticks)))
+    : await timings(reps, values.si === true, Number(values['sim-seconds']));
   process.stdout.write(JSON.stringify(out) + '\n');
   // The sock_diag socket and blessed's handles are unreferenced or closed; exit at once anyway.
   process.exit(0);

@@ -24,7 +24,11 @@
 // of CPU, a quarter of its CPU in the earlier window. The CPU of the first 30 s after the first
 // sample (or of warm-up and window together, when shorter) is given as well, as cpuPct*Warmup.
 //
-// Prints a table per load, then the dashboard figures, and last a line
+// Recording: bytes per tick of --record over 600 ticks (two KEY_EVERY_MAX periods, key frames
+// included) of each load's real table, unchanged (steady) and with 1% of its TCP connections
+// replaced every tick (churn).
+//
+// Prints a table per load, then the dashboard figures, the recording figures, and last a line
 // `BENCH {json}` with the figures of the largest load.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -36,7 +40,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Netns, readyLine } from '../helpers/netns.js';
 import { Tmux } from '../helpers/tmux.js';
 import { CLI, CLI_FLAGS } from './bin-launch.js';
-import type { Figure, Timings } from './probe.js';
+import type { Figure, RecordFigures, Timings } from './probe.js';
 
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = process.execPath;
@@ -391,7 +395,7 @@ async function main(): Promise<void> {
   process.stdout.write('\n');
 
   const started = performance.now();
-  const results: { sockets: number; t: TimingOut; r: RenderOut; dash?: DashRun }[] = [];
+  const results: { sockets: number; t: TimingOut; r: RenderOut; rec: RecordFigures; dash?: DashRun }[] = [];
   let churn: ChurnRun | null = null;
   try {
     const max = Math.max(...a.loads);
@@ -400,11 +404,12 @@ async function main(): Promise<void> {
       const load = await buildLoad(n, live);
       const t = await probe<TimingOut>(load.ns, ['timings', '--reps', String(a.reps), '--sim-seconds', a.quick ? '10' : '30', ...(a.si ? ['--si'] : [])]);
       const r = await probe<RenderOut>(load.ns, ['render', '--reps', String(a.reps), '--cols', String(a.cols), '--rows', String(a.rows)]);
+      const rec = await probe<RecordFigures>(load.ns, ['record', '--ticks', a.quick ? '100' : '600']);
       let dash: DashRun | undefined;
       if (a.dashboard && (n === 0 || n === max)) dash = await dashboardCpu(load.ns, a);
       await load.ns.destroy();
       live.splice(live.indexOf(load.ns), 1);
-      results.push({ sockets: t.sockets, t, r, ...(dash ? { dash } : {}) });
+      results.push({ sockets: t.sockets, t, r, rec, ...(dash ? { dash } : {}) });
       process.stdout.write(`${n === 0 ? 'idle' : `${n} sockets`} (${t.sockets} TCP sockets seen, ${((performance.now() - tl) / 1000).toFixed(0)} s)\n${table(t, a.reps)}\n\n`);
     }
     if (a.churn) {
@@ -426,6 +431,13 @@ async function main(): Promise<void> {
   const early = Math.min(EARLY_WINDOW_S, a.warmup + a.cpuSeconds);
   process.stdout.write(`  (ms are medians. netdash at a 1 s interval in tmux: cpu % over ${a.cpuSeconds} s after a ${a.warmup} s warm-up (steady state);\n`
     + `   cpu0 % over the first ${early} s after the first sample (JIT warm-up included); rss is the peak (VmHWM) by the end of the window)\n\n`);
+
+  process.stdout.write('recording (--record, bytes per tick averaged over the ticks, key frames included)\n');
+  process.stdout.write(`  ${'sockets'.padStart(8)} ${'ticks'.padStart(6)} ${'steady B/tick'.padStart(14)} ${'churn/tick'.padStart(10)} ${'churn B/tick'.padStart(13)} ${'key frame B'.padStart(12)} ${'key frames'.padStart(11)}\n`);
+  for (const { rec } of results) {
+    process.stdout.write(`  ${String(rec.sockets).padStart(8)} ${String(rec.ticks).padStart(6)} ${String(rec.steadyBytesPerTick).padStart(14)} ${String(rec.churnPerTick).padStart(10)} ${String(rec.churnBytesPerTick).padStart(13)} ${String(rec.keyFrameBytes).padStart(12)} ${`${rec.keyFrames.steady}/${rec.keyFrames.churn}`.padStart(11)}\n`);
+  }
+  process.stdout.write('  (steady: the table as read; churn: 1% of its TCP connections closed and new ones opened every tick; key frames: steady/churn)\n\n');
 
   const top = results[results.length - 1]!;
   const idle = results[0]!;
@@ -464,6 +476,9 @@ async function main(): Promise<void> {
     cpuPctLoadedWarmup: top.dash ? round(top.dash.cpuPctWarmup) : null,
     cpuPctIdleWarmup: idle.dash ? round(idle.dash.cpuPctWarmup) : null,
     cpuWarmupWindowS: top.dash ? top.dash.warmupWindowS : idle.dash ? idle.dash.warmupWindowS : null,
+    recordSteadyBytesPerTick: top.rec.steadyBytesPerTick,
+    recordChurnBytesPerTick: top.rec.churnBytesPerTick,
+    recordIdleBytesPerTick: idle.rec.steadyBytesPerTick,
     seconds: Math.round((performance.now() - started) / 1000),
     loadavg: round(loadavg()[0] ?? 0, 1),
   };

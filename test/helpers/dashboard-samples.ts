@@ -4,6 +4,7 @@ import { IF_COUNTER_NAMES } from '../../src/model.js';
 import type { NameContext } from '../../src/names/netstat-notation.js';
 import { SampleEngine, type RawSample, type Sample } from '../../src/sampler/sample-engine.js';
 import type { Snapshot } from '../../src/sources/snapshot.js';
+import type { SampleHandler, SampleSource } from '../../src/sampler/sample-source.js';
 
 export function sock(p: Partial<InetSocket> & { localPort: number }): InetSocket {
   return {
@@ -94,4 +95,22 @@ export function names(extra: Partial<NameContext> = {}): NameContext {
 
 export function route4(destination: string, gateway: string, mask: string, iface = 'eth0', flags = 0x1): Route4 {
   return { iface, destination, gateway, mask, flags, refCnt: 0, use: 0, metric: 0, mtu: 0, window: 0, irtt: 0 };
+}
+
+/** A sample source the test pushes snapshots into, through the real engine; it runs until stopped. */
+export class FakeSource implements SampleSource {
+  onSample: SampleHandler = () => {};
+  readonly feeder = new Feeder();
+  marks = 0;
+  interval = 2000;
+  stopped = false;
+  private end: () => void = () => {};
+  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
+  stop(): void { this.stopped = true; this.end(); }
+  mark(): void { this.marks++; this.feeder.engine.mark(); }
+  setInterval(ms: number): void { this.interval = ms; }
+  push(parts: SnapParts): void {
+    const raw = this.feeder.raw(parts);
+    this.onSample(this.feeder.engine.ingest(raw), raw);
+  }
 }

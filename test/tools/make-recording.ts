@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { Netns, readyLine } from '../helpers/netns.js';
-import { decodeRaw, readRecording } from '../../src/sampler/recording.js';
+import { decodeRaw, encodeRaw, readRecording, RECORD_SCHEMA_V1 } from '../../src/sampler/recording.js';
 import { DEMO_HOST, DEMO_RECORDING, DEMO_ROOT } from './demo-paths.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -362,9 +362,12 @@ async function main(): Promise<void> {
     rmSync(DB_DIR, { recursive: true, force: true });
   }
 
-  const lines = readFileSync(tmp, 'utf8').split('\n').filter((l) => l !== '');
-  const [header = '', ...rest] = lines;
-  writeFileSync(tmp, [header, ...rest.map(compact)].join('\n') + '\n');
+  // Kept as whole samples (netdash-record/1, which netdash still reads): the recorder wrote
+  // changes between key frames (netdash-record/2), and each line is trimmed on its own here.
+  const recorded = readRecording(tmp);
+  const header = JSON.stringify({ schema: RECORD_SCHEMA_V1, started: recorded.header.started, host: recorded.header.host, intervalMs: recorded.header.intervalMs });
+  const rest = recorded.samples.map((s) => compact(encodeRaw(s)));
+  writeFileSync(tmp, [header, ...rest].join('\n') + '\n');
   for (const l of rest) decodeRaw(l); // still a valid recording
   renameSync(tmp, out);
   chmodSync(out, 0o644);

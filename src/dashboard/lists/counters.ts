@@ -148,7 +148,7 @@ export const countersPane = pane<string>({
       if (f && f.kind !== 'counter') out.push(`Kind          ${f.kind === 'gauge' ? 'a level (goes up and down)' : 'a setting, not a count'}`);
     }
     if (st) {
-      out.push(`Total         ${st.total}`, `Delta         ${st.delta ?? '-'}`, `Rate/s        ${st.rate === null ? '-' : st.rate.toFixed(2)}`,
+      out.push(`Total         ${st.exact ?? st.total}`, `Delta         ${st.delta ?? '-'}`, `Rate/s        ${st.rate === null ? '-' : st.rate.toFixed(2)}`,
         `${sinceTitle(sample).padEnd(14)}${st.sinceMark}`, `Reset         ${st.reset ?? 'no'}`);
     }
     out.push(...explained(explainCounter(k), width));

@@ -116,7 +116,7 @@ export const icmpPane = pane<IcmpRow>({
     const out = [`Message       ${r.label}`];
     for (const [dir, k] of [['In', r.inKey], ['Out', r.outKey]] as const) {
       const st = k ? c.sample?.stats.get(k) : undefined;
-      out.push(st ? `${dir.padEnd(14)}${st.total} total, ${st.delta ?? '-'} this tick, ${st.rate === null ? '-' : st.rate.toFixed(2)}/s, ${st.sinceMark} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}  (${k})`
+      out.push(st ? `${dir.padEnd(14)}${st.exact ?? st.total} total, ${st.delta ?? '-'} this tick, ${st.rate === null ? '-' : st.rate.toFixed(2)}/s, ${st.sinceMark} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}  (${k})`
         : `${dir.padEnd(14)}not counted by this kernel`);
     }
     for (const k of [r.inKey, r.outKey]) {

@@ -134,12 +134,12 @@ export const interfacesPane = pane<NetInterface>({
       const w = Math.max(10, Math.min(60, width - 14));
       out.push(`RX bytes/s    ${sparkline(h.rx, w)}`, `TX bytes/s    ${sparkline(h.tx, w)}`);
     }
-    out.push('', `${pad('counter', 14, 'left')}${pad('total', 14, 'right')}${pad('delta', 10, 'right')}${pad('rate/s', 11, 'right')}${pad(sinceTitle(c.sample), 13, 'right')}`);
+    out.push('', `${pad('counter', 14, 'left')}${pad('total', 21, 'right')}${pad('delta', 10, 'right')}${pad('rate/s', 11, 'right')}${pad(sinceTitle(c.sample), 13, 'right')}`);
     const moving: string[] = [];
     for (const counter of Object.keys(i.counters)) {
       const st = stat(c, i, counter);
       if ((PROBLEMS as readonly string[]).includes(counter) && (st?.sinceMark ?? 0) > 0) moving.push(counter);
-      out.push(`${pad(counter, 14, 'left')}${pad(String(st?.total ?? '-'), 14, 'right')}${pad(compact(st?.delta), 10, 'right')}${pad(compact(st?.rate, { rate: true }), 11, 'right')}${pad(compact(st?.sinceMark), 13, 'right')}${st?.reset && st.reset !== 'first' ? `  (${st.reset})` : ''}`);
+      out.push(`${pad(counter, 14, 'left')}${pad(String(st?.exact ?? st?.total ?? '-'), 21, 'right')}${pad(compact(st?.delta), 10, 'right')}${pad(compact(st?.rate, { rate: true }), 11, 'right')}${pad(compact(st?.sinceMark), 13, 'right')}${st?.reset && st.reset !== 'first' ? `  (${st.reset})` : ''}`);
     }
     // Explain what is moving first; with nothing wrong, what the netstat columns mean.
     for (const counter of moving) out.push(...explained(explainCounter(`if.${i.name}.${counter}`), width));

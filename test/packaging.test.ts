@@ -85,7 +85,15 @@ describe('npm package', () => {
       const r = await run(cli, ['--print', 'two words', '$HOME', '-c'], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(r.stdout.split('\n').slice(0, -1), [...launcherFlags(readFileSync(cli, 'utf8')), cli, '--print', 'two words', '$HOME', '-c']);
-      assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8')), ['--max-semi-space-size=4'], 'the flags the README and bench describe');
+      assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8')), ['--max-semi-space-size=4', '--optimize-for-size'], 'the flags the README and bench describe');
+      // --version and --help alone start node without flags (they would cost node its code cache).
+      for (const alone of ['--version', '-V', '--help', '-h']) {
+        const v = await run(cli, [alone], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
+        assert.deepEqual(v.stdout.split('\n').slice(0, -1), [cli, alone], alone);
+        assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8'), [alone]), [], alone);
+      }
+      const both = await run(cli, ['--version', '--help'], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
+      assert.deepEqual(both.stdout.split('\n').slice(0, -1), ['--max-semi-space-size=4', '--optimize-for-size', cli, '--version', '--help']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ export const TIERS = {
   unit: [
     'connection-order', 'conntrack', 'counter-deltas', 'dashboard-keys', 'dashboard-panes', 'dashboard-render', 'dashboard-store',
     'derived-signals', 'diag-rows', 'tcp-info-parse', 'tcp-flows', 'explain', 'graphs', 'catalog', 'layers', 'frame-snapshots', 'fuzz-parsers', 'help', 'json-stream', 'interface-meta', 'interfaces',
-    'link-events', 'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'statistics', 'terminal-colours', 'test-tiers', 'unix-sockets',
+    'link-events', 'names', 'owner-cache', 'routes', 'sampler', 'serve-metrics', 'snmp', 'sockets', 'startup-imports', 'statistics', 'table-cadence', 'terminal-colours', 'test-tiers', 'unix-sockets',
   ],
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
    *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */

@@ -1,15 +1,13 @@
 // The program: flags parsed, then one of print, interval sampling, replay or the dashboard.
 // Every OS effect arrives in `io` (see main in ../cli.ts), so tests can run it in-process.
 import { once } from 'node:events';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { HELP } from './help.js';
 import { parseOptions, UsageError, type Options } from './options.js';
-import { HostNames, loadHosts, type PtrLookup } from '../names/host-names.js';
-import { loadNetworks } from '../names/networks.js';
-import { loadProtocols, loadServices } from '../names/services.js';
-import { loadUsers } from '../names/users.js';
+import { versionLine } from './version.js';
+import type { PtrLookup } from '../names/dns-lookup.js';
+import type { HostNames } from '../names/host-names.js';
 import type { NameContext } from '../names/netstat-notation.js';
-import { printChunks, printErrors, printStatus, wantFor } from '../print/render-print.js';
 import type { Recorder } from '../sampler/recording.js';
 import type { RawSample, Sample } from '../sampler/sample-engine.js';
 import type { SourceFactory } from '../sampler/sample-source.js';
@@ -17,8 +15,7 @@ import type { Clock } from '../sampler/sampler.js';
 import type { SignalBus } from '../dashboard/app.js';
 import type { Exporter } from '../serve/exporter.js';
 import type { KernelFs } from '../sources/kernel-fs.js';
-import { keepRowsBetweenDumps } from '../sources/sock-diag.js';
-import { readSnapshot, type Snapshot, type Want } from '../sources/snapshot.js';
+import type { Snapshot, Want } from '../sources/snapshot.js';
 import { printable } from '../text/printable.js';
 import { asciiJson, eightBitSafe, localeIsUtf8 } from '../text/eight-bit.js';
 import { jsonChunks } from '../print/json-stream.js';
@@ -47,6 +44,9 @@ export interface Io {
   release(): string;
   /** Leave at once with this status (the dashboard: lookups in flight must not hold the shell). */
   exit(code: number): number;
+  /** Loads what the effects need (the entry point's kernel readers, clock and resolver), called
+   *  once the flags asked for work: --version, --help and a bad flag answer without it. */
+  prepare?(): Promise<void>;
   /** Sizes of caches, for NETDASH_DEBUG_STATS; filled in as the caches are made. */
   stats?: Record<string, () => number>;
 }
@@ -68,6 +68,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   type DashboardModule = typeof import('../dashboard/app.js');
   type RecordingModule = typeof import('../sampler/recording.js');
   type IntervalModule = typeof import('../print/interval-print.js');
+  // The printers are loaded once the flags are parsed: --version and --help do without them.
+  type PrintModule = typeof import('../print/render-print.js');
+  type Names = { names: NameContext; hosts: HostNames | null };
 
   /** One line on stderr, "netdash: …", with anything read or typed (paths, names) escaped. */
   /** In a locale that is not UTF-8, output is ASCII bytes only (text/eight-bit.ts). */
@@ -84,22 +87,41 @@ export async function run(argv: string[], io: Io): Promise<number> {
   // Print mode waits this long at most for reverse DNS; unanswered addresses print as numbers.
   const DNS_WAIT_MS = 500;
 
-  function version(): string {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    return `netdash ${pkg.version}`;
-  }
-
-  function wantForJson(o: Options): Want {
+  function wantForJson(o: Options, { wantFor }: PrintModule): Want {
     if (o.section !== 'connections' || o.socketArgs) return wantFor(o);
     const base = wantFor(o);
     return { ...base, interfaces: true, counters: true, routes4: true, routes6: true, conntrack: true };
   }
 
-  async function nameContext(kfs: KernelFs, o: Options): Promise<{ names: NameContext; hosts: HostNames }> {
-    const [services, protocols, users, hostsFile, networks] = await Promise.all([
-      loadServices(kfs), loadProtocols(kfs), loadUsers(kfs), loadHosts(kfs), loadNetworks(kfs),
+  /** The name tables a text print of this section with these flags looks names up in (the
+   *  dashboard and JSON use them all): `--print -tan` and `--print -s` read none. */
+  function namesUsed(o: Options, all: boolean): Record<'services' | 'protocols' | 'users' | 'hosts' | 'networks', boolean> {
+    if (all) return { services: true, protocols: true, users: true, hosts: true, networks: true };
+    const conn = o.section === 'connections';
+    const masq = o.section === 'masquerade';
+    const routes = o.section === 'routes';
+    return {
+      services: (conn || masq) && !o.numericPorts,
+      protocols: conn && !o.numericPorts,
+      users: conn && !o.numericUsers,
+      hosts: (conn || masq || routes) && !o.numericHosts,
+      networks: routes && !o.numericHosts,
+    };
+  }
+
+  async function nameContext(kfs: KernelFs, o: Options, all: boolean): Promise<Names> {
+    const use = namesUsed(o, all);
+    const none = <K, V>(): Promise<ReadonlyMap<K, V>> => Promise.resolve(new Map<K, V>());
+    const [svc, usr, hst, net] = await Promise.all([
+      use.services || use.protocols ? import('../names/services.js') : null, use.users ? import('../names/users.js') : null,
+      use.hosts ? import('../names/host-names.js') : null, use.networks ? import('../names/networks.js') : null,
     ]);
-    const hosts = new HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : io.dns(2000) });
+    const [services, protocols, users, hostsFile, networks] = await Promise.all([
+      svc && use.services ? svc.loadServices(kfs) : none<string, string>(), svc && use.protocols ? svc.loadProtocols(kfs) : none<number, string>(),
+      usr ? usr.loadUsers(kfs) : none<number, string>(), hst ? hst.loadHosts(kfs) : none<string, string>(), net ? net.loadNetworks(kfs) : none<string, string>(),
+    ]);
+    if (!hst) return { names: { services, users, hostName: () => undefined, owners: null, networks, protocols }, hosts: null };
+    const hosts = new hst.HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : io.dns(2000) });
     closeNames = () => hosts.close();
     if (io.stats) {
       io.stats['hostNames'] = () => hosts.size;
@@ -118,10 +140,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return [...out];
   }
 
-  async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }): Promise<number> {
+  async function printOnce(kfs: KernelFs, o: Options, want: Want, ctx: Names, pm: PrintModule): Promise<number> {
+    const { printChunks, printErrors, printStatus } = pm;
+    const { readSnapshot } = await import('../sources/snapshot.js');
     const snap = await readSnapshot(kfs, want);
     const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
-    if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts.settle(addressesOf(snap), DNS_WAIT_MS);
+    if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts?.settle(addressesOf(snap), DNS_WAIT_MS);
     if (o.mode === 'json') {
       const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('../print/json.js'), import('../sources/interface-meta.js')]);
       if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
@@ -159,12 +183,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
       throw err;
     }
     if (o.help) { io.stdout.write(HELP); return 0; }
-    if (o.version) { io.stdout.write(version() + '\n'); return 0; }
+    if (o.version) { io.stdout.write(versionLine() + '\n'); return 0; }
     const rootProblem = checkRoot(o.root);
     if (rootProblem) { warn(rootProblem); return 2; }
 
+    const [pm] = await Promise.all([import('../print/render-print.js'), io.prepare?.()]);
     const kfs = io.kernel(o.root);
-    const want = withInetSource(o.mode === 'json' ? wantForJson(o) : wantFor(o));
+    const want = withInetSource(o.mode === 'json' ? wantForJson(o, pm) : pm.wantFor(o));
     let onScreen = o.mode === 'auto' && io.stdout.isTTY === true && io.stdin.isTTY === true;
     // A terminal that cannot address the cursor gets print mode, with one line saying so.
     const refusal = onScreen ? (await import('../dashboard/terminal.js')).dashboardRefusal(io.env['TERM']) : null;
@@ -173,7 +198,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const ui = onScreen ? import('../dashboard/app.js') : null;
     // A failed load is reported where it is awaited, not as an unhandled rejection meanwhile.
     ui?.catch(() => {});
-    const ctx = await nameContext(kfs, o);
+    const ctx = await nameContext(kfs, o, ui !== null || o.mode === 'json');
     const exporter = await openExporter(o);
     if (typeof exporter === 'number') return exporter;
     if (ui !== null) {
@@ -185,10 +210,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (o.replay !== null) return replay(o, ctx);
     if (o.interval === null) {
       // One read: no later dump to keep socket rows for.
-      keepRowsBetweenDumps(false);
-      return printOnce(kfs, o, want, ctx);
+      (await import('../sources/sock-diag.js')).keepRowsBetweenDumps(false);
+      return printOnce(kfs, o, want, ctx, pm);
     }
-    return sampleLive(kfs, o, want, ctx, exporter);
+    return sampleLive(kfs, o, want, ctx, exporter, pm);
   }
 
   /** --serve: the endpoint, started before the first sample; a status when it cannot start. */
@@ -216,7 +241,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
-  async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: { names: NameContext; hosts: HostNames }, exporter: Exporter | null): Promise<number> {
+  async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: Names, exporter: Exporter | null, pm: PrintModule): Promise<number> {
     const [{ Sampler }, rec, iv, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
       import('../sampler/sampler.js'), import('../sampler/recording.js'), import('../print/interval-print.js'), import('../sources/interface-meta.js'),
     ]);
@@ -224,7 +249,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const recorder = openRecorder(o, intervalMs, rec);
     if (recorder === false) return 2;
     // A recording keeps every section, so a replay can show any view of it.
-    const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }), owners: want.owners, tcpInfo: want.tcpInfo === true } : want;
+    const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }, pm), owners: want.owners, tcpInfo: want.tcpInfo === true } : want;
     // --serve: the sample also holds what /metrics shows; without --print or --json nothing is printed.
     const sampleWant = exporter ? exporter.want(recordWant) : recordWant;
     const serveOnly = exporter !== null && o.mode === 'auto';
@@ -303,7 +328,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   /** The live dashboard (or a recording shown in it) on this terminal. */
-  async function dashboard(kfs: KernelFs, o: Options, ctx: { names: NameContext; hosts: HostNames }, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
+  async function dashboard(kfs: KernelFs, o: Options, ctx: Names, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
     const { runDashboard, dashboardWant } = ui;
     const [recording, { replaySource, liveSource }, { readHostInfo }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
       import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'), import('../sources/interface-meta.js'),
@@ -324,7 +349,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (recorder === false) return 2;
     try {
       return await runDashboard(o, {
-        input: io.stdin, output: io.stdout, names: ctx.names, hostNames: ctx.hosts, source, signals: io.signals,
+        input: io.stdin, output: io.stdout, names: ctx.names, ...(ctx.hosts ? { hostNames: ctx.hosts } : {}), source, signals: io.signals,
         host: readHostInfo(kfs, { name: io.hostname(), kernel: io.release() }),
         ascii: o.ascii || !localeIsUtf8(io.env), env: io.env,
         mouse: !o.noMouse, now: () => io.clock.mono(),

@@ -1,12 +1,11 @@
 // Address → host name. /etc/hosts answers at once; reverse DNS runs in the background through
 // c-ares (not libuv's thread pool, which file reads share), is bounded by a timeout, and is
 // cached with a size limit. Nothing ever waits on a lookup longer than its caller allows.
-import { promises as dnsp } from 'node:dns';
 import { LRUCache } from 'lru-cache';
 import { readOptional, type KernelFs } from '../sources/kernel-fs.js';
-
-/** A reverse lookup; `cancel` (when present) abandons every lookup still running. */
-export type PtrLookup = ((addr: string) => Promise<string[]>) & { cancel?: () => void };
+import type { PtrLookup } from './dns-lookup.js';
+// The resolver is its own module, so that the entry point can load it without the cache.
+export { dnsPtrLookup, type PtrLookup } from './dns-lookup.js';
 
 export function parseHosts(text: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -21,13 +20,6 @@ export function parseHosts(text: string): Map<string, string> {
 
 export async function loadHosts(kfs: KernelFs): Promise<Map<string, string>> {
   return readOptional(kfs, 'etc/hosts', parseHosts, new Map<string, string>());
-}
-
-export function dnsPtrLookup(timeoutMs: number): PtrLookup {
-  const resolver = new dnsp.Resolver({ timeout: timeoutMs, tries: 1 });
-  const lookup: PtrLookup = (addr) => resolver.reverse(addr);
-  lookup.cancel = () => resolver.cancel();
-  return lookup;
 }
 
 export interface HostNamesOptions {

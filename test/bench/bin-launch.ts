@@ -6,14 +6,23 @@ import { fileURLToPath } from 'node:url';
 /** The bin: dist/src/cli.js. */
 export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
-/** The node flags in a bin's first lines: the sh launcher (`//bin/true; exec node FLAGS "$0" "$@"`)
- *  or a shebang (`#!/usr/bin/env [-S] node FLAGS`). */
-export function launcherFlags(text: string): string[] {
+/** The node flags in a bin's first lines: the sh launcher (`//bin/true; exec node FLAGS "$0" "$@"`,
+ *  the last exec of the line) or a shebang (`#!/usr/bin/env [-S] node FLAGS`). With `args`, the
+ *  flags for those arguments: the launcher may start with `case "$*" in A|B) exec node "$0" "$@";; esac;`,
+ *  which runs node without flags when the arguments, joined by spaces, are one of A, B. */
+export function launcherFlags(text: string, args?: readonly string[]): string[] {
   const [first = '', second = ''] = text.split('\n', 2);
-  const m = /^\/\/bin\/true;\s*exec\s+node\b(.*?)\s+"\$0"\s+"\$@"\s*$/.exec(second)
+  const plain = /^\/\/bin\/true;\s*case\s+"\$\*"\s+in\s+([^)]*)\)\s*exec\s+node\s+"\$0"\s+"\$@"\s*;;\s*esac;/.exec(second);
+  if (args && plain && (plain[1] ?? '').split('|').includes(args.join(' '))) return [];
+  const m = /^\/\/bin\/true;.*\bexec\s+node\b(.*?)\s+"\$0"\s+"\$@"\s*$/.exec(second)
     ?? /^#!\S*\benv\s+(?:-S\s+)?node\b(.*)$/.exec(first.trim());
   return m ? (m[1] ?? '').trim().split(/\s+/).filter((f) => f !== '') : [];
 }
 
 /** The flags the bin runs node with. */
 export const CLI_FLAGS = launcherFlags(readFileSync(CLI, 'utf8'));
+
+/** The flags the bin runs node with for these arguments. */
+export function cliFlagsFor(args: readonly string[]): string[] {
+  return launcherFlags(readFileSync(CLI, 'utf8'), args);
+}

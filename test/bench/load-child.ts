@@ -1,7 +1,9 @@
 // Run inside the benchmark's network namespace: one listener and `count` loopback TCP
 // connections to it, both ends held by this process (2 sockets per connection). Prints one
 // JSON "ready" line, then keeps everything open until killed. A message on stdin of the
-// form {"churn":n} closes n of its connections and opens n new ones (for churn figures).
+// form {"churn":n} closes n of its connections, both ends, and opens n new ones (for churn
+// figures): every other close is a reset (no TIME_WAIT), the others orderly (the client, which
+// closes first, keeps a TIME_WAIT socket, bounded by the namespace's tcp_max_tw_buckets).
 // Usage: node load-child.js <count> <port> [v6every]
 //   v6every: every Nth connection goes over ::1 instead of 127.0.0.1 (0: none).
 import * as net from 'node:net';
@@ -10,12 +12,13 @@ const count = Number(process.argv[2] ?? '0');
 const port = Number(process.argv[3] ?? '0');
 const v6every = Number(process.argv[4] ?? '0');
 
-const held: net.Socket[] = [];
+/** Server ends by the client's address and port. */
+const held = new Map<string, net.Socket>();
 const clients: net.Socket[] = [];
 
 function listen(host: string): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const srv = net.createServer({ pauseOnConnect: true }, (s) => { s.on('error', () => {}); held.push(s); });
+    const srv = net.createServer({ pauseOnConnect: true }, (s) => { s.on('error', () => {}); held.set(`${s.remoteAddress}|${s.remotePort}`, s); });
     srv.once('error', reject);
     srv.listen({ port, host, backlog: 4096, ipv6Only: host === '::1' }, () => resolve(srv));
   });
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
   if (v6every > 0) servers.push(await listen('::1'));
   await openMany(count, 0);
   // The accepts arrive asynchronously; wait until every connection has both ends here.
-  while (held.length < count) await new Promise((r) => setTimeout(r, 10));
+  while (held.size < count) await new Promise((r) => setTimeout(r, 10));
   process.stdout.write(JSON.stringify({ pid: process.pid, connections: count }) + '\n');
   let serial = count;
   let buf = '';
@@ -53,7 +56,13 @@ async function main(): Promise<void> {
       const msg = JSON.parse(buf.slice(0, nl)) as { churn?: number };
       buf = buf.slice(nl + 1);
       const n = Math.min(msg.churn ?? 0, clients.length);
-      for (const s of clients.splice(0, n)) s.destroy();
+      for (const [i, s] of clients.splice(0, n).entries()) {
+        const key = `${s.localAddress}|${s.localPort}`;
+        if ((serial + i) % 2 === 0) s.resetAndDestroy();
+        else s.destroy();
+        held.get(key)?.destroy();
+        held.delete(key);
+      }
       void openMany(n, serial).then(() => process.stdout.write(JSON.stringify({ churned: n }) + '\n'));
       serial += n;
     }

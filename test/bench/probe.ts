@@ -28,7 +28,7 @@ import { ALL_STATES, sharedSockDiag, type MessageSink } from '../../src/sources/
 import type { Clock } from '../../src/sampler/sampler.js';
 import { readSnapshot, type Snapshot, type Want } from '../../src/sources/snapshot.js';
 import { fakeTty } from '../helpers/fake-tty.js';
-import { CLI, CLI_FLAGS } from './bin-launch.js';
+import { CLI, CLI_FLAGS, cliFlagsFor } from './bin-launch.js';
 
 
 export interface Figure { wallMs: number; cpuMs: number | null }
@@ -49,7 +49,7 @@ async function inProcess(fn: () => Promise<unknown>): Promise<Figure> {
 
 /** Wall time of a command (its output read and dropped, as a caller would read it), and its
  *  CPU time from the kernel's accounting of the finished child. */
-function command(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Figure> {
+function command(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, allowEmpty = false): Promise<Figure> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env });
@@ -58,7 +58,7 @@ function command(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.e
     child.once('error', reject);
     child.once('close', (code) => {
       const wallMs = performance.now() - t;
-      if (code !== 0 || bytes === 0) { reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}, ${bytes} bytes`)); return; }
+      if (code !== 0 || (bytes === 0 && !allowEmpty)) { reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}, ${bytes} bytes`)); return; }
       resolve({ wallMs, cpuMs: null });
     });
   });
@@ -128,6 +128,7 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
   const sockets = (first.inet.tcp?.ok ? first.inet.tcp.value.length : 0) + (first.inet.tcp6?.ok ? first.inet.tcp6.value.length : 0);
   const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
   const tool = hasTime ? commandCpu : command;
+  const bare = hasTime ? commandCpu : (cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Figure> => command(cmd, args, env, true);
   let si: { networkConnections(): Promise<unknown[]> } | null = null;
   if (withSi) si = (await import('systeminformation')).default;
   const procEnv = { ...process.env, NETDASH_INET_SOURCE: 'proc' };
@@ -161,6 +162,17 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
     add('netdash --print -tan (/proc)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], procEnv));
     if (extraCa !== undefined) add('netdash --print -tan (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], noCaEnv));
     if (si) { const s = si; add('systeminformation', await inProcess(() => s.networkConnections())); }
+    // One-shot start-up, back to back so that the ratios come from the same moments: node doing
+    // nothing, and netdash answering --version; netdash -s against nstat (-s: no history file).
+    add('node -e 0', await bare(process.execPath, ['-e', '0']));
+    add('netdash --version', await tool(process.execPath, [...cliFlagsFor(['--version']), CLI, '--version']));
+    add('nstat -a', await tool('nstat', ['-as']));
+    add('netdash --print -s', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-s']));
+    if (extraCa !== undefined) {
+      add('node -e 0 (no CA env)', await bare(process.execPath, ['-e', '0'], noCaEnv));
+      add('netdash --version (no CA env)', await tool(process.execPath, [...cliFlagsFor(['--version']), CLI, '--version'], noCaEnv));
+      add('netdash --print -s (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-s'], noCaEnv));
+    }
   }
   const shares = { every: await samplerShare(simSeconds, undefined), auto: await samplerShare(simSeconds, 'auto') };
   return { timings: T, sockets, rssMB: process.memoryUsage().rss / 1048576, samplerPct: shares };

@@ -6,7 +6,16 @@
 //   npm run bench -- --sockets 100000             any load; ulimit -n is respected by spreading
 //                                                 the connections over several processes
 // Options: --reps N, --cpu-seconds S, --warmup S, --no-si (skip systeminformation),
-//          --no-dashboard, --cols/--rows (terminal size of the dashboard runs).
+//          --no-dashboard, --cols/--rows (terminal size of the dashboard runs),
+//          --churn-seconds S (180; 30 with --quick), --churn-warmup S (60; 15 with --quick),
+//          --no-churn.
+//
+// Churn: 20k sockets (10k loopback connections) with 1,000 connections closed and 1,000 opened
+// a second (in batches every 100 ms; every other close a reset, the rest leave TIME_WAIT, at most
+// 5,000 of them), under the dashboard at `-a --interval 0.2` in tmux. After --churn-warmup, RSS
+// and CPU are read every 5 s for --churn-seconds: churnRssMB is the highest RSS of the window,
+// churnCpuPct the CPU over it, churnRssTrendMBPerMin the slope of RSS over its last two minutes
+// (least squares; over the whole window when it is shorter).
 //
 // Dashboard CPU is steady-state CPU: the window of --cpu-seconds (30; 8 with --quick) opens
 // --warmup seconds (120; 5 with --quick) after the first sample is on screen. At one tick a
@@ -21,7 +30,7 @@
 //
 // Prints a table per load, then the dashboard figures, the recording figures, and last a line
 // `BENCH {json}` with the figures of the largest load.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import * as path from 'node:path';
@@ -38,7 +47,10 @@ const NODE = process.execPath;
 /** Connections per load process: two fds each, under the 20000 fd limit. */
 const PER_CHILD = 8000;
 
-interface Args { loads: number[]; reps: number; cpuSeconds: number; warmup: number; si: boolean; dashboard: boolean; cols: number; rows: number; quick: boolean }
+interface Args {
+  loads: number[]; reps: number; cpuSeconds: number; warmup: number; si: boolean; dashboard: boolean; cols: number; rows: number; quick: boolean;
+  churn: boolean; churnSeconds: number; churnWarmup: number;
+}
 
 function args(): Args {
   const { values } = parseArgs({
@@ -50,13 +62,16 @@ function args(): Args {
       warmup: { type: 'string' },
       'no-si': { type: 'boolean', default: false },
       'no-dashboard': { type: 'boolean', default: false },
+      'no-churn': { type: 'boolean', default: false },
+      'churn-seconds': { type: 'string' },
+      'churn-warmup': { type: 'string' },
       cols: { type: 'string', default: '200' },
       rows: { type: 'string', default: '50' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R]\n');
+    process.stdout.write('usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn]\n');
     process.exit(0);
   }
   const asked = (values.sockets ?? []).flatMap((s) => s.split(',')).map(Number);
@@ -68,7 +83,14 @@ function args(): Args {
   const warmup = Number(values.warmup ?? (quick ? 5 : 120));
   if (!Number.isFinite(cpuSeconds) || cpuSeconds <= 0) throw new Error('--cpu-seconds: a number of seconds above 0');
   if (!Number.isFinite(warmup) || warmup < 0) throw new Error('--warmup: a number of seconds, 0 or more');
-  return { loads, reps, cpuSeconds, warmup, si: !values['no-si'], dashboard: !values['no-dashboard'], cols: Number(values.cols), rows: Number(values.rows), quick };
+  const churnSeconds = Number(values['churn-seconds'] ?? (quick ? 30 : 180));
+  const churnWarmup = Number(values['churn-warmup'] ?? (quick ? 15 : 60));
+  if (!Number.isFinite(churnSeconds) || churnSeconds < 10) throw new Error('--churn-seconds: a number of seconds, 10 or more');
+  if (!Number.isFinite(churnWarmup) || churnWarmup < 0) throw new Error('--churn-warmup: a number of seconds, 0 or more');
+  return {
+    loads, reps, cpuSeconds, warmup, si: !values['no-si'], dashboard: !values['no-dashboard'], cols: Number(values.cols), rows: Number(values.rows), quick,
+    churn: !values['no-churn'], churnSeconds, churnWarmup,
+  };
 }
 
 function need(): void {
@@ -188,6 +210,109 @@ async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | '
   }
 }
 
+// ---- churn ------------------------------------------------------------------------------------------
+
+interface ChurnRun {
+  sockets: number;
+  /** `ss -s`'s TCP line at the end (TIME_WAIT and closed sockets not yet freed count too). */
+  ssSummary: string;
+  /** Connections closed (and as many opened) a second, as the load processes reported them. */
+  churnPerS: number;
+  cpuPct: number;
+  /** The highest VmRSS read in the window. */
+  rssMB: number;
+  rssFirstMB: number;
+  rssLastMB: number;
+  /** Least-squares slope of RSS over the last two minutes of the window. */
+  trendMBPerMin: number;
+  trendWindowS: number;
+  /** [seconds into the window, RSS MB], every 5 s. */
+  readings: [number, number][];
+  screenOk: boolean;
+}
+
+const CHURN_CONNECTIONS = 10_000;
+const CHURN_PER_S = 1000;
+const CHURN_BATCH_MS = 100;
+
+/** Slope (y per x) of the least-squares line through the points. */
+function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, p) => a + p[0], 0) / n, my = points.reduce((a, p) => a + p[1], 0) / n;
+  let num = 0, den = 0;
+  for (const [x, y] of points) { num += (x - mx) * (y - my); den += (x - mx) ** 2; }
+  return den === 0 ? 0 : num / den;
+}
+
+async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
+  const ns = await Netns.create('churn');
+  live.push(ns);
+  try {
+    await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_local_port_range=10000 65000']);
+    await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.tcp_max_tw_buckets=5000']);
+    const children = Math.ceil(CHURN_CONNECTIONS / PER_CHILD);
+    const procs: ChildProcess[] = [];
+    for (let i = 0; i < children; i++) {
+      procs.push(ns.spawn('prlimit', ['--nofile=20000:20000', NODE, path.join(DIST, 'test/bench/load-child.js'), String(CHURN_CONNECTIONS / children), String(5000 + i), '10']));
+    }
+    await Promise.all(procs.map((p) => readyLine(p)));
+    let churned = 0;
+    for (const p of procs) {
+      let buf = '';
+      p.stdout?.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          const m = JSON.parse(buf.slice(0, nl)) as { churned?: number };
+          buf = buf.slice(nl + 1);
+          churned += m.churned ?? 0;
+        }
+      });
+    }
+    const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, CLI, '-a', '--interval', '0.2'], { width: a.cols, height: a.rows, term: 'xterm-256color' });
+    const perBatch = Math.round(CHURN_PER_S * CHURN_BATCH_MS / 1000 / children);
+    const timer = setInterval(() => { for (const p of procs) p.stdin?.write(JSON.stringify({ churn: perBatch }) + '\n'); }, CHURN_BATCH_MS);
+    try {
+      await t.waitFor((sc) => /ESTAB \d/.test(sc), 60_000, 'the first sample on screen');
+      const pid = findNetdash(t.pid());
+      await sleep(a.churnWarmup * 1000);
+      const c0 = cpuTicks(pid), t0 = performance.now(), n0 = churned;
+      const readings: [number, number][] = [];
+      for (let s = 0; s <= a.churnSeconds; s += 5) {
+        const wait = t0 + s * 1000 - performance.now();
+        if (wait > 0) await sleep(wait);
+        readings.push([s, statusKb(pid, 'VmRSS') / 1024]);
+      }
+      const c1 = cpuTicks(pid), t1 = performance.now(), n1 = churned;
+      const screenOk = /ESTAB \d/.test(t.capture());
+      t.keys('q');
+      const trendWindowS = Math.min(120, a.churnSeconds);
+      const last = readings.filter(([s]) => s >= a.churnSeconds - trendWindowS);
+      const socketsLine = await ns.exec('ss', ['-s']);
+      const m = /TCP:\s+(\d+).*/.exec(socketsLine.stdout);
+      return {
+        sockets: m ? Number(m[1]) : NaN,
+        ssSummary: m ? m[0].trim() : '',
+        churnPerS: (n1 - n0) / ((t1 - t0) / 1000),
+        cpuPct: cpuPct(c0, t0, c1, t1),
+        rssMB: Math.max(...readings.map(([, r]) => r)),
+        rssFirstMB: readings[0]?.[1] ?? NaN,
+        rssLastMB: readings[readings.length - 1]?.[1] ?? NaN,
+        trendMBPerMin: slope(last) * 60,
+        trendWindowS,
+        readings,
+        screenOk,
+      };
+    } finally {
+      clearInterval(timer);
+      t.kill();
+    }
+  } finally {
+    await ns.destroy();
+    live.splice(live.indexOf(ns), 1);
+  }
+}
+
 // ---- figures ---------------------------------------------------------------------------------------
 
 const median = (xs: readonly number[]): number => {
@@ -230,6 +355,13 @@ const ROWS: [key: string, label: string, ref: string][] = [
   ['netstat -tanp', 'netstat -tanp', 'ss -tanp'],
   ['netdash --print -tanp', 'netdash --print -tanp (process)', 'ss -tanp'],
   ['systeminformation', 'systeminformation networkConnections()', 'ss -tan'],
+  ['node -e 0', 'node -e 0 (node starting, nothing to do)', 'node -e 0'],
+  ['netdash --version', 'netdash --version', 'node -e 0'],
+  ['node -e 0 (no CA env)', 'node -e 0 without NODE_EXTRA_CA_CERTS', 'node -e 0 (no CA env)'],
+  ['netdash --version (no CA env)', 'netdash --version without NODE_EXTRA_CA_CERTS', 'node -e 0 (no CA env)'],
+  ['nstat -a', 'nstat -as (-s: no history file written)', 'nstat -a'],
+  ['netdash --print -s', 'netdash --print -s (process)', 'nstat -a'],
+  ['netdash --print -s (no CA env)', 'the same without NODE_EXTRA_CA_CERTS', 'node -e 0 (no CA env)'],
 ];
 
 function table(t: TimingOut, reps: number): string {
@@ -269,6 +401,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const results: { sockets: number; t: TimingOut; r: RenderOut; rec: RecordFigures; dash?: DashRun }[] = [];
+  let churn: ChurnRun | null = null;
   try {
     const max = Math.max(...a.loads);
     for (const n of a.loads) {
@@ -287,6 +420,13 @@ async function main(): Promise<void> {
       live.splice(live.indexOf(load.ns), 1);
       results.push({ sockets: t.sockets, t, r, rec, ...(dash ? { dash } : {}) });
       process.stdout.write(`${n === 0 ? 'idle' : `${n} sockets`} (${t.sockets} TCP sockets seen, ${((performance.now() - tl) / 1000).toFixed(0)} s)\n${table(t, a.reps)}\n\n`);
+    }
+    if (a.churn) {
+      churn = await churnRun(a, live);
+      process.stdout.write(`churn: ss -s at the end: ${churn.ssSummary}; ${churn.churnPerS.toFixed(0)} connections closed and opened a second; netdash -a --interval 0.2 in tmux,\n`
+        + `  ${a.churnSeconds} s window after a ${a.churnWarmup} s warm-up: cpu ${churn.cpuPct.toFixed(1)} %, rss max ${churn.rssMB.toFixed(0)} MB `
+        + `(first ${churn.rssFirstMB.toFixed(0)}, last ${churn.rssLastMB.toFixed(0)}), trend over the last ${churn.trendWindowS} s ${churn.trendMBPerMin.toFixed(2)} MB/min`
+        + `${churn.screenOk ? '' : ' (SCREEN LOST)'}\n  rss every 5 s: ${churn.readings.map(([, r]) => r.toFixed(0)).join(' ')}\n\n`);
     }
   } finally {
     await cleanup();
@@ -331,6 +471,15 @@ async function main(): Promise<void> {
     samplerPctAuto: round(top.t.samplerPct.auto),
     snapshotCpuVsSsTan: round(cpu(T['snapshot']) / cpu(T['ss -tan'])),
     printVsSsTan: round(wall(T['netdash --print -tan']) / wall(T['ss -tan'])),
+    // Start-up figures from the idle load: nothing else in the namespace to read.
+    versionVsNode: round(wall(idle.t.timings['netdash --version']) / wall(idle.t.timings['node -e 0'])),
+    ...(idle.t.timings['node -e 0 (no CA env)'] ? { versionNoCaEnvVsNode: round(wall(idle.t.timings['netdash --version (no CA env)']) / wall(idle.t.timings['node -e 0 (no CA env)'])) } : {}),
+    printSVsNstat: round(wall(idle.t.timings['netdash --print -s']) / wall(idle.t.timings['nstat -a'])),
+    printSVsNode: round(wall(idle.t.timings['netdash --print -s']) / wall(idle.t.timings['node -e 0'])),
+    churnRssMB: churn ? round(churn.rssMB, 0) : null,
+    churnCpuPct: churn ? round(churn.cpuPct, 1) : null,
+    churnRssTrendMBPerMin: churn ? round(churn.trendMBPerMin) : null,
+    churnPerS: churn ? round(churn.churnPerS, 0) : null,
     ...(T['netdash --print -tan (no CA env)'] ? { printNoCaEnvVsSsTan: round(wall(T['netdash --print -tan (no CA env)']) / wall(T['ss -tan'])) } : {}),
     cpuWarmupS: a.dashboard ? a.warmup : null,
     cpuWindowS: a.dashboard ? a.cpuSeconds : null,

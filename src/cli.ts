@@ -46,14 +46,20 @@ const io: Io = {
   prepare: async () => {
     if (effects) return;
     const [{ kernelFs }, { systemClock }, { dnsPtrLookup }] = await Promise.all([
-      import('./sources/kernel-fs.js'), import('./sampler/clock.js'), import('./names/dns-lookup.js'),
+      import('./sources/kernel-fs.js'),
+      import('./sampler/clock.js'),
+      import('./names/dns-lookup.js'),
     ]);
     effects = { kernelFs: (root) => kernelFs(root), clock: systemClock, dns: dnsPtrLookup };
   },
   kernel: (root) => loaded().kernelFs(root),
-  get clock() { return loaded().clock; },
+  get clock() {
+    return loaded().clock;
+  },
   env: process.env,
-  get stdin() { return process.stdin; },
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   signals: { on: (sig, fn) => process.on(sig, fn), off: (sig, fn) => process.off(sig, fn) },
@@ -74,7 +80,9 @@ function warn(msg: string): void {
 // (cli/output-errors.ts). Recordings are written synchronously: every tick so far is on disk.
 exitOnOutputError(process.stdout, warn);
 // stderr too: a message after the reader of both went away must not turn into a crash.
-process.stderr.on('error', () => { /* nothing left to report to */ });
+process.stderr.on('error', () => {
+  /* nothing left to report to */
+});
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) process.stdout.write(versionLine() + '\n');

@@ -3,9 +3,7 @@
 
 /** What a source yields: its value plus how many input lines it could not parse,
  *  or an error that the section shows instead of data. */
-export type SourceResult<T> =
-  | { ok: true; value: T; skipped: number }
-  | { ok: false; error: string };
+export type SourceResult<T> = { ok: true; value: T; skipped: number } | { ok: false; error: string };
 
 export type InetProto = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6';
 
@@ -60,37 +58,78 @@ export interface InetSocket {
 export interface TcpInfo {
   /** Bytes of tcp_info the kernel sent. */
   length: number;
-  state?: number; caState?: number; retransmits?: number; probes?: number; backoff?: number; options?: number;
-  sndWscale?: number; rcvWscale?: number; deliveryRateAppLimited?: number;
+  state?: number;
+  caState?: number;
+  retransmits?: number;
+  probes?: number;
+  backoff?: number;
+  options?: number;
+  sndWscale?: number;
+  rcvWscale?: number;
+  deliveryRateAppLimited?: number;
   /** Retransmission timeout and delayed-ACK timeout, µs. */
-  rto?: number; ato?: number;
-  sndMss?: number; rcvMss?: number;
-  unacked?: number; sacked?: number; lost?: number; retrans?: number; fackets?: number;
+  rto?: number;
+  ato?: number;
+  sndMss?: number;
+  rcvMss?: number;
+  unacked?: number;
+  sacked?: number;
+  lost?: number;
+  retrans?: number;
+  fackets?: number;
   /** ms since the last data sent, ACK sent (never set by Linux), data received, ACK received. */
-  lastDataSent?: number; lastAckSent?: number; lastDataRecv?: number; lastAckRecv?: number;
-  pmtu?: number; rcvSsthresh?: number;
+  lastDataSent?: number;
+  lastAckSent?: number;
+  lastDataRecv?: number;
+  lastAckRecv?: number;
+  pmtu?: number;
+  rcvSsthresh?: number;
   /** Smoothed RTT and its variation, µs. */
-  rtt?: number; rttvar?: number;
-  sndSsthresh?: number; sndCwnd?: number; advmss?: number; reordering?: number;
-  rcvRtt?: number; rcvSpace?: number;
+  rtt?: number;
+  rttvar?: number;
+  sndSsthresh?: number;
+  sndCwnd?: number;
+  advmss?: number;
+  reordering?: number;
+  rcvRtt?: number;
+  rcvSpace?: number;
   /** Segments retransmitted over the connection's life. */
   totalRetrans?: number;
-  pacingRate?: number; maxPacingRate?: number;
-  bytesAcked?: number; bytesReceived?: number;
-  segsOut?: number; segsIn?: number;
-  notsentBytes?: number; minRtt?: number;
-  dataSegsIn?: number; dataSegsOut?: number;
+  pacingRate?: number;
+  maxPacingRate?: number;
+  bytesAcked?: number;
+  bytesReceived?: number;
+  segsOut?: number;
+  segsIn?: number;
+  notsentBytes?: number;
+  minRtt?: number;
+  dataSegsIn?: number;
+  dataSegsOut?: number;
   deliveryRate?: number;
-  busyTime?: number; rwndLimited?: number; sndbufLimited?: number;
-  delivered?: number; deliveredCe?: number;
-  bytesSent?: number; bytesRetrans?: number;
-  dsackDups?: number; reordSeen?: number; rcvOoopack?: number; sndWnd?: number;
+  busyTime?: number;
+  rwndLimited?: number;
+  sndbufLimited?: number;
+  delivered?: number;
+  deliveredCe?: number;
+  bytesSent?: number;
+  bytesRetrans?: number;
+  dsackDups?: number;
+  reordSeen?: number;
+  rcvOoopack?: number;
+  sndWnd?: number;
 }
 
 /** INET_DIAG_SKMEMINFO (SK_MEMINFO_*), bytes; absent slots unknown. */
 export interface SkMemInfo {
-  rmemAlloc?: number; rcvbuf?: number; wmemAlloc?: number; sndbuf?: number;
-  fwdAlloc?: number; wmemQueued?: number; optmem?: number; backlog?: number; drops?: number;
+  rmemAlloc?: number;
+  rcvbuf?: number;
+  wmemAlloc?: number;
+  sndbuf?: number;
+  fwdAlloc?: number;
+  wmemQueued?: number;
+  optmem?: number;
+  backlog?: number;
+  drops?: number;
 }
 
 export interface UnixSocket {
@@ -109,15 +148,41 @@ export interface UnixSocket {
 /** The 16 counters of /proc/net/dev, named after its header. */
 /** The 16 counters of /proc/net/dev (u64 in the kernel: a bigint beyond 2^53). */
 export interface IfCounters {
-  rxBytes: CounterValue; rxPackets: CounterValue; rxErrs: CounterValue; rxDrop: CounterValue;
-  rxFifo: CounterValue; rxFrame: CounterValue; rxCompressed: CounterValue; rxMulticast: CounterValue;
-  txBytes: CounterValue; txPackets: CounterValue; txErrs: CounterValue; txDrop: CounterValue;
-  txFifo: CounterValue; txColls: CounterValue; txCarrier: CounterValue; txCompressed: CounterValue;
+  rxBytes: CounterValue;
+  rxPackets: CounterValue;
+  rxErrs: CounterValue;
+  rxDrop: CounterValue;
+  rxFifo: CounterValue;
+  rxFrame: CounterValue;
+  rxCompressed: CounterValue;
+  rxMulticast: CounterValue;
+  txBytes: CounterValue;
+  txPackets: CounterValue;
+  txErrs: CounterValue;
+  txDrop: CounterValue;
+  txFifo: CounterValue;
+  txColls: CounterValue;
+  txCarrier: CounterValue;
+  txCompressed: CounterValue;
 }
 
 export const IF_COUNTER_NAMES: readonly (keyof IfCounters)[] = [
-  'rxBytes', 'rxPackets', 'rxErrs', 'rxDrop', 'rxFifo', 'rxFrame', 'rxCompressed', 'rxMulticast',
-  'txBytes', 'txPackets', 'txErrs', 'txDrop', 'txFifo', 'txColls', 'txCarrier', 'txCompressed',
+  'rxBytes',
+  'rxPackets',
+  'rxErrs',
+  'rxDrop',
+  'rxFifo',
+  'rxFrame',
+  'rxCompressed',
+  'rxMulticast',
+  'txBytes',
+  'txPackets',
+  'txErrs',
+  'txDrop',
+  'txFifo',
+  'txColls',
+  'txCarrier',
+  'txCompressed',
 ];
 
 /** Per-interface facts from /sys/class/net/<if>/; each may be missing (virtual devices, races). */
@@ -193,9 +258,15 @@ export interface ConntrackEntry {
   /** TCP state name when the protocol has one. */
   state: string | null;
   /** Original direction. */
-  src: string; dst: string; sport: number | null; dport: number | null;
+  src: string;
+  dst: string;
+  sport: number | null;
+  dport: number | null;
   /** Reply direction: differs from the original when NAT rewrote the flow. */
-  replySrc: string; replyDst: string; replySport: number | null; replyDport: number | null;
+  replySrc: string;
+  replyDst: string;
+  replySport: number | null;
+  replyDport: number | null;
   flags: string[];
 }
 

@@ -29,11 +29,29 @@ test('bench probe: every measurement runs once on a small load in a namespace', 
 
   const timings = await ns.exec(process.execPath, [path.join(BENCH, 'probe.js'), 'timings', '--reps', '1', '--sim-seconds', '1']);
   assert.equal(timings.code, 0, timings.stderr);
-  const tj = JSON.parse(timings.stdout) as { sockets: number; timings: Record<string, { wallMs: number }[]>; samplerPct: { every: number; auto: number } };
+  const tj = JSON.parse(timings.stdout) as {
+    sockets: number;
+    timings: Record<string, { wallMs: number }[]>;
+    samplerPct: { every: number; auto: number };
+  };
   // 100 connections (both ends here) and two listeners, 127.0.0.1 and ::1.
   assert.equal(tj.sockets, 202);
-  for (const k of ['snapshot', 'snapshotProc', 'procSplit', 'countOnly', 'listenOnly', 'tick', 'tickOwners', 'ownersCold',
-    'ss -tan', 'ss -tanp', 'netstat -tan', 'netstat -tanp', 'netdash --print -tan', 'netdash --print -tanp']) {
+  for (const k of [
+    'snapshot',
+    'snapshotProc',
+    'procSplit',
+    'countOnly',
+    'listenOnly',
+    'tick',
+    'tickOwners',
+    'ownersCold',
+    'ss -tan',
+    'ss -tanp',
+    'netstat -tan',
+    'netstat -tanp',
+    'netdash --print -tan',
+    'netdash --print -tanp',
+  ]) {
     assert.equal(tj.timings[k]?.length, 1, k);
     assert.ok(Number.isFinite(tj.timings[k]?.[0]?.wallMs), k);
   }
@@ -56,7 +74,14 @@ test('bench probe: every measurement runs once on a small load in a namespace', 
   // The recording figures: a steady table costs less per tick than a churning one.
   const rec = await ns.exec(process.execPath, [path.join(BENCH, 'probe.js'), 'record', '--ticks', '20']);
   assert.equal(rec.code, 0, rec.stderr);
-  const cj = JSON.parse(rec.stdout) as { sockets: number; ticks: number; steadyBytesPerTick: number; churnBytesPerTick: number; churnPerTick: number; keyFrameBytes: number };
+  const cj = JSON.parse(rec.stdout) as {
+    sockets: number;
+    ticks: number;
+    steadyBytesPerTick: number;
+    churnBytesPerTick: number;
+    churnPerTick: number;
+    keyFrameBytes: number;
+  };
   assert.equal(cj.sockets, 202);
   assert.equal(cj.ticks, 20);
   assert.equal(cj.churnPerTick, 2, '1% of the 200 connected sockets');

@@ -59,8 +59,10 @@ test('Ip.ReasmTimeout counts reassemblies abandoned after ipfrag_time; it is a c
     // Only the first fragment of each datagram reaches B's reassembly queue.
     await b.exec('iptables', ['-t', 'raw', '-A', 'PREROUTING', '-f', '-j', 'DROP']);
     const before = await snmp(b);
-    const sent = await a.exec('node', ['-e',
-      "const s=require('dgram').createSocket('udp4');s.send(Buffer.alloc(3000,1),9,'10.77.0.2',()=>s.close())"]);
+    const sent = await a.exec('node', [
+      '-e',
+      "const s=require('dgram').createSocket('udp4');s.send(Buffer.alloc(3000,1),9,'10.77.0.2',()=>s.close())",
+    ]);
     assert.equal(sent.code, 0, sent.stderr);
     const after = await until(b, (c) => d(before, c, 'Ip.ReasmTimeout') >= 1, 'Ip.ReasmTimeout');
     assert.equal(d(before, after, 'Ip.ReasmTimeout'), 1, 'one datagram timed out');
@@ -122,7 +124,14 @@ test('TcpExt.TW counts sockets as they enter TIME_WAIT, not as they leave it', a
     const r = await readyLine<{ tw: number }>(ns.spawn('node', [PROBES, 'time-wait']));
     assert.equal(r.tw, 1, 'counted once the close handshake is done');
     const { stdout } = await ns.exec('ss', ['-Htan', 'state', 'time-wait']);
-    assert.equal(stdout.trim().split('\n').filter((l) => l.trim() !== '').length, 1, 'while the socket is still in TIME_WAIT');
+    assert.equal(
+      stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '').length,
+      1,
+      'while the socket is still in TIME_WAIT',
+    );
     assert.match(fact('TcpExt.TW').meaning, /enter/);
     assert.doesNotMatch(fact('TcpExt.TW').meaning, /finished their waiting/);
   } finally {
@@ -135,14 +144,25 @@ test('TcpExt.ListenOverflows counts every SYN a full accept queue turns away, re
   const ns = await Netns.create('lq');
   try {
     // listen(1) and never accept: the accept queue holds two, a third client is turned away.
-    const listener = ns.spawn('perl', ['-e', 'use Socket; socket(my $s, PF_INET, SOCK_STREAM, 0) or die; '
-      + 'bind($s, pack_sockaddr_in(5003, inet_aton("127.0.0.1"))) or die; listen($s, 1) or die; $| = 1; print "{\\"ready\\":true}\\n"; sleep 60']);
+    const listener = ns.spawn('perl', [
+      '-e',
+      'use Socket; socket(my $s, PF_INET, SOCK_STREAM, 0) or die; ' +
+        'bind($s, pack_sockaddr_in(5003, inet_aton("127.0.0.1"))) or die; listen($s, 1) or die; $| = 1; print "{\\"ready\\":true}\\n"; sleep 60',
+    ]);
     await readyLine(listener);
     const netstat = async (): Promise<Record<string, number>> =>
-      Object.fromEntries(Object.entries(parseSnmp((await ns.exec('cat', ['/proc/net/netstat'])).stdout).value['TcpExt'] ?? {}).map(([k, v]) => [k, counterNumber(v)]));
+      Object.fromEntries(
+        Object.entries(parseSnmp((await ns.exec('cat', ['/proc/net/netstat'])).stdout).value['TcpExt'] ?? {}).map(([k, v]) => [
+          k,
+          counterNumber(v),
+        ]),
+      );
     const before = await netstat();
-    ns.spawn('node', ['-e', "const net=require('net');const c=()=>net.connect(5003,'127.0.0.1').on('error',()=>{});"
-      + 'c();c();setTimeout(c,300);setInterval(()=>{},1e6)']);
+    ns.spawn('node', [
+      '-e',
+      "const net=require('net');const c=()=>net.connect(5003,'127.0.0.1').on('error',()=>{});" +
+        'c();c();setTimeout(c,300);setInterval(()=>{},1e6)',
+    ]);
     let after = before;
     for (let i = 0; i < 300 && (after['ListenOverflows'] ?? 0) - (before['ListenOverflows'] ?? 0) < 2; i++) {
       await sleep(100);
@@ -163,10 +183,11 @@ test('TcpExt.ListenOverflows counts every SYN a full accept queue turns away, re
  *  Perl (perl-base is on every Debian) through an AF_PACKET socket. */
 async function sendUnknownEtherType(ns: Netns, dev: string, count: number): Promise<void> {
   const idx = (await ns.exec('cat', [`/sys/class/net/${dev}/ifindex`])).stdout.trim();
-  const script = 'socket(my $s, 17, 3, 0) or die "socket: $!"; my ($idx, $n) = @ARGV; '
-    + 'my $sll = pack("S n i S C C a8", 17, 0x88b5, $idx, 0, 0, 6, "\\xff" x 6); '
-    + 'my $f = ("\\xff" x 6) . "\\x02\\x00\\x00\\x00\\x00\\x01" . pack("n", 0x88b5) . ("x" x 50); '
-    + 'for (1 .. $n) { send($s, $f, 0, $sll) or die "send: $!" }';
+  const script =
+    'socket(my $s, 17, 3, 0) or die "socket: $!"; my ($idx, $n) = @ARGV; ' +
+    'my $sll = pack("S n i S C C a8", 17, 0x88b5, $idx, 0, 0, 6, "\\xff" x 6); ' +
+    'my $f = ("\\xff" x 6) . "\\x02\\x00\\x00\\x00\\x00\\x01" . pack("n", 0x88b5) . ("x" x 50); ' +
+    'for (1 .. $n) { send($s, $f, 0, $sll) or die "send: $!" }';
   const r = await ns.exec('perl', ['-e', script, idx, String(count)]);
   assert.equal(r.code, 0, r.stderr);
 }
@@ -180,9 +201,11 @@ test('RX-DRP counts frames too big for the MTU and unknown EtherTypes, not firew
     await b.ip('link', 'set', 'veth-b', 'mtu', '1280');
     const drops = (): Promise<number> => sysStat(b, 'veth-b', 'rx_dropped');
     const nohandler = (): Promise<number> => sysStat(b, 'veth-b', 'rx_nohandler');
-    const ping = (size: string): Promise<unknown> => a.exec('ping', ['-c', '3', '-i', '0.2', '-W', '1', '-M', 'dont', '-s', size, '10.78.0.2']);
+    const ping = (size: string): Promise<unknown> =>
+      a.exec('ping', ['-c', '3', '-i', '0.2', '-W', '1', '-M', 'dont', '-s', size, '10.78.0.2']);
     await ping('56'); // neighbours resolved, so later drops are the frames themselves
-    const d0 = await drops(), n0 = await nohandler();
+    const d0 = await drops(),
+      n0 = await nohandler();
     await ping('1400');
     const d1 = await drops();
     assert.ok(d1 - d0 >= 3, `frames larger than the 1280 MTU: +${d1 - d0}`);
@@ -222,9 +245,12 @@ test('a full UDP receive buffer counts in Udp.RcvbufErrors, never in Ip.InDiscar
   const ns = await Netns.create('rcvbuf');
   try {
     // A socket with the smallest receive buffer that nobody reads.
-    const holder = ns.spawn('perl', ['-e', 'use Socket; socket(my $s, PF_INET, SOCK_DGRAM, 0) or die; '
-      + 'setsockopt($s, SOL_SOCKET, SO_RCVBUF, 1) or die; bind($s, pack_sockaddr_in(5002, inet_aton("127.0.0.1"))) or die; '
-      + '$| = 1; print "{\\"ready\\":true}\\n"; sleep 60']);
+    const holder = ns.spawn('perl', [
+      '-e',
+      'use Socket; socket(my $s, PF_INET, SOCK_DGRAM, 0) or die; ' +
+        'setsockopt($s, SOL_SOCKET, SO_RCVBUF, 1) or die; bind($s, pack_sockaddr_in(5002, inet_aton("127.0.0.1"))) or die; ' +
+        '$| = 1; print "{\\"ready\\":true}\\n"; sleep 60',
+    ]);
     await readyLine(holder);
     const before = await snmp(ns);
     const r = await readyLine<{ sent: number }>(ns.spawn('node', [UDP_SEND, '127.0.0.1', '5002', '100', '0']));
@@ -273,14 +299,15 @@ test('a packet for another host: Ip.InAddrErrors with forwarding off, IpExt.InNo
 /** Perl (perl-base) sends raw ICMP from a namespace: an echo request with a wrong checksum,
  *  or a port unreachable quoting a UDP packet sent from dst:qport to src:9. */
 async function sendIcmp(ns: Netns, src: string, dst: string, what: 'bad-echo' | 'unreachable', qport = 0): Promise<void> {
-  const script = 'use Socket; my ($src, $dst, $what, $qport) = @ARGV; socket(my $s, PF_INET, SOCK_RAW, 1) or die "socket: $!"; '
-    + 'sub csum { my $d = shift; $d .= "\\0" if length($d) % 2; my $sum = 0; $sum += $_ for unpack("n*", $d); '
-    + '$sum = ($sum >> 16) + ($sum & 0xffff) while $sum >> 16; return ~$sum & 0xffff } '
-    + 'my $to = pack_sockaddr_in(0, inet_aton($dst)); my $m; '
-    + 'if ($what eq "bad-echo") { $m = pack("C C n n n", 8, 0, 0, 0x1234, 1) . "netdash"; substr($m, 2, 2) = pack("n", (csum($m) + 1) & 0xffff); } '
-    + 'else { my $inner = pack("C C n n n C C n a4 a4", 0x45, 0, 28, 1, 0, 64, 17, 0, inet_aton($dst), inet_aton($src)) . pack("n n n n", $qport, 9, 8, 0); '
-    + '$m = pack("C C n N", 3, 3, 0, 0) . $inner; substr($m, 2, 2) = pack("n", csum($m)); } '
-    + 'send($s, $m, 0, $to) or die "send: $!";';
+  const script =
+    'use Socket; my ($src, $dst, $what, $qport) = @ARGV; socket(my $s, PF_INET, SOCK_RAW, 1) or die "socket: $!"; ' +
+    'sub csum { my $d = shift; $d .= "\\0" if length($d) % 2; my $sum = 0; $sum += $_ for unpack("n*", $d); ' +
+    '$sum = ($sum >> 16) + ($sum & 0xffff) while $sum >> 16; return ~$sum & 0xffff } ' +
+    'my $to = pack_sockaddr_in(0, inet_aton($dst)); my $m; ' +
+    'if ($what eq "bad-echo") { $m = pack("C C n n n", 8, 0, 0, 0x1234, 1) . "netdash"; substr($m, 2, 2) = pack("n", (csum($m) + 1) & 0xffff); } ' +
+    'else { my $inner = pack("C C n n n C C n a4 a4", 0x45, 0, 28, 1, 0, 64, 17, 0, inet_aton($dst), inet_aton($src)) . pack("n n n n", $qport, 9, 8, 0); ' +
+    '$m = pack("C C n N", 3, 3, 0, 0) . $inner; substr($m, 2, 2) = pack("n", csum($m)); } ' +
+    'send($s, $m, 0, $to) or die "send: $!";';
   const r = await ns.exec('perl', ['-e', script, src, dst, what, String(qport)]);
   assert.equal(r.code, 0, r.stderr);
 }
@@ -293,10 +320,17 @@ test('Icmp.InErrors counts broken ICMP and reports no socket sent, not the unrea
     await linkVeth(a, b, '10.80.0.1/24', '10.80.0.2/24');
     await a.exec('ping', ['-c', '1', '-W', '2', '10.80.0.2']); // neighbours resolved
     // B's UDP socket on port 40000, whose packets the matched unreachable quotes.
-    const holder = b.spawn('perl', ['-e', 'use Socket; socket(my $s, PF_INET, SOCK_DGRAM, 0) or die; '
-      + 'bind($s, pack_sockaddr_in(40000, inet_aton("10.80.0.2"))) or die; $| = 1; print "{\\"ready\\":true}\\n"; sleep 60']);
+    const holder = b.spawn('perl', [
+      '-e',
+      'use Socket; socket(my $s, PF_INET, SOCK_DGRAM, 0) or die; ' +
+        'bind($s, pack_sockaddr_in(40000, inet_aton("10.80.0.2"))) or die; $| = 1; print "{\\"ready\\":true}\\n"; sleep 60',
+    ]);
     await readyLine(holder);
-    const step = async (what: 'bad-echo' | 'unreachable', qport: number, done: (c: Map<string, number>, b0: Map<string, number>) => boolean) => {
+    const step = async (
+      what: 'bad-echo' | 'unreachable',
+      qport: number,
+      done: (c: Map<string, number>, b0: Map<string, number>) => boolean,
+    ) => {
       const before = await snmp(b);
       await sendIcmp(a, '10.80.0.1', '10.80.0.2', what, qport);
       const after = await until(b, (c) => done(c, before), what);

@@ -4,7 +4,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  allFacts, counterFact, isLevel, listedWhenNonzero, NETSTAT_TABLES, netstatLine, netstatTable, PROBLEM_KEYS,
+  allFacts,
+  counterFact,
+  isLevel,
+  listedWhenNonzero,
+  NETSTAT_TABLES,
+  netstatLine,
+  netstatTable,
+  PROBLEM_KEYS,
 } from '../src/catalog/index.js';
 import { formatStatistics } from '../src/print/statistics.js';
 import { parseSctpSnmp, parseSnmp, parseSnmp6 } from '../src/sources/snmp.js';
@@ -36,7 +43,10 @@ test('every counter the kernel exposes in the fixtures, and on this kernel, has 
   const keys = new Set<string>();
   for (const c of CASES) for (const k of keysOf(path.join(FIXTURES, c, 'proc/net'))) keys.add(k);
   assert.ok(keys.size > 400, `found ${keys.size} names`);
-  assert.ok([...keys].some((k) => k.startsWith('Sctp.')), 'the synthetic case has sctp counters');
+  assert.ok(
+    [...keys].some((k) => k.startsWith('Sctp.')),
+    'the synthetic case has sctp counters',
+  );
   // The running kernel may be newer than the captures.
   for (const k of keysOf('/proc/net')) keys.add(k);
   const missing = [...keys].filter((k) => counterFact(k) === null).sort();
@@ -44,9 +54,18 @@ test('every counter the kernel exposes in the fixtures, and on this kernel, has 
 });
 
 test('receiver-side loss signals and ICMP rate limits are problems', () => {
-  for (const k of ['TcpExt.TCPOFOQueue', 'TcpExt.TCPDSACKRecv', 'TcpExt.TCPDSACKOfoRecv', 'TcpExt.TCPDSACKOldSent',
-    'TcpExt.TCPDSACKOfoSent', 'TcpExt.DelayedACKLost', 'Icmp.OutRateLimitGlobal', 'Icmp.OutRateLimitHost',
-    'Icmp6.OutRateLimitHost']) assert.ok(PROBLEM_KEYS.includes(k), k);
+  for (const k of [
+    'TcpExt.TCPOFOQueue',
+    'TcpExt.TCPDSACKRecv',
+    'TcpExt.TCPDSACKOfoRecv',
+    'TcpExt.TCPDSACKOldSent',
+    'TcpExt.TCPDSACKOfoSent',
+    'TcpExt.DelayedACKLost',
+    'Icmp.OutRateLimitGlobal',
+    'Icmp.OutRateLimitHost',
+    'Icmp6.OutRateLimitHost',
+  ])
+    assert.ok(PROBLEM_KEYS.includes(k), k);
 });
 
 test('families: ICMP types, interfaces and state gauges resolve by pattern (the stated defaults)', () => {
@@ -78,15 +97,29 @@ test('every entry is complete: kind, source of truth, clean text, netstat wordin
     if (f.netstat && f.netstat.print !== 'hidden') assert.match(f.netstat.text, /%llu/, `${f.key} netstat wording`);
   }
   // The levels the sampler must not turn into rates.
-  for (const k of ['Tcp.CurrEstab', 'Tcp.MaxConn', 'Tcp.RtoMin', 'Tcp.RtoMax', 'Tcp.RtoAlgorithm', 'Ip.Forwarding',
-    'Ip.DefaultTTL', 'MPTcpExt.MPCurrEstab', 'gauge.queue.recvQ', 'gauge.tcp.LISTEN']) assert.equal(isLevel(k), true, k);
+  for (const k of [
+    'Tcp.CurrEstab',
+    'Tcp.MaxConn',
+    'Tcp.RtoMin',
+    'Tcp.RtoMax',
+    'Tcp.RtoAlgorithm',
+    'Ip.Forwarding',
+    'Ip.DefaultTTL',
+    'MPTcpExt.MPCurrEstab',
+    'gauge.queue.recvQ',
+    'gauge.tcp.LISTEN',
+  ])
+    assert.equal(isLevel(k), true, k);
   for (const k of ['Tcp.RetransSegs', 'Ip6.InReceives', 'IcmpMsg.InType3', 'if.eth0.rxBytes']) assert.equal(isLevel(k), false, k);
   // The problems view lists TCP first, then IP, ICMP, UDP, then the IPv6 groups.
-  const groupRank = (k: string): number => ['Tcp', 'TcpExt', 'Ip', 'Icmp', 'Udp', 'UdpLite', 'Ip6', 'Udp6', 'Icmp6']
-    .indexOf(k.slice(0, k.indexOf('.')));
+  const groupRank = (k: string): number =>
+    ['Tcp', 'TcpExt', 'Ip', 'Icmp', 'Udp', 'UdpLite', 'Ip6', 'Udp6', 'Icmp6'].indexOf(k.slice(0, k.indexOf('.')));
   const ranks = PROBLEM_KEYS.map(groupRank);
   assert.ok(!ranks.includes(-1), 'every problem is in a listed group');
-  assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+  assert.deepEqual(
+    ranks,
+    [...ranks].sort((a, b) => a - b),
+  );
   assert.ok(PROBLEM_KEYS.includes('Tcp.RetransSegs') && PROBLEM_KEYS.includes('TcpExt.ListenDrops'));
   for (const k of PROBLEM_KEYS) assert.ok(counterFact(k)?.whenRising, `problem ${k} says what to check`);
 });
@@ -114,9 +147,15 @@ test('every netstat -s table row names a catalog counter with netstat wording', 
 test('the netstat -s line the dashboard shows for a counter is the line netstat -s prints', () => {
   for (const c of CASES) {
     const dir = path.join(FIXTURES, c, 'proc/net');
-    const groups = { ...parseSnmp(readFileSync(path.join(dir, 'snmp'), 'utf8')).value,
-      ...parseSnmp(readFileSync(path.join(dir, 'netstat'), 'utf8')).value };
-    const printed = new Set(formatStatistics(groups, { tcp: false, udp: false, raw: false }).split('\n').map((l) => l.trim()));
+    const groups = {
+      ...parseSnmp(readFileSync(path.join(dir, 'snmp'), 'utf8')).value,
+      ...parseSnmp(readFileSync(path.join(dir, 'netstat'), 'utf8')).value,
+    };
+    const printed = new Set(
+      formatStatistics(groups, { tcp: false, udp: false, raw: false })
+        .split('\n')
+        .map((l) => l.trim()),
+    );
     let checked = 0;
     for (const [g, names] of Object.entries(groups)) {
       for (const [n, v] of Object.entries(names)) {
@@ -138,7 +177,9 @@ function sources(dir: string): [string, string][] {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.ts')) {
-        const text = readFileSync(p, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+        const text = readFileSync(p, 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/^\s*\/\/.*$/gm, '');
         out.push([path.relative(ROOT, p), text]);
       }
     }
@@ -171,8 +212,7 @@ test('the catalog is the lowest layer: it imports only model types and text help
   for (const [file, text] of sources('catalog')) {
     for (const m of text.matchAll(/from '([^']+)'/g)) {
       const spec = m[1] ?? '';
-      assert.ok(spec.startsWith('./') || spec === '../model.js' || spec.startsWith('../text/'),
-        `${file} imports ${spec}`);
+      assert.ok(spec.startsWith('./') || spec === '../model.js' || spec.startsWith('../text/'), `${file} imports ${spec}`);
     }
   }
 });

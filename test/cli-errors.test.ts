@@ -62,7 +62,9 @@ describe('bad values: exit 2, one line naming the valid range or choices', () =>
     ['empty record name', ['--record', ''], /need a file name/],
   ];
   for (const [name, args, message] of cases) {
-    it(name, async () => { await assertUsageError(args, message); });
+    it(name, async () => {
+      await assertUsageError(args, message);
+    });
   }
 
   it('-4 and -6 stay flags, not negative intervals', () => {
@@ -79,8 +81,12 @@ describe('bad values: exit 2, one line naming the valid range or choices', () =>
 
 describe('files named on the command line', () => {
   let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'netdash-cli-errors-')); });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'netdash-cli-errors-'));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('--root that does not exist, or is a file', async () => {
     await assertUsageError(['--print', '--root', join(dir, 'nowhere')], /--root .*nowhere: no such directory/);
@@ -90,11 +96,14 @@ describe('files named on the command line', () => {
   });
 
   it('--record into a directory that does not exist, or onto a directory', async () => {
-    await assertUsageError(['--json', '0.2', '--count', '1', '--record', join(dir, 'no/such/dir/rec.ndjson')], /cannot write recording .*rec\.ndjson: no such directory/);
+    await assertUsageError(
+      ['--json', '0.2', '--count', '1', '--record', join(dir, 'no/such/dir/rec.ndjson')],
+      /cannot write recording .*rec\.ndjson: no such directory/,
+    );
     await assertUsageError(['--json', '0.2', '--count', '1', '--record', dir], /cannot write recording .*: is a directory/);
   });
 
-  it('a new recording is readable by its owner only (it holds other users\' paths and names)', async () => {
+  it("a new recording is readable by its owner only (it holds other users' paths and names)", async () => {
     const file = join(dir, 'private.ndjson');
     const r = await cli(['--json', '0.2', '--count', '1', '--record', file]);
     assert.equal(r.code, 0, r.stderr);
@@ -117,9 +126,28 @@ describe('files named on the command line', () => {
       f(s);
       return JSON.stringify(s);
     };
-    writeFileSync(bad, [lines[0], lines[1], edit((s) => { s.snapshot.inet['tcp'] = { ok: true, value: [42] }; }), ''].join('\n'));
+    writeFileSync(
+      bad,
+      [
+        lines[0],
+        lines[1],
+        edit((s) => {
+          s.snapshot.inet['tcp'] = { ok: true, value: [42] };
+        }),
+        '',
+      ].join('\n'),
+    );
     await assertUsageError(['--replay', bad, '--print', '--speed', '0'], /line 3: damaged sample: inet\.tcp\.value\[0\] is not an object/);
-    writeFileSync(bad, [lines[0], edit((s) => { s.snapshot.inet['tcp'] = { ok: true, value: [{ proto: 'tcp', localPort: '80' }] }; }), ''].join('\n'));
+    writeFileSync(
+      bad,
+      [
+        lines[0],
+        edit((s) => {
+          s.snapshot.inet['tcp'] = { ok: true, value: [{ proto: 'tcp', localPort: '80' }] };
+        }),
+        '',
+      ].join('\n'),
+    );
     await assertUsageError(['--replay', bad, '--print', '--speed', '0'], /line 2: damaged sample: inet\.tcp\.value\[0\]\.family/);
   });
 

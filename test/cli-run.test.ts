@@ -25,30 +25,47 @@ interface World {
 }
 
 function world(o: { tty?: boolean; env?: Record<string, string> } = {}): World {
-  let out = '', err = '';
+  let out = '',
+    err = '';
   const stdout = o.tty ? fakeTty(100, 30) : new PassThrough();
   const stderr = new PassThrough();
-  stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
-  stderr.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+  stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  stderr.on('data', (d: Buffer) => {
+    err += d.toString('utf8');
+  });
   const handlers = new Map<string, Set<() => void>>();
   const roots: string[] = [];
   const exits: number[] = [];
   const io: Io = {
-    kernel: (root) => { roots.push(root); return kernelFs(root); },
+    kernel: (root) => {
+      roots.push(root);
+      return kernelFs(root);
+    },
     clock: new JumpClock().clock,
     env: { LANG: 'C.UTF-8', ...o.env },
     stdin: o.tty ? fakeTty(100, 30) : new PassThrough(),
     stdout,
     stderr,
     signals: {
-      on: (sig, fn) => { let s = handlers.get(sig); if (!s) handlers.set(sig, s = new Set()); s.add(fn); },
-      off: (sig, fn) => { handlers.get(sig)?.delete(fn); },
+      on: (sig, fn) => {
+        let s = handlers.get(sig);
+        if (!s) handlers.set(sig, (s = new Set()));
+        s.add(fn);
+      },
+      off: (sig, fn) => {
+        handlers.get(sig)?.delete(fn);
+      },
     },
     // No resolver answers here: every reverse lookup fails as an unknown address would.
     dns: () => (addr: string) => Promise.reject(Object.assign(new Error(`no PTR for ${addr}`), { code: 'ENOTFOUND' })),
     hostname: () => 'fixture-host',
     release: () => '0.0-fixture',
-    exit: (code) => { exits.push(code); return code; },
+    exit: (code) => {
+      exits.push(code);
+      return code;
+    },
   };
   return { io, out: () => out, err: () => err, handlers, roots, exits };
 }
@@ -78,10 +95,20 @@ test('interval mode runs on io.clock and leaves no handler on io.signals', async
   w.io.clock = clock.clock;
   const code = await run(['--json', '-s', '1', '--count', '3', '--root', ROOT], w.io);
   assert.equal(code, 0);
-  const lines = w.out().trim().split('\n').map((l) => JSON.parse(l) as { seq: number; elapsedMs: number | null; time: string });
-  assert.deepEqual(lines.map((l) => l.seq), [1, 2, 3]);
+  const lines = w
+    .out()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { seq: number; elapsedMs: number | null; time: string });
+  assert.deepEqual(
+    lines.map((l) => l.seq),
+    [1, 2, 3],
+  );
   // The fake clock's sleeps move it by exactly the interval: the elapsed times are the fake ones.
-  assert.deepEqual(lines.map((l) => l.elapsedMs), [null, 1000, 1000]);
+  assert.deepEqual(
+    lines.map((l) => l.elapsedMs),
+    [null, 1000, 1000],
+  );
   assert.equal(new Date(lines[0]!.time).getUTCFullYear(), 2024, 'sample times come from io.clock');
   assert.equal(clock.sleeps.length, 2);
   for (const [sig, set] of w.handlers) assert.equal(set.size, 0, `${sig} handlers removed`);
@@ -95,7 +122,16 @@ test('NETDASH_INET_SOURCE comes from io.env, and netlink only through the kernel
       const k = kernelFs(root);
       const live = k.live;
       if (!live) return k;
-      return { ...k, live: { ...live, sockDiag: () => { n.asked++; return live.sockDiag(); } } };
+      return {
+        ...k,
+        live: {
+          ...live,
+          sockDiag: () => {
+            n.asked++;
+            return live.sockDiag();
+          },
+        },
+      };
     };
     return n;
   };
@@ -108,7 +144,7 @@ test('NETDASH_INET_SOURCE comes from io.env, and netlink only through the kernel
   assert.equal(b.asked, 0, 'io.env said proc: the netlink socket is never asked for');
   // The live kernel may count the TCP tables empty and skip both reads; when it read them, it asked.
   const read = /^tcp/m.test(viaNetlink.out());
-  if (read) assert.ok(a.asked > 0, 'without the variable, the live kernel\'s sock_diag answered');
+  if (read) assert.ok(a.asked > 0, "without the variable, the live kernel's sock_diag answered");
   assert.match(viaProc.out(), /^Active Internet connections \(servers and established\)\n/);
 });
 
@@ -116,7 +152,7 @@ test('the dashboard on io.stdout: drawn there, and SIGTERM on io.signals restore
   const w = world({ tty: true });
   const done = run(['--root', ROOT], w.io);
   // Wait until the dashboard drew its first frame and listens for signals.
-  for (let i = 0; i < 200 && !(w.handlers.get('SIGTERM')?.size); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && !w.handlers.get('SIGTERM')?.size; i++) await new Promise((r) => setTimeout(r, 10));
   for (let i = 0; i < 200 && !w.out().includes('fixture'); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(w.handlers.get('SIGTERM')?.size, 'the dashboard listens on io.signals');
   for (const fn of [...(w.handlers.get('SIGTERM') ?? [])]) fn();

@@ -60,7 +60,11 @@ describe('netdash command', () => {
     assert.match(lines[0]!, /^netdash: Unknown option '-Q'.*valid flags: -.*--interfaces/);
   });
   it('exits 2 on a bad interval and a bad family', async () => {
-    for (const args of [['--print', '0'], ['--print', '--count', 'x'], ['--print', '-A', 'ax25']]) {
+    for (const args of [
+      ['--print', '0'],
+      ['--print', '--count', 'x'],
+      ['--print', '-A', 'ax25'],
+    ]) {
       const r = await cli(args);
       assert.equal(r.code, 2, args.join(' '));
       assert.equal(r.stderr.trimEnd().split('\n').length, 1);
@@ -78,8 +82,11 @@ describe('netdash command', () => {
   it('a missing kernel file gives a message for its section, and the rest still prints', async () => {
     const root = mkdtempSync(join(tmpdir(), 'netdash-root-'));
     mkdirSync(join(root, 'proc/net'), { recursive: true });
-    writeFileSync(join(root, 'proc/net/tcp'), '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n'
-      + '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n');
+    writeFileSync(
+      join(root, 'proc/net/tcp'),
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+        '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n',
+    );
     const r = await cli(['--print', '-tln', '--root', root]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /tcp +0 +0 127\.0\.0\.1:8080 +0\.0\.0\.0:\* +LISTEN/);
@@ -94,7 +101,9 @@ describe('netdash command', () => {
   it('exits quietly with status 0 when the reader closes the pipe', async () => {
     const child = spawn(process.execPath, [CLI, '--print', '-i', '--interval', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     await new Promise<void>((r) => child.stdout.once('data', () => r()));
     child.stdout.destroy();
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

@@ -34,11 +34,18 @@ class World {
     const addr = (): string => this.pick(v6 ? ADDRS6 : ADDRS4);
     const tcp = proto.startsWith('tcp');
     return {
-      proto, family: v6 ? 6 : 4, localAddr: addr(), localPort: this.pick([22, 80, 443, 5000, 1024 + Math.floor(this.rand() * 50)]),
-      remoteAddr: listening ? (v6 ? '::' : '0.0.0.0') : addr(), remotePort: listening ? 0 : 30000 + Math.floor(this.rand() * 40),
-      state: tcp ? (listening ? 10 : this.pick([1, 1, 1, 6, 8])) : (listening ? 7 : 1),
-      recvQ: Math.floor(this.rand() * 3), sendQ: Math.floor(this.rand() * 3),
-      timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 }, uid: this.pick([0, 1000, 33]), inode: this.inode++,
+      proto,
+      family: v6 ? 6 : 4,
+      localAddr: addr(),
+      localPort: this.pick([22, 80, 443, 5000, 1024 + Math.floor(this.rand() * 50)]),
+      remoteAddr: listening ? (v6 ? '::' : '0.0.0.0') : addr(),
+      remotePort: listening ? 0 : 30000 + Math.floor(this.rand() * 40),
+      state: tcp ? (listening ? 10 : this.pick([1, 1, 1, 6, 8])) : listening ? 7 : 1,
+      recvQ: Math.floor(this.rand() * 3),
+      sendQ: Math.floor(this.rand() * 3),
+      timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 },
+      uid: this.pick([0, 1000, 33]),
+      inode: this.inode++,
     };
   }
 
@@ -76,8 +83,21 @@ test('connections list kept across frames equals the list sorted afresh, for eve
     }
   }
   configs.push({ label: 'connected only', argv: [], actions: [] });
-  configs.push({ label: 'listening only, sort state', argv: ['-l'], actions: [{ type: 'sortNext' }, { type: 'sortNext' }, { type: 'sortNext' }] });
-  configs.push({ label: "filter '10.0.0.2', sort program", argv: ['-a'], actions: [{ type: 'filterStart' }, { type: 'filterInput', text: '10.0.0.2' }, { type: 'filterAccept' }, ...Array<Action>(6).fill({ type: 'sortNext' })] });
+  configs.push({
+    label: 'listening only, sort state',
+    argv: ['-l'],
+    actions: [{ type: 'sortNext' }, { type: 'sortNext' }, { type: 'sortNext' }],
+  });
+  configs.push({
+    label: "filter '10.0.0.2', sort program",
+    argv: ['-a'],
+    actions: [
+      { type: 'filterStart' },
+      { type: 'filterInput', text: '10.0.0.2' },
+      { type: 'filterAccept' },
+      ...Array<Action>(6).fill({ type: 'sortNext' }),
+    ],
+  });
 
   for (const [n, cfg] of configs.entries()) {
     const rand = rng(1000 + n);
@@ -85,7 +105,10 @@ test('connections list kept across frames equals the list sorted afresh, for eve
     const f = new Feeder(1000);
     const kept = new Store(parseOptions(cfg.argv), { names: names() });
     const afresh = new Store(parseOptions(cfg.argv), { names: names() });
-    for (const a of cfg.actions) { kept.dispatch(a); afresh.dispatch(a); }
+    for (const a of cfg.actions) {
+      kept.dispatch(a);
+      afresh.dispatch(a);
+    }
     let owners = new Map<number, ProcessOwner>();
     let lastInet: RawSample['snapshot']['inet'] | null = null;
     for (let tick = 0; tick < 60; tick++) {
@@ -102,7 +125,10 @@ test('connections list kept across frames equals the list sorted afresh, for eve
       kept.ingest(sample);
       afresh.ingest(sample);
       // Pause for a few ticks now and then: the frozen frame, then a jump of several frames.
-      if (tick === 20 || tick === 24) { kept.dispatch({ type: 'togglePause' }); afresh.dispatch({ type: 'togglePause' }); }
+      if (tick === 20 || tick === 24) {
+        kept.dispatch({ type: 'togglePause' });
+        afresh.dispatch({ type: 'togglePause' });
+      }
       afresh.touch();
       assert.deepEqual(keysOf(kept), keysOf(afresh), `${cfg.label}, tick ${tick}`);
     }
@@ -132,5 +158,8 @@ test('patchOrder: taking rows out and putting rows in gives the sorted list, and
   }
   const spec: OrderSpec = { col: 'proto', dir: 1, owners: null };
   const prev = fullOrder(spec, [...world.live.keys()], [...world.live.values()]);
-  assert.equal(patchOrder(spec, prev, new Set(), [], (k) => world.live.get(k)), prev);
+  assert.equal(
+    patchOrder(spec, prev, new Set(), [], (k) => world.live.get(k)),
+    prev,
+  );
 });

@@ -24,33 +24,79 @@ test('nat: every line of a real router table parses', () => {
   const { value, skipped } = parseConntrack(read('nat'));
   assert.equal(skipped, 0);
   assert.equal(value.length, 10);
-  assert.deepEqual(
-    value.map((e) => `${e.l3}/${e.proto}`).sort(),
-    ['ipv4/icmp', 'ipv4/tcp', 'ipv4/tcp', 'ipv4/tcp', 'ipv4/tcp', 'ipv4/udp', 'ipv4/udp',
-      'ipv6/icmpv6', 'ipv6/tcp', 'ipv6/udp'],
-  );
+  assert.deepEqual(value.map((e) => `${e.l3}/${e.proto}`).sort(), [
+    'ipv4/icmp',
+    'ipv4/tcp',
+    'ipv4/tcp',
+    'ipv4/tcp',
+    'ipv4/tcp',
+    'ipv4/udp',
+    'ipv4/udp',
+    'ipv6/icmpv6',
+    'ipv6/tcp',
+    'ipv6/udp',
+  ]);
 });
 
 test('nat: tcp with state, udp UNREPLIED between the tuples, icmp without ports, DNAT', () => {
   const { value } = parseConntrack(read('nat'));
-  assert.deepEqual(find(value, (e) => e.dport === 9999), {
-    l3: 'ipv4', proto: 'udp', protoNum: 17, timeout: 28, state: null,
-    src: '10.60.0.2', dst: '10.61.0.2', sport: 48138, dport: 9999,
-    replySrc: '10.61.0.2', replyDst: '10.61.0.1', replySport: 9999, replyDport: 48138,
-    flags: ['UNREPLIED'],
-  });
-  assert.deepEqual(find(value, (e) => e.dport === 8081), {
-    l3: 'ipv4', proto: 'tcp', protoNum: 6, timeout: 431998, state: 'ESTABLISHED',
-    src: '10.60.0.2', dst: '10.60.0.1', sport: 41902, dport: 8081,
-    replySrc: '10.61.0.2', replyDst: '10.61.0.1', replySport: 8080, replyDport: 41902,
-    flags: ['ASSURED'],
-  });
-  assert.deepEqual(find(value, (e) => e.proto === 'icmp'), {
-    l3: 'ipv4', proto: 'icmp', protoNum: 1, timeout: 28, state: null,
-    src: '10.60.0.2', dst: '10.61.0.2', sport: null, dport: null,
-    replySrc: '10.61.0.2', replyDst: '10.61.0.1', replySport: null, replyDport: null,
-    flags: [],
-  });
+  assert.deepEqual(
+    find(value, (e) => e.dport === 9999),
+    {
+      l3: 'ipv4',
+      proto: 'udp',
+      protoNum: 17,
+      timeout: 28,
+      state: null,
+      src: '10.60.0.2',
+      dst: '10.61.0.2',
+      sport: 48138,
+      dport: 9999,
+      replySrc: '10.61.0.2',
+      replyDst: '10.61.0.1',
+      replySport: 9999,
+      replyDport: 48138,
+      flags: ['UNREPLIED'],
+    },
+  );
+  assert.deepEqual(
+    find(value, (e) => e.dport === 8081),
+    {
+      l3: 'ipv4',
+      proto: 'tcp',
+      protoNum: 6,
+      timeout: 431998,
+      state: 'ESTABLISHED',
+      src: '10.60.0.2',
+      dst: '10.60.0.1',
+      sport: 41902,
+      dport: 8081,
+      replySrc: '10.61.0.2',
+      replyDst: '10.61.0.1',
+      replySport: 8080,
+      replyDport: 41902,
+      flags: ['ASSURED'],
+    },
+  );
+  assert.deepEqual(
+    find(value, (e) => e.proto === 'icmp'),
+    {
+      l3: 'ipv4',
+      proto: 'icmp',
+      protoNum: 1,
+      timeout: 28,
+      state: null,
+      src: '10.60.0.2',
+      dst: '10.61.0.2',
+      sport: null,
+      dport: null,
+      replySrc: '10.61.0.2',
+      replyDst: '10.61.0.1',
+      replySport: null,
+      replyDport: null,
+      flags: [],
+    },
+  );
   const tw = value.filter((e) => e.state === 'TIME_WAIT');
   assert.equal(tw.length, 2);
 });
@@ -75,7 +121,10 @@ test('nat-acct: packets=, bytes= and delta-time= do not disturb the tuples', () 
 test('odd: offloaded flow without timeout, unknown keys, gre and sctp are read; junk is counted', () => {
   const { value, skipped } = parseConntrack(read('odd'));
   assert.equal(skipped, 3); // a line of prose, a bad address, a tuple with sport but no dport
-  assert.deepEqual(value.map((e) => e.proto), ['tcp', 'udp', 'unknown', 'gre', 'sctp']);
+  assert.deepEqual(
+    value.map((e) => e.proto),
+    ['tcp', 'udp', 'unknown', 'gre', 'sctp'],
+  );
   const [offload, zoned, unknown, gre, sctp] = value;
   assert.equal(offload?.timeout, 0);
   assert.equal(offload?.state, 'ESTABLISHED');
@@ -132,45 +181,61 @@ test('isNated: only flows whose reply does not mirror the original', () => {
 
 test('masquerade table from the nat fixture, numeric', () => {
   const { value } = parseConntrack(read('nat'));
-  assert.equal(formatMasquerade(value, { numeric: true, extend: 0 }), [
-    'IP masquerading entries',
-    'prot   expire source               destination          ports',
-    'icmpv6  0:28.00 fd60::2              fd61::2              * -> * (*)',
-    'tcp 7199:58.00 fd60::2              fd61::2              58372 -> 8080 (58372)',
-    'udp   0:28.00 10.60.0.2            10.61.0.2            48138 -> 9999 (48138)',
-    'tcp 7199:58.00 10.60.0.2            10.60.0.1            41902 -> 8081 (41902)',
-    'udp   0:28.00 fd60::2              fd61::2              41915 -> 5353 (41915)',
-    'udp   0:28.00 10.60.0.2            10.61.0.2            51632 -> 5353 (51632)',
-    'tcp   1:58.00 10.60.0.2            10.61.0.2            35604 -> 8080 (35604)',
-    'tcp 7199:58.00 10.60.0.2            10.61.0.2            35602 -> 8080 (35602)',
-    'icmp  0:28.00 10.60.0.2            10.61.0.2            * -> * (*)',
-    '',
-  ].join('\n'));
+  assert.equal(
+    formatMasquerade(value, { numeric: true, extend: 0 }),
+    [
+      'IP masquerading entries',
+      'prot   expire source               destination          ports',
+      'icmpv6  0:28.00 fd60::2              fd61::2              * -> * (*)',
+      'tcp 7199:58.00 fd60::2              fd61::2              58372 -> 8080 (58372)',
+      'udp   0:28.00 10.60.0.2            10.61.0.2            48138 -> 9999 (48138)',
+      'tcp 7199:58.00 10.60.0.2            10.60.0.1            41902 -> 8081 (41902)',
+      'udp   0:28.00 fd60::2              fd61::2              41915 -> 5353 (41915)',
+      'udp   0:28.00 10.60.0.2            10.61.0.2            51632 -> 5353 (51632)',
+      'tcp   1:58.00 10.60.0.2            10.61.0.2            35604 -> 8080 (35604)',
+      'tcp 7199:58.00 10.60.0.2            10.61.0.2            35602 -> 8080 (35602)',
+      'icmp  0:28.00 10.60.0.2            10.61.0.2            * -> * (*)',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('masquerade: -e columns, all flows, names and services', () => {
   const { value } = parseConntrack(read('nat'));
   const local = value.filter((e) => !isNated(e));
-  assert.equal(formatMasquerade(local, { numeric: true, extend: 1, all: true }), [
-    'IP masquerading entries',
-    'prot   expire    initseq delta prevd source               destination          ports',
-    'tcp   1:58.00          -     -     - 10.61.0.1            10.61.0.2            51038 -> 8080 (51038)',
-    '',
-  ].join('\n'));
+  assert.equal(
+    formatMasquerade(local, { numeric: true, extend: 1, all: true }),
+    [
+      'IP masquerading entries',
+      'prot   expire    initseq delta prevd source               destination          ports',
+      'tcp   1:58.00          -     -     - 10.61.0.1            10.61.0.2            51038 -> 8080 (51038)',
+      '',
+    ].join('\n'),
+  );
   assert.equal(formatMasquerade(value, { numeric: true, extend: 0, all: true }).split('\n').length, 13);
   const dnat = value.filter((e) => e.dport === 8081);
   const named = {
     hostName: (ip: string): string => (ip === '10.60.0.2' ? 'client' : ip),
     serviceName: (port: number, proto: string): string => (port === 8081 && proto === 'tcp' ? 'tproxy' : String(port)),
   };
-  assert.equal(formatMasquerade(dnat, { numeric: false, extend: 0, ...named }).split('\n')[2],
-    'tcp 7199:58.00 client               10.60.0.1            41902 -> tproxy (41902)');
-  assert.equal(formatMasquerade(dnat, { numeric: true, extend: 0, ...named }).split('\n')[2],
-    'tcp 7199:58.00 10.60.0.2            10.60.0.1            41902 -> 8081 (41902)');
+  assert.equal(
+    formatMasquerade(dnat, { numeric: false, extend: 0, ...named }).split('\n')[2],
+    'tcp 7199:58.00 client               10.60.0.1            41902 -> tproxy (41902)',
+  );
+  assert.equal(
+    formatMasquerade(dnat, { numeric: true, extend: 0, ...named }).split('\n')[2],
+    'tcp 7199:58.00 10.60.0.2            10.60.0.1            41902 -> 8081 (41902)',
+  );
 });
 
 test('masquerade: like netstat, no rows prints nothing at all', () => {
   const { value } = parseConntrack(read('nat'));
   assert.equal(formatMasquerade([], { numeric: true, extend: 0, all: true }), '');
-  assert.equal(formatMasquerade(value.filter((e) => !isNated(e)), { numeric: true, extend: 0 }), '');
+  assert.equal(
+    formatMasquerade(
+      value.filter((e) => !isNated(e)),
+      { numeric: true, extend: 0 },
+    ),
+    '',
+  );
 });

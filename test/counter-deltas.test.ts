@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CounterTracker, defaultIsGauge, flattenCounters, flattenInterfaces, ratioPct, retransPct,
-  utilisationPct, wrap32Delta, WRAP_FLOOR, type CounterSample, type CounterStat,
+  CounterTracker,
+  defaultIsGauge,
+  flattenCounters,
+  flattenInterfaces,
+  ratioPct,
+  retransPct,
+  utilisationPct,
+  wrap32Delta,
+  WRAP_FLOOR,
+  type CounterSample,
+  type CounterStat,
 } from '../src/sampler/counter-deltas.js';
 import type { IfCounters, NetInterface } from '../src/model.js';
 
@@ -21,10 +30,8 @@ function get(m: Map<string, CounterStat>, key: string): CounterStat {
 test('first sample: no delta, no rate, reset first, sinceMark 0', () => {
   const t = new CounterTracker();
   const out = t.update(sample(1000, { 'Tcp.OutSegs': 500, 'Tcp.CurrEstab': 3 }));
-  assert.deepEqual(get(out, 'Tcp.OutSegs'),
-    { total: 500, delta: null, rate: null, sinceMark: 0, reset: 'first', gauge: false });
-  assert.deepEqual(get(out, 'Tcp.CurrEstab'),
-    { total: 3, delta: null, rate: null, sinceMark: 0, reset: 'first', gauge: true });
+  assert.deepEqual(get(out, 'Tcp.OutSegs'), { total: 500, delta: null, rate: null, sinceMark: 0, reset: 'first', gauge: false });
+  assert.deepEqual(get(out, 'Tcp.CurrEstab'), { total: 3, delta: null, rate: null, sinceMark: 0, reset: 'first', gauge: true });
   assert.deepEqual(t.markInfo, { at: 1000, reason: 'start' });
 });
 
@@ -87,8 +94,7 @@ test('wrap of a fast counter is recognised through the tracker using its observe
   const slow = new CounterTracker();
   slow.update(sample(0, { [key]: 4_000_000_000 - 2 }));
   slow.update(sample(2000, { [key]: 4_000_000_000 }));
-  assert.equal(get(slow.update(sample(4000, { [key]: 4_000_000_000 + 400_000_000 - 2 ** 32 })), key).reset,
-    'went-backwards');
+  assert.equal(get(slow.update(sample(4000, { [key]: 4_000_000_000 + 400_000_000 - 2 ** 32 })), key).reset, 'went-backwards');
 });
 
 test('reset to 0 is went-backwards: no delta, baseline restarts, never negative', () => {
@@ -143,10 +149,13 @@ test('boot_id decides over btime (an NTP step moves btime, not boot_id)', () => 
 
 test('interface re-created (ifindex changed): its counters restart, others do not', () => {
   const t = new CounterTracker();
-  const ids = (eth0: string): Map<string, string> => new Map([['if.eth0', eth0], ['if.eth0.100', '9']]);
+  const ids = (eth0: string): Map<string, string> =>
+    new Map([
+      ['if.eth0', eth0],
+      ['if.eth0.100', '9'],
+    ]);
   t.update(sample(0, { 'if.eth0.rxBytes': 5000, 'if.eth0.100.rxBytes': 70, 'Tcp.OutSegs': 1 }, { identities: ids('3') }));
-  const out = t.update(sample(2000, { 'if.eth0.rxBytes': 9000, 'if.eth0.100.rxBytes': 90, 'Tcp.OutSegs': 2 },
-    { identities: ids('7') }));
+  const out = t.update(sample(2000, { 'if.eth0.rxBytes': 9000, 'if.eth0.100.rxBytes': 90, 'Tcp.OutSegs': 2 }, { identities: ids('7') }));
   const s = get(out, 'if.eth0.rxBytes');
   assert.equal(s.reset, 'identity-changed');
   assert.equal(s.delta, null);
@@ -154,8 +163,10 @@ test('interface re-created (ifindex changed): its counters restart, others do no
   // 'if.eth0.100' (a VLAN, dotted name) is its own prefix and kept its identity
   assert.equal(get(out, 'if.eth0.100.rxBytes').delta, 20);
   assert.equal(get(out, 'Tcp.OutSegs').delta, 1);
-  const n = get(t.update(sample(4000, { 'if.eth0.rxBytes': 9100, 'if.eth0.100.rxBytes': 90, 'Tcp.OutSegs': 2 },
-    { identities: ids('7') })), 'if.eth0.rxBytes');
+  const n = get(
+    t.update(sample(4000, { 'if.eth0.rxBytes': 9100, 'if.eth0.100.rxBytes': 90, 'Tcp.OutSegs': 2 }, { identities: ids('7') })),
+    'if.eth0.rxBytes',
+  );
   assert.equal(n.delta, 100);
   assert.equal(n.reset, null);
 });
@@ -164,10 +175,14 @@ test('an identity missing for a tick is unknown, not a change', () => {
   const t = new CounterTracker();
   t.update(sample(0, { 'if.eth0.rxBytes': 1 }, { identities: new Map([['if.eth0', '3']]) }));
   assert.equal(get(t.update(sample(2000, { 'if.eth0.rxBytes': 2 })), 'if.eth0.rxBytes').reset, null);
-  assert.equal(get(t.update(sample(4000, { 'if.eth0.rxBytes': 3 }, { identities: new Map([['if.eth0', '3']]) })),
-    'if.eth0.rxBytes').reset, null);
-  assert.equal(get(t.update(sample(6000, { 'if.eth0.rxBytes': 4 }, { identities: new Map([['if.eth0', '4']]) })),
-    'if.eth0.rxBytes').reset, 'identity-changed');
+  assert.equal(
+    get(t.update(sample(4000, { 'if.eth0.rxBytes': 3 }, { identities: new Map([['if.eth0', '3']]) })), 'if.eth0.rxBytes').reset,
+    null,
+  );
+  assert.equal(
+    get(t.update(sample(6000, { 'if.eth0.rxBytes': 4 }, { identities: new Map([['if.eth0', '4']]) })), 'if.eth0.rxBytes').reset,
+    'identity-changed',
+  );
 });
 
 test('vanished counter is reported once with its last value, then forgotten', () => {
@@ -175,8 +190,7 @@ test('vanished counter is reported once with its last value, then forgotten', ()
   t.update(sample(0, { a: 1, gone: 50 }));
   t.update(sample(2000, { a: 2, gone: 60 }));
   const out = t.update(sample(4000, { a: 3 }));
-  assert.deepEqual(get(out, 'gone'),
-    { total: 60, delta: null, rate: null, sinceMark: 10, reset: 'vanished', gauge: false });
+  assert.deepEqual(get(out, 'gone'), { total: 60, delta: null, rate: null, sinceMark: 10, reset: 'vanished', gauge: false });
   assert.equal(t.size, 1);
   const later = t.update(sample(6000, { a: 4 }));
   assert.equal(later.has('gone'), false);
@@ -220,8 +234,7 @@ test('gauges going down: negative delta, no rate, no reset', () => {
   const t = new CounterTracker({ isGauge: (k) => k === 'q' || defaultIsGauge(k) });
   t.update(sample(0, { 'Tcp.CurrEstab': 10, q: 5, 'gauge.tcp.TIME_WAIT': 100 }));
   const out = t.update(sample(2000, { 'Tcp.CurrEstab': 4, q: 0, 'gauge.tcp.TIME_WAIT': 120 }));
-  assert.deepEqual(get(out, 'Tcp.CurrEstab'),
-    { total: 4, delta: -6, rate: null, sinceMark: -6, reset: null, gauge: true });
+  assert.deepEqual(get(out, 'Tcp.CurrEstab'), { total: 4, delta: -6, rate: null, sinceMark: -6, reset: null, gauge: true });
   assert.equal(get(out, 'q').delta, -5);
   assert.equal(get(out, 'gauge.tcp.TIME_WAIT').delta, 20);
   assert.equal(get(out, 'gauge.tcp.TIME_WAIT').rate, null);
@@ -246,10 +259,10 @@ test('sinceMark across a reset keeps accumulating from the restart', () => {
   const id = (v: string): Partial<CounterSample> => ({ identities: new Map([['if.x', v]]) });
   t.update(sample(0, { [k]: 1000 }));
   t.mark();
-  t.update(sample(2000, { [k]: 1300 }));                       // +300
-  t.update(sample(4000, { [k]: 10 }));                         // went-backwards: no contribution
+  t.update(sample(2000, { [k]: 1300 })); // +300
+  t.update(sample(4000, { [k]: 10 })); // went-backwards: no contribution
   assert.equal(get(t.update(sample(6000, { [k]: 60 })), k).sinceMark, 350); // +50
-  t.update(sample(8000, { [k]: 80 }, id('5')));                // identity first known: +20, no reset
+  t.update(sample(8000, { [k]: 80 }, id('5'))); // identity first known: +20, no reset
   const changed = get(t.update(sample(10_000, { [k]: 3 }, id('6'))), k); // re-created: no contribution
   assert.equal(changed.reset, 'identity-changed');
   assert.equal(changed.sinceMark, 370);
@@ -307,11 +320,32 @@ test('ratio, retransmission and utilisation helpers', () => {
 
 test('flattenCounters and flattenInterfaces', () => {
   const flat = flattenCounters({ Tcp: { RetransSegs: 5, OutSegs: 10 }, IcmpMsg: { InType3: 1 } });
-  assert.deepEqual([...flat], [['Tcp.RetransSegs', 5], ['Tcp.OutSegs', 10], ['IcmpMsg.InType3', 1]]);
+  assert.deepEqual(
+    [...flat],
+    [
+      ['Tcp.RetransSegs', 5],
+      ['Tcp.OutSegs', 10],
+      ['IcmpMsg.InType3', 1],
+    ],
+  );
 
   const counters = (base: number): IfCounters => ({
-    rxBytes: base, rxPackets: 1, rxErrs: 0, rxDrop: 0, rxFifo: 0, rxFrame: 0, rxCompressed: 0, rxMulticast: 0,
-    txBytes: base * 2, txPackets: 2, txErrs: 0, txDrop: 0, txFifo: 0, txColls: 0, txCarrier: 0, txCompressed: 0,
+    rxBytes: base,
+    rxPackets: 1,
+    rxErrs: 0,
+    rxDrop: 0,
+    rxFifo: 0,
+    rxFrame: 0,
+    rxCompressed: 0,
+    rxMulticast: 0,
+    txBytes: base * 2,
+    txPackets: 2,
+    txErrs: 0,
+    txDrop: 0,
+    txFifo: 0,
+    txColls: 0,
+    txCarrier: 0,
+    txCompressed: 0,
   });
   const ifs: NetInterface[] = [
     { name: 'eth0', counters: counters(100), sys: { ifindex: 3, rxNohandler: 7 } },

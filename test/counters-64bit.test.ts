@@ -33,15 +33,19 @@ before(() => {
   let k = 0;
   for (const f of ['snmp', 'netstat']) {
     let pair = 0;
-    const out = readFileSync(path.join(SYNTHETIC, f), 'utf8').split('\n').map((l) => {
-      if (!l.trim()) return l;
-      return pair++ % 2 === 0 ? l : l.replace(/ -?\d+/g, () => ` ${WIDE[k++ % WIDE.length]}`);
-    });
+    const out = readFileSync(path.join(SYNTHETIC, f), 'utf8')
+      .split('\n')
+      .map((l) => {
+        if (!l.trim()) return l;
+        return pair++ % 2 === 0 ? l : l.replace(/ -?\d+/g, () => ` ${WIDE[k++ % WIDE.length]}`);
+      });
     writeFileSync(path.join(root, 'proc/net', f), out.join('\n'));
   }
   cpSync(path.join(SYNTHETIC, 'snmp6'), path.join(root, 'proc/net/snmp6'));
 });
-after(() => { if (root) rmSync(root, { recursive: true, force: true }); });
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 describe('64-bit counters', () => {
   it('parsed exactly: a number up to 2^53 - 1 (Number.MAX_SAFE_INTEGER), a bigint from 2^53 on', () => {
@@ -55,7 +59,8 @@ describe('64-bit counters', () => {
 
   it('deltas and since-mark sums are exact near 2^64 (a double would say 0 or 2048)', () => {
     const t = new CounterTracker();
-    const at = (v: bigint, ms: number) => t.update({ at: ms, bootTime: 1, values: new Map([['Tcp.InSegs', v]]), identities: new Map() }).get('Tcp.InSegs')!;
+    const at = (v: bigint, ms: number) =>
+      t.update({ at: ms, bootTime: 1, values: new Map([['Tcp.InSegs', v]]), identities: new Map() }).get('Tcp.InSegs')!;
     at(18446744073709550615n, 0);
     const s = at(18446744073709551615n, 1000);
     assert.equal(s.delta, 1000);
@@ -70,7 +75,11 @@ describe('64-bit counters', () => {
   it('--print -s is byte-equal to netstat -s on the same files', async (t) => {
     if (!prereq(t, ['root', 'netstat'])) return;
     for (const flags of [[], ['-t'], ['-u'], ['-w']]) {
-      const ns = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0/proc" /proc && exec netstat -s "$@"', root, ...flags], { env: ENV });
+      const ns = await run(
+        'unshare',
+        ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0/proc" /proc && exec netstat -s "$@"', root, ...flags],
+        { env: ENV },
+      );
       assert.equal(ns.code, 0, ns.stderr);
       assert.ok(ns.stdout.includes(MAX), `netstat prints 2^64 - 1 (${flags.join(' ')})`);
       const ours = await run(process.execPath, [CLI, '--print', '-s', ...flags, '--root', root], { env: ENV });
@@ -91,9 +100,12 @@ describe('64-bit counters', () => {
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { counters: Record<string, Record<string, number | string>> };
     const all = Object.values(doc.counters).flatMap((g) => Object.values(g));
-    assert.ok(all.includes(MAX) && all.includes('9007199254740993') && all.includes('12345678901234567891') && all.includes('9007199254740992'));
+    assert.ok(
+      all.includes(MAX) && all.includes('9007199254740993') && all.includes('12345678901234567891') && all.includes('9007199254740992'),
+    );
     assert.ok(all.includes(-1) && all.includes(7));
-    for (const v of all) assert.ok(typeof v === 'string' ? /^-?\d+$/.test(v) && BigInt(v) > 9007199254740991n : Number.isSafeInteger(v), String(v));
+    for (const v of all)
+      assert.ok(typeof v === 'string' ? /^-?\d+$/.test(v) && BigInt(v) > 9007199254740991n : Number.isSafeInteger(v), String(v));
     // Interval JSON: the exact total as a string too.
     const i = await run(process.execPath, [CLI, '--json', '-s', '0.2', '--count', '1', '--root', root], { env: ENV });
     const s = JSON.parse(i.stdout) as { counters: Record<string, Record<string, { total: number | string }>> };
@@ -104,7 +116,9 @@ describe('64-bit counters', () => {
   it('recordings keep them exact, whole and as changes', () => {
     const f = new Feeder();
     // (The helper's type says number; the model's counters may be bigints.)
-    const raws = [0n, 1000n, 1001n].map((d) => f.raw({ counters: { Tcp: { InSegs: 18446744073709550000n + d, Small: 1 } } as unknown as Record<string, Record<string, number>> }));
+    const raws = [0n, 1000n, 1001n].map((d) =>
+      f.raw({ counters: { Tcp: { InSegs: 18446744073709550000n + d, Small: 1 } } as unknown as Record<string, Record<string, number>> }),
+    );
     assert.deepEqual(decodeRaw(encodeRaw(raws[0]!)).snapshot.counters?.counters, { Tcp: { InSegs: 18446744073709550000n, Small: 1 } });
     const file = path.join(root, 'rec.ndjson');
     const rec = new Recorder(file, { schema: RECORD_SCHEMA, started: 'x', host: 'h', intervalMs: 2000 });
@@ -117,31 +131,39 @@ describe('64-bit counters', () => {
   it('/proc/net/dev counters too: --print -i, --ethernet sums and --json, exact', async () => {
     const ifRoot = path.join(root, 'ifs');
     mkdirSync(path.join(ifRoot, 'proc/net'), { recursive: true });
-    writeFileSync(path.join(ifRoot, 'proc/net/dev'), [
-      'Inter-|   Receive                                                |  Transmit',
-      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
-      `    lo: ${MAX} 9007199254740993 0 0 0 0 0 0 18446744073709551614 12345678901234567891 0 0 0 0 0 0`,
-      '  eth0: 9007199254740993 2 0 0 0 0 0 0 9007199254740993 3 0 0 0 0 0 0',
-      '  eth1: 9007199254740993 2 0 0 0 0 0 0 1 3 0 0 0 0 0 0',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(ifRoot, 'proc/net/dev'),
+      [
+        'Inter-|   Receive                                                |  Transmit',
+        ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+        `    lo: ${MAX} 9007199254740993 0 0 0 0 0 0 18446744073709551614 12345678901234567891 0 0 0 0 0 0`,
+        '  eth0: 9007199254740993 2 0 0 0 0 0 0 9007199254740993 3 0 0 0 0 0 0',
+        '  eth1: 9007199254740993 2 0 0 0 0 0 0 1 3 0 0 0 0 0 0',
+        '',
+      ].join('\n'),
+    );
     const i = await run(process.execPath, [CLI, '--print', '-ia', '--root', ifRoot], { env: ENV });
     assert.match(i.stdout, /^lo +0 9007199254740993 +0 +0 0 +12345678901234567891 /m);
     const e = await run(process.execPath, [CLI, '--print', '--ethernet', '--root', ifRoot], { env: ENV });
     // eth0 + eth1 bytes received: 2 * (2^53 + 1), exactly.
     assert.match(e.stdout, /^Bytes +18014398509481986 *9007199254740994$/m); // (%17llu%16llu: wide values meet)
     const j = await run(process.execPath, [CLI, '--json', '-i', '--root', ifRoot], { env: ENV });
-    const lo = (JSON.parse(j.stdout) as { interfaces: { name: string; counters: Record<string, number | string> }[] }).interfaces.find((x) => x.name === 'lo');
+    const lo = (JSON.parse(j.stdout) as { interfaces: { name: string; counters: Record<string, number | string> }[] }).interfaces.find(
+      (x) => x.name === 'lo',
+    );
     assert.equal(lo?.counters['rxBytes'], MAX);
     assert.equal(lo?.counters['txPackets'], '12345678901234567891');
     assert.equal(lo?.counters['rxErrs'], 0);
   });
 
-  it('the dashboard: an interface\'s and an ICMP type\'s detail show the exact total', () => {
+  it("the dashboard: an interface's and an ICMP type's detail show the exact total", () => {
     const s = new Store(parseOptions(['-a']), { names: names(), host: { name: 'h', kernel: 'k' } });
     const f = new Feeder();
     // (The helpers' types say number; the model's counters may be bigints.)
-    const counters = { Icmp: { InMsgs: 18446744073709551615n, OutMsgs: 1 }, IcmpMsg: { InType8: 1 } } as unknown as Record<string, Record<string, number>>;
+    const counters = { Icmp: { InMsgs: 18446744073709551615n, OutMsgs: 1 }, IcmpMsg: { InType8: 1 } } as unknown as Record<
+      string,
+      Record<string, number>
+    >;
     for (let t = 0; t < 2; t++) s.ingest(f.next({ interfaces: [nif('eth0', { rxBytes: 18446744073709551615n })], counters }));
     s.dispatch({ type: 'focus', pane: 'interfaces' });
     s.dispatch({ type: 'toggleDetail' });
@@ -152,4 +174,3 @@ describe('64-bit counters', () => {
     assert.match(s.detailLines(100).join('\n'), /^In +18446744073709551615 total/m);
   });
 });
-

@@ -11,9 +11,10 @@ import type { UnixSocket } from '../src/model.js';
 import { estab, FakeSource, listen, names, nif, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty } from './helpers/fake-tty.js';
 
-
 const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
-const settle = async (): Promise<void> => { for (let i = 0; i < 3; i++) await tick(); };
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 3; i++) await tick();
+};
 
 const unixSock = (inode: number, path: string): UnixSocket => ({ refCount: 3, protocol: 0, flags: 0, type: 1, state: 3, inode, path });
 
@@ -24,14 +25,25 @@ const WORLD: SnapParts = {
   counters: { Tcp: { RetransSegs: 10, OutSegs: 1000 } },
 };
 
-async function withDash(argv: string[], fn: (d: Dashboard, screen: () => string, press: (k: string) => Promise<void>) => Promise<void>): Promise<void> {
-  const input = fakeTty(80, 24), output = fakeTty(80, 24);
+async function withDash(
+  argv: string[],
+  fn: (d: Dashboard, screen: () => string, press: (k: string) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const input = fakeTty(80, 24),
+    output = fakeTty(80, 24);
   output.resume();
   const src = new FakeSource();
   const d = createDashboard(parseOptions(argv), {
-    input, output, names: names(),
-    source: (on) => { src.onSample = on; return src; },
-    host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: 'xterm-256color',
+    input,
+    output,
+    names: names(),
+    source: (on) => {
+      src.onSample = on;
+      return src;
+    },
+    host: { name: 'testhost', kernel: '6.1.0-test' },
+    signals: false,
+    terminal: 'xterm-256color',
   });
   try {
     src.push(WORLD);
@@ -39,7 +51,10 @@ async function withDash(argv: string[], fn: (d: Dashboard, screen: () => string,
     await settle();
     // @types/blessed declares screenshot() as void; blessed returns the text.
     const screen = (): string => stripVTControlCharacters(d.screen.screenshot() as unknown as string);
-    await fn(d, screen, async (k) => { input.write(k); await settle(); });
+    await fn(d, screen, async (k) => {
+      input.write(k);
+      await settle();
+    });
   } finally {
     d.quit();
     await d.done;
@@ -97,7 +112,10 @@ test('help at 80x24 fits 80 columns without cutting a word, every key on some pa
     const pages: string[] = [];
     for (let i = 0; i < 6; i++) {
       const lines = screen().split('\n').slice(0, 24);
-      assert.ok(lines.every((l) => l.length <= 80), lines.join('\n'));
+      assert.ok(
+        lines.every((l) => l.length <= 80),
+        lines.join('\n'),
+      );
       // The body of the box: between its side lines, without the borders.
       const body = lines.filter((l) => /│.*│/.test(l)).map((l) => l.replace(/^.*?│(.*)│.*$/, '$1').trimEnd());
       for (const l of body) assert.ok(!l.endsWith('…'), `a help line is cut: ${l}`);
@@ -118,7 +136,11 @@ test('help at 80x24 fits 80 columns without cutting a word, every key on some pa
 test('PgDn in the help overlay moves a whole page, not one line', async () => {
   await withDash([], async (_d, screen, press) => {
     await press('?');
-    const body = (): string[] => screen().split('\n').filter((l) => /│.*│/.test(l)).map((l) => l.replace(/^.*?│(.*)│.*$/, '$1').trimEnd());
+    const body = (): string[] =>
+      screen()
+        .split('\n')
+        .filter((l) => /│.*│/.test(l))
+        .map((l) => l.replace(/^.*?│(.*)│.*$/, '$1').trimEnd());
     const first = body();
     await press('\x1b[6~');
     const second = body();

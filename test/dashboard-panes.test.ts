@@ -15,13 +15,38 @@ import { estab, Feeder, listen, names, nif, route4 } from './helpers/dashboard-s
 function store(argv: string[] = ['-a']): Store {
   return new Store(parseOptions(argv), { names: names(), host: { name: 'h', kernel: 'k' } });
 }
-const act = (s: Store, ...as: Action[]): void => { for (const a of as) s.dispatch(a); };
+const act = (s: Store, ...as: Action[]): void => {
+  for (const a of as) s.dispatch(a);
+};
 const rows = (s: Store, pane: PaneId, h = 40, w = 120) => s.visibleRows(pane, h, w).rows;
 
 const ICMP1 = {
-  Icmp: { InMsgs: 10, InErrors: 0, InDestUnreachs: 2, InEchos: 5, InEchoReps: 0, OutMsgs: 5, OutErrors: 0, OutDestUnreachs: 0, OutEchos: 0, OutEchoReps: 5, InTimeExcds: 0, OutTimeExcds: 0 },
+  Icmp: {
+    InMsgs: 10,
+    InErrors: 0,
+    InDestUnreachs: 2,
+    InEchos: 5,
+    InEchoReps: 0,
+    OutMsgs: 5,
+    OutErrors: 0,
+    OutDestUnreachs: 0,
+    OutEchos: 0,
+    OutEchoReps: 5,
+    InTimeExcds: 0,
+    OutTimeExcds: 0,
+  },
   IcmpMsg: { InType3: 2, InType8: 5, OutType0: 5, InType42: 1 },
-  Icmp6: { InMsgs: 3, InErrors: 0, OutMsgs: 3, InEchos: 3, OutEchoReplies: 3, InDestUnreachs: 0, OutDestUnreachs: 0, InType128: 3, OutType129: 3 },
+  Icmp6: {
+    InMsgs: 3,
+    InErrors: 0,
+    OutMsgs: 3,
+    InEchos: 3,
+    OutEchoReplies: 3,
+    InDestUnreachs: 0,
+    OutDestUnreachs: 0,
+    InType128: 3,
+    OutType129: 3,
+  },
 };
 const ICMP2 = {
   ...ICMP1,
@@ -40,7 +65,10 @@ test('ICMP pane: one row per message type with names, in and out, deltas; troubl
   assert.match(label('ICMP|8'), /^ICMP echo request \(8\) +5 +0 +0 +0/);
   assert.match(label('ICMP|0'), /^ICMP echo reply \(0\) +0 +0 +5 +0/);
   assert.match(label('ICMP|3'), /^ICMP destination unreachable \(3\) +6 +4 /);
-  assert.ok(r.find((x) => x.key === 'ICMP|3')?.cells.some((c) => c.hot), 'unreachables arriving are hot');
+  assert.ok(
+    r.find((x) => x.key === 'ICMP|3')?.cells.some((c) => c.hot),
+    'unreachables arriving are hot',
+  );
   assert.ok(!r.find((x) => x.key === 'ICMP|8')?.cells.some((c) => c.hot), 'echo traffic is not trouble');
   // A type the named counters do not cover comes from IcmpMsg.
   assert.match(label('ICMP|42'), /^ICMP type 42 \(42\) +1 /);
@@ -60,7 +88,13 @@ test('ICMP pane: one row per message type with names, in and out, deltas; troubl
   assert.deepEqual(s.state.family, { v4: true, v6: true });
   // Sorting by incoming activity puts the moving row first (after the totals it moves too).
   act(s, { type: 'focus', pane: 'icmp' }, { type: 'sortNext' });
-  assert.deepEqual(rows(s, 'icmp').slice(0, 2).map((x) => x.key).sort(), ['ICMP|3', 'ICMP|all']);
+  assert.deepEqual(
+    rows(s, 'icmp')
+      .slice(0, 2)
+      .map((x) => x.key)
+      .sort(),
+    ['ICMP|3', 'ICMP|all'],
+  );
 });
 
 test('ICMP pane: the InErrors/OutErrors row says what they count; no twin columns in total mode; since-mark mode', () => {
@@ -128,7 +162,10 @@ test('routes: an added route is new, a removed one lingers marked closed, then g
   assert.match(rows(s, 'events')[0]?.text ?? '', /route added +192\.168\.7\.0\/24 via 10\.0\.0\.1 dev eth0$/);
   let r = rows(s, 'routes');
   assert.equal(r.find((x) => x.text.startsWith('192.168.7.0'))?.status, 'new');
-  assert.match(r.find((x) => x.text.startsWith('192.168.7.0'))?.text ?? '', /192\.168\.7\.0 +10\.0\.0\.1 +255\.255\.255\.0 +UG +0 +0 +0 eth0/);
+  assert.match(
+    r.find((x) => x.text.startsWith('192.168.7.0'))?.text ?? '',
+    /192\.168\.7\.0 +10\.0\.0\.1 +255\.255\.255\.0 +UG +0 +0 +0 eth0/,
+  );
   s.ingest(f.next({ routes4: [def, net] }));
   r = rows(s, 'routes');
   assert.match(rows(s, 'events')[0]?.text ?? '', /route removed 192\.168\.7\.0\/24 via 10\.0\.0\.1 dev eth0$/);
@@ -146,9 +183,21 @@ test('routes: an added route is new, a removed one lingers marked closed, then g
 
 test('NAT pane: the rewrite conntrack shows, read from the reply direction', () => {
   const flow = (o: Partial<ConntrackEntry>): ConntrackEntry => ({
-    l3: 'ipv4', proto: 'tcp', protoNum: 6, timeout: 100, state: 'ESTABLISHED',
-    src: '10.0.0.2', dst: '198.51.100.7', sport: 40000, dport: 443,
-    replySrc: '198.51.100.7', replyDst: '10.0.0.2', replySport: 443, replyDport: 40000, flags: [], ...o,
+    l3: 'ipv4',
+    proto: 'tcp',
+    protoNum: 6,
+    timeout: 100,
+    state: 'ESTABLISHED',
+    src: '10.0.0.2',
+    dst: '198.51.100.7',
+    sport: 40000,
+    dport: 443,
+    replySrc: '198.51.100.7',
+    replyDst: '10.0.0.2',
+    replySport: 443,
+    replyDport: 40000,
+    flags: [],
+    ...o,
   });
   assert.equal(natText(flow({})), '');
   assert.equal(natText(flow({ replyDst: '203.0.113.1', replyDport: 61000 })), 'SNAT as 203.0.113.1:61000');
@@ -165,11 +214,24 @@ test('NAT pane: the rewrite conntrack shows, read from the reply direction', () 
 test('counters pane: problems view by default, ! for every IP/TCP/UDP counter', () => {
   const s = store();
   const f = new Feeder();
-  const c1 = { Ip: { InReceives: 100, InDiscards: 0 }, Tcp: { RetransSegs: 0, OutSegs: 10, ActiveOpens: 1 }, Udp: { NoPorts: 4, InDatagrams: 9 }, TcpExt: { TCPTimeouts: 0, DelayedACKs: 3 } };
-  const c2 = { Ip: { InReceives: 150, InDiscards: 2 }, Tcp: { RetransSegs: 0, OutSegs: 20, ActiveOpens: 2 }, Udp: { NoPorts: 4, InDatagrams: 12 }, TcpExt: { TCPTimeouts: 0, DelayedACKs: 5 } };
+  const c1 = {
+    Ip: { InReceives: 100, InDiscards: 0 },
+    Tcp: { RetransSegs: 0, OutSegs: 10, ActiveOpens: 1 },
+    Udp: { NoPorts: 4, InDatagrams: 9 },
+    TcpExt: { TCPTimeouts: 0, DelayedACKs: 3 },
+  };
+  const c2 = {
+    Ip: { InReceives: 150, InDiscards: 2 },
+    Tcp: { RetransSegs: 0, OutSegs: 20, ActiveOpens: 2 },
+    Udp: { NoPorts: 4, InDatagrams: 12 },
+    TcpExt: { TCPTimeouts: 0, DelayedACKs: 5 },
+  };
   s.ingest(f.next({ counters: c1 }));
   s.ingest(f.next({ counters: c2 }));
-  assert.deepEqual(rows(s, 'counters').map((r) => r.key), ['derived.tcp.retransPct', 'Ip.InDiscards']);
+  assert.deepEqual(
+    rows(s, 'counters').map((r) => r.key),
+    ['derived.tcp.retransPct', 'Ip.InDiscards'],
+  );
   act(s, { type: 'toggle', flag: 'allCounters' });
   const all = rows(s, 'counters').map((r) => r.key);
   for (const k of ['Ip.InReceives', 'Ip.InDiscards', 'Tcp.OutSegs', 'Udp.NoPorts', 'Udp.InDatagrams']) assert.ok(all.includes(k), k);
@@ -198,7 +260,11 @@ test('counters pane: retransmit % past 100 shows >100%, since-mark ratio, netsta
   assert.match(text('Tcp.RetransSegs'), /^Tcp\.RetransSegs +5 +5 .* segments retransmitted/);
   act(s, { type: 'toggle', flag: 'allCounters' });
   const all = rows(s, 'counters');
-  for (const k of ['Tcp.CurrEstab', 'Ip.Forwarding', 'Ip.DefaultTTL']) assert.ok(all.some((x) => x.key === k), k);
+  for (const k of ['Tcp.CurrEstab', 'Ip.Forwarding', 'Ip.DefaultTTL'])
+    assert.ok(
+      all.some((x) => x.key === k),
+      k,
+    );
   assert.match(all.find((x) => x.key === 'Ip.DefaultTTL')?.text ?? '', /^Ip\.DefaultTTL +64 /);
   assert.match(all.find((x) => x.key === 'Ip.InReceives')?.text ?? '', /total packets received/);
   const detail = (needle: string): string => {
@@ -250,8 +316,14 @@ test('interfaces: the name column is as wide as the longest name (up to 15)', ()
   const f = new Feeder();
   s.ingest(f.next({ interfaces: [nif('lo', {}, 1), nif('vethclient1', {}, 2), nif('a-very-long-interface-name', {}, 3)] }));
   const r = rows(s, 'interfaces', 10, 120).map((x) => x.text);
-  assert.ok(r.some((t) => t.startsWith('vethclient1 ')), r.join('\n'));
-  assert.ok(r.some((t) => t.startsWith('a-very-long-in… ')), 'cut at 15, saying so');
+  assert.ok(
+    r.some((t) => t.startsWith('vethclient1 ')),
+    r.join('\n'),
+  );
+  assert.ok(
+    r.some((t) => t.startsWith('a-very-long-in… ')),
+    'cut at 15, saying so',
+  );
   assert.match(s.visibleRows('interfaces', 10, 120).header, /^Iface {12}RX-OK/);
 });
 
@@ -270,10 +342,16 @@ test('LISTEN rows: Send-Q is the backlog as ss shows it; a full accept queue is 
   assert.match(line(8080)?.text ?? '', /^ tcp +3 +128 /, 'the backlog in Send-Q');
   assert.match(line(8081)?.text ?? '', /^ tcp +3 +2 /);
   assert.match(line(8082)?.text ?? '', /^ tcp +0 +0 /, 'without sock_diag there is no backlog to show');
-  assert.ok(line(8081)?.cells.some((c) => c.hot), 'Recv-Q past the backlog is hot');
+  assert.ok(
+    line(8081)?.cells.some((c) => c.hot),
+    'Recv-Q past the backlog is hot',
+  );
   assert.ok(!line(8080)?.cells.some((c) => c.hot), 'a queue within its backlog is not');
   act(s, { type: 'filterInput', text: '8081' }, { type: 'toggleDetail' });
   const detail = s.detailLines(120).join('\n');
   assert.match(detail, /Send-Q +2 \(the backlog; netstat shows 0 here\)/);
-  assert.match(detail, /Accept queue +FULL: handshakes that complete now are dropped\nDrops +ListenOverflows 9 \(\+5\), ListenDrops 9 \(\+5\)\n/);
+  assert.match(
+    detail,
+    /Accept queue +FULL: handshakes that complete now are dropped\nDrops +ListenOverflows 9 \(\+5\), ListenDrops 9 \(\+5\)\n/,
+  );
 });

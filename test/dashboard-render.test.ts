@@ -14,7 +14,6 @@ import { fakeTty, type FakeTty } from './helpers/fake-tty.js';
 
 const tty = fakeTty;
 
-
 interface Harness {
   d: Dashboard;
   src: FakeSource;
@@ -32,34 +31,66 @@ interface Harness {
 const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
 
 function start(argv: string[], cols = 80, rows = 24): Harness {
-  const input = tty(cols, rows), output = tty(cols, rows);
+  const input = tty(cols, rows),
+    output = tty(cols, rows);
   let raw = '';
-  output.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
+  output.on('data', (d: Buffer) => {
+    raw += d.toString('utf8');
+  });
   const src = new FakeSource();
   const d = createDashboard(parseOptions(argv), {
-    input, output, names: names(),
-    source: (on) => { src.onSample = on; return src; },
-    host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: 'xterm',
+    input,
+    output,
+    names: names(),
+    source: (on) => {
+      src.onSample = on;
+      return src;
+    },
+    host: { name: 'testhost', kernel: '6.1.0-test' },
+    signals: false,
+    terminal: 'xterm',
   });
-  const settle = async (): Promise<void> => { for (let i = 0; i < 3; i++) await tick(); };
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 3; i++) await tick();
+  };
   // @types/blessed declares screenshot() as void; blessed returns the text.
   const screen = (): string => stripVTControlCharacters(d.screen.screenshot() as unknown as string);
   return {
-    d, src, input, output, settle, screen,
+    d,
+    src,
+    input,
+    output,
+    settle,
+    screen,
     written: () => raw,
     lines: () => screen().split('\n').slice(0, rows),
-    press: async (keys) => { input.write(keys); await settle(); },
-    close: async () => { d.quit(); return d.done; },
+    press: async (keys) => {
+      input.write(keys);
+      await settle();
+    },
+    close: async () => {
+      d.quit();
+      return d.done;
+    },
   };
 }
 
 const WORLD: SnapParts = {
-  inet: [listen(22), listen(80, { proto: 'tcp6', family: 6, localAddr: '::', remoteAddr: '::' }), estab(22, 40000), udp(53), udp(5353, { remoteAddr: '10.0.0.7', remotePort: 53 })],
+  inet: [
+    listen(22),
+    listen(80, { proto: 'tcp6', family: 6, localAddr: '::', remoteAddr: '::' }),
+    estab(22, 40000),
+    udp(53),
+    udp(5353, { remoteAddr: '10.0.0.7', remotePort: 53 }),
+  ],
   interfaces: [nif('lo', {}, 1), nif('eth0', { rxPackets: 1000, rxErrs: 1 })],
   counters: { Tcp: { RetransSegs: 10, OutSegs: 1000 }, TcpExt: { ListenDrops: 2 } },
 };
-const WORLD2: SnapParts = { ...WORLD, interfaces: [nif('lo', {}, 1), nif('eth0', { rxPackets: 1600, rxErrs: 4 })],
-  counters: { Tcp: { RetransSegs: 12, OutSegs: 1100 }, TcpExt: { ListenDrops: 3 } } };
+const WORLD2: SnapParts = {
+  ...WORLD,
+  interfaces: [nif('lo', {}, 1), nif('eth0', { rxPackets: 1600, rxErrs: 4 })],
+  counters: { Tcp: { RetransSegs: 12, OutSegs: 1100 }, TcpExt: { ListenDrops: 3 } },
+};
 
 async function withDash(argv: string[], fn: (h: Harness) => Promise<void>, cols = 80, rows = 24): Promise<void> {
   const h = start(argv, cols, rows);
@@ -87,13 +118,29 @@ test('80x24: status, connections with state counts, interfaces, counters, footer
     assert.ok(lines.every((l) => l.length <= 80));
     has(lines[0] ?? '', 'netdash', 'testhost', 'every 2s', 'since start 2s', '6.1.0-test');
     const text = h.screen();
-    has(text, ' 1 Connections', 'ESTAB 1', 'LISTEN 2', 'TIME-WAIT 0', 'CLOSING 0', 'UDP 2', 'RAW 0', 'UNIX 0',
+    has(
+      text,
+      ' 1 Connections',
+      'ESTAB 1',
+      'LISTEN 2',
+      'TIME-WAIT 0',
+      'CLOSING 0',
+      'UDP 2',
+      'RAW 0',
+      'UNIX 0',
       /Proto Recv-Q Send-Q Local Address +Foreign Address +State/,
       /tcp +0 +0 10\.0\.0\.1:ssh +10\.0\.0\.9:40000 +ESTABLISHED/,
       /udp +0 +0 10\.0\.0\.1:5353 +10\.0\.0\.7:domain/,
-      ' 2 Interfaces', 'per second', /Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s/, /eth0 +300 +1\.5 /,
-      ' 3 Protocol counters', /TCP retransmitted % +1\.09% +2\.00%/, /Tcp\.RetransSegs +12 +2 +1/, 'TcpExt.ListenDrops',
-      'q quit');
+      ' 2 Interfaces',
+      'per second',
+      /Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s/,
+      /eth0 +300 +1\.5 /,
+      ' 3 Protocol counters',
+      /TCP retransmitted % +1\.09% +2\.00%/,
+      /Tcp\.RetransSegs +12 +2 +1/,
+      'TcpExt.ListenDrops',
+      'q quit',
+    );
     // Default scope is netstat's: no listeners until l or a.
     assert.ok(!/LISTEN +$/m.test(text.split(' 2 Interfaces')[0] ?? ''));
   });
@@ -103,7 +150,13 @@ test('l shows only listening sockets, again shows connected ones', async () => {
   await withDash([], async (h) => {
     await h.press('l');
     const conns = h.screen().split(' 2 Interfaces')[0] ?? '';
-    has(conns, 'listening', /tcp +0 +0 10\.0\.0\.1:ssh +0\.0\.0\.0:\* +LISTEN/, /tcp6 +0 +0 \[::\]:http +\[::\]:\* +LISTEN/, /udp .*10\.0\.0\.1:domain/);
+    has(
+      conns,
+      'listening',
+      /tcp +0 +0 10\.0\.0\.1:ssh +0\.0\.0\.0:\* +LISTEN/,
+      /tcp6 +0 +0 \[::\]:http +\[::\]:\* +LISTEN/,
+      /udp .*10\.0\.0\.1:domain/,
+    );
     assert.ok(!conns.includes('ESTABLISHED'));
     await h.press('l');
     assert.ok(h.screen().includes('ESTABLISHED'));
@@ -225,7 +278,8 @@ test('m marks, + and - change the interval, a sample renders once', async () => 
 test('a redraw that would change nothing on screen is not rendered and writes nothing', async () => {
   await withDash([], async (h) => {
     await h.press(' ');
-    const renders = h.d.scheduler.renders, skipped = h.d.scheduler.skipped;
+    const renders = h.d.scheduler.renders,
+      skipped = h.d.scheduler.skipped;
     const bytes = h.written().length;
     // Paused: samples keep coming, the frozen frame stays on screen.
     h.src.push(WORLD2);
@@ -244,8 +298,9 @@ test('a redraw that would change nothing on screen is not rendered and writes no
 
 test('a tick that only changes text draws just those boxes, and leaves the screen a full render would', async () => {
   await withDash([], async (h) => {
-    const textOnly = h.d.scheduler.textOnly, renders = h.d.scheduler.renders;
-    h.src.push(WORLD2);   // the same world a second later: the clock, rates and counters change
+    const textOnly = h.d.scheduler.textOnly,
+      renders = h.d.scheduler.renders;
+    h.src.push(WORLD2); // the same world a second later: the clock, rates and counters change
     await h.settle();
     assert.equal(h.d.scheduler.renders, renders + 1);
     assert.equal(h.d.scheduler.textOnly, textOnly + 1, 'drawn without a full render');
@@ -278,10 +333,18 @@ test('re-lays out on resize and never crashes at tiny sizes', async () => {
       await h.settle();
     };
     await resize(40, 12);
-    let lines = h.screen().split('\n').filter((l) => l.length > 0);
+    let lines = h
+      .screen()
+      .split('\n')
+      .filter((l) => l.length > 0);
     assert.ok(lines.length <= 12 && lines.every((l) => l.length <= 40));
     has(lines[0] ?? '', 'netdash');
-    for (const [c, r] of [[1, 1], [3, 2], [10, 3], [20, 6]] as const) {
+    for (const [c, r] of [
+      [1, 1],
+      [3, 2],
+      [10, 3],
+      [20, 6],
+    ] as const) {
       await resize(c, r);
       await h.press('?z\x1b');
     }
@@ -295,7 +358,10 @@ test('re-lays out on resize and never crashes at tiny sizes', async () => {
 test('outside strings are escaped: a socket path and a program name with ESC and tags', async () => {
   const nasty = '\x1b[31m{bold}x{/bold}';
   const unixSock: UnixSocket = { refCount: 2, protocol: 0, flags: 0x10000, type: 1, state: 1, inode: 4242, path: `/run/${nasty}.sock` };
-  const owners = new Map<number, ProcessOwner>([[4242, { pid: 7, program: nasty }], [1022, { pid: 42, program: nasty }]]);
+  const owners = new Map<number, ProcessOwner>([
+    [4242, { pid: 7, program: nasty }],
+    [1022, { pid: 42, program: nasty }],
+  ]);
   const h = start(['-a', '-p', '-x']);
   try {
     h.src.push({ inet: [listen(22)], unix: [unixSock], owners });
@@ -332,12 +398,18 @@ test('q quits: the terminal is restored and the source stopped', async () => {
 });
 
 test('SIGTERM restores the terminal and resolves 143; handlers are removed afterwards', async () => {
-  const input = tty(), output = tty();
+  const input = tty(),
+    output = tty();
   output.resume();
   const before = process.listenerCount('SIGTERM');
   const d = createDashboard(parseOptions([]), {
-    input, output, names: names(), signals: process,
-    source: () => new FakeSource(), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
+    input,
+    output,
+    names: names(),
+    signals: process,
+    source: () => new FakeSource(),
+    host: { name: 'h', kernel: 'k' },
+    terminal: 'xterm',
   });
   assert.ok(process.listenerCount('SIGTERM') > before); // ours and blessed's
   process.emit('SIGTERM');
@@ -349,11 +421,17 @@ test('SIGTERM restores the terminal and resolves 143; handlers are removed after
 test('a replay source plays a recording through the engine and says when it ended', async () => {
   const f = new Feeder();
   const raws = [f.raw(WORLD), f.raw(WORLD2)];
-  const input = tty(), output = tty();
+  const input = tty(),
+    output = tty();
   output.resume();
   const d = createDashboard(parseOptions([]), {
-    input, output, names: names(), signals: false,
-    source: replaySource(raws, systemClock, 0, 2000), host: { name: 'h', kernel: 'k' }, terminal: 'xterm',
+    input,
+    output,
+    names: names(),
+    signals: false,
+    source: replaySource(raws, systemClock, 0, 2000),
+    host: { name: 'h', kernel: 'k' },
+    terminal: 'xterm',
   });
   try {
     for (let i = 0; i < 5; i++) await tick();
@@ -382,7 +460,24 @@ test('digits jump to each pane: its title, column header and rows on screen; z z
     ...WORLD2,
     counters: { ...WORLD2.counters, Icmp: { InMsgs: 3, OutMsgs: 3, InErrors: 0, OutErrors: 0, InEchos: 3, OutEchoReps: 3 } },
     routes4: [route4('0.0.0.0', '10.0.0.1', '0.0.0.0', 'eth0', 0x3)],
-    conntrack: [{ l3: 'ipv4', proto: 'udp', protoNum: 17, timeout: 29, state: null, src: '10.0.0.2', dst: '10.0.0.53', sport: 5000, dport: 53, replySrc: '10.0.0.53', replyDst: '10.0.0.2', replySport: 53, replyDport: 5000, flags: [] }],
+    conntrack: [
+      {
+        l3: 'ipv4',
+        proto: 'udp',
+        protoNum: 17,
+        timeout: 29,
+        state: null,
+        src: '10.0.0.2',
+        dst: '10.0.0.53',
+        sport: 5000,
+        dport: 53,
+        replySrc: '10.0.0.53',
+        replyDst: '10.0.0.2',
+        replySport: 53,
+        replyDport: 5000,
+        flags: [],
+      },
+    ],
     unix: [{ refCount: 2, protocol: 0, flags: 0x10000, type: 1, state: 1, inode: 4242, path: '/run/app.sock' }],
   };
   const h = start(['-a', '-n'], 100, 30);
@@ -405,7 +500,10 @@ test('digits jump to each pane: its title, column header and rows on screen; z z
       const text = h.screen();
       has(text, title, header, row);
       // The focused pane's title is drawn inverse: it is the one that has the cursor.
-      assert.equal(h.d.store.state.focus, ['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'][Number(key) - 1]);
+      assert.equal(
+        h.d.store.state.focus,
+        ['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'][Number(key) - 1],
+      );
     }
     await h.press('4');
     await h.press('z');
@@ -417,21 +515,26 @@ test('digits jump to each pane: its title, column header and rows on screen; z z
   }
 });
 
-test('the pane registry drives the panes: each jump key shows its spec\'s title, help lists its short name', async () => {
+test("the pane registry drives the panes: each jump key shows its spec's title, help lists its short name", async () => {
   const { PANE_REGISTRY, PANES } = await import('../src/dashboard/lists/registry.js');
   assert.deepEqual(PANES, Object.keys(PANE_REGISTRY), 'jump keys follow the registry order');
   assert.ok(PANES.length >= 8);
   const jump = KEY_HELP.find(([k]) => k.startsWith('1..'));
-  await withDash([], async (h) => {
-    for (const [i, id] of PANES.entries()) {
-      const spec = PANE_REGISTRY[id];
-      assert.ok(spec.sortColumns.length > 0, `${id} sorts by something`);
-      assert.ok(jump?.[1].includes(`${i + 1} ${spec.short}`), `help names ${i + 1} ${spec.short}`);
-      // Digits 1…9, 0 for pane 10, then the F-keys (xterm's F11, F12).
-      await h.press(i < 9 ? String(i + 1) : i === 9 ? '0' : ['\x1b[23~', '\x1b[24~'][i - 10] ?? '');
-      has(h.screen(), ` ${i + 1} ${spec.title}`);
-    }
-  }, 120, 40);
+  await withDash(
+    [],
+    async (h) => {
+      for (const [i, id] of PANES.entries()) {
+        const spec = PANE_REGISTRY[id];
+        assert.ok(spec.sortColumns.length > 0, `${id} sorts by something`);
+        assert.ok(jump?.[1].includes(`${i + 1} ${spec.short}`), `help names ${i + 1} ${spec.short}`);
+        // Digits 1…9, 0 for pane 10, then the F-keys (xterm's F11, F12).
+        await h.press(i < 9 ? String(i + 1) : i === 9 ? '0' : (['\x1b[23~', '\x1b[24~'][i - 10] ?? ''));
+        has(h.screen(), ` ${i + 1} ${spec.title}`);
+      }
+    },
+    120,
+    40,
+  );
 });
 
 // ---- TCP internals: traffic columns, the Processes and Peers panes (issue 13) -----------------
@@ -439,7 +542,16 @@ test('the pane registry drives the panes: each jump key shows its spec\'s title,
 /** Two connections to two peers; the one to 10.0.0.9 retransmits `retr` segments more each tick. */
 function trafficWorld(k: number): SnapParts {
   const info = (rx: number, tx: number, retr: number, rtt: number): TcpInfo => ({
-    length: 280, state: 1, rtt, sndCwnd: 10, bytesReceived: rx, bytesSent: tx, bytesAcked: tx, totalRetrans: retr, segsOut: 100 * k + 1, segsIn: 50 * k,
+    length: 280,
+    state: 1,
+    rtt,
+    sndCwnd: 10,
+    bytesReceived: rx,
+    bytesSent: tx,
+    bytesAcked: tx,
+    totalRetrans: retr,
+    segsOut: 100 * k + 1,
+    segsIn: 50 * k,
   });
   return {
     inet: [
@@ -447,14 +559,20 @@ function trafficWorld(k: number): SnapParts {
       estab(40002, 443, { remoteAddr: '10.0.0.8', inode: 41002, cookie: '2', tcpInfo: info(500_000 * k, 100 * k, 0, 300) }),
       udp(5353, { remoteAddr: '10.0.0.7', remotePort: 53, recvQ: 512 }),
     ],
-    owners: new Map<number, ProcessOwner>([[5443, { pid: 10, program: 'lossy' }], [1000 + 40002, { pid: 20, program: 'clean' }], [7000 + 5353, { pid: 30, program: 'dig' }]]),
+    owners: new Map<number, ProcessOwner>([
+      [5443, { pid: 10, program: 'lossy' }],
+      [1000 + 40002, { pid: 20, program: 'clean' }],
+      [7000 + 5353, { pid: 30, program: 'dig' }],
+    ]),
   };
 }
 
 test('traffic: c sorts connections by retransmits with the retransmitting one on top and hot; 9 Processes and 0 Peers put the lossy program and peer first; detail lists tcp_info and members', async () => {
   const h = start(['-n'], 160, 40);
   const asked: boolean[] = [];
-  (h.src as FakeSource & { setTcpInfo(on: boolean): void }).setTcpInfo = (on) => { asked.push(on); };
+  (h.src as FakeSource & { setTcpInfo(on: boolean): void }).setTcpInfo = (on) => {
+    asked.push(on);
+  };
   try {
     h.src.push(trafficWorld(1));
     h.src.push(trafficWorld(2));
@@ -466,18 +584,32 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
     assert.ok(header > 0, 'the traffic columns are on');
     has(h.screen(), 'sort retr/s');
     assert.match(lines[header + 1] ?? '', /10\.0\.0\.9:443/, 'the retransmitting connection first');
-    assert.match(lines[header + 1] ?? '', / 2\.5 +5 +90 +10 *$/, 'Retr/s 2.5 (5 in 2 s), Retr 5 since start (the first sample has no delta), RTT 90 ms, cwnd 10');
+    assert.match(
+      lines[header + 1] ?? '',
+      / 2\.5 +5 +90 +10 *$/,
+      'Retr/s 2.5 (5 in 2 s), Retr 5 since start (the first sample has no delta), RTT 90 ms, cwnd 10',
+    );
     assert.match(lines[header + 2] ?? '', /10\.0\.0\.8:443 .* 250k .* 0 +0 +0\.300/, 'the clean one: 250 kB/s in, no retransmits');
     // Retransmitting now: its Retr/s and Retr cells are hot; the clean one's are not.
     const rows = h.d.store.visibleRows('connections', 10, 160).rows;
-    const hotCells = (r: { cells: readonly { text: string; hot?: boolean }[] } | undefined): string[] => (r?.cells ?? []).filter((x) => x.hot).map((x) => x.text.trim());
+    const hotCells = (r: { cells: readonly { text: string; hot?: boolean }[] } | undefined): string[] =>
+      (r?.cells ?? []).filter((x) => x.hot).map((x) => x.text.trim());
     assert.deepEqual(hotCells(rows[0]), ['2.5', '5']);
     assert.deepEqual(hotCells(rows[1]), []);
     // Enter: every tcp_info field with its meaning and its change.
     await h.press('\r');
     has(h.screen(), 'Details', 'Program       10/lossy');
     const detail = h.d.store.detailLines(96).join('\n');
-    has(detail, 'total_retrans', '+5 this tick', '+5 since start', 'segments retransmitted over', 'bytes_received', 'snd_wnd', 'unknown (not sent by this kernel)');
+    has(
+      detail,
+      'total_retrans',
+      '+5 this tick',
+      '+5 since start',
+      'segments retransmitted over',
+      'bytes_received',
+      'snd_wnd',
+      'unknown (not sent by this kernel)',
+    );
     await h.press('\x1b');
     // Processes, sorted by retransmits this tick: the lossy program first.
     await h.press('9s');
@@ -499,7 +631,10 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
     // 1 leaves the Peers pane with the traffic columns still on; i turns them off.
     assert.equal(asked.at(-2), true);
     assert.equal(asked.at(-1), false, 'leaving the views that need it stops tcp_info');
-    assert.ok(asked.slice(0, -1).every((x) => x), 'asked for while a view showed it');
+    assert.ok(
+      asked.slice(0, -1).every((x) => x),
+      'asked for while a view showed it',
+    );
   } finally {
     await h.close();
   }

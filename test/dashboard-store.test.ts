@@ -16,7 +16,9 @@ function store(argv: string[] = ['-a'], extra: Parameters<typeof names>[0] = {})
 
 const texts = (s: Store, h = 50, w = 100): string[] => s.visibleRows('connections', h, w).rows.map((r) => r.text);
 const keys = (s: Store, h = 50): string[] => s.visibleRows('connections', h, 100).rows.map((r) => r.key);
-const act = (s: Store, ...as: Action[]): void => { for (const a of as) s.dispatch(a); };
+const act = (s: Store, ...as: Action[]): void => {
+  for (const a of as) s.dispatch(a);
+};
 
 test('initial state from options: netdash -tl 5 opens on TCP listeners', () => {
   const o = parseOptions(['-tl', '5']);
@@ -44,7 +46,10 @@ test('filters: protocol toggles, family, listening/all, text filter with Esc', (
   assert.equal(texts(s).length, 4);
   // Like netstat -u: from "everything", u shows only UDP; t adds TCP; u again drops UDP.
   act(s, { type: 'toggleProto', proto: 'udp' });
-  assert.deepEqual(texts(s).map((t) => t.trim().split(/\s+/)[0]), ['udp']);
+  assert.deepEqual(
+    texts(s).map((t) => t.trim().split(/\s+/)[0]),
+    ['udp'],
+  );
   act(s, { type: 'toggleProto', proto: 'tcp' });
   assert.equal(texts(s).length, 4);
   act(s, { type: 'toggleProto', proto: 'udp' });
@@ -54,7 +59,10 @@ test('filters: protocol toggles, family, listening/all, text filter with Esc', (
   act(s, { type: 'toggleProto', proto: 'tcp' });
   assert.deepEqual(s.state.proto, { tcp: true, udp: true, raw: true, unix: true });
   act(s, { type: 'family', family: 6 });
-  assert.deepEqual(texts(s).map((t) => t.includes('tcp6')), [true]);
+  assert.deepEqual(
+    texts(s).map((t) => t.includes('tcp6')),
+    [true],
+  );
   act(s, { type: 'family', family: 6 }); // again: both families
   assert.equal(texts(s).length, 4);
   act(s, { type: 'scope', scope: 'listening' });
@@ -62,7 +70,10 @@ test('filters: protocol toggles, family, listening/all, text filter with Esc', (
   assert.equal(texts(s).length, 3);
   assert.ok(texts(s).every((t) => !t.includes('ESTABLISHED')));
   act(s, { type: 'scope', scope: 'listening' }); // again: connected only
-  assert.deepEqual(texts(s).map((t) => /ESTABLISHED/.test(t)), [true]);
+  assert.deepEqual(
+    texts(s).map((t) => /ESTABLISHED/.test(t)),
+    [true],
+  );
   act(s, { type: 'scope', scope: 'all' }, { type: 'filterStart' });
   for (const ch of ':22') act(s, { type: 'filterInput', text: ch });
   assert.equal(s.state.editingFilter, true);
@@ -105,7 +116,9 @@ test('sort is stable across ticks whatever order the kernel lists sockets in', (
 test('cursor stays on the same connection when rows reorder, falls back to its position when it goes', () => {
   const s = store(['-a', '-n']);
   const f = new Feeder();
-  const a = estab(5000, 40000), b = estab(5001, 40001), c = estab(5002, 40002);
+  const a = estab(5000, 40000),
+    b = estab(5001, 40001),
+    c = estab(5002, 40002);
   s.ingest(f.next({ inet: [a, b, c] }));
   texts(s);
   act(s, { type: 'move', by: 1 });
@@ -149,10 +162,15 @@ test('new rows flagged new, state changes flagged changed, closed rows linger th
   const f = new Feeder(1000);
   const a = estab(5000, 40000);
   s.ingest(f.next({ inet: [a] }));
-  assert.deepEqual(s.visibleRows('connections', 10).rows.map((r) => r.status), [null], 'the first sample flags nothing');
+  assert.deepEqual(
+    s.visibleRows('connections', 10).rows.map((r) => r.status),
+    [null],
+    'the first sample flags nothing',
+  );
   const b = estab(5001, 40001);
   s.ingest(f.next({ inet: [a, b] }));
-  const status = (): Record<string, string | null> => Object.fromEntries(s.visibleRows('connections', 10, 100).rows.map((r) => [r.key.split('|')[2] ?? '', r.status] as const));
+  const status = (): Record<string, string | null> =>
+    Object.fromEntries(s.visibleRows('connections', 10, 100).rows.map((r) => [r.key.split('|')[2] ?? '', r.status] as const));
   assert.deepEqual(status(), { 5000: null, 5001: 'new' });
   s.ingest(f.next({ inet: [{ ...a, state: 8 }, b] }));
   assert.deepEqual(status(), { 5000: 'changed', 5001: 'new' });
@@ -193,7 +211,12 @@ test('pause freezes the display while samples keep arriving', () => {
 
 test('only visible rows are formatted', () => {
   let lookups = 0;
-  const s = store(['-a'], { hostName: () => { lookups++; return undefined; } });
+  const s = store(['-a'], {
+    hostName: () => {
+      lookups++;
+      return undefined;
+    },
+  });
   const f = new Feeder();
   s.ingest(f.next({ inet: Array.from({ length: 5000 }, (_, i) => estab(10000 + (i % 50000), 20000 + i)) }));
   const v = s.visibleRows('connections', 12, 80);
@@ -210,10 +233,18 @@ test('interfaces: counter mode cycles rate/delta/total/since, nonzero error delt
   s.ingest(f.next({ interfaces: [nif('eth0', { rxPackets: 1400, rxErrs: 7, txBytes: 4000 })] }));
   const row = () => s.visibleRows('interfaces', 5, 100).rows[0];
   assert.match(row()?.text ?? '', /^eth0 +200 +1 /, 'rate: 400 packets / 2 s; errors per second');
-  assert.equal(row()?.cells.find((c) => c.hot)?.text.trim(), '1');
+  assert.equal(
+    row()
+      ?.cells.find((c) => c.hot)
+      ?.text.trim(),
+    '1',
+  );
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +400 +2 /);
-  assert.match(s.visibleRows('interfaces', 5, 110).header, /^Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s  Util Traffic +peak +MTU/);
+  assert.match(
+    s.visibleRows('interfaces', 5, 110).header,
+    /^Iface +RX-OK RX-ERR RX-DRP RX-OVR  TX-OK TX-ERR TX-DRP TX-OVR RX-B\/s TX-B\/s  Util Traffic +peak +MTU/,
+  );
   act(s, { type: 'cycleCounterMode' });
   assert.match(row()?.text ?? '', /^eth0 +1400 +7 /);
   assert.match(row()?.text ?? '', / 2\.0k /, 'TX bytes/s');
@@ -227,19 +258,37 @@ test('interfaces: counter mode cycles rate/delta/total/since, nonzero error delt
 test('counters: problem counters that moved, with total, delta, rate; retransmit % on top and hot when it moves', () => {
   const s = store(['-a']);
   const f = new Feeder(1000);
-  s.ingest(f.next({ counters: { Tcp: { RetransSegs: 10, OutSegs: 1000, InErrs: 0, AttemptFails: 7, ActiveOpens: 5 }, TcpExt: { ListenDrops: 3 } } }));
-  s.ingest(f.next({ counters: { Tcp: { RetransSegs: 15, OutSegs: 1100, InErrs: 0, AttemptFails: 7, ActiveOpens: 9 }, TcpExt: { ListenDrops: 4 } } }));
+  s.ingest(
+    f.next({
+      counters: { Tcp: { RetransSegs: 10, OutSegs: 1000, InErrs: 0, AttemptFails: 7, ActiveOpens: 5 }, TcpExt: { ListenDrops: 3 } },
+    }),
+  );
+  s.ingest(
+    f.next({
+      counters: { Tcp: { RetransSegs: 15, OutSegs: 1100, InErrs: 0, AttemptFails: 7, ActiveOpens: 9 }, TcpExt: { ListenDrops: 4 } },
+    }),
+  );
   const v = s.visibleRows('counters', 10, 80);
   // AttemptFails has a total but did not move since the start: not a problem now.
-  assert.deepEqual(v.rows.map((r) => r.key), [RETRANS_KEY, 'Tcp.RetransSegs', 'TcpExt.ListenDrops']);
+  assert.deepEqual(
+    v.rows.map((r) => r.key),
+    [RETRANS_KEY, 'Tcp.RetransSegs', 'TcpExt.ListenDrops'],
+  );
   assert.match(v.rows[0]?.text ?? '', /TCP retransmitted % +1\.36% +5\.00%/);
   assert.ok(v.rows[0]?.cells.some((c) => c.hot));
   assert.match(v.rows[1]?.text ?? '', /Tcp\.RetransSegs +15 +5 +5 +5/);
   act(s, { type: 'toggle', flag: 'extended' });
-  assert.ok(s.visibleRows('counters', 10, 80).rows.some((r) => r.key === 'Tcp.InErrs'), 'e lists quiet counters too');
+  assert.ok(
+    s.visibleRows('counters', 10, 80).rows.some((r) => r.key === 'Tcp.InErrs'),
+    'e lists quiet counters too',
+  );
   act(s, { type: 'toggle', flag: 'extended' }, { type: 'toggle', flag: 'allCounters' });
   const all = s.visibleRows('counters', 20, 80).rows;
-  for (const k of ['Tcp.ActiveOpens', 'Tcp.AttemptFails', 'Tcp.OutSegs', 'TcpExt.ListenDrops']) assert.ok(all.some((r) => r.key === k), `! lists ${k}`);
+  for (const k of ['Tcp.ActiveOpens', 'Tcp.AttemptFails', 'Tcp.OutSegs', 'TcpExt.ListenDrops'])
+    assert.ok(
+      all.some((r) => r.key === k),
+      `! lists ${k}`,
+    );
   // Ordinary traffic moving is not hot; problems are.
   assert.ok(!all.find((r) => r.key === 'Tcp.ActiveOpens')?.cells.some((c) => c.hot));
   assert.ok(all.find((r) => r.key === 'TcpExt.ListenDrops')?.cells.some((c) => c.hot));
@@ -252,8 +301,14 @@ test('summary: all 11 TCP states plus UDP/RAW/UNIX with change since last tick',
   s.ingest(f.next({ inet: [listen(22), estab(22, 1), estab(22, 2), udp(53)] }));
   const items = s.connectionSummary();
   assert.equal(items.length, 14);
-  assert.deepEqual(items.find((i) => i.label === 'ESTAB'), { label: 'ESTAB', count: 2, change: 1 });
-  assert.deepEqual(items.find((i) => i.label === 'LISTEN'), { label: 'LISTEN', count: 1, change: 0 });
+  assert.deepEqual(
+    items.find((i) => i.label === 'ESTAB'),
+    { label: 'ESTAB', count: 2, change: 1 },
+  );
+  assert.deepEqual(
+    items.find((i) => i.label === 'LISTEN'),
+    { label: 'LISTEN', count: 1, change: 0 },
+  );
   const lines = s.summaryLines(80);
   assert.ok(lines.every((l) => l.text.length <= 80));
   assert.match(lines.map((l) => l.text).join(' '), /ESTAB 2\+1 .*UDP 1\+1/);
@@ -329,7 +384,18 @@ test('escape: control bytes shown visibly, tags neutralised like blessed.escape'
 
 test('layout: every size fits, nothing negative or overlapping', () => {
   // Stacked below 160x48 (graphs.test.ts checks the big layout's columns).
-  for (const [w, h] of [[80, 24], [0, 0], [1, 1], [10, 2], [20, 5], [40, 12], [80, 14], [80, 15], [200, 47], [159, 60]] as const) {
+  for (const [w, h] of [
+    [80, 24],
+    [0, 0],
+    [1, 1],
+    [10, 2],
+    [20, 5],
+    [40, 12],
+    [80, 14],
+    [80, 15],
+    [200, 47],
+    [159, 60],
+  ] as const) {
     for (const zoom of [false, true]) {
       const g = computeLayout(w, h, 'connections', zoom, { interfaces: 4, counters: 10 });
       let next = g.status ? 1 : 0;
@@ -341,14 +407,32 @@ test('layout: every size fits, nothing negative or overlapping', () => {
     }
   }
   const g = computeLayout(80, 24, 'routes', false, { interfaces: 3, counters: 5 });
-  assert.deepEqual(g.panes.map((p) => p.pane), ['routes', 'interfaces', 'counters']);
-  assert.deepEqual(computeLayout(80, 24, 'interfaces', true, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane), ['interfaces']);
+  assert.deepEqual(
+    g.panes.map((p) => p.pane),
+    ['routes', 'interfaces', 'counters'],
+  );
+  assert.deepEqual(
+    computeLayout(80, 24, 'interfaces', true, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane),
+    ['interfaces'],
+  );
 });
 
 test('redraw scheduler coalesces requests into one render', async () => {
-  let paints = 0, renders = 0;
-  const r = new RedrawScheduler(() => { paints++; }, { render: () => { renders++; } });
-  r.request(); r.request(); r.request();
+  let paints = 0,
+    renders = 0;
+  const r = new RedrawScheduler(
+    () => {
+      paints++;
+    },
+    {
+      render: () => {
+        renders++;
+      },
+    },
+  );
+  r.request();
+  r.request();
+  r.request();
   await new Promise((res) => setImmediate(res));
   assert.equal(paints, 1);
   assert.equal(renders, 1);

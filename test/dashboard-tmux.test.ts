@@ -46,34 +46,54 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     await ns?.destroy();
   });
 
-  function open(t: TestContext, args: string[], o: { width?: number; height?: number; env?: Record<string, string>; term?: string; shell?: boolean } = {}): Tmux | null {
+  function open(
+    t: TestContext,
+    args: string[],
+    o: { width?: number; height?: number; env?: Record<string, string>; term?: string; shell?: boolean } = {},
+  ): Tmux | null {
     if (!prereq(t, ['root', 'netns', 'tmux'])) return null;
     assert.ok(ns, 'namespace with the socket world');
     const argv = ['ip', 'netns', 'exec', ns.name, process.execPath, CLI, ...args];
     const cmd = o.shell
-      // After netdash exits, the shell reports the terminal modes and waits to be read.
-      ? ['sh', '-c', `"$@"; echo "EXIT=$?"; stty -a; echo DONE; sleep 60`, 'sh', ...argv]
+      ? // After netdash exits, the shell reports the terminal modes and waits to be read.
+        ['sh', '-c', `"$@"; echo "EXIT=$?"; stty -a; echo DONE; sleep 60`, 'sh', ...argv]
       : argv;
-    const tm = Tmux.start(cmd, { width: o.width ?? 100, height: o.height ?? 30, term: o.term ?? 'xterm-256color', ...(o.env ? { env: o.env } : {}) });
+    const tm = Tmux.start(cmd, {
+      width: o.width ?? 100,
+      height: o.height ?? 30,
+      term: o.term ?? 'xterm-256color',
+      ...(o.env ? { env: o.env } : {}),
+    });
     sessions.push(tm);
     // One dashboard at a time: a finished test's netdash must not load the next one's machine.
     t.after(() => tm.kill());
     return tm;
   }
 
-  const firstSample = (tm: Tmux): Promise<string> => tm.waitFor((s) => /since start \d/.test(s) && connRows(s).length > 0, 20_000, 'the first sample');
+  const firstSample = (tm: Tmux): Promise<string> =>
+    tm.waitFor((s) => /since start \d/.test(s) && connRows(s).length > 0, 20_000, 'the first sample');
 
   test('l lists only listening sockets; again shows connected ones', async (t) => {
     const tm = open(t, ['-t', '-n', '1']);
     if (!tm) return;
     const s0 = await firstSample(tm);
-    assert.ok(connRows(s0).every((r) => /ESTABLISHED/.test(r)), s0);
+    assert.ok(
+      connRows(s0).every((r) => /ESTABLISHED/.test(r)),
+      s0,
+    );
     tm.keys('l');
     const s1 = await tm.waitFor((s) => connRows(s).some((r) => /LISTEN/.test(r)), 5000, 'listeners');
     const rows = connRows(s1);
     assert.equal(rows.length, 4, s1);
-    assert.ok(rows.every((r) => / LISTEN\s*$/.test(r)), s1);
-    for (const port of ['5001', '5002', '5003', '5004']) assert.ok(rows.some((r) => r.includes(`:${port} `)), `listener ${port}`);
+    assert.ok(
+      rows.every((r) => / LISTEN\s*$/.test(r)),
+      s1,
+    );
+    for (const port of ['5001', '5002', '5003', '5004'])
+      assert.ok(
+        rows.some((r) => r.includes(`:${port} `)),
+        `listener ${port}`,
+      );
     tm.keys('l');
     await tm.waitFor((s) => connRows(s).length > 0 && connRows(s).every((r) => /ESTABLISHED/.test(r)), 5000, 'connected again');
   });
@@ -86,8 +106,15 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     const s = await tm.waitFor((x) => /udp all/.test(x), 5000, 'udp only');
     const rows = connRows(s);
     assert.ok(rows.length >= 3, s);
-    assert.ok(rows.every((r) => /^ ?[+~-]?udp6? /.test(r)), s);
-    for (const port of ['5353', '5354']) assert.ok(rows.some((r) => r.includes(`:${port} `)), `udp ${port}`);
+    assert.ok(
+      rows.every((r) => /^ ?[+~-]?udp6? /.test(r)),
+      s,
+    );
+    for (const port of ['5353', '5354'])
+      assert.ok(
+        rows.some((r) => r.includes(`:${port} `)),
+        `udp ${port}`,
+      );
   });
 
   test('/ with a port number filters to that port; Esc clears it', async (t) => {
@@ -102,7 +129,10 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     const rows = connRows(s);
     // The listener on 5002 and both ends of the connection to it.
     assert.equal(rows.length, 3, s);
-    assert.ok(rows.every((r) => r.includes(':5002')), s);
+    assert.ok(
+      rows.every((r) => r.includes(':5002')),
+      s,
+    );
     tm.keys('Escape');
     await tm.waitFor((x) => !x.includes('/:5002') && connRows(x).length === all, 5000, 'filter cleared');
   });
@@ -113,7 +143,9 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     await firstSample(tm);
     // Steady loopback traffic, so every tick changes the interface and counter numbers.
     const traffic = ns.spawn(process.execPath, [UDP_SEND, '127.0.0.1', '9', '100000', '5']);
-    t.after(() => { traffic.kill(); });
+    t.after(() => {
+      traffic.kill();
+    });
     await tm.waitFor((s) => /lo +\S+/.test(s) && !/lo +0 /.test(s), 10_000, 'traffic on lo');
     tm.keys('Space');
     const frozen = await tm.waitForText('PAUSED', 5000);
@@ -131,7 +163,10 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     tm.resize(60, 16);
     const s = await tm.waitFor((x) => x.split('\n')[15]?.startsWith(' q quit') === true, 5000, 'footer on the last of 16 rows');
     const lines = s.split('\n').slice(0, 16);
-    assert.ok(lines.every((l) => l.length <= 60), s);
+    assert.ok(
+      lines.every((l) => l.length <= 60),
+      s,
+    );
     assert.match(lines[0] ?? '', /netdash/);
     assert.ok(s.includes(' 1 Connections'), s);
     tm.resize(100, 40);
@@ -147,7 +182,11 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     // A namespace of its own: its UDP counters start at zero.
     const fresh = await Netns.create('mark');
     t.after(() => fresh.destroy());
-    const tm = Tmux.start(['ip', 'netns', 'exec', fresh.name, process.execPath, CLI, '-a', '-n', '1'], { width: 100, height: 40, term: 'xterm-256color' });
+    const tm = Tmux.start(['ip', 'netns', 'exec', fresh.name, process.execPath, CLI, '-a', '-n', '1'], {
+      width: 100,
+      height: 40,
+      term: 'xterm-256color',
+    });
     t.after(() => tm.kill());
     await tm.waitForText(/since start \d/, 20_000);
     // Before the mark: 3 datagrams to a closed port (Udp.NoPorts +3).
@@ -157,7 +196,11 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     await tm.waitFor((s) => s.includes('Since mark'), 5000, 'Since mark column');
     await fresh.exec(process.execPath, [UDP_SEND, '127.0.0.1', '9', '5', '0']);
     // Total 8; since the mark 5 (then netstat -s's wording, as wide as the terminal allows).
-    const s = await tm.waitFor((x) => /Udp\.NoPorts +8 +\S+ +\S+ +5(?: +packets to unknown port|\s*$)/m.test(x), 10_000, 'NoPorts 8 total, 5 since mark');
+    const s = await tm.waitFor(
+      (x) => /Udp\.NoPorts +8 +\S+ +\S+ +5(?: +packets to unknown port|\s*$)/m.test(x),
+      10_000,
+      'NoPorts 8 total, 5 since mark',
+    );
     assert.match(s, /since mark \d+s/);
   });
 
@@ -190,7 +233,10 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
   }
 
   test('SIGTERM and SIGHUP restore the terminal and exit 128+signal', async (t) => {
-    for (const [sig, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    for (const [sig, code] of [
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const) {
       const tm = open(t, ['1']);
       if (!tm) return;
       await tm.waitForText(' 1 Connections', 20_000);
@@ -218,7 +264,10 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
   }
 
   test('--ascii (and a non-UTF-8 locale) draws with plain ASCII only', async (t) => {
-    for (const [args, env] of [[['--ascii'], {}], [[], { LANG: 'C', LC_ALL: 'C' }]] as const) {
+    for (const [args, env] of [
+      [['--ascii'], {}],
+      [[], { LANG: 'C', LC_ALL: 'C' }],
+    ] as const) {
       const tm = open(t, [...args, '-a', '-n', '1'], { env: { ...env } });
       if (!tm) return;
       const s0 = await firstSample(tm);

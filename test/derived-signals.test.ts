@@ -13,7 +13,11 @@ function raw(mono: number, retrans: number, outSegs: number, rxPackets: number, 
     snapshot: {
       time: mono,
       inet: {},
-      interfaces: { ok: true, skipped: 0, value: [{ name: 'eth0', counters: { ...c, rxPackets, rxDrop, rxBytes }, sys: { ifindex: 2, speed: 1000, flags: 0x1003 } }] },
+      interfaces: {
+        ok: true,
+        skipped: 0,
+        value: [{ name: 'eth0', counters: { ...c, rxPackets, rxDrop, rxBytes }, sys: { ifindex: 2, speed: 1000, flags: 0x1003 } }],
+      },
       counters: { errors: [], skipped: 0, counters: { Tcp: { RetransSegs: retrans, OutSegs: outSegs }, TcpExt: { ListenDrops: 3 } } },
     },
   };

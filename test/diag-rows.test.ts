@@ -6,25 +6,33 @@ import assert from 'node:assert/strict';
 import type { InetProto, InetSocket } from '../src/model.js';
 import { InetDiagParser, keepRowsBetweenDumps } from '../src/sources/sock-diag.js';
 
-interface Row { state?: number; sport: number; dport: number; inode: number; rq?: number }
+interface Row {
+  state?: number;
+  sport: number;
+  dport: number;
+  inode: number;
+  rq?: number;
+}
 
 /** One dump as the kernel sends it: nlmsghdr + inet_diag_msg per socket, in one buffer. */
 function dump(rows: readonly Row[]): Buffer {
-  return Buffer.concat(rows.map((r) => {
-    const b = Buffer.alloc(16 + 72);
-    b.writeUInt32LE(b.length, 0);
-    b.writeUInt16LE(20, 4);
-    const m = 16;
-    b[m] = 2;
-    b[m + 1] = r.state ?? 1;
-    b.writeUInt16BE(r.sport, m + 4);
-    b.writeUInt16BE(r.dport, m + 6);
-    Buffer.from([127, 0, 0, 1]).copy(b, m + 8);
-    Buffer.from([127, 0, 0, 1]).copy(b, m + 24);
-    b.writeUInt32LE(r.rq ?? 0, m + 56);
-    b.writeUInt32LE(r.inode, m + 68);
-    return b;
-  }));
+  return Buffer.concat(
+    rows.map((r) => {
+      const b = Buffer.alloc(16 + 72);
+      b.writeUInt32LE(b.length, 0);
+      b.writeUInt16LE(20, 4);
+      const m = 16;
+      b[m] = 2;
+      b[m + 1] = r.state ?? 1;
+      b.writeUInt16BE(r.sport, m + 4);
+      b.writeUInt16BE(r.dport, m + 6);
+      Buffer.from([127, 0, 0, 1]).copy(b, m + 8);
+      Buffer.from([127, 0, 0, 1]).copy(b, m + 24);
+      b.writeUInt32LE(r.rq ?? 0, m + 56);
+      b.writeUInt32LE(r.inode, m + 68);
+      return b;
+    }),
+  );
 }
 
 function parse(proto: InetProto, rows: readonly Row[], complete = true): InetSocket[] {
@@ -73,7 +81,10 @@ test('a changed, added or missing row gives a new table; unchanged rows are stil
 
 test('a reordered dump is a new table with the same rows', () => {
   const rows = table(50);
-  const a = parse('tcp6', rows.map((r) => r));
+  const a = parse(
+    'tcp6',
+    rows.map((r) => r),
+  );
   const b = parse('tcp6', [...rows].reverse());
   assert.notEqual(b, a);
   assert.deepEqual(new Set(b), new Set(a));

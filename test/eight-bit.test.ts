@@ -21,9 +21,14 @@ let root = '';
 /** netdash's stdout and stderr as bytes. */
 function cli(args: string[], env: Record<string, string>): Promise<{ stdout: Buffer; stderr: Buffer; code: number }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'buffer', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env } }, (err, stdout, stderr) => {
-      resolve({ stdout, stderr, code: err ? Number((err as { code?: unknown }).code ?? 1) : 0 });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { encoding: 'buffer', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env } },
+      (err, stdout, stderr) => {
+        resolve({ stdout, stderr, code: err ? Number((err as { code?: unknown }).code ?? 1) : 0 });
+      },
+    );
   });
 }
 
@@ -36,7 +41,9 @@ before(() => {
   cpSync(FIXTURE_ROOT, root, { recursive: true });
   appendFileSync(join(root, 'proc/net/unix'), `00000000deadbeef: 00000002 00000000 00010000 0001 01 77777 ${NAME}\n`);
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('--print in a locale that is not UTF-8', () => {
   it('a name with C1 bytes in its UTF-8 is written as \\xNN escapes, nothing but ASCII', async () => {

@@ -39,8 +39,14 @@ const DNS_SERVER = fileURLToPath(new URL('./helpers/dns-server.js', import.meta.
 // --- broken kernel files ------------------------------------------------------------------
 
 const ALL: Want = {
-  inet: ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'], unix: true, owners: false,
-  interfaces: true, counters: true, routes4: true, routes6: true, conntrack: true,
+  inet: ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'],
+  unix: true,
+  owners: false,
+  interfaces: true,
+  counters: true,
+  routes4: true,
+  routes6: true,
+  conntrack: true,
 };
 
 interface FileCase {
@@ -57,7 +63,10 @@ interface FileCase {
   emptyOk?: boolean;
 }
 
-const proto = (label: string) => (line: string): boolean => line.startsWith(label.padEnd(5) + ' ');
+const proto =
+  (label: string) =>
+  (line: string): boolean =>
+    line.startsWith(label.padEnd(5) + ' ');
 
 const FILES: FileCase[] = [
   { rel: 'proc/net/tcp', flags: ['-a'], json: 'connections', own: proto('tcp') },
@@ -99,12 +108,19 @@ async function jsonWith(fs: FaultFs): Promise<Record<string, unknown>> {
 function expectedMessage(c: FileCase, fault: Fault): RegExp | null {
   const file = `/${c.rel}`.replace(/[/.]/g, (ch) => `\\${ch}`);
   switch (fault) {
-    case 'missing': return new RegExp(`${file}: .*not (available|loaded)`);
-    case 'unreadable': return new RegExp(`${file}: permission denied`);
-    case 'directory': return new RegExp(`${file}: is a directory`);
-    case 'empty': return c.emptyOk ? null : new RegExp(`${file}: empty file`);
-    case 'truncated': case 'garbage-line': return new RegExp(`${file}: \\d+ malformed lines? skipped`);
-    case 'extra-column': return null;
+    case 'missing':
+      return new RegExp(`${file}: .*not (available|loaded)`);
+    case 'unreadable':
+      return new RegExp(`${file}: permission denied`);
+    case 'directory':
+      return new RegExp(`${file}: is a directory`);
+    case 'empty':
+      return c.emptyOk ? null : new RegExp(`${file}: empty file`);
+    case 'truncated':
+    case 'garbage-line':
+      return new RegExp(`${file}: \\d+ malformed lines? skipped`);
+    case 'extra-column':
+      return null;
   }
 }
 
@@ -121,7 +137,11 @@ describe('a broken kernel file: its section says what is missing, everything els
     // captured /proc/net/unix has a socket path with a newline in it: the kernel prints it raw,
     // so its tail is a line of its own, skipped and counted, as netstat's "bogus unix line".)
     const normal = /udplite6?: not available|^\/proc\/net\/unix: 1 malformed line skipped$/;
-    for (const [flags, r] of clean) assert.ok(r.errors.every((e) => normal.test(e)), `${flags}: ${r.errors.join('; ')}`);
+    for (const [flags, r] of clean)
+      assert.ok(
+        r.errors.every((e) => normal.test(e)),
+        `${flags}: ${r.errors.join('; ')}`,
+      );
     assert.deepEqual(cleanJson['skipped'], { '/proc/net/unix': 1 });
   });
 
@@ -137,7 +157,11 @@ describe('a broken kernel file: its section says what is missing, everything els
         const want = expectedMessage(c, fault);
 
         // Text: one stderr line names the file and what is wrong with it.
-        if (want) assert.ok(text.errors.some((e) => want.test(e)), `text errors: ${JSON.stringify(text.errors)}`);
+        if (want)
+          assert.ok(
+            text.errors.some((e) => want.test(e)),
+            `text errors: ${JSON.stringify(text.errors)}`,
+          );
         else assert.deepEqual(text.errors, base.errors, 'no new message');
         if (fault === 'extra-column') assert.equal(text.out, base.out, 'an extra column changes nothing that is shown');
         if (fault === 'truncated' || fault === 'garbage-line') {
@@ -155,8 +179,13 @@ describe('a broken kernel file: its section says what is missing, everything els
         const doc = await jsonWith(fs);
         const errors = Object.values(doc['errors'] as Record<string, string>);
         const skipped = doc['skipped'] as Record<string, number>;
-        if (want && (fault === 'truncated' || fault === 'garbage-line')) assert.ok((skipped[`/${c.rel}`] ?? 0) > 0, `skipped: ${JSON.stringify(skipped)}`);
-        else if (want) assert.ok(errors.some((e) => want.test(e)), `json errors: ${JSON.stringify(errors)}`);
+        if (want && (fault === 'truncated' || fault === 'garbage-line'))
+          assert.ok((skipped[`/${c.rel}`] ?? 0) > 0, `skipped: ${JSON.stringify(skipped)}`);
+        else if (want)
+          assert.ok(
+            errors.some((e) => want.test(e)),
+            `json errors: ${JSON.stringify(errors)}`,
+          );
         for (const key of ['connections', 'unix', 'interfaces', 'counters', 'routes', 'conntrack']) {
           if (key === c.json) continue;
           assert.deepEqual(doc[key], cleanJson[key], `section ${key}`);
@@ -178,15 +207,21 @@ describe('a broken kernel file: its section says what is missing, everything els
     const r = await printWith(fs, ['-ia']);
     assert.deepEqual(r.errors, base.errors);
     // eth0 without sysfs has no flags and an MTU of 0, but is still listed with its counters.
-    const eth0 = (s: string): string[] | undefined => s.split('\n').find((l) => l.startsWith('eth0 '))?.trim().split(/\s+/);
+    const eth0 = (s: string): string[] | undefined =>
+      s
+        .split('\n')
+        .find((l) => l.startsWith('eth0 '))
+        ?.trim()
+        .split(/\s+/);
     assert.deepEqual(eth0(r.out)?.slice(2, 10), eth0(base.out)?.slice(2, 10));
   });
 });
 
 // --- faults while running: the sampler over a changing fixture tree, on a fake clock --------
 
-const DEV_HEAD = 'Inter-|   Receive                                                |  Transmit\n'
-  + ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
+const DEV_HEAD =
+  'Inter-|   Receive                                                |  Transmit\n' +
+  ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
 
 function devLine(name: string, rxBytes: number, rxPackets: number, txBytes = rxBytes, txPackets = rxPackets): string {
   const n = (x: number, w: number): string => String(x).padStart(w);
@@ -194,8 +229,10 @@ function devLine(name: string, rxBytes: number, rxPackets: number, txBytes = rxB
 }
 
 function snmpText(inSegs: number, outSegs: number, retrans: number): string {
-  return 'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n'
-    + `Tcp: 1 200 120000 -1 10 5 0 0 2 ${inSegs} ${outSegs} ${retrans} 0 0 0\n`;
+  return (
+    'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n' +
+    `Tcp: 1 200 120000 -1 10 5 0 0 2 ${inSegs} ${outSegs} ${retrans} 0 0 0\n`
+  );
 }
 
 const SAMPLE_WANT: Want = { ...ALL, conntrack: false, routes6: false };
@@ -206,7 +243,8 @@ function assertSane(samples: Sample[]): void {
   for (const s of samples) {
     if (s.elapsedMs !== null) assert.ok(s.elapsedMs > 0 && Number.isFinite(s.elapsedMs), `elapsed ${s.elapsedMs}`);
     for (const [k, st] of s.stats) {
-      for (const v of [st.total, st.delta, st.rate, st.sinceMark]) assert.ok(v === null || Number.isFinite(v), `${k}: ${JSON.stringify(st)}`);
+      for (const v of [st.total, st.delta, st.rate, st.sinceMark])
+        assert.ok(v === null || Number.isFinite(v), `${k}: ${JSON.stringify(st)}`);
       if (!st.gauge) {
         assert.ok(st.delta === null || st.delta >= 0, `seq ${s.seq} ${k}: delta ${st.delta}`);
         assert.ok(st.rate === null || st.rate >= 0, `seq ${s.seq} ${k}: rate ${st.rate}`);
@@ -233,12 +271,17 @@ describe('faults while sampling (fake clock, fixture tree)', () => {
   it('interfaces disappear, come back re-created, and a new one appears: resets, never a negative delta', async () => {
     const fs = new FaultFs();
     const clock = new JumpClock();
-    const dev = (...lines: string[]): void => { fs.overrides.set('proc/net/dev', DEV_HEAD + lines.join('')); };
+    const dev = (...lines: string[]): void => {
+      fs.overrides.set('proc/net/dev', DEV_HEAD + lines.join(''));
+    };
     const samples = await sampleThrough(fs, clock, [
       () => dev(devLine('lo', 1000, 10), devLine('eth0', 50_000, 500)),
       () => dev(devLine('lo', 2000, 20), devLine('eth0', 60_000, 600)),
       () => dev(devLine('lo', 3000, 30)), // eth0 gone (and its sysfs with it)
-      () => { dev(devLine('lo', 4000, 40), devLine('eth0', 100, 1)); fs.overrides.set('sys/class/net/eth0/ifindex', '77\n'); },
+      () => {
+        dev(devLine('lo', 4000, 40), devLine('eth0', 100, 1));
+        fs.overrides.set('sys/class/net/eth0/ifindex', '77\n');
+      },
       () => dev(devLine('lo', 5000, 50), devLine('eth0', 300, 3), devLine('veth9', 10, 1)),
       () => dev(devLine('lo', 6000, 60), devLine('eth0', 500, 5), devLine('veth9', 20, 2)),
     ]);
@@ -263,7 +306,10 @@ describe('faults while sampling (fake clock, fixture tree)', () => {
       () => fs.overrides.set('proc/net/snmp', snmpText(5, 4, 0)), // went backwards
       () => fs.overrides.set('proc/net/snmp', snmpText(15, 14, 1)),
       () => fs.faults.set('proc/net/snmp', 'missing'),
-      () => { fs.faults.delete('proc/net/snmp'); fs.overrides.set('proc/net/snmp', snmpText(25, 24, 1)); },
+      () => {
+        fs.faults.delete('proc/net/snmp');
+        fs.overrides.set('proc/net/snmp', snmpText(25, 24, 1));
+      },
       () => fs.overrides.set('proc/net/snmp', snmpText(35, 34, 2)),
     ]);
     assertSane(samples);
@@ -272,7 +318,10 @@ describe('faults while sampling (fake clock, fixture tree)', () => {
     assert.equal(st(2)?.delta, null);
     assert.equal(st(2)?.reset, 'went-backwards');
     assert.equal(st(3)?.delta, 10);
-    assert.equal(samples[4]?.snapshot.counters?.errors.some((e) => /\/proc\/net\/snmp: not available/.test(e)), true);
+    assert.equal(
+      samples[4]?.snapshot.counters?.errors.some((e) => /\/proc\/net\/snmp: not available/.test(e)),
+      true,
+    );
     assert.equal(st(6)?.delta, 10);
   });
 
@@ -288,12 +337,23 @@ describe('faults while sampling (fake clock, fixture tree)', () => {
       fs.overrides.set('proc/stat', `cpu 1 2 3\nbtime ${btime}\n`);
     };
     let segs = 0;
-    const tick = (): void => { segs += 100; fs.overrides.set('proc/net/snmp', snmpText(segs, segs, 0)); stat(); };
+    const tick = (): void => {
+      segs += 100;
+      fs.overrides.set('proc/net/snmp', snmpText(segs, segs, 0));
+      stat();
+    };
     const samples = await sampleThrough(fs, clock, [
-      tick, tick,
-      () => { clock.jumpWall(-3_600_000); tick(); },
       tick,
-      () => { clock.jumpWall(86_400_000); tick(); },
+      tick,
+      () => {
+        clock.jumpWall(-3_600_000);
+        tick();
+      },
+      tick,
+      () => {
+        clock.jumpWall(86_400_000);
+        tick();
+      },
       tick,
     ]);
     assertSane(samples);
@@ -345,12 +405,16 @@ describe('faults while sampling (fake clock, fixture tree)', () => {
     let spawned = 0;
     const loop = (async () => {
       while (spawning) {
-        const batch = Array.from({ length: 8 }, () => new Promise<void>((r) => {
-          const c = spawn('sleep', ['0.01'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
-          spawned++;
-          c.once('exit', () => r());
-          c.once('error', () => r());
-        }));
+        const batch = Array.from(
+          { length: 8 },
+          () =>
+            new Promise<void>((r) => {
+              const c = spawn('sleep', ['0.01'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+              spawned++;
+              c.once('exit', () => r());
+              c.once('error', () => r());
+            }),
+        );
         await Promise.all(batch);
       }
     })();
@@ -370,7 +434,13 @@ describe('faults while sampling (fake clock, fixture tree)', () => {
 
 // --- faults in the running program --------------------------------------------------------
 
-interface StatJson { total: number; delta: number | null; rate: number | null; sinceMark: number; reset?: string }
+interface StatJson {
+  total: number;
+  delta: number | null;
+  rate: number | null;
+  sinceMark: number;
+  reset?: string;
+}
 
 /** NDJSON lines from a live run: valid JSON, and no counter with a negative or non-finite
  *  delta, rate or since-mark sum (gauges, the socket counts by state, may go down). */
@@ -381,7 +451,8 @@ function assertSaneNdjson(lines: string[]): void {
       interfaces?: { name: string; counters: Record<string, StatJson | number> }[];
     };
     const check = (key: string, st: StatJson): void => {
-      for (const v of [st.total, st.delta, st.rate, st.sinceMark]) assert.ok(v === null || Number.isFinite(v), `line ${i + 1} ${key}: ${JSON.stringify(st)}`);
+      for (const v of [st.total, st.delta, st.rate, st.sinceMark])
+        assert.ok(v === null || Number.isFinite(v), `line ${i + 1} ${key}: ${JSON.stringify(st)}`);
       if (/^(Tcp\.CurrEstab|Tcp\.MaxConn|Tcp\.Rto|Ip\.Forwarding|Ip\.DefaultTTL)/.test(key)) return;
       assert.ok((st.delta ?? 0) >= 0 && (st.rate ?? 0) >= 0 && st.sinceMark >= 0, `line ${i + 1} ${key}: ${JSON.stringify(st)}`);
     };
@@ -394,15 +465,21 @@ function assertSaneNdjson(lines: string[]): void {
 
 describe('faults in the running program', () => {
   let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'netdash-faults-')); });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'netdash-faults-'));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('interfaces and namespaces come and go under a live --json run: no crash, no negative or absurd number', async (t) => {
     if (!prereq(t, ['root', 'netns'])) return;
     const a = await Netns.create('churn-a');
     const others: Netns[] = [];
     try {
-      const child = spawn('ip', ['netns', 'exec', a.name, process.execPath, CLI, '--json', '0.2', '--count', '30', '-i'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('ip', ['netns', 'exec', a.name, process.execPath, CLI, '--json', '0.2', '--count', '30', '-i'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const out = new Lines(child);
       await out.count(2);
       for (let round = 0; out.lines.length < 28 && round < 200; round++) {
@@ -434,7 +511,9 @@ describe('faults in the running program', () => {
     for (const args of [['--print', '-a'], ['--json'], ['--json', '0.2', '-s'], ['--print', '-s', '0.2']]) {
       const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
-      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
       // The reading end is gone before netdash writes anything.
       child.stdout.destroy();
       const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
@@ -448,14 +527,20 @@ describe('faults in the running program', () => {
     const ns = await Netns.create('epipe');
     try {
       // Thousands of sockets make an output far larger than a pipe buffer.
-      const holder = ns.spawn(process.execPath, ['-e', `
+      const holder = ns.spawn(process.execPath, [
+        '-e',
+        `
         const net = require('node:net'); const keep = [];
         const srv = net.createServer((s) => keep.push(s)).listen(9000, '127.0.0.1', async () => {
           for (let i = 0; i < 3000; i++) keep.push(net.connect(9000, '127.0.0.1'));
           setTimeout(() => console.log('{"ready":1}'), 500);
-        });`]);
+        });`,
+      ]);
       await new Promise<void>((r) => holder.stdout?.once('data', () => r()));
-      const r = await run('bash', ['-c', `ip netns exec ${ns.name} ${process.execPath} ${CLI} --print -antp | head -1; echo "status=\${PIPESTATUS[0]}"`]);
+      const r = await run('bash', [
+        '-c',
+        `ip netns exec ${ns.name} ${process.execPath} ${CLI} --print -antp | head -1; echo "status=\${PIPESTATUS[0]}"`,
+      ]);
       assert.match(r.stdout, /^Active Internet connections/);
       assert.match(r.stdout, /status=0\n$/);
       assert.equal(r.stderr, '');
@@ -476,7 +561,7 @@ describe('faults in the running program', () => {
       const lines = readFileSync(file, 'utf8').split('\n');
       assert.equal(lines.pop(), '', 'the last line is complete');
       // A run stopped by a signal ends with its end line (netdash-record/2).
-      assert.match(lines.pop() ?? '', /^\{"run":"[^"]+","end":true\}$/, 'the run\'s end line');
+      assert.match(lines.pop() ?? '', /^\{"run":"[^"]+","end":true\}$/, "the run's end line");
       // Every tick printed was recorded first, and every recorded line is a whole sample.
       assert.ok(lines.length - 1 >= out.lines.length, `${lines.length - 1} recorded, ${out.lines.length} printed`);
       const rec = readRecording(file);
@@ -492,8 +577,19 @@ describe('faults in the running program', () => {
 
 describe('reverse DNS that never answers', () => {
   it('HostNames under a flood of new addresses and a hung resolver: bounded in flight, queue and cache; close() ends it', async () => {
-    let started = 0, cancelled = 0;
-    const lookup = Object.assign((): Promise<string[]> => { started++; return new Promise<string[]>(() => {}); }, { cancel: () => { cancelled++; } });
+    let started = 0,
+      cancelled = 0;
+    const lookup = Object.assign(
+      (): Promise<string[]> => {
+        started++;
+        return new Promise<string[]>(() => {});
+      },
+      {
+        cancel: () => {
+          cancelled++;
+        },
+      },
+    );
     const h = new HostNames({ hosts: new Map(), lookup, maxInFlight: 8, maxEntries: 100, timeoutMs: 5 });
     for (let round = 0; round < 20; round++) {
       for (let i = 0; i < 500; i++) assert.equal(h.name(`10.${round}.${i >> 8}.${i & 255}`), undefined, 'never waits');
@@ -524,11 +620,14 @@ describe('reverse DNS that never answers', () => {
       const queries = new Lines(dns);
       await queries.match(/"ready"/);
       // A connection between two loopback addresses that no /etc/hosts names.
-      const conn = ns.spawn(process.execPath, ['-e', `
+      const conn = ns.spawn(process.execPath, [
+        '-e',
+        `
         const net = require('node:net');
         net.createServer(() => {}).listen(7300, '127.0.0.3', () => {
           const c = net.connect({ port: 7300, host: '127.0.0.3', localAddress: '127.0.0.2' }, () => console.log('{"ready":1}'));
-        });`]);
+        });`,
+      ]);
       await new Lines(conn).match(/ready/);
 
       const r = await ns.exec(process.execPath, [CLI, '--print', '-t']);
@@ -582,7 +681,11 @@ describe('SIGHUP to the dashboard (tmux)', () => {
       tm.type(`ip netns exec ${ns.name} ${process.execPath} ${CLI} 1; echo "EXIT=$?"`);
       tm.keys('Enter');
       await tm.waitForText(/since start/, 60_000);
-      assert.equal(tm.tmux(['display-message', '-p', '-t', tm.session, '#{alternate_on}']).trim(), '1', 'the dashboard uses the alternate screen');
+      assert.equal(
+        tm.tmux(['display-message', '-p', '-t', tm.session, '#{alternate_on}']).trim(),
+        '1',
+        'the dashboard uses the alternate screen',
+      );
       const pid = childOf(tm.pid());
       assert.ok(pid, 'the dashboard process');
       process.kill(pid, 'SIGHUP');

@@ -15,7 +15,11 @@ import { REPO } from './tools/demo-paths.js';
 const DIR = join(REPO, 'test', 'snapshots', 'frames');
 const UPDATE = process.env['UPDATE_SNAPSHOTS'] === '1';
 
-const SIZES: readonly [number, number][] = [[80, 24], [120, 40], [160, 48]];
+const SIZES: readonly [number, number][] = [
+  [80, 24],
+  [120, 40],
+  [160, 48],
+];
 
 /** Each view: the keys typed after the samples are in. Panes are shown zoomed. */
 const VIEWS: readonly { name: string; keys: string[]; sizes?: readonly [number, number][] }[] = [
@@ -24,8 +28,10 @@ const VIEWS: readonly { name: string; keys: string[]; sizes?: readonly [number, 
   { name: 'big', keys: [], sizes: [[200, 60]] },
   // The Graphs pane zoomed, with the retransmit ratio pinned from the counters pane.
   { name: 'graphs', keys: ['3', 'c', 'v', 'z'] },
-  ...['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events']
-    .map((name, i) => ({ name, keys: [String(i + 1), 'z'] })),
+  ...['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'].map((name, i) => ({
+    name,
+    keys: [String(i + 1), 'z'],
+  })),
   { name: 'help', keys: ['?'] },
   // The filter finds the connection in CLOSE_WAIT; Enter keeps the filter, Enter again opens the detail.
   { name: 'detail', keys: ['/', 'close_wait', '\r', '\r'] },
@@ -51,8 +57,12 @@ for (const view of VIEWS) {
       }
       assert.ok(stored, `no snapshot ${file}: make it with UPDATE_SNAPSHOTS=1 (npm run snapshots:update)`);
       const diff = frameDiff(stored, frame);
-      assert.equal(diff, null, `${view.name} at ${cols}x${rows} differs from ${file}\n${diff}\n` +
-        'If the change is meant: npm run snapshots:update, then review git diff test/snapshots.');
+      assert.equal(
+        diff,
+        null,
+        `${view.name} at ${cols}x${rows} differs from ${file}\n${diff}\n` +
+          'If the change is meant: npm run snapshots:update, then review git diff test/snapshots.',
+      );
     });
   }
 }
@@ -84,6 +94,12 @@ test('frame comparison: a column shifted by one, a cut column, a changed cell al
   const cut = frame.map((row) => row.slice(0, 39) + row.slice(40) + ' ');
   assert.match(frameDiff(stored, cut) ?? '', /^row \d+, column \d+ differs:/);
   // A row one column short, and a frame one row short.
-  assert.match(frameDiff(stored, frame.map((row, i) => (i === 3 ? row.slice(0, -1) : row))) ?? '', /^row 4, column 80 differs \(79 columns, expected 80\)/);
+  assert.match(
+    frameDiff(
+      stored,
+      frame.map((row, i) => (i === 3 ? row.slice(0, -1) : row)),
+    ) ?? '',
+    /^row 4, column 80 differs \(79 columns, expected 80\)/,
+  );
   assert.equal(frameDiff(stored, frame.slice(0, -1)), '23 rows, expected 24');
 });

@@ -59,7 +59,10 @@ function assertFinite(v: unknown, where: string): void {
   } else if (Array.isArray(v)) {
     v.forEach((x, i) => assertFinite(x, `${where}[${i}]`));
   } else if (v instanceof Map) {
-    for (const [k, x] of v) { assertFinite(k, `${where} key`); assertFinite(x, `${where}.${String(k)}`); }
+    for (const [k, x] of v) {
+      assertFinite(k, `${where} key`);
+      assertFinite(x, `${where}.${String(k)}`);
+    }
   } else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) assertFinite(x, `${where}.${k}`);
   }
@@ -67,8 +70,9 @@ function assertFinite(v: unknown, where: string): void {
 
 // Control characters a printer must never write: C0 except newline, DEL, C1, bidi controls,
 // and lone surrogates (escaped invalid UTF-8).
-// eslint-disable-next-line no-control-regex
-const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const RAW_CONTROL =
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function assertPrintable(out: string, where: string): void {
   const m = RAW_CONTROL.exec(out);
@@ -76,13 +80,26 @@ function assertPrintable(out: string, where: string): void {
 }
 
 const NAMES: NameContext = {
-  services: new Map([['22/tcp', 'ssh']]), users: new Map([[0, 'root'], [65534, '\x1b[31mnobody\x07']]),
-  hostName: (a) => (a === '127.0.0.1' ? 'localhost\x1b[2J' : undefined), owners: null,
-  protocols: new Map([[1, 'icmp']]), networks: new Map(),
+  services: new Map([['22/tcp', 'ssh']]),
+  users: new Map([
+    [0, 'root'],
+    [65534, '\x1b[31mnobody\x07'],
+  ]),
+  hostName: (a) => (a === '127.0.0.1' ? 'localhost\x1b[2J' : undefined),
+  owners: null,
+  protocols: new Map([[1, 'icmp']]),
+  networks: new Map(),
 };
 const CONN: ConnOptions = {
-  all: true, listening: false, numericHosts: false, numericPorts: false, numericUsers: false,
-  extend: 2, programs: true, timers: true, wide: false,
+  all: true,
+  listening: false,
+  numericHosts: false,
+  numericPorts: false,
+  numericUsers: false,
+  extend: 2,
+  programs: true,
+  timers: true,
+  wide: false,
 };
 
 interface Target {
@@ -109,41 +126,60 @@ const targets: Target[] = [
     print: (v: Parameters<typeof formatInet>[0]) => formatInet(v, NAMES, CONN),
   })),
   {
-    name: '/proc/net/unix', inputs: fixtures(['unix'], /^(unix|empty|header-only|truncated|garbage)$/),
-    parse: parseUnixSockets, header: (_l, i) => i === 0,
+    name: '/proc/net/unix',
+    inputs: fixtures(['unix'], /^(unix|empty|header-only|truncated|garbage)$/),
+    parse: parseUnixSockets,
+    header: (_l, i) => i === 0,
     print: (v: Parameters<typeof formatUnix>[0]) => formatUnix(v, NAMES, { ...CONN, programs: false }),
   },
   {
-    name: '/proc/net/dev', inputs: fixtures(['netdev'], /^(dev|empty|header-only|truncated|garbage|old-format)$/),
-    parse: parseNetDev, header: (l, i) => i < 2 && l.includes('|'),
+    name: '/proc/net/dev',
+    inputs: fixtures(['netdev'], /^(dev|empty|header-only|truncated|garbage|old-format)$/),
+    parse: parseNetDev,
+    header: (l, i) => i < 2 && l.includes('|'),
     print: (v: { name: string; counters: never }[]) =>
-      formatInterfaces(v.map((r) => ({ ...r, sys: { flags: 0x1043, mtu: 1500, operstate: 'up' } })), true),
+      formatInterfaces(
+        v.map((r) => ({ ...r, sys: { flags: 0x1043, mtu: 1500, operstate: 'up' } })),
+        true,
+      ),
   },
   {
-    name: '/proc/net/snmp and netstat', inputs: fixtures(['snmp'], /^(snmp|netstat|snmp-last-line-lost|snmp-mismatched|netstat-truncated|empty)$/),
-    parse: parseSnmp, print: (v: never) => formatStatistics(v, { tcp: false, udp: false, raw: false }),
+    name: '/proc/net/snmp and netstat',
+    inputs: fixtures(['snmp'], /^(snmp|netstat|snmp-last-line-lost|snmp-mismatched|netstat-truncated|empty)$/),
+    parse: parseSnmp,
+    print: (v: never) => formatStatistics(v, { tcp: false, udp: false, raw: false }),
   },
   {
-    name: '/proc/net/snmp6', inputs: fixtures(['snmp'], /^(snmp6|snmp6-odd)$/),
-    parse: parseSnmp6, print: (v: never) => formatStatistics(v, { tcp: false, udp: false, raw: false, inet6: true }),
+    name: '/proc/net/snmp6',
+    inputs: fixtures(['snmp'], /^(snmp6|snmp6-odd)$/),
+    parse: parseSnmp6,
+    print: (v: never) => formatStatistics(v, { tcp: false, udp: false, raw: false, inet6: true }),
   },
   { name: '/proc/net/sctp/snmp', inputs: fixtures(['snmp/synthetic/proc/net/sctp'], /^snmp$/), parse: parseSctpSnmp },
   {
-    name: '/proc/net/route', inputs: fixtures(['routes'], /^route$/), parse: parseRoute,
+    name: '/proc/net/route',
+    inputs: fixtures(['routes'], /^route$/),
+    parse: parseRoute,
     header: (l) => l.startsWith('Iface'),
     print: (v: never) => [0, 1, 2].map((e) => formatRoutes4(v, { numeric: false, extend: e as 0 | 1 | 2 })).join(''),
   },
   {
-    name: '/proc/net/ipv6_route', inputs: fixtures(['routes'], /^ipv6_route$/), parse: parseIpv6Route, header: () => false,
+    name: '/proc/net/ipv6_route',
+    inputs: fixtures(['routes'], /^ipv6_route$/),
+    parse: parseIpv6Route,
+    header: () => false,
     print: (v: never) => formatRoutes6(v, { numeric: false, extend: 0 }),
   },
   {
-    name: '/proc/net/nf_conntrack', inputs: fixtures(['conntrack'], /^(nat|nat-acct|odd|truncated|empty)$/),
-    parse: parseConntrack, header: () => false,
+    name: '/proc/net/nf_conntrack',
+    inputs: fixtures(['conntrack'], /^(nat|nat-acct|odd|truncated|empty)$/),
+    parse: parseConntrack,
+    header: () => false,
     print: (v: never) => formatMasquerade(v, { numeric: false, extend: 1, all: true }),
   },
   {
-    name: '/proc/stat btime', inputs: [Buffer.from('cpu  1 2 3 4\nintr 5\nctxt 6\nbtime 1700000000\nprocesses 7\n')],
+    name: '/proc/stat btime',
+    inputs: [Buffer.from('cpu  1 2 3 4\nintr 5\nctxt 6\nbtime 1700000000\nprocesses 7\n')],
     parse: (t) => ({ value: parseBtime(t), skipped: 0 }),
   },
   { name: '/etc/hosts', inputs: fixtures(['root-basic/etc', 'routes'], /^hosts$/), parse: (t) => ({ value: parseHosts(t), skipped: 0 }) },
@@ -181,7 +217,11 @@ describe(`parsers under ${RUNS} random mutations each (seed base ${BASE_SEED})`,
         }
         if (target.header) {
           const rows = Array.isArray(parsed.value) ? parsed.value.length : 0;
-          assert.equal(rows + parsed.skipped, dataLines(text, target.header), `${where}: a line was dropped without being counted as skipped`);
+          assert.equal(
+            rows + parsed.skipped,
+            dataLines(text, target.header),
+            `${where}: a line was dropped without being counted as skipped`,
+          );
         }
         if (target.print) {
           let out = '';
@@ -220,8 +260,16 @@ describe(`parsers under ${RUNS} random mutations each (seed base ${BASE_SEED})`,
 function mutateJson(v: unknown, r: Rand): unknown {
   const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (x: unknown): void => {
-    if (Array.isArray(x)) x.forEach((y, i) => { nodes.push({ parent: x, key: i }); walk(y); });
-    else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) { nodes.push({ parent: x as Record<string, unknown>, key: k }); walk(y); }
+    if (Array.isArray(x))
+      x.forEach((y, i) => {
+        nodes.push({ parent: x, key: i });
+        walk(y);
+      });
+    else if (x && typeof x === 'object')
+      for (const [k, y] of Object.entries(x)) {
+        nodes.push({ parent: x as Record<string, unknown>, key: k });
+        walk(y);
+      }
   };
   walk(v);
   if (nodes.length === 0) return v;
@@ -243,15 +291,33 @@ describe('recordings under random damage', () => {
     dir = mkdtempSync(join(tmpdir(), 'netdash-fuzz-rec-'));
     const fs = new FaultFs();
     const clock = new JumpClock();
-    const want = { inet: ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6'] as InetProto[], unix: true, owners: false, interfaces: true, counters: true, routes4: true, routes6: true, conntrack: true };
+    const want = {
+      inet: ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6'] as InetProto[],
+      unix: true,
+      owners: false,
+      interfaces: true,
+      counters: true,
+      routes4: true,
+      routes6: true,
+      conntrack: true,
+    };
     const raws: string[] = [];
-    await new Sampler(fs, clock.clock, { intervalMs: 1000, want }, (_s, raw) => { raws.push(encodeRaw(raw)); }).run(3);
+    await new Sampler(fs, clock.clock, { intervalMs: 1000, want }, (_s, raw) => {
+      raws.push(encodeRaw(raw));
+    }).run(3);
     lines = [JSON.stringify({ schema: RECORD_SCHEMA, started: '2024-01-01T00:00:00.000Z', host: 'fuzz', intervalMs: 1000 }), ...raws];
   });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it(`${Math.max(100, Math.floor(RUNS / 4))} damaged recordings: a ReplayError naming the line, or samples every printer takes`, () => {
-    const o = [parseOptions(['--print', '-a']), parseOptions(['--print', '-s', '1']), parseOptions(['--print', '-i', '1']), parseOptions(['--json', '1'])];
+    const o = [
+      parseOptions(['--print', '-a']),
+      parseOptions(['--print', '-s', '1']),
+      parseOptions(['--print', '-i', '1']),
+      parseOptions(['--json', '1']),
+    ];
     const names: NameContext = { ...NAMES, owners: null };
     const file = join(dir, 'rec.ndjson');
     const runs = Math.max(100, Math.floor(RUNS / 4));

@@ -47,18 +47,24 @@ describe('graphs, big layout, mouse and link events in tmux, in a namespace', ()
   function open(t: TestContext, args: string[]): Tmux | null {
     if (!prereq(t, ['root', 'netns', 'tmux'])) return null;
     assert.ok(ns, 'the namespace');
-    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, CLI, ...args], { width: 200, height: 60, term: 'xterm-256color' });
+    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, CLI, ...args], {
+      width: 200,
+      height: 60,
+      term: 'xterm-256color',
+    });
     t.after(() => tm.kill());
     return tm;
   }
 
-  const firstSample = (tm: Tmux): Promise<string> => tm.waitFor((s) => /since start \d/.test(s) && /y: 0-/.test(s), 20_000, 'the first sample and the charts');
+  const firstSample = (tm: Tmux): Promise<string> =>
+    tm.waitFor((s) => /since start \d/.test(s) && /y: 0-/.test(s), 20_000, 'the first sample and the charts');
 
   test('200x60: connections (with state counts), interfaces, ICMP and routes on one screen; mouse on; a click focuses a pane; a pinned counter is charted', async (t) => {
     const tm = open(t, ['-n', '1']);
     if (!tm) return;
     const s = await firstSample(tm);
-    for (const title of [' 1 Connections', ' 2 Interfaces', ' 3 Protocol counters', ' 4 ICMP', ' 5 Routes', ' 11 Graphs']) assert.ok(s.includes(title), `${title}\n${s}`);
+    for (const title of [' 1 Connections', ' 2 Interfaces', ' 3 Protocol counters', ' 4 ICMP', ' 5 Routes', ' 11 Graphs'])
+      assert.ok(s.includes(title), `${title}\n${s}`);
     assert.match(s, /ESTAB \d+/);
     assert.match(s, /10\.231\.0\.0/, 'the routing table');
     assert.match(s, /gv0 /, 'the interfaces');
@@ -130,7 +136,7 @@ describe('graphs, big layout, mouse and link events in tmux, in a namespace', ()
     const waves = ns.spawn(process.execPath, [WAVES, '9200', '400', '3', '1500']);
     const lines: string[] = [];
     waves.stdout?.on('data', (d: Buffer) => lines.push(d.toString()));
-    const [code] = await once(waves, 'exit') as [number | null];
+    const [code] = (await once(waves, 'exit')) as [number | null];
     assert.equal(code, 0, lines.join(''));
     tm.keys('8', 'z');
     const all = await tm.waitForText(/ 8 Events .*(\d+ rows|\/\d+)/, 5000);

@@ -112,10 +112,16 @@ test('anchored buckets: a new point changes only the last bucket, the chart move
 test('pins: c on a counter, an interface or a connection pins a chart; pins survive pane switches; c again and C unpin', () => {
   const s = new Store(parseOptions(['-a']), { names: names(), host: { name: 'h', kernel: 'k' } });
   const f = new Feeder();
-  for (let i = 0; i < 3; i++) s.ingest(f.next({ interfaces: [nif('eth0', { rxBytes: i * 1000, rxDrop: i })], counters: { Tcp: { RetransSegs: i * 5, OutSegs: i * 100 } } }));
+  for (let i = 0; i < 3; i++)
+    s.ingest(
+      f.next({ interfaces: [nif('eth0', { rxBytes: i * 1000, rxDrop: i })], counters: { Tcp: { RetransSegs: i * 5, OutSegs: i * 100 } } }),
+    );
   s.dispatch({ type: 'focus', pane: 'interfaces' });
   s.togglePin();
-  assert.deepEqual(s.state.pins.map((p) => p.id), ['iface:eth0']);
+  assert.deepEqual(
+    s.state.pins.map((p) => p.id),
+    ['iface:eth0'],
+  );
   s.dispatch({ type: 'focus', pane: 'counters' });
   s.togglePin();
   assert.equal(s.state.pins.length, 2);
@@ -126,7 +132,10 @@ test('pins: c on a counter, an interface or a connection pins a chart; pins surv
   assert.ok(s.charts().find((c) => c.id === 'iface:eth0')?.pinned);
   s.dispatch({ type: 'focus', pane: 'counters' });
   s.togglePin();
-  assert.deepEqual(s.state.pins.map((p) => p.id), ['iface:eth0']);
+  assert.deepEqual(
+    s.state.pins.map((p) => p.id),
+    ['iface:eth0'],
+  );
   s.ingest(f.next({ inet: [estab(22, 40000, { recvQ: 7 })], interfaces: [nif('eth0')] }));
   s.dispatch({ type: 'focus', pane: 'connections' });
   s.togglePin();
@@ -135,7 +144,7 @@ test('pins: c on a counter, an interface or a connection pins a chart; pins surv
   assert.equal(conn?.unit, 'B');
   s.ingest(f.next({ inet: [estab(22, 40000, { recvQ: 9 })], interfaces: [nif('eth0')] }));
   const q = s.history.points(conn?.series[0]?.key ?? '');
-  assert.equal(q?.v[q.v.length - 1], 9, 'the connection\'s Recv-Q is recorded');
+  assert.equal(q?.v[q.v.length - 1], 9, "the connection's Recv-Q is recorded");
   s.dispatch({ type: 'unpinAll' });
   assert.equal(s.state.pins.length, 0);
   // What nobody asks for any more is no longer recorded: the unpinned connection, a vanished interface.
@@ -150,11 +159,16 @@ function overlaps(a: PaneRect, b: PaneRect): boolean {
 }
 
 test('big layout: from 160x48 connections, interfaces, ICMP, routes, counters and graphs together, tiling the screen', () => {
-  for (const [w, h] of [[160, 48], [200, 60], [300, 90]] as const) {
+  for (const [w, h] of [
+    [160, 48],
+    [200, 60],
+    [300, 90],
+  ] as const) {
     for (const focus of ['connections', 'events', 'graphs'] as const) {
       const g = computeLayout(w, h, focus, false, { interfaces: 7, counters: 20, icmp: 15, routes: 24 });
       const names = g.panes.map((p) => p.pane);
-      for (const p of ['interfaces', 'icmp', 'routes', 'counters', 'graphs'] as const) assert.ok(names.includes(p), `${w}x${h} ${focus}: ${names.join(' ')}`);
+      for (const p of ['interfaces', 'icmp', 'routes', 'counters', 'graphs'] as const)
+        assert.ok(names.includes(p), `${w}x${h} ${focus}: ${names.join(' ')}`);
       assert.ok(names.includes(focus === 'graphs' ? 'connections' : focus));
       let area = 0;
       g.panes.forEach((a, i) => {
@@ -166,8 +180,14 @@ test('big layout: from 160x48 connections, interfaces, ICMP, routes, counters an
       assert.ok(area >= w * (h - 2) - (h - 2), `${w}x${h}: ${area} of ${w * (h - 2)}`);
     }
   }
-  assert.deepEqual(computeLayout(80, 24, 'connections', false, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane), ['connections', 'interfaces', 'counters']);
-  assert.deepEqual(computeLayout(200, 60, 'icmp', true, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane), ['icmp']);
+  assert.deepEqual(
+    computeLayout(80, 24, 'connections', false, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane),
+    ['connections', 'interfaces', 'counters'],
+  );
+  assert.deepEqual(
+    computeLayout(200, 60, 'icmp', true, { interfaces: 3, counters: 5 }).panes.map((p) => p.pane),
+    ['icmp'],
+  );
 });
 
 test('graphs pane on a 200x60 fake terminal: blessed-contrib charts with a y scale and unit, a time axis', async () => {

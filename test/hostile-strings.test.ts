@@ -37,12 +37,17 @@ const DNS_SERVER = fileURLToPath(new URL('./helpers/dns-server.js', import.meta.
 
 /** Characters that must never reach output raw: C0 but newline, DEL, C1, bidi and zero-width
  *  controls, separators, BOM, and lone surrogates (bytes of invalid UTF-8). */
-// eslint-disable-next-line no-control-regex
-const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const RAW =
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function assertNoRaw(text: string, what: string): void {
   const m = RAW.exec(text);
-  assert.equal(m, null, `${what}: raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 30), (m?.index ?? 0) + 30))}`);
+  assert.equal(
+    m,
+    null,
+    `${what}: raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 30), (m?.index ?? 0) + 30))}`,
+  );
 }
 
 /** The bytes of JSON text (as written to a file or pipe) hold no C0, C1 or bidi control. */
@@ -83,22 +88,46 @@ describe('printable() and the byte decoder', () => {
 
 const hostileNames = (over: Partial<NameContext> = {}): NameContext => ({
   services: new Map([['7300/tcp', `svc${EVIL}`]]),
-  users: new Map([[4242, EVIL], [4243, 'u'.repeat(60)]]),
+  users: new Map([
+    [4242, EVIL],
+    [4243, 'u'.repeat(60)],
+  ]),
   hostName: (a) => (a === '10.0.0.9' ? `${EVIL}.example` : a === '10.0.0.8' ? `${'h'.repeat(200)}.example` : undefined),
-  owners: new Map([[9001, { pid: 77, program: EVIL }], [9002, { pid: 78, program: INVALID }]]),
+  owners: new Map([
+    [9001, { pid: 77, program: EVIL }],
+    [9002, { pid: 78, program: INVALID }],
+  ]),
   protocols: new Map(),
   networks: new Map([['10.99.0.0', `net${EVIL}`]]),
   ...over,
 });
 
 const CONN: ConnOptions = {
-  all: true, listening: false, numericHosts: false, numericPorts: false, numericUsers: false, extend: 1,
-  programs: true, timers: true, wide: false,
+  all: true,
+  listening: false,
+  numericHosts: false,
+  numericPorts: false,
+  numericUsers: false,
+  extend: 1,
+  programs: true,
+  timers: true,
+  wide: false,
 };
 
 const inet = (p: Partial<InetSocket>): InetSocket => ({
-  proto: 'tcp', family: 4, localAddr: '10.0.0.1', localPort: 7300, remoteAddr: '10.0.0.9', remotePort: 40000, state: 1,
-  recvQ: 0, sendQ: 0, timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 }, uid: 4242, inode: 9001, ...p,
+  proto: 'tcp',
+  family: 4,
+  localAddr: '10.0.0.1',
+  localPort: 7300,
+  remoteAddr: '10.0.0.9',
+  remotePort: 40000,
+  state: 1,
+  recvQ: 0,
+  sendQ: 0,
+  timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 },
+  uid: 4242,
+  inode: 9001,
+  ...p,
 });
 const unix = (path: string, inode: number): UnixSocket => ({ refCount: 2, protocol: 0, flags: 0x10000, type: 1, state: 1, inode, path });
 const iface = (name: string): NetInterface => ({ ...nif(name), name });
@@ -155,25 +184,69 @@ describe('text printers escape hostile names and keep their columns', () => {
   });
 
   it('routes and masquerade: host and network names, interfaces and protocols escaped; long names cut', () => {
-    const r4 = { iface: EVIL, destination: '10.99.0.0', gateway: '10.0.0.9', mask: '255.255.255.0', flags: 3, refCnt: 0, use: 0, metric: 0, mtu: 0, window: 0, irtt: 0 };
+    const r4 = {
+      iface: EVIL,
+      destination: '10.99.0.0',
+      gateway: '10.0.0.9',
+      mask: '255.255.255.0',
+      flags: 3,
+      refCnt: 0,
+      use: 0,
+      metric: 0,
+      mtu: 0,
+      window: 0,
+      irtt: 0,
+    };
     const names = hostileNames();
-    const opts = { numeric: false, hostName: (ip: string) => names.hostName(ip) ?? ip, netName: (ip: string) => names.networks?.get(ip) ?? ip };
+    const opts = {
+      numeric: false,
+      hostName: (ip: string) => names.hostName(ip) ?? ip,
+      netName: (ip: string) => names.networks?.get(ip) ?? ip,
+    };
     for (const extend of [0, 1, 2] as const) {
       const out = formatRoutes4([r4], { ...opts, extend });
       assertNoRaw(out, `formatRoutes4 -e${extend}`);
       assert.ok(out.includes('net\\x1b[31m{bo…') || out.includes('net\\x1b[31m{b'), out);
     }
     assert.ok(formatRoutes4([r4], { ...opts, extend: 1 }).endsWith(` ${EVIL_SHOWN}\n`));
-    const r6 = { destination: '2001:db8::1', destPrefix: 128, source: '::', sourcePrefix: 0, nextHop: '::', metric: 1, refCnt: 1, use: 0, flags: 1, iface: INVALID };
+    const r6 = {
+      destination: '2001:db8::1',
+      destPrefix: 128,
+      source: '::',
+      sourcePrefix: 0,
+      nextHop: '::',
+      metric: 1,
+      refCnt: 1,
+      use: 0,
+      flags: 1,
+      iface: INVALID,
+    };
     const out6 = formatRoutes6([r6], { numeric: false, extend: 0, hostName: () => `${'x'.repeat(80)}${EVIL}` });
     assertNoRaw(out6, 'formatRoutes6');
     assert.ok(out6.includes(`${'x'.repeat(31)}…/128`));
     assert.ok(out6.endsWith(' e\\xff\\xfe{b}\\x9b\n'));
     const flow = {
-      l3: 'ipv4', proto: `tcp${EVIL}`, protoNum: 6, timeout: 10, state: 'ESTABLISHED', src: '10.0.0.9', dst: '10.0.0.8', sport: 1, dport: 7300,
-      replySrc: '10.0.0.8', replyDst: '192.0.2.1', replySport: 7300, replyDport: 5000, flags: [],
+      l3: 'ipv4',
+      proto: `tcp${EVIL}`,
+      protoNum: 6,
+      timeout: 10,
+      state: 'ESTABLISHED',
+      src: '10.0.0.9',
+      dst: '10.0.0.8',
+      sport: 1,
+      dport: 7300,
+      replySrc: '10.0.0.8',
+      replyDst: '192.0.2.1',
+      replySport: 7300,
+      replyDport: 5000,
+      flags: [],
     };
-    const masq = formatMasquerade([flow], { numeric: false, extend: 0, hostName: (ip) => names.hostName(ip) ?? ip, serviceName: () => `svc${EVIL}` });
+    const masq = formatMasquerade([flow], {
+      numeric: false,
+      extend: 0,
+      hostName: (ip) => names.hostName(ip) ?? ip,
+      serviceName: () => `svc${EVIL}`,
+    });
     assertNoRaw(masq, 'formatMasquerade');
     assert.ok(masq.includes(`${`${EVIL_SHOWN}.example`.slice(0, 31)}… `), masq);
     assert.ok(masq.includes(`${'h'.repeat(31)}…`));
@@ -201,9 +274,15 @@ describe('JSON and recordings: valid, escaped, and the same strings when read ba
     assertJsonBytesSafe(text, 'json');
     const doc = JSON.parse(text) as { host: string; unix: { path: string; program?: string }[]; interfaces: { name: string }[] };
     assert.equal(doc.host, `host${EVIL}`);
-    assert.deepEqual(doc.unix.map((u) => u.path), parts.unix.map((u) => u.path));
+    assert.deepEqual(
+      doc.unix.map((u) => u.path),
+      parts.unix.map((u) => u.path),
+    );
     assert.equal(doc.unix[0]?.program, EVIL);
-    assert.deepEqual(doc.interfaces.map((i) => i.name), ['\x1b[1m{bold}\x07', INVALID]);
+    assert.deepEqual(
+      doc.interfaces.map((i) => i.name),
+      ['\x1b[1m{bold}\x07', INVALID],
+    );
     // The invalid bytes travel as \udcXX escapes: a reader can tell them apart and restore them.
     assert.ok(text.includes('e\\udcff\\udcfe{b}\\u009b'));
   });
@@ -271,7 +350,7 @@ describe('hostile names made for real in a namespace', () => {
   let dir = '';
   let pid = 0;
   let sleeper = 0;
-  const nsRun = (args: string[]) => ns ? ns.exec(process.execPath, [CLI, ...args]) : Promise.reject(new Error('no namespace'));
+  const nsRun = (args: string[]) => (ns ? ns.exec(process.execPath, [CLI, ...args]) : Promise.reject(new Error('no namespace')));
 
   before(async () => {
     if (process.getuid?.() !== 0) return;
@@ -289,8 +368,17 @@ describe('hostile names made for real in a namespace', () => {
     dir = mkdtempSync(join(tmpdir(), 'netdash-hostile-'));
     chmodSync(dir, 0o777);
     const { node } = runnableBy(HOSTILE_UID);
-    const proc = ns.spawn(asUser(HOSTILE_UID)[0] ?? 'setpriv', [...asUser(HOSTILE_UID).slice(1), node, '-e', HOSTILE_PROC,
-      hex(dir), hex('\x1b[31m{bold}evil\x07'), hex(`${EVIL}.sock`), hex(`${OSC}abs`), hex(ARGV0_PRINTF)]);
+    const proc = ns.spawn(asUser(HOSTILE_UID)[0] ?? 'setpriv', [
+      ...asUser(HOSTILE_UID).slice(1),
+      node,
+      '-e',
+      HOSTILE_PROC,
+      hex(dir),
+      hex('\x1b[31m{bold}evil\x07'),
+      hex(`${EVIL}.sock`),
+      hex(`${OSC}abs`),
+      hex(ARGV0_PRINTF),
+    ]);
     const ready = JSON.parse(await new Lines(proc).match(/"pid"/)) as { pid: number; sleeper: number };
     pid = ready.pid;
     sleeper = ready.sleeper;
@@ -334,7 +422,8 @@ describe('hostile names made for real in a namespace', () => {
     assert.equal(r.code, 0, r.stderr);
     assertJsonBytesSafe(r.stdout, '--json');
     const doc = JSON.parse(r.stdout) as {
-      unix: { path: string | null; program?: string }[]; interfaces: { name: string }[];
+      unix: { path: string | null; program?: string }[];
+      interfaces: { name: string }[];
       connections: { user?: string; program?: string; local: { port: number } }[];
     };
     assert.ok(doc.unix.some((u) => u.path === `${dir}/${EVIL}.sock` && u.program === '\x1b[31m{bold}evil\x07'));
@@ -359,7 +448,11 @@ describe('hostile names made for real in a namespace', () => {
   it('the dashboard (tmux): names shown escaped, no attribute or title change, tags inert', async (t) => {
     if (!prereq(t, ['root', 'netns', 'tmux'])) return;
     assert.ok(ns);
-    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, CLI, '-p', '1'], { width: 200, height: 50, term: 'xterm-256color' });
+    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, CLI, '-p', '1'], {
+      width: 200,
+      height: 50,
+      term: 'xterm-256color',
+    });
     try {
       const title = tm.tmux(['display-message', '-p', '-t', tm.session, '#{pane_title}']).trim();
       await tm.waitForText(/since start/, 60_000);
@@ -384,7 +477,11 @@ describe('hostile names made for real in a namespace', () => {
       assertIntact(tm, '\\x1b[');
       const screen = stripVTControlCharacters(tm.capture());
       assertNoRaw(screen, 'screen');
-      assert.equal(tm.tmux(['display-message', '-p', '-t', tm.session, '#{pane_title}']).trim(), title, 'no OSC title reached the terminal');
+      assert.equal(
+        tm.tmux(['display-message', '-p', '-t', tm.session, '#{pane_title}']).trim(),
+        title,
+        'no OSC title reached the terminal',
+      );
       tm.keys('q');
       assert.equal(await tm.waitExit(30_000), 0);
     } finally {
@@ -413,5 +510,8 @@ function assertIntact(tm: Tmux, literal: string): void {
   const plain = tm.capture();
   assert.ok(plain.includes(literal), `on screen: ${literal}\n${plain}`);
   const withAttrs = tm.capture(true);
-  assert.ok(withAttrs.includes(literal), `one run, no attribute change inside: ${JSON.stringify(literal)}\n${JSON.stringify(withAttrs.split('\n').filter((l) => stripVTControlCharacters(l).includes(literal)))}`);
+  assert.ok(
+    withAttrs.includes(literal),
+    `one run, no attribute change inside: ${JSON.stringify(literal)}\n${JSON.stringify(withAttrs.split('\n').filter((l) => stripVTControlCharacters(l).includes(literal)))}`,
+  );
 }

@@ -25,7 +25,16 @@ import { dirname, join } from 'node:path';
 const FIXTURE_ROOT = fileURLToPath(new URL('../../test/fixtures/root-basic', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../test/fixtures/recordings/demo.ndjson', import.meta.url));
 
-const ALL = { inet: ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] as const, unix: true, owners: false, interfaces: true, counters: true, routes4: true, routes6: true, conntrack: true };
+const ALL = {
+  inet: ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] as const,
+  unix: true,
+  owners: false,
+  interfaces: true,
+  counters: true,
+  routes4: true,
+  routes6: true,
+  conntrack: true,
+};
 
 function joined(doc: unknown, chunk?: number): string {
   let s = '';
@@ -44,7 +53,12 @@ describe('--json streamed in chunks', () => {
         cpSync(join(FIXTURES, from), join(dir, rel));
       }
       const kfs = kernelFs(dir);
-      const names: NameContext = { services: await loadServices(kfs), users: await loadUsers(kfs), hostName: () => undefined, owners: null };
+      const names: NameContext = {
+        services: await loadServices(kfs),
+        users: await loadUsers(kfs),
+        hostName: () => undefined,
+        owners: null,
+      };
       const snap = await readSnapshot(kfs, ALL);
       assert.ok(snap.conntrack?.ok && snap.routes4?.ok && snap.counters, 'every section is there');
       for (const flags of [['--json'], ['--json', '-t'], ['--json', '-xa'], ['--json', '-i'], ['--json', '-l']]) {
@@ -63,7 +77,11 @@ describe('--json streamed in chunks', () => {
     const names: NameContext = { services: new Map(), users: new Map(), hostName: () => undefined, owners: null };
     for (const raw of samples) {
       const s = engine.ingest(raw);
-      for (const flags of [['--json', '1'], ['--json', '-s', '1'], ['--json', '-i', '1']]) {
+      for (const flags of [
+        ['--json', '1'],
+        ['--json', '-s', '1'],
+        ['--json', '-i', '1'],
+      ]) {
         const doc = sampleJson(s, parseOptions(flags), { ...names, owners: s.snapshot.owners?.owners ?? null }, 'demo');
         assert.equal(joined(doc, 333), toJson(doc));
       }
@@ -71,21 +89,46 @@ describe('--json streamed in chunks', () => {
   });
 
   it('JSON.stringify edge cases: undefined members skipped, undefined elements null, lists made lazily', () => {
-    const doc = { a: undefined, b: [1, undefined, () => 1], c: new JsonList(() => [{ x: 1 }, undefined]), d: { e: [new Date(0)], f: undefined }, g: null };
+    const doc = {
+      a: undefined,
+      b: [1, undefined, () => 1],
+      c: new JsonList(() => [{ x: 1 }, undefined]),
+      d: { e: [new Date(0)], f: undefined },
+      g: null,
+    };
     assert.equal(joined(doc, 2), JSON.stringify(doc));
   });
 
   it('2.1M sockets: more JSON than a string can hold, written in chunks of at most 64 KB', () => {
     const sock: InetSocket = {
-      proto: 'tcp', family: 4, localAddr: '10.1.2.3', localPort: 40000, remoteAddr: '10.9.8.7', remotePort: 443, state: 1,
-      recvQ: 0, sendQ: 0, timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 }, uid: 0, inode: 123456,
+      proto: 'tcp',
+      family: 4,
+      localAddr: '10.1.2.3',
+      localPort: 40000,
+      remoteAddr: '10.9.8.7',
+      remotePort: 443,
+      state: 1,
+      recvQ: 0,
+      sendQ: 0,
+      timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 },
+      uid: 0,
+      inode: 123456,
     };
     // One row object 2.1M times: the table costs 17 MB of pointers, not gigabytes.
     const rows: InetSocket[] = new Array<InetSocket>(2_100_000).fill(sock);
     const names: NameContext = { services: new Map(), users: new Map(), hostName: () => undefined, owners: null };
-    const doc = snapshotJson(parseOptions(['--json', '-t4']), { time: 0, inet: { tcp: { ok: true, value: rows, skipped: 0 } } }, names, 'h');
-    let total = 0, biggest = 0, chunks = 0, rowsSeen = 0;
-    let head = '', tail = '';
+    const doc = snapshotJson(
+      parseOptions(['--json', '-t4']),
+      { time: 0, inet: { tcp: { ok: true, value: rows, skipped: 0 } } },
+      names,
+      'h',
+    );
+    let total = 0,
+      biggest = 0,
+      chunks = 0,
+      rowsSeen = 0;
+    let head = '',
+      tail = '';
     for (const c of jsonChunks(doc)) {
       total += c.length;
       biggest = Math.max(biggest, c.length);

@@ -26,7 +26,13 @@ import { parseNetDev, readInterfaces } from '../src/sources/interfaces.js';
 import { closeKept, keptCount, kernelFs, readKept, readSource, type KernelFs } from '../src/sources/kernel-fs.js';
 import { readRoutes4 } from '../src/sources/routes.js';
 import {
-  parseSctpSnmp, parseSctpSnmpSplit, parseSnmp, parseSnmp6, parseSnmp6Split, parseSnmpSplit, readCounters,
+  parseSctpSnmp,
+  parseSctpSnmpSplit,
+  parseSnmp,
+  parseSnmp6,
+  parseSnmp6Split,
+  parseSnmpSplit,
+  readCounters,
 } from '../src/sources/snmp.js';
 import { readUnixSockets } from '../src/sources/unix-sockets.js';
 import { fixtures } from './helpers/fixture-files.js';
@@ -79,9 +85,18 @@ async function child(): Promise<void> {
 }
 
 /** A section of a reading as it comes back through JSON: the fields these tests look at. */
-interface Section { ok?: boolean; error?: string; value?: unknown; counters?: Record<string, Record<string, number>> }
+interface Section {
+  ok?: boolean;
+  error?: string;
+  value?: unknown;
+  counters?: Record<string, Record<string, number>>;
+}
 type Sections = Record<'interfaces' | 'routes4' | 'counters' | 'unix' | 'conntrack' | 'boot', Section>;
-interface Reading { fast: Sections; plain: Sections; kept: number }
+interface Reading {
+  fast: Sections;
+  plain: Sections;
+  kept: number;
+}
 
 /** A child in the namespace, asked for one reading at a time. */
 class Reader {
@@ -92,7 +107,11 @@ class Reader {
     createInterface({ input: proc.stdout! }).on('line', (l) => {
       // Only the protocol's JSON lines (a test runner may add its own output).
       if (!l.startsWith('{')) return;
-      if (this.waiting) { const w = this.waiting; this.waiting = null; w(l); } else this.lines.push(l);
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(l);
+      } else this.lines.push(l);
     });
   }
 
@@ -218,7 +237,10 @@ if (process.env[CHILD_ENV] === '1') {
       const after = await reader.read();
       sameReading(after, 'route and counters');
       const routes = after.fast['routes4'].value as { destination: string }[];
-      assert.ok(routes.some((r) => r.destination === '10.77.0.0'), 'the new route is read');
+      assert.ok(
+        routes.some((r) => r.destination === '10.77.0.0'),
+        'the new route is read',
+      );
       const out = (r: Reading): number => r.fast['counters'].counters?.['Udp']?.['OutDatagrams'] ?? NaN;
       assert.equal(out(after), out(before) + 1, 'Udp.OutDatagrams read anew');
     });
@@ -291,7 +313,10 @@ if (process.env[CHILD_ENV] === '1') {
 
     it('gives the same value for the same text, and parses a changed one', async () => {
       let calls = 0;
-      const parse = (t: string): { value: string[]; skipped: number } => { calls++; return { value: t.split('\n'), skipped: 0 }; };
+      const parse = (t: string): { value: string[]; skipped: number } => {
+        calls++;
+        return { value: t.split('\n'), skipped: 0 };
+      };
       put('proc/net/memo-a', 'one\ntwo\n');
       const kfs = kernelFs(root);
       const a = await readSource(kfs, 'proc/net/memo-a', parse);
@@ -307,7 +332,7 @@ if (process.env[CHILD_ENV] === '1') {
       assert.deepEqual(d.ok && d.value, 10);
     });
 
-    it('readCounters merges a group two files share without changing either file\'s value', async () => {
+    it("readCounters merges a group two files share without changing either file's value", async () => {
       put('proc/net/snmp', 'Ip: Forwarding InReceives\nIp: 1 10\nTcp: ActiveOpens\nTcp: 3\n');
       put('proc/net/netstat', 'Tcp: ExtraOne\nTcp: 7\n');
       put('proc/net/snmp6', 'Ip6InReceives                   \t5\n');
@@ -319,12 +344,16 @@ if (process.env[CHILD_ENV] === '1') {
     });
   });
 
-
   const RUNS = Number(process.env['NETDASH_FUZZ_RUNS'] ?? 2000);
 
   describe('fast parsers agree with the reference parsers', () => {
     const cases: [string, Buffer[], (t: string) => unknown, (t: string) => unknown][] = [
-      ['snmp/netstat', fixtures(['snmp'], /^(snmp|netstat|netstat-truncated|snmp-last-line-lost|snmp-mismatched|empty)$/), parseSnmp, parseSnmpSplit],
+      [
+        'snmp/netstat',
+        fixtures(['snmp'], /^(snmp|netstat|netstat-truncated|snmp-last-line-lost|snmp-mismatched|empty)$/),
+        parseSnmp,
+        parseSnmpSplit,
+      ],
       ['snmp6', fixtures(['snmp'], /^(snmp6|snmp6-odd|empty)$/), parseSnmp6, parseSnmp6Split],
       ['sctp', fixtures(['snmp/synthetic/proc/net/sctp'], /^snmp$/), parseSctpSnmp, parseSctpSnmpSplit],
     ];

@@ -12,7 +12,16 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 /** Lower numbers are lower layers. print, dashboard and serve share a rank but may not import
  *  each other; a layer's own folder is always open to it. */
 export const LAYERS: Readonly<Record<string, number>> = {
-  model: 0, text: 0, catalog: 1, sources: 2, names: 3, sampler: 4, print: 5, dashboard: 5, serve: 5, cli: 6,
+  model: 0,
+  text: 0,
+  catalog: 1,
+  sources: 2,
+  names: 3,
+  sampler: 4,
+  print: 5,
+  dashboard: 5,
+  serve: 5,
+  cli: 6,
 };
 
 /** Layers that may use another layer's types but not its code (views never read sources). */
@@ -30,10 +39,16 @@ export function layerOf(file: string): string {
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
-interface Import { from: string; to: string; typeOnly: boolean; line: number }
+interface Import {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+  line: number;
+}
 
 /** Every relative import of a file: static (type-only or not), re-exports and import(). */
 export function importsOf(file: string, text: string): Import[] {
@@ -54,11 +69,16 @@ export function importsOf(file: string, text: string): Import[] {
 export function violations(imports: readonly Import[]): string[] {
   const bad: string[] = [];
   for (const i of imports) {
-    const a = layerOf(i.from), b = layerOf(i.to);
+    const a = layerOf(i.from),
+      b = layerOf(i.to);
     if (a === b) continue;
-    const ra = LAYERS[a], rb = LAYERS[b];
+    const ra = LAYERS[a],
+      rb = LAYERS[b];
     const where = `${relative(SRC, i.from)}:${i.line} → ${relative(SRC, i.to)}`;
-    if (ra === undefined || rb === undefined) { bad.push(`${where}: '${ra === undefined ? a : b}' is not a known layer`); continue; }
+    if (ra === undefined || rb === undefined) {
+      bad.push(`${where}: '${ra === undefined ? a : b}' is not a known layer`);
+      continue;
+    }
     if (rb > ra) bad.push(`${where}: ${a} may not import the higher layer ${b}`);
     else if (rb === ra) bad.push(`${where}: ${a} and ${b} are peers and may not import each other`);
     else if (!i.typeOnly && TYPES_ONLY[a]?.includes(b)) bad.push(`${where}: ${a} may use only types from ${b}`);
@@ -75,7 +95,9 @@ test('every module imports only from its own layer or lower ones', () => {
 });
 
 test('every folder of src is a known layer', () => {
-  const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const folders = readdirSync(SRC, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   for (const f of folders) assert.ok(f in LAYERS, `src/${f} has a place in LAYERS`);
 });
 
@@ -88,8 +110,15 @@ test('the checker catches each kind of wrong import', () => {
   assert.equal(violations([f('dashboard/app.ts', 'sources/snapshot.ts', true)]).length, 0, 'a type from sources is fine');
   assert.equal(violations([f('print/render-print.ts', 'sources/snapshot.ts')]).length, 0, 'downward');
   assert.equal(violations([f('cli.ts', 'dashboard/app.ts')]).length, 0, 'cli composes everything');
-  const text = "import {\n  a,\n} from '../print/x.js';\nconst m = await import('../cli/run.js');\nimport type { T } from '../sources/y.js';\n";
+  const text =
+    "import {\n  a,\n} from '../print/x.js';\nconst m = await import('../cli/run.js');\nimport type { T } from '../sources/y.js';\n";
   const found = importsOf(join(SRC, 'sampler/z.ts'), text);
-  assert.deepEqual(found.map((i) => [relative(SRC, i.to), i.typeOnly, i.line]),
-    [['print/x.ts', false, 1], ['cli/run.ts', false, 4], ['sources/y.ts', true, 5]]);
+  assert.deepEqual(
+    found.map((i) => [relative(SRC, i.to), i.typeOnly, i.line]),
+    [
+      ['print/x.ts', false, 1],
+      ['cli/run.ts', false, 4],
+      ['sources/y.ts', true, 5],
+    ],
+  );
 });

@@ -30,7 +30,10 @@ setInterval(() => {}, 1e6);`;
 
 /** Node's permission model: read anything, write nothing but `writable`, start no process. */
 const permissions = (writable: string[] = []): string[] => [
-  '--no-warnings', '--experimental-permission', '--allow-fs-read=*', ...writable.map((w) => `--allow-fs-write=${w}`),
+  '--no-warnings',
+  '--experimental-permission',
+  '--allow-fs-read=*',
+  ...writable.map((w) => `--allow-fs-write=${w}`),
 ];
 
 describe('as an unprivileged user (nobody), in a namespace', () => {
@@ -55,7 +58,14 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
     chmodSync(dir, 0o777);
     const root = ns.spawn(process.execPath, ['-e', LISTENER, '7400', join(dir, 'root.sock')]);
     rootPid = (JSON.parse(await new Lines(root).match(/pid/)) as { pid: number }).pid;
-    const own = ns.spawn(asUser(NOBODY)[0] ?? 'setpriv', [...asUser(NOBODY).slice(1), exe.node, '-e', LISTENER, '7401', join(dir, 'nobody.sock')]);
+    const own = ns.spawn(asUser(NOBODY)[0] ?? 'setpriv', [
+      ...asUser(NOBODY).slice(1),
+      exe.node,
+      '-e',
+      LISTENER,
+      '7401',
+      join(dir, 'nobody.sock'),
+    ]);
     ownPid = (JSON.parse(await new Lines(own).match(/pid/)) as { pid: number }).pid;
   });
 
@@ -64,14 +74,14 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('--print -p: every socket listed, its own owners named, root\'s shown as -, and a note says root would add them', async (t) => {
+  it("--print -p: every socket listed, its own owners named, root's shown as -, and a note says root would add them", async (t) => {
     if (!prereq(t, ['root', 'netns'])) return;
     const r = await asNobody(['--print', '-alpn']);
     assert.equal(r.code, 0, r.stderr);
     const row = (port: string): string | undefined => r.stdout.split('\n').find((l) => l.includes(`127.0.0.1:${port} `));
     assert.match(row('7401') ?? '', new RegExp(` ${ownPid}/node +$`));
-    assert.match(row('7400') ?? '', / LISTEN +- +$/, 'root\'s listener is listed, without its owner');
-    assert.ok(r.stdout.includes(join(dir, 'root.sock')), 'root\'s unix socket is listed');
+    assert.match(row('7400') ?? '', / LISTEN +- +$/, "root's listener is listed, without its owner");
+    assert.ok(r.stdout.includes(join(dir, 'root.sock')), "root's unix socket is listed");
     assert.match(r.stderr, /Not all processes could be identified.*you would have to be root to see it all/);
     assert.ok(!r.stdout.includes(`${rootPid}/`), 'no owner it may not see');
   });
@@ -84,7 +94,7 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
     assert.match(doc.errors['owners'] ?? '', /not root: process owners of other users' sockets are hidden/);
     assert.equal(doc.connections.find((c) => c.local.port === 7401)?.pid, ownPid);
     const rootConn = doc.connections.find((c) => c.local.port === 7400);
-    assert.ok(rootConn, 'root\'s socket is in the list');
+    assert.ok(rootConn, "root's socket is in the list");
     assert.equal(rootConn.pid, undefined);
   });
 
@@ -94,7 +104,11 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
       const r = await asNobody(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       for (const line of r.stderr.split('\n').filter(Boolean)) {
-        assert.match(line, /^netdash: \/proc\/net\/(nf_conntrack|udplite6?): (permission denied|not available|conntrack is not available)/, `${args.join(' ')}: ${line}`);
+        assert.match(
+          line,
+          /^netdash: \/proc\/net\/(nf_conntrack|udplite6?): (permission denied|not available|conntrack is not available)/,
+          `${args.join(' ')}: ${line}`,
+        );
       }
     }
     // A --root tree with a file nobody may read: that section says so, the others print.
@@ -107,7 +121,10 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
     };
     copy('proc/net/tcp', readFileSync('/proc/net/tcp', 'utf8'), 0o600);
     copy('proc/net/tcp6', readFileSync('/proc/net/tcp6', 'utf8'));
-    copy('proc/net/unix', 'Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000002 00000000 00010000 0001 01 4242 /run/x.sock\n');
+    copy(
+      'proc/net/unix',
+      'Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000002 00000000 00010000 0001 01 4242 /run/x.sock\n',
+    );
     const r = await asNobody(['--print', '-a', '--root', tree]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /\/proc\/net\/tcp: permission denied/);
@@ -130,7 +147,11 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
   it('the dashboard as nobody: the status line says owners are hidden, its own are shown', async (t) => {
     if (!prereq(t, ['root', 'netns', 'tmux'])) return;
     assert.ok(ns);
-    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, ...asUser(NOBODY), exe.node, exe.cli, '-p', '-a', '1'], { width: 160, height: 40, env: { HOME: '/nonexistent' } });
+    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, ...asUser(NOBODY), exe.node, exe.cli, '-p', '-a', '1'], {
+      width: 160,
+      height: 40,
+      env: { HOME: '/nonexistent' },
+    });
     try {
       await tm.waitForText('not root: process owners hidden', 60_000);
       await tm.waitForText(`${ownPid}/node`, 30_000);
@@ -149,15 +170,22 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
     assert.equal(rec.code, 0, rec.stderr);
     assert.equal(rec.stderr, '');
     assert.equal(readRecording(file).samples.length, 3);
-    for (const args of [['--print', '-ap'], ['--json'], ['--print', '-s', '0.2', '--count', '2'], ['--replay', file, '--print', '-s', '--speed', '0']]) {
+    for (const args of [
+      ['--print', '-ap'],
+      ['--json'],
+      ['--print', '-s', '0.2', '--count', '2'],
+      ['--replay', file, '--print', '-s', '--speed', '0'],
+    ]) {
       const r = await asNobody(args, permissions());
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr.replace(/netdash: .*(Not all processes|not available).*\n/g, ''), '', args.join(' '));
     }
     // The dashboard too, recording, under the same rules, in a real terminal.
     const dash = join(dir, 'dash.ndjson');
-    const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, ...asUser(NOBODY), exe.node, ...permissions([dash]), exe.cli, '0.5', '--record', dash],
-      { width: 140, height: 35, env: { HOME: '/nonexistent' } });
+    const tm = Tmux.start(
+      ['ip', 'netns', 'exec', ns.name, ...asUser(NOBODY), exe.node, ...permissions([dash]), exe.cli, '0.5', '--record', dash],
+      { width: 140, height: 35, env: { HOME: '/nonexistent' } },
+    );
     try {
       await tm.waitForText(/since start/, 60_000);
       for (let i = 0; i < 600 && readRecording0(dash) < 3; i++) await new Promise((r) => setTimeout(r, 100));
@@ -171,7 +199,7 @@ describe('as an unprivileged user (nobody), in a namespace', () => {
 });
 
 describe('no shell, and nothing read passed to another program', () => {
-  it('no module of netdash imports child_process or runs systeminformation\'s shell commands', () => {
+  it("no module of netdash imports child_process or runs systeminformation's shell commands", () => {
     const offenders: string[] = [];
     const walk = (d: string): void => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -209,7 +237,11 @@ describe('no shell, and nothing read passed to another program', () => {
         }
       }
       assert.equal(existsSync(log) ? readFileSync(log, 'utf8') : '', '', 'no child process in print, JSON or record mode');
-      const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, '--import', SPY, CLI, '1'], { width: 120, height: 30, env: { NETDASH_SPAWN_LOG: log } });
+      const tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, '--import', SPY, CLI, '1'], {
+        width: 120,
+        height: 30,
+        env: { NETDASH_SPAWN_LOG: log },
+      });
       try {
         await tm.waitForText(/since start/, 60_000);
         tm.keys('q');
@@ -218,8 +250,14 @@ describe('no shell, and nothing read passed to another program', () => {
         tm.kill();
       }
       // blessed asks `tmux -V` when $TMUX is set (a fixed command line, no shell): nothing else.
-      const spawns = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { file: string; args: string[]; shell: boolean }) : [];
-      for (const s of spawns) assert.deepEqual({ file: s.file, args: s.args, shell: s.shell }, { file: 'tmux', args: ['-V'], shell: false });
+      const spawns = existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { file: string; args: string[]; shell: boolean })
+        : [];
+      for (const s of spawns)
+        assert.deepEqual({ file: s.file, args: s.args, shell: s.shell }, { file: 'tmux', args: ['-V'], shell: false });
       assert.equal(existsSync(join(process.cwd(), 'pwn')) || existsSync(join(process.cwd(), 'pwn2')), false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

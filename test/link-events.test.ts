@@ -18,13 +18,22 @@ const link = (name: string, sys: Partial<NetInterface['sys']>, ifindex = 2): Net
 test('diffLinks: added, removed, re-created, set down/up, operstate, MTU, speed, addresses', () => {
   const a = snapshot(0, { interfaces: [link('eth0', { speed: 1000 }), link('eth1', {}, 3), link('old', {}, 4)] });
   a.interfaceMeta = [{ name: 'eth0', ip4: '10.0.0.1', ip6: '', mac: '', type: 'ether', isDefault: false }];
-  const b = snapshot(1, { interfaces: [link('eth0', { flags: 0x1002, operstate: 'down', mtu: 1400, speed: 100 }), link('eth1', {}, 9), link('new', {}, 5)] });
+  const b = snapshot(1, {
+    interfaces: [link('eth0', { flags: 0x1002, operstate: 'down', mtu: 1400, speed: 100 }), link('eth1', {}, 9), link('new', {}, 5)],
+  });
   b.interfaceMeta = [{ name: 'eth0', ip4: '10.0.0.2', ip6: 'fd00::1', mac: '', type: 'ether', isDefault: false }];
   const texts = diffLinks(a, b).map((c) => `${c.kind}: ${c.text}`);
   assert.deepEqual(texts, [
-    'down: eth0 set down (flags)', 'down: eth0 operstate up → down', 'mtu: eth0 MTU 1500 → 1400', 'speed: eth0 speed 1000 Mb/s → 100 Mb/s',
-    'added: eth1 re-created (index 3 → 9)', 'added: new added (index 5, up)', 'removed: old removed',
-    'addr-: eth0 address 10.0.0.1 removed', 'addr+: eth0 address 10.0.0.2 added', 'addr+: eth0 address fd00::1 added',
+    'down: eth0 set down (flags)',
+    'down: eth0 operstate up → down',
+    'mtu: eth0 MTU 1500 → 1400',
+    'speed: eth0 speed 1000 Mb/s → 100 Mb/s',
+    'added: eth1 re-created (index 3 → 9)',
+    'added: new added (index 5, up)',
+    'removed: old removed',
+    'addr-: eth0 address 10.0.0.1 removed',
+    'addr+: eth0 address 10.0.0.2 added',
+    'addr+: eth0 address fd00::1 added',
   ]);
   assert.deepEqual(diffLinks(null, b), []);
   assert.deepEqual(diffLinks(b, b), []);
@@ -52,7 +61,13 @@ test('events: a link down/up and an MTU change stay in the log after 3,000 conne
   const conn = events.filter((e) => e.kind === 'open' || e.kind === 'close' || e.kind === 'state');
   assert.equal(conn.length, EVENT_BOUNDS.connections, 'the connection events are bounded on their own');
   const texts = events.filter((e) => e.kind === 'link').map((e) => e.text);
-  for (const want of ['eth0 set down (flags)', 'eth0 operstate up → down', 'eth0 set up (flags)', 'eth0 operstate down → up', 'eth0 MTU 1500 → 1400']) {
+  for (const want of [
+    'eth0 set down (flags)',
+    'eth0 operstate up → down',
+    'eth0 set up (flags)',
+    'eth0 operstate down → up',
+    'eth0 MTU 1500 → 1400',
+  ]) {
     assert.ok(texts.includes(want), `${want} in ${texts.join(' | ')}`);
   }
   // The events pane lists them, with their time, as link events.
@@ -76,7 +91,10 @@ test('interface metadata: loaded again for a new interface set, and when older t
   assert.equal((await cache.get(ifs, 4999))[0]?.ip4, '10.0.0.1');
   assert.equal((await cache.get(ifs, 5000))[0]?.ip4, '10.0.0.2', 'an address that changed is seen after the refresh period');
   assert.equal((await cache.get([...ifs, nif('eth1', {}, 3)], 5001)).length, 2);
-  const never = new InterfaceMetaCache(async () => { loads++; return []; });
+  const never = new InterfaceMetaCache(async () => {
+    loads++;
+    return [];
+  });
   await never.get(ifs, 0);
   await never.get(ifs, 1e9);
   assert.equal(never.loadCount, 1, 'without a period only a new set loads');

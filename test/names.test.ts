@@ -18,9 +18,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 test('parseServices: the Debian /etc/services that netstat used for the captures', () => {
   const s = parseServices(read('root-basic/etc/services'));
   const want: [string, string][] = [
-    ['7/tcp', 'echo'], ['7/udp', 'echo'], ['21/tcp', 'ftp'], ['22/tcp', 'ssh'], ['23/tcp', 'telnet'],
-    ['25/tcp', 'smtp'], ['53/udp', 'domain'], ['80/tcp', 'http'], ['123/udp', 'ntp'], ['443/tcp', 'https'],
-    ['631/tcp', 'ipp'], ['5353/udp', 'mdns'], ['5432/tcp', 'postgresql'], ['8080/tcp', 'http-alt'],
+    ['7/tcp', 'echo'],
+    ['7/udp', 'echo'],
+    ['21/tcp', 'ftp'],
+    ['22/tcp', 'ssh'],
+    ['23/tcp', 'telnet'],
+    ['25/tcp', 'smtp'],
+    ['53/udp', 'domain'],
+    ['80/tcp', 'http'],
+    ['123/udp', 'ntp'],
+    ['443/tcp', 'https'],
+    ['631/tcp', 'ipp'],
+    ['5353/udp', 'mdns'],
+    ['5432/tcp', 'postgresql'],
+    ['8080/tcp', 'http-alt'],
     ['4/ddp', 'echo'],
   ];
   for (const [k, v] of want) assert.equal(s.get(k), v, k);
@@ -31,19 +42,28 @@ test('parseServices: the Debian /etc/services that netstat used for the captures
 });
 
 test('parseServices: first entry wins, comments and malformed lines are ignored', () => {
-  const s = parseServices([
-    '# comment 1/tcp',
-    'first\t100/tcp\talias1 alias2\t# trailing comment',
-    'second 100/tcp',
-    '   indented   101/udp   ',
-    'noport',
-    'badport abc/tcp',
-    'badproto 102/',
-    'spaced 103 /tcp',
-    '',
-    'last 104/tcp',
-  ].join('\n'));
-  assert.deepEqual([...s.entries()], [['100/tcp', 'first'], ['101/udp', 'indented'], ['104/tcp', 'last']]);
+  const s = parseServices(
+    [
+      '# comment 1/tcp',
+      'first\t100/tcp\talias1 alias2\t# trailing comment',
+      'second 100/tcp',
+      '   indented   101/udp   ',
+      'noport',
+      'badport abc/tcp',
+      'badproto 102/',
+      'spaced 103 /tcp',
+      '',
+      'last 104/tcp',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    [...s.entries()],
+    [
+      ['100/tcp', 'first'],
+      ['101/udp', 'indented'],
+      ['104/tcp', 'last'],
+    ],
+  );
 });
 
 test('serviceName: port 0 is *, numeric keeps digits, unknown stays numeric', () => {
@@ -69,7 +89,14 @@ test('loadServices / loadUsers / loadHosts: a root without etc/ gives empty tabl
 
 test('parsePasswd: root-basic/etc/passwd, first name of a uid wins, odd lines ignored', async () => {
   const want = new Map<number, string>([
-    [0, 'root'], [1, 'daemon'], [2, 'bin'], [3, 'sys'], [4, 'sync'], [33, 'www-data'], [65534, 'nobody'], [1000, 'alice'],
+    [0, 'root'],
+    [1, 'daemon'],
+    [2, 'bin'],
+    [3, 'sys'],
+    [4, 'sync'],
+    [33, 'www-data'],
+    [65534, 'nobody'],
+    [1000, 'alice'],
   ]);
   assert.deepEqual(parsePasswd(read('root-basic/etc/passwd')), want);
   assert.deepEqual(await loadUsers(kernelFs(FX + 'root-basic')), want);
@@ -85,20 +112,35 @@ test('parsePasswd: an empty uid field is not uid 0 (getpwuid rejects the line)',
 
 test('parseHosts: first line for an address wins, its first name is the answer', () => {
   const h = parseHosts(read('root-basic/etc/hosts'));
-  assert.deepEqual([...h.entries()], [
-    ['127.0.0.1', 'localhost'],
-    ['::1', 'localhost'],
-    ['2001:db8::1', 'short6.example'],
-    ['2001:db8:1234:5678:9abc:def0:1234:5678', 'a-rather-long-host-name.example'],
-  ]);
+  assert.deepEqual(
+    [...h.entries()],
+    [
+      ['127.0.0.1', 'localhost'],
+      ['::1', 'localhost'],
+      ['2001:db8::1', 'short6.example'],
+      ['2001:db8:1234:5678:9abc:def0:1234:5678', 'a-rather-long-host-name.example'],
+    ],
+  );
   const odd = parseHosts('# only a comment\n\n192.0.2.1 first # note\n192.0.2.1 second\n192.0.2.2\n  192.0.2.3\tthird fourth\n');
-  assert.deepEqual([...odd.entries()], [['192.0.2.1', 'first'], ['192.0.2.3', 'third']]);
+  assert.deepEqual(
+    [...odd.entries()],
+    [
+      ['192.0.2.1', 'first'],
+      ['192.0.2.3', 'third'],
+    ],
+  );
 });
 
 /** A fake PTR resolver that records its calls. */
 function fake(answer: (addr: string) => Promise<string[]>): { lookup: PtrLookup; calls: string[] } {
   const calls: string[] = [];
-  return { calls, lookup: (addr) => { calls.push(addr); return answer(addr); } };
+  return {
+    calls,
+    lookup: (addr) => {
+      calls.push(addr);
+      return answer(addr);
+    },
+  };
 }
 const never = (): Promise<string[]> => new Promise<string[]>(() => {});
 
@@ -116,9 +158,11 @@ test('HostNames: a lookup runs in the background and its answer is cached', asyn
   const f = fake(async (a) => [`host-${a}.example`, 'second.example']);
   let resolved = 0;
   const h = new HostNames({ hosts: new Map(), lookup: f.lookup });
-  h.onResolved = () => { resolved++; };
-  assert.equal(h.name('192.0.2.7'), undefined);      // not known yet
-  assert.equal(h.name('192.0.2.7'), undefined);      // same request, not a second lookup
+  h.onResolved = () => {
+    resolved++;
+  };
+  assert.equal(h.name('192.0.2.7'), undefined); // not known yet
+  assert.equal(h.name('192.0.2.7'), undefined); // same request, not a second lookup
   assert.deepEqual(f.calls, ['192.0.2.7']);
   await h.settle(['192.0.2.7'], 1000);
   assert.equal(h.name('192.0.2.7'), 'host-192.0.2.7.example');
@@ -154,7 +198,9 @@ test('HostNames: a resolver that never answers does not hold settle() past its d
 });
 
 test('HostNames: a failed lookup is not retried', async () => {
-  const f = fake(async () => { throw Object.assign(new Error('queryPtr ENOTFOUND'), { code: 'ENOTFOUND' }); });
+  const f = fake(async () => {
+    throw Object.assign(new Error('queryPtr ENOTFOUND'), { code: 'ENOTFOUND' });
+  });
   const h = new HostNames({ hosts: new Map(), lookup: f.lookup });
   assert.equal(h.name('192.0.2.9'), undefined);
   await h.settle([], 0);
@@ -180,7 +226,7 @@ test('HostNames: an empty answer and a timed-out lookup are not retried either',
   try {
     h2.name('192.0.2.11');
     await sleep(80);
-    assert.equal(h2.pending, 0);                 // the timeout ended it
+    assert.equal(h2.pending, 0); // the timeout ended it
     assert.equal(h2.name('192.0.2.11'), undefined);
     assert.deepEqual(hung.calls, ['192.0.2.11']);
   } finally {
@@ -225,9 +271,11 @@ test('HostNames: the queue is bounded too (maxInFlight * 16); the oldest queued 
 });
 
 test('HostNames: queued lookups run as slots free up, never more than maxInFlight at once', async () => {
-  let active = 0, peak = 0;
+  let active = 0,
+    peak = 0;
   const f = fake(async (a) => {
-    active++; peak = Math.max(peak, active);
+    active++;
+    peak = Math.max(peak, active);
     await sleep(5);
     active--;
     return [`name-${a}`];

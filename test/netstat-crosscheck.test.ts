@@ -12,12 +12,14 @@ function assertBetween(ours: string, lo: string, hi: string): void {
   const [o, a, b] = [ours, lo, hi].map((x) => x.split('\n'));
   assert.equal(o!.length, a!.length, `line count differs:\n${ours}\n---\n${lo}`);
   o!.forEach((line, i) => {
-    const lineA = a![i]!, lineB = b![i]!;
+    const lineA = a![i]!,
+      lineB = b![i]!;
     if (line === lineA || line === lineB) return;
     const [to, ta, tb] = [line, lineA, lineB].map((x) => x.split(/(\s+)/));
     assert.equal(to!.length, ta!.length, `line ${i} differs in shape:\n${line}\n${lineA}`);
     to!.forEach((tok, k) => {
-      const x = ta![k]!, y = tb![k]!;
+      const x = ta![k]!,
+        y = tb![k]!;
       if (tok === x) return;
       assert.ok(/^\d+$/.test(tok) && /^\d+$/.test(x) && /^\d+$/.test(y), `line ${i} token '${tok}' vs '${x}'`);
       assert.ok(Number(x) <= Number(tok) && Number(tok) <= Number(y), `line ${i}: ${tok} not between ${x} and ${y}`);
@@ -46,7 +48,9 @@ describe('netdash --print agrees with netstat in a namespace', () => {
     await ns.exec('ping', ['-c', '2', '-i', '0.2', '-q', '10.77.0.2']);
   });
 
-  after(async () => { await ns?.destroy(); });
+  after(async () => {
+    await ns?.destroy();
+  });
 
   // netstat, then netdash, then netstat again: where the two netstat reads agree, netdash must
   // match them byte for byte; a number that moved in between must lie between the two reads.
@@ -64,7 +68,23 @@ describe('netdash --print agrees with netstat in a namespace', () => {
     assertBetween(ours.stdout, before, afterRead);
   }
 
-  for (const flags of [['-tuna'], ['-tunae'], ['-tunap'], ['-tunlp'], ['-tn'], ['-una'], ['-x'], ['-xa'], ['-xap'], ['-i'], ['-ia'], ['-n'], ['-an4'], ['-an6'], ['-tunao']]) {
+  for (const flags of [
+    ['-tuna'],
+    ['-tunae'],
+    ['-tunap'],
+    ['-tunlp'],
+    ['-tn'],
+    ['-una'],
+    ['-x'],
+    ['-xa'],
+    ['-xap'],
+    ['-i'],
+    ['-ia'],
+    ['-n'],
+    ['-an4'],
+    ['-an6'],
+    ['-tunao'],
+  ]) {
     it(`netstat ${flags.join(' ')}`, (t) => compare(t, flags));
   }
 
@@ -74,7 +94,9 @@ describe('netdash --print agrees with netstat in a namespace', () => {
     const out = (await ns.exec(process.execPath, [CLI, '--print', '-tuxan'])).stdout;
     // Like netstat 2.10, text shows the IPv4 inside a v4-mapped address; JSON keeps the real one.
     assert.match(out, /tcp6 +0 +0 127\.0\.0\.1:5003 +127\.0\.0\.1:\d+ +ESTABLISHED/);
-    const doc = JSON.parse((await ns.exec(process.execPath, [CLI, '--json', '-tan'])).stdout) as { connections: { proto: string; local: { address: string; port: number } }[] };
+    const doc = JSON.parse((await ns.exec(process.execPath, [CLI, '--json', '-tan'])).stdout) as {
+      connections: { proto: string; local: { address: string; port: number } }[];
+    };
     assert.ok(doc.connections.some((c) => c.proto === 'tcp6' && c.local.address === '::ffff:127.0.0.1' && c.local.port === 5003));
     assert.match(out, /tcp +0 +0 127\.0\.0\.1:5002 +0\.0\.0\.0:\* +LISTEN/);
     assert.match(out, /udp +0 +0 0\.0\.0\.0:5353 +0\.0\.0\.0:\*/);

@@ -44,7 +44,10 @@ describe('netstat -c, -C and -s -x, compared with netstat in a namespace', () =>
     await a.ip('addr', 'add', '10.66.0.1', 'peer', '10.66.0.2', 'dev', 'tun-p2p');
     await a.ip('link', 'add', 'veth-down', 'type', 'veth', 'peer', 'name', 'veth-down2');
   });
-  after(async () => { await a?.destroy(); await b?.destroy(); });
+  after(async () => {
+    await a?.destroy();
+    await b?.destroy();
+  });
 
   function ns(t: TestContext): Netns | null {
     if (!prereq(t, ['root', 'netns', 'netstat'])) return null;
@@ -105,7 +108,7 @@ describe('netstat -c, -C and -s -x, compared with netstat in a namespace', () =>
     assert.deepEqual(titles(ours.stdout), titles(theirs.stdout));
   });
 
-  it('a positional interval keeps netdash\'s own deltas: -i 0.5 prints rates after the first table', async (t) => {
+  it("a positional interval keeps netdash's own deltas: -i 0.5 prints rates after the first table", async (t) => {
     const n = ns(t);
     if (!n) return;
     const ours = await n.exec(process.execPath, [CLI, '--print', '-i', '0.5', '--count', '2']);
@@ -133,9 +136,17 @@ describe('netstat -c, -C and -s -x, compared with netstat in a namespace', () =>
         if (first.stdout !== second.stdout) continue;
         assert.equal(ours.stdout, first.stdout);
         // What the namespace holds really is in it.
-        for (const x of ['veth-a: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500', 'inet 10.79.0.1  netmask 255.255.255.0  broadcast 0.0.0.0',
-          'inet6 fd79::1  prefixlen 64  scopeid 0x0<global>', 'scopeid 0x20<link>', 'veth-a:7: flags=', 'inet 10.79.7.7  netmask 255.255.255.0  broadcast 10.79.7.255',
-          'inet 10.66.0.1  netmask 255.255.255.255  destination 10.66.0.2', '(UNSPEC)', 'loop  txqueuelen']) {
+        for (const x of [
+          'veth-a: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500',
+          'inet 10.79.0.1  netmask 255.255.255.0  broadcast 0.0.0.0',
+          'inet6 fd79::1  prefixlen 64  scopeid 0x0<global>',
+          'scopeid 0x20<link>',
+          'veth-a:7: flags=',
+          'inet 10.79.7.7  netmask 255.255.255.0  broadcast 10.79.7.255',
+          'inet 10.66.0.1  netmask 255.255.255.255  destination 10.66.0.2',
+          '(UNSPEC)',
+          'loop  txqueuelen',
+        ]) {
           assert.ok(ours.stdout.includes(x), `missing ${x}`);
         }
         assert.equal(ours.stdout.includes('veth-down'), flags.join('').includes('a'));
@@ -178,19 +189,50 @@ function netdash(args: string[]): { stdout: string; stderr: string; status: numb
 
 test('Windows -p PROTO selects that protocol (and family), as Windows netstat does', () => {
   const cases: [string[], string[]][] = [
-    [['-a', '-p', 'tcp'], ['-a', '-t', '-4']],
-    [['-anp', 'tcp'], ['-a', '-t', '-4']],
-    [['-a', '-p', 'TCP'], ['-a', '-t', '-4']],
-    [['-a', '-p', 'udp'], ['-a', '-u', '-4']],
-    [['-a', '-p', 'tcpv6'], ['-a', '-t', '-6']],
-    [['-a', '-p', 'udpv6'], ['-a', '-u', '-6']],
-    [['-a', '-p', 'icmp'], ['-a', '-w', '-4']],
-    [['-s', '-p', 'tcp'], ['-s', '-t']],
-    [['-s', '-p', 'udp'], ['-s', '-u']],
-    [['-s', '-p', 'ip'], ['-s', '-w']],
+    [
+      ['-a', '-p', 'tcp'],
+      ['-a', '-t', '-4'],
+    ],
+    [
+      ['-anp', 'tcp'],
+      ['-a', '-t', '-4'],
+    ],
+    [
+      ['-a', '-p', 'TCP'],
+      ['-a', '-t', '-4'],
+    ],
+    [
+      ['-a', '-p', 'udp'],
+      ['-a', '-u', '-4'],
+    ],
+    [
+      ['-a', '-p', 'tcpv6'],
+      ['-a', '-t', '-6'],
+    ],
+    [
+      ['-a', '-p', 'udpv6'],
+      ['-a', '-u', '-6'],
+    ],
+    [
+      ['-a', '-p', 'icmp'],
+      ['-a', '-w', '-4'],
+    ],
+    [
+      ['-s', '-p', 'tcp'],
+      ['-s', '-t'],
+    ],
+    [
+      ['-s', '-p', 'udp'],
+      ['-s', '-u'],
+    ],
+    [
+      ['-s', '-p', 'ip'],
+      ['-s', '-w'],
+    ],
   ];
   for (const [win, linux] of cases) {
-    const w = netdash(win), l = netdash(linux);
+    const w = netdash(win),
+      l = netdash(linux);
     assert.equal(w.status, 0, `${win.join(' ')}: ${w.stderr}`);
     assert.equal(w.stderr, '');
     assert.ok(w.stdout.length > 0);

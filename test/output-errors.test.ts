@@ -45,7 +45,9 @@ describe('standard output that cannot be written', () => {
   it('a terminal that went away (EIO on the pty): one line naming it, exit status 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netdash-eio-'));
     try {
-      const err = join(dir, 'stderr'), status = join(dir, 'status'), started = join(dir, 'started');
+      const err = join(dir, 'stderr'),
+        status = join(dir, 'status'),
+        started = join(dir, 'started');
       // netdash runs on the pty `script` made, in a session of its own (setsid): when `script`
       // is killed the pty's master closes, and writes to it fail with EIO (no SIGHUP, as the
       // pty is not netdash's controlling terminal).
@@ -55,7 +57,10 @@ describe('standard output that cannot be written', () => {
       assert.equal(r.code, 0, r.stderr);
       for (let i = 0; i < 200 && !existsSync(status); i++) await new Promise((res) => setTimeout(res, 100));
       assert.equal(readFileSync(status, 'utf8').trim(), '1');
-      assert.equal(readFileSync(err, 'utf8'), 'netdash: cannot write output: input/output error (the terminal or device went away) (EIO)\n');
+      assert.equal(
+        readFileSync(err, 'utf8'),
+        'netdash: cannot write output: input/output error (the terminal or device went away) (EIO)\n',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

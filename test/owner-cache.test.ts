@@ -10,8 +10,13 @@ import { kernelFs, type KernelFs } from '../src/sources/kernel-fs.js';
 
 /** A fake /proc under a temp root, with a log of every fd table and link read. */
 function world(): {
-  root: string; kfs: KernelFs; reads: string[]; lists: string[];
-  proc(pid: number, name: string): void; fd(pid: number, n: number, target: string | null): void; exit(pid: number): void;
+  root: string;
+  kfs: KernelFs;
+  reads: string[];
+  lists: string[];
+  proc(pid: number, name: string): void;
+  fd(pid: number, n: number, target: string | null): void;
+  exit(pid: number): void;
 } {
   const root = mkdtempSync(path.join(tmpdir(), 'netdash-ownercache-'));
   mkdirSync(path.join(root, 'proc'));
@@ -21,11 +26,20 @@ function world(): {
   const kfs: KernelFs = {
     root,
     readText: (rel) => base.readText(rel),
-    readLink: (rel) => { reads.push(rel); return base.readLink(rel); },
-    readDir: (rel) => { if (rel.endsWith('/fd')) lists.push(rel); return base.readDir(rel); },
+    readLink: (rel) => {
+      reads.push(rel);
+      return base.readLink(rel);
+    },
+    readDir: (rel) => {
+      if (rel.endsWith('/fd')) lists.push(rel);
+      return base.readDir(rel);
+    },
   };
   return {
-    root, kfs, reads, lists,
+    root,
+    kfs,
+    reads,
+    lists,
     proc(pid, name) {
       mkdirSync(path.join(root, 'proc', String(pid), 'fd'), { recursive: true });
       writeFileSync(path.join(root, 'proc', String(pid), 'cmdline'), `/usr/bin/${name}\0`);
@@ -33,7 +47,11 @@ function world(): {
     },
     fd(pid, n, target) {
       const p = path.join(root, 'proc', String(pid), 'fd', String(n));
-      try { unlinkSync(p); } catch { /* a new fd */ }
+      try {
+        unlinkSync(p);
+      } catch {
+        /* a new fd */
+      }
       if (target !== null) symlinkSync(target, p);
     },
     exit(pid) {
@@ -71,10 +89,10 @@ test('OwnerCache: the same sockets and a new process: only the new one is read, 
   const cache = new OwnerCache(w.kfs);
   const first = await cache.scan(live);
   w.lists.length = 0;
-  w.proc(300, 'helper');                    // no sockets: the answer stands
+  w.proc(300, 'helper'); // no sockets: the answer stands
   assert.equal(await cache.scan(live), first);
   assert.deepEqual(w.lists, ['proc/300/fd']);
-  w.proc(50, 'heir');                       // a lower pid holding a socket (a reused pid, or fd passing)
+  w.proc(50, 'heir'); // a lower pid holding a socket (a reused pid, or fd passing)
   w.fd(50, 9, 'socket:[1001]');
   w.lists.length = 0;
   const next = await cache.scan(live);
@@ -128,7 +146,8 @@ test('OwnerCache: fd tables listed in any order give the same owners', async (t)
   w.fd(100, 31, 'socket:[6000]');
   w.fd(100, 2, null);
   const scan = await cache.scan(new Set([...live, 6000].filter((i) => i !== 5002)));
-  for (let i = 0; i < 30; i++) if (i !== 2) assert.deepEqual(scan.owners.get(5000 + i), { pid: 100, program: 'server' }, `socket ${5000 + i}`);
+  for (let i = 0; i < 30; i++)
+    if (i !== 2) assert.deepEqual(scan.owners.get(5000 + i), { pid: 100, program: 'server' }, `socket ${5000 + i}`);
   assert.deepEqual(scan.owners.get(6000), { pid: 100, program: 'server' });
   assert.equal(scan.owners.has(5002), false);
 });
@@ -164,16 +183,27 @@ test('OwnerCache: through random forks, closes, fd reuse, execs and exits it ans
   for (let step = 0; step < 60; step++) {
     const op = rand();
     const pid = pick(pids);
-    if (op < 0.2) w.fd(pid, 10 + Math.floor(rand() * 6), `socket:[${nextInode++}]`);            // a new socket
-    else if (op < 0.35) { const fds = fdsOf(pid); if (fds.length) w.fd(pid, pick(fds), null); }   // a close
-    else if (op < 0.5) { const fds = fdsOf(pid); if (fds.length) w.fd(pid, pick(fds), `socket:[${nextInode++}]`); } // fd reused
-    else if (op < 0.6) {                                                                          // fork: the child shares the parent's fds
+    if (op < 0.2)
+      w.fd(pid, 10 + Math.floor(rand() * 6), `socket:[${nextInode++}]`); // a new socket
+    else if (op < 0.35) {
+      const fds = fdsOf(pid);
+      if (fds.length) w.fd(pid, pick(fds), null);
+    } // a close
+    else if (op < 0.5) {
+      const fds = fdsOf(pid);
+      if (fds.length) w.fd(pid, pick(fds), `socket:[${nextInode++}]`);
+    } // fd reused
+    else if (op < 0.6) {
+      // fork: the child shares the parent's fds
       const fds = fdsOf(pid);
       spawnProc();
       const child = pids[pids.length - 1]!;
       for (const fd of fds) w.fd(child, 20 + fd, readlinkSync(path.join(w.root, 'proc', String(pid), 'fd', String(fd))));
     } else if (op < 0.7) writeFileSync(path.join(w.root, 'proc', String(pid), 'cmdline'), `/bin/exec${step}\0`);
-    else if (op < 0.78 && pids.length > 2) { w.exit(pid); pids.splice(pids.indexOf(pid), 1); }
+    else if (op < 0.78 && pids.length > 2) {
+      w.exit(pid);
+      pids.splice(pids.indexOf(pid), 1);
+    }
     // else: nothing changed this step
     const full = await scanProcessOwners(w.kfs);
     // The sockets "listed" this tick: every socket some process holds but a tenth (another

@@ -18,11 +18,21 @@ import { launcherFlags } from './bench/bin-launch.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-  name: string; version: string; bin: Record<string, string>; files: string[]; engines: Record<string, string>;
-  scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>;
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+  files: string[];
+  engines: Record<string, string>;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** npm and the installed program run with npm's own variables removed: under `npm test` they
  *  would otherwise point at this checkout (npm_config_prefix, npm_package_*, …). */
@@ -34,15 +44,22 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 function run(cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: o.cwd ?? REPO, env: o.env ?? cleanEnv(), timeout: o.timeout ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+    execFile(
+      cmd,
+      args,
+      { cwd: o.cwd ?? REPO, env: o.env ?? cleanEnv(), timeout: o.timeout ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
-      });
+      },
+    );
   });
 }
 
-interface PackFile { path: string; mode: number }
+interface PackFile {
+  path: string;
+  mode: number;
+}
 
 /** `npm pack --json`; --ignore-scripts because `npm test` has just built dist/ (and a second
  *  tsc run here would rewrite files other test processes are loading). */
@@ -84,8 +101,19 @@ describe('npm package', () => {
       const cli = join(REPO, 'dist/src/cli.js');
       const r = await run(cli, ['--print', 'two words', '$HOME', '-c'], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(r.stdout.split('\n').slice(0, -1), [...launcherFlags(readFileSync(cli, 'utf8')), cli, '--print', 'two words', '$HOME', '-c']);
-      assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8')), ['--max-semi-space-size=4', '--optimize-for-size'], 'the flags the README and bench describe');
+      assert.deepEqual(r.stdout.split('\n').slice(0, -1), [
+        ...launcherFlags(readFileSync(cli, 'utf8')),
+        cli,
+        '--print',
+        'two words',
+        '$HOME',
+        '-c',
+      ]);
+      assert.deepEqual(
+        launcherFlags(readFileSync(cli, 'utf8')),
+        ['--max-semi-space-size=4', '--optimize-for-size'],
+        'the flags the README and bench describe',
+      );
       // --version and --help alone start node without flags (they would cost node its code cache).
       for (const alone of ['--version', '-V', '--help', '-h']) {
         const v = await run(cli, [alone], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
@@ -93,7 +121,13 @@ describe('npm package', () => {
         assert.deepEqual(launcherFlags(readFileSync(cli, 'utf8'), [alone]), [], alone);
       }
       const both = await run(cli, ['--version', '--help'], { env: cleanEnv({ PATH: `${dir}:/usr/bin:/bin` }) });
-      assert.deepEqual(both.stdout.split('\n').slice(0, -1), ['--max-semi-space-size=4', '--optimize-for-size', cli, '--version', '--help']);
+      assert.deepEqual(both.stdout.split('\n').slice(0, -1), [
+        '--max-semi-space-size=4',
+        '--optimize-for-size',
+        cli,
+        '--version',
+        '--help',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -125,11 +159,16 @@ describe('npm package', () => {
     const tarball = join(dir, filename);
     assert.ok(existsSync(tarball), `${tarball} was not written`);
     const prefix = join(dir, 'prefix');
-    const install = await run('npm', ['install', '-g', tarball, '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund'],
-      { cwd: dir, timeout: 280_000 });
+    const install = await run('npm', ['install', '-g', tarball, '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      timeout: 280_000,
+    });
     if (install.code !== 0) {
       if (NETWORK.test(install.stderr)) {
-        skipOrFail(t, `npm install needs the registry for dependencies that are not in npm's cache: ${install.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        skipOrFail(
+          t,
+          `npm install needs the registry for dependencies that are not in npm's cache: ${install.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        );
         return;
       }
       assert.fail(`npm install -g ${filename} failed (${install.code}):\n${install.stderr}`);

@@ -32,7 +32,9 @@ function bigRoot(n: number): string {
   const lines = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'];
   for (let i = 0; i < n; i++) {
     const port = (10_000 + (i % 50_000)).toString(16).toUpperCase().padStart(4, '0');
-    lines.push(`${String(i).padStart(4)}: 0100007F:1F90 0100007F:${port} 01 00000000:00000000 00:00000000 00000000  1000        0 ${100_000 + i} 1 0000000000000000 20 4 30 10 -1`);
+    lines.push(
+      `${String(i).padStart(4)}: 0100007F:1F90 0100007F:${port} 01 00000000:00000000 00:00000000 00000000  1000        0 ${100_000 + i} 1 0000000000000000 20 4 30 10 -1`,
+    );
   }
   lines.push('garbage that is not a socket line');
   writeFileSync(path.join(root, 'proc/net/tcp'), lines.join('\n') + '\n');
@@ -42,7 +44,22 @@ function bigRoot(n: number): string {
 test('printChunks adds up to renderPrint, and printErrors says what renderPrint says, in every section', async () => {
   const kfs = kernelFs(path.join(FX, 'root-basic'));
   const ctx = await names(kfs);
-  for (const args of [['-tan'], ['-tuwxan'], ['-tln'], ['-xa'], ['-i'], ['-ia'], ['-ie'], ['-s'], ['-st'], ['-r'], ['-rn'], ['-rA', 'inet6'], ['-M'], ['--tcp', '-e', '-o']]) {
+  for (const args of [
+    ['-tan'],
+    ['-tuwxan'],
+    ['-tln'],
+    ['-xa'],
+    ['-i'],
+    ['-ia'],
+    ['-ie'],
+    ['-s'],
+    ['-st'],
+    ['-r'],
+    ['-rn'],
+    ['-rA', 'inet6'],
+    ['-M'],
+    ['--tcp', '-e', '-o'],
+  ]) {
     const o = parseOptions(['--print', ...args]);
     const snap = await readSnapshot(kfs, wantFor(o));
     const whole = renderPrint(o, snap, ctx);
@@ -71,7 +88,9 @@ test('a big table comes in pieces of about 64 KiB, each ending with a whole line
 async function slowRead(args: string[]): Promise<{ out: string; err: string; code: number | null }> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const closed = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
@@ -105,8 +124,13 @@ test('netdash --print to a reader that stops after the first line: a quiet exit,
     const child = spawn(process.execPath, [CLI, '--print', '-tan', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     let first = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.stdout.once('data', (d: Buffer) => { first = d.toString().split('\n')[0] ?? ''; child.stdout.destroy(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout.once('data', (d: Buffer) => {
+      first = d.toString().split('\n')[0] ?? '';
+      child.stdout.destroy();
+    });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, err, first }));
   });

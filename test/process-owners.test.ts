@@ -20,7 +20,7 @@ test('socketInodeOfLink: socket:[N] and the old [0000]:N, nothing else', () => {
   }
 });
 
-test('programName: argv[0], its basename only when it is absolute (netstat\'s strrchr)', () => {
+test("programName: argv[0], its basename only when it is absolute (netstat's strrchr)", () => {
   assert.equal(programName('/usr/bin/node\0/srv/app.js\0', 'node\n'), 'node');
   assert.equal(programName('python3\0-m\0http.server\0', 'python3\n'), 'python3');
   assert.equal(programName('./run.sh\0', 'run.sh\n'), './run.sh');
@@ -50,12 +50,13 @@ function fakeProc(): string {
   // even though '10' sorts before '9' as text.
   proc('10', { 4: 'socket:[200]', 5: 'socket:[201]' }, '/usr/bin/child\0', 'child');
   proc('9', { 4: 'socket:[200]', 5: 'pipe:[77]' }, '/usr/bin/parent\0', 'parent');
-  proc('2', { 1: 'socket:[300]' }, '', 'kworker/0:1');          // no cmdline → comm
-  proc('300', null, 'gone\0', 'gone');                            // exited: no fd directory
+  proc('2', { 1: 'socket:[300]' }, '', 'kworker/0:1'); // no cmdline → comm
+  proc('300', null, 'gone\0', 'gone'); // exited: no fd directory
   proc('4000', { 7: '[0000]:400' }, 'old-style\0', 'old');
   proc('50', { 0: '/dev/null', 1: '/dev/null' }, '/bin/cat\0', 'cat'); // no sockets: not an owner
   // enough processes to span several batches of the scan; socket 500 is shared by 23 and 37
-  for (let pid = 11; pid <= 40; pid++) proc(String(pid), pid === 23 || pid === 37 ? { 9: 'socket:[500]' } : {}, `/opt/p${pid}\0`, `p${pid}`);
+  for (let pid = 11; pid <= 40; pid++)
+    proc(String(pid), pid === 23 || pid === 37 ? { 9: 'socket:[500]' } : {}, `/opt/p${pid}\0`, `p${pid}`);
   mkdirSync(path.join(root, 'proc', 'self'));
   mkdirSync(path.join(root, 'proc', 'net'));
   return root;
@@ -66,14 +67,17 @@ test('scanProcessOwners over a fake /proc: lowest pid wins, comm fallback, exite
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const scan = await scanProcessOwners(kernelFs(root));
   assert.equal(scan.denied, false);
-  assert.deepEqual([...scan.owners.entries()].sort((a, b) => a[0] - b[0]), [
-    [100, { pid: 1, program: 'init' }],
-    [200, { pid: 9, program: 'parent' }],
-    [201, { pid: 10, program: 'child' }],
-    [300, { pid: 2, program: 'kworker/0:1' }],
-    [400, { pid: 4000, program: 'old-style' }],
-    [500, { pid: 23, program: 'p23' }],
-  ]);
+  assert.deepEqual(
+    [...scan.owners.entries()].sort((a, b) => a[0] - b[0]),
+    [
+      [100, { pid: 1, program: 'init' }],
+      [200, { pid: 9, program: 'parent' }],
+      [201, { pid: 10, program: 'child' }],
+      [300, { pid: 2, program: 'kworker/0:1' }],
+      [400, { pid: 4000, program: 'old-style' }],
+      [500, { pid: 23, program: 'p23' }],
+    ],
+  );
 });
 
 test('scanProcessOwners: an unreadable fd table sets denied, the rest still maps', async (t) => {
@@ -84,9 +88,8 @@ test('scanProcessOwners: an unreadable fd table sets denied, the rest still maps
     root: base.root,
     readText: (rel) => base.readText(rel),
     readLink: (rel) => base.readLink(rel),
-    readDir: (rel) => rel === 'proc/9/fd'
-      ? Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }))
-      : base.readDir(rel),
+    readDir: (rel) =>
+      rel === 'proc/9/fd' ? Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })) : base.readDir(rel),
   };
   const scan = await scanProcessOwners(kfs);
   assert.equal(scan.denied, true);
@@ -109,11 +112,24 @@ test('OwnerCache: sockets of other namespaces are read once, not every scan; a r
   mkdirSync(path.join(dir, 'fd'), { recursive: true });
   writeFileSync(path.join(dir, 'cmdline'), 'host-agent\0');
   writeFileSync(path.join(dir, 'comm'), 'host-agent\n');
-  const fds: Record<string, string> = { 3: 'socket:[600]', 4: 'socket:[601]', 5: 'socket:[9001]', 6: 'socket:[9002]', 7: 'socket:[9003]', 8: '/var/log/x' };
+  const fds: Record<string, string> = {
+    3: 'socket:[600]',
+    4: 'socket:[601]',
+    5: 'socket:[9001]',
+    6: 'socket:[9002]',
+    7: 'socket:[9003]',
+    8: '/var/log/x',
+  };
   for (const [fd, target] of Object.entries(fds)) symlinkSync(target, path.join(dir, 'fd', fd));
   const base = kernelFs(root);
   const reads: string[] = [];
-  const kfs: KernelFs = { ...base, readLink: (rel) => { reads.push(rel); return base.readLink(rel); } };
+  const kfs: KernelFs = {
+    ...base,
+    readLink: (rel) => {
+      reads.push(rel);
+      return base.readLink(rel);
+    },
+  };
   const cache = new OwnerCache(kfs);
   const listed = new Set([100, 200, 201, 300, 400, 500, 600, 601]);
   let scan = await cache.scan(listed);
@@ -125,7 +141,11 @@ test('OwnerCache: sockets of other namespaces are read once, not every scan; a r
   writeFileSync(path.join(root, 'proc', '61', 'comm'), 'new\n');
   reads.length = 0;
   scan = await cache.scan(new Set(listed));
-  assert.deepEqual(reads.filter((r) => r.startsWith('proc/60/')), [], 'nothing of pid 60 read again');
+  assert.deepEqual(
+    reads.filter((r) => r.startsWith('proc/60/')),
+    [],
+    'nothing of pid 60 read again',
+  );
   // fd 6 is closed and its number reused for a socket of this namespace: found on this scan.
   unlinkSync(path.join(dir, 'fd', '6'));
   symlinkSync('socket:[602]', path.join(dir, 'fd', '6'));
@@ -137,7 +157,11 @@ test('OwnerCache: sockets of other namespaces are read once, not every scan; a r
   mkdirSync(path.join(root, 'proc', '62', 'fd'), { recursive: true });
   reads.length = 0;
   await cache.scan(new Set([...listed, 602]));
-  assert.deepEqual(reads.filter((r) => r.startsWith('proc/60/')), [], 'nothing of pid 60 read again after the recheck');
+  assert.deepEqual(
+    reads.filter((r) => r.startsWith('proc/60/')),
+    [],
+    'nothing of pid 60 read again after the recheck',
+  );
 });
 
 test('OwnerCache: processes of another network namespace are not read, unless a socket has no owner otherwise', async (t) => {
@@ -158,12 +182,22 @@ test('OwnerCache: processes of another network namespace are not read, unless a 
   symlinkSync('socket:[7000]', path.join(dir, 'fd', '3'));
   const base = kernelFs(root);
   const reads: string[] = [];
-  const kfs: KernelFs = { ...base, readLink: (rel) => { reads.push(rel); return base.readLink(rel); } };
+  const kfs: KernelFs = {
+    ...base,
+    readLink: (rel) => {
+      reads.push(rel);
+      return base.readLink(rel);
+    },
+  };
   const cache = new OwnerCache(kfs);
   const listed = new Set([100, 200, 201, 300, 400, 500]);
   let scan = await cache.scan(listed);
   assert.deepEqual(scan.owners.get(100), { pid: 1, program: 'init' }, 'same namespace: read');
-  assert.deepEqual(reads.filter((r) => r.startsWith('proc/70/fd/')), [], 'the container process is not read');
+  assert.deepEqual(
+    reads.filter((r) => r.startsWith('proc/70/fd/')),
+    [],
+    'the container process is not read',
+  );
   // It kept a socket of this namespace (made before it moved): that socket has no owner in
   // this namespace, so every process is read once more and the owner is found.
   symlinkSync('socket:[800]', path.join(dir, 'fd', '4'));
@@ -174,7 +208,10 @@ test('OwnerCache: processes of another network namespace are not read, unless a 
   reads.length = 0;
   scan = await cache.scan(new Set([...listed, 800]));
   assert.deepEqual(scan.owners.get(800), { pid: 70, program: 'containerd-shim' });
-  assert.deepEqual(reads.filter((r) => r.startsWith('proc/70/fd/')), []);
+  assert.deepEqual(
+    reads.filter((r) => r.startsWith('proc/70/fd/')),
+    [],
+  );
 });
 
 // ---- a real process ---------------------------------------------------------------------
@@ -192,7 +229,7 @@ process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 `;
 
-test('scanProcessOwners on the real /proc: a spawned child\'s sockets map to its pid', async (t) => {
+test("scanProcessOwners on the real /proc: a spawned child's sockets map to its pid", async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'netdash-owner-'));
   const sockPath = path.join(dir, 'owner test.sock');
   const child = spawn(process.execPath, ['-e', CHILD, sockPath], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -29,8 +29,12 @@ function rootWith(plant: (file: string) => void): string {
 }
 const cli = (args: string[]): Promise<RunResult> => run(process.execPath, [CLI, ...args]);
 
-before(() => { dir = mkdtempSync(join(tmpdir(), 'netdash-caps-')); });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'netdash-caps-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('--root reads that are capped or refused', () => {
   it('/dev/zero symlinked as proc/net/dev: "not a regular file", the sockets still print', async () => {
@@ -47,8 +51,17 @@ describe('--root reads that are capped or refused', () => {
     if (!prereq(t, ['root'])) return;
     const root = rootWith((f) => writeFileSync(f, ''));
     // In a mount namespace of its own, so nothing is left mounted.
-    const r = await run('unshare', ['-m', 'sh', '-c', `mount --bind /dev/zero "$1" && exec "$2" "$3" --print -i --root "$4"`, 'sh',
-      join(root, 'proc/net/dev'), process.execPath, CLI, root]);
+    const r = await run('unshare', [
+      '-m',
+      'sh',
+      '-c',
+      `mount --bind /dev/zero "$1" && exec "$2" "$3" --print -i --root "$4"`,
+      'sh',
+      join(root, 'proc/net/dev'),
+      process.execPath,
+      CLI,
+      root,
+    ]);
     assert.equal(r.stderr, 'netdash: /proc/net/dev: not a regular file (refused: a device, FIFO or socket)\n');
   });
 
@@ -60,7 +73,10 @@ describe('--root reads that are capped or refused', () => {
   });
 
   it('a sparse file above the cap: refused without reading it', async () => {
-    const root = rootWith((f) => { writeFileSync(f, ''); truncateSync(f, SMALL_FILE_CAP + 1); });
+    const root = rootWith((f) => {
+      writeFileSync(f, '');
+      truncateSync(f, SMALL_FILE_CAP + 1);
+    });
     const r = await cli(['--print', '-i', '--root', root]);
     assert.equal(r.stderr, 'netdash: /proc/net/dev: larger than the 16 MiB cap (refused)\n');
   });
@@ -79,9 +95,17 @@ describe('--root reads that are capped or refused', () => {
   });
 
   it('the caps: big kernel tables 256 MiB, everything else 16 MiB', () => {
-    for (const rel of ['proc/net/tcp', 'proc/net/tcp6', 'proc/net/unix', 'proc/net/nf_conntrack', 'proc/net/route', 'proc/net/ipv6_route']) {
+    for (const rel of [
+      'proc/net/tcp',
+      'proc/net/tcp6',
+      'proc/net/unix',
+      'proc/net/nf_conntrack',
+      'proc/net/route',
+      'proc/net/ipv6_route',
+    ]) {
       assert.equal(readCap(rel), BIG_TABLE_CAP, rel);
     }
-    for (const rel of ['proc/net/dev', 'proc/net/snmp', 'sys/class/net/lo/mtu', 'etc/services']) assert.equal(readCap(rel), SMALL_FILE_CAP, rel);
+    for (const rel of ['proc/net/dev', 'proc/net/snmp', 'sys/class/net/lo/mtu', 'etc/services'])
+      assert.equal(readCap(rel), SMALL_FILE_CAP, rel);
   });
 });

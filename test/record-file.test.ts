@@ -16,7 +16,8 @@ import { asUser, NOBODY, runnableBy } from './helpers/unprivileged.js';
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
 let dir = '';
-const asNobody = (cmd: string, args: string[]): Promise<RunResult> => run(asUser(NOBODY)[0] ?? 'setpriv', [...asUser(NOBODY).slice(1), cmd, ...args]);
+const asNobody = (cmd: string, args: string[]): Promise<RunResult> =>
+  run(asUser(NOBODY)[0] ?? 'setpriv', [...asUser(NOBODY).slice(1), cmd, ...args]);
 const record = (file: string): Promise<RunResult> => run(process.execPath, [CLI, '--print', '-s', '0.2', '--count', '1', '--record', file]);
 
 function assertRefused(r: RunResult, why: RegExp): void {
@@ -72,7 +73,8 @@ describe('--record refuses what an unprivileged user planted at its path', () =>
     const { spawn } = await import('node:child_process');
     const reader = spawn('sh', ['-c', `exec 3<>${fifo}; sleep 60`], { stdio: 'ignore' });
     try {
-      for (let i = 0; i < 100 && !readFileSync(`/proc/${reader.pid}/cmdline`, 'utf8').includes('sleep'); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && !readFileSync(`/proc/${reader.pid}/cmdline`, 'utf8').includes('sleep'); i++)
+        await new Promise((r) => setTimeout(r, 50));
       assertRefused(await record(fifo), /not a regular file/);
     } finally {
       reader.kill();
@@ -131,12 +133,23 @@ describe('--record files it may use', () => {
     assert.ok(statSync(file).size > size);
   });
 
-  it('as nobody: its own new file is 0600 and its own; root\'s file in the same directory is refused', async (t) => {
+  it("as nobody: its own new file is 0600 and its own; root's file in the same directory is refused", async (t) => {
     if (!prereq(t, ['root'])) return;
     const exe = runnableBy(NOBODY);
     const mine = join(dir, 'nobody-own.ndjson');
-    const asNobodyCli = (file: string): Promise<RunResult> => run(asUser(NOBODY)[0] ?? 'setpriv',
-      [...asUser(NOBODY).slice(1), exe.node, exe.cli, '--print', '-s', '0.2', '--count', '1', '--record', file]);
+    const asNobodyCli = (file: string): Promise<RunResult> =>
+      run(asUser(NOBODY)[0] ?? 'setpriv', [
+        ...asUser(NOBODY).slice(1),
+        exe.node,
+        exe.cli,
+        '--print',
+        '-s',
+        '0.2',
+        '--count',
+        '1',
+        '--record',
+        file,
+      ]);
     const r = await asNobodyCli(mine);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(statSync(mine).uid, NOBODY);
@@ -153,6 +166,9 @@ describe('openRecordFile, the function', () => {
     const file = join(dir, 'owner-check');
     writeFileSync(file, '', { mode: 0o600 });
     chownSync(file, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
-    assert.throws(() => openRecordFile(file, 12345), (e: unknown) => e instanceof RecordOpenError && /owned by uid/.test(e.message));
+    assert.throws(
+      () => openRecordFile(file, 12345),
+      (e: unknown) => e instanceof RecordOpenError && /owned by uid/.test(e.message),
+    );
   });
 });

@@ -13,7 +13,14 @@ import type { InetSocket, ProcessOwner } from '../src/model.js';
 import { applyDelta, indexRows, listDelta } from '../src/sampler/record-delta.js';
 import { LineError, openLines, readLines } from '../src/sampler/record-lines.js';
 import {
-  encodeRaw, KEY_EVERY_MAX, openRecording, readRecording, Recorder, RecordOpenError, RECORD_SCHEMA, ReplayError,
+  encodeRaw,
+  KEY_EVERY_MAX,
+  openRecording,
+  readRecording,
+  Recorder,
+  RecordOpenError,
+  RECORD_SCHEMA,
+  ReplayError,
 } from '../src/sampler/recording.js';
 import type { RawSample } from '../src/sampler/sample-engine.js';
 import { estab, Feeder, listen, nif, route4, udp } from './helpers/dashboard-samples.js';
@@ -28,8 +35,12 @@ const HEADER = { schema: RECORD_SCHEMA, started: '2024-01-01T00:00:00.000Z', hos
 let dir = '';
 let n = 0;
 const file = (name = 'rec'): string => join(dir, `${name}-${n++}.ndjson`);
-before(() => { dir = mkdtempSync(join(tmpdir(), 'netdash-rec2-')); });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'netdash-rec2-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Ticks of a host whose table changes every way a table can: rows open, close, change
  *  state and queues, move, repeat a key; owners and counters change; a section fails and
@@ -41,17 +52,28 @@ function churningRaws(ticks: number): RawSample[] {
     const inet: InetSocket[] = [listen(22), listen(80), udp(53)];
     for (let c = 0; c < 40; c++) {
       if ((c + t) % 7 === 0) continue; // closed this tick
-      inet.push(estab(40000 + c, 50000 + c + (c % 5 === 0 ? t : 0), { sendQ: c % 3 === 0 ? t * 10 : 0, state: (c + t) % 11 === 0 ? 8 : 1 }));
+      inet.push(
+        estab(40000 + c, 50000 + c + (c % 5 === 0 ? t : 0), { sendQ: c % 3 === 0 ? t * 10 : 0, state: (c + t) % 11 === 0 ? 8 : 1 }),
+      );
     }
     if (t % 4 === 1) inet.reverse();
     inet.push(estab(40000, 50000)); // a key seen twice
-    const owners = new Map<number, ProcessOwner>([[1022, { pid: 1, program: 'sshd' }], [5000 + t, { pid: 100 + t, program: `p${t}` }]]);
+    const owners = new Map<number, ProcessOwner>([
+      [1022, { pid: 1, program: 'sshd' }],
+      [5000 + t, { pid: 100 + t, program: `p${t}` }],
+    ]);
     const counters: Record<string, Record<string, number>> = { Tcp: { ActiveOpens: t * 3, MaxConn: -1 } };
     // A group that comes and goes between two others: a replay keeps the kernel's order.
     if (t % 3 === 2) counters['Icmp'] = { InMsgs: t };
     counters['Udp'] = { InDatagrams: 7 };
     if (t % 5 === 3) delete counters['Udp'];
-    const raw = f.raw({ inet, owners, counters, interfaces: [nif('lo', { rxBytes: t * 100 })], routes4: [route4('0.0.0.0', '10.0.0.1', '0.0.0.0')] });
+    const raw = f.raw({
+      inet,
+      owners,
+      counters,
+      interfaces: [nif('lo', { rxBytes: t * 100 })],
+      routes4: [route4('0.0.0.0', '10.0.0.1', '0.0.0.0')],
+    });
     if (t % 6 === 4) raw.snapshot.unix = { ok: false, error: '/proc/net/unix: permission denied' };
     out.push(raw);
   }
@@ -62,13 +84,27 @@ describe('changes against the previous table (record-delta)', () => {
   it('rebuilds every table exactly, order and all', () => {
     const key = (r: unknown): string => String((r as { k: number }).k);
     const tables = [
-      [{ k: 1, v: 1 }, { k: 2, v: 2 }, { k: 3, v: 3 }],
-      [{ k: 3, v: 3 }, { k: 1, v: 1 }, { k: 2, v: 9 }, { k: 4, v: 4 }],
+      [
+        { k: 1, v: 1 },
+        { k: 2, v: 2 },
+        { k: 3, v: 3 },
+      ],
+      [
+        { k: 3, v: 3 },
+        { k: 1, v: 1 },
+        { k: 2, v: 9 },
+        { k: 4, v: 4 },
+      ],
       [],
-      [{ k: 4, v: 4 }, { k: 4, v: 4 }, { k: 5, v: 5, extra: true }],
+      [
+        { k: 4, v: 4 },
+        { k: 4, v: 4 },
+        { k: 5, v: 5, extra: true },
+      ],
     ];
     for (let i = 1; i < tables.length; i++) {
-      const prev = tables[i - 1]!, next = tables[i]!;
+      const prev = tables[i - 1]!,
+        next = tables[i]!;
       const ops = listDelta(prev, () => indexRows(prev, key), next, key);
       assert.deepEqual(applyDelta(prev, JSON.parse(JSON.stringify(ops))), next);
     }
@@ -76,7 +112,14 @@ describe('changes against the previous table (record-delta)', () => {
 
   it('a steady table is one copy, its rows the previous objects', () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({ k: i }));
-    const ops = listDelta(rows, () => { throw new Error('no lookup needed'); }, [...rows], () => '');
+    const ops = listDelta(
+      rows,
+      () => {
+        throw new Error('no lookup needed');
+      },
+      [...rows],
+      () => '',
+    );
     assert.deepEqual(ops, [[0, 1000]]);
     const back = applyDelta(rows, ops) as unknown[];
     assert.ok(back.every((r, i) => r === rows[i]));
@@ -102,7 +145,10 @@ describe('a recording written and read back', () => {
     assert.equal(back.samples.length, raws.length);
     back.samples.forEach((s, i) => assert.equal(encodeRaw(s), encodeRaw(raws[i]!), `sample ${i}`));
     const lines = readFileSync(f, 'utf8').trimEnd().split('\n');
-    assert.ok(lines.every((l) => l.startsWith(`{"run":"${rec.run}"`)), 'a run id on every line');
+    assert.ok(
+      lines.every((l) => l.startsWith(`{"run":"${rec.run}"`)),
+      'a run id on every line',
+    );
     assert.equal(lines[lines.length - 1], `{"run":"${rec.run}","end":true}`);
   });
 
@@ -129,7 +175,9 @@ describe('a recording written and read back', () => {
     const rec = new Recorder(path, HEADER);
     for (let t = 0; t < KEY_EVERY_MAX + 2; t++) rec.write(f.raw({ inet: [listen(22)] }));
     rec.close();
-    const keys = readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('"key":true')).length;
+    const keys = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"key":true')).length;
     assert.ok(keys >= 2, `${keys} key frames`);
   });
 
@@ -151,7 +199,11 @@ describe('a recording written and read back', () => {
     appendFileSync(path, 'not json\n');
     const it = openRecording(path).samples[Symbol.iterator]();
     assert.equal(it.next().done, false);
-    assert.throws(() => { for (let r = it.next(); !r.done; r = it.next()) { /* on to the damage */ } }, /line 6: not valid JSON/);
+    assert.throws(() => {
+      for (let r = it.next(); !r.done; r = it.next()) {
+        /* on to the damage */
+      }
+    }, /line 6: not valid JSON/);
   });
 });
 
@@ -163,7 +215,9 @@ describe('a recording cut short', () => {
     rec.close();
     // As a recorder killed mid-write leaves it: no end line, the last line half on disk, and
     // its process gone (a run id of no living process).
-    const text = readFileSync(path, 'utf8').replace(/[^\n]*"end":true\}\n$/, '').replaceAll(rec.run, '999999-1-deadbeef');
+    const text = readFileSync(path, 'utf8')
+      .replace(/[^\n]*"end":true\}\n$/, '')
+      .replaceAll(rec.run, '999999-1-deadbeef');
     const lastStart = text.lastIndexOf('\n', text.length - 2) + 1;
     writeFileSync(path, text.slice(0, lastStart + Math.floor((text.length - lastStart) / 2)));
     const warnings: string[] = [];
@@ -188,9 +242,17 @@ describe('a recording cut short', () => {
     execFileSync('mkdir', ['-p', mnt]);
     const out = join(dir, 'full-copy.ndjson');
     // A 64 KiB tmpfs in a mount namespace of its own: full after a few ticks.
-    const r = await run('unshare', ['-m', 'sh', '-c',
+    const r = await run('unshare', [
+      '-m',
+      'sh',
+      '-c',
       'mount -t tmpfs -o size=64k tmpfs "$1" && "$2" "$3" --json 0.2 --count 200 --record "$1/r.ndjson" >/dev/null; s=$?; cp "$1/r.ndjson" "$4"; exit $s',
-      'sh', mnt, process.execPath, CLI, out]);
+      'sh',
+      mnt,
+      process.execPath,
+      CLI,
+      out,
+    ]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^netdash: cannot write recording .*r\.ndjson: no space left on the device\n$/);
     const text = readFileSync(out, 'utf8');
@@ -207,8 +269,11 @@ describe('one recorder per file', () => {
     const path = file();
     const first = new Recorder(path, HEADER);
     first.write(churningRaws(1)[0]!);
-    assert.throws(() => new Recorder(path, HEADER), (e: unknown) => e instanceof RecordOpenError
-      && new RegExp(`another netdash \\(pid ${process.pid}\\) is recording into it`).test(e.message));
+    assert.throws(
+      () => new Recorder(path, HEADER),
+      (e: unknown) =>
+        e instanceof RecordOpenError && new RegExp(`another netdash \\(pid ${process.pid}\\) is recording into it`).test(e.message),
+    );
     first.close();
     const second = new Recorder(path, HEADER);
     second.write(churningRaws(1)[0]!);
@@ -220,7 +285,8 @@ describe('one recorder per file', () => {
     const path = file();
     const firstProc = spawn(process.execPath, [CLI, '--json', '0.2', '--record', path], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      for (let i = 0; i < 300 && !(existsSync(path) && readFileSync(path, 'utf8').split('\n').length >= 3); i++) await new Promise((res) => setTimeout(res, 50));
+      for (let i = 0; i < 300 && !(existsSync(path) && readFileSync(path, 'utf8').split('\n').length >= 3); i++)
+        await new Promise((res) => setTimeout(res, 50));
       const second = await cli(['--json', '0.2', '--count', '1', '--record', path]);
       assert.equal(second.code, 2);
       assert.equal(second.stderr, `netdash: cannot write recording ${path}: another netdash (pid ${firstProc.pid}) is recording into it\n`);
@@ -236,7 +302,8 @@ describe('one recorder per file', () => {
   });
 
   it('a file whose runs interleave (two recorders at once) is refused, not merged', async () => {
-    const a = file('a'), b = file('b');
+    const a = file('a'),
+      b = file('b');
     for (const p of [a, b]) {
       const rec = new Recorder(p, HEADER);
       for (const r of churningRaws(3)) rec.write(r);
@@ -249,7 +316,10 @@ describe('one recorder per file', () => {
     writeFileSync(mixed, [la[0], la[1], lb[0], lb[1], la[2], la[3], la[4]].join('\n') + '\n');
     const r = await cli(['--replay', mixed, '--json', '--speed', '0']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^netdash: recording .*, line 5: run \S+ goes on after run \S+ began at line 3: two recorders wrote into this file at once, and their samples are not merged\n$/);
+    assert.match(
+      r.stderr,
+      /^netdash: recording .*, line 5: run \S+ goes on after run \S+ began at line 3: two recorders wrote into this file at once, and their samples are not merged\n$/,
+    );
     assert.equal(r.stdout, '', 'nothing is shown from a file that is refused');
     // One after the other (a then b) is fine: two runs, the engine starts over at the second.
     const seq = file('seq');
@@ -257,7 +327,18 @@ describe('one recorder per file', () => {
     assert.equal(readRecording(seq).samples.length, 6);
     // A refused recorder leaves its header and end line in the middle of a run: ignored.
     const refused = file('refused');
-    writeFileSync(refused, [la[0], la[1], '{"run":"1-1-deadbeef","schema":"netdash-record/2","started":"x","host":"h","intervalMs":200}', '{"run":"1-1-deadbeef","end":true}', la[2], la[3], la[4]].join('\n') + '\n');
+    writeFileSync(
+      refused,
+      [
+        la[0],
+        la[1],
+        '{"run":"1-1-deadbeef","schema":"netdash-record/2","started":"x","host":"h","intervalMs":200}',
+        '{"run":"1-1-deadbeef","end":true}',
+        la[2],
+        la[3],
+        la[4],
+      ].join('\n') + '\n',
+    );
     assert.equal(readRecording(refused).samples.length, 3);
   });
 });
@@ -280,7 +361,10 @@ describe('crafted samples', () => {
     const r = await cli(['--replay', path, '--json', '--speed', '0']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /line 4: the monotonic clock goes back \d+ ms; counting starts over there/);
-    const docs = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { elapsedMs: number | null });
+    const docs = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { elapsedMs: number | null });
     assert.equal(docs.length, 4);
     for (const d of docs) assert.ok(d.elapsedMs === null || d.elapsedMs > 0, String(d.elapsedMs));
   });
@@ -303,7 +387,8 @@ describe('crafted samples', () => {
     const r = await cli(['--replay', path, '--json', '-s', '--speed', '0']);
     assert.equal(r.code, 0, r.stderr);
     for (const l of r.stdout.trimEnd().split('\n')) {
-      const c = (JSON.parse(l) as { counters: { Tcp: { ActiveOpens: { delta: number | null; rate: number | null } } } }).counters.Tcp.ActiveOpens;
+      const c = (JSON.parse(l) as { counters: { Tcp: { ActiveOpens: { delta: number | null; rate: number | null } } } }).counters.Tcp
+        .ActiveOpens;
       assert.ok((c.delta ?? 0) >= 0 && (c.rate ?? 0) >= 0, JSON.stringify(c));
     }
   });
@@ -334,8 +419,14 @@ describe('recordings that are not files', () => {
     const p = join(dir, 'endless.ndjson');
     writeFileSync(p, '');
     truncateSync(p, 3 * 1024 * 1024); // zeros, no newline
-    assert.throws(() => { for (const _ of readLines(openLines(p), 1024 * 1024)) { /* */ } },
-      (e: unknown) => e instanceof LineError && e.line === 1 && /longer than 1 MiB/.test(e.message));
+    assert.throws(
+      () => {
+        for (const _ of readLines(openLines(p), 1024 * 1024)) {
+          /* */
+        }
+      },
+      (e: unknown) => e instanceof LineError && e.line === 1 && /longer than 1 MiB/.test(e.message),
+    );
     assert.throws(() => openRecording(join(dir, 'missing.ndjson')), ReplayError);
   });
 });
@@ -344,7 +435,10 @@ describe('replay memory', () => {
   /** Peak RSS (KiB) of netdash replaying `file`, from a preload that reports it at exit. */
   async function peakRss(file: string): Promise<number> {
     const preload = join(dir, 'maxrss.mjs');
-    writeFileSync(preload, "import { writeSync } from 'node:fs';\nprocess.on('exit', () => writeSync(2, `maxrss=${process.resourceUsage().maxRSS}\\n`));\n");
+    writeFileSync(
+      preload,
+      "import { writeSync } from 'node:fs';\nprocess.on('exit', () => writeSync(2, `maxrss=${process.resourceUsage().maxRSS}\\n`));\n",
+    );
     const r = await run(process.execPath, ['--import', preload, CLI, '--replay', file, '--print', '-s', '--speed', '0']);
     assert.equal(r.code, 0, r.stderr);
     const m = /maxrss=(\d+)/.exec(r.stderr);
@@ -360,7 +454,9 @@ describe('replay memory', () => {
     const p = file(name);
     const rec = new Recorder(p, HEADER);
     for (let t = 0; t < ticks; t++) {
-      const inet = Array.from({ length: 2000 }, (_, i) => estab(1024 + ((t * 2000 + i) % 60000), 1024 + t, { inode: 1_000_000 + t * 2000 + i }));
+      const inet = Array.from({ length: 2000 }, (_, i) =>
+        estab(1024 + ((t * 2000 + i) % 60000), 1024 + t, { inode: 1_000_000 + t * 2000 + i }),
+      );
       rec.write(f.raw({ inet }));
     }
     rec.close();
@@ -368,12 +464,17 @@ describe('replay memory', () => {
   }
 
   it('memory does not grow with the file: ~100 MB replays in about what ~22 MB takes', async () => {
-    const small = churnFile('small', 50), big = churnFile('big', 230);
+    const small = churnFile('small', 50),
+      big = churnFile('big', 230);
     const grew = readFileSync(big).length - readFileSync(small).length;
     assert.ok(grew > 75 * 1024 * 1024, `${grew} bytes more`);
-    const smallRss = await peakRss(small), bigRss = await peakRss(big);
+    const smallRss = await peakRss(small),
+      bigRss = await peakRss(big);
     // The bound: one line, the previous sample and the one being built, the engine's state
     // (and the garbage collector's headroom over them): the same for both files.
-    assert.ok(bigRss - smallRss < 32 * 1024, `peak RSS ${smallRss} KiB for the small file, ${bigRss} KiB for one ${Math.round(grew / 1048576)} MB bigger`);
+    assert.ok(
+      bigRss - smallRss < 32 * 1024,
+      `peak RSS ${smallRss} KiB for the small file, ${bigRss} KiB for one ${Math.round(grew / 1048576)} MB bigger`,
+    );
   });
 });

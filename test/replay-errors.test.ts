@@ -89,7 +89,10 @@ describe('--replay of bad input', () => {
 
   it('a first line that is not a header', async () => {
     await assertReplayError(writeRecording('no-header.ndjson', good.slice(1)), /line 1\b.*schema/);
-    await assertReplayError(writeRecording('bad-schema.ndjson', [good[0]!.replace(/netdash-record\/\d+/, 'netdash-record/99'), ...good.slice(1)]), /line 1\b.*schema/);
+    await assertReplayError(
+      writeRecording('bad-schema.ndjson', [good[0]!.replace(/netdash-record\/\d+/, 'netdash-record/99'), ...good.slice(1)]),
+      /line 1\b.*schema/,
+    );
   });
 
   it('JSON that is not a sample', async () => {
@@ -148,7 +151,10 @@ describe('--replay of an appended recording', () => {
     }
     const r = await cli(['--replay', file, '--json', '--speed', '0']);
     assert.equal(r.code, 0, r.stderr);
-    const docs = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; elapsedMs: number | null });
+    const docs = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; elapsedMs: number | null });
     assert.equal(docs.length, 4);
     for (const d of docs) {
       assert.ok(d.elapsedMs === null || d.elapsedMs > 0, `sample ${d.seq}: elapsedMs ${d.elapsedMs}`);

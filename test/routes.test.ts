@@ -69,8 +69,17 @@ test('rich: decoded IPv4 routes keep the kernel numbers', () => {
   const v4 = parseRoute(read('rich', 'route')).value;
   const byDest = (d: string, m: string) => v4.find((r) => r.destination === d && r.mask === m);
   assert.deepEqual(byDest('10.51.0.0', '255.255.0.0'), {
-    iface: 'veth-longname1', destination: '10.51.0.0', gateway: '10.30.0.2', mask: '255.255.0.0',
-    flags: 0x3, refCnt: 0, use: 0, metric: 7, mtu: 1400, window: 5000, irtt: 30,
+    iface: 'veth-longname1',
+    destination: '10.51.0.0',
+    gateway: '10.30.0.2',
+    mask: '255.255.0.0',
+    flags: 0x3,
+    refCnt: 0,
+    use: 0,
+    metric: 7,
+    mtu: 1400,
+    window: 5000,
+    irtt: 30,
   });
   assert.equal(byDest('0.0.0.0', '0.0.0.0')?.gateway, '10.20.0.2');
   assert.equal(byDest('10.66.0.0', '255.255.0.0')?.iface, '*');
@@ -80,10 +89,21 @@ test('rich: decoded IPv4 routes keep the kernel numbers', () => {
 
 test('rich: decoded IPv6 routes use inet_ntop text and keep the kernel numbers', () => {
   const v6 = parseIpv6Route(read('rich', 'ipv6_route')).value;
-  assert.deepEqual(v6.find((r) => r.destination === 'fd50::'), {
-    destination: 'fd50::', destPrefix: 48, source: '::', sourcePrefix: 0, nextHop: 'fd20::2',
-    metric: 100, refCnt: 2, use: 0, flags: 0x3, iface: 'veth-r1',
-  });
+  assert.deepEqual(
+    v6.find((r) => r.destination === 'fd50::'),
+    {
+      destination: 'fd50::',
+      destPrefix: 48,
+      source: '::',
+      sourcePrefix: 0,
+      nextHop: 'fd20::2',
+      metric: 100,
+      refCnt: 2,
+      use: 0,
+      flags: 0x3,
+      iface: 'veth-r1',
+    },
+  );
   assert.ok(v6.some((r) => r.destination === '::ffff:0.0.0.0' && r.destPrefix === 96));
   const reject = v6.filter((r) => r.destination === '::' && r.iface === 'lo');
   assert.ok(reject.length > 0);
@@ -91,8 +111,7 @@ test('rich: decoded IPv6 routes use inet_ntop text and keep the kernel numbers',
 });
 
 test('inet_ntop forms: zero runs, single zero groups, IPv4 tails', () => {
-  const line = (hex: string): string =>
-    `${hex} 80 ${'0'.repeat(32)} 00 ${'0'.repeat(32)} 00000000 00000001 00000000 00000001     eth0`;
+  const line = (hex: string): string => `${hex} 80 ${'0'.repeat(32)} 00 ${'0'.repeat(32)} 00000000 00000001 00000000 00000001     eth0`;
   const dest = (hex: string): string | undefined => parseIpv6Route(line(hex)).value[0]?.destination;
   assert.equal(dest('0'.repeat(32)), '::');
   assert.equal(dest('0'.repeat(31) + '1'), '::1');
@@ -122,17 +141,32 @@ test('empty and header-only files yield nothing and skip nothing', () => {
 
 test('an IPv6 route without a device keeps an empty iface; a line cut after the flags does not parse', () => {
   const head = `fd670000000000000000000000000000 30 ${'0'.repeat(32)} 00 ${'0'.repeat(32)} 00000400 00000001 00000000 00200200`;
-  assert.deepEqual(parseIpv6Route(`${head}         \n`).value.map((r) => r.iface), ['']);
+  assert.deepEqual(
+    parseIpv6Route(`${head}         \n`).value.map((r) => r.iface),
+    [''],
+  );
   assert.deepEqual(parseIpv6Route(head), { value: [], skipped: 1 });
 });
 
 test('IPv6: cached routes are left out, routes without RTF_UP are shown', () => {
-  const route = { destination: 'fd00::', destPrefix: 64, source: '::', sourcePrefix: 0, nextHop: '::',
-    metric: 256, refCnt: 1, use: 0, iface: 'eth0' };
-  const out = formatRoutes6([
-    { ...route, flags: 0x01000001 },
-    { ...route, flags: 0x00000000, iface: 'down0' },
-  ], { numeric: true, extend: 0 });
+  const route = {
+    destination: 'fd00::',
+    destPrefix: 64,
+    source: '::',
+    sourcePrefix: 0,
+    nextHop: '::',
+    metric: 256,
+    refCnt: 1,
+    use: 0,
+    iface: 'eth0',
+  };
+  const out = formatRoutes6(
+    [
+      { ...route, flags: 0x01000001 },
+      { ...route, flags: 0x00000000, iface: 'down0' },
+    ],
+    { numeric: true, extend: 0 },
+  );
   assert.equal(out.split('\n').length, 4);
   assert.match(out, /down0/);
   assert.doesNotMatch(out, /eth0/);
@@ -140,19 +174,25 @@ test('IPv6: cached routes are left out, routes without RTF_UP are shown', () => 
 
 test('IPv4: names are cut to 15 characters; 0.0.0.0/1 stays numeric; reject routes lose U and G', () => {
   const base = { iface: 'eth0', gateway: '0.0.0.0', refCnt: 0, use: 0, metric: 0, mtu: 0, window: 0, irtt: 0 };
-  const out = formatRoutes4([
-    { ...base, destination: '0.0.0.0', mask: '128.0.0.0', flags: 0x1 },
-    { ...base, destination: '10.1.2.3', mask: '255.255.255.255', flags: 0x5 },
-    { ...base, destination: '10.9.0.0', mask: '255.255.0.0', flags: 0x203, gateway: '10.0.0.1' },
-  ], { numeric: false, extend: 1, hostName: () => 'a-very-long-host-name.example' });
-  assert.equal(out, [
-    'Kernel IP routing table',
-    'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface',
-    '0.0.0.0         0.0.0.0         128.0.0.0       U     0      0        0 eth0',
-    'a-very-long-hos 0.0.0.0         255.255.255.255 UH    0      0        0 eth0',
-    '10.9.0.0        -               255.255.0.0     !     0      -        0 -',
-    '',
-  ].join('\n'));
+  const out = formatRoutes4(
+    [
+      { ...base, destination: '0.0.0.0', mask: '128.0.0.0', flags: 0x1 },
+      { ...base, destination: '10.1.2.3', mask: '255.255.255.255', flags: 0x5 },
+      { ...base, destination: '10.9.0.0', mask: '255.255.0.0', flags: 0x203, gateway: '10.0.0.1' },
+    ],
+    { numeric: false, extend: 1, hostName: () => 'a-very-long-host-name.example' },
+  );
+  assert.equal(
+    out,
+    [
+      'Kernel IP routing table',
+      'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface',
+      '0.0.0.0         0.0.0.0         128.0.0.0       U     0      0        0 eth0',
+      'a-very-long-hos 0.0.0.0         255.255.255.255 UH    0      0        0 eth0',
+      '10.9.0.0        -               255.255.0.0     !     0      -        0 -',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('readRoutes4/readRoutes6 read below the root and report a missing file', async () => {

@@ -18,8 +18,18 @@ const SINK = helper('tcp-sink');
 const SOURCE = helper('tcp-source');
 const UDP_SEND = helper('udp-send');
 
-interface StatJson { total: number; delta: number | null; rate: number | null; sinceMark: number; reset?: string }
-interface IfJson { name: string; ifindex: number | null; counters: Record<string, StatJson> }
+interface StatJson {
+  total: number;
+  delta: number | null;
+  rate: number | null;
+  sinceMark: number;
+  reset?: string;
+}
+interface IfJson {
+  name: string;
+  ifindex: number | null;
+  counters: Record<string, StatJson>;
+}
 interface LineJson {
   seq: number;
   elapsedMs: number | null;
@@ -145,8 +155,22 @@ describe('interval sampler in network namespaces', () => {
     // OUTPUT chain does not work: the local stack sees the error and simply sends the segment
     // again later, without counting a retransmit.) The rule lives in the receiver's namespace
     // and dies with it.
-    await mustExec(rx, 'iptables', ['-A', 'INPUT', '-i', 'veth-b', '-p', 'tcp',
-      '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP']);
+    await mustExec(rx, 'iptables', [
+      '-A',
+      'INPUT',
+      '-i',
+      'veth-b',
+      '-p',
+      'tcp',
+      '-m',
+      'statistic',
+      '--mode',
+      'random',
+      '--probability',
+      '0.1',
+      '-j',
+      'DROP',
+    ]);
 
     const s = sampler(tx, ['--json', '0.5', '--count', '8']);
     await s.count(1);
@@ -157,11 +181,17 @@ describe('interval sampler in network namespaces', () => {
 
     const lines = parseLines(s.lines);
     assert.equal(lines.length, 8);
-    assert.deepEqual(lines.map((l) => l.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      lines.map((l) => l.seq),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
     assertFirstLine(lines[0]!);
     for (const l of lines.slice(1)) assert.ok(l.elapsedMs !== null && l.elapsedMs >= 400, `line ${l.seq} elapsed ${l.elapsedMs}`);
     const retrans = lines.slice(1).map((l) => mustCounter(l, 'Tcp.RetransSegs').delta);
-    assert.ok(retrans.some((d) => d !== null && d > 0), `no retransmit seen: ${retrans.join(',')}`);
+    assert.ok(
+      retrans.some((d) => d !== null && d > 0),
+      `no retransmit seen: ${retrans.join(',')}`,
+    );
     const retransSum = assertDeltasSum(lines, 'Tcp.RetransSegs');
     const outSum = assertDeltasSum(lines, 'Tcp.OutSegs');
     assert.ok(retransSum > 0 && outSum > retransSum, `retrans ${retransSum} of ${outSum}`);
@@ -173,63 +203,70 @@ describe('interval sampler in network namespaces', () => {
     assertSaneDeltas(lines);
   });
 
-  it('an interface deleted and re-created mid-run restarts its counters, never a negative or giant delta', { timeout: 30_000 }, async (t) => {
-    if (!prereq(t, ['root', 'netns'])) return;
-    const a = await namespace(t, 'ifa');
-    const b = await namespace(t, 'ifb');
-    const names = ['ndre-a', 'ndre-b'] as const;
-    await vethPair(a, b, names);
-    // Enough traffic first that the old counters are well above what the new interface reaches.
-    await mustExec(a, 'ping', ['-q', '-c', '60', '-i', '0.002', '-s', '1000', '10.232.0.2']);
+  it(
+    'an interface deleted and re-created mid-run restarts its counters, never a negative or giant delta',
+    { timeout: 30_000 },
+    async (t) => {
+      if (!prereq(t, ['root', 'netns'])) return;
+      const a = await namespace(t, 'ifa');
+      const b = await namespace(t, 'ifb');
+      const names = ['ndre-a', 'ndre-b'] as const;
+      await vethPair(a, b, names);
+      // Enough traffic first that the old counters are well above what the new interface reaches.
+      await mustExec(a, 'ping', ['-q', '-c', '60', '-i', '0.002', '-s', '1000', '10.232.0.2']);
 
-    const s = sampler(a, ['--json', '0.2', '--count', '16']);
-    await s.count(2);
-    await mustExec(a, 'ping', ['-q', '-c', '10', '-i', '0.01', '10.232.0.2']);
-    await s.count(5);
-    await a.ip('link', 'del', names[0]);
-    await vethPair(a, b, names);
-    await mustExec(a, 'ping', ['-q', '-c', '5', '-i', '0.05', '-w', '5', '10.232.0.2']);
-    assert.equal(await s.exit, 0);
+      const s = sampler(a, ['--json', '0.2', '--count', '16']);
+      await s.count(2);
+      await mustExec(a, 'ping', ['-q', '-c', '10', '-i', '0.01', '10.232.0.2']);
+      await s.count(5);
+      await a.ip('link', 'del', names[0]);
+      await vethPair(a, b, names);
+      await mustExec(a, 'ping', ['-q', '-c', '5', '-i', '0.05', '-w', '5', '10.232.0.2']);
+      assert.equal(await s.exit, 0);
 
-    const lines = parseLines(s.lines);
-    assert.equal(lines.length, 16);
-    assertFirstLine(lines[0]!);
-    assert.ok(assertSaneDeltas(lines) > 1000);
+      const lines = parseLines(s.lines);
+      assert.equal(lines.length, 16);
+      assertFirstLine(lines[0]!);
+      assert.ok(assertSaneDeltas(lines) > 1000);
 
-    const seen = lines.map((l) => l.interfaces?.find((i) => i.name === names[0]));
-    const indexes = [...new Set(seen.filter((i) => i !== undefined).map((i) => i.ifindex))];
-    assert.equal(indexes.length, 2, `ifindexes seen: ${indexes.join(',')}`);
-    const [oldIndex, newIndex] = indexes;
-    const k = seen.findIndex((i) => i?.ifindex === newIndex);
-    assert.ok(k > 1 && k < lines.length - 2, `re-created interface first seen on line ${k + 1}`);
-    const before = seen[k - 1];
-    const at = seen[k]!;
-    // Right before the re-creation the old interface was seen moving.
-    assert.ok(seen.slice(1, k).some((i) => i !== undefined && i.ifindex === oldIndex && (i.counters['txBytes']?.delta ?? 0) > 0), 'old interface never moved');
-    // Across the gap: identity-changed when the previous line had the old interface, appeared
-    // when a line fell into the gap; either way no delta.
-    const expected = before === undefined ? 'appeared' : 'identity-changed';
-    for (const [c, st] of Object.entries(at.counters)) {
-      assert.equal(st.delta, null, `line ${k + 1} ${c}: delta ${st.delta} across the re-creation`);
-      assert.equal(st.rate, null, `line ${k + 1} ${c}: rate`);
-      assert.equal(st.reset, expected, `line ${k + 1} ${c}`);
-    }
-    if (before) {
-      // The case the identity exists for: the new counters are below the old ones.
-      assert.ok(at.counters['txBytes']!.total < before.counters['txBytes']!.total);
-    }
-    // After the restart the new interface counts normally, and its deltas add up.
-    let sum = 0;
-    for (const i of seen.slice(k + 1)) {
-      assert.ok(i !== undefined && i.ifindex === newIndex, 'the re-created interface disappeared');
-      const st = i.counters['txBytes']!;
-      assert.equal(st.reset, undefined);
-      assert.notEqual(st.delta, null);
-      sum += st.delta ?? 0;
-    }
-    assert.ok(sum > 0, 'no traffic seen on the re-created interface');
-    assert.equal(sum, seen[seen.length - 1]!.counters['txBytes']!.total - at.counters['txBytes']!.total);
-  });
+      const seen = lines.map((l) => l.interfaces?.find((i) => i.name === names[0]));
+      const indexes = [...new Set(seen.filter((i) => i !== undefined).map((i) => i.ifindex))];
+      assert.equal(indexes.length, 2, `ifindexes seen: ${indexes.join(',')}`);
+      const [oldIndex, newIndex] = indexes;
+      const k = seen.findIndex((i) => i?.ifindex === newIndex);
+      assert.ok(k > 1 && k < lines.length - 2, `re-created interface first seen on line ${k + 1}`);
+      const before = seen[k - 1];
+      const at = seen[k]!;
+      // Right before the re-creation the old interface was seen moving.
+      assert.ok(
+        seen.slice(1, k).some((i) => i !== undefined && i.ifindex === oldIndex && (i.counters['txBytes']?.delta ?? 0) > 0),
+        'old interface never moved',
+      );
+      // Across the gap: identity-changed when the previous line had the old interface, appeared
+      // when a line fell into the gap; either way no delta.
+      const expected = before === undefined ? 'appeared' : 'identity-changed';
+      for (const [c, st] of Object.entries(at.counters)) {
+        assert.equal(st.delta, null, `line ${k + 1} ${c}: delta ${st.delta} across the re-creation`);
+        assert.equal(st.rate, null, `line ${k + 1} ${c}: rate`);
+        assert.equal(st.reset, expected, `line ${k + 1} ${c}`);
+      }
+      if (before) {
+        // The case the identity exists for: the new counters are below the old ones.
+        assert.ok(at.counters['txBytes']!.total < before.counters['txBytes']!.total);
+      }
+      // After the restart the new interface counts normally, and its deltas add up.
+      let sum = 0;
+      for (const i of seen.slice(k + 1)) {
+        assert.ok(i !== undefined && i.ifindex === newIndex, 'the re-created interface disappeared');
+        const st = i.counters['txBytes']!;
+        assert.equal(st.reset, undefined);
+        assert.notEqual(st.delta, null);
+        sum += st.delta ?? 0;
+      }
+      assert.ok(sum > 0, 'no traffic seen on the re-created interface');
+      assert.equal(sum, seen[seen.length - 1]!.counters['txBytes']!.total - at.counters['txBytes']!.total);
+    },
+  );
 
   it('ICMP port unreachables from UDP to a closed port show in IcmpMsg.InType3/OutType3', { timeout: 30_000 }, async (t) => {
     if (!prereq(t, ['root', 'netns'])) return;
@@ -248,7 +285,10 @@ describe('interval sampler in network namespaces', () => {
     assert.equal(mustCounter(lines[0]!, 'IcmpMsg.OutType3').total, 3);
     for (const key of ['IcmpMsg.InType3', 'IcmpMsg.OutType3', 'Icmp.InDestUnreachs', 'Icmp.OutDestUnreachs', 'Udp.NoPorts']) {
       const deltas = lines.slice(1).map((l) => mustCounter(l, key).delta);
-      assert.ok(deltas.some((d) => d !== null && d > 0), `${key}: no delta > 0 in ${deltas.join(',')}`);
+      assert.ok(
+        deltas.some((d) => d !== null && d > 0),
+        `${key}: no delta > 0 in ${deltas.join(',')}`,
+      );
       // Loopback is exempt from ICMP rate limiting, and nothing else sends in this namespace.
       assert.equal(assertDeltasSum(lines, key), 20, key);
     }
@@ -271,28 +311,32 @@ describe('interval sampler in network namespaces', () => {
       ['connections', ['--print', '-an']],
     ];
     // One subtest per mode, so a difference in one does not hide the others.
-    for (const [name, flags] of modes) await t.test(name, async () => {
-      const file = join(dir, `${name}.ndjson`);
-      const live = sampler(ns, ['--record', file, ...flags, '0.2', '--count', '6']);
-      await live.count(1);
-      await Promise.all([
-        mustExec(ns, process.execPath, [UDP_SEND, '127.0.0.1', '9', '15', '20']),
-        mustExec(ns, process.execPath, [SOURCE, '127.0.0.1', '5002', String(256 * 1024), '300']),
-      ]);
-      assert.equal(await live.exit, 0, name);
-      // The replay runs outside the namespace: it must not read the kernel at all.
-      const replay = await run(process.execPath, [CLI, '--replay', file, ...flags, '--speed', '0']);
-      assert.equal(replay.code, 0, `${name}: replay failed: ${replay.stderr}`);
-      assert.equal(replay.stderr, '', name);
-      const replayed = replay.stdout.split('\n');
-      if (replayed[replayed.length - 1] === '') replayed.pop();
-      assert.ok(live.lines.length >= 6, `${name}: ${live.lines.length} lines`);
-      assert.equal(replayed.length, live.lines.length, `${name}: line count`);
-      live.lines.forEach((line, i) => assert.equal(replayed[i], line, `${name}: line ${i + 1} differs`));
-      if (name === 'json') {
-        const parsed = parseLines(live.lines);
-        assert.ok(parsed.slice(1).some((l) => (mustCounter(l, 'Udp.NoPorts').delta ?? 0) > 0), 'nothing moved while recording');
-      }
-    });
+    for (const [name, flags] of modes)
+      await t.test(name, async () => {
+        const file = join(dir, `${name}.ndjson`);
+        const live = sampler(ns, ['--record', file, ...flags, '0.2', '--count', '6']);
+        await live.count(1);
+        await Promise.all([
+          mustExec(ns, process.execPath, [UDP_SEND, '127.0.0.1', '9', '15', '20']),
+          mustExec(ns, process.execPath, [SOURCE, '127.0.0.1', '5002', String(256 * 1024), '300']),
+        ]);
+        assert.equal(await live.exit, 0, name);
+        // The replay runs outside the namespace: it must not read the kernel at all.
+        const replay = await run(process.execPath, [CLI, '--replay', file, ...flags, '--speed', '0']);
+        assert.equal(replay.code, 0, `${name}: replay failed: ${replay.stderr}`);
+        assert.equal(replay.stderr, '', name);
+        const replayed = replay.stdout.split('\n');
+        if (replayed[replayed.length - 1] === '') replayed.pop();
+        assert.ok(live.lines.length >= 6, `${name}: ${live.lines.length} lines`);
+        assert.equal(replayed.length, live.lines.length, `${name}: line count`);
+        live.lines.forEach((line, i) => assert.equal(replayed[i], line, `${name}: line ${i + 1} differs`));
+        if (name === 'json') {
+          const parsed = parseLines(live.lines);
+          assert.ok(
+            parsed.slice(1).some((l) => (mustCounter(l, 'Udp.NoPorts').delta ?? 0) > 0),
+            'nothing moved while recording',
+          );
+        }
+      });
   });
 });

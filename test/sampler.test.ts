@@ -17,7 +17,10 @@ import type { Want } from '../src/sources/snapshot.js';
 
 const WALL0 = 1_700_000_000_000;
 
-interface PendingSleep { until: number; resolve: () => void }
+interface PendingSleep {
+  until: number;
+  resolve: () => void;
+}
 
 /** Monotonic time only moves when the test (or a sleep in auto mode) moves it. In auto mode
  *  a sleep advances the clock by its length at once; in manual mode it waits for advance()
@@ -43,8 +46,17 @@ class FakeClock {
         return new Promise((r) => setImmediate(r));
       }
       return new Promise<void>((resolve) => {
-        const p: PendingSleep = { until: this.t + ms, resolve: () => { signal.removeEventListener('abort', onAbort); resolve(); } };
-        const onAbort = (): void => { this.pending = this.pending.filter((x) => x !== p); resolve(); };
+        const p: PendingSleep = {
+          until: this.t + ms,
+          resolve: () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        const onAbort = (): void => {
+          this.pending = this.pending.filter((x) => x !== p);
+          resolve();
+        };
         signal.addEventListener('abort', onAbort, { once: true });
         this.pending.push(p);
       });
@@ -75,9 +87,28 @@ async function settle(): Promise<void> {
 
 // --- a fixture root -------------------------------------------------------------------
 
-interface IfSpec { name: string; ifindex: number; rxBytes: number; rxPackets?: number; txBytes?: number; txPackets?: number }
-interface SockSpec { local: string; remote: string; state: number; inode: number }
-interface RouteSpec { iface: string; dest: string; gw: string; mask: string; flags: number; metric?: number }
+interface IfSpec {
+  name: string;
+  ifindex: number;
+  rxBytes: number;
+  rxPackets?: number;
+  txBytes?: number;
+  txPackets?: number;
+}
+interface SockSpec {
+  local: string;
+  remote: string;
+  state: number;
+  inode: number;
+}
+interface RouteSpec {
+  iface: string;
+  dest: string;
+  gw: string;
+  mask: string;
+  flags: number;
+  metric?: number;
+}
 
 interface FixtureState {
   tcp: Record<string, number>;
@@ -89,14 +120,32 @@ interface FixtureState {
   btime: number;
 }
 
-const TCP_FIELDS = ['RtoAlgorithm', 'RtoMin', 'RtoMax', 'MaxConn', 'ActiveOpens', 'PassiveOpens', 'AttemptFails',
-  'EstabResets', 'CurrEstab', 'InSegs', 'OutSegs', 'RetransSegs', 'InErrs', 'OutRsts', 'InCsumErrors'];
+const TCP_FIELDS = [
+  'RtoAlgorithm',
+  'RtoMin',
+  'RtoMax',
+  'MaxConn',
+  'ActiveOpens',
+  'PassiveOpens',
+  'AttemptFails',
+  'EstabResets',
+  'CurrEstab',
+  'InSegs',
+  'OutSegs',
+  'RetransSegs',
+  'InErrs',
+  'OutRsts',
+  'InCsumErrors',
+];
 
 function baseState(): FixtureState {
   return {
     tcp: { RtoAlgorithm: 1, RtoMin: 200, RtoMax: 120000, MaxConn: -1, CurrEstab: 1, InSegs: 1000, OutSegs: 2000, RetransSegs: 100 },
     icmpMsg: { InType3: 5, OutType3: 7 },
-    ifs: [{ name: 'lo', ifindex: 1, rxBytes: 5000 }, { name: 'eth0', ifindex: 2, rxBytes: 100_000, txBytes: 50_000 }],
+    ifs: [
+      { name: 'lo', ifindex: 1, rxBytes: 5000 },
+      { name: 'eth0', ifindex: 2, rxBytes: 100_000, txBytes: 50_000 },
+    ],
     socks: [],
     routes: [{ iface: 'eth0', dest: '0.0.0.0', gw: '192.0.2.1', mask: '0.0.0.0', flags: 3 }],
     bootId: '11111111-2222-3333-4444-555555555555',
@@ -112,7 +161,11 @@ function hexEndpoint(ep: string): string {
 }
 
 function hexAddr(ip: string): string {
-  return ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0').toUpperCase()).reverse().join('');
+  return ip
+    .split('.')
+    .map((b) => Number(b).toString(16).padStart(2, '0').toUpperCase())
+    .reverse()
+    .join('');
 }
 
 class Fixture {
@@ -139,24 +192,32 @@ class Fixture {
     const s = this.state;
     const tcpVals = TCP_FIELDS.map((f) => String(s.tcp[f] ?? 0));
     const icmpNames = Object.keys(s.icmpMsg);
-    this.put('proc/net/snmp', [
-      'Ip: Forwarding DefaultTTL InReceives',
-      'Ip: 1 64 500',
-      ...(icmpNames.length ? [`IcmpMsg: ${icmpNames.join(' ')}`, `IcmpMsg: ${icmpNames.map((n) => s.icmpMsg[n]).join(' ')}`] : []),
-      `Tcp: ${TCP_FIELDS.join(' ')}`,
-      `Tcp: ${tcpVals.join(' ')}`,
-      'Udp: InDatagrams NoPorts InErrors OutDatagrams',
-      'Udp: 10 0 0 10',
-      '',
-    ].join('\n'));
+    this.put(
+      'proc/net/snmp',
+      [
+        'Ip: Forwarding DefaultTTL InReceives',
+        'Ip: 1 64 500',
+        ...(icmpNames.length ? [`IcmpMsg: ${icmpNames.join(' ')}`, `IcmpMsg: ${icmpNames.map((n) => s.icmpMsg[n]).join(' ')}`] : []),
+        `Tcp: ${TCP_FIELDS.join(' ')}`,
+        `Tcp: ${tcpVals.join(' ')}`,
+        'Udp: InDatagrams NoPorts InErrors OutDatagrams',
+        'Udp: 10 0 0 10',
+        '',
+      ].join('\n'),
+    );
     this.put('proc/net/netstat', 'TcpExt: SyncookiesSent\nTcpExt: 0\n');
     this.put('proc/net/snmp6', 'Ip6InReceives                   \t0\n');
-    this.put('proc/net/dev', [
-      'Inter-|   Receive                                                |  Transmit',
-      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
-      ...s.ifs.map((i) => `${i.name.padStart(6)}: ${i.rxBytes} ${i.rxPackets ?? 10} 0 0 0 0 0 0 ${i.txBytes ?? 0} ${i.txPackets ?? 10} 0 0 0 0 0 0`),
-      '',
-    ].join('\n'));
+    this.put(
+      'proc/net/dev',
+      [
+        'Inter-|   Receive                                                |  Transmit',
+        ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+        ...s.ifs.map(
+          (i) => `${i.name.padStart(6)}: ${i.rxBytes} ${i.rxPackets ?? 10} 0 0 0 0 0 0 ${i.txBytes ?? 0} ${i.txPackets ?? 10} 0 0 0 0 0 0`,
+        ),
+        '',
+      ].join('\n'),
+    );
     const names = new Set(s.ifs.map((i) => i.name));
     for (const old of this.written) {
       if (!names.has(old)) rmSync(join(this.root, 'sys/class/net', old), { recursive: true, force: true });
@@ -167,17 +228,29 @@ class Fixture {
     }
     this.put('proc/stat', `cpu  1 2 3 4\nbtime ${s.btime}\nprocesses 100\n`);
     this.put('proc/sys/kernel/random/boot_id', `${s.bootId}\n`);
-    this.put('proc/net/tcp', [
-      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
-      ...s.socks.map((k, n) => `${String(n).padStart(4)}: ${hexEndpoint(k.local)} ${hexEndpoint(k.remote)} `
-        + `${k.state.toString(16).padStart(2, '0').toUpperCase()} 00000000:00000000 00:00000000 00000000     0        0 ${k.inode} 1 0000000000000000 20 4 30 10 -1`),
-      '',
-    ].join('\n'));
-    this.put('proc/net/route', [
-      'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
-      ...s.routes.map((r) => `${r.iface}\t${hexAddr(r.dest)}\t${hexAddr(r.gw)}\t${r.flags.toString(16).padStart(4, '0')}\t0\t0\t${r.metric ?? 0}\t${hexAddr(r.mask)}\t0\t0\t0`),
-      '',
-    ].join('\n'));
+    this.put(
+      'proc/net/tcp',
+      [
+        '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+        ...s.socks.map(
+          (k, n) =>
+            `${String(n).padStart(4)}: ${hexEndpoint(k.local)} ${hexEndpoint(k.remote)} ` +
+            `${k.state.toString(16).padStart(2, '0').toUpperCase()} 00000000:00000000 00:00000000 00000000     0        0 ${k.inode} 1 0000000000000000 20 4 30 10 -1`,
+        ),
+        '',
+      ].join('\n'),
+    );
+    this.put(
+      'proc/net/route',
+      [
+        'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+        ...s.routes.map(
+          (r) =>
+            `${r.iface}\t${hexAddr(r.dest)}\t${hexAddr(r.gw)}\t${r.flags.toString(16).padStart(4, '0')}\t0\t0\t${r.metric ?? 0}\t${hexAddr(r.mask)}\t0\t0\t0`,
+        ),
+        '',
+      ].join('\n'),
+    );
   }
 
   remove(): void {
@@ -186,7 +259,14 @@ class Fixture {
 }
 
 const WANT: Want = {
-  inet: ['tcp'], unix: false, owners: false, interfaces: true, counters: true, routes4: true, routes6: false, conntrack: false,
+  inet: ['tcp'],
+  unix: false,
+  owners: false,
+  interfaces: true,
+  counters: true,
+  routes4: true,
+  routes6: false,
+  conntrack: false,
 };
 
 function stat(s: Sample, key: string): CounterStat {
@@ -199,7 +279,10 @@ function stat(s: Sample, key: string): CounterStat {
 function hookedKfs(inner: KernelFs, before: (rel: string) => void | Promise<void>): KernelFs {
   return {
     root: inner.root,
-    readText: async (rel) => { await before(rel); return inner.readText(rel); },
+    readText: async (rel) => {
+      await before(rel);
+      return inner.readText(rel);
+    },
     readDir: (rel) => inner.readDir(rel),
     readLink: (rel) => inner.readLink(rel),
   };
@@ -209,17 +292,29 @@ function hookedKfs(inner: KernelFs, before: (rel: string) => void | Promise<void
  * Run a sampler over a script of fixture changes: before sample i+1 is read, steps[i] is
  * applied (from inside the onSample of sample i). Returns every sample.
  */
-async function runScript(fx: Fixture, steps: ((s: FixtureState) => void)[], opts: {
-  intervalMs?: number; kfs?: KernelFs; clock?: FakeClock; onSample?: (s: Sample, sampler: Sampler) => void;
-} = {}): Promise<Sample[]> {
+async function runScript(
+  fx: Fixture,
+  steps: ((s: FixtureState) => void)[],
+  opts: {
+    intervalMs?: number;
+    kfs?: KernelFs;
+    clock?: FakeClock;
+    onSample?: (s: Sample, sampler: Sampler) => void;
+  } = {},
+): Promise<Sample[]> {
   const fc = opts.clock ?? new FakeClock(true);
   const samples: Sample[] = [];
-  const sampler: Sampler = new Sampler(opts.kfs ?? kernelFs(fx.root), fc.clock, { intervalMs: opts.intervalMs ?? 1000, want: WANT }, (s) => {
-    samples.push(s);
-    opts.onSample?.(s, sampler);
-    const step = steps[samples.length - 1];
-    if (step) fx.set(step);
-  });
+  const sampler: Sampler = new Sampler(
+    opts.kfs ?? kernelFs(fx.root),
+    fc.clock,
+    { intervalMs: opts.intervalMs ?? 1000, want: WANT },
+    (s) => {
+      samples.push(s);
+      opts.onSample?.(s, sampler);
+      const step = steps[samples.length - 1];
+      if (step) fx.set(step);
+    },
+  );
   await sampler.run(steps.length + 1);
   return samples;
 }
@@ -230,7 +325,9 @@ function fixture(): Fixture {
   fixtures.push(fx);
   return fx;
 }
-after(() => { for (const fx of fixtures) fx.remove(); });
+after(() => {
+  for (const fx of fixtures) fx.remove();
+});
 
 // --- deltas and rates -----------------------------------------------------------------
 
@@ -256,10 +353,18 @@ describe('deltas and rates', () => {
   it('second sample: exact delta, rate over the really elapsed time', async () => {
     const fx = fixture();
     const fc = new FakeClock(true);
-    const [s1, s2] = await runScript(fx, [(s) => {
-      s.tcp['RetransSegs'] = 130; s.tcp['OutSegs'] = 2500;
-      s.ifs[1]!.rxBytes = 102_000; s.icmpMsg['InType3'] = 9;
-    }], { clock: fc });
+    const [s1, s2] = await runScript(
+      fx,
+      [
+        (s) => {
+          s.tcp['RetransSegs'] = 130;
+          s.tcp['OutSegs'] = 2500;
+          s.ifs[1]!.rxBytes = 102_000;
+          s.icmpMsg['InType3'] = 9;
+        },
+      ],
+      { clock: fc },
+    );
     assert.ok(s1 && s2);
     assert.equal(s2.elapsedMs, 1000);
     assert.equal(s2.mono - s1.mono, 1000);
@@ -286,10 +391,18 @@ describe('deltas and rates', () => {
     const kfs = hookedKfs(kernelFs(fx.root), (rel) => {
       if (rel === 'proc/net/snmp' && ++reads === 2) fc.t += 500;
     });
-    const [s1, s2, s3] = await runScript(fx, [
-      (s) => { s.tcp['RetransSegs'] = 400; },
-      (s) => { s.tcp['RetransSegs'] = 450; },
-    ], { clock: fc, kfs });
+    const [s1, s2, s3] = await runScript(
+      fx,
+      [
+        (s) => {
+          s.tcp['RetransSegs'] = 400;
+        },
+        (s) => {
+          s.tcp['RetransSegs'] = 450;
+        },
+      ],
+      { clock: fc, kfs },
+    );
     assert.ok(s1 && s2 && s3);
     assert.equal(s2.elapsedMs, 1500);
     const r2 = stat(s2, 'Tcp.RetransSegs');
@@ -309,10 +422,18 @@ describe('deltas and rates', () => {
     const kfs = hookedKfs(kernelFs(fx.root), (rel) => {
       if (rel === 'proc/net/snmp' && ++reads === 2) fc.t += 2500;
     });
-    const [, s2, s3] = await runScript(fx, [
-      (s) => { s.tcp['RetransSegs'] = 450; },
-      (s) => { s.tcp['RetransSegs'] = 450; },
-    ], { clock: fc, kfs });
+    const [, s2, s3] = await runScript(
+      fx,
+      [
+        (s) => {
+          s.tcp['RetransSegs'] = 450;
+        },
+        (s) => {
+          s.tcp['RetransSegs'] = 450;
+        },
+      ],
+      { clock: fc, kfs },
+    );
     assert.ok(s2 && s3);
     assert.equal(s2.elapsedMs, 3500);
     assert.equal(stat(s2, 'Tcp.RetransSegs').rate, 100);
@@ -326,11 +447,26 @@ describe('deltas and rates', () => {
   it('a slow consumer (onSample) does not stretch the interval', async () => {
     const fx = fixture();
     const fc = new FakeClock(true);
-    const samples = await runScript(fx, [(s) => { s.tcp['OutSegs'] = 3000; }, () => {}], {
-      clock: fc, onSample: () => { fc.t += 300; },
-    });
+    const samples = await runScript(
+      fx,
+      [
+        (s) => {
+          s.tcp['OutSegs'] = 3000;
+        },
+        () => {},
+      ],
+      {
+        clock: fc,
+        onSample: () => {
+          fc.t += 300;
+        },
+      },
+    );
     assert.deepEqual(fc.sleeps, [700, 700]);
-    assert.deepEqual(samples.map((s) => s.elapsedMs), [null, 1000, 1000]);
+    assert.deepEqual(
+      samples.map((s) => s.elapsedMs),
+      [null, 1000, 1000],
+    );
     assert.equal(stat(samples[1]!, 'Tcp.OutSegs').rate, 1000);
   });
 
@@ -338,9 +474,16 @@ describe('deltas and rates', () => {
     // Clock declares now/mono/sleep as methods, so a class implementing it is a valid Clock.
     class MethodClock implements Clock {
       private t = 0;
-      now(): number { return WALL0 + this.t; }
-      mono(): number { return this.t; }
-      sleep(ms: number): Promise<void> { this.t += ms; return Promise.resolve(); }
+      now(): number {
+        return WALL0 + this.t;
+      }
+      mono(): number {
+        return this.t;
+      }
+      sleep(ms: number): Promise<void> {
+        this.t += ms;
+        return Promise.resolve();
+      }
     }
     const fx = fixture();
     const sampler = new Sampler(kernelFs(fx.root), new MethodClock(), { intervalMs: 1000, want: WANT }, () => {});
@@ -355,7 +498,9 @@ describe('the timer', () => {
   it('ticks never overlap, even with slow reads, slow consumers and interval changes', async () => {
     const fx = fixture();
     const fc = new FakeClock(true);
-    let active = 0, maxActive = 0, ticksStarted = 0;
+    let active = 0,
+      maxActive = 0,
+      ticksStarted = 0;
     const kfs = hookedKfs(kernelFs(fx.root), async (rel) => {
       // proc/stat is read exactly once per tick (boot time): that read marks a tick's start.
       if (rel === 'proc/stat') {
@@ -385,7 +530,9 @@ describe('the timer', () => {
     const fx = fixture();
     const fc = new FakeClock(true);
     let n = 0;
-    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 1000, want: WANT }, () => { n++; });
+    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 1000, want: WANT }, () => {
+      n++;
+    });
     await sampler.run(3);
     assert.equal(n, 3);
     // No sleep after the last sample: run() returns as soon as the count is reached.
@@ -407,10 +554,14 @@ describe('the timer', () => {
     const fx = fixture();
     const fc = new FakeClock(false);
     let n = 0;
-    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 60_000, want: WANT }, () => { n++; });
+    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 60_000, want: WANT }, () => {
+      n++;
+    });
     const slept = fc.nextSleep();
     let done = false;
-    const running = sampler.run().then(() => { done = true; });
+    const running = sampler.run().then(() => {
+      done = true;
+    });
     assert.equal(await slept, 60_000);
     await settle();
     assert.equal(done, false);
@@ -429,7 +580,9 @@ describe('the timer', () => {
     const kfs = hookedKfs(kernelFs(fx.root), (rel) => {
       if (rel === 'proc/net/snmp' && ++reads === 3) sampler?.stop();
     });
-    sampler = new Sampler(kfs, fc.clock, { intervalMs: 1000, want: WANT }, () => { n++; });
+    sampler = new Sampler(kfs, fc.clock, { intervalMs: 1000, want: WANT }, () => {
+      n++;
+    });
     await sampler.run();
     assert.equal(n, 2);
   });
@@ -438,17 +591,25 @@ describe('the timer', () => {
     const fx = fixture();
     const fc = new FakeClock(true);
     const samples = await runScript(fx, [() => {}, () => {}, () => {}, () => {}], {
-      clock: fc, onSample: (s, sampler) => { if (s.seq === 2) sampler.setInterval(250); },
+      clock: fc,
+      onSample: (s, sampler) => {
+        if (s.seq === 2) sampler.setInterval(250);
+      },
     });
     assert.deepEqual(fc.sleeps, [1000, 250, 250, 250]);
-    assert.deepEqual(samples.map((s) => s.elapsedMs), [null, 1000, 250, 250, 250]);
+    assert.deepEqual(
+      samples.map((s) => s.elapsedMs),
+      [null, 1000, 250, 250, 250],
+    );
   });
 
   it('setInterval during a wait: shorter counts from the tick start, longer extends the wait', async () => {
     const fx = fixture();
     const fc = new FakeClock(false);
     const monos: number[] = [];
-    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 10_000, want: WANT }, (s) => { monos.push(s.mono); });
+    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 10_000, want: WANT }, (s) => {
+      monos.push(s.mono);
+    });
     let slept = fc.nextSleep();
     const running = sampler.run(3);
     assert.equal(await slept, 10_000);
@@ -476,21 +637,29 @@ describe('the timer', () => {
     assert.equal(monos.length, 2, 'ticked before the longer interval was over');
     fc.advance(1);
     await running;
-    assert.deepEqual(monos.map((m) => m - t0), [0, 2000, 7000]);
+    assert.deepEqual(
+      monos.map((m) => m - t0),
+      [0, 2000, 7000],
+    );
   });
 
   it('setInterval to less than the time already waited ticks at once', async () => {
     const fx = fixture();
     const fc = new FakeClock(false);
     const monos: number[] = [];
-    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 10_000, want: WANT }, (s) => { monos.push(s.mono); });
+    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 10_000, want: WANT }, (s) => {
+      monos.push(s.mono);
+    });
     const slept = fc.nextSleep();
     const running = sampler.run(2);
     await slept;
     fc.advance(3000);
     sampler.setInterval(1000);
     await running;
-    assert.deepEqual(monos.map((m) => m - monos[0]!), [0, 3000]);
+    assert.deepEqual(
+      monos.map((m) => m - monos[0]!),
+      [0, 3000],
+    );
   });
 });
 
@@ -500,8 +669,13 @@ describe('counter resets', () => {
   it('an interface re-created (new ifindex) restarts its counters: identity-changed, delta null', async () => {
     const fx = fixture();
     const [, s2, s3] = await runScript(fx, [
-      (s) => { s.ifs[1] = { name: 'eth0', ifindex: 7, rxBytes: 300, txBytes: 20 }; s.ifs[0]!.rxBytes = 5100; },
-      (s) => { s.ifs[1]!.rxBytes = 1300; },
+      (s) => {
+        s.ifs[1] = { name: 'eth0', ifindex: 7, rxBytes: 300, txBytes: 20 };
+        s.ifs[0]!.rxBytes = 5100;
+      },
+      (s) => {
+        s.ifs[1]!.rxBytes = 1300;
+      },
     ]);
     assert.ok(s2 && s3);
     for (const c of ['rxBytes', 'txBytes', 'rxPackets', 'txPackets', 'rxErrs']) {
@@ -521,7 +695,11 @@ describe('counter resets', () => {
 
   it('a re-created interface whose counters already passed the old ones is still a restart', async () => {
     const fx = fixture();
-    const [, s2] = await runScript(fx, [(s) => { s.ifs[1] = { name: 'eth0', ifindex: 9, rxBytes: 900_000, txBytes: 90_000 }; }]);
+    const [, s2] = await runScript(fx, [
+      (s) => {
+        s.ifs[1] = { name: 'eth0', ifindex: 9, rxBytes: 900_000, txBytes: 90_000 };
+      },
+    ]);
     assert.ok(s2);
     assert.equal(stat(s2, 'if.eth0.rxBytes').reset, 'identity-changed');
     assert.equal(stat(s2, 'if.eth0.rxBytes').delta, null);
@@ -530,8 +708,12 @@ describe('counter resets', () => {
   it('an interface gone for a tick: vanished, then appeared', async () => {
     const fx = fixture();
     const [, s2, s3] = await runScript(fx, [
-      (s) => { s.ifs = s.ifs.filter((i) => i.name !== 'eth0'); },
-      (s) => { s.ifs.push({ name: 'eth0', ifindex: 8, rxBytes: 10 }); },
+      (s) => {
+        s.ifs = s.ifs.filter((i) => i.name !== 'eth0');
+      },
+      (s) => {
+        s.ifs.push({ name: 'eth0', ifindex: 8, rxBytes: 10 });
+      },
     ]);
     assert.ok(s2 && s3);
     assert.equal(stat(s2, 'if.eth0.rxBytes').reset, 'vanished');
@@ -543,11 +725,23 @@ describe('counter resets', () => {
   it('a counter going backwards: went-backwards, delta null, then counts from the new baseline', async () => {
     const fx = fixture();
     const [, s2, s3] = await runScript(fx, [
-      (s) => { s.tcp['RetransSegs'] = 40; s.tcp['OutSegs'] = 2100; },
-      (s) => { s.tcp['RetransSegs'] = 45; },
+      (s) => {
+        s.tcp['RetransSegs'] = 40;
+        s.tcp['OutSegs'] = 2100;
+      },
+      (s) => {
+        s.tcp['RetransSegs'] = 45;
+      },
     ]);
     assert.ok(s2 && s3);
-    assert.deepEqual(stat(s2, 'Tcp.RetransSegs'), { total: 40, delta: null, rate: null, sinceMark: 0, reset: 'went-backwards', gauge: false });
+    assert.deepEqual(stat(s2, 'Tcp.RetransSegs'), {
+      total: 40,
+      delta: null,
+      rate: null,
+      sinceMark: 0,
+      reset: 'went-backwards',
+      gauge: false,
+    });
     assert.equal(stat(s2, 'Tcp.OutSegs').delta, 100);
     assert.equal(stat(s3, 'Tcp.RetransSegs').delta, 5);
     assert.equal(stat(s3, 'Tcp.RetransSegs').sinceMark, 5);
@@ -556,8 +750,14 @@ describe('counter resets', () => {
   it('a new boot_id is a reboot: every counter restarts and the mark moves to it', async () => {
     const fx = fixture();
     const [s1, s2, s3] = await runScript(fx, [
-      (s) => { s.bootId = '99999999-2222-3333-4444-555555555555'; s.tcp['RetransSegs'] = 150; s.ifs[1]!.rxBytes = 200_000; },
-      (s) => { s.tcp['RetransSegs'] = 160; },
+      (s) => {
+        s.bootId = '99999999-2222-3333-4444-555555555555';
+        s.tcp['RetransSegs'] = 150;
+        s.ifs[1]!.rxBytes = 200_000;
+      },
+      (s) => {
+        s.tcp['RetransSegs'] = 160;
+      },
     ]);
     assert.ok(s1 && s2 && s3);
     for (const key of ['Tcp.RetransSegs', 'if.eth0.rxBytes', 'if.lo.rxBytes', 'IcmpMsg.InType3']) {
@@ -573,7 +773,12 @@ describe('counter resets', () => {
 
   it('a wall-clock step moving btime is not a reboot while boot_id stays', async () => {
     const fx = fixture();
-    const [, s2] = await runScript(fx, [(s) => { s.btime += 3600; s.tcp['RetransSegs'] = 110; }]);
+    const [, s2] = await runScript(fx, [
+      (s) => {
+        s.btime += 3600;
+        s.tcp['RetransSegs'] = 110;
+      },
+    ]);
     assert.ok(s2);
     assert.equal(stat(s2, 'Tcp.RetransSegs').reset, null);
     assert.equal(stat(s2, 'Tcp.RetransSegs').delta, 10);
@@ -582,7 +787,10 @@ describe('counter resets', () => {
 
 // --- churn ----------------------------------------------------------------------------
 
-const ESTABLISHED = 1, TIME_WAIT = 6, CLOSE_WAIT = 8, LISTEN = 10;
+const ESTABLISHED = 1,
+  TIME_WAIT = 6,
+  CLOSE_WAIT = 8,
+  LISTEN = 10;
 
 describe('connection and route churn', () => {
   it('sockets opened, closed and changing state', async () => {
@@ -627,10 +835,16 @@ describe('connection and route churn', () => {
 
   it('TIME_WAIT (the inode drops to 0) is a state change, not a close and an open', async () => {
     const fx = fixture();
-    fx.set((s) => { s.socks = [{ local: '10.0.0.1:40000', remote: '10.0.0.9:443', state: ESTABLISHED, inode: 555 }]; });
+    fx.set((s) => {
+      s.socks = [{ local: '10.0.0.1:40000', remote: '10.0.0.9:443', state: ESTABLISHED, inode: 555 }];
+    });
     const [, s2, s3] = await runScript(fx, [
-      (s) => { s.socks = [{ local: '10.0.0.1:40000', remote: '10.0.0.9:443', state: TIME_WAIT, inode: 0 }]; },
-      (s) => { s.socks = []; },
+      (s) => {
+        s.socks = [{ local: '10.0.0.1:40000', remote: '10.0.0.9:443', state: TIME_WAIT, inode: 0 }];
+      },
+      (s) => {
+        s.socks = [];
+      },
     ]);
     assert.ok(s2 && s3);
     assert.deepEqual(s2.churn.opened, []);
@@ -647,8 +861,14 @@ describe('connection and route churn', () => {
     const fx = fixture();
     const a = { local: '0.0.0.0:8080', remote: '0.0.0.0:0', state: LISTEN, inode: 201 };
     const b = { local: '0.0.0.0:8080', remote: '0.0.0.0:0', state: LISTEN, inode: 202 };
-    fx.set((s) => { s.socks = [a, b]; });
-    const [, s2] = await runScript(fx, [(s) => { s.socks = [b, a]; }]);
+    fx.set((s) => {
+      s.socks = [a, b];
+    });
+    const [, s2] = await runScript(fx, [
+      (s) => {
+        s.socks = [b, a];
+      },
+    ]);
     assert.ok(s2);
     assert.deepEqual(s2.churn, { opened: [], closed: [], changed: [], updated: [...s2.connections.keys()] });
   });
@@ -657,8 +877,14 @@ describe('connection and route churn', () => {
     const fx = fixture();
     const a = { local: '0.0.0.0:8080', remote: '0.0.0.0:0', state: LISTEN, inode: 201 };
     const b = { local: '0.0.0.0:8080', remote: '0.0.0.0:0', state: LISTEN, inode: 202 };
-    fx.set((s) => { s.socks = [a, b]; });
-    const [s1, s2] = await runScript(fx, [(s) => { s.socks = [b]; }]);
+    fx.set((s) => {
+      s.socks = [a, b];
+    });
+    const [s1, s2] = await runScript(fx, [
+      (s) => {
+        s.socks = [b];
+      },
+    ]);
     assert.ok(s1 && s2);
     assert.deepEqual(s2.churn.opened, []);
     assert.deepEqual(s2.churn.changed, []);
@@ -698,27 +924,48 @@ describe('mark', () => {
   it('sinceMark restarts from the mark', async () => {
     const fx = fixture();
     let sampler: Sampler | null = null;
-    const samples = await runScript(fx, [
-      (s) => { s.tcp['RetransSegs'] = 150; },
-      (s) => { s.tcp['RetransSegs'] = 170; },
-      (s) => { s.tcp['RetransSegs'] = 200; },
-    ], {
-      onSample: (s, sm) => { sampler = sm; if (s.seq === 2) sm.mark(); },
-    });
+    const samples = await runScript(
+      fx,
+      [
+        (s) => {
+          s.tcp['RetransSegs'] = 150;
+        },
+        (s) => {
+          s.tcp['RetransSegs'] = 170;
+        },
+        (s) => {
+          s.tcp['RetransSegs'] = 200;
+        },
+      ],
+      {
+        onSample: (s, sm) => {
+          sampler = sm;
+          if (s.seq === 2) sm.mark();
+        },
+      },
+    );
     assert.ok(sampler);
     const since = samples.map((s) => stat(s, 'Tcp.RetransSegs').sinceMark);
     assert.deepEqual(since, [0, 50, 20, 50]);
-    assert.deepEqual(samples.map((s) => s.mark.reason), ['start', 'start', 'mark', 'mark']);
+    assert.deepEqual(
+      samples.map((s) => s.mark.reason),
+      ['start', 'start', 'mark', 'mark'],
+    );
     assert.equal(samples[2]!.mark.at, samples[1]!.mono, 'the mark refers to the sample it was taken at');
     // Deltas are not affected by the mark.
-    assert.deepEqual(samples.map((s) => stat(s, 'Tcp.RetransSegs').delta), [null, 50, 20, 30]);
+    assert.deepEqual(
+      samples.map((s) => stat(s, 'Tcp.RetransSegs').delta),
+      [null, 50, 20, 30],
+    );
   });
 
   it('raw samples carry what a recording needs', async () => {
     const fx = fixture();
     const fc = new FakeClock(true);
     const raws: RawSample[] = [];
-    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 1000, want: WANT }, (_s, raw) => { raws.push(raw); });
+    const sampler = new Sampler(kernelFs(fx.root), fc.clock, { intervalMs: 1000, want: WANT }, (_s, raw) => {
+      raws.push(raw);
+    });
     await sampler.run(2);
     assert.equal(raws.length, 2);
     assert.equal(raws[1]!.mono - raws[0]!.mono, 1000);

@@ -83,7 +83,14 @@ describe('the demo recording', () => {
     assert.ok(delta('if.eth0.txDrop') > 0 && delta('if.eth1.rxDrop') > 0, 'no interface drops');
     const states = new Set<number>();
     for (const r of Object.values(s.snapshot.inet)) if (r?.ok) for (const k of r.value) states.add(k.state);
-    for (const [state, name] of [[1, 'ESTABLISHED'], [2, 'SYN_SENT'], [5, 'FIN_WAIT2'], [6, 'TIME_WAIT'], [8, 'CLOSE_WAIT'], [10, 'LISTEN']] as const) {
+    for (const [state, name] of [
+      [1, 'ESTABLISHED'],
+      [2, 'SYN_SENT'],
+      [5, 'FIN_WAIT2'],
+      [6, 'TIME_WAIT'],
+      [8, 'CLOSE_WAIT'],
+      [10, 'LISTEN'],
+    ] as const) {
       assert.ok(states.has(state), `no ${name} socket`);
     }
     assert.ok(s.snapshot.owners && s.snapshot.owners.owners.size > 0, 'no process owners');
@@ -91,13 +98,24 @@ describe('the demo recording', () => {
 
   it('adds and removes routes during the run', () => {
     const at = firstRouteChange(samples);
-    assert.ok(seen[at - 1]?.routes.added.some((r) => r.includes('198.51.100.0')), `sample ${at} adds no route`);
-    assert.ok(seen.some((s) => s.routes.removed.some((r) => r.includes('198.51.100.0'))), 'the route is never removed');
+    assert.ok(
+      seen[at - 1]?.routes.added.some((r) => r.includes('198.51.100.0')),
+      `sample ${at} adds no route`,
+    );
+    assert.ok(
+      seen.some((s) => s.routes.removed.some((r) => r.includes('198.51.100.0'))),
+      'the route is never removed',
+    );
   });
 
-  it('has every address it shows in the demo root\'s hosts file (no DNS during a replay)', () => {
+  it("has every address it shows in the demo root's hosts file (no DNS during a replay)", () => {
     const hosts = readFileSync(join(DEMO_ROOT, 'etc/hosts'), 'utf8');
-    const known = new Set(hosts.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]));
+    const known = new Set(
+      hosts
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split(/\s+/)[0]),
+    );
     for (const raw of samples) {
       for (const r of Object.values(raw.snapshot.inet)) {
         if (!r?.ok) continue;
@@ -118,7 +136,9 @@ describe('screenshots', () => {
     const overview = VIEWS.find((v) => v.name === 'overview');
     assert.ok(overview);
     const dirs = [mkdtempSync(join(tmpdir(), 'netdash-shot-')), mkdtempSync(join(tmpdir(), 'netdash-shot-'))];
-    t.after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+    t.after(() => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
     const pngs: Buffer[] = [];
     for (const outDir of dirs) {
       const r = await shoot(overview, { outDir });

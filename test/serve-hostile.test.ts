@@ -68,7 +68,11 @@ async function get(ns: Netns, url: string, ...args: string[]): Promise<{ status?
 
 function assertNoRaw(text: string, what: string): void {
   const m = RAW.exec(text.replace(/\n/g, ' '));
-  assert.equal(m, null, `${what}: raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} near ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 30), (m?.index ?? 0) + 30))}`);
+  assert.equal(
+    m,
+    null,
+    `${what}: raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} near ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 30), (m?.index ?? 0) + 30))}`,
+  );
 }
 
 describe('hostile names through --serve', () => {
@@ -81,7 +85,12 @@ describe('hostile names through --serve', () => {
 
     for (let i = 0; i < INTERFACES.length; i += 2) {
       const [a, b] = [INTERFACES[i]!, INTERFACES[i + 1]!];
-      const made = await run('bash', ['-c', `ip -n ${ns.name} link add "$(printf "$0")" type veth peer name "$(printf "$1")"`, a.fmt, b.fmt]);
+      const made = await run('bash', [
+        '-c',
+        `ip -n ${ns.name} link add "$(printf "$0")" type veth peer name "$(printf "$1")"`,
+        a.fmt,
+        b.fmt,
+      ]);
       assert.equal(made.code, 0, made.stderr);
     }
     const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
@@ -98,14 +107,23 @@ describe('hostile names through --serve', () => {
     }
     assertNoRaw(text, '/metrics');
     for (const p of PROGRAMS) {
-      assert.ok(text.includes(`netdash_process_sockets{program="${expo(p.shown)}"} 1\n`), `program ${p.shown}:\n${text.split('\n').filter((l) => l.includes('process_sockets')).join('\n')}`);
+      assert.ok(
+        text.includes(`netdash_process_sockets{program="${expo(p.shown)}"} 1\n`),
+        `program ${p.shown}:\n${text
+          .split('\n')
+          .filter((l) => l.includes('process_sockets'))
+          .join('\n')}`,
+      );
     }
     for (const i of INTERFACES) {
       assert.ok(text.includes(`netdash_interface_receive_bytes_total{interface="${expo(i.shown)}"} `), `interface ${i.shown}`);
     }
     const check = (() => {
       try {
-        return { code: 0, out: execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }) };
+        return {
+          code: 0,
+          out: execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }),
+        };
       } catch (err) {
         const e = err as { status?: number; stdout?: string; stderr?: string };
         return { code: e.status ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
@@ -118,12 +136,19 @@ describe('hostile names through --serve', () => {
     assert.ok(om.body?.endsWith('# EOF\n'));
 
     // A real Prometheus parses it and gives back the printable() names as label values.
-    writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify({
-      global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
-      scrape_configs: [{ job_name: 'netdash', static_configs: [{ targets: ['127.0.0.1:9100'] }] }],
-    }));
-    const p = ns.spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-      '--web.listen-address=127.0.0.1:9090', '--log.level=error']);
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      JSON.stringify({
+        global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
+        scrape_configs: [{ job_name: 'netdash', static_configs: [{ targets: ['127.0.0.1:9100'] }] }],
+      }),
+    );
+    const p = ns.spawn('prometheus', [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      '--web.listen-address=127.0.0.1:9090',
+      '--log.level=error',
+    ]);
     p.stdout?.resume();
     let programs: string[] = [];
     let interfaces: string[] = [];
@@ -131,11 +156,16 @@ describe('hostile names through --serve', () => {
       await sleep(500);
       const q = await get(ns, `http://127.0.0.1:9090/api/v1/query?query=${encodeURIComponent('netdash_process_sockets')}`);
       if (q.status !== 200) continue;
-      programs = (JSON.parse(q.body ?? '{}') as { data: { result: { metric: Record<string, string> }[] } }).data.result.map((r) => r.metric['program'] ?? '');
+      programs = (JSON.parse(q.body ?? '{}') as { data: { result: { metric: Record<string, string> }[] } }).data.result.map(
+        (r) => r.metric['program'] ?? '',
+      );
       const qi = await get(ns, `http://127.0.0.1:9090/api/v1/query?query=${encodeURIComponent('netdash_interface_receive_bytes_total')}`);
-      interfaces = (JSON.parse(qi.body ?? '{}') as { data: { result: { metric: Record<string, string> }[] } }).data.result.map((r) => r.metric['interface'] ?? '');
+      interfaces = (JSON.parse(qi.body ?? '{}') as { data: { result: { metric: Record<string, string> }[] } }).data.result.map(
+        (r) => r.metric['interface'] ?? '',
+      );
     }
     for (const x of PROGRAMS) assert.ok(programs.includes(x.shown), `Prometheus has program ${x.shown}: ${JSON.stringify(programs)}`);
-    for (const x of INTERFACES) assert.ok(interfaces.includes(x.shown), `Prometheus has interface ${x.shown}: ${JSON.stringify(interfaces)}`);
+    for (const x of INTERFACES)
+      assert.ok(interfaces.includes(x.shown), `Prometheus has interface ${x.shown}: ${JSON.stringify(interfaces)}`);
   });
 });

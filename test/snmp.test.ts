@@ -158,8 +158,19 @@ test('readCounters merges the files in netstat order', async () => {
   assert.deepEqual(errors, []);
   assert.equal(skipped, 0);
   assert.deepEqual(Object.keys(counters), [
-    'Ip', 'Icmp', 'IcmpMsg', 'Tcp', 'Udp', 'UdpLite', 'TcpExt', 'IpExt', 'MPTcpExt',
-    'Ip6', 'Icmp6', 'Udp6', 'UdpLite6',
+    'Ip',
+    'Icmp',
+    'IcmpMsg',
+    'Tcp',
+    'Udp',
+    'UdpLite',
+    'TcpExt',
+    'IpExt',
+    'MPTcpExt',
+    'Ip6',
+    'Icmp6',
+    'Udp6',
+    'UdpLite6',
   ]);
   assert.equal(counters['IcmpMsg']?.['InType3'], 1);
   assert.equal(counters['Icmp6']?.['InType128'], 1);

@@ -68,7 +68,10 @@ it(`soak: ${SECONDS} s of connection and interface churn under the dashboard`, {
     await opened.match(/ready/);
 
     tm = Tmux.start(['ip', 'netns', 'exec', ns.name, process.execPath, '--expose-gc', CLI, '-a', '-p', '0.5'], {
-      width: 160, height: 48, term: 'xterm-256color', env: { NETDASH_DEBUG_STATS: statsFile },
+      width: 160,
+      height: 48,
+      term: 'xterm-256color',
+      env: { NETDASH_DEBUG_STATS: statsFile },
     });
     await tm.waitForText(/since start/, 60_000);
     const pid = tm.pid();
@@ -106,23 +109,37 @@ it(`soak: ${SECONDS} s of connection and interface churn under the dashboard`, {
     assert.equal(await tm.waitExit(60_000), 0);
     const rates = opened.lines.map((l) => (JSON.parse(l) as { opened?: number }).opened).filter((n): n is number => n !== undefined);
 
-    const stats = readFileSync(statsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Stats);
+    const stats = readFileSync(statsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Stats);
     if (process.env['NETDASH_SOAK_LOG']) copyFileSync(statsFile, process.env['NETDASH_SOAK_LOG']);
     const t0 = stats[0]?.time ?? 0;
     const sAfter = stats.filter((s) => (s.time - t0) / 1000 >= WARMUP);
     const window = Math.max(5, Math.floor(sAfter.length / 5));
-    const first = sAfter.slice(0, window), last = sAfter.slice(-window);
-    const early = median(first.map((s) => s.rss / 1024)), late = median(last.map((s) => s.rss / 1024));
+    const first = sAfter.slice(0, window),
+      last = sAfter.slice(-window);
+    const early = median(first.map((s) => s.rss / 1024)),
+      late = median(last.map((s) => s.rss / 1024));
     const vm = rss.filter((r) => r.at >= WARMUP).map((r) => r.kb);
     const maxOf = (xs: Stats[], f: (s: Stats) => number): number => Math.max(...xs.map(f));
     const medianOf = (xs: Stats[], f: (s: Stats) => number): number => median(xs.map(f));
     // Long-lived handles (timers, the terminal, sockets); requests in flight come and go.
-    const handles = (s: Stats): number => Object.entries(s.resources).filter(([k]) => !/Req/.test(k)).reduce((a, [, n]) => a + n, 0);
+    const handles = (s: Stats): number =>
+      Object.entries(s.resources)
+        .filter(([k]) => !/Req/.test(k))
+        .reduce((a, [, n]) => a + n, 0);
     const report = {
-      seconds: SECONDS, warmup: WARMUP, connectionsPerSecond: Math.round(median(rates)), interfaceRounds: ifaceRounds,
+      seconds: SECONDS,
+      warmup: WARMUP,
+      connectionsPerSecond: Math.round(median(rates)),
+      interfaceRounds: ifaceRounds,
       rssKbAfterGc: { early: Math.round(early), late: Math.round(late), growthPct: Math.round(((late - early) / early) * 1000) / 10 },
       vmRssKb: { firstAfterWarmup: vm[0], last: vm.at(-1), max: Math.max(...vm) },
-      heapUsedMbAfterGc: [medianOf(first, (s) => Math.round(s.heapUsed / 1048576)), medianOf(last, (s) => Math.round(s.heapUsed / 1048576))],
+      heapUsedMbAfterGc: [
+        medianOf(first, (s) => Math.round(s.heapUsed / 1048576)),
+        medianOf(last, (s) => Math.round(s.heapUsed / 1048576)),
+      ],
       timers: [maxOf(first, (s) => s.resources['Timeout'] ?? 0), medianOf(last, (s) => s.resources['Timeout'] ?? 0)],
       handles: [maxOf(first, handles), medianOf(last, handles)],
       listeners: [first[0]?.listeners, last.at(-1)?.listeners],
@@ -133,7 +150,10 @@ it(`soak: ${SECONDS} s of connection and interface churn under the dashboard`, {
     assert.ok(stats.length >= SECONDS * 0.8, `${stats.length} statistics lines`);
     assert.ok(median(rates) >= 1000, `connection churn too slow to mean anything: ${median(rates)}/s`);
     assert.ok(ifaceRounds >= SECONDS, `interface churn: ${ifaceRounds} rounds`);
-    assert.ok(late < early * 1.1, `RSS grew ${report.rssKbAfterGc.growthPct}% after warm-up (${Math.round(early)} → ${Math.round(late)} kB)`);
+    assert.ok(
+      late < early * 1.1,
+      `RSS grew ${report.rssKbAfterGc.growthPct}% after warm-up (${Math.round(early)} → ${Math.round(late)} kB)`,
+    );
     // Timers and handles come and go with each tick; what matters is that they do not pile up.
     assert.ok(report.timers[1]! <= report.timers[0]!, `timers ${report.timers.join(' → ')}`);
     assert.ok(report.handles[1]! <= report.handles[0]!, `handles ${report.handles.join(' → ')}`);

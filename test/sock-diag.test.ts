@@ -21,7 +21,14 @@ import { parseInetSockets, parseInetSocketsSplit, parseSockstat } from '../src/s
 import { kernelFs } from '../src/sources/kernel-fs.js';
 import { OwnerCache, scanProcessOwners } from '../src/sources/process-owners.js';
 import {
-  ALL_STATES, dumpInetSockets, dumpTcpBothFamilies, inetDiagRequest, InetDiagParser, LISTEN_STATES, NO_TIMER, SockDiag,
+  ALL_STATES,
+  dumpInetSockets,
+  dumpTcpBothFamilies,
+  inetDiagRequest,
+  InetDiagParser,
+  LISTEN_STATES,
+  NO_TIMER,
+  SockDiag,
   tcpBothFamiliesRequest,
 } from '../src/sources/sock-diag.js';
 import { Netns, readyLine } from './helpers/netns.js';
@@ -33,11 +40,22 @@ const DIST = fileURLToPath(new URL('../', import.meta.url));
 // ---- synthetic netlink messages -------------------------------------------------------------
 
 interface Msg {
-  family?: number; state?: number; timer?: number; retrans?: number;
-  sport?: number; dport?: number; src?: number[]; dst?: number[];
-  expires?: number; rq?: number; wq?: number; uid?: number; inode?: number;
+  family?: number;
+  state?: number;
+  timer?: number;
+  retrans?: number;
+  sport?: number;
+  dport?: number;
+  src?: number[];
+  dst?: number[];
+  expires?: number;
+  rq?: number;
+  wq?: number;
+  uid?: number;
+  inode?: number;
   attrs?: { type: number; data: Buffer }[];
-  seq?: number; type?: number;
+  seq?: number;
+  type?: number;
 }
 
 /** nlmsghdr + inet_diag_msg (+ rtattrs), as the kernel sends them. */
@@ -90,12 +108,15 @@ test('inetDiagRequest: nlmsghdr and inet_diag_req_v2 as ss sends them', () => {
   const tcp = inetDiagRequest('tcp6', LISTEN_STATES, 7);
   assert.equal(tcp.length, 72);
   assert.equal(tcp.readUInt32LE(0), 72);
-  assert.equal(tcp.readUInt16LE(4), 20);           // SOCK_DIAG_BY_FAMILY
-  assert.equal(tcp.readUInt16LE(6), 0x301);        // NLM_F_REQUEST | NLM_F_DUMP
+  assert.equal(tcp.readUInt16LE(4), 20); // SOCK_DIAG_BY_FAMILY
+  assert.equal(tcp.readUInt16LE(6), 0x301); // NLM_F_REQUEST | NLM_F_DUMP
   assert.equal(tcp.readUInt32LE(8), 7);
   assert.deepEqual([tcp[16], tcp[17], tcp[18]], [10, 6, 0]);
   assert.equal(tcp.readUInt32LE(20), 1 << 10);
-  assert.ok(tcp.subarray(24).every((b) => b === 0), 'socket id: match all');
+  assert.ok(
+    tcp.subarray(24).every((b) => b === 0),
+    'socket id: match all',
+  );
   const udp = inetDiagRequest('udp', LISTEN_STATES, 8);
   assert.deepEqual([udp[16], udp[17], udp[18]], [2, 17, 1 << 6], 'UDP asks for SKMEMINFO (drops)');
   assert.equal(udp.readUInt32LE(20), ALL_STATES >>> 0, 'the state filter is TCP only');
@@ -112,15 +133,32 @@ test('InetDiagParser: the /proc row for listeners, connections and timers', () =
     { state: 6, sport: 40004, dport: 80, timer: 3, expires: 59_999, inode: 0 },
   ]);
   const base = { proto: 'tcp', family: 4, localAddr: '127.0.0.1', remoteAddr: '0.0.0.0', uid: 0 } as const;
-  assert.deepEqual(rows[0], { ...base, localPort: 22, remotePort: 0, state: 10, sendQ: 0, recvQ: 2, timer: NO_TIMER, uid: 1000, inode: 500, backlog: 128 },
-    'LISTEN: Send-Q is 0 as in /proc (netlink carries the backlog limit there, kept as backlog)');
-  assert.deepEqual(rows[1], { ...base, localPort: 40000, remoteAddr: '10.0.0.9', remotePort: 22, state: 1, sendQ: 7, recvQ: 5, timer: NO_TIMER, inode: 501 });
-  assert.deepEqual(rows.slice(2).map((r) => r.timer), [
-    { kind: 1, expires: 199, retransmits: 3, timeout: 0 },      // retransmit: icsk_retransmits
-    { kind: 2, expires: 720_000, retransmits: 0, timeout: 1 },  // keepalive: probes in "timeout"
-    { kind: 4, expires: 20, retransmits: 0, timeout: 2 },       // zero-window probe: likewise
-    { kind: 3, expires: 5999, retransmits: 0, timeout: 0 },     // TIME_WAIT
-  ], 'ms → clock ticks (USER_HZ 100), the counter in the column /proc uses for that timer');
+  assert.deepEqual(
+    rows[0],
+    { ...base, localPort: 22, remotePort: 0, state: 10, sendQ: 0, recvQ: 2, timer: NO_TIMER, uid: 1000, inode: 500, backlog: 128 },
+    'LISTEN: Send-Q is 0 as in /proc (netlink carries the backlog limit there, kept as backlog)',
+  );
+  assert.deepEqual(rows[1], {
+    ...base,
+    localPort: 40000,
+    remoteAddr: '10.0.0.9',
+    remotePort: 22,
+    state: 1,
+    sendQ: 7,
+    recvQ: 5,
+    timer: NO_TIMER,
+    inode: 501,
+  });
+  assert.deepEqual(
+    rows.slice(2).map((r) => r.timer),
+    [
+      { kind: 1, expires: 199, retransmits: 3, timeout: 0 }, // retransmit: icsk_retransmits
+      { kind: 2, expires: 720_000, retransmits: 0, timeout: 1 }, // keepalive: probes in "timeout"
+      { kind: 4, expires: 20, retransmits: 0, timeout: 2 }, // zero-window probe: likewise
+      { kind: 3, expires: 5999, retransmits: 0, timeout: 0 }, // TIME_WAIT
+    ],
+    'ms → clock ticks (USER_HZ 100), the counter in the column /proc uses for that timer',
+  );
   assert.ok(Object.isFrozen(rows[0]?.timer), 'the shared no-timer object cannot be changed through one row');
 });
 
@@ -131,21 +169,44 @@ test('InetDiagParser: IPv6 text, v4-mapped, and UDP drops from SKMEMINFO', () =>
     return { type: 7, data: d };
   };
   const rows = parse('udp6', [
-    { family: 10, state: 7, sport: 5353, src: v6(0, 0, 0, 0, 0, 0, 0, 0), dst: v6(0, 0, 0, 0, 0, 0, 0, 0), rq: 2304, inode: 9, attrs: [skmem(63)] },
-    { family: 10, state: 1, sport: 40022, dport: 123, src: v6(0, 0, 0, 0, 0, 0xffff, 0x7f00, 1), dst: v6(0x2001, 0xdb8, 0, 1, 0, 0, 0, 1), timer: 2, retrans: 1, inode: 10, attrs: [{ type: 5, data: Buffer.alloc(1) }, skmem(0)] },
+    {
+      family: 10,
+      state: 7,
+      sport: 5353,
+      src: v6(0, 0, 0, 0, 0, 0, 0, 0),
+      dst: v6(0, 0, 0, 0, 0, 0, 0, 0),
+      rq: 2304,
+      inode: 9,
+      attrs: [skmem(63)],
+    },
+    {
+      family: 10,
+      state: 1,
+      sport: 40022,
+      dport: 123,
+      src: v6(0, 0, 0, 0, 0, 0xffff, 0x7f00, 1),
+      dst: v6(0x2001, 0xdb8, 0, 1, 0, 0, 0, 1),
+      timer: 2,
+      retrans: 1,
+      inode: 10,
+      attrs: [{ type: 5, data: Buffer.alloc(1) }, skmem(0)],
+    },
     { family: 10, state: 7, sport: 1, inode: 11, src: v6(0xfe80, 0, 0, 0, 0, 0, 0, 1), dst: v6(0, 0, 0, 0, 0, 0, 0, 0) },
   ]);
-  assert.deepEqual(rows.map((r) => [r.localAddr, r.remoteAddr, r.drops]), [
-    ['::', '::', 63],
-    ['::ffff:127.0.0.1', '2001:db8:0:1::1', 0],
-    ['fe80::1', '::', undefined],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.localAddr, r.remoteAddr, r.drops]),
+    [
+      ['::', '::', 63],
+      ['::ffff:127.0.0.1', '2001:db8:0:1::1', 0],
+      ['fe80::1', '::', undefined],
+    ],
+  );
   assert.ok(!('drops' in rows[2]!), 'no SKMEMINFO: no drops field (as a /proc line without the column)');
   assert.deepEqual(rows[1]?.timer, NO_TIMER, 'UDP has no socket timers in /proc');
   assert.equal(rows[0]?.family, 6);
 });
 
-test('InetDiagParser: request sockets get their listener\'s uid, as /proc prints them', () => {
+test("InetDiagParser: request sockets get their listener's uid, as /proc prints them", () => {
   const rows = parse('tcp', [
     { state: 10, sport: 80, src: [0, 0, 0, 0], uid: 33, inode: 1 },
     { state: 10, sport: 8080, src: [127, 0, 0, 1], uid: 1000, inode: 2 },
@@ -153,7 +214,10 @@ test('InetDiagParser: request sockets get their listener\'s uid, as /proc prints
     { state: 3, sport: 8080, dport: 5001, timer: 1, expires: 1000 },
     { state: 3, sport: 9999, dport: 5002, timer: 1, expires: 1000 },
   ]);
-  assert.deepEqual(rows.slice(2).map((r) => r.uid), [33, 1000, 0]);
+  assert.deepEqual(
+    rows.slice(2).map((r) => r.uid),
+    [33, 1000, 0],
+  );
 });
 
 test('InetDiagParser: a message too short is skipped, not misread', () => {
@@ -172,16 +236,26 @@ class FakeRaw {
   sent: Buffer[] = [];
   refs = 0;
   constructor(private readonly answer: (req: Buffer) => Buffer[]) {}
-  on(event: string, fn: (b: Buffer) => void): void { if (event === 'message') this.listeners.push(fn); }
-  off(_event: string, fn: (b: Buffer) => void): void { this.listeners = this.listeners.filter((f) => f !== fn); }
+  on(event: string, fn: (b: Buffer) => void): void {
+    if (event === 'message') this.listeners.push(fn);
+  }
+  off(_event: string, fn: (b: Buffer) => void): void {
+    this.listeners = this.listeners.filter((f) => f !== fn);
+  }
   send(msg: Buffer, _o: object, cb: (err?: Error) => void): void {
     this.sent.push(msg);
     cb();
-    setImmediate(() => { for (const chunk of this.answer(msg)) for (const l of [...this.listeners]) l(chunk); });
+    setImmediate(() => {
+      for (const chunk of this.answer(msg)) for (const l of [...this.listeners]) l(chunk);
+    });
   }
   close(): void {}
-  ref(): void { this.refs++; }
-  unref(): void { this.refs--; }
+  ref(): void {
+    this.refs++;
+  }
+  unref(): void {
+    this.refs--;
+  }
 }
 
 function done(seq: number, type = 3, errno = 0): Buffer {
@@ -197,7 +271,7 @@ test('SockDiag: a dump spread over chunks, stale messages ignored, one dump at a
   const raw = new FakeRaw((req) => {
     const seq = req.readUInt32LE(8);
     return [
-      Buffer.concat([diagMsg({ seq: seq - 1, sport: 1 }), diagMsg({ seq, sport: 2 })]),   // a stale message first
+      Buffer.concat([diagMsg({ seq: seq - 1, sport: 1 }), diagMsg({ seq, sport: 2 })]), // a stale message first
       Buffer.concat([diagMsg({ seq, sport: 3 }), done(seq)]),
     ];
   });
@@ -214,11 +288,14 @@ test('tcpBothFamiliesRequest: nlmsghdr and the old inet_diag_req that ss falls b
   const req = tcpBothFamiliesRequest(LISTEN_STATES, 9);
   assert.equal(req.length, 76);
   assert.equal(req.readUInt32LE(0), 76);
-  assert.equal(req.readUInt16LE(4), 18);           // TCPDIAG_GETSOCK
+  assert.equal(req.readUInt16LE(4), 18); // TCPDIAG_GETSOCK
   assert.equal(req.readUInt16LE(6), 0x301);
   assert.equal(req.readUInt32LE(8), 9);
   assert.equal(req.readUInt32LE(16 + 52), 1 << 10, 'idiag_states');
-  assert.ok(req.subarray(17, 16 + 52).every((b) => b === 0), 'lengths, extensions and socket id: match all');
+  assert.ok(
+    req.subarray(17, 16 + 52).every((b) => b === 0),
+    'lengths, extensions and socket id: match all',
+  );
 });
 
 test('dumpTcpBothFamilies: one request; each message goes to its family, in order; a refusal is not asked again', async () => {
@@ -228,16 +305,35 @@ test('dumpTcpBothFamilies: one request; each message goes to its family, in orde
     if (type !== 18) return [done(seq, 2, 22)];
     const v6addr = v6(0, 0, 0, 0, 0, 0, 0, 1);
     return [
-      Buffer.concat([diagMsg({ seq, type, sport: 1, inode: 11 }), diagMsg({ seq, type, family: 10, sport: 2, src: v6addr, dst: v6addr, inode: 12 })]),
-      Buffer.concat([diagMsg({ seq, type: 20, sport: 99 }), diagMsg({ seq, type, sport: 3, inode: 13 }), diagMsg({ seq, type, family: 10, sport: 4, src: v6addr, dst: v6addr, inode: 14 })]),
+      Buffer.concat([
+        diagMsg({ seq, type, sport: 1, inode: 11 }),
+        diagMsg({ seq, type, family: 10, sport: 2, src: v6addr, dst: v6addr, inode: 12 }),
+      ]),
+      Buffer.concat([
+        diagMsg({ seq, type: 20, sport: 99 }),
+        diagMsg({ seq, type, sport: 3, inode: 13 }),
+        diagMsg({ seq, type, family: 10, sport: 4, src: v6addr, dst: v6addr, inode: 14 }),
+      ]),
       Buffer.concat([diagMsg({ seq, type, family: 1, sport: 5 }), done(seq)]),
     ];
   });
   const diag = new SockDiag(raw as unknown as ConstructorParameters<typeof SockDiag>[0]);
   const both = await dumpTcpBothFamilies(ALL_STATES, diag);
   assert.ok(both?.tcp.ok && both.tcp6.ok);
-  assert.deepEqual(both.tcp.value.map((s) => [s.proto, s.family, s.localPort]), [['tcp', 4, 1], ['tcp', 4, 3]]);
-  assert.deepEqual(both.tcp6.value.map((s) => [s.proto, s.family, s.localPort, s.localAddr]), [['tcp6', 6, 2, '::1'], ['tcp6', 6, 4, '::1']]);
+  assert.deepEqual(
+    both.tcp.value.map((s) => [s.proto, s.family, s.localPort]),
+    [
+      ['tcp', 4, 1],
+      ['tcp', 4, 3],
+    ],
+  );
+  assert.deepEqual(
+    both.tcp6.value.map((s) => [s.proto, s.family, s.localPort, s.localAddr]),
+    [
+      ['tcp6', 6, 2, '::1'],
+      ['tcp6', 6, 4, '::1'],
+    ],
+  );
   assert.equal(both.tcp.skipped + both.tcp6.skipped, 1, 'the message of another family is counted, not read as IPv4');
   assert.equal(raw.sent.length, 1, 'both tables from one request');
   assert.equal(diag.requests, 1);
@@ -251,7 +347,10 @@ test('dumpTcpBothFamilies: one request; each message goes to its family, in orde
 
 test('SockDiag: an error answer (no diag module) means "read /proc" and is not asked again', async () => {
   let asked = 0;
-  const raw = new FakeRaw((req) => { asked++; return [done(req.readUInt32LE(8), 2, 2)]; });
+  const raw = new FakeRaw((req) => {
+    asked++;
+    return [done(req.readUInt32LE(8), 2, 2)];
+  });
   const diag = new SockDiag(raw as unknown as ConstructorParameters<typeof SockDiag>[0]);
   assert.equal(await dumpInetSockets('udplite6', ALL_STATES, diag), null);
   assert.equal(await dumpInetSockets('udplite6', ALL_STATES, diag), null);
@@ -277,7 +376,11 @@ function fixtureTables(): { file: string; proto: InetProto; text: string }[] {
   for (const dir of ['sockets/host', 'sockets/netns', 'root-basic/proc/net']) {
     for (const p of protos) {
       const file = path.join(FX, dir, p);
-      try { out.push({ file, proto: p, text: readFileSync(file, 'utf8') }); } catch { /* not in this capture */ }
+      try {
+        out.push({ file, proto: p, text: readFileSync(file, 'utf8') });
+      } catch {
+        /* not in this capture */
+      }
     }
   }
   for (const f of readdirSync(path.join(FX, 'sockets/odd'))) {
@@ -290,14 +393,24 @@ function fixtureTables(): { file: string; proto: InetProto; text: string }[] {
 test('parseInetSockets (one pass) gives exactly what split() gives on every captured table', () => {
   const tables = fixtureTables();
   assert.ok(tables.length >= 20);
-  for (const t of tables) assert.deepEqual(parseInetSockets(t.text, t.proto), parseInetSocketsSplit(t.text, t.proto), `${t.file} as ${t.proto}`);
+  for (const t of tables)
+    assert.deepEqual(parseInetSockets(t.text, t.proto), parseInetSocketsSplit(t.text, t.proto), `${t.file} as ${t.proto}`);
 });
 
 test('parseInetSockets agrees with split() on thousands of damaged lines', () => {
   // A deterministic generator: real lines with one character replaced, deleted or doubled.
   let seed = 12345;
-  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
-  const lines = fixtureTables().flatMap((t) => t.text.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => ({ l, p: t.proto })));
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const lines = fixtureTables().flatMap((t) =>
+    t.text
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim() !== '')
+      .map((l) => ({ l, p: t.proto })),
+  );
   const alphabet = '0123456789ABCDEFabcdefXZ: \t-\r\v\u00a0\u3000';
   for (let round = 0; round < 4000; round++) {
     const { l, p } = lines[rnd(lines.length)]!;
@@ -327,24 +440,39 @@ test('parseSockstat: sockets per table, TIME_WAIT added to both TCP tables', () 
     'FRAG6: inuse 0 memory 0',
   ].join('\n');
   assert.deepEqual(parseSockstat(text), { tcp: 5, udp: 1, udplite: 0, raw: 0, tcp6: 6, udp6: 0, udplite6: 0, raw6: 1 });
-  assert.deepEqual(parseSockstat('TCP: inuse 0 orphan 0 tw 0 alloc 0 mem 0\n'), { tcp: 0 }, 'no IPv6 counters: those tables are read as usual');
+  assert.deepEqual(
+    parseSockstat('TCP: inuse 0 orphan 0 tw 0 alloc 0 mem 0\n'),
+    { tcp: 0 },
+    'no IPv6 counters: those tables are read as usual',
+  );
 });
 
 // ---- connection churn: incremental against plain -----------------------------------------------
 
 function conn(port: number, rport: number, state: number, inode: number, extra: Partial<InetSocket> = {}): InetSocket {
   return {
-    proto: 'tcp', family: 4, localAddr: '10.0.0.1', localPort: port, remoteAddr: rport === 0 ? '0.0.0.0' : '10.0.0.2', remotePort: rport,
-    state, sendQ: 0, recvQ: 0, timer: NO_TIMER, uid: 0, inode, ...extra,
+    proto: 'tcp',
+    family: 4,
+    localAddr: '10.0.0.1',
+    localPort: port,
+    remoteAddr: rport === 0 ? '0.0.0.0' : '10.0.0.2',
+    remotePort: rport,
+    state,
+    sendQ: 0,
+    recvQ: 0,
+    timer: NO_TIMER,
+    uid: 0,
+    inode,
+    ...extra,
   };
 }
 
 test('ConnectionTracker: the same keys, rows and churn as connectionKeys + diffConnections, tick by tick', () => {
   const ticks: InetSocket[][] = [
     [conn(80, 0, 10, 1), conn(80, 0, 10, 2), conn(80, 5000, 1, 3), conn(80, 5001, 1, 4)],
-    [conn(80, 0, 10, 1), conn(80, 0, 10, 2), conn(80, 5000, 1, 3), conn(80, 5001, 6, 0), conn(80, 5002, 1, 5)],  // to TIME_WAIT, inode 0
-    [conn(80, 0, 10, 1), conn(80, 5000, 8, 3), conn(80, 5002, 1, 5), conn(80, 5003, 1, 4)],  // closed; inode 4 reused, other tuple
-    [conn(80, 0, 10, 1), conn(80, 5000, 8, 3), conn(80, 5000, 9, 6), conn(80, 5002, 1, 5)],  // two rows with one key
+    [conn(80, 0, 10, 1), conn(80, 0, 10, 2), conn(80, 5000, 1, 3), conn(80, 5001, 6, 0), conn(80, 5002, 1, 5)], // to TIME_WAIT, inode 0
+    [conn(80, 0, 10, 1), conn(80, 5000, 8, 3), conn(80, 5002, 1, 5), conn(80, 5003, 1, 4)], // closed; inode 4 reused, other tuple
+    [conn(80, 0, 10, 1), conn(80, 5000, 8, 3), conn(80, 5000, 9, 6), conn(80, 5002, 1, 5)], // two rows with one key
     [conn(80, 0, 10, 1), conn(80, 5002, 1, 5, { proto: 'tcp6', family: 6 }), conn(80, 5003, 1, 4)],
     [],
     [conn(80, 0, 10, 1)],
@@ -361,8 +489,11 @@ test('ConnectionTracker: the same keys, rows and churn as connectionKeys + diffC
     assert.deepEqual(got.churn, wantChurn, `tick ${i}: churn`);
   }
   assert.deepEqual(tracker.update([], false).churn, { opened: [], closed: [], changed: [], updated: [] }, 'no table read: no churn');
-  assert.deepEqual(tracker.update([conn(80, 0, 10, 1), conn(81, 0, 10, 7)], true).churn.opened, ['tcp|10.0.0.1|81|0.0.0.0|0|7'],
-    'a tick without a table keeps the baseline');
+  assert.deepEqual(
+    tracker.update([conn(80, 0, 10, 1), conn(81, 0, 10, 7)], true).churn.opened,
+    ['tcp|10.0.0.1|81|0.0.0.0|0|7'],
+    'a tick without a table keeps the baseline',
+  );
   tracker.reset();
   assert.deepEqual(tracker.update([conn(80, 0, 10, 1)], true).churn, { opened: [], closed: [], changed: [], updated: [] });
 });
@@ -373,7 +504,10 @@ function referenceCounts(inet: readonly InetSocket[], unix: readonly UnixSocket[
   // The implementation before #5, kept here as the yardstick.
   const out = new Map<string, number>();
   for (const k of TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`)) out.set(k, 0);
-  let udp = 0, raw = 0, recvQ = 0, sendQ = 0;
+  let udp = 0,
+    raw = 0,
+    recvQ = 0,
+    sendQ = 0;
   for (const s of inet) {
     if (s.proto.startsWith('tcp')) {
       const k = `gauge.tcp.${TCP_STATES[s.state] ?? 'UNKNOWN'}`;
@@ -394,7 +528,10 @@ function referenceCounts(inet: readonly InetSocket[], unix: readonly UnixSocket[
 test('stateCounts: the same gauges in the same order as the Map version, odd states included', () => {
   const protos: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'raw', 'raw6'];
   let seed = 7;
-  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
   for (let round = 0; round < 300; round++) {
     const n = rnd(40);
     const socks: InetSocket[] = [];
@@ -419,7 +556,11 @@ test('OwnerCache: incremental scans match a full scan through forks, closes, fd 
   };
   const fd = (pid: string, n: number, target: string | null): void => {
     const p = path.join(root, 'proc', pid, 'fd', String(n));
-    try { unlinkSync(p); } catch { /* new */ }
+    try {
+      unlinkSync(p);
+    } catch {
+      /* new */
+    }
     if (target !== null) symlinkSync(target, p);
   };
   const kfs = kernelFs(root);
@@ -498,7 +639,8 @@ function sameRows(a: InetSocket[], b: InetSocket[], what: string): void {
     const { backlog, ...y } = b[i]!;
     // Only netlink knows a TCP listener's backlog (/proc does not show it): every other field
     // agrees, and two netlink dumps agree on it too.
-    if (y.state === 10 && y.proto.startsWith('tcp')) assert.ok(backlog !== undefined && backlog > 0, `${what} row ${i}: backlog ${backlog}`);
+    if (y.state === 10 && y.proto.startsWith('tcp'))
+      assert.ok(backlog !== undefined && backlog > 0, `${what} row ${i}: backlog ${backlog}`);
     else assert.equal(backlog, undefined, `${what} row ${i}: backlog`);
     if (xBacklog !== undefined) assert.equal(backlog, xBacklog, `${what} row ${i}: backlog`);
     assert.ok(Math.abs(x.timer.expires - y.timer.expires) <= 200, `${what} row ${i}: timer ${x.timer.expires} vs ${y.timer.expires}`);
@@ -506,56 +648,90 @@ function sameRows(a: InetSocket[], b: InetSocket[], what: string): void {
   });
 }
 
-test('netlink and /proc give the same rows in the same order: tcp, tcp6, udp, udp6, udplite, backlog, timers, drops', { timeout: 60_000 }, async (t) => {
-  if (!prereq(t, ['root', 'netns'])) return;
-  const ns = await Netns.create('diag');
-  t.after(() => ns.destroy());
-  const world = ns.spawn(process.execPath, [path.join(DIST, 'test/bench/diag-world.js')]);
-  const ready = await readyLine<{ raws: number }>(world);
-  const r = await ns.exec(process.execPath, [path.join(DIST, 'test/bench/compare-probe.js')]);
-  assert.equal(r.code, 0, r.stderr);
-  const cmp = JSON.parse(r.stdout) as Compare;
-  assert.equal(cmp.available, true, 'a NETLINK_SOCK_DIAG socket could not be opened');
-  const covered: string[] = [];
-  for (const p of ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6'] as const) {
-    const proc = cmp.proc[p];
-    const nl = cmp.netlink[p];
-    assert.ok(proc, p);
-    if (!proc.ok) { assert.notEqual(proc.error, 'changed while read', p); continue; }
-    if (p.startsWith('udplite') && nl === null) continue;  // a kernel without the udplite diag handler
-    assert.ok(nl?.ok, `${p}: netlink gave no answer`);
-    sameRows(proc.value, nl.value, p);
-    covered.push(`${p}:${proc.value.length}`);
-  }
-  const tcp = cmp.proc.tcp?.ok ? cmp.proc.tcp.value : [];
-  assert.ok(tcp.some((s) => s.state === 10 && s.recvQ === 2), 'a listener with two connections in its accept queue');
-  // python's listen(8) and node's listen(backlog 511): the limits the kernel reports.
-  const nlTcp = cmp.netlink.tcp?.ok ? cmp.netlink.tcp.value : [];
-  assert.equal(nlTcp.find((s) => s.state === 10 && s.localPort === 6005)?.backlog, 8, 'listen(8)');
-  assert.equal(nlTcp.find((s) => s.state === 10 && s.localPort === 6001)?.backlog, 511, 'listen(511)');
-  assert.ok(tcp.some((s) => s.timer.kind === 2), 'a keepalive timer');
-  assert.ok(tcp.some((s) => s.state === 6), 'TIME_WAIT');
-  assert.ok(tcp.some((s) => s.sendQ > 0), 'a Send-Q');
-  const udp = cmp.proc.udp?.ok ? cmp.proc.udp.value : [];
-  assert.ok(udp.some((s) => (s.drops ?? 0) > 0), 'UDP drops');
-  assert.ok((cmp.proc.tcp6?.ok ? cmp.proc.tcp6.value : []).some((s) => s.localAddr.startsWith('::ffff:')), 'v4-mapped');
-  // Raw sockets: /proc only (see sock-diag.ts); the readers then agree trivially.
-  assert.equal(cmp.netlink.raw, null);
-  if (ready.raws > 0) assert.ok(cmp.proc.raw?.ok && cmp.proc.raw.value.length > 0);
-  // Listening only: the kernel's filter gives exactly the LISTEN rows.
-  assert.ok(cmp.listening?.ok);
-  sameRows(tcp.filter((s) => s.state === 10), cmp.listening.value, 'listening');
-  // Both TCP families from one dump: the rows of the per-family dumps, in their order.
-  assert.ok(cmp.bothFamilies, 'the kernel refused the both-families TCP dump');
-  for (const p of ['tcp', 'tcp6'] as const) {
-    const nl = cmp.bothAround[p];
-    assert.ok(nl?.ok && cmp.bothFamilies[p].ok);
-    sameRows(nl.value, cmp.bothFamilies[p].value, `${p} from the both-families dump`);
-  }
-  assert.ok(cmp.bothFamilies.tcp6.ok && cmp.bothFamilies.tcp6.value.length > 0 && cmp.bothFamilies.tcp.ok && cmp.bothFamilies.tcp.value.length > 0);
-  assert.equal(cmp.snapshotRequests, 1, 'a snapshot of tcp and tcp6 asks the kernel once');
-  t.diagnostic(`compared ${covered.join(' ')}`);
-});
+test(
+  'netlink and /proc give the same rows in the same order: tcp, tcp6, udp, udp6, udplite, backlog, timers, drops',
+  { timeout: 60_000 },
+  async (t) => {
+    if (!prereq(t, ['root', 'netns'])) return;
+    const ns = await Netns.create('diag');
+    t.after(() => ns.destroy());
+    const world = ns.spawn(process.execPath, [path.join(DIST, 'test/bench/diag-world.js')]);
+    const ready = await readyLine<{ raws: number }>(world);
+    const r = await ns.exec(process.execPath, [path.join(DIST, 'test/bench/compare-probe.js')]);
+    assert.equal(r.code, 0, r.stderr);
+    const cmp = JSON.parse(r.stdout) as Compare;
+    assert.equal(cmp.available, true, 'a NETLINK_SOCK_DIAG socket could not be opened');
+    const covered: string[] = [];
+    for (const p of ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6'] as const) {
+      const proc = cmp.proc[p];
+      const nl = cmp.netlink[p];
+      assert.ok(proc, p);
+      if (!proc.ok) {
+        assert.notEqual(proc.error, 'changed while read', p);
+        continue;
+      }
+      if (p.startsWith('udplite') && nl === null) continue; // a kernel without the udplite diag handler
+      assert.ok(nl?.ok, `${p}: netlink gave no answer`);
+      sameRows(proc.value, nl.value, p);
+      covered.push(`${p}:${proc.value.length}`);
+    }
+    const tcp = cmp.proc.tcp?.ok ? cmp.proc.tcp.value : [];
+    assert.ok(
+      tcp.some((s) => s.state === 10 && s.recvQ === 2),
+      'a listener with two connections in its accept queue',
+    );
+    // python's listen(8) and node's listen(backlog 511): the limits the kernel reports.
+    const nlTcp = cmp.netlink.tcp?.ok ? cmp.netlink.tcp.value : [];
+    assert.equal(nlTcp.find((s) => s.state === 10 && s.localPort === 6005)?.backlog, 8, 'listen(8)');
+    assert.equal(nlTcp.find((s) => s.state === 10 && s.localPort === 6001)?.backlog, 511, 'listen(511)');
+    assert.ok(
+      tcp.some((s) => s.timer.kind === 2),
+      'a keepalive timer',
+    );
+    assert.ok(
+      tcp.some((s) => s.state === 6),
+      'TIME_WAIT',
+    );
+    assert.ok(
+      tcp.some((s) => s.sendQ > 0),
+      'a Send-Q',
+    );
+    const udp = cmp.proc.udp?.ok ? cmp.proc.udp.value : [];
+    assert.ok(
+      udp.some((s) => (s.drops ?? 0) > 0),
+      'UDP drops',
+    );
+    assert.ok(
+      (cmp.proc.tcp6?.ok ? cmp.proc.tcp6.value : []).some((s) => s.localAddr.startsWith('::ffff:')),
+      'v4-mapped',
+    );
+    // Raw sockets: /proc only (see sock-diag.ts); the readers then agree trivially.
+    assert.equal(cmp.netlink.raw, null);
+    if (ready.raws > 0) assert.ok(cmp.proc.raw?.ok && cmp.proc.raw.value.length > 0);
+    // Listening only: the kernel's filter gives exactly the LISTEN rows.
+    assert.ok(cmp.listening?.ok);
+    sameRows(
+      tcp.filter((s) => s.state === 10),
+      cmp.listening.value,
+      'listening',
+    );
+    // Both TCP families from one dump: the rows of the per-family dumps, in their order.
+    assert.ok(cmp.bothFamilies, 'the kernel refused the both-families TCP dump');
+    for (const p of ['tcp', 'tcp6'] as const) {
+      const nl = cmp.bothAround[p];
+      assert.ok(nl?.ok && cmp.bothFamilies[p].ok);
+      sameRows(nl.value, cmp.bothFamilies[p].value, `${p} from the both-families dump`);
+    }
+    assert.ok(
+      cmp.bothFamilies.tcp6.ok &&
+        cmp.bothFamilies.tcp6.value.length > 0 &&
+        cmp.bothFamilies.tcp.ok &&
+        cmp.bothFamilies.tcp.value.length > 0,
+    );
+    assert.equal(cmp.snapshotRequests, 1, 'a snapshot of tcp and tcp6 asks the kernel once');
+    t.diagnostic(`compared ${covered.join(' ')}`);
+  },
+);
 
 test('netdash --print gives the same text from netlink as from /proc (-tuan, -tuln, -tuanp)', { timeout: 60_000 }, async (t) => {
   if (!prereq(t, ['root', 'netns'])) return;
@@ -577,7 +753,7 @@ test('netdash --print gives the same text from netlink as from /proc (-tuan, -tu
 test('SampleEngine: tables that are the same rows arrays (an unchanged netlink dump) are not diffed again', () => {
   const engine = new SampleEngine();
   const tcp = [conn(80, 0, 10, 1), conn(80, 5000, 1, 2)];
-  const sample = (inet: Snapshot['inet']): RawSample => ({ mono: mono += 1000, boot: { bootTime: 1 }, snapshot: { time: mono, inet } });
+  const sample = (inet: Snapshot['inet']): RawSample => ({ mono: (mono += 1000), boot: { bootTime: 1 }, snapshot: { time: mono, inet } });
   let mono = 0;
   const a = engine.ingest(sample({ tcp: { ok: true, value: tcp, skipped: 0 } }));
   const b = engine.ingest(sample({ tcp: { ok: true, value: tcp, skipped: 0 } }));
@@ -594,10 +770,25 @@ test('SampleEngine: tables that are the same rows arrays (an unchanged netlink d
 test('Sampler tableEveryMs: big tables are read less often, and a sample says how old its table is, in replays too', async (t) => {
   const base = kernelFs(path.join(FX, 'root-basic'));
   let tableReads = 0;
-  const kfs = { ...base, readText: (rel: string) => { if (rel === 'proc/net/tcp') tableReads++; return base.readText(rel); } };
+  const kfs = {
+    ...base,
+    readText: (rel: string) => {
+      if (rel === 'proc/net/tcp') tableReads++;
+      return base.readText(rel);
+    },
+  };
   let mono = 1_000_000;
   const clock: Clock = { now: () => mono, mono: () => mono, sleep: () => Promise.resolve() };
-  const want: Want = { inet: ['tcp', 'tcp6'], unix: false, owners: false, interfaces: false, counters: false, routes4: false, routes6: false, conntrack: false };
+  const want: Want = {
+    inet: ['tcp', 'tcp6'],
+    unix: false,
+    owners: false,
+    interfaces: false,
+    counters: false,
+    routes4: false,
+    routes6: false,
+    conntrack: false,
+  };
   const every = new Sampler(kfs, clock, { intervalMs: 1000, want, tableEveryMs: 3000 }, () => {});
   const ages: (number | null)[] = [];
   let first: Map<string, InetSocket> | null = null;
@@ -609,7 +800,10 @@ test('Sampler tableEveryMs: big tables are read less often, and a sample says ho
       assert.equal(sample.connections, first, 'a reused table is the same map: nothing to diff or sort again');
       assert.deepEqual(sample.churn, { opened: [], closed: [], changed: [], updated: [] });
     }
-    assert.equal(sample.stats.get('gauge.tcp.LISTEN')?.total, [...sample.connections.values()].filter((s) => s.state === 10 && s.proto.startsWith('tcp')).length);
+    assert.equal(
+      sample.stats.get('gauge.tcp.LISTEN')?.total,
+      [...sample.connections.values()].filter((s) => s.state === 10 && s.proto.startsWith('tcp')).length,
+    );
     mono += 1000;
   }
   assert.deepEqual(ages, [0, 1000, 2000, 0, 1000, 2000, 0]);
@@ -621,18 +815,27 @@ test('Sampler tableEveryMs: big tables are read less often, and a sample says ho
   const file = path.join(dir, 'rec.ndjson');
   const rec = new Recorder(file, { schema: RECORD_SCHEMA, started: 'now', host: 'h', intervalMs: 1000 });
   const recorded = new Sampler(kfs, clock, { intervalMs: 1000, want, tableEveryMs: 3000 }, () => {});
-  for (let i = 0; i < 5; i++) { rec.write((await recorded.tick()).raw); mono += 1000; }
+  for (let i = 0; i < 5; i++) {
+    rec.write((await recorded.tick()).raw);
+    mono += 1000;
+  }
   rec.close();
   const replayed = readRecording(file).samples;
   const engine = new SampleEngine();
-  assert.deepEqual(replayed.map((r) => engine.ingest(r).tableAgeMs), [0, 1000, 2000, 0, 1000]);
+  assert.deepEqual(
+    replayed.map((r) => engine.ingest(r).tableAgeMs),
+    [0, 1000, 2000, 0, 1000],
+  );
   assert.equal(replayed[1]!.snapshot.inet, replayed[0]!.snapshot.inet);
   assert.notEqual(replayed[3]!.snapshot.inet, replayed[2]!.snapshot.inet);
 
   // 'auto' on a small table: every tick, as without the option.
   tableReads = 0;
   const auto = new Sampler(kfs, clock, { intervalMs: 1000, want, tableEveryMs: 'auto' }, () => {});
-  for (let i = 0; i < 4; i++) { assert.equal((await auto.tick()).sample.tableAgeMs, 0); mono += 1000; }
+  for (let i = 0; i < 4; i++) {
+    assert.equal((await auto.tick()).sample.tableAgeMs, 0);
+    mono += 1000;
+  }
   assert.equal(tableReads, 4);
   assert.equal(auto.tableEvery, 1000);
 });

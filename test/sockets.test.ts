@@ -21,22 +21,50 @@ type Timer = [kind: number, expires: number, retransmits: number, timeout: numbe
 
 /** One expected row, in the order of the /proc columns. */
 function row(
-  proto: InetProto, local: string, lport: number, remote: string, rport: number, state: number,
-  sendQ: number, recvQ: number, timer: Timer, uid: number, inode: number, drops?: number,
+  proto: InetProto,
+  local: string,
+  lport: number,
+  remote: string,
+  rport: number,
+  state: number,
+  sendQ: number,
+  recvQ: number,
+  timer: Timer,
+  uid: number,
+  inode: number,
+  drops?: number,
 ): InetSocket {
   const s: InetSocket = {
-    proto, family: proto.endsWith('6') ? 6 : 4,
-    localAddr: local, localPort: lport, remoteAddr: remote, remotePort: rport, state, sendQ, recvQ,
+    proto,
+    family: proto.endsWith('6') ? 6 : 4,
+    localAddr: local,
+    localPort: lport,
+    remoteAddr: remote,
+    remotePort: rport,
+    state,
+    sendQ,
+    recvQ,
     timer: { kind: timer[0], expires: timer[1], retransmits: timer[2], timeout: timer[3] },
-    uid, inode,
+    uid,
+    inode,
   };
   if (drops !== undefined) s.drops = drops;
   return s;
 }
 
 const OFF: Timer = [0, 0, 0, 0];
-const LISTEN = 10, ESTABLISHED = 1, SYN_SENT = 2, FIN_WAIT2 = 5, TIME_WAIT = 6, CLOSE = 7, CLOSE_WAIT = 8;
-const LO = '127.0.0.1', ANY = '0.0.0.0', ANY6 = '::', LO6 = '::1', MAPPED = '::ffff:127.0.0.1';
+const LISTEN = 10,
+  ESTABLISHED = 1,
+  SYN_SENT = 2,
+  FIN_WAIT2 = 5,
+  TIME_WAIT = 6,
+  CLOSE = 7,
+  CLOSE_WAIT = 8;
+const LO = '127.0.0.1',
+  ANY = '0.0.0.0',
+  ANY6 = '::',
+  LO6 = '::1',
+  MAPPED = '::ffff:127.0.0.1';
 const LONG6 = '2001:db8:1234:5678:9abc:def0:1234:5678';
 
 test('the fixtures were captured on a little-endian machine, like this one', () => {
@@ -49,11 +77,11 @@ test('the fixtures were captured on a little-endian machine, like this one', () 
 const t = (...a: Parameters<typeof row> extends [InetProto, ...infer R] ? R : never): InetSocket => row('tcp', ...a);
 const EXPECTED_TCP: InetSocket[] = [
   t(LO, 7004, ANY, 0, LISTEN, 0, 0, OFF, 0, 48648),
-  t(LO, 7005, ANY, 0, LISTEN, 0, 2, OFF, 0, 49489),          // two connections wait in the accept queue
+  t(LO, 7005, ANY, 0, LISTEN, 0, 2, OFF, 0, 49489), // two connections wait in the accept queue
   t(LO, 7001, ANY, 0, LISTEN, 0, 0, OFF, 0, 48638),
   t(LO, 7002, ANY, 0, LISTEN, 0, 0, OFF, 0, 48641),
   t(LO, 7003, ANY, 0, LISTEN, 0, 0, OFF, 0, 48644),
-  t(ANY, 8000, ANY, 0, LISTEN, 0, 0, OFF, 65534, 48689),     // opened as nobody
+  t(ANY, 8000, ANY, 0, LISTEN, 0, 0, OFF, 65534, 48689), // opened as nobody
   t(ANY, 22, ANY, 0, LISTEN, 0, 0, OFF, 0, 48618),
   t(LO, 631, ANY, 0, LISTEN, 0, 0, OFF, 0, 48619),
   t(LO, 7004, LO, 40009, ESTABLISHED, 0, 0, OFF, 0, 48650),
@@ -61,7 +89,7 @@ const EXPECTED_TCP: InetSocket[] = [
   t(LO, 631, LO, 40001, ESTABLISHED, 0, 0, OFF, 0, 48621),
   t(LO, 7003, LO, 40007, ESTABLISHED, 0, 0x1f3e5, OFF, 0, 48646), // never reads: Recv-Q
   t(LO, 40002, LO, 8080, ESTABLISHED, 0, 0, OFF, 0, 48623),
-  t(LO, 7005, LO, 40010, ESTABLISHED, 0, 0, OFF, 0, 0),       // not accepted yet: no inode
+  t(LO, 7005, LO, 40010, ESTABLISHED, 0, 0, OFF, 0, 0), // not accepted yet: no inode
   t(LO, 40007, LO, 7003, ESTABLISHED, 0xe0c1b, 0, [4, 0x11b, 0, 0], 0, 48645), // zero-window probe timer
   t(LO, 40010, LO, 7005, ESTABLISHED, 0, 0, OFF, 0, 48687),
   t(LO, 40011, LO, 7005, ESTABLISHED, 0, 0, OFF, 0, 48688),
@@ -70,7 +98,7 @@ const EXPECTED_TCP: InetSocket[] = [
   t(LO, 40005, LO, 7001, FIN_WAIT2, 0, 0, OFF, 0, 48639),
   t(LO, 7005, LO, 40011, ESTABLISHED, 0, 0, OFF, 0, 0),
   t(LO, 40001, LO, 631, ESTABLISHED, 0, 0, [2, 0x15f7, 0, 0], 0, 48620), // keepalive
-  t(LO, 40006, LO, 7002, TIME_WAIT, 0, 0, [3, 0x15f9, 0, 0], 0, 0),     // timewait line: 12 fields
+  t(LO, 40006, LO, 7002, TIME_WAIT, 0, 0, [3, 0x15f9, 0, 0], 0, 0), // timewait line: 12 fields
 ];
 
 test('tcp: every line of the namespace capture, exactly', () => {
@@ -84,15 +112,15 @@ const EXPECTED_TCP6: InetSocket[] = [
   t6(LONG6, 65535, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48628),
   t6(LO6, 443, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48625),
   t6(ANY6, 8080, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48622),
-  t6('2001:db8:0:1::1', 25, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48632),      // the longer zero run wins
+  t6('2001:db8:0:1::1', 25, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48632), // the longer zero run wins
   t6('2001:db8::1', 5432, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48635),
-  t6('2001:db8:1:2:3::', 23, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48634),     // run at the end
+  t6('2001:db8:1:2:3::', 23, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48634), // run at the end
   t6('fe80::1', 7, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48637),
-  t6('2001:db8::1:0:0:1', 80, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48631),    // tie: the first run wins
+  t6('2001:db8::1:0:0:1', 80, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48631), // tie: the first run wins
   t6('2001:db8:0:1:1:1:1:0', 21, ANY6, 0, LISTEN, 0, 0, OFF, 0, 48633), // single zeros stay
   t6(LONG6, 65535, LONG6, 40004, ESTABLISHED, 0, 0, OFF, 0, 48630),
   t6(LO6, 443, LO6, 40003, ESTABLISHED, 0, 0, OFF, 0, 48627),
-  t6(MAPPED, 8080, MAPPED, 40002, ESTABLISHED, 0, 0, OFF, 0, 48624),    // '::' listener, 127.0.0.1 client
+  t6(MAPPED, 8080, MAPPED, 40002, ESTABLISHED, 0, 0, OFF, 0, 48624), // '::' listener, 127.0.0.1 client
   t6(LO6, 40003, LO6, 443, ESTABLISHED, 0, 0, OFF, 0, 48626),
   t6(LONG6, 40004, LONG6, 65535, ESTABLISHED, 0, 0, OFF, 0, 48629),
 ];
@@ -107,7 +135,7 @@ test('udp: queues, connected state, uid and the drops column', () => {
   const r = parseInetSockets(read('sockets/netns/udp'), 'udp');
   assert.equal(r.skipped, 0);
   assert.deepEqual(r.value, [
-    row('udp', LO, 9999, ANY, 0, CLOSE, 0, 0x900, OFF, 0, 49490, 39),   // never read, tiny buffer
+    row('udp', LO, 9999, ANY, 0, CLOSE, 0, 0x900, OFF, 0, 49490, 39), // never read, tiny buffer
     row('udp', ANY, 123, ANY, 0, CLOSE, 0, 0, OFF, 0, 48659, 0),
     row('udp', ANY, 5000, ANY, 0, CLOSE, 0, 0, OFF, 65534, 48690, 0),
     row('udp', LO, 40020, LO, 123, ESTABLISHED, 0, 0, OFF, 0, 48661, 0),
@@ -129,13 +157,13 @@ test('raw and raw6: the local port is the protocol number; no drops field outsid
   const r4 = parseInetSockets(read('sockets/netns/raw'), 'raw');
   assert.equal(r4.skipped, 0);
   assert.deepEqual(r4.value, [
-    row('raw', ANY, 1, ANY, 0, CLOSE, 0, 0, OFF, 0, 49326),      // ping's ICMP socket
-    row('raw', LO, 253, ANY, 0, CLOSE, 0, 0, OFF, 0, 49492),     // python, IPPROTO 253, bound
+    row('raw', ANY, 1, ANY, 0, CLOSE, 0, 0, OFF, 0, 49326), // ping's ICMP socket
+    row('raw', LO, 253, ANY, 0, CLOSE, 0, 0, OFF, 0, 49492), // python, IPPROTO 253, bound
   ]);
   const r6 = parseInetSockets(read('sockets/netns/raw6'), 'raw6');
   assert.equal(r6.skipped, 0);
   assert.deepEqual(r6.value, [
-    row('raw6', ANY6, 58, ANY6, 0, CLOSE, 0, 0, OFF, 0, 49328),  // ping -6: two ICMPv6 sockets
+    row('raw6', ANY6, 58, ANY6, 0, CLOSE, 0, 0, OFF, 0, 49328), // ping -6: two ICMPv6 sockets
     row('raw6', ANY6, 58, ANY6, 0, CLOSE, 0, 0, OFF, 0, 48606),
   ]);
 });
@@ -197,9 +225,12 @@ test('parseInetLine: too few fields, no "sl:" field, or a bad address is null', 
   assert.equal(parseInetLine('', 'raw'), null);
 });
 
-test('parseInetLine: a 16-digit tm->when (an old kernel\'s negative delta) is read as netstat\'s %lX reads it', () => {
+test("parseInetLine: a 16-digit tm->when (an old kernel's negative delta) is read as netstat's %lX reads it", () => {
   // Kernels before jiffies_delta_to_clock_t printed an expired timer's negative delta with %08lX.
-  const s = parseInetLine('   0: 0100007F:0016 0100007F:9C40 01 00000000:00000000 01:FFFFFFFFFFFFFFF6 00000000     0        0 77 1 0', 'tcp');
+  const s = parseInetLine(
+    '   0: 0100007F:0016 0100007F:9C40 01 00000000:00000000 01:FFFFFFFFFFFFFFF6 00000000     0        0 77 1 0',
+    'tcp',
+  );
   assert.ok(s);
   assert.equal(s.timer.kind, 1);
   assert.equal(s.timer.expires, Number(0xfffffffffffffff6n)); // the nearest double, as parsed
@@ -291,19 +322,29 @@ test('isUnspecified', () => {
 // ---- endpoint(): netstat's addr_do_one ------------------------------------------------
 
 const BASE_OPTS: ConnOptions = {
-  all: true, listening: false, numericHosts: true, numericPorts: true, numericUsers: true,
-  extend: 0, programs: false, timers: false, wide: false,
+  all: true,
+  listening: false,
+  numericHosts: true,
+  numericPorts: true,
+  numericUsers: true,
+  extend: 0,
+  programs: false,
+  timers: false,
+  wide: false,
 };
 
 function names(hostName: (a: string) => string | undefined = () => undefined): NameContext {
   return {
-    services: parseServices(read('root-basic/etc/services')), users: new Map(), hostName, owners: null,
+    services: parseServices(read('root-basic/etc/services')),
+    users: new Map(),
+    hostName,
+    owners: null,
     protocols: parseProtocols(read('root-basic/etc/protocols')),
   };
 }
 
 test('endpoint: the 22-character cut of addr_do_one', () => {
-  const n = names((a) => ({ '192.0.2.1': 'h'.repeat(30), '192.0.2.2': 'ab', '192.0.2.3': 'x'.repeat(18) } as Record<string, string>)[a]);
+  const n = names((a) => (({ '192.0.2.1': 'h'.repeat(30), '192.0.2.2': 'ab', '192.0.2.3': 'x'.repeat(18) }) as Record<string, string>)[a]);
   const o: ConnOptions = { ...BASE_OPTS, numericHosts: false, numericPorts: true };
   // 15 + 5 = 20: fits
   assert.equal(endpoint('255.255.255.255', 65535, 'tcp', n, o), '255.255.255.255:65535');
@@ -318,7 +359,10 @@ test('endpoint: the 22-character cut of addr_do_one', () => {
 });
 
 test('endpoint: a service name longer than 18 is cut to 18, the host to 4', () => {
-  const services = new Map([['1/tcp', 's'.repeat(25)], ['2/tcp', 'q'.repeat(19)]]);
+  const services = new Map([
+    ['1/tcp', 's'.repeat(25)],
+    ['2/tcp', 'q'.repeat(19)],
+  ]);
   const n: NameContext = { services, users: new Map(), hostName: (a) => (a === '192.0.2.2' ? 'ab' : undefined), owners: null };
   const o: ConnOptions = { ...BASE_OPTS, numericHosts: false, numericPorts: false };
   assert.equal(endpoint('192.0.2.9', 1, 'tcp', n, o), `192.:${'s'.repeat(18)}`);
@@ -330,10 +374,14 @@ test('endpoint: a service name longer than 18 is cut to 18, the host to 4', () =
 
 /** Local and Foreign Address columns of a captured `netstat -tuwa…` listing, row by row. */
 function netstatColumns(file: string): [string, string][] {
-  return read(file).split('\n').slice(2).filter((l) => l.trim() !== '').map((l) => {
-    const f = l.trim().split(/\s+/);
-    return [f[3] ?? '', f[4] ?? ''];
-  });
+  return read(file)
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      return [f[3] ?? '', f[4] ?? ''];
+    });
 }
 
 /** All sockets in the order netstat lists them: tcp, tcp6, udp, udp6, raw, raw6 (the files' order). */
@@ -357,10 +405,7 @@ function compareWithNetstat(file: string, n: NameContext, o: ConnOptions, only: 
   socks.forEach((s, i) => {
     if (!only(s)) return;
     const sp = serviceProto(s.proto);
-    const got: [string, string] = [
-      endpoint(s.localAddr, s.localPort, sp, n, o),
-      endpoint(s.remoteAddr, s.remotePort, sp, n, o),
-    ];
+    const got: [string, string] = [endpoint(s.localAddr, s.localPort, sp, n, o), endpoint(s.remoteAddr, s.remotePort, sp, n, o)];
     // netstat prints port 0 as '*' (get_sname); endpoint does the same through serviceName.
     assert.deepEqual(got, cols[i], `${file} row ${i + 1}: ${s.proto} ${s.localAddr}:${s.localPort}`);
     checked++;

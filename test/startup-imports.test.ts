@@ -21,7 +21,8 @@ export function staticImports(file: string, text: string): { files: string[]; pa
     const spec = m[1] ?? '';
     // `import { type A, type B } from` is type-only as well.
     const names = /\{([^}]*)\}/.exec(m[0])?.[1];
-    if (names !== undefined && !/^\s*(?:import|export)\s+[^{]*,/.test(m[0]) && names.split(',').every((n) => /^\s*(type\s|$)/.test(n))) continue;
+    if (names !== undefined && !/^\s*(?:import|export)\s+[^{]*,/.test(m[0]) && names.split(',').every((n) => /^\s*(type\s|$)/.test(n)))
+      continue;
     if (spec.startsWith('.')) files.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
     else if (!spec.startsWith('node:')) packages.push(spec);
   }
@@ -47,26 +48,46 @@ export function closure(entry: string): { modules: string[]; packages: string[] 
 test('the scanner tells loaded imports from types and import()', () => {
   const f = resolve(SRC, 'x.ts');
   const text = [
-    "import { a } from './a.js';", "import type { B } from './b.js';", "import { type C, type D } from './c.js';",
-    "import { e, type E } from './e.js';", "export { f } from './f.js';", "export type { G } from './g.js';",
-    "const h = await import('./h.js');", "import blessed from 'blessed';", "import { readFileSync } from 'node:fs';", "import './side.js';",
+    "import { a } from './a.js';",
+    "import type { B } from './b.js';",
+    "import { type C, type D } from './c.js';",
+    "import { e, type E } from './e.js';",
+    "export { f } from './f.js';",
+    "export type { G } from './g.js';",
+    "const h = await import('./h.js');",
+    "import blessed from 'blessed';",
+    "import { readFileSync } from 'node:fs';",
+    "import './side.js';",
   ].join('\n');
   const got = staticImports(f, text);
-  assert.deepEqual(got.files.map((x) => relative(SRC, x)), ['a.ts', 'e.ts', 'f.ts', 'side.ts']);
+  assert.deepEqual(
+    got.files.map((x) => relative(SRC, x)),
+    ['a.ts', 'e.ts', 'f.ts', 'side.ts'],
+  );
   assert.deepEqual(got.packages, ['blessed']);
 });
 
 test('`netdash --version` loads the entry, the version line and the output-error handling only', () => {
   assert.deepEqual(closure('cli.ts'), {
-    modules: ['cli.ts', 'cli/output-errors.ts', 'cli/version.ts', 'text/eight-bit.ts', 'text/printable.ts'], packages: [],
+    modules: ['cli.ts', 'cli/output-errors.ts', 'cli/version.ts', 'text/eight-bit.ts', 'text/printable.ts'],
+    packages: [],
   });
 });
 
 test('--help and a bad flag load only the option parser: no kernel readers, printers, names or packages', () => {
   const { modules, packages } = closure('cli/run.ts');
   assert.deepEqual(modules, [
-    'cli/help.ts', 'cli/options.ts', 'cli/run.ts', 'cli/version.ts', 'cli/windows-proto.ts', 'model/counter-value.ts', 'print/json-stream.ts',
-    'serve/listen-address.ts', 'text/eight-bit.ts', 'text/printable.ts', 'text/wrap.ts',
+    'cli/help.ts',
+    'cli/options.ts',
+    'cli/run.ts',
+    'cli/version.ts',
+    'cli/windows-proto.ts',
+    'model/counter-value.ts',
+    'print/json-stream.ts',
+    'serve/listen-address.ts',
+    'text/eight-bit.ts',
+    'text/printable.ts',
+    'text/wrap.ts',
   ]);
   assert.deepEqual(packages, []);
 });

@@ -117,15 +117,21 @@ function writeSynthetic(root: string, seed: number): void {
   }
   for (const f of ['snmp6', 'sctp/snmp']) {
     const text = readFileSync(path.join(src, f), 'utf8');
-    writeFileSync(path.join(root, 'proc/net', f), text.replace(/(\s)-?\d+$/gm, (_m, sp: string) => sp + val()));
+    writeFileSync(
+      path.join(root, 'proc/net', f),
+      text.replace(/(\s)-?\d+$/gm, (_m, sp: string) => sp + val()),
+    );
   }
 }
 
 describe('formatStatistics against netstat -s on synthetic counters', () => {
   // unshare gives netstat a private mount namespace where /proc is the synthetic tree.
   async function netstatOver(root: string, flags: string[]): Promise<string> {
-    const r = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c',
-      'mount --bind "$0/proc" /proc && exec netstat -s "$@"', root, ...flags], { env: ENV });
+    const r = await run(
+      'unshare',
+      ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0/proc" /proc && exec netstat -s "$@"', root, ...flags],
+      { env: ENV },
+    );
     assert.equal(r.code, 0, r.stderr);
     return r.stdout;
   }
@@ -153,7 +159,12 @@ describe('formatStatistics against netstat -s on synthetic counters', () => {
         for (const flags of FLAGS) {
           const has = (f: string): boolean => flags.includes(f);
           const ours = formatStatistics(counters, {
-            tcp: has('-t'), udp: has('-u'), raw: has('-w'), udplite: has('-U'), sctp: has('-S'), inet6: has('-6'),
+            tcp: has('-t'),
+            udp: has('-u'),
+            raw: has('-w'),
+            udplite: has('-U'),
+            sctp: has('-S'),
+            inet6: has('-6'),
           });
           assert.equal(ours, await netstatOver(root, flags), `netstat -s ${flags.join(' ')}`);
         }

@@ -17,8 +17,12 @@ const NONE: StatisticsOptions = { tcp: false, udp: false, raw: false };
 function optionsOf(file: string): StatisticsOptions {
   const flags = /^netstat-s(?:-(\w+))?\.txt$/.exec(file)?.[1] ?? '';
   return {
-    tcp: flags.includes('t'), udp: flags.includes('u'), raw: flags.includes('w'),
-    udplite: flags.includes('U'), sctp: flags.includes('S'), inet6: flags.includes('6'),
+    tcp: flags.includes('t'),
+    udp: flags.includes('u'),
+    raw: flags.includes('w'),
+    udplite: flags.includes('U'),
+    sctp: flags.includes('S'),
+    inet6: flags.includes('6'),
   };
 }
 
@@ -55,10 +59,7 @@ test('-U alone shows only the groups netstat has no table for', () => {
 
 test('counters without text: shown as "Name: value" only when nonzero, -1 as an unsigned', () => {
   const c: CounterGroups = { Tcp: { ActiveOpens: 0, MaxConn: -1, Future: 0, Other: 4 }, Made: { Up: -1, Zero: 0 } };
-  assert.equal(
-    formatStatistics(c, NONE),
-    'Tcp:\n    0 active connection openings\n    Other: 4\nMade:\n    Up: 18446744073709551615\n',
-  );
+  assert.equal(formatStatistics(c, NONE), 'Tcp:\n    0 active connection openings\n    Other: 4\nMade:\n    Up: 18446744073709551615\n');
 });
 
 test('netstat quirks: Forwarding falls through its unsorted table, icmp indent carries over', () => {
@@ -67,20 +68,23 @@ test('netstat quirks: Forwarding falls through its unsorted table, icmp indent c
     Icmp: { InMsgs: 1, InDestUnreachs: 1, OutMsgs: 0, OutDestUnreachs: 0 },
     IcmpMsg: { InType3: 1 },
   };
-  assert.equal(formatStatistics(c, NONE), [
-    'Ip:',
-    '    Forwarding: 1',
-    '    5 total packets received',
-    'Icmp:',
-    '    1 ICMP messages received',
-    '    ICMP input histogram:',
-    '        destination unreachable: 1',
-    '    0 ICMP messages sent',
-    '    ICMP output histogram:',
-    'IcmpMsg:',
-    '        InType3: 1',
-    '',
-  ].join('\n'));
+  assert.equal(
+    formatStatistics(c, NONE),
+    [
+      'Ip:',
+      '    Forwarding: 1',
+      '    5 total packets received',
+      'Icmp:',
+      '    1 ICMP messages received',
+      '    ICMP input histogram:',
+      '        destination unreachable: 1',
+      '    0 ICMP messages sent',
+      '    ICMP output histogram:',
+      'IcmpMsg:',
+      '        InType3: 1',
+      '',
+    ].join('\n'),
+  );
   // Without -w the Icmp section is not printed, so IcmpMsg keeps the normal indent.
   assert.equal(formatStatistics(c, { ...NONE, tcp: true }), 'IcmpMsg:\n    InType3: 1\n');
 });

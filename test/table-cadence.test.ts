@@ -11,23 +11,40 @@ import { kernelFs } from '../src/sources/kernel-fs.js';
 import type { Want } from '../src/sources/snapshot.js';
 
 const FX = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
-const WANT: Want = { inet: ['tcp', 'tcp6'], unix: false, owners: false, interfaces: false, counters: false, routes4: false, routes6: false, conntrack: false };
+const WANT: Want = {
+  inet: ['tcp', 'tcp6'],
+  unix: false,
+  owners: false,
+  interfaces: false,
+  counters: false,
+  routes4: false,
+  routes6: false,
+  conntrack: false,
+};
 
 /** A sampler whose table reads each take `readMs` of real time, ticked `n` times `intervalMs` apart. */
 async function cadence(intervalMs: number, readMs: number, n: number): Promise<{ reads: number; every: number }> {
   const base = kernelFs(path.join(FX, 'root-basic'));
-  let mono = 1_000_000, real = 0, reads = 0;
+  let mono = 1_000_000,
+    real = 0,
+    reads = 0;
   const kfs = {
     ...base,
     readText: async (rel: string) => {
       const text = await base.readText(rel);
-      if (rel === 'proc/net/tcp') { reads++; real += readMs; }
+      if (rel === 'proc/net/tcp') {
+        reads++;
+        real += readMs;
+      }
       return text;
     },
   };
   const clock: Clock = { now: () => mono, mono: () => mono, real: () => real, sleep: () => Promise.resolve() };
   const s = new Sampler(kfs, clock, { intervalMs, want: WANT, tableEveryMs: 'auto' }, () => {});
-  for (let i = 0; i < n; i++) { await s.tick(); mono += intervalMs; }
+  for (let i = 0; i < n; i++) {
+    await s.tick();
+    mono += intervalMs;
+  }
   return { reads, every: s.tableEvery };
 }
 

@@ -20,8 +20,21 @@ function bare(s: InetSocket): InetSocket {
 
 function tcp(port: number, cookie: string, info: Partial<TcpInfo>, o: Partial<InetSocket> = {}): InetSocket {
   return {
-    proto: 'tcp', family: 4, localAddr: '10.0.0.1', localPort: port, remoteAddr: '10.0.0.2', remotePort: 80, state: 1,
-    sendQ: 0, recvQ: 0, timer: NO_TIMER, uid: 0, inode: Number(cookie) + 1000, cookie, tcpInfo: { length: 280, ...info }, ...o,
+    proto: 'tcp',
+    family: 4,
+    localAddr: '10.0.0.1',
+    localPort: port,
+    remoteAddr: '10.0.0.2',
+    remotePort: 80,
+    state: 1,
+    sendQ: 0,
+    recvQ: 0,
+    timer: NO_TIMER,
+    uid: 0,
+    inode: Number(cookie) + 1000,
+    cookie,
+    tcpInfo: { length: 280, ...info },
+    ...o,
   };
 }
 
@@ -32,7 +45,13 @@ test('FlowTracker: first sample null, then deltas; a connection new this tick co
   const a1 = t1.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!;
   assert.deepEqual([a1.delta[RX], a1.delta[TX], a1.delta[RETRANS]], [null, null, null]);
   assert.equal(a1.opened, false, 'on the first sample nothing is "new"');
-  const t2 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 400, bytesSent: 50, totalRetrans: 5 }), tcp(2, '2', { bytesReceived: 70, bytesSent: 30 })]), 3000);
+  const t2 = f.update(
+    connectionKeys([
+      tcp(1, '1', { bytesReceived: 400, bytesSent: 50, totalRetrans: 5 }),
+      tcp(2, '2', { bytesReceived: 70, bytesSent: 30 }),
+    ]),
+    3000,
+  );
   assert.equal(t2.elapsedMs, 2000);
   const a2 = t2.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!;
   assert.deepEqual([a2.delta[RX], a2.delta[TX], a2.delta[RETRANS]], [300, 0, 3]);
@@ -42,7 +61,10 @@ test('FlowTracker: first sample null, then deltas; a connection new this tick co
   assert.deepEqual([b2.delta[RX], b2.delta[TX]], [70, 30], 'new this tick: from 0');
   assert.equal(b2.delta[RETRANS], null, 'a field the kernel did not send stays unknown');
   // The tuple of port 2 reused by another socket (new cookie): a new connection from 0.
-  const t3 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 450, bytesSent: 60, totalRetrans: 5 }), tcp(2, '9', { bytesReceived: 5, bytesSent: 1 })]), 5000);
+  const t3 = f.update(
+    connectionKeys([tcp(1, '1', { bytesReceived: 450, bytesSent: 60, totalRetrans: 5 }), tcp(2, '9', { bytesReceived: 5, bytesSent: 1 })]),
+    5000,
+  );
   const b3 = t3.byKey.get('tcp|10.0.0.1|2|10.0.0.2|80')!;
   assert.equal(b3.opened, true);
   assert.deepEqual([b3.delta[RX], b3.sinceMark[RX]], [5, 5]);
@@ -65,17 +87,31 @@ test('aggregate: per process and per peer; UDP joins with counts and queues but 
   const rows = (k: number): InetSocket[] => [
     tcp(1, '1', { bytesReceived: 1000 * k, bytesSent: 100 * k, totalRetrans: 3 * k, segsOut: 10 * k, rtt: 500 }),
     tcp(2, '2', { bytesReceived: 10 * k, bytesSent: 20 * k, totalRetrans: 0, segsOut: 10 * k, rtt: 9000 }, { remoteAddr: '10.0.0.3' }),
-    tcp(3, '3', { bytesReceived: 7 * k, bytesSent: 0, totalRetrans: 0, segsOut: 1 * k, rtt: 100 }, { proto: 'tcp6', family: 6, localAddr: '::ffff:10.0.0.1', remoteAddr: '::ffff:10.0.0.2' }),
+    tcp(
+      3,
+      '3',
+      { bytesReceived: 7 * k, bytesSent: 0, totalRetrans: 0, segsOut: 1 * k, rtt: 100 },
+      { proto: 'tcp6', family: 6, localAddr: '::ffff:10.0.0.1', remoteAddr: '::ffff:10.0.0.2' },
+    ),
     bare(tcp(53, '4', {}, { proto: 'udp', recvQ: 768, remoteAddr: '10.0.0.9', remotePort: 53 })),
   ];
-  const owners = new Map<number, ProcessOwner>([[1001, { pid: 10, program: 'curl' }], [1002, { pid: 20, program: 'node' }], [1003, { pid: 20, program: 'node' }], [1004, { pid: 30, program: 'dig' }]]);
+  const owners = new Map<number, ProcessOwner>([
+    [1001, { pid: 10, program: 'curl' }],
+    [1002, { pid: 20, program: 'node' }],
+    [1003, { pid: 20, program: 'node' }],
+    [1004, { pid: 30, program: 'dig' }],
+  ]);
   f.update(connectionKeys(rows(1)), 0);
   const fl = f.update(connectionKeys(rows(2)), 1000);
   const a = aggregate(connectionKeys(rows(2)), owners, fl);
   const proc = (pid: number) => a.processes.find((p) => p.pid === pid)!;
   assert.deepEqual([proc(10).rx, proc(10).tx, proc(10).retrans, proc(10).tcp], [1000, 100, 3, 1]);
   assert.deepEqual([proc(20).rx, proc(20).tx, proc(20).tcp, proc(20).worstRtt], [17, 20, 2, 9000]);
-  assert.deepEqual([proc(30).udp, proc(30).recvQ, proc(30).rx, proc(30).withInfo], [1, 768, null, 0], 'UDP: a count and a queue, no byte counters');
+  assert.deepEqual(
+    [proc(30).udp, proc(30).recvQ, proc(30).rx, proc(30).withInfo],
+    [1, 768, null, 0],
+    'UDP: a count and a queue, no byte counters',
+  );
   assert.equal(retransPct(proc(10)), 30);
   const peer = (addr: string) => a.peers.find((p) => p.addr === addr)!;
   assert.equal(peer('10.0.0.2').tcp, 2, 'a v4-mapped peer is the same host');
@@ -87,7 +123,11 @@ test('aggregate: per process and per peer; UDP joins with counts and queues but 
 
 test('SampleEngine: flows and aggregates only with tcp_info (or when asked), replays of the same input give the same numbers', () => {
   let mono = 0;
-  const raw = (rows: InetSocket[]): RawSample => ({ mono: mono += 1000, boot: { bootTime: 1 }, snapshot: { time: mono, inet: { tcp: { ok: true, value: rows, skipped: 0 } } } });
+  const raw = (rows: InetSocket[]): RawSample => ({
+    mono: (mono += 1000),
+    boot: { bootTime: 1 },
+    snapshot: { time: mono, inet: { tcp: { ok: true, value: rows, skipped: 0 } } },
+  });
   const plain = new SampleEngine();
   const s0 = plain.ingest(raw([bare(tcp(1, '1', {}))]));
   assert.equal(s0.flows, undefined);
@@ -118,15 +158,29 @@ test('SampleEngine: flows and aggregates only with tcp_info (or when asked), rep
 test('a recording keeps what replay needs: the same flow deltas and sums from decoded lines', () => {
   let mono = 0;
   const raws: RawSample[] = [1, 2, 3].map((k) => ({
-    mono: mono += 1000, boot: { bootTime: 1 },
-    snapshot: { time: mono, inet: { tcp: { ok: true, value: [tcp(1, '1', { bytesReceived: 100 * k, totalRetrans: k * k, maxPacingRate: 2 ** 64 }, { inode: 1001 })], skipped: 0 } },
-      owners: { denied: false, owners: new Map<number, ProcessOwner>([[1001, { pid: 10, program: 'curl' }]]) } },
+    mono: (mono += 1000),
+    boot: { bootTime: 1 },
+    snapshot: {
+      time: mono,
+      inet: {
+        tcp: {
+          ok: true,
+          value: [tcp(1, '1', { bytesReceived: 100 * k, totalRetrans: k * k, maxPacingRate: 2 ** 64 }, { inode: 1001 })],
+          skipped: 0,
+        },
+      },
+      owners: { denied: false, owners: new Map<number, ProcessOwner>([[1001, { pid: 10, program: 'curl' }]]) },
+    },
   }));
-  const live = new SampleEngine(), replay = new SampleEngine();
+  const live = new SampleEngine(),
+    replay = new SampleEngine();
   for (const r of raws) {
     const a = live.ingest(r);
     const b = replay.ingest(decodeRaw(encodeRaw(r)));
-    assert.deepEqual([...(b.flows?.byKey.values() ?? [])].map((f) => [f.delta, f.sinceMark]), [...(a.flows?.byKey.values() ?? [])].map((f) => [f.delta, f.sinceMark]));
+    assert.deepEqual(
+      [...(b.flows?.byKey.values() ?? [])].map((f) => [f.delta, f.sinceMark]),
+      [...(a.flows?.byKey.values() ?? [])].map((f) => [f.delta, f.sinceMark]),
+    );
     assert.deepEqual(b.aggregates, a.aggregates);
   }
   const last = replay.ingest(decodeRaw(encodeRaw(raws[2]!)));

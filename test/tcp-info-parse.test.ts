@@ -10,7 +10,14 @@ import { cookieText, parseTcpInfo, TCP_INFO_LAYOUT, tcpInfoObject } from '../src
 function fixture(len: number): Buffer {
   const b = Buffer.alloc(len);
   for (let o = 8; o + 4 <= len; o += 4) b.writeUInt32LE(o + 1, o);
-  b[0] = 1; b[1] = 0; b[2] = 2; b[3] = 3; b[4] = 4; b[5] = 7; b[6] = 0x7a; b[7] = 1;
+  b[0] = 1;
+  b[1] = 0;
+  b[2] = 2;
+  b[3] = 3;
+  b[4] = 4;
+  b[5] = 7;
+  b[6] = 0x7a;
+  b[7] = 1;
   return b;
 }
 
@@ -21,7 +28,17 @@ test('a 104-byte tcp_info (Linux 2.6): fields up to total_retrans, the rest unkn
   assert.equal(info.totalRetrans, 101);
   assert.equal(info.sndWscale, 0xa);
   assert.equal(info.rcvWscale, 0x7);
-  for (const k of ['pacingRate', 'bytesAcked', 'bytesReceived', 'segsOut', 'bytesSent', 'bytesRetrans', 'minRtt', 'deliveryRate', 'sndWnd'] as const) {
+  for (const k of [
+    'pacingRate',
+    'bytesAcked',
+    'bytesReceived',
+    'segsOut',
+    'bytesSent',
+    'bytesRetrans',
+    'minRtt',
+    'deliveryRate',
+    'sndWnd',
+  ] as const) {
     assert.equal(info[k], undefined, k);
     assert.ok(!(k in tcpInfoObject(info)), `${k} absent from its plain form (JSON, recordings)`);
   }
@@ -34,7 +51,8 @@ test('a 104-byte tcp_info (Linux 2.6): fields up to total_retrans, the rest unkn
 
 test('a 144-byte tcp_info (Linux 4.1): byte and segment counters known, min_rtt and later unknown', () => {
   const b = fixture(144);
-  b.writeUInt32LE(5, 120); b.writeUInt32LE(1, 124);   // bytes_acked = 2^32 + 5
+  b.writeUInt32LE(5, 120);
+  b.writeUInt32LE(1, 124); // bytes_acked = 2^32 + 5
   const info = parseTcpInfo(b, 0, 144);
   assert.equal(info.bytesAcked, 2 ** 32 + 5);
   assert.equal(info.segsIn, 141);
@@ -70,16 +88,23 @@ test('tcp_info is asked for only when wanted: idiag_ext bits of both request kin
 /** nlmsghdr + inet_diag_msg + one INET_DIAG_INFO attribute of `info.length` bytes. */
 function message(info: Buffer, inode: number, cookie: [number, number]): Buffer {
   const body = Buffer.alloc(72);
-  body[0] = 2; body[1] = 1;
-  body.writeUInt16BE(5000, 4); body.writeUInt16BE(40000, 6);
-  Buffer.from([127, 0, 0, 1]).copy(body, 8); Buffer.from([127, 0, 0, 1]).copy(body, 24);
-  body.writeUInt32LE(cookie[0], 44); body.writeUInt32LE(cookie[1], 48);
+  body[0] = 2;
+  body[1] = 1;
+  body.writeUInt16BE(5000, 4);
+  body.writeUInt16BE(40000, 6);
+  Buffer.from([127, 0, 0, 1]).copy(body, 8);
+  Buffer.from([127, 0, 0, 1]).copy(body, 24);
+  body.writeUInt32LE(cookie[0], 44);
+  body.writeUInt32LE(cookie[1], 48);
   body.writeUInt32LE(inode, 68);
   const alen = 4 + info.length;
   const attr = Buffer.alloc((alen + 3) & ~3);
-  attr.writeUInt16LE(alen, 0); attr.writeUInt16LE(2, 2); info.copy(attr, 4);
+  attr.writeUInt16LE(alen, 0);
+  attr.writeUInt16LE(2, 2);
+  info.copy(attr, 4);
   const h = Buffer.alloc(16);
-  h.writeUInt32LE(16 + 72 + attr.length, 0); h.writeUInt16LE(20, 4);
+  h.writeUInt32LE(16 + 72 + attr.length, 0);
+  h.writeUInt16LE(20, 4);
   return Buffer.concat([h, body, attr]);
 }
 
@@ -94,7 +119,7 @@ test('InetDiagParser with tcp_info: the attribute by its own length, the cookie,
   assert.equal(a.cookie, String(2 ** 32 + 5));
   assert.equal(a.tcpInfo?.totalRetrans, 101);
   assert.equal(a.tcpInfo?.bytesAcked, undefined);
-  assert.notEqual(a, b, 'counters move every tick: a row is never last tick\'s object');
+  assert.notEqual(a, b, "counters move every tick: a row is never last tick's object");
   // Without the flag no attribute is read.
   const p = new InetDiagParser('tcp', true, false);
   p.message(msg, 0, msg.length);
@@ -103,7 +128,8 @@ test('InetDiagParser with tcp_info: the attribute by its own length, the cookie,
 
 test('cookieText and gFormat (C %g)', () => {
   const b = Buffer.alloc(8);
-  b.writeUInt32LE(0xffffffff, 0); b.writeUInt32LE(0xffffffff, 4);
+  b.writeUInt32LE(0xffffffff, 0);
+  b.writeUInt32LE(0xffffffff, 4);
   assert.equal(cookieText(b, 0), '18446744073709551615');
   assert.deepEqual([0.018, 204, 1.25, 0.0001, 1234567, 40].map(gFormat), ['0.018', '204', '1.25', '0.0001', '1.23457e+06', '40']);
   assert.deepEqual(tcpInfoTokens({ length: 8, state: 1 }), []);

@@ -12,7 +12,6 @@ import { blinkToDim, restyle } from '../src/dashboard/theme.js';
 import { estab, FakeSource, listen, names, nif, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { fakeTty } from './helpers/fake-tty.js';
 
-
 // Zero state counts and an interface that is down are drawn dim.
 const WORLD: SnapParts = {
   inet: [listen(22), estab(22, 40000), udp(53)],
@@ -25,14 +24,25 @@ const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
 /** Everything netdash writes to a terminal of this TERM while it draws two samples and the
  *  cursor moves, then quits. */
 async function drawn(term: string, env: Record<string, string> = {}): Promise<string> {
-  const input = fakeTty(100, 30), output = fakeTty(100, 30);
+  const input = fakeTty(100, 30),
+    output = fakeTty(100, 30);
   let raw = '';
-  output.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
+  output.on('data', (d: Buffer) => {
+    raw += d.toString('utf8');
+  });
   const src = new FakeSource();
   const d = createDashboard(parseOptions(['-a']), {
-    input, output, names: names(),
-    source: (on) => { src.onSample = on; return src; },
-    host: { name: 'testhost', kernel: '6.1.0-test' }, signals: false, terminal: term, env,
+    input,
+    output,
+    names: names(),
+    source: (on) => {
+      src.onSample = on;
+      return src;
+    },
+    host: { name: 'testhost', kernel: '6.1.0-test' },
+    signals: false,
+    terminal: term,
+    env,
   });
   src.push(WORLD);
   src.push(WORLD);
@@ -51,7 +61,10 @@ function sgrParams(out: string): string[][] {
     const p = (m[1] ?? '').split(';');
     const params: string[] = [];
     for (let i = 0; i < p.length; i++) {
-      if ((p[i] === '38' || p[i] === '48') && p[i + 1] === '5') { params.push(`${p[i]};5;${p[i + 2]}`); i += 2; } else params.push(p[i] ?? '');
+      if ((p[i] === '38' || p[i] === '48') && p[i + 1] === '5') {
+        params.push(`${p[i]};5;${p[i + 2]}`);
+        i += 2;
+      } else params.push(p[i] ?? '');
     }
     return params;
   });
@@ -106,10 +119,22 @@ test('no window title is set, so none is left behind', async () => {
 
 test('the 32-bit terminfo format (ncurses 6) is read: tmux-256color has 256 colours and dim', (t) => {
   const require = createRequire(import.meta.url);
-  const blessed = require('blessed') as { tput: { new (o: { terminal: string }): { colors: number; strings: Record<string, unknown> }; prototype: unknown } };
+  const blessed = require('blessed') as {
+    tput: { new (o: { terminal: string }): { colors: number; strings: Record<string, unknown> }; prototype: unknown };
+  };
   const files = ['/usr/share/terminfo/t/tmux-256color', '/usr/lib/terminfo/t/tmux-256color', '/lib/terminfo/t/tmux-256color'];
-  const file = files.find((f) => { try { readFileSync(f); return true; } catch { return false; } });
-  if (!file) { t.skip('no tmux-256color terminfo entry (ncurses-base)'); return; }
+  const file = files.find((f) => {
+    try {
+      readFileSync(f);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!file) {
+    t.skip('no tmux-256color terminfo entry (ncurses-base)');
+    return;
+  }
   const data = readFileSync(file);
   // The file really is in the 32-bit format (else this test proves nothing).
   assert.equal(data.readUInt16LE(0), 0o1036, `${file} is not in ncurses' 32-bit format`);
@@ -127,8 +152,10 @@ test('restyle and blinkToDim: tags and SGR parameters', () => {
   assert.equal(restyle(caps8)('{gray-fg}x 0{/gray-fg} {red-fg}y{/red-fg}'), '{blink}x 0{/blink} {red-fg}y{/red-fg}');
   assert.equal(restyle({ colors: 8, dim: false, noColor: false })('{gray-fg}x{/gray-fg}'), 'x');
   assert.equal(restyle({ colors: 256, dim: true, noColor: false })('{gray-fg}x{/gray-fg}'), '{gray-fg}x{/gray-fg}');
-  assert.equal(restyle({ colors: 256, dim: true, noColor: true })('{inverse}{bold}{blue-fg}a{/blue-fg}{/bold}{/inverse}{gray-fg}b{/gray-fg}'),
-    '{inverse}{bold}a{/bold}{/inverse}{blink}b{/blink}');
+  assert.equal(
+    restyle({ colors: 256, dim: true, noColor: true })('{inverse}{bold}{blue-fg}a{/blue-fg}{/bold}{/inverse}{gray-fg}b{/gray-fg}'),
+    '{inverse}{bold}a{/bold}{/inverse}{blink}b{/blink}',
+  );
   // Escaped outside text is never taken for a tag.
   assert.equal(restyle({ colors: 8, dim: true, noColor: true })('{open}red-fg{close}'), '{open}red-fg{close}');
   assert.equal(blinkToDim('\x1b[5;31m\x1b[38;5;5m\x1b[1;5m\x1b[m'), '\x1b[2;31m\x1b[38;5;5m\x1b[1;2m\x1b[m');

@@ -29,7 +29,9 @@ describe('the dashboard in tmux: job control and colours', () => {
       ns = null; // each test's prereq() says why
     }
   });
-  after(async () => { await ns?.destroy(); });
+  after(async () => {
+    await ns?.destroy();
+  });
 
   function argv(args: string[]): string[] {
     assert.ok(ns, 'namespace with the socket world');
@@ -42,7 +44,11 @@ describe('the dashboard in tmux: job control and colours', () => {
     const tm = Tmux.shell({ term, env: { TERM: term } });
     t.after(() => tm.kill());
     await tm.waitForText(/^\$/m, 10_000);
-    tm.type(argv(args).map((a) => `'${a}'`).join(' '));
+    tm.type(
+      argv(args)
+        .map((a) => `'${a}'`)
+        .join(' '),
+    );
     tm.keys('Enter');
     await tm.waitFor((s) => /since start \d/.test(s), 20_000, 'the first sample');
     return tm;
@@ -101,8 +107,11 @@ describe('the dashboard in tmux: job control and colours', () => {
       // eslint-disable-next-line no-control-regex
       const m = /((?:\x1b\[[0-9;]*m)+)SYN-SENT 0/.exec(screen);
       assert.ok(m, `no SGR before "SYN-SENT 0":\n${JSON.stringify(screen.slice(0, 2000))}`);
-      // eslint-disable-next-line no-control-regex
-      const params = (m[1] ?? '').replace(/\x1b\[|m/g, ';').split(';').filter(Boolean);
+      const params = (m[1] ?? '')
+        // eslint-disable-next-line no-control-regex -- the escapes are what it takes apart
+        .replace(/\x1b\[|m/g, ';')
+        .split(';')
+        .filter(Boolean);
       assert.ok(!params.includes('30'), `black under TERM=${term}: ${JSON.stringify(m[1])}`);
       assert.ok(params.includes('2') || params.includes('90'), `neither dim nor grey under TERM=${term}: ${JSON.stringify(m[1])}`);
       tm.keys('q');
@@ -118,7 +127,10 @@ describe('the dashboard in tmux: job control and colours', () => {
     const screen = tm.capture(true);
     // eslint-disable-next-line no-control-regex
     const params = [...screen.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((x) => (x[1] ?? '').split(';'));
-    assert.ok(!params.some((p) => /^(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)$/.test(p)), `colour under NO_COLOR: ${JSON.stringify(screen.slice(0, 1500))}`);
+    assert.ok(
+      !params.some((p) => /^(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)$/.test(p)),
+      `colour under NO_COLOR: ${JSON.stringify(screen.slice(0, 1500))}`,
+    );
     assert.ok(params.includes('7') && params.includes('1'), 'reverse and bold');
     tm.keys('q');
     assert.equal(await tm.waitExit(), 0);
@@ -146,13 +158,19 @@ describe('the dashboard in tmux: job control and colours', () => {
     // A terminfo entry compiled for the test (tic, ncurses-bin): a screen size, no cup.
     const dir = mkdtempSync(join(tmpdir(), 'nd-terminfo-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, 'nocup.src'), 'nd-nocup|a terminal without cursor addressing,\n\tcols#80, lines#24, bel=^G, cr=\\r, cud1=\\n, ind=\\n,\n');
+    writeFileSync(
+      join(dir, 'nocup.src'),
+      'nd-nocup|a terminal without cursor addressing,\n\tcols#80, lines#24, bel=^G, cr=\\r, cud1=\\n, ind=\\n,\n',
+    );
     execFileSync('tic', ['-o', dir, join(dir, 'nocup.src')]);
     const tm = Tmux.start(argv(['-t', '-n']), { env: { TERM: 'nd-nocup', TERMINFO: dir }, width: 120, height: 40 });
     t.after(() => tm.kill());
     assert.equal(await tm.waitExit(), 0);
     const lines = tm.tmux(['capture-pane', '-p', '-S', '-', '-t', tm.session]).split('\n');
-    assert.match(lines[0] ?? '', /^netdash: TERM=nd-nocup has no cursor addressing \(terminfo cup\): no dashboard, printing in netstat's format instead$/);
+    assert.match(
+      lines[0] ?? '',
+      /^netdash: TERM=nd-nocup has no cursor addressing \(terminfo cup\): no dashboard, printing in netstat's format instead$/,
+    );
     assert.equal(lines[1], 'Active Internet connections (w/o servers)');
   });
 });

@@ -12,8 +12,9 @@ test('every test file has exactly one tier, and every name in the manifest is a 
   // The check itself: a file in no tier, a name in two, a name with no file.
   const files = [...testFiles(), 'brand-new'];
   assert.deepEqual(manifestProblems(files), ['test/brand-new.test.ts has no tier in test/tiers.ts']);
-  assert.deepEqual(manifestProblems(files.filter((f) => f !== 'soak' && f !== 'brand-new')),
-    ['test/tiers.ts names soak, but test/soak.test.ts does not exist']);
+  assert.deepEqual(manifestProblems(files.filter((f) => f !== 'soak' && f !== 'brand-new')), [
+    'test/tiers.ts names soak, but test/soak.test.ts does not exist',
+  ]);
 });
 
 /** What a unit test must not reach for: it runs in seconds, as any user, on any machine. */
@@ -34,5 +35,8 @@ test('unit test files use no root, namespace, tmux, child process or live /proc'
   // (This file names the patterns, so it is left out.)
   assert.deepEqual(TIERS.unit.filter((n) => n !== 'test-tiers').flatMap(impurities), []);
   // The checks see what they look for: each system and soak file trips at least one.
-  assert.deepEqual([...TIERS.system, ...TIERS.soak].filter((n) => impurities(n).length === 0), []);
+  assert.deepEqual(
+    [...TIERS.system, ...TIERS.soak].filter((n) => impurities(n).length === 0),
+    [],
+  );
 });

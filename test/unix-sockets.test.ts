@@ -10,8 +10,11 @@ import { kernelFs } from '../src/sources/kernel-fs.js';
 const FX = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const read = (rel: string): string => readFileSync(FX + rel, 'utf8');
 
-const STREAM = 1, DGRAM = 2, SEQPACKET = 5;
-const SS_UNCONNECTED = 1, SS_CONNECTED = 3;
+const STREAM = 1,
+  DGRAM = 2,
+  SEQPACKET = 5;
+const SS_UNCONNECTED = 1,
+  SS_CONNECTED = 3;
 const ACC = SO_ACCEPTCON;
 const DIR = '/tmp/netdash-fixture';
 
@@ -29,18 +32,18 @@ const EXPECTED: UnixSocket[] = [
   // The path was "new\nline.sock": the kernel prints the newline, so "line.sock" becomes a line
   // of its own (skipped) and only the part before it is known.
   u(2, ACC, STREAM, SS_UNCONNECTED, 48670, `${DIR}/new`),
-  u(2, ACC, STREAM, SS_UNCONNECTED, 48671, ' lead.sock'),            // relative path, leading space kept
+  u(2, ACC, STREAM, SS_UNCONNECTED, 48671, ' lead.sock'), // relative path, leading space kept
   u(3, 0, DGRAM, SS_CONNECTED, 49493, `${DIR}/dgram.sock`),
   u(3, 0, STREAM, SS_CONNECTED, 48672, null),
-  u(3, 0, STREAM, SS_CONNECTED, 48666, `${DIR}/stream.sock`),        // accepted peer shows the listener's path
+  u(3, 0, STREAM, SS_CONNECTED, 48666, `${DIR}/stream.sock`), // accepted peer shows the listener's path
   u(3, 0, STREAM, SS_CONNECTED, 48673, null),
-  u(2, 0, DGRAM, SS_CONNECTED, 49494, null),                         // unbound client connected to dgram.sock
+  u(2, 0, DGRAM, SS_CONNECTED, 49494, null), // unbound client connected to dgram.sock
   u(3, 0, STREAM, SS_CONNECTED, 48674, null),
   u(2, ACC, STREAM, SS_UNCONNECTED, 48691, padded('@netdash-nobody')),
-  u(2, 0, DGRAM, SS_UNCONNECTED, 49495, '@de984'),                   // autobind: 5 hex digits
+  u(2, 0, DGRAM, SS_UNCONNECTED, 49495, '@de984'), // autobind: 5 hex digits
   u(2, ACC, STREAM, SS_UNCONNECTED, 48667, padded('@netdash-abstract')),
-  u(2, ACC, STREAM, SS_UNCONNECTED, 48668, padded('@net@dash')),     // a NUL inside the name prints as '@'
-  u(2, ACC, SEQPACKET, SS_UNCONNECTED, 49496, '@netdash-seqpacket'),  // exact-length abstract name
+  u(2, ACC, STREAM, SS_UNCONNECTED, 48668, padded('@net@dash')), // a NUL inside the name prints as '@'
+  u(2, ACC, SEQPACKET, SS_UNCONNECTED, 49496, '@netdash-seqpacket'), // exact-length abstract name
 ];
 
 test('unix: every line of the namespace capture, exactly; the newline-split path costs one line', () => {

@@ -16,12 +16,11 @@ function own<T>(table: Readonly<Record<string, T>> | undefined, key: string): T 
   return table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 }
 
-export function fact(key: string, title: string, spec: Spec, text: Text | undefined, source: string,
-  prefix = ''): CounterFact {
+export function fact(key: string, title: string, spec: Spec, text: Text | undefined, source: string, prefix = ''): CounterFact {
   const meaning = spec.meaning ?? text?.meaning;
   // A programming error in the catalog itself; test/catalog.test.ts loads every group.
   if (meaning === undefined) throw new Error(`catalog: ${key} has no meaning`);
-  const rising = spec.meaning !== undefined ? spec.rising : spec.rising ?? text?.rising;
+  const rising = spec.meaning !== undefined ? spec.rising : (spec.rising ?? text?.rising);
   const f: CounterFact = {
     key,
     kind: spec.kind ?? 'counter',

@@ -23,8 +23,21 @@ export { CHART_DISCARDS, CHART_ICMP_ERRORS_IN, CHART_ICMP_ERRORS_OUT, CHART_RETR
 
 /** In the order the problems view lists them: TCP, IP, ICMP, UDP, then IPv6. */
 const ORDERED: readonly CounterFact[] = [
-  ...TCP, ...TCP_EXT, ...MPTCP_EXT, ...IP, ...IP_EXT, ...ICMP, ...UDP, ...UDPLITE,
-  ...IP6, ...UDP6, ...UDPLITE6, ...ICMP6, ...ICMP_TYPES, ...SCTP, ...DERIVED,
+  ...TCP,
+  ...TCP_EXT,
+  ...MPTCP_EXT,
+  ...IP,
+  ...IP_EXT,
+  ...ICMP,
+  ...UDP,
+  ...UDPLITE,
+  ...IP6,
+  ...UDP6,
+  ...UDPLITE6,
+  ...ICMP6,
+  ...ICMP_TYPES,
+  ...SCTP,
+  ...DERIVED,
 ];
 
 const BY_KEY: ReadonlyMap<string, CounterFact> = new Map(ORDERED.map((f) => [f.key, f]));
@@ -43,7 +56,8 @@ export function counterFact(key: string): CounterFact | null {
 export function counterExplanation(key: string): Explanation | null {
   const f = counterFact(key.trim());
   if (!f) return null;
-  return f.whenRising === undefined ? { title: f.title, meaning: f.meaning }
+  return f.whenRising === undefined
+    ? { title: f.title, meaning: f.meaning }
     : { title: f.title, meaning: f.meaning, whenRising: f.whenRising };
 }
 
@@ -72,7 +86,7 @@ export function listedWhenNonzero(key: string): boolean {
 export function netstatRows(table: NetstatTable): NetstatRow[] {
   return table.names.map((name) => {
     const n = BY_KEY.get(rowKey(table, name))?.netstat;
-    return n ? [name, n.text, n.print] as const : [name, '', 'hidden'] as const;
+    return n ? ([name, n.text, n.print] as const) : ([name, '', 'hidden'] as const);
   });
 }
 
@@ -97,7 +111,7 @@ function netstatRowOf(key: string): { name: string; row: NetstatRow | undefined 
   const name = table?.prefixed ? group + key.slice(dot + 1) : key.slice(dot + 1);
   if (!table) return { name, row: undefined };
   let rows = filled.get(group);
-  if (!rows) filled.set(group, rows = netstatRows(table));
+  if (!rows) filled.set(group, (rows = netstatRows(table)));
   return { name, row: netstatFind(rows, name) };
 }
 

@@ -3,7 +3,8 @@
 import { fact } from './define.js';
 import type { CounterFact, Text } from './types.js';
 
-const SOURCE = 'include/uapi/linux/if_link.h struct rtnl_link_stats64 (field comments); /proc/net/dev from net/core/net-procfs.c dev_seq_printf_stats';
+const SOURCE =
+  'include/uapi/linux/if_link.h struct rtnl_link_stats64 (field comments); /proc/net/dev from net/core/net-procfs.c dev_seq_printf_stats';
 
 export const IF_TEXT: Readonly<Record<string, Text>> = {
   rxBytes: {
@@ -17,13 +18,18 @@ export const IF_TEXT: Readonly<Record<string, Text>> = {
     rising: 'Check cables, transceivers, duplex and speed negotiation, and the NIC driver; ethtool -S gives the details.',
   },
   rxDrop: {
-    meaning: 'Received frames the kernel dropped although they arrived intact (RX-DRP, rx_dropped): no protocol handler for their EtherType, larger than the MTU of a veth or similar virtual receiver, the per-CPU backlog full (net.core.netdev_max_backlog), or the driver out of buffers. Firewall (netfilter) drops are not counted here.',
-    rising: 'Look for unknown protocols or VLAN tags on the wire (tcpdump -e), MTU mismatches between the two ends of a veth or bridge, and softirq CPU load against netdev_max_backlog.',
-    source: 'net/core/dev.c __netif_receive_skb_core (no handler), __dev_forward_skb (MTU), enqueue_to_backlog; measured: ' + 'test/catalog-kernel.test.ts "RX-DRP counts frames too big for the MTU and unknown EtherTypes"',
+    meaning:
+      'Received frames the kernel dropped although they arrived intact (RX-DRP, rx_dropped): no protocol handler for their EtherType, larger than the MTU of a veth or similar virtual receiver, the per-CPU backlog full (net.core.netdev_max_backlog), or the driver out of buffers. Firewall (netfilter) drops are not counted here.',
+    rising:
+      'Look for unknown protocols or VLAN tags on the wire (tcpdump -e), MTU mismatches between the two ends of a veth or bridge, and softirq CPU load against netdev_max_backlog.',
+    source:
+      'net/core/dev.c __netif_receive_skb_core (no handler), __dev_forward_skb (MTU), enqueue_to_backlog; measured: ' +
+      'test/catalog-kernel.test.ts "RX-DRP counts frames too big for the MTU and unknown EtherTypes"',
   },
   rxFifo: {
     meaning: 'Receive overruns (RX-OVR, rx_fifo_errors): the NIC ring or FIFO was full, so packets were lost before the kernel saw them.',
-    rising: 'Raise the ring size (ethtool -G), spread interrupts over more CPUs (RSS, irqbalance) and check that interrupt and softirq processing get enough CPU.',
+    rising:
+      'Raise the ring size (ethtool -G), spread interrupts over more CPUs (RSS, irqbalance) and check that interrupt and softirq processing get enough CPU.',
   },
   rxFrame: {
     meaning: 'Received frames with alignment or framing errors.',
@@ -37,9 +43,12 @@ export const IF_TEXT: Readonly<Record<string, Text>> = {
     rising: 'A jump can mean a multicast or broadcast storm on the segment.',
   },
   rxNohandler: {
-    meaning: 'Frames dropped because no handler took them after a bonding or team device asked for exact delivery, typically frames arriving on an inactive bond slave (rx_nohandler). Frames of an unknown EtherType on an ordinary interface are not counted here but in RX-DRP.',
+    meaning:
+      'Frames dropped because no handler took them after a bonding or team device asked for exact delivery, typically frames arriving on an inactive bond slave (rx_nohandler). Frames of an unknown EtherType on an ordinary interface are not counted here but in RX-DRP.',
     rising: 'A bond or team slave receives traffic while it is inactive; check the bonding mode and the switch side.',
-    source: 'net/core/dev.c __netif_receive_skb_core (RX_HANDLER_EXACT: rx_nohandler, otherwise rx_dropped); measured: ' + 'test/catalog-kernel.test.ts "RX-DRP counts frames too big for the MTU and unknown EtherTypes"',
+    source:
+      'net/core/dev.c __netif_receive_skb_core (RX_HANDLER_EXACT: rx_nohandler, otherwise rx_dropped); measured: ' +
+      'test/catalog-kernel.test.ts "RX-DRP counts frames too big for the MTU and unknown EtherTypes"',
   },
   txBytes: {
     meaning: 'Bytes sent on this interface.',

@@ -144,20 +144,8 @@ const NAMES = {
     'RtoMax',
     'RtoMin',
   ],
-  Udp: [
-    'InDatagrams',
-    'InErrors',
-    'NoPorts',
-    'OutDatagrams',
-    'RcvbufErrors',
-    'SndbufErrors',
-  ],
-  Udp6: [
-    'Udp6InDatagrams',
-    'Udp6InErrors',
-    'Udp6NoPorts',
-    'Udp6OutDatagrams',
-  ],
+  Udp: ['InDatagrams', 'InErrors', 'NoPorts', 'OutDatagrams', 'RcvbufErrors', 'SndbufErrors'],
+  Udp6: ['Udp6InDatagrams', 'Udp6InErrors', 'Udp6NoPorts', 'Udp6OutDatagrams'],
   TcpExt: [
     'DelayedACKLocked',
     'DelayedACKLost',
@@ -245,7 +233,8 @@ const NAMES = {
     'SctpPassiveEstabs',
     'SctpReasmUsrMsgs',
     'SctpShutdowns',
-  ],} as const;
+  ],
+} as const;
 
 export const NETSTAT_TABLES: Readonly<Record<string, NetstatTable>> = {
   Ip: { flag: 'raw', group: 'Ip', prefixed: false, names: NAMES.Ip },

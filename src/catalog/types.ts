@@ -11,7 +11,11 @@ export type CounterKind = 'counter' | 'gauge' | 'setting';
 export type NetstatPrint = 'num' | 'opt' | 'icmpIn' | 'icmpOut' | 'hidden';
 
 /** A text for the detail view. Shown in a blessed box with tags on: no braces, no controls. */
-export interface Explanation { title: string; meaning: string; whenRising?: string }
+export interface Explanation {
+  title: string;
+  meaning: string;
+  whenRising?: string;
+}
 
 export interface CounterFact {
   /** 'Tcp.RetransSegs', 'IcmpMsg.InType3', 'if.eth0.rxDrop', 'derived.tcp.retransPct'. */

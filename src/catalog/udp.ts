@@ -8,12 +8,17 @@ const UDP_TEXT: Readonly<Record<string, Text>> = {
     meaning: 'UDP datagrams delivered to sockets. UDP has no connections, so its counters are in packets.',
   },
   NoPorts: {
-    meaning: 'Received datagrams for a port where no socket was listening. Each is answered with an ICMP port unreachable unless ICMP rate limiting holds it back (Icmp.OutRateLimitGlobal and Icmp.OutRateLimitHost, Icmp6.OutRateLimitHost for IPv6), so NoPorts equals the port unreachables sent plus those held back.',
-    source: 'net/ipv4/udp.c __udp4_lib_rcv (UDP_MIB_NOPORTS, then icmp_send); measured: ' + 'test/catalog-kernel.test.ts "Udp.NoPorts = port unreachables sent + ICMP rate-limited"',
-    rising: 'Somewhat normal because anyone can send UDP uninvited. A sudden rise means a service is down, a client is misconfigured, or someone is scanning ports.',
+    meaning:
+      'Received datagrams for a port where no socket was listening. Each is answered with an ICMP port unreachable unless ICMP rate limiting holds it back (Icmp.OutRateLimitGlobal and Icmp.OutRateLimitHost, Icmp6.OutRateLimitHost for IPv6), so NoPorts equals the port unreachables sent plus those held back.',
+    source:
+      'net/ipv4/udp.c __udp4_lib_rcv (UDP_MIB_NOPORTS, then icmp_send); measured: ' +
+      'test/catalog-kernel.test.ts "Udp.NoPorts = port unreachables sent + ICMP rate-limited"',
+    rising:
+      'Somewhat normal because anyone can send UDP uninvited. A sudden rise means a service is down, a client is misconfigured, or someone is scanning ports.',
   },
   InErrors: {
-    meaning: 'Received datagrams that could not be delivered for reasons other than a missing port: bad checksum, too short, or a full receive buffer (those also count in RcvbufErrors).',
+    meaning:
+      'Received datagrams that could not be delivered for reasons other than a missing port: bad checksum, too short, or a full receive buffer (those also count in RcvbufErrors).',
     rising: 'Check RcvbufErrors and InCsumErrors to see which cause it is.',
   },
   OutDatagrams: {
@@ -43,49 +48,65 @@ const UDP_TEXT: Readonly<Record<string, Text>> = {
 const V4 = 'net/ipv4/proc.c snmp4_udp_list (UDP_MIB_*; counted in net/ipv4/udp.c)';
 const V6 = 'net/ipv6/proc.c snmp6_udp6_list (UDP_MIB_*; counted in net/ipv6/udp.c)';
 
-export const UDP = group('Udp', { label: 'UDP over IPv4', text: UDP_TEXT, source: V4 }, {
-  InDatagrams: { netstat: ['%llu packets received', 'num'] },
-  NoPorts: { problem: true, netstat: ['%llu packets to unknown port received', 'num'] },
-  InErrors: { problem: true, netstat: ['%llu packet receive errors', 'num'] },
-  OutDatagrams: { netstat: ['%llu packets sent', 'num'] },
-  RcvbufErrors: { problem: true, netstat: ['%llu receive buffer errors', 'num'] },
-  SndbufErrors: { problem: true, netstat: ['%llu send buffer errors', 'num'] },
-  InCsumErrors: { problem: true },
-  IgnoredMulti: {},
-  MemErrors: { problem: true },
-});
+export const UDP = group(
+  'Udp',
+  { label: 'UDP over IPv4', text: UDP_TEXT, source: V4 },
+  {
+    InDatagrams: { netstat: ['%llu packets received', 'num'] },
+    NoPorts: { problem: true, netstat: ['%llu packets to unknown port received', 'num'] },
+    InErrors: { problem: true, netstat: ['%llu packet receive errors', 'num'] },
+    OutDatagrams: { netstat: ['%llu packets sent', 'num'] },
+    RcvbufErrors: { problem: true, netstat: ['%llu receive buffer errors', 'num'] },
+    SndbufErrors: { problem: true, netstat: ['%llu send buffer errors', 'num'] },
+    InCsumErrors: { problem: true },
+    IgnoredMulti: {},
+    MemErrors: { problem: true },
+  },
+);
 
-export const UDP6 = group('Udp6', { label: 'UDP over IPv6', text: UDP_TEXT, source: V6 }, {
-  InDatagrams: { netstat: ['%llu packets received', 'num'] },
-  NoPorts: { problem: true, netstat: ['%llu packets to unknown port received', 'num'] },
-  InErrors: { problem: true, netstat: ['%llu packet receive errors', 'num'] },
-  OutDatagrams: { netstat: ['%llu packets sent', 'num'] },
-  RcvbufErrors: { problem: true },
-  SndbufErrors: { problem: true },
-  InCsumErrors: { problem: true },
-  IgnoredMulti: {},
-  MemErrors: { problem: true },
-});
+export const UDP6 = group(
+  'Udp6',
+  { label: 'UDP over IPv6', text: UDP_TEXT, source: V6 },
+  {
+    InDatagrams: { netstat: ['%llu packets received', 'num'] },
+    NoPorts: { problem: true, netstat: ['%llu packets to unknown port received', 'num'] },
+    InErrors: { problem: true, netstat: ['%llu packet receive errors', 'num'] },
+    OutDatagrams: { netstat: ['%llu packets sent', 'num'] },
+    RcvbufErrors: { problem: true },
+    SndbufErrors: { problem: true },
+    InCsumErrors: { problem: true },
+    IgnoredMulti: {},
+    MemErrors: { problem: true },
+  },
+);
 
-export const UDPLITE = group('UdpLite', { label: 'UDP-Lite over IPv4', text: UDP_TEXT, source: V4 }, {
-  InDatagrams: {},
-  NoPorts: {},
-  InErrors: { problem: true },
-  OutDatagrams: {},
-  RcvbufErrors: {},
-  SndbufErrors: {},
-  InCsumErrors: {},
-  IgnoredMulti: {},
-  MemErrors: {},
-});
+export const UDPLITE = group(
+  'UdpLite',
+  { label: 'UDP-Lite over IPv4', text: UDP_TEXT, source: V4 },
+  {
+    InDatagrams: {},
+    NoPorts: {},
+    InErrors: { problem: true },
+    OutDatagrams: {},
+    RcvbufErrors: {},
+    SndbufErrors: {},
+    InCsumErrors: {},
+    IgnoredMulti: {},
+    MemErrors: {},
+  },
+);
 
-export const UDPLITE6 = group('UdpLite6', { label: 'UDP-Lite over IPv6', text: UDP_TEXT, source: V6 }, {
-  InDatagrams: {},
-  NoPorts: {},
-  InErrors: {},
-  OutDatagrams: {},
-  RcvbufErrors: {},
-  SndbufErrors: {},
-  InCsumErrors: {},
-  MemErrors: {},
-});
+export const UDPLITE6 = group(
+  'UdpLite6',
+  { label: 'UDP-Lite over IPv6', text: UDP_TEXT, source: V6 },
+  {
+    InDatagrams: {},
+    NoPorts: {},
+    InErrors: {},
+    OutDatagrams: {},
+    RcvbufErrors: {},
+    SndbufErrors: {},
+    InCsumErrors: {},
+    MemErrors: {},
+  },
+);

@@ -19,7 +19,11 @@ export function startDebugStats(file: string, debugCaches: Readonly<Record<strin
     for (const [k, f] of Object.entries(debugCaches)) caches[k] = f();
     const m = process.memoryUsage();
     const line = {
-      time: Date.now(), rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers,
+      time: Date.now(),
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
       resources: types,
       listeners: { process: listenerTotal(process), stdin: listenerTotal(process.stdin), stdout: listenerTotal(process.stdout) },
       caches,
@@ -32,4 +36,3 @@ export function startDebugStats(file: string, debugCaches: Readonly<Record<strin
   };
   setInterval(write, 1000).unref();
 }
-

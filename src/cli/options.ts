@@ -12,11 +12,13 @@ export type { Section };
 /** A bad flag or value: one line on stderr, exit status 2, or netstat's own status where
  *  netstat refuses the same thing (`-s -x`: 1). */
 export class UsageError extends Error {
-  constructor(message: string, readonly status = 2) {
+  constructor(
+    message: string,
+    readonly status = 2,
+  ) {
     super(message);
   }
 }
-
 
 /** Every flag, resolved. The printers and the dashboard each take the narrower type they need. */
 export interface Options extends PrintOptions, DashboardOptions {
@@ -133,7 +135,11 @@ export const FLAG_HELP = {
   protocol: { group: 'families', arg: 'FAMILY', text: 'address families, comma-separated: inet, inet6, unix' },
   print: { group: 'netdash', text: 'print once (the default when stdout is not a terminal)' },
   json: { group: 'netdash', text: 'print as one JSON document; with an interval, one line per sample' },
-  interval: { group: 'netdash', arg: 'N', text: 'seconds between samples, 0.2 to 3600, also written as a bare N (dashboard: 2 unless given)' },
+  interval: {
+    group: 'netdash',
+    arg: 'N',
+    text: 'seconds between samples, 0.2 to 3600, also written as a bare N (dashboard: 2 unless given)',
+  },
   count: { group: 'netdash', arg: 'N', text: 'stop after N samples' },
   ethernet: {
     group: 'netdash',
@@ -147,7 +153,10 @@ export const FLAG_HELP = {
   replay: { group: 'netdash', arg: 'FILE', text: 'play a recording through the same engine, dashboard or printers' },
   speed: { group: 'netdash', arg: 'N', text: 'replay N times as fast as recorded, 0 to 1000 (0: no waiting)' },
   ascii: { group: 'netdash', text: 'draw the dashboard in plain ASCII (automatic when the locale is not UTF-8)' },
-  'no-mouse': { group: 'netdash', text: "no mouse in the dashboard (click, wheel), so the terminal's own text selection works; every action has a key" },
+  'no-mouse': {
+    group: 'netdash',
+    text: "no mouse in the dashboard (click, wheel), so the terminal's own text selection works; every action has a key",
+  },
   root: { group: 'netdash', arg: 'DIR', text: 'read /proc, /sys and /etc below DIR (captured fixtures)' },
   serve: {
     group: 'netdash',
@@ -173,8 +182,13 @@ export function flagsIn(group: HelpGroup): (keyof typeof optionSpec)[] {
 
 /** Every flag, for the one-line error that names the valid choices. */
 export function validFlags(): string {
-  const shorts = Object.values(optionSpec).map((o) => ('short' in o ? o.short : '')).filter(Boolean).join('');
-  const longs = Object.keys(optionSpec).map((k) => `--${k}`).join(' ');
+  const shorts = Object.values(optionSpec)
+    .map((o) => ('short' in o ? o.short : ''))
+    .filter(Boolean)
+    .join('');
+  const longs = Object.keys(optionSpec)
+    .map((k) => `--${k}`)
+    .join(' ');
   return `-${shorts} ${longs}`;
 }
 
@@ -197,7 +211,10 @@ function numbersWithDash(argv: readonly string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     const next = argv[i + 1];
-    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
     if (NUMBER_FLAGS.has(a) && next !== undefined && NEGATIVE.test(next)) {
       out.push(`${a}=${next}`);
       i++;
@@ -216,12 +233,14 @@ export function parseOptions(argv: readonly string[]): Options {
   try {
     parsed = parseArgs({ args: numbersWithDash(win.argv), options: optionSpec, allowPositionals: true, strict: true });
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+    const msg = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
     throw new UsageError(`${msg.replace(/\. To specify a positional argument.*$/, '')}; valid flags: ${validFlags()}`);
   }
   const v = parsed.values;
 
-  let inet4 = Boolean(v.inet), inet6 = Boolean(v.inet6), unix = Boolean(v.unix);
+  let inet4 = Boolean(v.inet),
+    inet6 = Boolean(v.inet6),
+    unix = Boolean(v.unix);
   for (const list of v.protocol ?? []) {
     for (const fam of list.split(',')) {
       if (fam === 'inet') inet4 = true;
@@ -244,13 +263,20 @@ export function parseOptions(argv: readonly string[]): Options {
     throw new UsageError(`choose one of -i, -s, -r, -M, --ethernet (got ${sections.length})`);
   }
   const section = sections[0] ?? 'connections';
-  if (v.info && section !== 'connections') throw new UsageError('--info shows TCP internals under the connection list: not with -i, -s, -r, -M or --ethernet');
+  if (v.info && section !== 'connections')
+    throw new UsageError('--info shows TCP internals under the connection list: not with -i, -s, -r, -M or --ethernet');
 
-  let tcp = Boolean(v.tcp), udp = Boolean(v.udp), udplite = Boolean(v.udplite), raw = Boolean(v.raw);
+  let tcp = Boolean(v.tcp),
+    udp = Boolean(v.udp),
+    udplite = Boolean(v.udplite),
+    raw = Boolean(v.raw);
   const winProto = win.proto === null ? undefined : WINDOWS_PROTOS[win.proto];
   if (winProto) {
-    tcp ||= winProto.tcp === true; udp ||= winProto.udp === true; raw ||= winProto.raw === true;
-    if (winProto.family === 4) inet4 = true; else inet6 = true;
+    tcp ||= winProto.tcp === true;
+    udp ||= winProto.udp === true;
+    raw ||= winProto.raw === true;
+    if (winProto.family === 4) inet4 = true;
+    else inet6 = true;
   }
   // netstat: "No statistics support for specified address family: unix", status 1.
   if (section === 'statistics' && unix) throw new UsageError('No statistics support for specified address family: unix', 1);
@@ -295,7 +321,14 @@ export function parseOptions(argv: readonly string[]): Options {
   return {
     mode: v.json ? 'json' : v.print ? 'print' : 'auto',
     section,
-    tcp, udp, udplite, raw, unix, inet4, inet6, socketArgs,
+    tcp,
+    udp,
+    udplite,
+    raw,
+    unix,
+    inet4,
+    inet6,
+    socketArgs,
     all: Boolean(v.all),
     listening: Boolean(v.listening),
     numericHosts: numeric || Boolean(v['numeric-hosts']),

@@ -34,7 +34,11 @@ export function outputErrorExit(err: unknown): number {
 
 /** Ends the process on the first error of `stream` (standard output): see above. `report`
  *  writes the line (to stderr, whose own errors are ignored). */
-export function exitOnOutputError(stream: NodeJS.WritableStream, report: (line: string) => void, exit: (code: number) => never = (code) => process.exit(code)): void {
+export function exitOnOutputError(
+  stream: NodeJS.WritableStream,
+  report: (line: string) => void,
+  exit: (code: number) => never = (code) => process.exit(code),
+): void {
   let done = false;
   stream.on('error', (err: unknown) => {
     if (done) return;
@@ -52,6 +56,10 @@ export function exitOnOutputError(stream: NodeJS.WritableStream, report: (line: 
 function releaseDeadTerminal(): void {
   // (isatty answers false for a terminal that hung up, so every one is closed: the run ends.)
   for (const fd of [0, 1, 2]) {
-    try { closeSync(fd); } catch { /* already closed */ }
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
   }
 }

@@ -20,7 +20,6 @@ import { printable } from '../text/printable.js';
 import { asciiJson, eightBitSafe, localeIsUtf8 } from '../text/eight-bit.js';
 import { jsonChunks } from '../print/json-stream.js';
 
-
 /** How often the dashboard reads interface addresses again (link events). */
 const META_REFRESH_MS = 5000;
 
@@ -83,7 +82,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stderr.write(text(`netdash: ${printable(msg)}\n`));
   }
 
-
   // Print mode waits this long at most for reverse DNS; unanswered addresses print as numbers.
   const DNS_WAIT_MS = 500;
 
@@ -113,12 +111,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const use = namesUsed(o, all);
     const none = <K, V>(): Promise<ReadonlyMap<K, V>> => Promise.resolve(new Map<K, V>());
     const [svc, usr, hst, net] = await Promise.all([
-      use.services || use.protocols ? import('../names/services.js') : null, use.users ? import('../names/users.js') : null,
-      use.hosts ? import('../names/host-names.js') : null, use.networks ? import('../names/networks.js') : null,
+      use.services || use.protocols ? import('../names/services.js') : null,
+      use.users ? import('../names/users.js') : null,
+      use.hosts ? import('../names/host-names.js') : null,
+      use.networks ? import('../names/networks.js') : null,
     ]);
     const [services, protocols, users, hostsFile, networks] = await Promise.all([
-      svc && use.services ? svc.loadServices(kfs) : none<string, string>(), svc && use.protocols ? svc.loadProtocols(kfs) : none<number, string>(),
-      usr ? usr.loadUsers(kfs) : none<number, string>(), hst ? hst.loadHosts(kfs) : none<string, string>(), net ? net.loadNetworks(kfs) : none<string, string>(),
+      svc && use.services ? svc.loadServices(kfs) : none<string, string>(),
+      svc && use.protocols ? svc.loadProtocols(kfs) : none<number, string>(),
+      usr ? usr.loadUsers(kfs) : none<number, string>(),
+      hst ? hst.loadHosts(kfs) : none<string, string>(),
+      net ? net.loadNetworks(kfs) : none<string, string>(),
     ]);
     if (!hst) return { names: { services, users, hostName: () => undefined, owners: null, networks, protocols }, hosts: null };
     const hosts = new hst.HostNames({ hosts: hostsFile, lookup: o.numericHosts ? null : io.dns(2000) });
@@ -133,7 +136,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   function addressesOf(snap: Snapshot): string[] {
     const out = new Set<string>();
     for (const r of Object.values(snap.inet)) {
-      if (r?.ok) for (const s of r.value) { out.add(s.localAddr); out.add(s.remoteAddr); }
+      if (r?.ok)
+        for (const s of r.value) {
+          out.add(s.localAddr);
+          out.add(s.remoteAddr);
+        }
     }
     out.delete('0.0.0.0');
     out.delete('::');
@@ -147,7 +154,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const names: NameContext = { ...ctx.names, owners: snap.owners?.owners ?? null };
     if (!o.numericHosts && (o.section === 'connections' || o.section === 'routes')) await ctx.hosts?.settle(addressesOf(snap), DNS_WAIT_MS);
     if (o.mode === 'json') {
-      const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([import('../print/json.js'), import('../sources/interface-meta.js')]);
+      const [{ snapshotJson }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
+        import('../print/json.js'),
+        import('../sources/interface-meta.js'),
+      ]);
       if (snap.interfaces?.ok) snap.interfaceMeta = await new InterfaceMetaCache(kernelMetaLoader(kfs)).get(snap.interfaces.value);
       // Streamed (print/json-stream.ts): the same bytes as one toJson, in chunks of 64 KB.
       for (const chunk of jsonChunks(snapshotJson(o, snap, names, io.hostname()))) {
@@ -182,10 +192,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       throw err;
     }
-    if (o.help) { io.stdout.write(HELP); return 0; }
-    if (o.version) { io.stdout.write(versionLine() + '\n'); return 0; }
+    if (o.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (o.version) {
+      io.stdout.write(versionLine() + '\n');
+      return 0;
+    }
     const rootProblem = checkRoot(o.root);
-    if (rootProblem) { warn(rootProblem); return 2; }
+    if (rootProblem) {
+      warn(rootProblem);
+      return 2;
+    }
 
     const [pm] = await Promise.all([import('../print/render-print.js'), io.prepare?.()]);
     const kfs = io.kernel(o.root);
@@ -193,7 +212,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     let onScreen = o.mode === 'auto' && io.stdout.isTTY === true && io.stdin.isTTY === true;
     // A terminal that cannot address the cursor gets print mode, with one line saying so.
     const refusal = onScreen ? (await import('../dashboard/terminal.js')).dashboardRefusal(io.env['TERM']) : null;
-    if (refusal !== null) { warn(refusal); onScreen = false; }
+    if (refusal !== null) {
+      warn(refusal);
+      onScreen = false;
+    }
     // The dashboard's modules load while the name tables are read.
     const ui = onScreen ? import('../dashboard/app.js') : null;
     // A failed load is reported where it is awaited, not as an unhandled rejection meanwhile.
@@ -221,7 +243,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (o.serve === null) return null;
     const { startExporter, WebConfigError } = await import('../serve/start.js');
     try {
-      return await startExporter({ listen: o.serve, webConfig: o.webConfig, intervalMs: (o.interval ?? 2) * 1000, programs: o.programs, info: o.info, mono: () => io.clock.mono() });
+      return await startExporter({
+        listen: o.serve,
+        webConfig: o.webConfig,
+        intervalMs: (o.interval ?? 2) * 1000,
+        programs: o.programs,
+        info: o.info,
+        mono: () => io.clock.mono(),
+      });
     } catch (err) {
       warn(err instanceof Error ? err.message : String(err));
       return err instanceof WebConfigError ? 2 : 1;
@@ -241,15 +270,27 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   /** Interval mode: one sampler, its samples printed (and recorded) as they come. */
-  async function sampleLive(kfs: KernelFs, o: Options, want: Want, ctx: Names, exporter: Exporter | null, pm: PrintModule): Promise<number> {
+  async function sampleLive(
+    kfs: KernelFs,
+    o: Options,
+    want: Want,
+    ctx: Names,
+    exporter: Exporter | null,
+    pm: PrintModule,
+  ): Promise<number> {
     const [{ Sampler }, rec, iv, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
-      import('../sampler/sampler.js'), import('../sampler/recording.js'), import('../print/interval-print.js'), import('../sources/interface-meta.js'),
+      import('../sampler/sampler.js'),
+      import('../sampler/recording.js'),
+      import('../print/interval-print.js'),
+      import('../sources/interface-meta.js'),
     ]);
     const intervalMs = (o.interval ?? 2) * 1000;
     const recorder = openRecorder(o, intervalMs, rec);
     if (recorder === false) return 2;
     // A recording keeps every section, so a replay can show any view of it.
-    const recordWant: Want = recorder ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }, pm), owners: want.owners, tcpInfo: want.tcpInfo === true } : want;
+    const recordWant: Want = recorder
+      ? { ...wantForJson({ ...o, section: 'connections', socketArgs: false }, pm), owners: want.owners, tcpInfo: want.tcpInfo === true }
+      : want;
     // --serve: the sample also holds what /metrics shows; without --print or --json nothing is printed.
     const sampleWant = exporter ? exporter.want(recordWant) : recordWant;
     const serveOnly = exporter !== null && o.mode === 'auto';
@@ -280,7 +321,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return statSync(root).isDirectory() ? null : `--root ${root}: not a directory`;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return `--root ${root}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code ?? String(err)}`;
+      return `--root ${root}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(err))}`;
     }
   }
 
@@ -289,7 +330,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   function openRecorder(o: Options, intervalMs: number, rec: RecordingModule): Recorder | null | false {
     if (o.record === null) return null;
     try {
-      return new rec.Recorder(o.record, { schema: rec.RECORD_SCHEMA, started: new Date(io.clock.now()).toISOString(), host: io.hostname(), intervalMs });
+      return new rec.Recorder(o.record, {
+        schema: rec.RECORD_SCHEMA,
+        started: new Date(io.clock.now()).toISOString(),
+        host: io.hostname(),
+        intervalMs,
+      });
     } catch (err) {
       warn(err instanceof Error ? err.message : String(err));
       return false;
@@ -300,7 +346,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     try {
       // Two passes in bounded memory: every line is checked first (a problem is reported before
       // anything is shown), then the samples are read again as they are played.
-      for (const _ of rec.openRecording(path, warn).samples) { /* checked */ }
+      for (const _ of rec.openRecording(path, warn).samples) {
+        /* checked */
+      }
       return rec.openRecording(path);
     } catch (err) {
       if (err instanceof rec.ReplayError) {
@@ -314,12 +362,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
   /** Replay: the recorded raw samples through the same engine and printers, at --speed. */
   async function replay(o: Options, ctx: { names: NameContext }): Promise<number> {
     const [recording, iv, { replaySource }] = await Promise.all([
-      import('../sampler/recording.js'), import('../print/interval-print.js'), import('../sampler/sample-source.js'),
+      import('../sampler/recording.js'),
+      import('../print/interval-print.js'),
+      import('../sampler/sample-source.js'),
     ]);
     const rec = loadRecording(o.replay ?? '', recording);
     if (!rec) return 2;
     let n = 0;
-    const source = replaySource(rec.samples, io.clock, o.speed, rec.header.intervalMs)((sample) => {
+    const source = replaySource(
+      rec.samples,
+      io.clock,
+      o.speed,
+      rec.header.intervalMs,
+    )((sample) => {
       emitSample(sample, o, ctx, iv);
       if (o.count !== null && ++n >= o.count) source.stop();
     });
@@ -331,7 +386,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   async function dashboard(kfs: KernelFs, o: Options, ctx: Names, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
     const { runDashboard, dashboardWant } = ui;
     const [recording, { replaySource, liveSource }, { readHostInfo }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
-      import('../sampler/recording.js'), import('../sampler/sample-source.js'), import('../sources/host-info.js'), import('../sources/interface-meta.js'),
+      import('../sampler/recording.js'),
+      import('../sampler/sample-source.js'),
+      import('../sources/host-info.js'),
+      import('../sources/interface-meta.js'),
     ]);
     let source: SourceFactory;
     if (o.replay !== null) {
@@ -343,16 +401,29 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const meta = new InterfaceMetaCache(kernelMetaLoader(kfs), META_REFRESH_MS);
       const live = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, withInetSource(dashboardWant(o)), meta);
       // --serve: the dashboard's own sampler feeds the endpoint too (--replay is refused with it).
-      source = exporter ? (onSample) => live((smp, r) => { exporter.update(smp); onSample(smp, r); }) : live;
+      source = exporter
+        ? (onSample) =>
+            live((smp, r) => {
+              exporter.update(smp);
+              onSample(smp, r);
+            })
+        : live;
     }
     const recorder = openRecorder(o, (o.interval ?? 2) * 1000, recording);
     if (recorder === false) return 2;
     try {
       return await runDashboard(o, {
-        input: io.stdin, output: io.stdout, names: ctx.names, ...(ctx.hosts ? { hostNames: ctx.hosts } : {}), source, signals: io.signals,
+        input: io.stdin,
+        output: io.stdout,
+        names: ctx.names,
+        ...(ctx.hosts ? { hostNames: ctx.hosts } : {}),
+        source,
+        signals: io.signals,
         host: readHostInfo(kfs, { name: io.hostname(), kernel: io.release() }),
-        ascii: o.ascii || !localeIsUtf8(io.env), env: io.env,
-        mouse: !o.noMouse, now: () => io.clock.mono(),
+        ascii: o.ascii || !localeIsUtf8(io.env),
+        env: io.env,
+        mouse: !o.noMouse,
+        now: () => io.clock.mono(),
         // A replay's charts cover the recording (as much of it as the history's bound holds).
         ...(o.replay !== null ? { historyWindowMs: Infinity } : {}),
         ...(recorder ? { onRaw: (r: RawSample) => recorder.write(r) } : {}),

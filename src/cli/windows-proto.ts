@@ -7,10 +7,14 @@
  *  icmp/icmpv6 have no sockets of their own on Linux but raw ones; with -s they select the
  *  IP and ICMP tables (netstat -s --raw). */
 export const WINDOWS_PROTOS: Readonly<Record<string, { tcp?: true; udp?: true; raw?: true; family: 4 | 6 }>> = {
-  tcp: { tcp: true, family: 4 }, udp: { udp: true, family: 4 },
-  tcpv6: { tcp: true, family: 6 }, udpv6: { udp: true, family: 6 },
-  ip: { raw: true, family: 4 }, ipv6: { raw: true, family: 6 },
-  icmp: { raw: true, family: 4 }, icmpv6: { raw: true, family: 6 },
+  tcp: { tcp: true, family: 4 },
+  udp: { udp: true, family: 4 },
+  tcpv6: { tcp: true, family: 6 },
+  udpv6: { udp: true, family: 6 },
+  ip: { raw: true, family: 4 },
+  ipv6: { raw: true, family: 6 },
+  icmp: { raw: true, family: 4 },
+  icmpv6: { raw: true, family: 6 },
 };
 
 export interface WindowsProto {
@@ -25,7 +29,10 @@ export function takeWindowsProto(argv: readonly string[]): WindowsProto {
   let proto: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
-    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
     const next = argv[i + 1]?.toLowerCase();
     if (/^-[A-Za-z0-9]*p$/.test(a) && next !== undefined && next in WINDOWS_PROTOS) {
       const rest = a.slice(0, -1);

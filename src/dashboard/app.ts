@@ -76,26 +76,40 @@ const ALL_INET: Want['inet'] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplit
  *  change at run time; the sampler never reads UI state). */
 export function dashboardWant(_o: DashboardOptions): Want {
   return {
-    inet: ALL_INET, unix: true, owners: true, interfaces: true, counters: true,
-    routes4: true, routes6: true, conntrack: true,
+    inet: ALL_INET,
+    unix: true,
+    owners: true,
+    interfaces: true,
+    counters: true,
+    routes4: true,
+    routes6: true,
+    conntrack: true,
   };
 }
 
-
-const SIGNALS = [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const;
+const SIGNALS = [
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+  ['SIGINT', 2],
+] as const;
 
 /** Build and start the dashboard. The first frame is drawn at once; samples follow. */
 export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Dashboard {
   const knownHost = deps.host instanceof Promise ? undefined : deps.host;
   const store = new Store(opts, {
-    names: deps.names, ...(knownHost ? { host: knownHost } : {}),
+    names: deps.names,
+    ...(knownHost ? { host: knownHost } : {}),
     ...(deps.historyWindowMs !== undefined ? { historyWindowMs: deps.historyWindowMs } : {}),
   });
   const screenOpts: Widgets.IScreenOptions = {
     input: deps.input as unknown as Widgets.IScreenOptions['input'],
     output: deps.output as unknown as Widgets.IScreenOptions['output'],
     // No window title: a terminal that cannot give the old one back would keep ours.
-    smartCSR: true, fullUnicode: deps.ascii !== true, forceUnicode: deps.ascii !== true, autoPadding: false, warnings: false,
+    smartCSR: true,
+    fullUnicode: deps.ascii !== true,
+    forceUnicode: deps.ascii !== true,
+    autoPadding: false,
+    warnings: false,
   };
   if (deps.terminal !== undefined) screenOpts.terminal = deps.terminal;
   patchTerminfoReader((blessed as unknown as { tput: { prototype: unknown } }).tput);
@@ -111,7 +125,10 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
   let finished = false;
   let resolveDone: (code: number) => void = () => {};
   let rejectDone: (err: unknown) => void = () => {};
-  const done = new Promise<number>((res, rej) => { resolveDone = res; rejectDone = rej; });
+  const done = new Promise<number>((res, rej) => {
+    resolveDone = res;
+    rejectDone = rej;
+  });
 
   const signalHandlers: [NodeJS.Signals, () => void][] = [];
   let samples = 0;
@@ -150,7 +167,11 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
     deps.onRaw?.(raw);
     store.ingest(sample);
     // --count N: leave after N samples, as netstat's interval mode would stop printing.
-    if (opts.count !== null && ++samples >= opts.count) setImmediate(() => { scheduler.flush(); quit(0); });
+    if (opts.count !== null && ++samples >= opts.count)
+      setImmediate(() => {
+        scheduler.flush();
+        quit(0);
+      });
   });
   source = src;
   store.dispatch({ type: 'interval', ms: src.interval });
@@ -166,14 +187,21 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
       return;
     }
     switch (r.command) {
-      case 'quit': quit(0); break;
-      case 'suspend': susp.suspend(); break;
-      case 'pin': store.togglePin(); break;
+      case 'quit':
+        quit(0);
+        break;
+      case 'suspend':
+        susp.suspend();
+        break;
+      case 'pin':
+        store.togglePin();
+        break;
       case 'mark':
         src.mark();
         store.dispatch({ type: 'notice', text: 'mark set' });
         break;
-      case 'slower': case 'faster': {
+      case 'slower':
+      case 'faster': {
         const ms = stepInterval(src.interval, r.command === 'slower' ? 1 : -1);
         src.setInterval(ms);
         store.dispatch({ type: 'interval', ms: src.interval });
@@ -191,19 +219,29 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
       const s = store.state;
       if (data.action === 'wheelup' || data.action === 'wheeldown') {
         const by = data.action === 'wheelup' ? -1 : 1;
-        if (s.help || s.detail) { store.dispatch({ type: 'page', by }); return; }
+        if (s.help || s.detail) {
+          store.dispatch({ type: 'page', by });
+          return;
+        }
         const hit = layout.hit(data.x, data.y);
         if (hit && hit.pane !== s.focus) store.dispatch({ type: 'focus', pane: hit.pane });
         store.dispatch({ type: 'scroll', by, rows: 3 });
         return;
       }
       if (data.action !== 'mousedown' || (data.button !== undefined && data.button !== 'left')) return;
-      if (s.help || s.detail) { store.dispatch({ type: 'escape' }); return; }
+      if (s.help || s.detail) {
+        store.dispatch({ type: 'escape' });
+        return;
+      }
       const hit = layout.hit(data.x, data.y);
       if (!hit) return;
       const at = deps.now?.() ?? null;
       const selected = hit.index !== null && hit.pane === s.focus && store.cursorIndex(hit.pane) === hit.index;
-      const double = hit.index !== null && last !== null && last.pane === hit.pane && last.index === hit.index &&
+      const double =
+        hit.index !== null &&
+        last !== null &&
+        last.pane === hit.pane &&
+        last.index === hit.index &&
         (at === null ? selected : at - last.at <= 500);
       store.dispatch({ type: 'select', pane: hit.pane, index: hit.index });
       if (double) {
@@ -220,16 +258,35 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
       deps.signals.on(sig, fn);
     }
     // Job control: SIGTSTP suspends like Ctrl-Z; SIGCONT (fg) takes the terminal back.
-    const jobControl: [NodeJS.Signals, () => void][] = [['SIGTSTP', () => susp.suspend()], ['SIGCONT', () => { if (!finished) { susp.resume(); scheduler.request(); } }]];
+    const jobControl: [NodeJS.Signals, () => void][] = [
+      ['SIGTSTP', () => susp.suspend()],
+      [
+        'SIGCONT',
+        () => {
+          if (!finished) {
+            susp.resume();
+            scheduler.request();
+          }
+        },
+      ],
+    ];
     for (const [sig, fn] of jobControl) {
       signalHandlers.push([sig, fn]);
       deps.signals.on(sig, fn);
     }
   }
 
-  if (deps.host instanceof Promise) void deps.host.then((h) => { if (!finished) store.setHost(h); }, () => {});
+  if (deps.host instanceof Promise)
+    void deps.host.then(
+      (h) => {
+        if (!finished) store.setHost(h);
+      },
+      () => {},
+    );
   scheduler.flush();
-  src.run().then(() => { if (!finished) store.sourceEnded(); }, fail);
+  src.run().then(() => {
+    if (!finished) store.sourceEnded();
+  }, fail);
 
   return { store, screen, layout, scheduler, source: src, suspender: susp, done, quit };
 }

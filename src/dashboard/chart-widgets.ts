@@ -62,9 +62,19 @@ export class ChartPool {
     }
     if (!w) {
       const opts: any = {
-        top: r.top, left: r.left, width: r.width, height: r.height, tags: true,
-        border: { type: 'line' }, style: { line: 'yellow', text: 'white', baseline: 'white', border: { fg: 'gray' } },
-        xLabelPadding: 3, xPadding: 5, showLegend: false, wholeNumbersOnly: false, minY: 0, label: ' ',
+        top: r.top,
+        left: r.left,
+        width: r.width,
+        height: r.height,
+        tags: true,
+        border: { type: 'line' },
+        style: { line: 'yellow', text: 'white', baseline: 'white', border: { fg: 'gray' } },
+        xLabelPadding: 3,
+        xPadding: 5,
+        showLegend: false,
+        wholeNumbersOnly: false,
+        minY: 0,
+        label: ' ',
       };
       w = contrib.line(opts);
       // Appended after construction: the canvas is made on 'attach', which a parent given in
@@ -117,7 +127,10 @@ export class ChartPool {
       const times = drawn.reduce((a, d) => (d.t.length > a.length ? d.t : a), [] as number[]);
       // A fixed number of x slots (blank labels past the newest point; drawille writes an
       // empty string as "null"), so a point keeps its column as new ones arrive.
-      const x = [...times.map((t) => (Number.isNaN(t) ? ' ' : clockTime(t))), ...new Array<string>(Math.max(0, (per > 1 ? buckets : slots) - times.length)).fill(' ')];
+      const x = [
+        ...times.map((t) => (Number.isNaN(t) ? ' ' : clockTime(t))),
+        ...new Array<string>(Math.max(0, (per > 1 ? buckets : slots) - times.length)).fill(' '),
+      ];
       const series = drawn.map((d, k) => {
         const pad = times.length - d.v.length;
         const y = [...new Array<number>(Math.max(0, pad)).fill(0), ...d.v.map((v) => v / sc.divisor)];

@@ -66,7 +66,9 @@ export function layoutRow<T>(cols: readonly Col<T>[], row: T, width: number): { 
 }
 
 export function layoutHeader<T>(cols: readonly Col<T>[], width: number): string {
-  const h = cols.map((c, i) => (i > 0 ? ' ' : '') + (i === cols.length - 1 && c.align === 'left' ? c.title : pad(c.title, c.width, c.align))).join('');
+  const h = cols
+    .map((c, i) => (i > 0 ? ' ' : '') + (i === cols.length - 1 && c.align === 'left' ? c.title : pad(c.title, c.width, c.align)))
+    .join('');
   return h.trimEnd().slice(0, width);
 }
 

@@ -12,7 +12,10 @@ export function compact(n: number | null | undefined, opts: { rate?: boolean } =
     s = opts.rate && v !== Math.round(v) && v < 10 ? v.toFixed(1) : String(Math.round(v));
   } else {
     let i = 0;
-    while (v >= 1000 && i < SUFFIX.length - 1) { v /= 1000; i++; }
+    while (v >= 1000 && i < SUFFIX.length - 1) {
+      v /= 1000;
+      i++;
+    }
     s = (v < 10 ? v.toFixed(1) : String(Math.round(v))) + (SUFFIX[i] ?? '');
   }
   return neg ? '-' + s : s;
@@ -21,8 +24,12 @@ export function compact(n: number | null | undefined, opts: { rate?: boolean } =
 /** Bytes (per second) in SI units: 980, 12.3k, 4.5M. */
 export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '-';
-  let v = Math.abs(n), i = 0;
-  while (v >= 1000 && i < SUFFIX.length - 1) { v /= 1000; i++; }
+  let v = Math.abs(n),
+    i = 0;
+  while (v >= 1000 && i < SUFFIX.length - 1) {
+    v /= 1000;
+    i++;
+  }
   const s = i === 0 ? String(Math.round(v)) : (v < 10 ? v.toFixed(1) : String(Math.round(v))) + (SUFFIX[i] ?? '');
   return n < 0 ? '-' + s : s;
 }

@@ -17,7 +17,10 @@ export interface ConnRow {
   fromState: number | null;
 }
 
-interface Flag { status: 'new' | 'changed'; from: number | null }
+interface Flag {
+  status: 'new' | 'changed';
+  from: number | null;
+}
 
 /**
  * The connections of one frame: the sample's table (shared, never copied) plus the closed
@@ -111,8 +114,15 @@ export interface Frame {
 }
 
 export const EMPTY_FRAME: Frame = {
-  id: 0, sample: null, conns: new ConnTable(new Map(), new Map(), new Map()), connDelta: null,
-  routes: [], events: [], history: new Map(), linkFlags: new Map(), ingestedAt: null,
+  id: 0,
+  sample: null,
+  conns: new ConnTable(new Map(), new Map(), new Map()),
+  connDelta: null,
+  routes: [],
+  events: [],
+  history: new Map(),
+  linkFlags: new Map(),
+  ingestedAt: null,
 };
 
 /** Ticks of interface history kept for sparklines. */
@@ -201,7 +211,8 @@ export class FrameBuilder {
       if (was) this.routeLinger.set(r, { route: was, at: mono });
       events.push({ time: sample.time, kind: 'route-', text: describeRoute(was, r) });
     }
-    if (sample.mark.reason === 'reboot' && sample.mark.at === mono) events.push({ time: sample.time, kind: 'reset', text: 'host rebooted: counters restart' });
+    if (sample.mark.reason === 'reboot' && sample.mark.at === mono)
+      events.push({ time: sample.time, kind: 'reset', text: 'host rebooted: counters restart' });
 
     const fresh = (at: number, ms: number): boolean => at === mono || mono - at < ms;
     for (const [k, at] of this.opened) if (!fresh(at, FLAG_MS) || !sample.connections.has(k)) this.opened.delete(k);
@@ -210,7 +221,10 @@ export class FrameBuilder {
     const links = this.prevSample && this.prevSample.seq < sample.seq ? diffLinks(this.prevSample.snapshot, sample.snapshot) : [];
     for (const l of links) {
       events.push({ time: sample.time, kind: 'link', link: l.kind, text: l.text });
-      this.linkAt.set(l.name, { at: mono, status: l.kind === 'added' || l.kind === 'up' ? 'new' : l.kind === 'down' || l.kind === 'removed' ? 'closed' : 'changed' });
+      this.linkAt.set(l.name, {
+        at: mono,
+        status: l.kind === 'added' || l.kind === 'up' ? 'new' : l.kind === 'down' || l.kind === 'removed' ? 'closed' : 'changed',
+      });
     }
     for (const [k, l] of this.linkAt) if (!fresh(l.at, FLAG_MS)) this.linkAt.delete(k);
     const linkFlags = new Map<string, RowStatus>();
@@ -232,9 +246,16 @@ export class FrameBuilder {
     const lingering = new Map<string, InetSocket>();
     for (const [k, l] of this.linger) lingering.set(k, l.sock);
     const conns = new ConnTable(sample.connections, lingering, flags);
-    const connDelta: ConnDelta | null = this.lastId === 0 || !sample.churnComplete ? null : {
-      fromId: this.lastId, opened: churn.opened, changed: churn.changed.map((c) => c.key), updated: churn.updated, expired,
-    };
+    const connDelta: ConnDelta | null =
+      this.lastId === 0 || !sample.churnComplete
+        ? null
+        : {
+            fromId: this.lastId,
+            opened: churn.opened,
+            changed: churn.changed.map((c) => c.key),
+            updated: churn.updated,
+            expired,
+          };
 
     for (const [k, at] of this.routeAdded) if (!fresh(at, FLAG_MS) || !current.has(k)) this.routeAdded.delete(k);
     for (const [k, l] of this.routeLinger) if (!fresh(l.at, LINGER_MS) || current.has(k)) this.routeLinger.delete(k);
@@ -248,7 +269,18 @@ export class FrameBuilder {
     this.prevConns = sample.connections;
     this.prevRoutes = current;
     this.lastId++;
-    return { id: this.lastId, sample, conns, connDelta, routes, events: this.events, history: this.history, linkFlags, ingestedAt: mono, prevConns };
+    return {
+      id: this.lastId,
+      sample,
+      conns,
+      connDelta,
+      routes,
+      events: this.events,
+      history: this.history,
+      linkFlags,
+      ingestedAt: mono,
+      prevConns,
+    };
   }
 
   /** This tick's events into their groups' bounded lists; the log is the groups merged,
@@ -263,7 +295,8 @@ export class FrameBuilder {
       if (l.length < EVENT_BOUNDS[g]) l.push(e);
       fresh.set(g, l);
     }
-    for (const [g, l] of fresh) this.groups[g] = l.length >= EVENT_BOUNDS[g] ? l : [...l, ...this.groups[g].slice(0, EVENT_BOUNDS[g] - l.length)];
+    for (const [g, l] of fresh)
+      this.groups[g] = l.length >= EVENT_BOUNDS[g] ? l : [...l, ...this.groups[g].slice(0, EVENT_BOUNDS[g] - l.length)];
     const lists = Object.values(this.groups).filter((l) => l.length > 0);
     const out: DashEvent[] = [];
     const at = lists.map(() => 0);

@@ -7,9 +7,27 @@
 export { localeIsUtf8 } from '../text/eight-bit.js';
 
 const ASCII: Readonly<Record<string, string>> = {
-  '…': '~', '↑': '^', '↓': 'v', '→': '>', '←': '<', 'Δ': 'd', '·': '.',
-  '─': '-', '│': '|', '┌': '+', '┐': '+', '└': '+', '┘': '+',
-  '▁': '_', '▂': '.', '▃': ',', '▄': '-', '▅': '=', '▆': '+', '▇': '*', '█': '#',
+  '…': '~',
+  '↑': '^',
+  '↓': 'v',
+  '→': '>',
+  '←': '<',
+  Δ: 'd',
+  '·': '.',
+  '─': '-',
+  '│': '|',
+  '┌': '+',
+  '┐': '+',
+  '└': '+',
+  '┘': '+',
+  '▁': '_',
+  '▂': '.',
+  '▃': ',',
+  '▄': '-',
+  '▅': '=',
+  '▆': '+',
+  '▇': '*',
+  '█': '#',
 };
 
 /** Known glyphs to their ASCII stand-ins; any other non-ASCII character to '?'. */
@@ -19,7 +37,12 @@ export function toAscii(s: string): string {
 }
 
 export interface BoxChars {
-  h: string; v: string; tl: string; tr: string; bl: string; br: string;
+  h: string;
+  v: string;
+  tl: string;
+  tr: string;
+  bl: string;
+  br: string;
 }
 
 export const BOX: BoxChars = { h: '─', v: '│', tl: '┌', tr: '┐', bl: '└', br: '┘' };

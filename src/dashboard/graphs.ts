@@ -1,7 +1,14 @@
 // What the Graphs pane charts: chart specs (default charts and pins), the value of each series
 // in a sample, and the scale a chart is drawn on. Pure: the store records the series in a
 // History (sampler/history.ts), layout draws the charts with blessed-contrib (chart-widgets.ts).
-import { CHART_DISCARDS, CHART_ICMP_ERRORS_IN, CHART_ICMP_ERRORS_OUT, CHART_RETRANS, RETRANS_KEY, RETRANS_PARTS } from '../catalog/index.js';
+import {
+  CHART_DISCARDS,
+  CHART_ICMP_ERRORS_IN,
+  CHART_ICMP_ERRORS_OUT,
+  CHART_RETRANS,
+  RETRANS_KEY,
+  RETRANS_PARTS,
+} from '../catalog/index.js';
 import { retransPct } from '../sampler/counter-deltas.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import { TCP_STATES } from '../names/netstat-notation.js';
@@ -27,7 +34,9 @@ export interface ChartSpec {
 export const RETRANS_PCT_KEY = RETRANS_KEY;
 
 const IF_SUMS = {
-  drp: ['rxDrop', 'txDrop'], ovr: ['rxFifo', 'txFifo'], err: ['rxErrs', 'txErrs'],
+  drp: ['rxDrop', 'txDrop'],
+  ovr: ['rxFifo', 'txFifo'],
+  err: ['rxErrs', 'txErrs'],
 } as const;
 const STATE_KEYS = TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`);
 
@@ -37,7 +46,7 @@ export function seriesValue(sample: Sample, key: string): number | null {
   if (key.startsWith('sum:')) {
     let total: number | null = null;
     for (const k of key.slice(4).split('+')) {
-      const r = k.startsWith('if*.') ? ifSum(sample, k.slice(4)) : st.get(k)?.rate ?? null;
+      const r = k.startsWith('if*.') ? ifSum(sample, k.slice(4)) : (st.get(k)?.rate ?? null);
       if (r !== null) total = (total ?? 0) + r;
     }
     return total;
@@ -66,8 +75,13 @@ function ifSum(sample: Sample, field: string): number | null {
 
 export function interfaceChart(name: string): ChartSpec {
   return {
-    id: `iface:${name}`, title: `${name} traffic`, unit: 'B/s',
-    series: [{ key: `if.${name}.rxBytes`, label: 'RX' }, { key: `if.${name}.txBytes`, label: 'TX' }],
+    id: `iface:${name}`,
+    title: `${name} traffic`,
+    unit: 'B/s',
+    series: [
+      { key: `if.${name}.rxBytes`, label: 'RX' },
+      { key: `if.${name}.txBytes`, label: 'TX' },
+    ],
   };
 }
 
@@ -86,18 +100,27 @@ export function icmpChart(label: string, inKey: string | undefined, outKey: stri
 
 export function connectionChart(key: string, label: string): ChartSpec {
   return {
-    id: `conn:${key}`, title: `queues ${label}`, unit: 'B',
-    series: [{ key: `conn:${key}:recvQ`, label: 'Recv-Q' }, { key: `conn:${key}:sendQ`, label: 'Send-Q' }],
+    id: `conn:${key}`,
+    title: `queues ${label}`,
+    unit: 'B',
+    series: [
+      { key: `conn:${key}:recvQ`, label: 'Recv-Q' },
+      { key: `conn:${key}:sendQ`, label: 'Send-Q' },
+    ],
   };
 }
 
 /** The busiest interface (RX+TX bytes/s) in a sample. */
 export function busiestInterface(sample: Sample | null): string | null {
   const ifs = sample?.snapshot.interfaces?.ok ? sample.snapshot.interfaces.value : [];
-  let best: string | null = null, bestRate = -1;
+  let best: string | null = null,
+    bestRate = -1;
   for (const i of ifs) {
     const r = (sample?.stats.get(`if.${i.name}.rxBytes`)?.rate ?? 0) + (sample?.stats.get(`if.${i.name}.txBytes`)?.rate ?? 0);
-    if (r > bestRate) { best = i.name; bestRate = r; }
+    if (r > bestRate) {
+      best = i.name;
+      bestRate = r;
+    }
   }
   return best;
 }
@@ -115,7 +138,10 @@ export function defaultCharts(sample: Sample | null, focusedIface: string | null
     { id: 'retrans', title: 'TCP retransmits', unit: '/s', series: [{ key: CHART_RETRANS, label: CHART_RETRANS }] },
     { id: 'retransPct', title: 'TCP retransmitted %', unit: '%', series: [{ key: RETRANS_PCT_KEY, label: 'RetransSegs/OutSegs' }] },
     {
-      id: 'drops', title: 'Drops and discards', unit: '/s', series: [
+      id: 'drops',
+      title: 'Drops and discards',
+      unit: '/s',
+      series: [
         { key: `sum:if*.${IF_SUMS.drp[0]}+if*.${IF_SUMS.drp[1]}`, label: 'if DRP' },
         { key: `sum:if*.${IF_SUMS.ovr[0]}+if*.${IF_SUMS.ovr[1]}`, label: 'if OVR' },
         { key: `sum:if*.${IF_SUMS.err[0]}+if*.${IF_SUMS.err[1]}`, label: 'if ERR' },
@@ -124,7 +150,10 @@ export function defaultCharts(sample: Sample | null, focusedIface: string | null
     },
     { id: 'states', title: 'TCP connections by state', unit: 'sockets', series: STATE_KEYS.map((k) => ({ key: k, label: k.slice(10) })) },
     {
-      id: 'icmpErr', title: 'ICMP errors', unit: '/s', series: [
+      id: 'icmpErr',
+      title: 'ICMP errors',
+      unit: '/s',
+      series: [
         { key: `sum:${CHART_ICMP_ERRORS_IN.join('+')}`, label: 'in' },
         { key: `sum:${CHART_ICMP_ERRORS_OUT.join('+')}`, label: 'out' },
       ],
@@ -190,15 +219,23 @@ export function axisNumber(v: number): string {
  *  so a chart moves one column every k points, not at every tick. Each bucket keeps its largest
  *  value (a peak never vanishes) and the time of its first point; buckets before the first
  *  value are dropped, later gaps carry the last value. */
-export function anchoredBuckets(first: number, t: ArrayLike<number>, v: ArrayLike<number>, k: number, n: number): { t: number[]; v: number[] } {
+export function anchoredBuckets(
+  first: number,
+  t: ArrayLike<number>,
+  v: ArrayLike<number>,
+  k: number,
+  n: number,
+): { t: number[]; v: number[] } {
   const len = v.length;
   if (len === 0 || n <= 0 || k <= 0) return { t: [], v: [] };
   const lastB = Math.floor((first + len - 1) / k);
   const firstB = Math.max(Math.floor(first / k), lastB - n + 1);
-  const ot: number[] = [], ov: number[] = [];
+  const ot: number[] = [],
+    ov: number[] = [];
   let last = NaN;
   for (let b = firstB; b <= lastB; b++) {
-    const from = Math.max(0, b * k - first), to = Math.min(len, (b + 1) * k - first);
+    const from = Math.max(0, b * k - first),
+      to = Math.min(len, (b + 1) * k - first);
     let m = NaN;
     for (let i = from; i < to; i++) {
       const x = v[i] ?? NaN;
@@ -211,7 +248,7 @@ export function anchoredBuckets(first: number, t: ArrayLike<number>, v: ArrayLik
     last = m;
     // A bucket whose first points the ring has dropped has no time of its own (NaN): the
     // time of the points left would change at every tick.
-    ot.push(b * k < first ? NaN : t[from] ?? NaN);
+    ot.push(b * k < first ? NaN : (t[from] ?? NaN));
     ov.push(m);
   }
   return { t: ot, v: ov };
@@ -225,10 +262,12 @@ export function downsample(t: ArrayLike<number>, v: ArrayLike<number>, n: number
   const len = v.length - first;
   if (len <= 0 || n <= 0) return { t: [], v: [] };
   const buckets = Math.min(n, len);
-  const ot: number[] = [], ov: number[] = [];
+  const ot: number[] = [],
+    ov: number[] = [];
   let last = 0;
   for (let b = 0; b < buckets; b++) {
-    const from = first + Math.floor((b * len) / buckets), to = first + Math.floor(((b + 1) * len) / buckets);
+    const from = first + Math.floor((b * len) / buckets),
+      to = first + Math.floor(((b + 1) * len) / buckets);
     let m = NaN;
     for (let i = from; i < to; i++) {
       const x = v[i] ?? NaN;

@@ -84,54 +84,101 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
   if (name === 'f11' || (ch === 'v' && !key.ctrl && !key.meta)) return { action: { type: 'focus', pane: 'graphs' } };
 
   switch (name) {
-    case 'escape': return { action: { type: 'escape' } };
+    case 'escape':
+      return { action: { type: 'escape' } };
     // blessed reports CR as 'enter' and then again as 'return', LF as 'linefeed'.
-    case 'enter': case 'linefeed': return { action: { type: 'toggleDetail' } };
-    case 'return': return null;
-    case 'tab': return { action: { type: 'focusNext', delta: key.shift ? -1 : 1 } };
-    case 'up': return { action: { type: 'move', by: -1 } };
-    case 'down': return { action: { type: 'move', by: 1 } };
-    case 'pageup': return { action: { type: 'page', by: -1 } };
-    case 'pagedown': return { action: { type: 'page', by: 1 } };
-    case 'home': return { action: { type: 'home' } };
-    case 'end': return { action: { type: 'end' } };
-    case 'space': return { action: { type: 'togglePause' } };
-    default: break;
+    case 'enter':
+    case 'linefeed':
+      return { action: { type: 'toggleDetail' } };
+    case 'return':
+      return null;
+    case 'tab':
+      return { action: { type: 'focusNext', delta: key.shift ? -1 : 1 } };
+    case 'up':
+      return { action: { type: 'move', by: -1 } };
+    case 'down':
+      return { action: { type: 'move', by: 1 } };
+    case 'pageup':
+      return { action: { type: 'page', by: -1 } };
+    case 'pagedown':
+      return { action: { type: 'page', by: 1 } };
+    case 'home':
+      return { action: { type: 'home' } };
+    case 'end':
+      return { action: { type: 'end' } };
+    case 'space':
+      return { action: { type: 'togglePause' } };
+    default:
+      break;
   }
   if (key.ctrl || key.meta) return null;
 
   switch (ch) {
-    case 'q': return { command: 'quit' };
-    case ' ': return { action: { type: 'togglePause' } };
-    case 'm': return { command: 'mark' };
-    case '+': case '=': return { command: 'slower' };
-    case '-': case '_': return { command: 'faster' };
-    case 'k': return { action: { type: 'move', by: -1 } };
-    case 'j': return { action: { type: 'move', by: 1 } };
-    case 'g': return { action: { type: 'home' } };
-    case 'G': return { action: { type: 'end' } };
-    case 't': return { action: { type: 'toggleProto', proto: 'tcp' } };
-    case 'u': return { action: { type: 'toggleProto', proto: 'udp' } };
-    case 'w': return { action: { type: 'toggleProto', proto: 'raw' } };
-    case 'x': return { action: { type: 'unixSockets' } };
-    case 'f': return { action: { type: 'cycleFamily' } };
-    case '!': return { action: { type: 'toggle', flag: 'allCounters' } };
-    case 'l': return { action: { type: 'scope', scope: 'listening' } };
-    case 'a': return { action: { type: 'scope', scope: 'all' } };
-    case 'n': return { action: { type: 'toggle', flag: 'numeric' } };
-    case 'p': return { action: { type: 'toggle', flag: 'programs' } };
-    case 'e': return { action: { type: 'toggle', flag: 'extended' } };
-    case 'o': return { action: { type: 'toggle', flag: 'timers' } };
-    case 'i': return { action: { type: 'toggle', flag: 'traffic' } };
-    case 'r': return { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } };
-    case 'z': return { action: { type: 'toggle', flag: 'zoom' } };
-    case '?': return { action: { type: 'toggle', flag: 'help' } };
-    case '/': return { action: { type: 'filterStart' } };
-    case 's': return { action: { type: 'sortNext' } };
-    case 'S': return { action: { type: 'sortReverse' } };
-    case 'd': return { action: { type: 'cycleCounterMode' } };
-    case 'c': return { command: 'pin' };
-    case 'C': return { action: { type: 'unpinAll' } };
-    default: return null;
+    case 'q':
+      return { command: 'quit' };
+    case ' ':
+      return { action: { type: 'togglePause' } };
+    case 'm':
+      return { command: 'mark' };
+    case '+':
+    case '=':
+      return { command: 'slower' };
+    case '-':
+    case '_':
+      return { command: 'faster' };
+    case 'k':
+      return { action: { type: 'move', by: -1 } };
+    case 'j':
+      return { action: { type: 'move', by: 1 } };
+    case 'g':
+      return { action: { type: 'home' } };
+    case 'G':
+      return { action: { type: 'end' } };
+    case 't':
+      return { action: { type: 'toggleProto', proto: 'tcp' } };
+    case 'u':
+      return { action: { type: 'toggleProto', proto: 'udp' } };
+    case 'w':
+      return { action: { type: 'toggleProto', proto: 'raw' } };
+    case 'x':
+      return { action: { type: 'unixSockets' } };
+    case 'f':
+      return { action: { type: 'cycleFamily' } };
+    case '!':
+      return { action: { type: 'toggle', flag: 'allCounters' } };
+    case 'l':
+      return { action: { type: 'scope', scope: 'listening' } };
+    case 'a':
+      return { action: { type: 'scope', scope: 'all' } };
+    case 'n':
+      return { action: { type: 'toggle', flag: 'numeric' } };
+    case 'p':
+      return { action: { type: 'toggle', flag: 'programs' } };
+    case 'e':
+      return { action: { type: 'toggle', flag: 'extended' } };
+    case 'o':
+      return { action: { type: 'toggle', flag: 'timers' } };
+    case 'i':
+      return { action: { type: 'toggle', flag: 'traffic' } };
+    case 'r':
+      return { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } };
+    case 'z':
+      return { action: { type: 'toggle', flag: 'zoom' } };
+    case '?':
+      return { action: { type: 'toggle', flag: 'help' } };
+    case '/':
+      return { action: { type: 'filterStart' } };
+    case 's':
+      return { action: { type: 'sortNext' } };
+    case 'S':
+      return { action: { type: 'sortReverse' } };
+    case 'd':
+      return { action: { type: 'cycleCounterMode' } };
+    case 'c':
+      return { command: 'pin' };
+    case 'C':
+      return { action: { type: 'unpinAll' } };
+    default:
+      return null;
   }
 }

@@ -37,8 +37,13 @@ export const BIG_H = 48;
 const BIG_FIXED: readonly PaneId[] = ['interfaces', 'counters', 'icmp', 'routes', 'graphs'];
 
 /** Where the panes go for a width×height terminal. Never negative, never overlapping. */
-export function computeLayout(width: number, height: number, focus: PaneId, zoom: boolean,
-  counts: { interfaces: number; counters: number; icmp?: number; routes?: number }): Geometry {
+export function computeLayout(
+  width: number,
+  height: number,
+  focus: PaneId,
+  zoom: boolean,
+  counts: { interfaces: number; counters: number; icmp?: number; routes?: number },
+): Geometry {
   const H = Math.max(0, Math.floor(height));
   const W = Math.max(0, Math.floor(width));
   if (H <= 0 || W <= 0) return { status: false, footer: false, panes: [] };
@@ -67,8 +72,13 @@ export function computeLayout(width: number, height: number, focus: PaneId, zoom
  *  the focused pane that has no place of its own) over the counters, on the right ICMP over
  *  routes over the graphs. Each pane gets what its rows need, within a share of the height;
  *  what is left goes to the connections and the graphs, so no part of the screen is blank. */
-function bigLayout(W: number, body: number, top: number, focus: PaneId,
-  counts: { interfaces: number; counters: number; icmp?: number; routes?: number }): PaneRect[] {
+function bigLayout(
+  W: number,
+  body: number,
+  top: number,
+  focus: PaneId,
+  counts: { interfaces: number; counters: number; icmp?: number; routes?: number },
+): PaneRect[] {
   const main: PaneId = BIG_FIXED.includes(focus) ? 'connections' : focus;
   const ifH = Math.max(4, Math.min(counts.interfaces + 2, Math.floor(body * 0.25)));
   const upper = body - ifH;
@@ -133,11 +143,23 @@ export class Layout {
 
   /** ascii: every line through toAscii (--ascii, or a locale that is not UTF-8); style: the
    *  views' tags adapted to the terminal's colours (theme.ts). */
-  constructor(private readonly screen: Widgets.Screen, private readonly ascii = false,
-    private readonly style: (tagged: string) => string = (s) => s) {
-    const box = (extra: Widgets.BoxOptions = {}): Widgets.BoxElement => blessed.box({
-      parent: screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1, hidden: true, ...extra,
-    });
+  constructor(
+    private readonly screen: Widgets.Screen,
+    private readonly ascii = false,
+    private readonly style: (tagged: string) => string = (s) => s,
+  ) {
+    const box = (extra: Widgets.BoxOptions = {}): Widgets.BoxElement =>
+      blessed.box({
+        parent: screen,
+        tags: true,
+        wrap: false,
+        top: 0,
+        left: 0,
+        width: 1,
+        height: 1,
+        hidden: true,
+        ...extra,
+      });
     this.status = box();
     this.footer = box();
     for (const p of PANES) this.panes.set(p, box());
@@ -195,7 +217,10 @@ export class Layout {
     const H = Math.max(0, this.screen.height as number);
     const s = store.state;
     const geo = computeLayout(W, H, s.focus, s.zoom, {
-      interfaces: store.count('interfaces'), counters: store.count('counters'), icmp: store.count('icmp'), routes: store.count('routes'),
+      interfaces: store.count('interfaces'),
+      counters: store.count('counters'),
+      icmp: store.count('icmp'),
+      routes: store.count('routes'),
     });
     this.last = geo;
     if (geo.status) {
@@ -236,7 +261,15 @@ export class Layout {
 
     const helpRoom = this.overlay(this.help, s.help, W, H, 'netdash keys  (? or Esc closes)', (w) => helpText(w), s.detailScroll);
     const helpOpen = helpRoom > 0;
-    const room = this.overlay(this.detail, s.detail && !helpOpen, W, H, 'Details  (Enter or Esc closes)', (w) => detailText(store, w), s.detailScroll);
+    const room = this.overlay(
+      this.detail,
+      s.detail && !helpOpen,
+      W,
+      H,
+      'Details  (Enter or Esc closes)',
+      (w) => detailText(store, w),
+      s.detailScroll,
+    );
     // PgDn pages whichever overlay is open (the help's height was left out: it moved a line).
     store.setDetailHeight(helpOpen ? helpRoom : room);
     if (!this.changed && this.retexted.size === 0 && !this.chartsRedrawn) return false;
@@ -256,7 +289,18 @@ export class Layout {
     const page = charts.slice(first, first + perPage);
     const rows = Math.max(1, Math.ceil(page.length / cols));
     const sample = store.frame.sample;
-    const sig = [sample?.seq ?? 0, store.frame.id, cur, first, area.top, area.left, area.width, area.height, s.focus, page.map((c) => c.id).join(',')].join('|');
+    const sig = [
+      sample?.seq ?? 0,
+      store.frame.id,
+      cur,
+      first,
+      area.top,
+      area.left,
+      area.width,
+      area.height,
+      s.focus,
+      page.map((c) => c.id).join(','),
+    ].join('|');
     if (sig === this.chartSig) {
       this.charts.redrawn.length = 0;
       return;
@@ -266,18 +310,29 @@ export class Layout {
     const placed: { rect: ChartRect; data: ChartData }[] = [];
     this.chartsAt = [];
     page.forEach((chart, i) => {
-      const row = Math.floor(i / cols), col = i % cols;
+      const row = Math.floor(i / cols),
+        col = i % cols;
       const inRow = Math.min(cols, page.length - row * cols);
       const w = Math.floor(area.width / inRow);
       const h = Math.floor(area.height / rows);
       const rect = {
-        top: area.top + row * h, left: area.left + col * w,
-        width: col === inRow - 1 ? area.width - col * w : w, height: row === rows - 1 ? area.height - row * h : h,
+        top: area.top + row * h,
+        left: area.left + col * w,
+        width: col === inRow - 1 ? area.width - col * w : w,
+        height: row === rows - 1 ? area.height - row * h : h,
       };
       const series = chart.series.map((x) => ({ label: x.label, ...seriesOf(store.history, x.key, sample?.time) }));
       // Many series (TCP states): only those that were ever above zero.
       const live = series.length > 3 ? series.filter((x) => x.v.some((v) => v > 0)) : series;
-      placed.push({ rect, data: { chart, series: live.length > 0 ? live : series.slice(0, 1), selected: first + i === cur && s.focus === 'graphs', capacity: store.history.capacity } });
+      placed.push({
+        rect,
+        data: {
+          chart,
+          series: live.length > 0 ? live : series.slice(0, 1),
+          selected: first + i === cur && s.focus === 'graphs',
+          capacity: store.history.capacity,
+        },
+      });
       this.chartsAt.push({ rect, index: first + i });
     });
     if (this.charts.draw(placed)) this.changed = true;
@@ -289,7 +344,9 @@ export class Layout {
     const r = this.last.panes.find((p) => x >= p.left && x < p.left + p.width && y >= p.top && y < p.top + p.height);
     if (!r) return null;
     if (r.pane === 'graphs' && this.chartsAt.length > 0) {
-      const c = this.chartsAt.find(({ rect }) => x >= rect.left && x < rect.left + rect.width && y >= rect.top && y < rect.top + rect.height);
+      const c = this.chartsAt.find(
+        ({ rect }) => x >= rect.left && x < rect.left + rect.width && y >= rect.top && y < rect.top + rect.height,
+      );
       return { pane: r.pane, index: c ? c.index : null };
     }
     const rows = this.rowsAt.get(r.pane);
@@ -298,8 +355,15 @@ export class Layout {
   }
 
   /** Place a framed overlay in the middle; returns the body lines it had room for (0: closed). */
-  private overlay(el: Widgets.BoxElement, open: boolean, W: number, H: number, title: string,
-    body: (w: number) => string[], scroll: number): number {
+  private overlay(
+    el: Widgets.BoxElement,
+    open: boolean,
+    W: number,
+    H: number,
+    title: string,
+    body: (w: number) => string[],
+    scroll: number,
+  ): number {
     if (!open || W < 10 || H < 5) {
       this.hide(el);
       return 0;

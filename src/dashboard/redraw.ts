@@ -29,8 +29,12 @@ export class RedrawScheduler {
     /** Puts the state on the widgets; false when nothing changed (no render needed). */
     private readonly paint: () => PaintResult,
     private readonly target: RenderTarget,
-    private readonly onError: (err: unknown) => void = (err) => { throw err; },
-    private readonly defer: (fn: () => void) => void = (fn) => { setImmediate(fn); },
+    private readonly onError: (err: unknown) => void = (err) => {
+      throw err;
+    },
+    private readonly defer: (fn: () => void) => void = (fn) => {
+      setImmediate(fn);
+    },
   ) {}
 
   /** Ask for a redraw; coalesced with every other request until it runs. */

@@ -45,11 +45,19 @@ export interface StatusInfo {
   seq: number;
 }
 
-
 /** Short TCP state names for the summary line (ss's spelling). */
 const SHORT_STATE: Readonly<Record<string, string>> = {
-  ESTABLISHED: 'ESTAB', SYN_SENT: 'SYN-SENT', SYN_RECV: 'SYN-RECV', FIN_WAIT1: 'FIN-WAIT-1', FIN_WAIT2: 'FIN-WAIT-2',
-  TIME_WAIT: 'TIME-WAIT', CLOSE: 'CLOSE', CLOSE_WAIT: 'CLOSE-WAIT', LAST_ACK: 'LAST-ACK', LISTEN: 'LISTEN', CLOSING: 'CLOSING',
+  ESTABLISHED: 'ESTAB',
+  SYN_SENT: 'SYN-SENT',
+  SYN_RECV: 'SYN-RECV',
+  FIN_WAIT1: 'FIN-WAIT-1',
+  FIN_WAIT2: 'FIN-WAIT-2',
+  TIME_WAIT: 'TIME-WAIT',
+  CLOSE: 'CLOSE',
+  CLOSE_WAIT: 'CLOSE-WAIT',
+  LAST_ACK: 'LAST-ACK',
+  LISTEN: 'LISTEN',
+  CLOSING: 'CLOSING',
 };
 
 /** Files whose absence is normal (no UDP-Lite, IPv6 disabled): not worth a warning. */
@@ -123,7 +131,9 @@ export class Store {
 
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
-    return () => { this.listeners.delete(fn); };
+    return () => {
+      this.listeners.delete(fn);
+    };
   }
 
   private emit(): void {
@@ -211,7 +221,10 @@ export class Store {
     } else if (pane === 'connections') {
       const k = this.frame.sample?.connections.get(key);
       const c = this.context(pane);
-      chart = connectionChart(key, k ? `${endpointText(c, k.localAddr, k.localPort, k.proto)} ${endpointText(c, k.remoteAddr, k.remotePort, k.proto)}` : key);
+      chart = connectionChart(
+        key,
+        k ? `${endpointText(c, k.localAddr, k.localPort, k.proto)} ${endpointText(c, k.remoteAddr, k.remotePort, k.proto)}` : key,
+      );
     }
     if (!chart) {
       this.dispatch({ type: 'notice', text: 'c pins counters, interfaces, ICMP types and connections' });
@@ -236,19 +249,29 @@ export class Store {
   private connOptions(): ConnOptions {
     const s = this.ui;
     return {
-      all: s.scope === 'all', listening: s.scope === 'listening',
-      numericHosts: s.numeric, numericPorts: s.numeric, numericUsers: s.numeric,
-      extend: s.extended ? 1 : 0, programs: s.programs, timers: s.timers, wide: true,
+      all: s.scope === 'all',
+      listening: s.scope === 'listening',
+      numericHosts: s.numeric,
+      numericPorts: s.numeric,
+      numericUsers: s.numeric,
+      extend: s.extended ? 1 : 0,
+      programs: s.programs,
+      timers: s.timers,
+      wide: true,
     };
   }
 
   private context(pane: PaneId, frame: Frame = this.frame): PaneContext {
     const sort = this.ui.sort[pane];
     return {
-      ui: this.ui, frame, sample: frame.sample,
+      ui: this.ui,
+      frame,
+      sample: frame.sample,
       names: { ...this.names, owners: frame.sample?.snapshot.owners?.owners ?? null },
-      conn: this.connOptions(), needle: this.ui.filter.toLowerCase(),
-      dir: sort.reverse ? -1 : 1, sortCol: SORT_COLUMNS[pane][sort.col] ?? SORT_COLUMNS[pane][0] ?? '',
+      conn: this.connOptions(),
+      needle: this.ui.filter.toLowerCase(),
+      dir: sort.reverse ? -1 : 1,
+      sortCol: SORT_COLUMNS[pane][sort.col] ?? SORT_COLUMNS[pane][0] ?? '',
       history: this.history,
     };
   }
@@ -256,9 +279,24 @@ export class Store {
   private signature(pane: PaneId): string {
     const s = this.ui;
     const sort = s.sort[pane];
-    return [pane, s.filter, sort.col, sort.reverse, s.proto.tcp, s.proto.udp, s.proto.raw, s.proto.unix,
-      s.family.v4, s.family.v6, s.scope, s.numeric, s.extended, s.counterMode, s.allCounters,
-      pane === 'graphs' ? `${s.pins.map((p) => p.id).join(',')}|${s.cursor.interfaces.key ?? ''}` : ''].join('|');
+    return [
+      pane,
+      s.filter,
+      sort.col,
+      sort.reverse,
+      s.proto.tcp,
+      s.proto.udp,
+      s.proto.raw,
+      s.proto.unix,
+      s.family.v4,
+      s.family.v6,
+      s.scope,
+      s.numeric,
+      s.extended,
+      s.counterMode,
+      s.allCounters,
+      pane === 'graphs' ? `${s.pins.map((p) => p.id).join(',')}|${s.cursor.interfaces.key ?? ''}` : '',
+    ].join('|');
   }
 
   /** The filtered, sorted rows of a pane (keys and items), cached per frame and filter. The
@@ -309,7 +347,7 @@ export class Store {
   /** The key under the cursor of a pane. */
   cursorKey(pane: PaneId): string | null {
     const i = this.cursorIndex(pane);
-    return i < 0 ? null : this.list(pane).keys[i] ?? null;
+    return i < 0 ? null : (this.list(pane).keys[i] ?? null);
   }
 
   /** The rows a pane of `height` rows (below its header) and `width` columns shows: formatted
@@ -379,7 +417,6 @@ export class Store {
     return lines;
   }
 
-
   status(): StatusInfo {
     const frame = this.frame;
     const sample = frame.sample;
@@ -390,8 +427,11 @@ export class Store {
       for (const r of Object.values(snap.inet)) if (r && !r.ok) warnings.push(r.error);
       for (const r of [snap.unix, snap.interfaces, snap.routes4, snap.routes6]) if (r && !r.ok) warnings.push(r.error);
       if (snap.conntrack && !snap.conntrack.ok) {
-        warnings.push(snap.conntrack.error.endsWith('(needs root)') ? 'nf_conntrack: permission denied (needs root): no NAT pane'
-          : 'nf_conntrack not available: no NAT pane');
+        warnings.push(
+          snap.conntrack.error.endsWith('(needs root)')
+            ? 'nf_conntrack: permission denied (needs root): no NAT pane'
+            : 'nf_conntrack not available: no NAT pane',
+        );
       }
       if (snap.counters) warnings.push(...snap.counters.errors);
       // Asked for tcp_info (aggregates came back) but the table had none: read from /proc.
@@ -409,16 +449,22 @@ export class Store {
     const ownersAge = sample?.ownersAgeMs ?? null;
     const tableAge = sample?.tableAgeMs ?? null;
     if (tableAge !== null && tableAge > 0) stale.push(`big socket table: read every few ticks, ${duration(tableAge)} old`);
-    if (this.ui.programs && ownersAge !== null && ownersAge >= Math.max(1000, this.ui.intervalMs)) stale.push(`owners ${duration(ownersAge)} old`);
+    if (this.ui.programs && ownersAge !== null && ownersAge >= Math.max(1000, this.ui.intervalMs))
+      stale.push(`owners ${duration(ownersAge)} old`);
     return {
       stale,
-      host: printable(this.host.name), kernel: printable(this.host.kernel), intervalMs: this.ui.intervalMs,
-      paused: this.ui.paused, since, time: sample ? clockTime(sample.time) : '',
+      host: printable(this.host.name),
+      kernel: printable(this.host.kernel),
+      intervalMs: this.ui.intervalMs,
+      paused: this.ui.paused,
+      since,
+      time: sample ? clockTime(sample.time) : '',
       warnings: [...new Set(warnings.filter((w) => !NORMAL_ABSENCE.test(w)).map(printable))],
-      notice: this.ui.notice === null ? null : printable(this.ui.notice), ended: this.ended, seq: this.live.sample?.seq ?? 0,
+      notice: this.ui.notice === null ? null : printable(this.ui.notice),
+      ended: this.ended,
+      seq: this.live.sample?.seq ?? 0,
     };
   }
-
 
   /** The detail view's height, for paging it. */
   setDetailHeight(h: number): void {

@@ -32,7 +32,9 @@ export function suspender(screen: Widgets.Screen, input: NodeJS.ReadableStream, 
   const tty = input as unknown as TtyInput;
   let suspended = false;
   return {
-    get suspended() { return suspended; },
+    get suspended() {
+      return suspended;
+    },
     suspend() {
       if (suspended) return;
       suspended = true;

@@ -32,8 +32,11 @@ function numbers(src: Buffer, at: number, count: number): Buffer {
  *  the legacy format already (or too short to be either: blessed reports that as before). */
 export function legacyTerminfo(data: Buffer): Buffer {
   if (data.length < 12 || u16(data, 0) !== MAGIC_32BIT) return data;
-  const namesSize = u16(data, 2), boolCount = u16(data, 4), numCount = u16(data, 6);
-  const strCount = u16(data, 8), strTableSize = u16(data, 10);
+  const namesSize = u16(data, 2),
+    boolCount = u16(data, 4),
+    numCount = u16(data, 6);
+  const strCount = u16(data, 8),
+    strTableSize = u16(data, 10);
   const parts: Buffer[] = [];
   const header = Buffer.from(data.subarray(0, 12));
   header.writeUInt16LE(MAGIC_LEGACY, 0);
@@ -42,7 +45,10 @@ export function legacyTerminfo(data: Buffer): Buffer {
   parts.push(data.subarray(i, i + namesSize + boolCount));
   i += namesSize + boolCount;
   // Numbers start on an even byte in both formats (counted from the start of the file).
-  if (i % 2) { parts.push(data.subarray(i, i + 1)); i++; }
+  if (i % 2) {
+    parts.push(data.subarray(i, i + 1));
+    i++;
+  }
   parts.push(numbers(data, i, numCount));
   i += numCount * 4;
   parts.push(data.subarray(i, i + strCount * 2 + strTableSize));
@@ -50,12 +56,19 @@ export function legacyTerminfo(data: Buffer): Buffer {
   // The extended section (user capabilities such as Tc, RGB, Smulx) has the same layout rule.
   // The legacy part just written has the same parity as the input (numbers are an even number
   // of bytes either way), so the padding byte is kept as is.
-  if (i % 2 && i < data.length) { parts.push(data.subarray(i, i + 1)); i++; }
+  if (i % 2 && i < data.length) {
+    parts.push(data.subarray(i, i + 1));
+    i++;
+  }
   if (i + 10 <= data.length) {
-    const xBools = u16(data, i), xNums = u16(data, i + 2);
+    const xBools = u16(data, i),
+      xNums = u16(data, i + 2);
     parts.push(data.subarray(i, i + 10 + xBools));
     i += 10 + xBools;
-    if (i % 2) { parts.push(data.subarray(i, i + 1)); i++; }
+    if (i % 2) {
+      parts.push(data.subarray(i, i + 1));
+      i++;
+    }
     parts.push(numbers(data, i, xNums));
     i += xNums * 4;
     // String offsets, one name offset per capability and the table: unchanged.

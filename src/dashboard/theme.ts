@@ -75,8 +75,14 @@ export function blinkToDim(text: string): string {
     const p = params.split(';');
     let changed = false;
     for (let i = 0; i < p.length; i++) {
-      if ((p[i] === '38' || p[i] === '48') && p[i + 1] === '5') { i += 2; continue; }
-      if (p[i] === '5') { p[i] = '2'; changed = true; }
+      if ((p[i] === '38' || p[i] === '48') && p[i + 1] === '5') {
+        i += 2;
+        continue;
+      }
+      if (p[i] === '5') {
+        p[i] = '2';
+        changed = true;
+      }
     }
     return changed ? `\x1b[${p.join(';')}m` : seq;
   });

@@ -114,10 +114,12 @@ export function initialState(o: DashboardOptions): UiState {
   const oneFamily = o.inet4 !== o.inet6;
   return {
     focus,
-    paused: false, zoom: false, help: false, detail: false, detailScroll: 0,
-    proto: protoGiven
-      ? { tcp: o.tcp, udp: o.udp || o.udplite, raw: o.raw, unix: o.unix }
-      : { tcp: true, udp: true, raw: true, unix: true },
+    paused: false,
+    zoom: false,
+    help: false,
+    detail: false,
+    detailScroll: 0,
+    proto: protoGiven ? { tcp: o.tcp, udp: o.udp || o.udplite, raw: o.raw, unix: o.unix } : { tcp: true, udp: true, raw: true, unix: true },
     family: oneFamily ? { v4: o.inet4, v6: o.inet6 } : { v4: true, v6: true },
     scope: o.all ? 'all' : o.listening ? 'listening' : 'connected',
     numeric: o.numericHosts || o.numericPorts,
@@ -126,7 +128,8 @@ export function initialState(o: DashboardOptions): UiState {
     timers: o.timers,
     allCounters: false,
     traffic: false,
-    filter: '', editingFilter: false,
+    filter: '',
+    editingFilter: false,
     sort: perPane(() => ({ col: 0, reverse: false })),
     cursor: perPane(() => ({ key: null, index: 0 })),
     scroll: perPane(() => 0),
@@ -178,7 +181,8 @@ function pageDown(s: UiState, ctx: ReduceContext, by: 1 | -1, rows?: number): Ui
 /** The reducer: state + action → state. No data is changed here, only UI state. */
 export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
   switch (a.type) {
-    case 'togglePause': return { ...s, paused: !s.paused };
+    case 'togglePause':
+      return { ...s, paused: !s.paused };
     case 'toggleProto': {
       // netstat's flags as toggles: with everything shown, u means "only UDP"; further keys
       // add or remove protocols; removing the last one shows everything again.
@@ -207,13 +211,20 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
       const next = f.v4 && f.v6 ? { v4: true, v6: false } : f.v4 ? { v4: false, v6: true } : { v4: true, v6: true };
       return { ...s, family: next };
     }
-    case 'scope': return { ...s, scope: s.scope === a.scope ? 'connected' : a.scope };
-    case 'toggle': return a.flag === 'help' ? { ...s, help: !s.help, detailScroll: 0 } : { ...s, [a.flag]: !s[a.flag] };
-    case 'filterStart': return { ...s, editingFilter: true, help: false };
-    case 'filterInput': return { ...s, filter: s.filter + a.text };
-    case 'filterBackspace': return { ...s, filter: s.filter.slice(0, -1) };
-    case 'filterAccept': return { ...s, editingFilter: false };
-    case 'filterClear': return { ...s, filter: '', editingFilter: false };
+    case 'scope':
+      return { ...s, scope: s.scope === a.scope ? 'connected' : a.scope };
+    case 'toggle':
+      return a.flag === 'help' ? { ...s, help: !s.help, detailScroll: 0 } : { ...s, [a.flag]: !s[a.flag] };
+    case 'filterStart':
+      return { ...s, editingFilter: true, help: false };
+    case 'filterInput':
+      return { ...s, filter: s.filter + a.text };
+    case 'filterBackspace':
+      return { ...s, filter: s.filter.slice(0, -1) };
+    case 'filterAccept':
+      return { ...s, editingFilter: false };
+    case 'filterClear':
+      return { ...s, filter: '', editingFilter: false };
     case 'sortNext': {
       const cols = SORT_COLUMNS[s.focus].length;
       const cur = s.sort[s.focus];
@@ -225,36 +236,54 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
     }
     case 'cycleCounterMode':
       return { ...s, counterMode: COUNTER_MODES[(COUNTER_MODES.indexOf(s.counterMode) + 1) % COUNTER_MODES.length] ?? 'rate' };
-    case 'focus': return { ...s, focus: a.pane, detail: false };
+    case 'focus':
+      return { ...s, focus: a.pane, detail: false };
     case 'sortBy': {
       const col = Math.max(0, SORT_COLUMNS[a.pane].indexOf(a.col));
       const cursor = { ...s.cursor, [a.pane]: { key: null, index: 0 } };
       const scroll = { ...s.scroll, [a.pane]: 0 };
-      return { ...s, focus: a.pane, detail: false, traffic: a.pane === 'connections' ? true : s.traffic, sort: { ...s.sort, [a.pane]: { col, reverse: false } }, cursor, scroll };
+      return {
+        ...s,
+        focus: a.pane,
+        detail: false,
+        traffic: a.pane === 'connections' ? true : s.traffic,
+        sort: { ...s.sort, [a.pane]: { col, reverse: false } },
+        cursor,
+        scroll,
+      };
     }
     case 'focusNext': {
       const i = PANES.indexOf(s.focus);
       return { ...s, focus: PANES[(i + a.delta + PANES.length) % PANES.length] ?? 'connections', detail: false };
     }
-    case 'move': return { ...moveCursor(s, ctx, (i) => i + a.by), detailScroll: 0 };
+    case 'move':
+      return { ...moveCursor(s, ctx, (i) => i + a.by), detailScroll: 0 };
     case 'page':
       // With the detail view open, PgUp/PgDn scroll its text; the arrows still move rows.
       if (s.detail || s.help) return { ...s, detailScroll: Math.max(0, s.detailScroll + a.by * Math.max(1, ctx.height('detail') - 1)) };
       return pageDown(s, ctx, a.by);
-    case 'home': return moveCursor(s, ctx, () => 0);
-    case 'end': return moveCursor(s, ctx, (_i, n) => n - 1);
-    case 'toggleDetail': return { ...s, detail: !s.detail, detailScroll: 0, help: false };
+    case 'home':
+      return moveCursor(s, ctx, () => 0);
+    case 'end':
+      return moveCursor(s, ctx, (_i, n) => n - 1);
+    case 'toggleDetail':
+      return { ...s, detail: !s.detail, detailScroll: 0, help: false };
     case 'escape':
       if (s.help) return { ...s, help: false };
       if (s.detail) return { ...s, detail: false };
       if (s.editingFilter || s.filter !== '') return { ...s, filter: '', editingFilter: false };
       if (s.zoom) return { ...s, zoom: false };
       return s;
-    case 'interval': return { ...s, intervalMs: a.ms };
-    case 'notice': return { ...s, notice: a.text };
-    case 'pin': return s.pins.some((c) => c.id === a.chart.id) ? s : { ...s, pins: [...s.pins, { ...a.chart, pinned: true }] };
-    case 'unpin': return s.pins.some((c) => c.id === a.id) ? { ...s, pins: s.pins.filter((c) => c.id !== a.id) } : s;
-    case 'scroll': return pageDown(s, ctx, a.by, a.rows);
+    case 'interval':
+      return { ...s, intervalMs: a.ms };
+    case 'notice':
+      return { ...s, notice: a.text };
+    case 'pin':
+      return s.pins.some((c) => c.id === a.chart.id) ? s : { ...s, pins: [...s.pins, { ...a.chart, pinned: true }] };
+    case 'unpin':
+      return s.pins.some((c) => c.id === a.id) ? { ...s, pins: s.pins.filter((c) => c.id !== a.id) } : s;
+    case 'scroll':
+      return pageDown(s, ctx, a.by, a.rows);
     case 'select': {
       // A click: focus the pane, and put the cursor on the row clicked (null: the title).
       const focused = { ...s, focus: a.pane, detail: false };
@@ -262,6 +291,7 @@ export function reduce(s: UiState, a: Action, ctx: ReduceContext): UiState {
       const key = a.index === null ? undefined : keys[a.index];
       return key === undefined ? focused : { ...focused, cursor: { ...s.cursor, [a.pane]: { key, index: a.index } } };
     }
-    case 'unpinAll': return s.pins.length === 0 ? s : { ...s, pins: [] };
+    case 'unpinAll':
+      return s.pins.length === 0 ? s : { ...s, pins: [] };
   }
 }

@@ -27,13 +27,35 @@ function bareAddress(addr: string): string {
 
 function explainV4(o: number[], shown: string): Explanation | null {
   const [a = 0, b = 0] = o;
-  if (o.every((n) => n === 0)) return ex('Wildcard address 0.0.0.0', 'Any local IPv4 address: a socket bound here accepts traffic sent to every address of the host, on every interface. As a route destination it means the default route.');
-  if (o.every((n) => n === 255)) return ex('Limited broadcast 255.255.255.255', 'A broadcast to every host on the local link; routers never forward it.');
-  if (a === 127) return ex(`Loopback address ${shown}`, 'Loopback (127.0.0.0/8): traffic never leaves this host. A service bound only here cannot be reached from the network.');
-  if (a === 169 && b === 254) return ex(`Link-local address ${shown}`, 'An IPv4 link-local address (169.254.0.0/16), valid only on one link. Hosts pick one themselves when DHCP fails; cloud metadata services also live at 169.254.169.254.');
-  if (a >= 224 && a <= 239) return ex(`Multicast address ${shown}`, 'An IPv4 multicast group (224.0.0.0/4): packets go to every host that joined the group, not to a single machine.');
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return ex(`Private address ${shown}`, 'A private IPv4 address (RFC 1918) that is not routed on the public internet; reaching the internet from it needs NAT.');
-  if (a === 100 && b >= 64 && b <= 127) return ex(`Shared address ${shown}`, 'Carrier-grade NAT space (100.64.0.0/10), used between a provider and its customers.');
+  if (o.every((n) => n === 0))
+    return ex(
+      'Wildcard address 0.0.0.0',
+      'Any local IPv4 address: a socket bound here accepts traffic sent to every address of the host, on every interface. As a route destination it means the default route.',
+    );
+  if (o.every((n) => n === 255))
+    return ex('Limited broadcast 255.255.255.255', 'A broadcast to every host on the local link; routers never forward it.');
+  if (a === 127)
+    return ex(
+      `Loopback address ${shown}`,
+      'Loopback (127.0.0.0/8): traffic never leaves this host. A service bound only here cannot be reached from the network.',
+    );
+  if (a === 169 && b === 254)
+    return ex(
+      `Link-local address ${shown}`,
+      'An IPv4 link-local address (169.254.0.0/16), valid only on one link. Hosts pick one themselves when DHCP fails; cloud metadata services also live at 169.254.169.254.',
+    );
+  if (a >= 224 && a <= 239)
+    return ex(
+      `Multicast address ${shown}`,
+      'An IPv4 multicast group (224.0.0.0/4): packets go to every host that joined the group, not to a single machine.',
+    );
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+    return ex(
+      `Private address ${shown}`,
+      'A private IPv4 address (RFC 1918) that is not routed on the public internet; reaching the internet from it needs NAT.',
+    );
+  if (a === 100 && b >= 64 && b <= 127)
+    return ex(`Shared address ${shown}`, 'Carrier-grade NAT space (100.64.0.0/10), used between a provider and its customers.');
   return null;
 }
 
@@ -69,7 +91,11 @@ function expandV6(a: string): number[] | null {
 
 export function explainAddress(addr: string): Explanation | null {
   const a = bareAddress(addr);
-  if (a === '*' || a === '*:*') return ex('Wildcard *', 'No specific address: for a local address it means any address of the host; for a foreign address it means there is no peer (a listener or an unconnected UDP socket).');
+  if (a === '*' || a === '*:*')
+    return ex(
+      'Wildcard *',
+      'No specific address: for a local address it means any address of the host; for a foreign address it means there is no peer (a listener or an unconnected UDP socket).',
+    );
   const v4 = parseV4(a);
   if (v4) return explainV4(v4, a);
   if (!a.includes(':')) return null;
@@ -82,17 +108,41 @@ export function explainAddress(addr: string): Explanation | null {
     h = expandV6(cut) ?? expandV6(cut + ':');
   }
   if (!h) return null;
-  if (h.every((x) => x === 0)) return ex('Wildcard address ::', 'Any local IPv6 address. On Linux a socket bound to :: usually accepts IPv4 connections too, unless IPV6_V6ONLY is set or net.ipv6.bindv6only is 1.');
-  if (h.slice(0, 7).every((x) => x === 0) && h[7] === 1) return ex('Loopback address ::1', 'The IPv6 loopback address: traffic never leaves this host. A service bound only here cannot be reached from the network.');
+  if (h.every((x) => x === 0))
+    return ex(
+      'Wildcard address ::',
+      'Any local IPv6 address. On Linux a socket bound to :: usually accepts IPv4 connections too, unless IPV6_V6ONLY is set or net.ipv6.bindv6only is 1.',
+    );
+  if (h.slice(0, 7).every((x) => x === 0) && h[7] === 1)
+    return ex(
+      'Loopback address ::1',
+      'The IPv6 loopback address: traffic never leaves this host. A service bound only here cannot be reached from the network.',
+    );
   if (h.slice(0, 5).every((x) => x === 0) && h[5] === 0xffff) {
     const o = [(h[6] ?? 0) >> 8, (h[6] ?? 0) & 255, (h[7] ?? 0) >> 8, (h[7] ?? 0) & 255];
     const inner = o.join('.');
     const innerEx = explainV4(o, inner);
-    return ex(`IPv4-mapped address ${a}`, `The IPv4 address ${inner} written in IPv6 form: an IPv4 peer talking to a socket that listens on IPv6.` + (innerEx ? ` ${innerEx.meaning}` : ''));
+    return ex(
+      `IPv4-mapped address ${a}`,
+      `The IPv4 address ${inner} written in IPv6 form: an IPv4 peer talking to a socket that listens on IPv6.` +
+        (innerEx ? ` ${innerEx.meaning}` : ''),
+    );
   }
   const first = h[0] ?? 0;
-  if ((first & 0xffc0) === 0xfe80) return ex(`Link-local address ${a}`, 'An IPv6 link-local address (fe80::/10). Every IPv6 interface has one; it is valid only on its own link, so it needs a zone such as %eth0 to be usable.');
-  if ((first & 0xff00) === 0xff00) return ex(`Multicast address ${a}`, 'An IPv6 multicast group (ff00::/8). IPv6 has no broadcast; neighbor discovery and router discovery use multicast groups such as ff02::1 (all nodes).');
-  if ((first & 0xfe00) === 0xfc00) return ex(`Unique local address ${a}`, 'An IPv6 unique local address (fc00::/7), the IPv6 counterpart of private IPv4 space, not routed on the internet.');
+  if ((first & 0xffc0) === 0xfe80)
+    return ex(
+      `Link-local address ${a}`,
+      'An IPv6 link-local address (fe80::/10). Every IPv6 interface has one; it is valid only on its own link, so it needs a zone such as %eth0 to be usable.',
+    );
+  if ((first & 0xff00) === 0xff00)
+    return ex(
+      `Multicast address ${a}`,
+      'An IPv6 multicast group (ff00::/8). IPv6 has no broadcast; neighbor discovery and router discovery use multicast groups such as ff02::1 (all nodes).',
+    );
+  if ((first & 0xfe00) === 0xfc00)
+    return ex(
+      `Unique local address ${a}`,
+      'An IPv6 unique local address (fc00::/7), the IPv6 counterpart of private IPv4 space, not routed on the internet.',
+    );
   return null;
 }

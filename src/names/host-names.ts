@@ -35,7 +35,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timeout')), ms);
     t.unref();
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e); });
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
   });
 }
 
@@ -76,7 +85,12 @@ export class HostNames {
     })();
     // The deadline timer is not unref'd: it is what keeps the process alive to print.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise<void>((r) => { timer = setTimeout(r, deadlineMs); })]);
+    await Promise.race([
+      all,
+      new Promise<void>((r) => {
+        timer = setTimeout(r, deadlineMs);
+      }),
+    ]);
     clearTimeout(timer);
   }
 
@@ -106,11 +120,16 @@ export class HostNames {
     }
     const lookup = this.opts.lookup;
     const p = withTimeout(lookup(addr), this.timeoutMs)
-      .then((names) => {
-        const n = names[0] ?? '';
-        this.cache.set(addr, n);
-        if (n && this.onResolved) this.onResolved();
-      }, () => { this.cache.set(addr, ''); })
+      .then(
+        (names) => {
+          const n = names[0] ?? '';
+          this.cache.set(addr, n);
+          if (n && this.onResolved) this.onResolved();
+        },
+        () => {
+          this.cache.set(addr, '');
+        },
+      )
       .finally(() => {
         this.inFlight.delete(addr);
         const next = this.queue.shift();

@@ -36,8 +36,19 @@ export interface ConnOptions {
 }
 
 export const TCP_STATES = [
-  '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
-  'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV',
+  '',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
 ] as const;
 
 /** netstat's -p column: "pid/program" cut to 19 characters, '-' when unknown. Raw: the
@@ -69,7 +80,7 @@ export function hostText(rawAddr: string, names: NameContext, numeric: boolean):
 
 export function serviceText(port: number, serviceProto: string, names: NameContext, opts: ConnOptions): string {
   return serviceProto === 'raw' && !opts.numericPorts && port !== 0
-    ? names.protocols?.get(port) ?? String(port)
+    ? (names.protocols?.get(port) ?? String(port))
     : serviceName(names.services, port, serviceProto, opts.numericPorts);
 }
 
@@ -83,8 +94,14 @@ export function fitEndpoint(host: string, svc: string, opts: ConnOptions): strin
   return `${host}:${svc}`;
 }
 
-export function endpointWith(addr: string, port: number, serviceProto: string, names: NameContext, opts: ConnOptions,
-  show: (s: string) => string): string {
+export function endpointWith(
+  addr: string,
+  port: number,
+  serviceProto: string,
+  names: NameContext,
+  opts: ConnOptions,
+  show: (s: string) => string,
+): string {
   return fitEndpoint(show(hostText(addr, names, opts.numericHosts)), show(serviceText(port, serviceProto, names, opts)), opts);
 }
 
@@ -111,12 +128,18 @@ const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 
 
 export function unixStateName(s: UnixSocket): string {
   switch (s.state) {
-    case 0: return 'FREE';
-    case 1: return s.flags & SO_ACCEPTCON ? 'LISTENING' : '';
-    case 2: return 'CONNECTING';
-    case 3: return 'CONNECTED';
-    case 4: return 'DISCONNECTING';
-    default: return 'UNKNOWN';
+    case 0:
+      return 'FREE';
+    case 1:
+      return s.flags & SO_ACCEPTCON ? 'LISTENING' : '';
+    case 2:
+      return 'CONNECTING';
+    case 3:
+      return 'CONNECTED';
+    case 4:
+      return 'DISCONNECTING';
+    default:
+      return 'UNKNOWN';
   }
 }
 
@@ -130,9 +153,20 @@ export function unixVisible(s: UnixSocket, opts: Pick<ConnOptions, 'all' | 'list
 
 // IFF_* bits (linux/if.h).
 export const IFF = {
-  UP: 0x1, BROADCAST: 0x2, DEBUG: 0x4, LOOPBACK: 0x8, POINTOPOINT: 0x10, NOTRAILERS: 0x20,
-  RUNNING: 0x40, NOARP: 0x80, PROMISC: 0x100, ALLMULTI: 0x200, MASTER: 0x400, SLAVE: 0x800,
-  MULTICAST: 0x1000, DYNAMIC: 0x8000,
+  UP: 0x1,
+  BROADCAST: 0x2,
+  DEBUG: 0x4,
+  LOOPBACK: 0x8,
+  POINTOPOINT: 0x10,
+  NOTRAILERS: 0x20,
+  RUNNING: 0x40,
+  NOARP: 0x80,
+  PROMISC: 0x100,
+  ALLMULTI: 0x200,
+  MASTER: 0x400,
+  SLAVE: 0x800,
+  MULTICAST: 0x1000,
+  DYNAMIC: 0x8000,
 } as const;
 
 /** The flags word as SIOCGIFFLAGS reports it: sysfs gives dev->flags, and the kernel adds
@@ -140,7 +174,7 @@ export const IFF = {
 export function effectiveFlags(sys: IfSysInfo): number | undefined {
   if (sys.flags === undefined) return undefined;
   let f = sys.flags & ~IFF.RUNNING;
-  if ((f & IFF.UP) && (sys.operstate === 'up' || sys.operstate === 'unknown')) f |= IFF.RUNNING;
+  if (f & IFF.UP && (sys.operstate === 'up' || sys.operstate === 'unknown')) f |= IFF.RUNNING;
   return f;
 }
 
@@ -148,21 +182,48 @@ export function effectiveFlags(sys: IfSysInfo): number | undefined {
 export function flagLetters(flags: number): string {
   if (flags === 0) return '[NO FLAGS]';
   const pairs: [number, string][] = [
-    [IFF.ALLMULTI, 'A'], [IFF.BROADCAST, 'B'], [IFF.DEBUG, 'D'], [IFF.LOOPBACK, 'L'],
-    [IFF.MULTICAST, 'M'], [IFF.DYNAMIC, 'd'], [IFF.PROMISC, 'P'], [IFF.NOTRAILERS, 'N'],
-    [IFF.NOARP, 'O'], [IFF.POINTOPOINT, 'P'], [IFF.SLAVE, 's'], [IFF.MASTER, 'm'],
-    [IFF.RUNNING, 'R'], [IFF.UP, 'U'],
+    [IFF.ALLMULTI, 'A'],
+    [IFF.BROADCAST, 'B'],
+    [IFF.DEBUG, 'D'],
+    [IFF.LOOPBACK, 'L'],
+    [IFF.MULTICAST, 'M'],
+    [IFF.DYNAMIC, 'd'],
+    [IFF.PROMISC, 'P'],
+    [IFF.NOTRAILERS, 'N'],
+    [IFF.NOARP, 'O'],
+    [IFF.POINTOPOINT, 'P'],
+    [IFF.SLAVE, 's'],
+    [IFF.MASTER, 'm'],
+    [IFF.RUNNING, 'R'],
+    [IFF.UP, 'U'],
   ];
-  return pairs.filter(([bit]) => flags & bit).map(([, l]) => l).join('');
+  return pairs
+    .filter(([bit]) => flags & bit)
+    .map(([, l]) => l)
+    .join('');
 }
 
 // Route flags (linux/route.h, linux/ipv6_route.h).
-export const RTF_UP = 0x0001, RTF_GATEWAY = 0x0002, RTF_HOST = 0x0004, RTF_REINSTATE = 0x0008;
-export const RTF_DYNAMIC = 0x0010, RTF_MODIFIED = 0x0020, RTF_MTU = 0x0040, RTF_WINDOW = 0x0080;
-export const RTF_IRTT = 0x0100, RTF_REJECT = 0x0200, RTF_NOTCACHED = 0x0400;
-export const RTF_DEFAULT = 0x00010000, RTF_ALLONLINK = 0x00020000, RTF_ADDRCONF = 0x00040000;
-export const RTF_NONEXTHOP = 0x00200000, RTF_EXPIRES = 0x00400000, RTF_CACHE = 0x01000000;
-export const RTF_FLOW = 0x02000000, RTF_POLICY = 0x04000000, RTF_LOCAL = 0x80000000;
+export const RTF_UP = 0x0001,
+  RTF_GATEWAY = 0x0002,
+  RTF_HOST = 0x0004,
+  RTF_REINSTATE = 0x0008;
+export const RTF_DYNAMIC = 0x0010,
+  RTF_MODIFIED = 0x0020,
+  RTF_MTU = 0x0040,
+  RTF_WINDOW = 0x0080;
+export const RTF_IRTT = 0x0100,
+  RTF_REJECT = 0x0200,
+  RTF_NOTCACHED = 0x0400;
+export const RTF_DEFAULT = 0x00010000,
+  RTF_ALLONLINK = 0x00020000,
+  RTF_ADDRCONF = 0x00040000;
+export const RTF_NONEXTHOP = 0x00200000,
+  RTF_EXPIRES = 0x00400000,
+  RTF_CACHE = 0x01000000;
+export const RTF_FLOW = 0x02000000,
+  RTF_POLICY = 0x04000000,
+  RTF_LOCAL = 0x80000000;
 
 export function flags4(f: number): string {
   let s = '';

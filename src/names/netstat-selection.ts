@@ -7,8 +7,13 @@ export type Section = 'connections' | 'interfaces' | 'statistics' | 'routes' | '
 export interface SocketSelection {
   section: Section;
   // Which sockets: netstat's protocol and family selection, already resolved.
-  tcp: boolean; udp: boolean; udplite: boolean; raw: boolean; unix: boolean;
-  inet4: boolean; inet6: boolean;
+  tcp: boolean;
+  udp: boolean;
+  udplite: boolean;
+  raw: boolean;
+  unix: boolean;
+  inet4: boolean;
+  inet6: boolean;
   /** True when the user named any protocol or family (netstat's flag_arg). */
   socketArgs: boolean;
   all: boolean;

@@ -2,8 +2,17 @@
 import { tcpInfoLine } from './tcp-info-text.js';
 import type { InetSocket, ProcessOwner, UnixSocket } from '../model.js';
 import {
-  fitEndpoint, hostText, inetVisible, serviceText, SO_ACCEPTCON, stateName, unixStateName, unixTypeName, unixVisible,
-  type ConnOptions, type NameContext,
+  fitEndpoint,
+  hostText,
+  inetVisible,
+  serviceText,
+  SO_ACCEPTCON,
+  stateName,
+  unixStateName,
+  unixTypeName,
+  unixVisible,
+  type ConnOptions,
+  type NameContext,
 } from '../names/netstat-notation.js';
 import { printable } from '../text/printable.js';
 import { cutName, esc, fixed2, left, longName, right } from './printf.js';
@@ -23,11 +32,16 @@ function timerText(s: InetSocket): string {
   const secs = fixed2(t.expires / USER_HZ);
   if (s.proto.startsWith('tcp')) {
     switch (t.kind) {
-      case 0: return `off (0.00/${t.retransmits}/${t.timeout})`;
-      case 1: return `on (${secs}/${t.retransmits}/${t.timeout})`;
-      case 2: return `keepalive (${secs}/${t.retransmits}/${t.timeout})`;
-      case 3: return `timewait (${secs}/${t.retransmits}/${t.timeout})`;
-      default: return `unkn-${t.kind} (${secs}/${t.retransmits}/${t.timeout})`;
+      case 0:
+        return `off (0.00/${t.retransmits}/${t.timeout})`;
+      case 1:
+        return `on (${secs}/${t.retransmits}/${t.timeout})`;
+      case 2:
+        return `keepalive (${secs}/${t.retransmits}/${t.timeout})`;
+      case 3:
+        return `timewait (${secs}/${t.retransmits}/${t.timeout})`;
+      default:
+        return `unkn-${t.kind} (${secs}/${t.retransmits}/${t.timeout})`;
     }
   }
   // netstat zeroes the retransmit count it shows for UDP.
@@ -113,7 +127,12 @@ export function inetHeader(opts: ConnOptions): string {
 const CHUNK = 1 << 16;
 
 /** formatInet's text in pieces of about 64 KiB, made as they are asked for. */
-export function* inetChunks(socks: readonly InetSocket[], names: NameContext, opts: ConnOptions, info = false): Generator<string, void, undefined> {
+export function* inetChunks(
+  socks: readonly InetSocket[],
+  names: NameContext,
+  opts: ConnOptions,
+  info = false,
+): Generator<string, void, undefined> {
   const line = inetLiner(names, opts);
   let buf = inetHeader(opts) + '\n';
   for (const s of socks) {
@@ -122,7 +141,10 @@ export function* inetChunks(socks: readonly InetSocket[], names: NameContext, op
     // --info: ss -tin's internals under every TCP row; '-' where the kernel gave none (TIME_WAIT,
     // request sockets, the /proc fallback).
     if (info && s.proto.startsWith('tcp')) buf += tcpInfoLine(s.tcpInfo, s.state === 10) + '\n';
-    if (buf.length >= CHUNK) { yield buf; buf = ''; }
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
   }
   yield buf;
 }
@@ -141,8 +163,9 @@ function unixFlags(flags: number): string {
 
 /** One unix row. Unlike netstat, which stops at the first space, the whole path is shown. */
 export function unixLine(s: UnixSocket, names: NameContext, opts: ConnOptions): string {
-  let line = `${left(s.protocol === 0 ? 'unix' : '??', 5)} ${left(s.refCount, 6)} ${left(unixFlags(s.flags), 11)} `
-    + `${left(unixTypeName(s.type), 10)} ${left(unixStateName(s), 13)} ${left(s.inode, 8)}`;
+  let line =
+    `${left(s.protocol === 0 ? 'unix' : '??', 5)} ${left(s.refCount, 6)} ${left(unixFlags(s.flags), 11)} ` +
+    `${left(unixTypeName(s.type), 10)} ${left(unixStateName(s), 13)} ${left(s.inode, 8)}`;
   if (opts.programs) line += ` ${left(ownerText(names.owners, s.inode), 20)}`;
   return `${line} ${esc(s.path ?? '')}`;
 }
@@ -156,7 +179,10 @@ export function* unixChunks(socks: readonly UnixSocket[], names: NameContext, op
   for (const s of socks) {
     if (!unixVisible(s, opts)) continue;
     buf += unixLine(s, names, opts) + '\n';
-    if (buf.length >= CHUNK) { yield buf; buf = ''; }
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
   }
   yield buf;
 }

@@ -21,10 +21,20 @@ export interface IfconfigData {
 
 // ife_print_long's flag names, in its order.
 const FLAG_NAMES: readonly [number, string][] = [
-  [IFF.UP, 'UP'], [IFF.BROADCAST, 'BROADCAST'], [IFF.DEBUG, 'DEBUG'], [IFF.LOOPBACK, 'LOOPBACK'],
-  [IFF.POINTOPOINT, 'POINTOPOINT'], [IFF.NOTRAILERS, 'NOTRAILERS'], [IFF.RUNNING, 'RUNNING'],
-  [IFF.NOARP, 'NOARP'], [IFF.PROMISC, 'PROMISC'], [IFF.ALLMULTI, 'ALLMULTI'], [IFF.SLAVE, 'SLAVE'],
-  [IFF.MASTER, 'MASTER'], [IFF.MULTICAST, 'MULTICAST'], [IFF.DYNAMIC, 'DYNAMIC'],
+  [IFF.UP, 'UP'],
+  [IFF.BROADCAST, 'BROADCAST'],
+  [IFF.DEBUG, 'DEBUG'],
+  [IFF.LOOPBACK, 'LOOPBACK'],
+  [IFF.POINTOPOINT, 'POINTOPOINT'],
+  [IFF.NOTRAILERS, 'NOTRAILERS'],
+  [IFF.RUNNING, 'RUNNING'],
+  [IFF.NOARP, 'NOARP'],
+  [IFF.PROMISC, 'PROMISC'],
+  [IFF.ALLMULTI, 'ALLMULTI'],
+  [IFF.SLAVE, 'SLAVE'],
+  [IFF.MASTER, 'MASTER'],
+  [IFF.MULTICAST, 'MULTICAST'],
+  [IFF.DYNAMIC, 'DYNAMIC'],
 ];
 
 /** "flags=4163<UP,BROADCAST,RUNNING,MULTICAST>": the number as SIOCGIFFLAGS's short. */
@@ -36,7 +46,14 @@ export function flagsText(flags: number): string {
 
 /** "1.3 KiB": ifconfig's one decimal, binary units, a unit only above (not at) its size. */
 export function bytesScaled(n: number): string {
-  const units: [number, string][] = [[2 ** 60, 'EiB'], [2 ** 50, 'PiB'], [2 ** 40, 'TiB'], [2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
+  const units: [number, string][] = [
+    [2 ** 60, 'EiB'],
+    [2 ** 50, 'PiB'],
+    [2 ** 40, 'TiB'],
+    [2 ** 30, 'GiB'],
+    [2 ** 20, 'MiB'],
+    [2 ** 10, 'KiB'],
+  ];
   for (const [size, unit] of units) {
     if (n > size) {
       const tenths = Math.floor((n * 10) / size);
@@ -54,7 +71,10 @@ function maskOf(prefixLen: number): string {
 function scopeText(scope: number): string {
   const names: string[] = [];
   let s = scope;
-  if (s & 0x80) { names.push('compat'); s -= 0x80; }
+  if (s & 0x80) {
+    names.push('compat');
+    s -= 0x80;
+  }
   if (s === 0) names.push('global');
   if (s & 0x20) names.push('link');
   if (s & 0x40) names.push('site');
@@ -64,7 +84,10 @@ function scopeText(scope: number): string {
 
 /** The hardware line: net-tools' name for the ARPHRD type, its address, its title. */
 function hardwareLine(type: number | undefined, address: string | undefined, txq: number | undefined): string {
-  const bytes = (address ?? '').split(':').filter((x) => /^[0-9a-fA-F]{2}$/.test(x)).map((x) => parseInt(x, 16));
+  const bytes = (address ?? '')
+    .split(':')
+    .filter((x) => /^[0-9a-fA-F]{2}$/.test(x))
+    .map((x) => parseInt(x, 16));
   const zero = bytes.every((b) => b === 0);
   let hw: string;
   let title: string;

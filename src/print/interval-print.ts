@@ -37,8 +37,10 @@ function sinceLabel(s: Sample): string {
 /** -s with an interval: counters that changed, with delta, rate, total and change since the mark. */
 export function formatCounterChanges(s: Sample, o: PrintOptions): string {
   const secs = ((s.elapsedMs ?? 0) / 1000).toFixed(2);
-  const lines = [`#netdash ${new Date(s.time).toISOString()} interval ${secs}s`,
-    `#${left('counter', 39)} ${right('delta', 12)} ${right('rate/s', 12)} ${right('total', 16)} ${right(sinceLabel(s), 14)}`];
+  const lines = [
+    `#netdash ${new Date(s.time).toISOString()} interval ${secs}s`,
+    `#${left('counter', 39)} ${right('delta', 12)} ${right('rate/s', 12)} ${right('total', 16)} ${right(sinceLabel(s), 14)}`,
+  ];
   const keys = [...s.stats.keys()].filter((k) => !k.startsWith('if.') && !k.startsWith('gauge.')).sort();
   for (const key of keys) {
     const st = s.stats.get(key);
@@ -47,7 +49,9 @@ export function formatCounterChanges(s: Sample, o: PrintOptions): string {
     const reset = st.reset !== null && st.reset !== 'first' && st.reset !== 'wrap32';
     if (!moved && !reset) continue;
     const note = reset ? `  (${st.reset})` : '';
-    lines.push(`${left(esc(key), 40)} ${right(deltaText(st.delta), 12)} ${right(rateText(st.rate), 12)} ${right(String(st.exact ?? st.total), 16)} ${right(st.sinceMark, 14)}${note}`);
+    lines.push(
+      `${left(esc(key), 40)} ${right(deltaText(st.delta), 12)} ${right(rateText(st.rate), 12)} ${right(String(st.exact ?? st.total), 16)} ${right(st.sinceMark, 14)}${note}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -59,15 +63,19 @@ function stat(s: Sample, name: string, counter: string): CounterStat | undefined
 /** -i with an interval: per-interface packet rates, error/drop/overrun deltas and byte rates. */
 export function formatInterfaceRates(s: Sample, all: boolean): string {
   const secs = ((s.elapsedMs ?? 0) / 1000).toFixed(2);
-  const lines = [`Kernel Interface table, per second over ${secs} s (ERR/DRP/OVR: deltas)`,
-    'Iface           RX-OK/s RX-ERR RX-DRP RX-OVR  TX-OK/s TX-ERR TX-DRP TX-OVR      RX-B/s      TX-B/s'];
+  const lines = [
+    `Kernel Interface table, per second over ${secs} s (ERR/DRP/OVR: deltas)`,
+    'Iface           RX-OK/s RX-ERR RX-DRP RX-OVR  TX-OK/s TX-ERR TX-DRP TX-OVR      RX-B/s      TX-B/s',
+  ];
   const ifs = s.snapshot.interfaces?.ok ? s.snapshot.interfaces.value : [];
   for (const i of [...ifs].sort((a, b) => naturalCompare(a.name, b.name))) {
     if (!all && ((i.sys.flags ?? 0) & 1) === 0) continue;
     const r = (c: string): string => rateText(stat(s, i.name, c)?.rate ?? null);
     const d = (c: string): string => deltaText(stat(s, i.name, c)?.delta ?? null);
-    lines.push(`${left(ifaceName(i.name), 15)} ${right(r('rxPackets'), 7)} ${right(d('rxErrs'), 6)} ${right(d('rxDrop'), 6)} ${right(d('rxFifo'), 6)} `
-      + `${right(r('txPackets'), 8)} ${right(d('txErrs'), 6)} ${right(d('txDrop'), 6)} ${right(d('txFifo'), 6)} ${right(r('rxBytes'), 11)} ${right(r('txBytes'), 11)}`);
+    lines.push(
+      `${left(ifaceName(i.name), 15)} ${right(r('rxPackets'), 7)} ${right(d('rxErrs'), 6)} ${right(d('rxDrop'), 6)} ${right(d('rxFifo'), 6)} ` +
+        `${right(r('txPackets'), 8)} ${right(d('txErrs'), 6)} ${right(d('txDrop'), 6)} ${right(d('txFifo'), 6)} ${right(r('rxBytes'), 11)} ${right(r('txBytes'), 11)}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -84,10 +92,15 @@ export function derivedSignals(s: Sample): Record<string, unknown> {
   const ifs = s.snapshot.interfaces?.ok ? s.snapshot.interfaces.value : [];
   for (const i of ifs) {
     const p = (c: string): number | null => d(`if.${i.name}.${c}`);
-    const rxPkts = p('rxPackets'), txPkts = p('txPackets');
+    const rxPkts = p('rxPackets'),
+      txPkts = p('txPackets');
     interfaces[i.name] = {
-      rxErrPct: ratioPct(p('rxErrs'), rxPkts), rxDropPct: ratioPct(p('rxDrop'), rxPkts), rxOverrunPct: ratioPct(p('rxFifo'), rxPkts),
-      txErrPct: ratioPct(p('txErrs'), txPkts), txDropPct: ratioPct(p('txDrop'), txPkts), txOverrunPct: ratioPct(p('txFifo'), txPkts),
+      rxErrPct: ratioPct(p('rxErrs'), rxPkts),
+      rxDropPct: ratioPct(p('rxDrop'), rxPkts),
+      rxOverrunPct: ratioPct(p('rxFifo'), rxPkts),
+      txErrPct: ratioPct(p('txErrs'), txPkts),
+      txDropPct: ratioPct(p('txDrop'), txPkts),
+      txOverrunPct: ratioPct(p('txFifo'), txPkts),
       rxUtilisationPct: utilisationPct(s.stats.get(`if.${i.name}.rxBytes`)?.rate ?? null, i.sys.speed),
       txUtilisationPct: utilisationPct(s.stats.get(`if.${i.name}.txBytes`)?.rate ?? null, i.sys.speed),
     };
@@ -160,12 +173,25 @@ function flowJson(flows: FlowTable, sock: InetSocket): Record<string, unknown> |
 function aggregateJson(g: FlowAggregate, elapsedMs: number | null): Record<string, unknown> {
   return {
     ...(g.pid !== undefined ? { pid: g.pid, program: g.program } : { address: g.addr }),
-    connections: g.members.length, tcp: g.tcp, udp: g.udp, raw: g.raw, recvQ: g.recvQ, sendQ: g.sendQ,
+    connections: g.members.length,
+    tcp: g.tcp,
+    udp: g.udp,
+    raw: g.raw,
+    recvQ: g.recvQ,
+    sendQ: g.sendQ,
     bytes: g.withInfo > 0,
-    rxRate: perSecond(g.rx, elapsedMs), txRate: perSecond(g.tx, elapsedMs), retransRate: perSecond(g.retrans, elapsedMs),
-    rx: g.rx, tx: g.tx, retrans: g.retrans, retransPct: aggregateRetransPct(g),
-    rxSinceMark: g.rxSinceMark, txSinceMark: g.txSinceMark, retransSinceMark: g.retransSinceMark,
-    worstRttUs: g.worstRtt, members: g.members,
+    rxRate: perSecond(g.rx, elapsedMs),
+    txRate: perSecond(g.tx, elapsedMs),
+    retransRate: perSecond(g.retrans, elapsedMs),
+    rx: g.rx,
+    tx: g.tx,
+    retrans: g.retrans,
+    retransPct: aggregateRetransPct(g),
+    rxSinceMark: g.rxSinceMark,
+    txSinceMark: g.txSinceMark,
+    retransSinceMark: g.retransSinceMark,
+    worstRttUs: g.worstRtt,
+    members: g.members,
   };
 }
 

@@ -44,7 +44,7 @@ function* pieces(v: unknown, depth: number): Generator<string, void, undefined> 
     yield '[';
     let first = true;
     for (const e of list) {
-      const s = skipped(e) ? 'null' : JSON.stringify(e, replacer) ?? 'null';
+      const s = skipped(e) ? 'null' : (JSON.stringify(e, replacer) ?? 'null');
       yield first ? s : ',' + s;
       first = false;
     }

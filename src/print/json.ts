@@ -70,7 +70,10 @@ function interfaceJson(i: NetInterface, meta: readonly IfMeta[]): Record<string,
 
 /** Build the document. With no section or socket flags everything is included. */
 export function snapshotJson(
-  o: PrintOptions, snap: Snapshot, names: NameContext, host: string,
+  o: PrintOptions,
+  snap: Snapshot,
+  names: NameContext,
+  host: string,
   extra?: (s: InetSocket) => Record<string, unknown> | null,
 ): Record<string, unknown> {
   const meta = snap.interfaceMeta ?? [];
@@ -79,7 +82,9 @@ export function snapshotJson(
   const filter = o.socketArgs || o.all || o.listening ? o : { all: true, listening: false };
   if (Object.keys(snap.inet).length > 0) {
     const { sockets, errors: e } = inetSockets(snap, inetProtos(o));
-    e.forEach((msg, n) => { errors[`connections.${n}`] = msg; });
+    e.forEach((msg, n) => {
+      errors[`connections.${n}`] = msg;
+    });
     // Made as they are written (json-stream.ts): 2M sockets are more JSON than a string holds.
     doc['connections'] = new JsonList(function* () {
       for (const s of sockets) {
@@ -89,13 +94,21 @@ export function snapshotJson(
         yield x ? { ...j, ...x } : j;
       }
     });
-    if (o.info && (o.tcp || !o.socketArgs) && sockets.some((s) => s.proto.startsWith('tcp') && s.state !== 6 && s.inode !== 0) && !sockets.some((s) => s.tcpInfo)) {
+    if (
+      o.info &&
+      (o.tcp || !o.socketArgs) &&
+      sockets.some((s) => s.proto.startsWith('tcp') && s.state !== 6 && s.inode !== 0) &&
+      !sockets.some((s) => s.tcpInfo)
+    ) {
       errors['tcpInfo'] = 'the kernel tables were read from /proc, which has no tcp_info';
     }
   }
   if (snap.unix) {
     const unix = snap.unix;
-    if (unix.ok) doc['unix'] = new JsonList(function* () { for (const s of unix.value) if (unixVisible(s, filter)) yield unixJson(s, names); });
+    if (unix.ok)
+      doc['unix'] = new JsonList(function* () {
+        for (const s of unix.value) if (unixVisible(s, filter)) yield unixJson(s, names);
+      });
     else errors['unix'] = unix.error;
   }
   if (snap.interfaces) {
@@ -104,7 +117,9 @@ export function snapshotJson(
   }
   if (snap.counters) {
     doc['counters'] = snap.counters.counters;
-    snap.counters.errors.forEach((msg, n) => { errors[`counters.${n}`] = msg; });
+    snap.counters.errors.forEach((msg, n) => {
+      errors[`counters.${n}`] = msg;
+    });
   }
   const routes: Record<string, unknown> = {};
   if (snap.routes4) {
@@ -120,7 +135,7 @@ export function snapshotJson(
     if (snap.conntrack.ok) doc['conntrack'] = snap.conntrack.value;
     else errors['conntrack'] = snap.conntrack.error;
   }
-  if (snap.owners?.denied) errors['owners'] = 'not root: process owners of other users\' sockets are hidden';
+  if (snap.owners?.denied) errors['owners'] = "not root: process owners of other users' sockets are hidden";
   doc['errors'] = errors;
   // Lines each file had that could not be parsed: the section shows the rest.
   doc['skipped'] = skippedLines(snap);

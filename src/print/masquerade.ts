@@ -48,9 +48,11 @@ export function formatMasquerade(entries: ConntrackEntry[], opts: MasqueradeForm
     return opts.numeric || !opts.serviceName ? String(p) : esc(opts.serviceName(p, proto));
   };
   const lines = ['IP masquerading entries'];
-  lines.push(opts.extend >= 1
-    ? 'prot   expire    initseq delta prevd source               destination          ports'
-    : 'prot   expire source               destination          ports');
+  lines.push(
+    opts.extend >= 1
+      ? 'prot   expire    initseq delta prevd source               destination          ports'
+      : 'prot   expire source               destination          ports',
+  );
   for (const e of rows) {
     const minutes = Math.floor(e.timeout / 60);
     const seconds = e.timeout % 60;

@@ -16,7 +16,7 @@ export function skippedLines(snap: Snapshot): Record<string, number> {
   add('/proc/net/route', snap.routes4);
   add('/proc/net/ipv6_route', snap.routes6);
   add('/proc/net/nf_conntrack', snap.conntrack);
-  const c = snap.counters as (CountersRead | undefined);
+  const c = snap.counters as CountersRead | undefined;
   if (c && c.skipped > 0) {
     if (c.skippedFiles) Object.assign(out, c.skippedFiles);
     else out['/proc/net/snmp, /proc/net/netstat, /proc/net/snmp6'] = c.skipped;
@@ -26,6 +26,5 @@ export function skippedLines(snap: Snapshot): Record<string, number> {
 
 /** One stderr line per file: "/proc/net/tcp: 2 malformed lines skipped". */
 export function skippedNotes(snap: Snapshot): string[] {
-  return Object.entries(skippedLines(snap)).map(([file, n]) =>
-    `${file}: ${n} malformed line${n === 1 ? '' : 's'} skipped`);
+  return Object.entries(skippedLines(snap)).map(([file, n]) => `${file}: ${n} malformed line${n === 1 ? '' : 's'} skipped`);
 }

@@ -33,9 +33,15 @@ export function wantFor(o: PrintOptions): Want {
 
 export function connOptions(o: PrintOptions): ConnOptions {
   return {
-    all: o.all, listening: o.listening,
-    numericHosts: o.numericHosts, numericPorts: o.numericPorts, numericUsers: o.numericUsers,
-    extend: o.extend, programs: o.programs, timers: o.timers, wide: o.wide,
+    all: o.all,
+    listening: o.listening,
+    numericHosts: o.numericHosts,
+    numericPorts: o.numericPorts,
+    numericUsers: o.numericUsers,
+    extend: o.extend,
+    programs: o.programs,
+    timers: o.timers,
+    wide: o.wide,
   };
 }
 
@@ -76,7 +82,9 @@ export function printErrors(o: PrintOptions, snap: Snapshot): string[] {
       if (snap.unix && !snap.unix.ok) errors.push(snap.unix.error);
       if (o.info && (o.tcp || !o.socketArgs) && !hasTcpInfo(snap)) errors.push(TCP_INFO_MISSING);
       if (o.programs && snap.owners?.denied) {
-        errors.push('(Not all processes could be identified, non-owned process info will not be shown, you would have to be root to see it all.)');
+        errors.push(
+          '(Not all processes could be identified, non-owned process info will not be shown, you would have to be root to see it all.)',
+        );
       }
       break;
     }
@@ -134,9 +142,16 @@ export function* printChunks(o: PrintOptions, snap: Snapshot, names: NameContext
       break;
     case 'statistics':
       // Windows netstat -e -s: the Ethernet block first.
-      if (o.ethernetToo && snap.interfaces?.ok) yield formatEthernet(ethernetTotals(snap.interfaces.value, snap.counters?.counters ?? {})) + '\n';
+      if (o.ethernetToo && snap.interfaces?.ok)
+        yield formatEthernet(ethernetTotals(snap.interfaces.value, snap.counters?.counters ?? {})) + '\n';
       if (snap.counters) {
-        yield formatStatistics(snap.counters.counters, { tcp: o.tcp, udp: o.udp, raw: o.raw, udplite: o.udplite, inet6: o.inet6 && !o.inet4 });
+        yield formatStatistics(snap.counters.counters, {
+          tcp: o.tcp,
+          udp: o.udp,
+          raw: o.raw,
+          udplite: o.udplite,
+          inet6: o.inet6 && !o.inet4,
+        });
       }
       break;
     case 'routes':
@@ -145,10 +160,14 @@ export function* printChunks(o: PrintOptions, snap: Snapshot, names: NameContext
       if (snap.routes6?.ok) yield formatRoutes6(snap.routes6.value, { numeric: o.numericHosts, extend, hostName, netName }, o.cache);
       break;
     case 'masquerade':
-      if (snap.conntrack?.ok) yield formatMasquerade(snap.conntrack.value, {
-        numeric: o.numericHosts, extend: o.extend, all: o.all, hostName,
-        serviceName: (port, proto) => serviceName(names.services, port, proto, o.numericPorts),
-      });
+      if (snap.conntrack?.ok)
+        yield formatMasquerade(snap.conntrack.value, {
+          numeric: o.numericHosts,
+          extend: o.extend,
+          all: o.all,
+          hostName,
+          serviceName: (port, proto) => serviceName(names.services, port, proto, o.numericPorts),
+        });
       break;
   }
 }

@@ -15,7 +15,6 @@ export interface RouteFormatOptions {
   netName?: (ip: string) => string;
 }
 
-
 /** netstat reads every number with %d/%x into an int, so large unsigned values print negative. */
 const int = (n: number): string => String(n | 0);
 const identity = (ip: string): string => ip;
@@ -77,18 +76,24 @@ export function formatRoutes4(routes: Route4[], opts: RouteFormatOptions): strin
     const reject = (r.flags & RTF_REJECT) !== 0;
     const head = `${left(dest, 15)} ${reject ? '-              ' : left(gw, 15)} ${left(r.mask, 15)} ${left(flags, 5)} `;
     if (ext === 1) {
-      lines.push(reject
-        ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -`
-        : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 2)} ${right(int(r.use), 7)} ${iface}`);
+      lines.push(
+        reject
+          ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -`
+          : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 2)} ${right(int(r.use), 7)} ${iface}`,
+      );
     } else if (ext === 2) {
-      lines.push(reject
-        ? `${head}    - -          - -`
-        : `${head}${right(int(r.mtu), 5)} ${left(int(r.window), 5)} ${right(int(r.irtt), 6)} ${iface}`);
+      lines.push(
+        reject
+          ? `${head}    - -          - -`
+          : `${head}${right(int(r.mtu), 5)} ${left(int(r.window), 5)} ${right(int(r.irtt), 6)} ${iface}`,
+      );
     } else {
-      lines.push(reject
-        ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -        -     -      -`
-        : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 3)} ${right(int(r.use), 6)} ` +
-          `${left(cutName(r.iface, 6), 6)}   ${left(int(r.mtu), 5)} ${left(int(r.window), 6)} ${int(r.irtt)}`);
+      lines.push(
+        reject
+          ? `${head}${left(int(r.metric), 6)} -  ${right(int(r.use), 7)} -        -     -      -`
+          : `${head}${left(int(r.metric), 6)} ${left(int(r.refCnt), 3)} ${right(int(r.use), 6)} ` +
+              `${left(cutName(r.iface, 6), 6)}   ${left(int(r.mtu), 5)} ${left(int(r.window), 6)} ${int(r.irtt)}`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -119,8 +124,10 @@ export function formatRoutes6(routes: Route6[], opts: RouteFormatOptions, cache 
     // cached clones belong to `netstat -rC`; unlike IPv4, routes without RTF_UP are shown
     if (((r.flags & RTF_CACHE) !== 0) !== cache) continue;
     const dest = `${name6(r.destination, opts)}/${r.destPrefix}`;
-    lines.push(`${left(dest, 30)} ${left(name6(r.nextHop, opts), 26)} ${left(flags6(r.flags), 4)} ` +
-      `${left(int(r.metric), 3)} ${left(int(r.refCnt), 1)} ${right(int(r.use), 6)} ${esc(r.iface)}`);
+    lines.push(
+      `${left(dest, 30)} ${left(name6(r.nextHop, opts), 26)} ${left(flags6(r.flags), 4)} ` +
+        `${left(int(r.metric), 3)} ${left(int(r.refCnt), 1)} ${right(int(r.use), 6)} ${esc(r.iface)}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

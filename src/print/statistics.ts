@@ -22,7 +22,10 @@ export interface StatisticsOptions {
 }
 
 type Flag = NetstatFlag;
-interface Known { entries: readonly Entry[]; flag: Flag }
+interface Known {
+  entries: readonly Entry[];
+  flag: Flag;
+}
 type Entry = NetstatRow;
 
 /** The catalog's netstat tables, rows filled in once. */

@@ -25,7 +25,9 @@ const U64_MAX = 2 ** 64;
 /** The tokens, in ss's order; empty when the socket has no tcp_info. */
 export function tcpInfoTokens(i: TcpInfo, listening = false): string[] {
   const t: string[] = [];
-  const put = (cond: unknown, s: () => string): void => { if (cond) t.push(s()); };
+  const put = (cond: unknown, s: () => string): void => {
+    if (cond) t.push(s());
+  };
   const opts = i.options ?? 0;
   put(opts & 4 && i.sndWscale !== undefined, () => `wscale:${i.sndWscale},${i.rcvWscale}`);
   put(i.rto, () => `rto:${gFormat(i.rto! / 1000)}`);

@@ -15,10 +15,20 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   mono: () => performance.now(),
   real: () => performance.now(),
-  sleep: (ms, signal) => new Promise((resolve) => {
-    if (signal.aborted) { resolve(); return; }
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = (): void => { clearTimeout(t); resolve(); };
-    signal.addEventListener('abort', onAbort, { once: true });
-  }),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
+      const t = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(t);
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
 };

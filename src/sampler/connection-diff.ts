@@ -54,11 +54,20 @@ export function diffConnections(prev: ReadonlyMap<string, InetSocket> | null, cu
   return diff;
 }
 
-interface Known { key: string; sock: InetSocket; tick: number }
+interface Known {
+  key: string;
+  sock: InetSocket;
+  tick: number;
+}
 
 function sameTuple(a: InetSocket, b: InetSocket): boolean {
-  return a.localPort === b.localPort && a.remotePort === b.remotePort && a.proto === b.proto
-    && a.localAddr === b.localAddr && a.remoteAddr === b.remoteAddr;
+  return (
+    a.localPort === b.localPort &&
+    a.remotePort === b.remotePort &&
+    a.proto === b.proto &&
+    a.localAddr === b.localAddr &&
+    a.remoteAddr === b.remoteAddr
+  );
 }
 
 /**
@@ -101,8 +110,11 @@ export class ConnectionTracker {
       } else {
         key = connectionKey(s);
         before = prev?.get(key);
-        if (k !== undefined) { k.key = key; k.sock = s; k.tick = tick; }
-        else if (s.inode !== 0) byInode.set(s.inode, { key, sock: s, tick });
+        if (k !== undefined) {
+          k.key = key;
+          k.sock = s;
+          k.tick = tick;
+        } else if (s.inode !== 0) byInode.set(s.inode, { key, sock: s, tick });
       }
       cur.set(key, s);
       if (prev === null) continue;

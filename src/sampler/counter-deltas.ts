@@ -148,18 +148,38 @@ interface KeyState {
   last: CounterStat | null;
 }
 
-function stat(total: number, delta: number | null, rate: number | null, sinceMark: number,
-  reset: ResetReason | null, gauge: boolean, exact: bigint | null = null): CounterStat {
+function stat(
+  total: number,
+  delta: number | null,
+  rate: number | null,
+  sinceMark: number,
+  reset: ResetReason | null,
+  gauge: boolean,
+  exact: bigint | null = null,
+): CounterStat {
   return exact === null ? { total, delta, rate, sinceMark, reset, gauge } : { total, exact, delta, rate, sinceMark, reset, gauge };
 }
 
 /** The key's stat: last tick's object again when every field is the same (stats are never
  *  modified, so samples may share one), which is most keys on an idle host. */
-function keyStat(st: KeyState, total: number, delta: number | null, rate: number | null, sinceMark: number,
-  reset: ResetReason | null): CounterStat {
+function keyStat(
+  st: KeyState,
+  total: number,
+  delta: number | null,
+  rate: number | null,
+  sinceMark: number,
+  reset: ResetReason | null,
+): CounterStat {
   const last = st.last;
-  if (last !== null && Object.is(last.total, total) && Object.is(last.delta, delta) && Object.is(last.rate, rate)
-      && Object.is(last.sinceMark, sinceMark) && last.reset === reset && (last.exact ?? null) === st.prevExact) {
+  if (
+    last !== null &&
+    Object.is(last.total, total) &&
+    Object.is(last.delta, delta) &&
+    Object.is(last.rate, rate) &&
+    Object.is(last.sinceMark, sinceMark) &&
+    last.reset === reset &&
+    (last.exact ?? null) === st.prevExact
+  ) {
     return last;
   }
   return (st.last = stat(total, delta, rate, sinceMark, reset, st.gauge, st.prevExact));
@@ -277,7 +297,18 @@ export class CounterTracker {
       }
 
       if (st === undefined) {
-        st = { prev: cur, prevExact: curExact, acc: 0, maxRate: 0, identity, prefix, seen: tick, gauge: this.isGauge(key), head: headOf(key), last: null };
+        st = {
+          prev: cur,
+          prevExact: curExact,
+          acc: 0,
+          maxRate: 0,
+          identity,
+          prefix,
+          seen: tick,
+          gauge: this.isGauge(key),
+          head: headOf(key),
+          last: null,
+        };
         this.keys.set(key, st);
         seen++;
         if (!isFirst && !rebooted && !st.gauge && cur >= 0 && this.startsAtZero(key)) {
@@ -292,8 +323,7 @@ export class CounterTracker {
       // A key can come twice only from a caller's own iterable; count it once.
       if (st.seen !== tick) seen++;
       st.seen = tick;
-      const identityChanged = !prefixMoved && identity !== undefined && st.identity !== undefined
-        && identity !== st.identity;
+      const identityChanged = !prefixMoved && identity !== undefined && st.identity !== undefined && identity !== st.identity;
       st.prefix = prefix;
       if (identity !== undefined) st.identity = identity;
 
@@ -341,11 +371,12 @@ export class CounterTracker {
 
     // Anything not seen this tick vanished: report it once with its last value, then forget
     // it, so churning keys (container veths come and go) do not grow the map forever.
-    if (seen < this.keys.size) for (const [key, st] of this.keys) {
-      if (st.seen === tick) continue;
-      out.set(key, stat(st.prev, null, null, st.acc, 'vanished', st.gauge, st.prevExact));
-      this.keys.delete(key); // deleting the current entry is safe while iterating a Map
-    }
+    if (seen < this.keys.size)
+      for (const [key, st] of this.keys) {
+        if (st.seen === tick) continue;
+        out.set(key, stat(st.prev, null, null, st.acc, 'vanished', st.gauge, st.prevExact));
+        this.keys.delete(key); // deleting the current entry is safe while iterating a Map
+      }
 
     this.lastAt = sample.at;
     this.lastBootTime = sample.bootTime;
@@ -434,8 +465,10 @@ export interface FlatInterfaces {
  *  (a /sys read lost a race) no identity is given rather than the name: the tracker keeps
  *  the last known one, where a fallback name would flip '3' → 'eth0' → '3' and reset the
  *  interface twice. The name is part of the key already. */
-export function flattenInterfaces(ifs: readonly NetInterface[],
-  into: FlatInterfaces = { values: new Map(), identities: new Map() }): FlatInterfaces {
+export function flattenInterfaces(
+  ifs: readonly NetInterface[],
+  into: FlatInterfaces = { values: new Map(), identities: new Map() },
+): FlatInterfaces {
   const { values, identities } = into;
   for (const nif of ifs) {
     const k = ifKeys(nif.name);
@@ -446,7 +479,11 @@ export function flattenInterfaces(ifs: readonly NetInterface[],
   return into;
 }
 
-interface IfKeys { prefix: string; counters: string[]; rxNohandler: string }
+interface IfKeys {
+  prefix: string;
+  counters: string[];
+  rxNohandler: string;
+}
 /** An interface's keys, built once per name (bounded, like flatKeys). */
 const ifKeyCache = new Map<string, IfKeys>();
 const IF_KEYS_MAX = 4096;

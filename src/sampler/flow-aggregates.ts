@@ -48,9 +48,23 @@ export interface Aggregates {
 
 function empty(key: string): FlowAggregate {
   return {
-    key, tcp: 0, udp: 0, raw: 0, members: [], recvQ: 0, sendQ: 0, withInfo: 0,
-    rx: null, tx: null, retrans: null, retransBytes: null, segsOut: null,
-    rxSinceMark: null, txSinceMark: null, retransSinceMark: null, worstRtt: null,
+    key,
+    tcp: 0,
+    udp: 0,
+    raw: 0,
+    members: [],
+    recvQ: 0,
+    sendQ: 0,
+    withInfo: 0,
+    rx: null,
+    tx: null,
+    retrans: null,
+    retransBytes: null,
+    segsOut: null,
+    rxSinceMark: null,
+    txSinceMark: null,
+    retransSinceMark: null,
+    worstRtt: null,
   };
 }
 
@@ -91,7 +105,11 @@ export function retransPct(g: Pick<FlowAggregate, 'retrans' | 'segsOut'>): numbe
 }
 
 /** `sockets`: the table by connectionKey (Sample.connections). */
-export function aggregate(sockets: Iterable<readonly [string, InetSocket]>, owners: ReadonlyMap<number, ProcessOwner> | null, flows: FlowTable | null): Aggregates {
+export function aggregate(
+  sockets: Iterable<readonly [string, InetSocket]>,
+  owners: ReadonlyMap<number, ProcessOwner> | null,
+  flows: FlowTable | null,
+): Aggregates {
   const procs = new Map<string, FlowAggregate>();
   const peers = new Map<string, FlowAggregate>();
   let unowned = 0;
@@ -100,13 +118,13 @@ export function aggregate(sockets: Iterable<readonly [string, InetSocket]>, owne
     if (o) {
       const pk = `${o.pid}/${o.program}`;
       let g = procs.get(pk);
-      if (!g) procs.set(pk, g = { ...empty(pk), pid: o.pid, program: o.program });
+      if (!g) procs.set(pk, (g = { ...empty(pk), pid: o.pid, program: o.program }));
       join(g, s, key, flows);
     } else unowned++;
     if (s.remotePort !== 0 && !UNSPECIFIED.has(s.remoteAddr)) {
       const addr = peerAddress(s.remoteAddr);
       let g = peers.get(addr);
-      if (!g) peers.set(addr, g = { ...empty(addr), addr });
+      if (!g) peers.set(addr, (g = { ...empty(addr), addr }));
       join(g, s, key, flows);
     }
   }

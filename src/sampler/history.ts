@@ -39,7 +39,10 @@ export class History {
   private readonly series = new Map<string, Float32Array>();
 
   /** windowMs: Infinity keeps MAX_POINTS points (a replay: the whole recording up to that). */
-  constructor(private windowMs: number = HISTORY_WINDOW_MS, intervalMs = 2000) {
+  constructor(
+    private windowMs: number = HISTORY_WINDOW_MS,
+    intervalMs = 2000,
+  ) {
     this.cap = capacityFor(windowMs, intervalMs);
     this.times = new Float64Array(this.cap);
   }
@@ -122,7 +125,8 @@ export class History {
     let n = this.len;
     const start = (this.head - this.len + this.cap) % this.cap;
     while (n > 0 && (this.times[(start + n - 1) % this.cap] ?? 0) > until) n--;
-    const t = new Float64Array(n), v = new Float32Array(n);
+    const t = new Float64Array(n),
+      v = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const j = (start + i) % this.cap;
       t[i] = this.times[j] ?? NaN;

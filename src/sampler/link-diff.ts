@@ -24,7 +24,8 @@ const isUp = (op: string | undefined): boolean => op === 'up' || op === 'unknown
 
 /** The link changes from `prev` to `cur`; none when either has no interface table. */
 export function diffLinks(prev: Snapshot | null, cur: Snapshot): LinkChange[] {
-  const a = interfaces(prev), b = interfaces(cur);
+  const a = interfaces(prev),
+    b = interfaces(cur);
   if (!a || !b) return [];
   const out: LinkChange[] = [];
   for (const [name, i] of b) {
@@ -37,18 +38,21 @@ export function diffLinks(prev: Snapshot | null, cur: Snapshot): LinkChange[] {
       out.push({ name, kind: 'added', text: `${name} re-created (index ${was.sys.ifindex} → ${i.sys.ifindex})` });
       continue;
     }
-    const f0 = was.sys.flags, f1 = i.sys.flags;
+    const f0 = was.sys.flags,
+      f1 = i.sys.flags;
     if (f0 !== undefined && f1 !== undefined && (f0 & IFF_UP) !== (f1 & IFF_UP)) {
       out.push({ name, kind: f1 & IFF_UP ? 'up' : 'down', text: `${name} set ${f1 & IFF_UP ? 'up' : 'down'} (flags)` });
     }
-    const o0 = was.sys.operstate, o1 = i.sys.operstate;
+    const o0 = was.sys.operstate,
+      o1 = i.sys.operstate;
     if (o0 !== undefined && o1 !== undefined && o0 !== o1) {
       out.push({ name, kind: isUp(o1) ? 'up' : 'down', text: `${name} operstate ${o0} → ${o1}` });
     }
     if (was.sys.mtu !== undefined && i.sys.mtu !== undefined && was.sys.mtu !== i.sys.mtu) {
       out.push({ name, kind: 'mtu', text: `${name} MTU ${was.sys.mtu} → ${i.sys.mtu}` });
     }
-    const s0 = was.sys.speed ?? null, s1 = i.sys.speed ?? null;
+    const s0 = was.sys.speed ?? null,
+      s1 = i.sys.speed ?? null;
     if (s0 !== s1 && (s0 !== null || s1 !== null)) {
       out.push({ name, kind: 'speed', text: `${name} speed ${s0 === null ? '?' : `${s0} Mb/s`} → ${s1 === null ? '?' : `${s1} Mb/s`}` });
     }

@@ -13,9 +13,13 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   // An object that writes itself through toJSON (tcp_info read lazily from its netlink message)
   // is compared as it is written, not by its own fields (a buffer and an offset).
-  const ja = (a as { toJSON?: unknown }).toJSON, jb = (b as { toJSON?: unknown }).toJSON;
+  const ja = (a as { toJSON?: unknown }).toJSON,
+    jb = (b as { toJSON?: unknown }).toJSON;
   if (typeof ja === 'function' || typeof jb === 'function') {
-    return sameJson(typeof ja === 'function' ? (ja as () => unknown).call(a) : a, typeof jb === 'function' ? (jb as () => unknown).call(b) : b);
+    return sameJson(
+      typeof ja === 'function' ? (ja as () => unknown).call(a) : a,
+      typeof jb === 'function' ? (jb as () => unknown).call(b) : b,
+    );
   }
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
@@ -23,7 +27,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>, y = b as Record<string, unknown>;
+  const x = a as Record<string, unknown>,
+    y = b as Record<string, unknown>;
   const keys = Object.keys(x);
   if (keys.length !== Object.keys(y).length) return false;
   for (const k of keys) if (!(k in y) || !sameJson(x[k], y[k])) return false;
@@ -43,7 +48,10 @@ function patchOf(old: unknown, row: unknown): Record<string, unknown> | null {
   let n = 0;
   for (const k of keys) {
     if (!(k in old)) return null;
-    if (!sameJson(old[k], row[k])) { patch[k] = row[k]; n++; }
+    if (!sameJson(old[k], row[k])) {
+      patch[k] = row[k];
+      n++;
+    }
   }
   // More than half changed: the whole row is as short and simpler to read.
   return n * 2 > keys.length ? null : patch;
@@ -65,15 +73,28 @@ export function indexRows(rows: readonly unknown[], key: RowKey): Map<string, nu
 /** `next` as changes against `prev`. Rows that go on where the previous row left off in `prev`
  *  (the common case: a steady table is one run) are not looked up; `prevIndex` (indexRows of
  *  prev, made when first needed and kept by the caller) finds the others. */
-export function listDelta(prev: readonly unknown[], prevIndex: () => ReadonlyMap<string, number>, next: readonly unknown[], key: RowKey): DeltaOp[] {
+export function listDelta(
+  prev: readonly unknown[],
+  prevIndex: () => ReadonlyMap<string, number>,
+  next: readonly unknown[],
+  key: RowKey,
+): DeltaOp[] {
   const ops: DeltaOp[] = [];
-  let runStart = 0, runLen = 0;
+  let runStart = 0,
+    runLen = 0;
   for (let j = 0; j < next.length; j++) {
     const row = next[j];
-    if (runLen === 0 && j < prev.length && prev[j] === row) { runStart = j; runLen = 1; continue; }
+    if (runLen === 0 && j < prev.length && prev[j] === row) {
+      runStart = j;
+      runLen = 1;
+      continue;
+    }
     if (runLen > 0) {
       const p = runStart + runLen;
-      if (p < prev.length && (prev[p] === row || sameJson(prev[p], row))) { runLen++; continue; }
+      if (p < prev.length && (prev[p] === row || sameJson(prev[p], row))) {
+        runLen++;
+        continue;
+      }
       ops.push([runStart, runLen]);
       runLen = 0;
     }
@@ -81,9 +102,16 @@ export function listDelta(prev: readonly unknown[], prevIndex: () => ReadonlyMap
     const i = prevIndex().get(k);
     if (i !== undefined) {
       const old = prev[i];
-      if (old === row || sameJson(old, row)) { runStart = i; runLen = 1; continue; }
+      if (old === row || sameJson(old, row)) {
+        runStart = i;
+        runLen = 1;
+        continue;
+      }
       const patch = patchOf(old, row);
-      if (patch !== null) { ops.push([i, patch]); continue; }
+      if (patch !== null) {
+        ops.push([i, patch]);
+        continue;
+      }
     }
     ops.push({ r: row });
   }
@@ -105,10 +133,16 @@ export function applyDelta(prev: readonly unknown[], ops: unknown): unknown[] | 
         continue;
       }
       const old = prev[at];
-      if (isPlain(b) && isPlain(old)) { out.push({ ...old, ...b }); continue; }
+      if (isPlain(b) && isPlain(old)) {
+        out.push({ ...old, ...b });
+        continue;
+      }
       return `a change of row ${at} of ${prev.length} that is not there`;
     }
-    if (isPlain(op) && 'r' in op) { out.push(op['r']); continue; }
+    if (isPlain(op) && 'r' in op) {
+      out.push(op['r']);
+      continue;
+    }
     return 'an unknown change';
   }
   return out;

@@ -16,9 +16,15 @@ function code(err: unknown): string | undefined {
 
 function problem(path: string, err: unknown): string {
   const why: Record<string, string> = {
-    ELOOP: 'is a symbolic link (not followed)', EACCES: 'permission denied', EPERM: 'permission denied',
-    ENOENT: 'no such directory', EISDIR: 'is a directory', ENXIO: 'not a regular file (a FIFO or socket)',
-    EROFS: 'read-only file system', ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded',
+    ELOOP: 'is a symbolic link (not followed)',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'no such directory',
+    EISDIR: 'is a directory',
+    ENXIO: 'not a regular file (a FIFO or socket)',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
     EEXIST: 'appeared while it was being created',
   };
   const c = code(err);
@@ -29,7 +35,8 @@ function problem(path: string, err: unknown): string {
 function appendProblem(st: Stats, uid: number): string | null {
   if (!st.isFile()) return 'not a regular file';
   if (st.uid !== uid) return `owned by uid ${st.uid}, not by this user (uid ${uid}); refusing to append`;
-  if ((st.mode & 0o022) !== 0) return `writable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to append`;
+  if ((st.mode & 0o022) !== 0)
+    return `writable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to append`;
   // A second name for the file: it may be someone else's file linked into a shared directory.
   if (st.nlink > 1) return `has ${st.nlink} hard links; refusing to append`;
   return null;

@@ -64,11 +64,14 @@ export function fromJsonRaw(j: JsonRaw): RawSample {
   // Interface counters too (the list is read only when one was written as a string).
   const ifs = rest.interfaces;
   if (ifs?.ok && ifs.value.some((i) => Object.values(i.counters).some((v) => typeof v === 'string'))) {
-    raw.snapshot.interfaces = { ...ifs, value: ifs.value.map((i) => {
-      const counters = { ...i.counters };
-      for (const k of IF_COUNTER_NAMES) counters[k] = counterFromJson(counters[k]) ?? NaN;
-      return { ...i, counters };
-    }) };
+    raw.snapshot.interfaces = {
+      ...ifs,
+      value: ifs.value.map((i) => {
+        const counters = { ...i.counters };
+        for (const k of IF_COUNTER_NAMES) counters[k] = counterFromJson(counters[k]) ?? NaN;
+        return { ...i, counters };
+      }),
+    };
   }
   if (j.ownersAt !== undefined) raw.ownersAt = j.ownersAt;
   if (j.inetAt !== undefined) raw.inetAt = j.inetAt;
@@ -94,24 +97,67 @@ const COUNTER: Shape = (v) => counterFromJson(v) !== null;
 const INET_PROTOS = new Set(['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6']);
 const TIMER: Shape = { kind: 'n', expires: 'n', retransmits: 'n', timeout: 'n' };
 const INET: Shape = {
-  proto: (v) => typeof v === 'string' && INET_PROTOS.has(v), family: (v) => v === 4 || v === 6,
-  localAddr: 's', localPort: 'n', remoteAddr: 's', remotePort: 'n', state: 'n', recvQ: 'n', sendQ: 'n',
-  timer: TIMER, uid: 'n', inode: 'n', drops: 'n?', backlog: 'n?',
+  proto: (v) => typeof v === 'string' && INET_PROTOS.has(v),
+  family: (v) => v === 4 || v === 6,
+  localAddr: 's',
+  localPort: 'n',
+  remoteAddr: 's',
+  remotePort: 'n',
+  state: 'n',
+  recvQ: 'n',
+  sendQ: 'n',
+  timer: TIMER,
+  uid: 'n',
+  inode: 'n',
+  drops: 'n?',
+  backlog: 'n?',
 };
 const UNIX: Shape = { refCount: 'n', protocol: 'n', flags: 'n', type: 'n', state: 'n', inode: 'n', path: 's?' };
 const IFACE: Shape = {
-  name: 's', counters: Object.fromEntries(IF_COUNTER_NAMES.map((k) => [k, COUNTER])) as Record<string, Shape>,
+  name: 's',
+  counters: Object.fromEntries(IF_COUNTER_NAMES.map((k) => [k, COUNTER])) as Record<string, Shape>,
   sys: { mtu: 'n?', flags: 'n?', operstate: 's?', ifindex: 'n?', speed: 'n?', rxNohandler: 'n?', type: 'n?', address: 's?' },
 };
 const ROUTE4: Shape = {
-  iface: 's', destination: 's', gateway: 's', mask: 's', flags: 'n', refCnt: 'n', use: 'n', metric: 'n', mtu: 'n', window: 'n', irtt: 'n',
+  iface: 's',
+  destination: 's',
+  gateway: 's',
+  mask: 's',
+  flags: 'n',
+  refCnt: 'n',
+  use: 'n',
+  metric: 'n',
+  mtu: 'n',
+  window: 'n',
+  irtt: 'n',
 };
 const ROUTE6: Shape = {
-  destination: 's', destPrefix: 'n', source: 's', sourcePrefix: 'n', nextHop: 's', metric: 'n', refCnt: 'n', use: 'n', flags: 'n', iface: 's',
+  destination: 's',
+  destPrefix: 'n',
+  source: 's',
+  sourcePrefix: 'n',
+  nextHop: 's',
+  metric: 'n',
+  refCnt: 'n',
+  use: 'n',
+  flags: 'n',
+  iface: 's',
 };
 const FLOW: Shape = {
-  l3: 's', proto: 's', protoNum: 'n', timeout: 'n', state: 's?', src: 's', dst: 's', sport: 'n?', dport: 'n?',
-  replySrc: 's', replyDst: 's', replySport: 'n?', replyDport: 'n?', flags: 'ss',
+  l3: 's',
+  proto: 's',
+  protoNum: 'n',
+  timeout: 'n',
+  state: 's?',
+  src: 's',
+  dst: 's',
+  sport: 'n?',
+  dport: 'n?',
+  replySrc: 's',
+  replyDst: 's',
+  replySport: 'n?',
+  replyDport: 'n?',
+  flags: 'ss',
 };
 const META: Shape = { name: 's', ip4: 's', ip6: 's', mac: 's', type: 's', isDefault: 'b' };
 
@@ -129,10 +175,16 @@ function shapeProblem(path: string, v: unknown, shape: Shape): string | null {
   const optional = shape.endsWith('?');
   if (optional && (v === null || v === undefined)) return null;
   switch (shape) {
-    case 'n': case 'n?': return typeof v === 'number' && Number.isFinite(v) ? null : `${path} is not a number`;
-    case 's': case 's?': return typeof v === 'string' ? null : `${path} is not a string`;
-    case 'b': return typeof v === 'boolean' ? null : `${path} is not true or false`;
-    case 'ss': return Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : `${path} is not a list of strings`;
+    case 'n':
+    case 'n?':
+      return typeof v === 'number' && Number.isFinite(v) ? null : `${path} is not a number`;
+    case 's':
+    case 's?':
+      return typeof v === 'string' ? null : `${path} is not a string`;
+    case 'b':
+      return typeof v === 'boolean' ? null : `${path} is not true or false`;
+    case 'ss':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : `${path} is not a list of strings`;
   }
   return `${path}: unknown shape`;
 }
@@ -152,7 +204,8 @@ function sectionProblem(name: string, sec: unknown, shape: Shape): string | null
   if (!isObject(sec)) return `${name} is not an object`;
   if (sec['ok'] === true) {
     if (!Array.isArray(sec['value'])) return `${name} has no list of values`;
-    if (sec['skipped'] !== undefined && (typeof sec['skipped'] !== 'number' || !Number.isFinite(sec['skipped']))) return `${name}.skipped is not a number`;
+    if (sec['skipped'] !== undefined && (typeof sec['skipped'] !== 'number' || !Number.isFinite(sec['skipped'])))
+      return `${name}.skipped is not a number`;
     return listProblem(`${name}.value`, sec['value'], shape);
   }
   if (sec['ok'] === false) return typeof sec['error'] === 'string' ? null : `${name} has no error text`;
@@ -204,13 +257,20 @@ export function sampleProblem(x: unknown): string | null {
     const p = sectionProblem(`inet.${proto}`, sec, INET);
     if (p) return `damaged sample: ${p}`;
   }
-  const sections: [string, Shape][] = [['unix', UNIX], ['interfaces', IFACE], ['routes4', ROUTE4], ['routes6', ROUTE6], ['conntrack', FLOW]];
+  const sections: [string, Shape][] = [
+    ['unix', UNIX],
+    ['interfaces', IFACE],
+    ['routes4', ROUTE4],
+    ['routes6', ROUTE6],
+    ['conntrack', FLOW],
+  ];
   for (const [name, shape] of sections) {
     const p = sectionProblem(name, snap[name], shape);
     if (p) return `damaged sample: ${p}`;
   }
-  const other = countersProblem(snap['counters']) ?? ownersProblem(snap['owners'])
-    ?? (snap['interfaceMeta'] === undefined ? null : listProblem('interfaceMeta', snap['interfaceMeta'], META));
+  const other =
+    countersProblem(snap['counters']) ??
+    ownersProblem(snap['owners']) ??
+    (snap['interfaceMeta'] === undefined ? null : listProblem('interfaceMeta', snap['interfaceMeta'], META));
   return other ? `damaged sample: ${other}` : null;
 }
-

@@ -18,16 +18,33 @@ interface ListSection {
 
 const INET_PROTOS = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] as const;
 type Row = Record<string, unknown>;
-const inetKey: RowKey = (r) => { const s = r as Row; return `${String(s['localAddr'])} ${String(s['localPort'])} ${String(s['remoteAddr'])} ${String(s['remotePort'])} ${String(s['inode'])}`; };
-const field = (...names: string[]): RowKey => (r) => { const s = r as Row; return names.map((n) => String(s[n])).join(' '); };
-const plain = (name: string, key: RowKey): ListSection => ({ name, get: (s) => s[name], set: (s, v) => { s[name] = v; }, key });
+const inetKey: RowKey = (r) => {
+  const s = r as Row;
+  return `${String(s['localAddr'])} ${String(s['localPort'])} ${String(s['remoteAddr'])} ${String(s['remotePort'])} ${String(s['inode'])}`;
+};
+const field =
+  (...names: string[]): RowKey =>
+  (r) => {
+    const s = r as Row;
+    return names.map((n) => String(s[n])).join(' ');
+  };
+const plain = (name: string, key: RowKey): ListSection => ({
+  name,
+  get: (s) => s[name],
+  set: (s, v) => {
+    s[name] = v;
+  },
+  key,
+});
 
 /** Sections holding {ok, value: [...], skipped} whose value is written as changes. */
 const LISTS: readonly ListSection[] = [
   ...INET_PROTOS.map((p): ListSection => ({
     name: `inet.${p}`,
     get: (s) => (isObject(s['inet']) ? s['inet'][p] : undefined),
-    set: (s, v) => { (s['inet'] as Snap)[p] = v; },
+    set: (s, v) => {
+      (s['inet'] as Snap)[p] = v;
+    },
     key: inetKey,
   })),
   plain('unix', field('inode', 'path')),
@@ -53,7 +70,7 @@ export class FrameEncoder {
 
   /** The line object (without the run id) for sample `j`; whole when `key`. */
   encode(j: JsonRaw, key: boolean): Record<string, unknown> {
-    const prevSnap = key ? null : (this.prev?.snapshot as unknown as Snap | undefined) ?? null;
+    const prevSnap = key ? null : ((this.prev?.snapshot as unknown as Snap | undefined) ?? null);
     const snap = j.snapshot as unknown as Snap;
     const out: Snap = { ...snap, inet: { ...(snap['inet'] as Snap) } };
     for (const sec of LISTS) {
@@ -61,12 +78,19 @@ export class FrameEncoder {
       if (rows === null) continue;
       const before = prevSnap === null ? null : okList(sec.get(prevSnap));
       if (before === null) continue;
-      sec.set(out, { ok: true, skipped: (sec.get(snap) as Row)['skipped'], d: listDelta(before, lazyIndex(before, sec.key), rows, sec.key) });
+      sec.set(out, {
+        ok: true,
+        skipped: (sec.get(snap) as Row)['skipped'],
+        d: listDelta(before, lazyIndex(before, sec.key), rows, sec.key),
+      });
     }
     const owners = j.snapshot.owners;
     const beforeOwners = prevSnap === null ? undefined : this.prev?.snapshot.owners;
     if (owners && beforeOwners) {
-      out['owners'] = { denied: owners.denied, d: listDelta(beforeOwners.owners, lazyIndex(beforeOwners.owners, ownerKey), owners.owners, ownerKey) };
+      out['owners'] = {
+        denied: owners.denied,
+        d: listDelta(beforeOwners.owners, lazyIndex(beforeOwners.owners, ownerKey), owners.owners, ownerKey),
+      };
     }
     const counters = j.snapshot.counters;
     const beforeCounters = prevSnap === null ? undefined : this.prev?.snapshot.counters;
@@ -113,7 +137,10 @@ export class FrameDecoder {
   /** The whole sample a line object stands for, or why it cannot be made. */
   decode(line: Record<string, unknown>): Record<string, unknown> | string {
     const snap = line['snapshot'];
-    if (!isObject(snap)) { this.prev = null; return line; }
+    if (!isObject(snap)) {
+      this.prev = null;
+      return line;
+    }
     const out: Snap = { ...snap, inet: isObject(snap['inet']) ? { ...snap['inet'] } : snap['inet'] };
     let changes = false;
     for (const sec of LISTS) {
@@ -130,7 +157,8 @@ export class FrameDecoder {
     if (isObject(owners) && 'd' in owners) {
       changes = true;
       const prevOwners = this.prev === null ? null : this.prev['owners'];
-      if (!isObject(prevOwners) || !Array.isArray(prevOwners['owners'])) return 'owners: changes against a list the previous sample does not have';
+      if (!isObject(prevOwners) || !Array.isArray(prevOwners['owners']))
+        return 'owners: changes against a list the previous sample does not have';
       const value = applyDelta(prevOwners['owners'], owners['d']);
       if (typeof value === 'string') return `owners: ${value}`;
       out['owners'] = { denied: owners['denied'], owners: value };
@@ -139,7 +167,8 @@ export class FrameDecoder {
     if (isObject(counters) && 'd' in counters) {
       changes = true;
       const prevCounters = this.prev === null ? null : this.prev['counters'];
-      if (!isObject(prevCounters) || !isObject(prevCounters['counters']) || !isObject(counters['d'])) return 'counters: changes against counters the previous sample does not have';
+      if (!isObject(prevCounters) || !isObject(prevCounters['counters']) || !isObject(counters['d']))
+        return 'counters: changes against counters the previous sample does not have';
       const merged: Record<string, unknown> = {};
       for (const [g, names] of Object.entries(prevCounters['counters'])) merged[g] = { ...(names as object) };
       for (const [g, names] of Object.entries(counters['d'])) {

@@ -10,7 +10,12 @@ export const MAX_LINE = 256 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 
 export class LineError extends Error {
-  constructor(message: string, readonly line: number | null) { super(message); }
+  constructor(
+    message: string,
+    readonly line: number | null,
+  ) {
+    super(message);
+  }
 }
 
 export interface Line {
@@ -28,7 +33,7 @@ export function openLines(path: string): number {
     fd = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? String(err);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(err));
     throw new LineError(why, null);
   }
   const st = fstatSync(fd);

@@ -8,8 +8,15 @@
 // - a monotonic clock that goes back (a crafted or damaged file) starts the counting over
 //   there, with a warning: elapsed times are never negative.
 import {
-  fromJsonRaw, isObject, RECORD_SCHEMA, RECORD_SCHEMA_V1, RECORD_SCHEMAS, ReplayError, sampleProblem,
-  type JsonRaw, type RecordHeader,
+  fromJsonRaw,
+  isObject,
+  RECORD_SCHEMA,
+  RECORD_SCHEMA_V1,
+  RECORD_SCHEMAS,
+  ReplayError,
+  sampleProblem,
+  type JsonRaw,
+  type RecordHeader,
 } from './record-format.js';
 import { FrameDecoder } from './record-frames.js';
 import { LineError, openLines, readLines, type Line } from './record-lines.js';
@@ -22,7 +29,9 @@ export interface Recording {
 }
 
 function lineError(path: string, err: LineError): ReplayError {
-  return new ReplayError(err.line === null ? `cannot read recording ${path}: ${err.message}` : `recording ${path}, line ${err.line}: ${err.message}`);
+  return new ReplayError(
+    err.line === null ? `cannot read recording ${path}: ${err.message}` : `recording ${path}, line ${err.line}: ${err.message}`,
+  );
 }
 
 /** Open a recording: its header is read and checked now, its samples as they are iterated.
@@ -59,7 +68,13 @@ export function openRecording(path: string, warn: (msg: string) => void = () => 
   return { header, samples: { [Symbol.iterator]: () => samples(path, next, () => lines.return(), firstRun, warn) } };
 }
 
-function* samples(path: string, next: () => IteratorResult<Line, void>, close: () => void, firstRun: string, warn: (msg: string) => void): Generator<RawSample, void, undefined> {
+function* samples(
+  path: string,
+  next: () => IteratorResult<Line, void>,
+  close: () => void,
+  firstRun: string,
+  warn: (msg: string) => void,
+): Generator<RawSample, void, undefined> {
   try {
     yield* playRuns(path, next, firstRun, warn);
   } finally {
@@ -68,7 +83,12 @@ function* samples(path: string, next: () => IteratorResult<Line, void>, close: (
   }
 }
 
-function* playRuns(path: string, next: () => IteratorResult<Line, void>, firstRun: string, warn: (msg: string) => void): Generator<RawSample, void, undefined> {
+function* playRuns(
+  path: string,
+  next: () => IteratorResult<Line, void>,
+  firstRun: string,
+  warn: (msg: string) => void,
+): Generator<RawSample, void, undefined> {
   const at = (n: number): string => `recording ${path}, line ${n}`;
   /** The run being played, the run whose header came last (its samples switch to it), the runs
    *  that are over (a sample of one of them now means two recorders wrote at once). */
@@ -101,7 +121,10 @@ function* playRuns(path: string, next: () => IteratorResult<Line, void>, firstRu
       continue;
     }
     if (isObject(parsed) && parsed['end'] === true && typeof parsed['run'] === 'string') {
-      if (pending?.run === parsed['run']) { over.add(pending.run); pending = null; } else over.add(parsed['run']);
+      if (pending?.run === parsed['run']) {
+        over.add(pending.run);
+        pending = null;
+      } else over.add(parsed['run']);
       continue;
     }
     const run = isObject(parsed) && typeof parsed['run'] === 'string' ? parsed['run'] : lastHeaderRun;
@@ -117,7 +140,9 @@ function* playRuns(path: string, next: () => IteratorResult<Line, void>, firstRu
       prev = null;
     } else if (run !== active || over.has(run)) {
       if (over.has(run)) {
-        throw new ReplayError(`${at(n)}: run ${run} goes on after run ${began.run} began at line ${began.line}: two recorders wrote into this file at once, and their samples are not merged`);
+        throw new ReplayError(
+          `${at(n)}: run ${run} goes on after run ${began.run} began at line ${began.line}: two recorders wrote into this file at once, and their samples are not merged`,
+        );
       }
       throw new ReplayError(`${at(n)}: a sample of run ${run}, whose header is not in the file`);
     }

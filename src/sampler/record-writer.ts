@@ -19,8 +19,14 @@ export const KEY_EVERY_MAX = 300;
 function writeProblem(path: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   const why: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'permission denied', ENOENT: 'no such directory', EISDIR: 'is a directory',
-    ENOSPC: 'no space left on the device', EROFS: 'read-only file system', EDQUOT: 'disk quota exceeded', EFBIG: 'file too large',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'no such directory',
+    EISDIR: 'is a directory',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+    EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large',
   };
   return `cannot write recording ${path}: ${(code && why[code]) ?? (err instanceof Error ? err.message : String(err))}`;
 }
@@ -43,7 +49,10 @@ export class Recorder {
   bytes = 0;
   keyFrames = 0;
 
-  constructor(private readonly path: string, header: RecordHeader) {
+  constructor(
+    private readonly path: string,
+    header: RecordHeader,
+  ) {
     // Refuses a symlink, a FIFO, another user's or a shared-writable file (see record-file.ts).
     const { fd, created } = openRecordFile(path);
     this.fd = fd;
@@ -57,7 +66,9 @@ export class Recorder {
       const other = lineBefore(fd, this.find(line, before));
       if (other?.run && other.run !== this.run && !other.end && runIsLive(other.run)) {
         this.writeAll(Buffer.from(`{"run":"${this.run}","end":true}\n`));
-        throw new RecordOpenError(`cannot write recording ${path}: another netdash (pid ${pidOf(other.run)}) began recording into it at the same time`);
+        throw new RecordOpenError(
+          `cannot write recording ${path}: another netdash (pid ${pidOf(other.run)}) began recording into it at the same time`,
+        );
       }
     } catch (err) {
       closeSync(fd);
@@ -116,12 +127,23 @@ export class Recorder {
     } catch (err) {
       // A full disk (or any failed write) leaves no part of a line: every line in the file
       // stays whole, and a replay reads them all.
-      try { ftruncateSync(this.fd, start); } catch { /* the line stays cut; replay warns and skips it */ }
+      try {
+        ftruncateSync(this.fd, start);
+      } catch {
+        /* the line stays cut; replay warns and skips it */
+      }
       throw new Error(writeProblem(this.path, err));
     }
     this.first = false;
-    if (key) { this.keyBytes = line.length; this.changeBytes = 0; this.sinceKey = 0; this.keyFrames++; }
-    else { this.changeBytes += line.length; this.sinceKey++; }
+    if (key) {
+      this.keyBytes = line.length;
+      this.changeBytes = 0;
+      this.sinceKey = 0;
+      this.keyFrames++;
+    } else {
+      this.changeBytes += line.length;
+      this.sinceKey++;
+    }
     this.samples++;
     this.bytes += line.length;
   }
@@ -134,7 +156,11 @@ export class Recorder {
       this.writeAll(Buffer.from(`{"run":"${this.run}","end":true}\n`));
     } catch {
       // The run just has no end line (its process is gone: the next recorder may append).
-      try { if (start >= 0) ftruncateSync(this.fd, start); } catch { /* nothing more to do */ }
+      try {
+        if (start >= 0) ftruncateSync(this.fd, start);
+      } catch {
+        /* nothing more to do */
+      }
     }
     closeSync(this.fd);
   }

@@ -5,9 +5,7 @@ import type { CounterValue } from '../model/counter-value.js';
 import type { BootInfo } from '../sources/boot.js';
 import type { Snapshot } from '../sources/snapshot.js';
 import { ConnectionTracker, emptyDiff, type ConnectionDiff } from './connection-diff.js';
-import {
-  CounterTracker, flattenCounters, flattenInterfaces, type CounterStat, type MarkInfo,
-} from './counter-deltas.js';
+import { CounterTracker, flattenCounters, flattenInterfaces, type CounterStat, type MarkInfo } from './counter-deltas.js';
 import { aggregate, type Aggregates } from './flow-aggregates.js';
 import { diffKeys, route4Key, route6Key, type RouteDiff } from './route-diff.js';
 import { stateCounts } from './state-counts.js';
@@ -69,7 +67,8 @@ function sameTables(a: Snapshot['inet'], b: Snapshot['inet'] | null): boolean {
   const keys = Object.keys(a) as (keyof Snapshot['inet'])[];
   if (keys.length !== Object.keys(b).length) return false;
   for (const k of keys) {
-    const x = a[k], y = b[k];
+    const x = a[k],
+      y = b[k];
     if (!x || !y || !x.ok || !y.ok || x.value !== y.value) return false;
   }
   return true;
@@ -141,7 +140,11 @@ export class SampleEngine {
     } else if (unix) for (const [k, v] of stateCounts([], unix)) values.set(k, v);
 
     const stats = this.tracker.update({
-      at: raw.mono, bootTime: raw.boot.bootTime, bootId: raw.boot.bootId, values, identities,
+      at: raw.mono,
+      bootTime: raw.boot.bootTime,
+      bootId: raw.boot.bootId,
+      values,
+      identities,
     });
 
     let connections: Map<string, InetSocket>;
@@ -155,7 +158,10 @@ export class SampleEngine {
       const diffedAgainst = this.lastConnections;
       ({ connections, churn } = this.conns.update(inet, haveSockets));
       churnComplete = haveSockets && diffedAgainst !== null && diffedAgainst === this.prevSampleConns;
-      if (haveSockets) { this.lastInet = snap.inet; this.lastConnections = connections; }
+      if (haveSockets) {
+        this.lastInet = snap.inet;
+        this.lastConnections = connections;
+      }
     }
     this.prevSampleConns = connections;
 
@@ -166,7 +172,10 @@ export class SampleEngine {
       // and request sockets, which never carry it): an empty table does not break the deltas.
       let info = true;
       for (const s of inet) {
-        if (s.tcpInfo) { info = true; break; }
+        if (s.tcpInfo) {
+          info = true;
+          break;
+        }
         if (s.proto.startsWith('tcp') && s.inode !== 0 && s.state !== 6) info = false;
       }
       // A table without tcp_info between two with it: the next one starts afresh (no deltas).
@@ -183,7 +192,8 @@ export class SampleEngine {
       if (sameTable && last !== null && last.owners === owners) aggregates = last.get;
       else {
         let made: Aggregates | null = null;
-        const table = connections, fl = flows;
+        const table = connections,
+          fl = flows;
         const get = (): Aggregates => (made ??= aggregate(table, owners, fl));
         aggregates = get;
         this.lastAggregates = { get, owners };

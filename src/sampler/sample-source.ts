@@ -33,7 +33,9 @@ export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want
       mark: () => sampler.mark(),
       setInterval: (ms) => sampler.setInterval(ms),
       setTcpInfo: (on) => sampler.setTcpInfo(on),
-      get interval() { return sampler.interval; },
+      get interval() {
+        return sampler.interval;
+      },
     };
   };
 }
@@ -57,7 +59,9 @@ export function replaySource(samples: Iterable<RawSample>, clock: Clock, speed: 
       stop: () => abort.abort(),
       mark: () => engine.mark(),
       setInterval: () => {},
-      get interval() { return intervalMs; },
+      get interval() {
+        return intervalMs;
+      },
     };
   };
 }

@@ -106,8 +106,7 @@ export class Sampler {
     const real = (): number => (this.clock.real ? this.clock.real() : this.clock.mono());
     const t0 = real();
     // Half a tick of slack: ticks drift by the time a read takes.
-    const tableDue = this.table === null || want.inet.length === 0
-      || started - this.table.at >= this.tableEvery - this.intervalMs / 2;
+    const tableDue = this.table === null || want.inet.length === 0 || started - this.table.at >= this.tableEvery - this.intervalMs / 2;
     const [snapshot, boot] = await Promise.all([
       readSnapshot(this.kfs, { ...want, owners: false, ...(tableDue ? {} : { inet: [] }) }, () => this.clock.now()),
       readBootInfo(fastKernelFs(this.kfs), this.clock),
@@ -128,7 +127,7 @@ export class Sampler {
     if (this.table && want.inet.length > 0 && this.opts.tableEveryMs !== undefined) raw.inetAt = this.table.at;
     if (want.owners) {
       // With a cadence, owners follow the table: a table not read again has the same sockets.
-      const tableAt = this.opts.tableEveryMs !== undefined && want.inet.length > 0 ? this.table?.at ?? null : null;
+      const tableAt = this.opts.tableEveryMs !== undefined && want.inet.length > 0 ? (this.table?.at ?? null) : null;
       const stale = tableAt === null || tableAt !== this.ownersTableAt;
       // Per-process traffic (tcp_info) puts new connections under their program at once: the
       // incremental scan runs every tick then, not every 5 s.

@@ -16,9 +16,15 @@ function stateKey(state: number): string {
 }
 
 /** The gauges in their fixed order: the eleven states, then any other state in the order met. */
-function gauges(byState: readonly number[], order: readonly number[], unknown: number, unknownAt: number,
-  rest: { udp: number; raw: number; recvQ: number; sendQ: number }, unix: readonly UnixSocket[] | null,
-  out: Map<string, number>): Map<string, number> {
+function gauges(
+  byState: readonly number[],
+  order: readonly number[],
+  unknown: number,
+  unknownAt: number,
+  rest: { udp: number; raw: number; recvQ: number; sendQ: number },
+  unix: readonly UnixSocket[] | null,
+  out: Map<string, number>,
+): Map<string, number> {
   for (let st = 1; st <= 11; st++) out.set(stateKey(st), byState[st] ?? 0);
   for (let i = 0; i < order.length; i++) {
     if (i === unknownAt) out.set(stateKey(-1), unknown);
@@ -35,13 +41,20 @@ function gauges(byState: readonly number[], order: readonly number[], unknown: n
 }
 
 /** The socket gauges, added to `out` (a new Map by default). */
-export function stateCounts(inet: readonly InetSocket[], unix: readonly UnixSocket[] | null,
-  out: Map<string, number> = new Map()): Map<string, number> {
+export function stateCounts(
+  inet: readonly InetSocket[],
+  unix: readonly UnixSocket[] | null,
+  out: Map<string, number> = new Map(),
+): Map<string, number> {
   // One array slot per kernel state; states outside 1..11 keep the order they were first met in.
   const byState = new Array<number>(TCP_STATES.length).fill(0);
   const order: number[] = [];
-  let unknown = 0, unknownAt = Infinity;
-  let udp = 0, raw = 0, recvQ = 0, sendQ = 0;
+  let unknown = 0,
+    unknownAt = Infinity;
+  let udp = 0,
+    raw = 0,
+    recvQ = 0,
+    sendQ = 0;
   for (const s of inet) {
     const p = s.proto;
     if (p === 'tcp' || p === 'tcp6') {

@@ -10,7 +10,13 @@ import type { InetSocket } from '../model.js';
 /** The cumulative tcp_info fields the flows follow, in the order of FlowStat's arrays. */
 export const FLOW_COUNTERS = ['bytesReceived', 'bytesSent', 'bytesAcked', 'bytesRetrans', 'totalRetrans', 'segsOut', 'segsIn'] as const;
 export type FlowCounter = (typeof FLOW_COUNTERS)[number];
-export const RX = 0, TX = 1, ACKED = 2, RETRANS_BYTES = 3, RETRANS = 4, SEGS_OUT = 5, SEGS_IN = 6;
+export const RX = 0,
+  TX = 1,
+  ACKED = 2,
+  RETRANS_BYTES = 3,
+  RETRANS = 4,
+  SEGS_OUT = 5,
+  SEGS_IN = 6;
 const N = FLOW_COUNTERS.length;
 
 export interface FlowStat {
@@ -40,10 +46,15 @@ export function perSecond(delta: number | null, elapsedMs: number | null): numbe
   return delta === null || elapsedMs === null || elapsedMs <= 0 ? null : (delta * 1000) / elapsedMs;
 }
 
-interface Known { ident: string; last: (number | null)[]; since: number[]; seen: number }
+interface Known {
+  ident: string;
+  last: (number | null)[];
+  since: number[];
+  seen: number;
+}
 
 const sub = (first: boolean, c: number | undefined, p: number | null): number | null =>
-  (first || c === undefined || p === null || c < p ? null : c - p);
+  first || c === undefined || p === null || c < p ? null : c - p;
 
 export class FlowTracker {
   private known = new Map<string, Known>();
@@ -84,16 +95,44 @@ export class FlowTracker {
       }
       const kk = k!;
       kk.seen = tick;
-      const c0 = info.bytesReceived, c1 = info.bytesSent, c2 = info.bytesAcked, c3 = info.bytesRetrans;
-      const c4 = info.totalRetrans, c5 = info.segsOut, c6 = info.segsIn;
+      const c0 = info.bytesReceived,
+        c1 = info.bytesSent,
+        c2 = info.bytesAcked,
+        c3 = info.bytesRetrans;
+      const c4 = info.totalRetrans,
+        c5 = info.segsOut,
+        c6 = info.segsIn;
       const l = kk.last;
-      const delta = [sub(first, c0, l[0]!), sub(first, c1, l[1]!), sub(first, c2, l[2]!), sub(first, c3, l[3]!),
-        sub(first, c4, l[4]!), sub(first, c5, l[5]!), sub(first, c6, l[6]!)];
+      const delta = [
+        sub(first, c0, l[0]!),
+        sub(first, c1, l[1]!),
+        sub(first, c2, l[2]!),
+        sub(first, c3, l[3]!),
+        sub(first, c4, l[4]!),
+        sub(first, c5, l[5]!),
+        sub(first, c6, l[6]!),
+      ];
       const since = kk.since;
-      for (let j = 0; j < N; j++) { const d = delta[j]; if (d !== null && d !== undefined) since[j]! += d; }
+      for (let j = 0; j < N; j++) {
+        const d = delta[j];
+        if (d !== null && d !== undefined) since[j]! += d;
+      }
       // In place: no array a socket a tick.
-      l[0] = c0 ?? null; l[1] = c1 ?? null; l[2] = c2 ?? null; l[3] = c3 ?? null; l[4] = c4 ?? null; l[5] = c5 ?? null; l[6] = c6 ?? null;
-      byKey.set(key, { key, ident, sock, delta, sinceMark: [since[0]!, since[1]!, since[2]!, since[3]!, since[4]!, since[5]!, since[6]!], opened: opened && !first });
+      l[0] = c0 ?? null;
+      l[1] = c1 ?? null;
+      l[2] = c2 ?? null;
+      l[3] = c3 ?? null;
+      l[4] = c4 ?? null;
+      l[5] = c5 ?? null;
+      l[6] = c6 ?? null;
+      byKey.set(key, {
+        key,
+        ident,
+        sock,
+        delta,
+        sinceMark: [since[0]!, since[1]!, since[2]!, since[3]!, since[4]!, since[5]!, since[6]!],
+        opened: opened && !first,
+      });
     });
     if (known.size > byKey.size) for (const [key, k] of known) if (k.seen !== tick) known.delete(key);
     return { elapsedMs, byKey };

@@ -21,8 +21,14 @@ const ALL_INET: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite
 /** What the sampler must read for /metrics; owners only when program names are exported. */
 export function serveWant(programs: boolean, info = false): Want {
   const want: Want = {
-    inet: ALL_INET, unix: true, owners: programs, interfaces: true, counters: true,
-    routes4: false, routes6: false, conntrack: true,
+    inet: ALL_INET,
+    unix: true,
+    owners: programs,
+    interfaces: true,
+    counters: true,
+    routes4: false,
+    routes6: false,
+    conntrack: true,
   };
   // --info: tcp_info on every tick, for the per-program and per-peer traffic (flow-counters.ts).
   if (info) want.tcpInfo = true;
@@ -33,8 +39,13 @@ export function serveWant(programs: boolean, info = false): Want {
 export function mergeWant(a: Want, b: Want): Want {
   const inet = [...new Set([...a.inet, ...b.inet])];
   const out: Want = {
-    inet, unix: a.unix || b.unix, owners: a.owners || b.owners, interfaces: a.interfaces || b.interfaces,
-    counters: a.counters || b.counters, routes4: a.routes4 || b.routes4, routes6: a.routes6 || b.routes6,
+    inet,
+    unix: a.unix || b.unix,
+    owners: a.owners || b.owners,
+    interfaces: a.interfaces || b.interfaces,
+    counters: a.counters || b.counters,
+    routes4: a.routes4 || b.routes4,
+    routes6: a.routes6 || b.routes6,
     conntrack: a.conntrack || b.conntrack,
   };
   if (a.tcpInfo === true || b.tcpInfo === true) out.tcpInfo = true;
@@ -185,8 +196,11 @@ export class Exporter {
     return {
       ok,
       body: {
-        ok, lastSample: new Date(this.lastTime).toISOString(), ageSeconds: Number(ageS.toFixed(3)),
-        staleAfterSeconds: staleS, ...(ok ? {} : { reason: reasons.join('; ') }),
+        ok,
+        lastSample: new Date(this.lastTime).toISOString(),
+        ageSeconds: Number(ageS.toFixed(3)),
+        staleAfterSeconds: staleS,
+        ...(ok ? {} : { reason: reasons.join('; ') }),
       },
     };
   }
@@ -221,7 +235,11 @@ export class Exporter {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const common = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
     if (!(await this.authorized(req))) {
-      res.writeHead(401, { ...common, 'WWW-Authenticate': 'Basic realm="netdash", charset="UTF-8"', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(401, {
+        ...common,
+        'WWW-Authenticate': 'Basic realm="netdash", charset="UTF-8"',
+        'Content-Type': 'text/plain; charset=utf-8',
+      });
       res.end('unauthorized\n');
       return;
     }
@@ -242,7 +260,10 @@ export class Exporter {
       case '/metrics': {
         const type = negotiate(req.headers.accept);
         const text = this.metrics(type);
-        if (text === null) { send(503, 'text/plain; charset=utf-8', 'no sample yet\n'); return; }
+        if (text === null) {
+          send(503, 'text/plain; charset=utf-8', 'no sample yet\n');
+          return;
+        }
         send(200, type, await text);
         return;
       }

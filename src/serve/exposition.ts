@@ -21,9 +21,16 @@ export function negotiate(accept: string | undefined): ContentType {
     const qParam = params.find((p) => p.startsWith('q='));
     const q = qParam === undefined ? 1 : Number(qParam.slice(2));
     if (!Number.isFinite(q) || q <= 0) continue;
-    const kind = type === 'application/openmetrics-text' ? OPENMETRICS_TEXT
-      : type === 'text/plain' || type === '*/*' || type === 'text/*' ? PROMETHEUS_TEXT : null;
-    if (kind !== null && q > bestQ) { best = kind; bestQ = q; }
+    const kind =
+      type === 'application/openmetrics-text'
+        ? OPENMETRICS_TEXT
+        : type === 'text/plain' || type === '*/*' || type === 'text/*'
+          ? PROMETHEUS_TEXT
+          : null;
+    if (kind !== null && q > bestQ) {
+      best = kind;
+      bestQ = q;
+    }
   }
   return best;
 }

@@ -22,7 +22,11 @@ interface Totals {
 }
 
 const add = (a: Totals, b: Totals): Totals => ({
-  rx: a.rx + b.rx, tx: a.tx + b.tx, retrans: a.retrans + b.retrans, connections: a.connections + b.connections, seen: Math.max(a.seen, b.seen),
+  rx: a.rx + b.rx,
+  tx: a.tx + b.tx,
+  retrans: a.retrans + b.retrans,
+  connections: a.connections + b.connections,
+  seen: Math.max(a.seen, b.seen),
 });
 
 class Ledger {
@@ -88,10 +92,30 @@ export class FlowCounters {
       const series = (f: (t: Totals) => number) => kept.map(([k, t]) => ({ labels: { [label]: k }, value: f(t) }));
       const rest = `top ${cap} by bytes; the rest summed into "${OTHER}"`;
       out.push(
-        { name: `netdash_${label}_tcp_received_bytes_total`, help: `TCP bytes received by ${what}, from tcp_info (${rest})`, type: 'counter', series: series((t) => t.rx) },
-        { name: `netdash_${label}_tcp_sent_bytes_total`, help: `TCP bytes sent by ${what}, from tcp_info (${rest})`, type: 'counter', series: series((t) => t.tx) },
-        { name: `netdash_${label}_tcp_retransmitted_segments_total`, help: `TCP segments retransmitted by ${what}, from tcp_info (${rest})`, type: 'counter', series: series((t) => t.retrans) },
-        { name: `netdash_${label}_connections`, help: `Open sockets of ${what} (${rest})`, type: 'gauge', series: series((t) => t.connections) },
+        {
+          name: `netdash_${label}_tcp_received_bytes_total`,
+          help: `TCP bytes received by ${what}, from tcp_info (${rest})`,
+          type: 'counter',
+          series: series((t) => t.rx),
+        },
+        {
+          name: `netdash_${label}_tcp_sent_bytes_total`,
+          help: `TCP bytes sent by ${what}, from tcp_info (${rest})`,
+          type: 'counter',
+          series: series((t) => t.tx),
+        },
+        {
+          name: `netdash_${label}_tcp_retransmitted_segments_total`,
+          help: `TCP segments retransmitted by ${what}, from tcp_info (${rest})`,
+          type: 'counter',
+          series: series((t) => t.retrans),
+        },
+        {
+          name: `netdash_${label}_connections`,
+          help: `Open sockets of ${what} (${rest})`,
+          type: 'gauge',
+          series: series((t) => t.connections),
+        },
       );
     };
     if (this.withPrograms) build(this.programs, caps.programs, 'program', 'each program (argv[0], as netstat -p shows it)');

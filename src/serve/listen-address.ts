@@ -7,8 +7,8 @@ export interface ListenAddress {
   port: number;
 }
 
-export const LISTEN_CHOICES = 'PORT (on 127.0.0.1), ADDR:PORT or [IPv6]:PORT, ADDR an IP address '
-  + '(0.0.0.0 or [::] for all addresses), PORT 1 to 65535';
+export const LISTEN_CHOICES =
+  'PORT (on 127.0.0.1), ADDR:PORT or [IPv6]:PORT, ADDR an IP address ' + '(0.0.0.0 or [::] for all addresses), PORT 1 to 65535';
 
 /** The address, or a one-line reason naming what is valid. */
 export function parseListenAddress(raw: string): ListenAddress | { error: string } {

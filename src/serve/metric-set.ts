@@ -13,7 +13,10 @@ import { printable } from '../text/printable.js';
 const TCP_STATE_KEYS = TCP_STATES.slice(1, 12).map((s) => `gauge.tcp.${s}`);
 
 export type Labels = Record<string, string>;
-export interface Series { labels: Labels; value: number }
+export interface Series {
+  labels: Labels;
+  value: number;
+}
 export interface Family {
   name: string;
   help: string;
@@ -58,7 +61,8 @@ export function groupMetricName(group: string): string {
  */
 export function capTopN<V>(entries: Map<string, V>, cap: number, rank: (v: V) => number, add: (a: V, b: V) => V): Map<string, V> {
   if (entries.size <= cap && !entries.has(OTHER)) return entries;
-  const sorted = [...entries].filter(([k]) => k !== OTHER)
+  const sorted = [...entries]
+    .filter(([k]) => k !== OTHER)
     .sort((a, b) => rank(b[1]) - rank(a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out = new Map(sorted.slice(0, cap));
   let rest: V | undefined = entries.get(OTHER);
@@ -91,9 +95,18 @@ function interfaceFamilies(ifs: readonly NetInterface[], cap: number): Family[] 
   for (const i of ifs) {
     const name = labelText(i.name);
     // A name seen twice (a damaged file) keeps its first row: one series per label set.
-    if (!byName.has(name)) byName.set(name, IF_METRICS.map(([k]) => counterNumber(i.counters[k])));
+    if (!byName.has(name))
+      byName.set(
+        name,
+        IF_METRICS.map(([k]) => counterNumber(i.counters[k])),
+      );
   }
-  const kept = capTopN(byName, cap, (v) => (v[0] ?? 0) + (v[5] ?? 0), (a, b) => a.map((x, j) => x + (b[j] ?? 0)));
+  const kept = capTopN(
+    byName,
+    cap,
+    (v) => (v[0] ?? 0) + (v[5] ?? 0),
+    (a, b) => a.map((x, j) => x + (b[j] ?? 0)),
+  );
   return IF_METRICS.map(([, metric, help], j) => ({
     name: `netdash_interface_${metric}_total`,
     help: `${help}, from /proc/net/dev (label interface; beyond ${cap} interfaces the smallest are summed into "${OTHER}")`,
@@ -149,7 +162,13 @@ function socketFamily(stats: Sample['stats']): Family {
   };
 }
 
-interface ListenRow { proto: string; address: string; port: string; queue: number; backlog: number | null }
+interface ListenRow {
+  proto: string;
+  address: string;
+  port: string;
+  queue: number;
+  backlog: number | null;
+}
 
 function listenerFamilies(socks: Iterable<InetSocket>, cap: number): Family[] {
   const rows = new Map<string, ListenRow>();
@@ -159,22 +178,44 @@ function listenerFamilies(socks: Iterable<InetSocket>, cap: number): Family[] {
     const prev = rows.get(key);
     const backlog = s.backlog ?? null;
     // SO_REUSEPORT: several listeners on one address and port are one series, summed.
-    if (prev) { prev.queue += s.recvQ; prev.backlog = prev.backlog === null || backlog === null ? null : prev.backlog + backlog; }
-    else rows.set(key, { proto: s.proto, address: s.localAddr, port: String(s.localPort), queue: s.recvQ, backlog });
+    if (prev) {
+      prev.queue += s.recvQ;
+      prev.backlog = prev.backlog === null || backlog === null ? null : prev.backlog + backlog;
+    } else rows.set(key, { proto: s.proto, address: s.localAddr, port: String(s.localPort), queue: s.recvQ, backlog });
   }
-  const kept = capTopN(rows, cap, (r) => r.queue, (a, b) => ({
-    proto: OTHER, address: OTHER, port: OTHER, queue: a.queue + b.queue,
-    backlog: a.backlog === null || b.backlog === null ? null : a.backlog + b.backlog,
-  }));
-  const labels = (k: string, r: ListenRow): Labels => (k === OTHER ? { proto: OTHER, address: OTHER, port: OTHER } : { proto: r.proto, address: r.address, port: r.port });
-  const queue: Series[] = [], backlog: Series[] = [];
+  const kept = capTopN(
+    rows,
+    cap,
+    (r) => r.queue,
+    (a, b) => ({
+      proto: OTHER,
+      address: OTHER,
+      port: OTHER,
+      queue: a.queue + b.queue,
+      backlog: a.backlog === null || b.backlog === null ? null : a.backlog + b.backlog,
+    }),
+  );
+  const labels = (k: string, r: ListenRow): Labels =>
+    k === OTHER ? { proto: OTHER, address: OTHER, port: OTHER } : { proto: r.proto, address: r.address, port: r.port };
+  const queue: Series[] = [],
+    backlog: Series[] = [];
   for (const [k, r] of kept) {
     queue.push({ labels: labels(k, r), value: r.queue });
     if (r.backlog !== null) backlog.push({ labels: labels(k, r), value: r.backlog });
   }
   return [
-    { name: 'netdash_listen_queue_length', help: `Connections waiting in a TCP listener's accept queue (beyond ${cap} listeners the rest are summed into "${OTHER}")`, type: 'gauge', series: queue },
-    { name: 'netdash_listen_backlog', help: 'The accept-queue limit of a TCP listener (listen() backlog; from netlink sock_diag only)', type: 'gauge', series: backlog },
+    {
+      name: 'netdash_listen_queue_length',
+      help: `Connections waiting in a TCP listener's accept queue (beyond ${cap} listeners the rest are summed into "${OTHER}")`,
+      type: 'gauge',
+      series: queue,
+    },
+    {
+      name: 'netdash_listen_backlog',
+      help: 'The accept-queue limit of a TCP listener (listen() backlog; from netlink sock_diag only)',
+      type: 'gauge',
+      series: backlog,
+    },
   ];
 }
 
@@ -184,7 +225,12 @@ function conntrackFamily(entries: readonly ConntrackEntry[], cap: number): Famil
     const p = labelText(e.proto);
     byProto.set(p, (byProto.get(p) ?? 0) + 1);
   }
-  const kept = capTopN(byProto, cap, (n) => n, (a, b) => a + b);
+  const kept = capTopN(
+    byProto,
+    cap,
+    (n) => n,
+    (a, b) => a + b,
+  );
   return {
     name: 'netdash_conntrack_entries',
     help: 'Flows tracked by netfilter conntrack, by protocol (root only, once nf_conntrack is loaded)',
@@ -204,7 +250,12 @@ function processFamily(sample: Sample, owners: ReadonlyMap<number, ProcessOwner>
   for (const s of sample.connections.values()) count(s.inode);
   const unix = sample.snapshot.unix;
   if (unix?.ok) for (const u of unix.value) count(u.inode);
-  const kept = capTopN(byProgram, cap, (n) => n, (a, b) => a + b);
+  const kept = capTopN(
+    byProgram,
+    cap,
+    (n) => n,
+    (a, b) => a + b,
+  );
   return {
     name: 'netdash_process_sockets',
     help: `Open sockets (inet and unix) by program name, argv[0] as netstat -p shows it (top ${cap}; the rest summed into "${OTHER}")`,
@@ -212,7 +263,6 @@ function processFamily(sample: Sample, owners: ReadonlyMap<number, ProcessOwner>
     series: [...kept].map(([program, n]) => ({ labels: { program }, value: n })),
   };
 }
-
 
 export interface BuildOptions {
   caps?: Caps;
@@ -239,13 +289,28 @@ export function buildFamilies(sample: Sample, opts: BuildOptions): Family[] {
   if (snap.owners) section('owners', !snap.owners.denied);
 
   out.push(
-    { name: 'netdash_sample_timestamp_seconds', help: 'Wall-clock time of the last sample', type: 'gauge', series: [{ labels: {}, value: sample.time / 1000 }] },
+    {
+      name: 'netdash_sample_timestamp_seconds',
+      help: 'Wall-clock time of the last sample',
+      type: 'gauge',
+      series: [{ labels: {}, value: sample.time / 1000 }],
+    },
     // What really elapsed: the dashboard's + and - change the interval while it runs.
-    { name: 'netdash_sample_interval_seconds', help: 'Seconds between the last two samples (the configured interval until there are two)', type: 'gauge', series: [{ labels: {}, value: (sample.elapsedMs ?? opts.intervalMs) / 1000 }] },
+    {
+      name: 'netdash_sample_interval_seconds',
+      help: 'Seconds between the last two samples (the configured interval until there are two)',
+      type: 'gauge',
+      series: [{ labels: {}, value: (sample.elapsedMs ?? opts.intervalMs) / 1000 }],
+    },
     { name: 'netdash_source_up', help: 'Whether a kernel source was read in the last sample (1) or failed (0)', type: 'gauge', series: up },
   );
   if (sample.tableAgeMs !== null) {
-    out.push({ name: 'netdash_socket_table_age_seconds', help: 'Age of the socket table (big tables are read less often than every sample)', type: 'gauge', series: [{ labels: {}, value: sample.tableAgeMs / 1000 }] });
+    out.push({
+      name: 'netdash_socket_table_age_seconds',
+      help: 'Age of the socket table (big tables are read less often than every sample)',
+      type: 'gauge',
+      series: [{ labels: {}, value: sample.tableAgeMs / 1000 }],
+    });
   }
   if (snap.interfaces?.ok) out.push(...interfaceFamilies(snap.interfaces.value, caps.interfaces));
   if (snap.counters) out.push(...protocolFamilies(snap.counters.counters));
@@ -262,8 +327,16 @@ export function buildFamilies(sample: Sample, opts: BuildOptions): Family[] {
 export function seriesBound(caps: Caps, protocolCounters: number): number {
   const meta = 3 + 12 /* sources */ + 1;
   const sockets = TCP_STATE_KEYS.length + 1 /* an unknown state */ + 3;
-  return meta + IF_METRICS.length * (caps.interfaces + 1) + protocolCounters + sockets
-    + 2 * (caps.listeners + 1) + (caps.conntrackProtos + 1) + (caps.programs + 1)
+  return (
+    meta +
+    IF_METRICS.length * (caps.interfaces + 1) +
+    protocolCounters +
+    sockets +
+    2 * (caps.listeners + 1) +
+    (caps.conntrackProtos + 1) +
+    (caps.programs + 1) +
     // --info: received, sent, retransmitted and connections, per program and per peer.
-    + 4 * (caps.programs + 1) + 4 * (caps.peers + 1);
+    4 * (caps.programs + 1) +
+    4 * (caps.peers + 1)
+  );
 }

@@ -6,7 +6,21 @@ import { loadWebConfig, WebConfigError } from './web-config.js';
 
 export { Exporter, WebConfigError };
 
-export function startExporter(o: { listen: ListenAddress; webConfig: string | null; intervalMs: number; programs: boolean; info?: boolean; mono?: () => number }): Promise<Exporter> {
+export function startExporter(o: {
+  listen: ListenAddress;
+  webConfig: string | null;
+  intervalMs: number;
+  programs: boolean;
+  info?: boolean;
+  mono?: () => number;
+}): Promise<Exporter> {
   const web = o.webConfig === null ? { tls: null, users: new Map<string, string>() } : loadWebConfig(o.webConfig);
-  return Exporter.start({ listen: o.listen, web, intervalMs: o.intervalMs, programs: o.programs, info: o.info === true, ...(o.mono ? { mono: o.mono } : {}) });
+  return Exporter.start({
+    listen: o.listen,
+    web,
+    intervalMs: o.intervalMs,
+    programs: o.programs,
+    info: o.info === true,
+    ...(o.mono ? { mono: o.mono } : {}),
+  });
 }

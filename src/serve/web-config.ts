@@ -71,7 +71,9 @@ export function loadWebConfig(path: string): WebConfig {
     if (!isObject(u)) throw new WebConfigError(`--web-config ${path}: basic_auth_users must map user names to bcrypt hashes`);
     for (const [name, hash] of Object.entries(u)) {
       if (typeof hash !== 'string' || !BCRYPT.test(hash)) {
-        throw new WebConfigError(`--web-config ${path}: basic_auth_users.${name}: expected a bcrypt hash ($2y$…, e.g. from htpasswd -nBC 10)`);
+        throw new WebConfigError(
+          `--web-config ${path}: basic_auth_users.${name}: expected a bcrypt hash ($2y$…, e.g. from htpasswd -nBC 10)`,
+        );
       }
       users.set(name, hash);
     }

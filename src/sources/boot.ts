@@ -50,8 +50,7 @@ export async function readBootInfo(kfs: KernelFs, clock: BootClock): Promise<Boo
   if (!isLiveRoot(kfs)) return readBoot(kfs);
   const at = clock.mono();
   const offset = clock.now() - at;
-  if (live !== null && live.info.bootId !== undefined && at - live.at < BOOT_REREAD_MS
-      && Math.abs(offset - live.offset) < CLOCK_STEP_MS) {
+  if (live !== null && live.info.bootId !== undefined && at - live.at < BOOT_REREAD_MS && Math.abs(offset - live.offset) < CLOCK_STEP_MS) {
     return { ...live.info };
   }
   const info = await readBoot(kfs);

@@ -7,7 +7,12 @@ import type { ConntrackEntry, SourceResult } from '../model.js';
 import { formatIpv6 } from './inet-address.js';
 import { describeReadError, isLiveRoot, readSource, type KernelFs, type Parsed } from './kernel-fs.js';
 
-interface Tuple { src: string; dst?: string; sport?: number; dport?: number }
+interface Tuple {
+  src: string;
+  dst?: string;
+  sport?: number;
+  dport?: number;
+}
 
 const NUM = /^\d+$/;
 const FULL_IPV6 = /^[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){7}$/i;
@@ -50,10 +55,14 @@ function parseLine(line: string): ConntrackEntry | null {
   for (; i < tok.length; i++) {
     const t = tok[i] ?? '';
     const flag = /^\[([A-Z_]+)\]$/.exec(t);
-    if (flag) { flags.push(flag[1] ?? ''); continue; }
+    if (flag) {
+      flags.push(flag[1] ?? '');
+      continue;
+    }
     const eq = t.indexOf('=');
     if (eq <= 0) return null;
-    const key = t.slice(0, eq), val = t.slice(eq + 1);
+    const key = t.slice(0, eq),
+      val = t.slice(eq + 1);
     const cur = tuples[tuples.length - 1];
     if (key === 'src') {
       const src = address(val);
@@ -74,9 +83,19 @@ function parseLine(line: string): ConntrackEntry | null {
     if (t.dst === undefined || (t.sport === undefined) !== (t.dport === undefined)) return null;
   }
   return {
-    l3, proto, protoNum: Number(protoNum), timeout, state,
-    src: orig.src, dst: orig.dst ?? '', sport: orig.sport ?? null, dport: orig.dport ?? null,
-    replySrc: reply.src, replyDst: reply.dst ?? '', replySport: reply.sport ?? null, replyDport: reply.dport ?? null,
+    l3,
+    proto,
+    protoNum: Number(protoNum),
+    timeout,
+    state,
+    src: orig.src,
+    dst: orig.dst ?? '',
+    sport: orig.sport ?? null,
+    dport: orig.dport ?? null,
+    replySrc: reply.src,
+    replyDst: reply.dst ?? '',
+    replySport: reply.sport ?? null,
+    replyDport: reply.dport ?? null,
     flags,
   };
 }
@@ -87,7 +106,8 @@ export function parseConntrack(text: string): Parsed<ConntrackEntry[]> {
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const e = parseLine(line);
-    if (e) value.push(e); else skipped++;
+    if (e) value.push(e);
+    else skipped++;
   }
   return { value, skipped };
 }
@@ -111,7 +131,10 @@ let liveReadable = false;
 export async function readConntrack(kfs: KernelFs): Promise<SourceResult<ConntrackEntry[]>> {
   const live = isLiveRoot(kfs);
   if (live && liveReadable) {
-    const count = await kfs.readText(COUNT).then((t) => t.trim(), () => null);
+    const count = await kfs.readText(COUNT).then(
+      (t) => t.trim(),
+      () => null,
+    );
     if (count === '0') return { ok: true, value: [], skipped: 0 };
   }
   const r = await readSource(kfs, REL, parseConntrack, { emptyOk: true });

@@ -40,7 +40,8 @@ export function parseIfInet6(text: string): Inet6Address[] {
     if (!/^[0-9a-fA-F]{32}$/.test(hex)) continue;
     const bytes = (hex.match(/../g) ?? []).map((b) => parseInt(b, 16));
     const address = formatIpv6(bytes);
-    const prefixLen = parseInt(plen, 16), sc = parseInt(scope, 16);
+    const prefixLen = parseInt(plen, 16),
+      sc = parseInt(scope, 16);
     if (Number.isNaN(prefixLen) || Number.isNaN(sc) || name === '') continue;
     out.push({ name, address, prefixLen, scope: sc });
   }
@@ -59,7 +60,12 @@ export async function readTxQueueLen(kfs: KernelFs, name: string): Promise<numbe
 }
 
 interface RtSocket {
-  getAddresses(data?: { family?: number }): Promise<{ data: { family: number; prefixlen: number; index: number }; attrs: { address?: Buffer; local?: Buffer; broadcast?: Buffer; label?: string } }[]>;
+  getAddresses(data?: { family?: number }): Promise<
+    {
+      data: { family: number; prefixlen: number; index: number };
+      attrs: { address?: Buffer; local?: Buffer; broadcast?: Buffer; label?: string };
+    }[]
+  >;
   socket: { close(): void };
 }
 
@@ -98,8 +104,12 @@ export async function readInet4Addresses(): Promise<Inet4Address[] | null> {
       const local = v4(m.attrs.local) ?? v4(m.attrs.address);
       if (local === null) continue;
       out.push({
-        ifindex: m.data.index, label: m.attrs.label ?? '', local, address: v4(m.attrs.address) ?? local,
-        prefixLen: m.data.prefixlen, broadcast: v4(m.attrs.broadcast),
+        ifindex: m.data.index,
+        label: m.attrs.label ?? '',
+        local,
+        address: v4(m.attrs.address) ?? local,
+        prefixLen: m.data.prefixlen,
+        broadcast: v4(m.attrs.broadcast),
       });
     }
     return out;

@@ -8,7 +8,10 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 function wordBytes(hex: string, at: number, out: number[]): boolean {
   const word = parseInt(hex.slice(at, at + 8), 16);
   if (Number.isNaN(word)) return false;
-  const b0 = (word >>> 24) & 0xff, b1 = (word >>> 16) & 0xff, b2 = (word >>> 8) & 0xff, b3 = word & 0xff;
+  const b0 = (word >>> 24) & 0xff,
+    b1 = (word >>> 16) & 0xff,
+    b2 = (word >>> 8) & 0xff,
+    b3 = word & 0xff;
   if (LITTLE_ENDIAN) out.push(b3, b2, b1, b0);
   else out.push(b0, b1, b2, b3);
   return true;
@@ -28,11 +31,20 @@ export function formatIpv6(bytes: readonly number[]): string {
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
   // Longest run of zero words (at least two) becomes '::'.
-  let bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
+  let bestBase = -1,
+    bestLen = 0,
+    curBase = -1,
+    curLen = 0;
   for (let i = 0; i < 8; i++) {
     if (words[i] === 0) {
-      if (curBase === -1) { curBase = i; curLen = 1; } else curLen++;
-      if (curLen > bestLen) { bestBase = curBase; bestLen = curLen; }
+      if (curBase === -1) {
+        curBase = i;
+        curLen = 1;
+      } else curLen++;
+      if (curLen > bestLen) {
+        bestBase = curBase;
+        bestLen = curLen;
+      }
     } else curBase = -1;
   }
   if (bestLen < 2) bestBase = -1;

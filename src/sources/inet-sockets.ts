@@ -106,12 +106,16 @@ function hexDigit(c: number): number {
 /** Fields of the line being read: a cursor and the values, reused across lines. */
 class Cursor {
   i = 0;
-  constructor(public text: string, public end: number) {}
+  constructor(
+    public text: string,
+    public end: number,
+  ) {}
 
   /** Hex digits up to `stop` (a char code); null when empty, too long for exact arithmetic, or bad. */
   hex(stop: number): number | null {
     const t = this.text;
-    let i = this.i, v = 0;
+    let i = this.i,
+      v = 0;
     const start = i;
     for (; i < this.end; i++) {
       const c = t.charCodeAt(i);
@@ -129,7 +133,8 @@ class Cursor {
   /** Decimal digits up to `stop` (or the end of the line when `last`). */
   dec(stop: number, last = false): number | null {
     const t = this.text;
-    let i = this.i, v = 0;
+    let i = this.i,
+      v = 0;
     const start = i;
     for (; i < this.end; i++) {
       const c = t.charCodeAt(i);
@@ -167,7 +172,10 @@ class Cursor {
       this.i = colon + 1;
       let s = v4Text.get(w);
       if (s === undefined) {
-        const b0 = Math.floor(w / 0x1000000) & 0xff, b1 = (w >>> 16) & 0xff, b2 = (w >>> 8) & 0xff, b3 = w & 0xff;
+        const b0 = Math.floor(w / 0x1000000) & 0xff,
+          b1 = (w >>> 16) & 0xff,
+          b2 = (w >>> 8) & 0xff,
+          b3 = w & 0xff;
         s = LE ? `${b3}.${b2}.${b1}.${b0}` : `${b0}.${b1}.${b2}.${b3}`;
         if (v4Text.size >= TEXT_CACHE_MAX) v4Text.clear();
         v4Text.set(w, s);
@@ -204,34 +212,58 @@ class Cursor {
   }
 }
 
-const SP = 32, COLON = 58;
+const SP = 32,
+  COLON = 58;
 
 /** The common layout only; null sends the line to parseInetLine. */
 function fastLine(c: Cursor, proto: InetProto, family: 4 | 6, udp: boolean): InetSocket | null {
   c.spaces();
-  if (c.dec(COLON) === null) return null;          // "sl:"
+  if (c.dec(COLON) === null) return null; // "sl:"
   if (!c.spaces()) return null;
-  const localAddr = c.addr(); if (localAddr === null) return null;
-  const localPort = c.hex(SP); if (localPort === null) return null;
-  const remoteAddr = c.addr(); if (remoteAddr === null) return null;
-  const remotePort = c.hex(SP); if (remotePort === null) return null;
-  const state = c.hex(SP); if (state === null) return null;
-  const sendQ = c.hex(COLON); if (sendQ === null) return null;
-  const recvQ = c.hex(SP); if (recvQ === null) return null;
-  const kind = c.hex(COLON); if (kind === null) return null;
-  const expires = c.hex(SP); if (expires === null) return null;
-  const retransmits = c.hex(SP); if (retransmits === null) return null;
+  const localAddr = c.addr();
+  if (localAddr === null) return null;
+  const localPort = c.hex(SP);
+  if (localPort === null) return null;
+  const remoteAddr = c.addr();
+  if (remoteAddr === null) return null;
+  const remotePort = c.hex(SP);
+  if (remotePort === null) return null;
+  const state = c.hex(SP);
+  if (state === null) return null;
+  const sendQ = c.hex(COLON);
+  if (sendQ === null) return null;
+  const recvQ = c.hex(SP);
+  if (recvQ === null) return null;
+  const kind = c.hex(COLON);
+  if (kind === null) return null;
+  const expires = c.hex(SP);
+  if (expires === null) return null;
+  const retransmits = c.hex(SP);
+  if (retransmits === null) return null;
   c.spaces();
-  const uid = c.dec(SP); if (uid === null) return null;
+  const uid = c.dec(SP);
+  if (uid === null) return null;
   c.spaces();
-  const timeout = c.dec(SP); if (timeout === null) return null;
-  const inode = c.dec(SP, true); if (inode === null) return null;
+  const timeout = c.dec(SP);
+  if (timeout === null) return null;
+  const inode = c.dec(SP, true);
+  if (inode === null) return null;
   // Twelve fields at least: "ref" and "pointer" must follow the inode.
   c.spaces();
   if (!c.skipField() || !c.skipField()) return null;
   const sock: InetSocket = {
-    proto, family, localAddr, localPort, remoteAddr, remotePort, state, sendQ, recvQ,
-    timer: kind === 0 && expires === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout }, uid, inode,
+    proto,
+    family,
+    localAddr,
+    localPort,
+    remoteAddr,
+    remotePort,
+    state,
+    sendQ,
+    recvQ,
+    timer: kind === 0 && expires === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout },
+    uid,
+    inode,
   };
   if (udp && c.i < c.end) {
     const drops = c.dec(SP, true);
@@ -293,7 +325,6 @@ export interface InetReadOptions {
   tcpInfo?: boolean;
 }
 
-
 /** Which inet tables exist (a kernel without IPv6 has no tcp6): checked once a minute, not
  *  on every tick. Only for the live root. */
 const existsCache = new Map<string, { at: number; error: string | null }>();
@@ -314,7 +345,14 @@ async function tableError(live: LiveKernel, rel: string): Promise<string | null>
 }
 
 const SOCKSTAT_KEYS: Record<string, InetProto> = {
-  TCP: 'tcp', UDP: 'udp', UDPLITE: 'udplite', RAW: 'raw', TCP6: 'tcp6', UDP6: 'udp6', UDPLITE6: 'udplite6', RAW6: 'raw6',
+  TCP: 'tcp',
+  UDP: 'udp',
+  UDPLITE: 'udplite',
+  RAW: 'raw',
+  TCP6: 'tcp6',
+  UDP6: 'udp6',
+  UDPLITE6: 'udplite6',
+  RAW6: 'raw6',
 };
 
 /** /proc/net/sockstat{,6} text → sockets per inet table. TIME_WAIT sockets are counted
@@ -355,7 +393,11 @@ export function liveSocketCounts(live: LiveKernel): Partial<Record<InetProto, nu
   } catch {
     return null;
   }
-  try { text += live.readKept('proc/net/sockstat6'); } catch { /* no IPv6 */ }
+  try {
+    text += live.readKept('proc/net/sockstat6');
+  } catch {
+    /* no IPv6 */
+  }
   // The same text as last time (an idle host's): the same counts, in a new object.
   if (text !== lastSockstat.text) lastSockstat = { text, counts: parseSockstat(text) };
   return { ...lastSockstat.counts };
@@ -367,7 +409,11 @@ export function liveSocketCounts(live: LiveKernel): Partial<Record<InetProto, nu
  * without (say) IPv6 reports the same thing either way. `count` (from liveSocketCounts) 0 means
  * the kernel holds no such socket: nothing is read.
  */
-export async function readInetTable(kfs: KernelFs, proto: InetProto, o: InetReadOptions & { count?: number } = {}): Promise<SourceResult<InetSocket[]>> {
+export async function readInetTable(
+  kfs: KernelFs,
+  proto: InetProto,
+  o: InetReadOptions & { count?: number } = {},
+): Promise<SourceResult<InetSocket[]>> {
   const live = kfs.live;
   if (live) {
     const error = await tableError(live, `proc/net/${proto}`);
@@ -391,13 +437,20 @@ function useNetlink(kfs: KernelFs, o: InetReadOptions): boolean {
  * (dumpTcpBothFamilies): two per-family dumps walk the kernel's whole socket table twice. When
  * a table is known empty, missing, or netlink will not answer that way, each is read on its own.
  */
-export async function readTcpTables(kfs: KernelFs, o: InetReadOptions & { counts?: Partial<Record<InetProto, number>> | null } = {}): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> }> {
+export async function readTcpTables(
+  kfs: KernelFs,
+  o: InetReadOptions & { counts?: Partial<Record<InetProto, number>> | null } = {},
+): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> }> {
   const live = kfs.live;
   const { counts, ...opts } = o;
-  const n4 = counts?.tcp, n6 = counts?.tcp6;
+  const n4 = counts?.tcp,
+    n6 = counts?.tcp6;
   if (useNetlink(kfs, opts) && n4 !== 0 && n6 !== 0) {
-    const fine = !live || (await Promise.all([tableError(live, 'proc/net/tcp'), tableError(live, 'proc/net/tcp6')])).every((e) => e === null);
-    const both = fine ? await dumpTcpBothFamilies(opts.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null, opts.tcpInfo === true) : null;
+    const fine =
+      !live || (await Promise.all([tableError(live, 'proc/net/tcp'), tableError(live, 'proc/net/tcp6')])).every((e) => e === null);
+    const both = fine
+      ? await dumpTcpBothFamilies(opts.listeningOnly ? LISTEN_STATES : ALL_STATES, kfs.live?.sockDiag() ?? null, opts.tcpInfo === true)
+      : null;
     if (both) return both;
   }
   const [tcp, tcp6] = await Promise.all([

@@ -31,12 +31,20 @@ const RTF_REJECT = 0x0200;
 
 /** The interface of the default route: the IPv4 one with the lowest metric, else IPv6's. */
 async function defaultInterface(kfs: KernelFs): Promise<string | null> {
-  const v4 = await kfs.readText('proc/net/route').then((t) => parseRoute(t).value, () => []);
-  const d4 = v4.filter((r) => r.destination === '0.0.0.0' && r.mask === '0.0.0.0' && r.iface !== '*')
+  const v4 = await kfs.readText('proc/net/route').then(
+    (t) => parseRoute(t).value,
+    () => [],
+  );
+  const d4 = v4
+    .filter((r) => r.destination === '0.0.0.0' && r.mask === '0.0.0.0' && r.iface !== '*')
     .sort((a, b) => a.metric - b.metric)[0];
   if (d4) return d4.iface;
-  const v6 = await kfs.readText('proc/net/ipv6_route').then((t) => parseIpv6Route(t).value, () => []);
-  const d6 = v6.filter((r) => r.destPrefix === 0 && r.destination === '::' && (r.flags & RTF_REJECT) === 0 && r.iface !== '' && r.iface !== 'lo')
+  const v6 = await kfs.readText('proc/net/ipv6_route').then(
+    (t) => parseIpv6Route(t).value,
+    () => [],
+  );
+  const d6 = v6
+    .filter((r) => r.destPrefix === 0 && r.destination === '::' && (r.flags & RTF_REJECT) === 0 && r.iface !== '' && r.iface !== 'lo')
     .sort((a, b) => a.metric - b.metric)[0];
   return d6 ? d6.iface : null;
 }
@@ -44,8 +52,12 @@ async function defaultInterface(kfs: KernelFs): Promise<string | null> {
 /** 'virtual' (lo, veth, bridges: no device behind them), 'wireless', 'wired', or 'unknown'. */
 async function interfaceType(kfs: KernelFs, name: string): Promise<string> {
   const base = `sys/class/net/${name}`;
-  const exists = (rel: string): Promise<boolean> => kfs.readDir(rel).then(() => true, () => false);
-  if (await exists(`${base}/wireless`) || await exists(`${base}/phy80211`)) return 'wireless';
+  const exists = (rel: string): Promise<boolean> =>
+    kfs.readDir(rel).then(
+      () => true,
+      () => false,
+    );
+  if ((await exists(`${base}/wireless`)) || (await exists(`${base}/phy80211`))) return 'wireless';
   try {
     return (await kfs.readLink(base)).includes('/virtual/') ? 'virtual' : 'wired';
   } catch {
@@ -60,23 +72,35 @@ export function kernelMetaLoader(kfs: KernelFs = kernelFs('/')): MetaLoader {
   return async (names) => {
     const addrs = live ? networkInterfaces() : {};
     const dflt = await defaultInterface(kfs);
-    return Promise.all(names.map(async (name) => {
-      const list = addrs[name] ?? [];
-      const pick = (family: string, linkLocal: RegExp): string => {
-        const all = list.filter((a) => a.family === family).map((a) => a.address);
-        return all.find((a) => !linkLocal.test(a)) ?? all[0] ?? '';
-      };
-      const mac = await kfs.readText(`sys/class/net/${name}/address`).then((t) => t.trim(), () => list[0]?.mac ?? '');
-      return {
-        iface: name, ip4: pick('IPv4', /^169\.254\./), ip6: pick('IPv6', /^fe80:/i), mac,
-        type: await interfaceType(kfs, name), default: name === dflt,
-      };
-    }));
+    return Promise.all(
+      names.map(async (name) => {
+        const list = addrs[name] ?? [];
+        const pick = (family: string, linkLocal: RegExp): string => {
+          const all = list.filter((a) => a.family === family).map((a) => a.address);
+          return all.find((a) => !linkLocal.test(a)) ?? all[0] ?? '';
+        };
+        const mac = await kfs.readText(`sys/class/net/${name}/address`).then(
+          (t) => t.trim(),
+          () => list[0]?.mac ?? '',
+        );
+        return {
+          iface: name,
+          ip4: pick('IPv4', /^169\.254\./),
+          ip6: pick('IPv6', /^fe80:/i),
+          mac,
+          type: await interfaceType(kfs, name),
+          default: name === dflt,
+        };
+      }),
+    );
   };
 }
 
 export function interfaceSetKey(ifs: readonly NetInterface[]): string {
-  return ifs.map((i) => `${i.name}:${i.sys.ifindex ?? '?'}`).sort().join(',');
+  return ifs
+    .map((i) => `${i.name}:${i.sys.ifindex ?? '?'}`)
+    .sort()
+    .join(',');
 }
 
 export class InterfaceMetaCache {
@@ -88,7 +112,10 @@ export class InterfaceMetaCache {
   /** refreshMs: also load again when the last load is this old (by the `now` given to get()),
    *  so addresses that come and go on a steady set of interfaces are seen (the dashboard's link
    *  events); without it, only a new interface set loads. */
-  constructor(private readonly loader: MetaLoader = kernelMetaLoader(), private readonly refreshMs: number | null = null) {}
+  constructor(
+    private readonly loader: MetaLoader = kernelMetaLoader(),
+    private readonly refreshMs: number | null = null,
+  ) {}
 
   /** How many times the loader ran: once per distinct interface set. */
   get loadCount(): number {

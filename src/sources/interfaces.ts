@@ -28,16 +28,29 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
     // The two header lines contain '|' and no numbers after a colon.
     if (i < 2 && line.includes('|')) continue;
     const known = last.get(line);
-    if (known !== undefined) { rows.set(line, known); out.push(known); continue; }
+    if (known !== undefined) {
+      rows.set(line, known);
+      out.push(known);
+      continue;
+    }
     if (!line.trim()) continue;
     const colon = line.indexOf(':');
-    if (colon < 0) { skipped++; continue; }
+    if (colon < 0) {
+      skipped++;
+      continue;
+    }
     const name = line.slice(0, colon).trim();
-    const fields = line.slice(colon + 1).trim().split(/\s+/);
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     // Counters are unsigned decimals; a name the kernel would refuse (dev_valid_name) means
     // the line is not what the kernel wrote, and it must not steer the /sys/class/net path.
-    if (!validIfName(name) || fields.length < IF_COUNTER_NAMES.length
-        || fields.slice(0, IF_COUNTER_NAMES.length).some((f) => !/^\d+$/.test(f))) {
+    if (
+      !validIfName(name) ||
+      fields.length < IF_COUNTER_NAMES.length ||
+      fields.slice(0, IF_COUNTER_NAMES.length).some((f) => !/^\d+$/.test(f))
+    ) {
       skipped++;
       continue;
     }
@@ -48,7 +61,9 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
     // 64-bit counters: exact, a bigint beyond 2^53.
     const nums = fields.slice(0, IF_COUNTER_NAMES.length).map(exactCounter);
     const counters = {} as IfCounters;
-    IF_COUNTER_NAMES.forEach((key, idx) => { counters[key] = nums[idx] ?? 0; });
+    IF_COUNTER_NAMES.forEach((key, idx) => {
+      counters[key] = nums[idx] ?? 0;
+    });
     const row = { name, counters };
     rows.set(line, row);
     out.push(row);
@@ -61,9 +76,6 @@ export function parseNetDev(text: string): Parsed<DevRow[]> {
 export function validIfName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/:\s]/.test(name);
 }
-
-
-
 
 /** The attributes read from /sys/class/net/<if>/. */
 const SYS_FILES = ['mtu', 'flags', 'operstate', 'ifindex', 'speed', 'statistics/rx_nohandler', 'type', 'address'] as const;
@@ -88,8 +100,14 @@ async function readSysFiles(kfs: KernelFs, base: string): Promise<(string | null
 export async function readSysInfo(kfs: KernelFs, name: string): Promise<IfSysInfo> {
   const [mtuT = null, flagsT = null, operT = null, ifindexT = null, speedT = null, nohT = null, typeT = null, addrT = null] =
     await readSysFiles(kfs, `sys/class/net/${name}`);
-  const mtu = num(mtuT), flags = num(flagsT, 16), operstate = str(operT), ifindex = num(ifindexT);
-  const speed = num(speedT), rxNohandler = num(nohT), type = num(typeT), address = str(addrT);
+  const mtu = num(mtuT),
+    flags = num(flagsT, 16),
+    operstate = str(operT),
+    ifindex = num(ifindexT);
+  const speed = num(speedT),
+    rxNohandler = num(nohT),
+    type = num(typeT),
+    address = str(addrT);
   const info: IfSysInfo = {};
   if (mtu !== undefined) info.mtu = mtu;
   if (flags !== undefined) info.flags = flags;

@@ -1,7 +1,17 @@
 // The one place where sources touch the filesystem. Everything is read relative to an
 // injectable root so tests can point the whole app at a captured fixture tree.
 import { isAscii } from 'node:buffer';
-import { closeSync, constants as fsc, openSync, promises as fsp, readdirSync, readFileSync, readlinkSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants as fsc,
+  openSync,
+  promises as fsp,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import type { SourceResult } from '../model.js';
 import { decodeBytes, encodeBytes } from '../text/bytes.js';
@@ -181,12 +191,19 @@ export function describeReadError(rel: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   const where = '/' + rel.replace(/^\/+/, '');
   switch (code) {
-    case 'ENOENT': return `${where}: not available on this system`;
-    case 'EACCES': case 'EPERM': return `${where}: permission denied`;
-    case 'EISDIR': return `${where}: is a directory`;
-    case 'ENOTREGULAR': return `${where}: not a regular file (refused: a device, FIFO or socket)`;
-    case 'ETOOBIG': return `${where}: ${err instanceof Error ? err.message : String(err)} (refused)`;
-    default: return `${where}: ${err instanceof Error ? err.message : String(err)}`;
+    case 'ENOENT':
+      return `${where}: not available on this system`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${where}: permission denied`;
+    case 'EISDIR':
+      return `${where}: is a directory`;
+    case 'ENOTREGULAR':
+      return `${where}: not a regular file (refused: a device, FIFO or socket)`;
+    case 'ETOOBIG':
+      return `${where}: ${err instanceof Error ? err.message : String(err)} (refused)`;
+    default:
+      return `${where}: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 
@@ -198,7 +215,12 @@ export interface ReadSourceOptions {
 }
 
 /** The last text of each file readSource parsed, and what it gave (see readSource). */
-interface Memo { text: string; parse: unknown; value: unknown; skipped: number }
+interface Memo {
+  text: string;
+  parse: unknown;
+  value: unknown;
+  skipped: number;
+}
 const parsedMemo = new Map<string, Memo>();
 const MEMO_FILES_MAX = 64;
 /** Longer texts are not kept: a big table changes every tick anyway. */
@@ -258,7 +280,10 @@ const KEPT_SWEEP_MS = 30_000;
 /** Errors that mean the descriptor no longer reaches the file its path names now. */
 const STALE = new Set(['ENODEV', 'ENOENT', 'ESTALE', 'EBADF', 'ENXIO']);
 
-interface Kept { fd: number; used: boolean }
+interface Kept {
+  fd: number;
+  used: boolean;
+}
 
 const kept = new Map<string, Kept>();
 /** Paths that did not exist when last read, with the error that said so. */
@@ -310,7 +335,10 @@ function sweep(): void {
   lastSweep = now;
   for (const [p, k] of kept) {
     if (k.used) k.used = false;
-    else { kept.delete(p); closeQuietly(k.fd); }
+    else {
+      kept.delete(p);
+      closeQuietly(k.fd);
+    }
   }
   for (const [d, g] of keptDirs) {
     if (g.used) g.used = false;
@@ -319,7 +347,11 @@ function sweep(): void {
 }
 
 function closeQuietly(fd: number): void {
-  try { closeSync(fd); } catch { /* already gone */ }
+  try {
+    closeSync(fd);
+  } catch {
+    /* already gone */
+  }
 }
 
 /**
@@ -348,7 +380,11 @@ export function readKept(abs: string): string {
   const gone = missing.get(abs);
   if (gone !== undefined) {
     let still = false;
-    try { still = statSync(encodeBytes(abs), { throwIfNoEntry: false }) === undefined; } catch { /* the open says why */ }
+    try {
+      still = statSync(encodeBytes(abs), { throwIfNoEntry: false }) === undefined;
+    } catch {
+      /* the open says why */
+    }
     if (still) throw gone;
     missing.delete(abs);
   }
@@ -393,7 +429,10 @@ export function readKeptFiles(absDir: string, names: readonly string[]): (string
   if (prev !== undefined && prev.ino !== ino) {
     const below = absDir + '/';
     for (const [p, k] of kept) {
-      if (p.startsWith(below)) { kept.delete(p); closeQuietly(k.fd); }
+      if (p.startsWith(below)) {
+        kept.delete(p);
+        closeQuietly(k.fd);
+      }
     }
     keptDirs.delete(absDir);
   }

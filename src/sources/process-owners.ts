@@ -22,7 +22,7 @@ function socketInode(link: string): number {
   else if (link.startsWith('[0000]:')) i = 7;
   else return -1;
   const end = i === 8 ? link.length - 1 : link.length;
-  if (end <= i || (i === 8 && link.charCodeAt(end) !== 93 /* ] */)) return -1;
+  if (end <= i || (i === 8 && link.charCodeAt(end) !== 93) /* ] */) return -1;
   let n = 0;
   for (let k = i; k < end; k++) {
     const c = link.charCodeAt(k) - 48;
@@ -66,7 +66,10 @@ function liveIo(live: LiveKernel): FdIo {
   let budget = SLICE;
   const spend = async (n: number): Promise<void> => {
     budget -= n;
-    if (budget <= 0) { budget = SLICE; await yieldNow(); }
+    if (budget <= 0) {
+      budget = SLICE;
+      await yieldNow();
+    }
   };
   return {
     width: 1,
@@ -82,16 +85,29 @@ function liveIo(live: LiveKernel): FdIo {
       const base = `${dir}/`;
       for (let i = 0; i < fds.length; i++) {
         let inode = -1;
-        try { inode = socketInode(live.readLinkSync(base + fds[i]!)); } catch { /* closed meanwhile */ }
+        try {
+          inode = socketInode(live.readLinkSync(base + fds[i]!));
+        } catch {
+          /* closed meanwhile */
+        }
         out[i] = inode;
-        if (--budget <= 0) { budget = SLICE; await yieldNow(); }
+        if (--budget <= 0) {
+          budget = SLICE;
+          await yieldNow();
+        }
       }
       return out;
     },
     // Program names are bytes: decoded as kernelFs decodes them (text/bytes.ts). The fd names
     // and pids listed above are digits, and only "socket:[N]" links matter, so those stay utf8.
     readText: async (rel) => live.readTextSync(rel),
-    readLink: async (rel) => { try { return live.readLinkSync(rel); } catch { return ''; } },
+    readLink: async (rel) => {
+      try {
+        return live.readLinkSync(rel);
+      } catch {
+        return '';
+      }
+    },
   };
 }
 
@@ -134,7 +150,10 @@ interface PidEntry {
 
 const isPid = (e: string): boolean => {
   if (e.length === 0) return false;
-  for (let i = 0; i < e.length; i++) { const c = e.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  for (let i = 0; i < e.length; i++) {
+    const c = e.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
   return true;
 };
 
@@ -157,33 +176,54 @@ class InodeMemo {
   private sorted = false;
   // Inodes are 32-bit (get_next_ino); a Uint32Array sorts without boxing its values.
   private constructor(
-    private readonly inodes: Uint32Array, private readonly sum: number, private readonly mix: number,
+    private readonly inodes: Uint32Array,
+    private readonly sum: number,
+    private readonly mix: number,
     /** The set itself while someone else keeps it (a caller that hands the same set again). */
     private readonly ref: WeakRef<ReadonlySet<number>>,
   ) {}
 
   static of(set: ReadonlySet<number>): InodeMemo {
     const inodes = new Uint32Array(set.size);
-    let i = 0, sum = 0, mix = 0;
-    for (const x of set) { inodes[i++] = x; sum += x; mix = (mix + Math.imul(x | 0, 0x9e3779b1)) | 0; }
+    let i = 0,
+      sum = 0,
+      mix = 0;
+    for (const x of set) {
+      inodes[i++] = x;
+      sum += x;
+      mix = (mix + Math.imul(x | 0, 0x9e3779b1)) | 0;
+    }
     return new InodeMemo(inodes, sum, mix, new WeakRef(set));
   }
 
   same(set: ReadonlySet<number>): boolean {
     if (this.ref.deref() === set) return true;
     if (set.size !== this.inodes.length) return false;
-    let sum = 0, mix = 0;
-    for (const x of set) { sum += x; mix = (mix + Math.imul(x | 0, 0x9e3779b1)) | 0; }
+    let sum = 0,
+      mix = 0;
+    for (const x of set) {
+      sum += x;
+      mix = (mix + Math.imul(x | 0, 0x9e3779b1)) | 0;
+    }
     if (sum !== this.sum || mix !== this.mix) return false;
-    if (!this.sorted) { this.inodes.sort(); this.sorted = true; }
+    if (!this.sorted) {
+      this.inodes.sort();
+      this.sorted = true;
+    }
     const a = this.inodes;
     for (const x of set) {
-      let lo = 0, hi = a.length - 1, found = false;
+      let lo = 0,
+        hi = a.length - 1,
+        found = false;
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1;
         const v = a[mid]!;
-        if (v === x) { found = true; break; }
-        if (v < x) lo = mid + 1; else hi = mid - 1;
+        if (v === x) {
+          found = true;
+          break;
+        }
+        if (v < x) lo = mid + 1;
+        else hi = mid - 1;
       }
       if (!found) return false;
     }
@@ -247,7 +287,7 @@ export class OwnerCache {
       for (const pid of pids) {
         const known = this.pids.get(pid);
         if (known) await this.rename(pid, known);
-        else if (await this.scanPid(pid, live, false) === 'denied') denied = true;
+        else if ((await this.scanPid(pid, live, false)) === 'denied') denied = true;
       }
       if (!this.dirty) {
         if (denied !== last.result.denied) this.last = { live: last.live, result: { owners: last.result.owners, denied } };
@@ -305,7 +345,10 @@ export class OwnerCache {
     for (let i = 0; i < pids.length; i += w) {
       const batch = pids.slice(i, i + w);
       const links = await Promise.all(batch.map((p) => this.io.readLink(`proc/${p}/ns/net`)));
-      batch.forEach((p, k) => { const ns = links[k] ?? ''; if (ns !== '' && ns !== own) out.add(p); });
+      batch.forEach((p, k) => {
+        const ns = links[k] ?? '';
+        if (ns !== '' && ns !== own) out.add(p);
+      });
     }
     return out;
   }
@@ -375,9 +418,12 @@ export class OwnerCache {
     // From here to the first await the scratch arrays are this call's (scans of several
     // processes may be in flight at once).
     this.room(names.length);
-    let fds = this.fdBuf, inodes = this.inodeBuf, foreign = this.foreignBuf;
+    let fds = this.fdBuf,
+      inodes = this.inodeBuf,
+      foreign = this.foreignBuf;
     const toRead = this.readBuf;
-    let n = 0, ordered = true;
+    let n = 0,
+      ordered = true;
     for (const name of names) {
       const fd = fdNumber(name);
       if (fd < 0) continue;
@@ -414,7 +460,10 @@ export class OwnerCache {
       inodes = inodes.slice(0, n);
       foreign = foreign.slice(0, n);
       const which = toRead.slice(0, reads);
-      const read = await this.io.readSocketInodes(`proc/${pid}/fd`, which.map((i) => fds[i]!));
+      const read = await this.io.readSocketInodes(
+        `proc/${pid}/fd`,
+        which.map((i) => fds[i]!),
+      );
       for (let k = 0; k < reads; k++) {
         const i = which[k]!;
         const inode = read[k]!;
@@ -422,7 +471,8 @@ export class OwnerCache {
         foreign[i] = live !== null && inode !== -1 && !live.has(inode) ? 1 : 0;
       }
     }
-    let sockets = 0, anyForeign = false;
+    let sockets = 0,
+      anyForeign = false;
     for (let i = 0; i < n; i++) {
       if (inodes[i] !== -1) sockets++;
       if (foreign[i] === 1) anyForeign = true;
@@ -434,13 +484,15 @@ export class OwnerCache {
     const socketsMoved = !same && (sockets > 0 || (old?.sockets ?? 0) > 0) && !sameSockets(old, fds, inodes, n);
     // Arrays of its own for a table that changed (the scratch ones are reused by the next call).
     const own = reads > 0;
-    const entry: PidEntry = same ? old! : {
-      fds: own ? fds : fds.slice(0, n),
-      inodes: own ? inodes : inodes.slice(0, n),
-      foreign: anyForeign ? (own ? foreign : foreign.slice(0, n)) : null,
-      sockets,
-      owner: old?.owner ?? null,
-    };
+    const entry: PidEntry = same
+      ? old!
+      : {
+          fds: own ? fds : fds.slice(0, n),
+          inodes: own ? inodes : inodes.slice(0, n),
+          foreign: anyForeign ? (own ? foreign : foreign.slice(0, n)) : null,
+          sockets,
+          owner: old?.owner ?? null,
+        };
     if (!same) this.pids.set(pid, entry);
     // The name is read every time: a process may exec (new name, same fds) between scans.
     const program = sockets > 0 ? await this.programOf(pid) : null;

@@ -22,11 +22,25 @@ export function parseRoute(text: string): Parsed<Route4[]> {
     const f = line.trim().split(/\s+/);
     const [iface, dest, gw, flags, refCnt, use, metric, mask, mtu, window, irtt] = f;
     // Columns a newer kernel might append are passed over; fewer than eleven is a cut line.
-    if (f.length < 11 || iface === undefined || dest === undefined || gw === undefined ||
-        flags === undefined || refCnt === undefined || use === undefined || metric === undefined ||
-        mask === undefined || mtu === undefined || window === undefined || irtt === undefined ||
-        !HEX8.test(dest) || !HEX8.test(gw) || !HEX8.test(mask) || !/^[0-9A-Fa-f]{1,8}$/.test(flags) ||
-        ![refCnt, use, metric, mtu, window, irtt].every((n) => DEC.test(n) && Number.isFinite(Number(n)))) {
+    if (
+      f.length < 11 ||
+      iface === undefined ||
+      dest === undefined ||
+      gw === undefined ||
+      flags === undefined ||
+      refCnt === undefined ||
+      use === undefined ||
+      metric === undefined ||
+      mask === undefined ||
+      mtu === undefined ||
+      window === undefined ||
+      irtt === undefined ||
+      !HEX8.test(dest) ||
+      !HEX8.test(gw) ||
+      !HEX8.test(mask) ||
+      !/^[0-9A-Fa-f]{1,8}$/.test(flags) ||
+      ![refCnt, use, metric, mtu, window, irtt].every((n) => DEC.test(n) && Number.isFinite(Number(n)))
+    ) {
       skipped++;
       continue;
     }
@@ -51,7 +65,9 @@ export function parseRoute(text: string): Parsed<Route4[]> {
 // a device ends in nine spaces, which tells it apart from a line cut short after the flags.
 const IPV6_ROUTE = new RegExp(
   '^([0-9a-f]{32}) ([0-9a-f]{2}) ([0-9a-f]{32}) ([0-9a-f]{2}) ([0-9a-f]{32})' +
-  ' ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8})(?: +(\\S+)(?: +\\S.*)?| {9})\\s*$', 'i');
+    ' ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8}) ([0-9a-f]{8})(?: +(\\S+)(?: +\\S.*)?| {9})\\s*$',
+  'i',
+);
 
 export function parseIpv6Route(text: string): Parsed<Route6[]> {
   const value: Route6[] = [];
@@ -59,7 +75,10 @@ export function parseIpv6Route(text: string): Parsed<Route6[]> {
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const m = IPV6_ROUTE.exec(line);
-    if (!m) { skipped++; continue; }
+    if (!m) {
+      skipped++;
+      continue;
+    }
     const g = (i: number): string => m[i] ?? '';
     value.push({
       destination: hexToIPv6(g(1)),

@@ -1,6 +1,15 @@
 // One read of the kernel state: only the sections asked for, each with its own error.
 import type {
-  ConntrackEntry, CounterGroups, IfMeta, InetProto, InetSocket, NetInterface, Route4, Route6, SourceResult, UnixSocket,
+  ConntrackEntry,
+  CounterGroups,
+  IfMeta,
+  InetProto,
+  InetSocket,
+  NetInterface,
+  Route4,
+  Route6,
+  SourceResult,
+  UnixSocket,
 } from '../model.js';
 import { readConntrack } from './conntrack.js';
 import { liveSocketCounts, readInetTable, readTcpTables, type InetSource } from './inet-sockets.js';
@@ -89,9 +98,10 @@ export function fastKernelFs(kfs: KernelFs): KernelFs {
       readText,
       readDir: async (rel) => live.readDirSync(rel),
       readLink: async (rel) => live.readLinkSync(rel),
-      readFiles: async (dir, names) => (KEEPABLE.test(dir + '/')
-        ? live.readKeptFiles(dir, names)
-        : Promise.all(names.map((n) => readText(`${dir}/${n}`).catch(() => null)))),
+      readFiles: async (dir, names) =>
+        KEEPABLE.test(dir + '/')
+          ? live.readKeptFiles(dir, names)
+          : Promise.all(names.map((n) => readText(`${dir}/${n}`).catch(() => null))),
     };
     fastCache.set(kfs, fast);
   }
@@ -107,19 +117,64 @@ export async function readSnapshot(kfs0: KernelFs, want: Want, now: () => number
   const counts = want.inet.length > 0 && kfs.live ? liveSocketCounts(kfs.live) : null;
   // Both TCP tables come from one read where they can (see readTcpTables).
   const bothTcp = want.inet.includes('tcp') && want.inet.includes('tcp6');
-  if (bothTcp) jobs.push(readTcpTables(kfs, { ...inetOpts, counts }).then((r) => { snap.inet.tcp = r.tcp; snap.inet.tcp6 = r.tcp6; }));
+  if (bothTcp)
+    jobs.push(
+      readTcpTables(kfs, { ...inetOpts, counts }).then((r) => {
+        snap.inet.tcp = r.tcp;
+        snap.inet.tcp6 = r.tcp6;
+      }),
+    );
   for (const p of want.inet) {
     if (bothTcp && (p === 'tcp' || p === 'tcp6')) continue;
     const count = counts?.[p];
-    jobs.push(readInetTable(kfs, p, count === undefined ? inetOpts : { ...inetOpts, count }).then((r) => { snap.inet[p] = r; }));
+    jobs.push(
+      readInetTable(kfs, p, count === undefined ? inetOpts : { ...inetOpts, count }).then((r) => {
+        snap.inet[p] = r;
+      }),
+    );
   }
-  if (want.unix) jobs.push(readUnixSockets(kfs).then((r) => { snap.unix = r; }));
-  if (want.owners) jobs.push(scanProcessOwners(kfs0).then((r) => { snap.owners = r; }));
-  if (want.interfaces) jobs.push(readInterfaces(kfs).then((r) => { snap.interfaces = r; }));
-  if (want.counters) jobs.push(readCounters(kfs).then((r) => { snap.counters = r; }));
-  if (want.routes4) jobs.push(readRoutes4(kfs).then((r) => { snap.routes4 = r; }));
-  if (want.routes6) jobs.push(readRoutes6(kfs).then((r) => { snap.routes6 = r; }));
-  if (want.conntrack) jobs.push(readConntrack(kfs).then((r) => { snap.conntrack = r; }));
+  if (want.unix)
+    jobs.push(
+      readUnixSockets(kfs).then((r) => {
+        snap.unix = r;
+      }),
+    );
+  if (want.owners)
+    jobs.push(
+      scanProcessOwners(kfs0).then((r) => {
+        snap.owners = r;
+      }),
+    );
+  if (want.interfaces)
+    jobs.push(
+      readInterfaces(kfs).then((r) => {
+        snap.interfaces = r;
+      }),
+    );
+  if (want.counters)
+    jobs.push(
+      readCounters(kfs).then((r) => {
+        snap.counters = r;
+      }),
+    );
+  if (want.routes4)
+    jobs.push(
+      readRoutes4(kfs).then((r) => {
+        snap.routes4 = r;
+      }),
+    );
+  if (want.routes6)
+    jobs.push(
+      readRoutes6(kfs).then((r) => {
+        snap.routes6 = r;
+      }),
+    );
+  if (want.conntrack)
+    jobs.push(
+      readConntrack(kfs).then((r) => {
+        snap.conntrack = r;
+      }),
+    );
   await Promise.all(jobs);
   return snap;
 }

@@ -7,7 +7,10 @@ import { describeReadError, readSource, type KernelFs, type Parsed } from './ker
 
 const VALUE = /^-?\d+$/;
 
-interface GroupLine { group: string; tokens: string[] }
+interface GroupLine {
+  group: string;
+  tokens: string[];
+}
 
 /** "Group: a b c" → group and tokens; null when the line has no "Group:" prefix. */
 function splitGroupLine(line: string): GroupLine | null {
@@ -36,7 +39,9 @@ function groupOf(counters: CounterGroups, name: string): Record<string, CounterV
 // snmp6 names repeat from tick to tick, so their tokens are kept and reused (the same strings,
 // which also keeps the counter keys built from them the same, see flattenCounters).
 
-const CH_SPACE = 32, CH_TAB = 9, CH_MINUS = 45;
+const CH_SPACE = 32,
+  CH_TAB = 9,
+  CH_MINUS = 45;
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -91,7 +96,10 @@ function parseHeader(line: string): Header | null {
 let numEnd = 0;
 function decimalAt(text: string, i: number, end: number): CounterValue {
   let neg = false;
-  if (text.charCodeAt(i) === CH_MINUS) { neg = true; i++; }
+  if (text.charCodeAt(i) === CH_MINUS) {
+    neg = true;
+    i++;
+  }
   const start = i;
   let v = 0;
   for (; i < end; i++) {
@@ -156,7 +164,10 @@ export function parseSnmp(text: string): Parsed<CounterGroups> {
 }
 
 /** Names of "Name value" files as last met, by position, split into group and name. */
-interface NameCache { names: string[]; parts: [string, string][] }
+interface NameCache {
+  names: string[];
+  parts: [string, string][];
+}
 
 /** parseNameValue for a file in the exact layout ("Name", spaces and tabs, a plain decimal);
  *  null for anything else. */
@@ -172,8 +183,12 @@ function parseNameValueFast(text: string, split: (name: string) => [string, stri
     let name = cache.names[line];
     let parts = cache.parts[line];
     let i: number;
-    if (name !== undefined && parts !== undefined && text.startsWith(name, pos)
-        && (text.charCodeAt(pos + name.length) === CH_SPACE || text.charCodeAt(pos + name.length) === CH_TAB)) {
+    if (
+      name !== undefined &&
+      parts !== undefined &&
+      text.startsWith(name, pos) &&
+      (text.charCodeAt(pos + name.length) === CH_SPACE || text.charCodeAt(pos + name.length) === CH_TAB)
+    ) {
       i = pos + name.length;
     } else {
       if (!isLetter(text.charCodeAt(pos))) return null;
@@ -193,7 +208,10 @@ function parseNameValueFast(text: string, split: (name: string) => [string, stri
     pos = end + 1;
     line++;
   }
-  if (cache.names.length > line) { cache.names.length = line; cache.parts.length = line; }
+  if (cache.names.length > line) {
+    cache.names.length = line;
+    cache.parts.length = line;
+  }
   return { value: counters, skipped: 0 };
 }
 

@@ -50,7 +50,11 @@ export const ALL_STATES = 0xffffffff;
 /** Only listening sockets: the kernel then never walks the established hash. */
 export const LISTEN_STATES = 1 << TCP_LISTEN;
 
-interface ProtoSpec { family: number; protocol: number; ext: number }
+interface ProtoSpec {
+  family: number;
+  protocol: number;
+  ext: number;
+}
 
 const PROTOS: Record<InetProto, ProtoSpec | null> = {
   tcp: { family: AF_INET, protocol: 6, ext: 0 },
@@ -94,7 +98,7 @@ export function tcpBothFamiliesRequest(states: number, seq: number, tcpInfo = fa
   b.writeUInt16LE(TCPDIAG_GETSOCK, 4);
   b.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
   b.writeUInt32LE(seq >>> 0, 8);
-  b[16] = AF_INET;   // idiag_family: unused by the kernel for this message
+  b[16] = AF_INET; // idiag_family: unused by the kernel for this message
   // idiag_src_len, idiag_dst_len and the socket id stay 0 (match all).
   if (tcpInfo) b[NLMSG_HDRLEN + 3] = TCP_INFO_EXT;
   b.writeUInt32LE(states >>> 0, NLMSG_HDRLEN + 52);
@@ -108,7 +112,7 @@ const v6Cache = new Map<string, string>();
 const CACHE_MAX = 1 << 16;
 
 function v4Text(buf: Buffer, off: number): string {
-  const n = ((buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!);
+  const n = (buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
   let s = v4Cache.get(n);
   if (s === undefined) {
     s = `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
@@ -166,7 +170,10 @@ let reuseRows = true;
  */
 export function keepRowsBetweenDumps(keep: boolean): void {
   reuseRows = keep;
-  if (!keep) { rowCache.clear(); lastRows.clear(); }
+  if (!keep) {
+    rowCache.clear();
+    lastRows.clear();
+  }
 }
 
 /** Collects the rows of one dump from the messages as they arrive. */
@@ -190,16 +197,20 @@ export class InetDiagParser {
 
   /** `complete`: the dump lists every socket (no state filter), so it may renew the row cache.
    *  `tcpInfo`: the dump asked for tcp_info, socket memory and the cookie (TCP only). */
-  constructor(readonly proto: InetProto, complete = true, tcpInfo = false) {
+  constructor(
+    readonly proto: InetProto,
+    complete = true,
+    tcpInfo = false,
+  ) {
     this.family = proto.endsWith('6') ? 6 : 4;
     this.tcp = proto.startsWith('tcp');
     this.udp = proto.startsWith('udp');
     this.info = this.tcp && tcpInfo;
     this.complete = complete && this.tcp && reuseRows && !this.info;
     let cache = rowCache.get(proto) ?? null;
-    if (cache === null && this.complete) rowCache.set(proto, cache = new Map<number, InetSocket>());
+    if (cache === null && this.complete) rowCache.set(proto, (cache = new Map<number, InetSocket>()));
     this.cache = this.tcp && !this.info ? cache : null;
-    this.prev = this.complete ? lastRows.get(proto) ?? null : null;
+    this.prev = this.complete ? (lastRows.get(proto) ?? null) : null;
   }
 
   /** The rows so far. */
@@ -209,9 +220,16 @@ export class InetDiagParser {
 
   private push(row: InetSocket): void {
     const out = this.out;
-    if (out !== null) { out.push(row); this.n++; return; }
+    if (out !== null) {
+      out.push(row);
+      this.n++;
+      return;
+    }
     const prev = this.prev;
-    if (prev !== null && this.n < prev.length && prev[this.n] === row) { this.n++; return; }
+    if (prev !== null && this.n < prev.length && prev[this.n] === row) {
+      this.n++;
+      return;
+    }
     // The first row that differs: from here on the rows are collected in an array of their own.
     const rows = prev === null ? [] : prev.slice(0, this.n);
     rows.push(row);
@@ -221,7 +239,10 @@ export class InetDiagParser {
 
   /** One SOCK_DIAG_BY_FAMILY message: `off` is its nlmsghdr, `len` its nlmsg_len. */
   message(b: Buffer, off: number, len: number): void {
-    if (len < NLMSG_HDRLEN + DIAG_MSG_LEN) { this.skipped++; return; }
+    if (len < NLMSG_HDRLEN + DIAG_MSG_LEN) {
+      this.skipped++;
+      return;
+    }
     const m = off + NLMSG_HDRLEN;
     const state = b[m + 1]!;
     let kind = b[m + 2]!;
@@ -236,20 +257,35 @@ export class InetDiagParser {
     let backlog = -1;
     const uid = u32(b, m + 64);
     const inode = u32(b, m + 68);
-    let retransmits = 0, timeout = 0;
+    let retransmits = 0,
+      timeout = 0;
     if (this.tcp) {
-      if (state === TCP_LISTEN) { backlog = sendQ; sendQ = 0; }
-      else if (state === TCP_SYN_RECV) this.synRecv = true;
+      if (state === TCP_LISTEN) {
+        backlog = sendQ;
+        sendQ = 0;
+      } else if (state === TCP_SYN_RECV) this.synRecv = true;
       if (kind === 1) retransmits = retrans;
       else if (kind === 2 || kind === 4) timeout = retrans;
     } else kind = 0;
     const expires = kind === 0 ? 0 : Math.floor(u32(b, m + 52) / 10);
     if (inode !== 0 && this.cache !== null) {
       const o = this.cache.get(inode);
-      if (o !== undefined && o.state === state && o.localPort === localPort && o.remotePort === remotePort
-        && o.localAddr === localAddr && o.remoteAddr === remoteAddr && o.sendQ === sendQ && o.recvQ === recvQ
-        && o.uid === uid && (o.backlog ?? -1) === backlog && o.timer.kind === kind && o.timer.expires === expires
-        && o.timer.retransmits === retransmits && o.timer.timeout === timeout) {
+      if (
+        o !== undefined &&
+        o.state === state &&
+        o.localPort === localPort &&
+        o.remotePort === remotePort &&
+        o.localAddr === localAddr &&
+        o.remoteAddr === remoteAddr &&
+        o.sendQ === sendQ &&
+        o.recvQ === recvQ &&
+        o.uid === uid &&
+        (o.backlog ?? -1) === backlog &&
+        o.timer.kind === kind &&
+        o.timer.expires === expires &&
+        o.timer.retransmits === retransmits &&
+        o.timer.timeout === timeout
+      ) {
         this.push(o);
         return;
       }
@@ -341,12 +377,17 @@ type RawSocketCtor = new (protocol: number, options: object) => RawSocket;
 
 /** A dump the kernel refused: the protocol has no diag handler (ENOENT), or no permission. */
 export class SockDiagError extends Error {
-  constructor(readonly errno: number, what: string) {
+  constructor(
+    readonly errno: number,
+    what: string,
+  ) {
     super(`sock_diag ${what}: errno ${errno}`);
   }
 }
 
-export interface MessageSink { message(buf: Buffer, off: number, len: number): void }
+export interface MessageSink {
+  message(buf: Buffer, off: number, len: number): void;
+}
 
 const DUMP_TIMEOUT_MS = 10_000;
 
@@ -419,7 +460,10 @@ export class SockDiag {
           }
           const type = buf.readUInt16LE(off + 4);
           if (buf.readUInt32LE(off + 8) === seq) {
-            if (type === NLMSG_DONE) { finish(null); return; }
+            if (type === NLMSG_DONE) {
+              finish(null);
+              return;
+            }
             if (type === NLMSG_ERROR) {
               const errno = len >= NLMSG_HDRLEN + 4 ? -buf.readInt32LE(off + NLMSG_HDRLEN) : 0;
               finish(errno === 0 ? null : new SockDiagError(errno, what));
@@ -436,14 +480,20 @@ export class SockDiag {
       this.fail = finish;
       sock.on('message', onMessage);
       this.requests++;
-      sock.send(request(seq), {}, (err) => { if (err) finish(err); });
+      sock.send(request(seq), {}, (err) => {
+        if (err) finish(err);
+      });
     });
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try { this.sock.close(); } catch { /* already closed */ }
+    try {
+      this.sock.close();
+    } catch {
+      /* already closed */
+    }
   }
 
   get isClosed(): boolean {
@@ -462,7 +512,10 @@ function rawSocketCtor(): RawSocketCtor | null {
   for (const id of ['netlink/dist/raw.js', 'netlink']) {
     try {
       const mod = require(id) as { RawNetlinkSocket?: RawSocketCtor };
-      if (typeof mod.RawNetlinkSocket === 'function') { ctor = mod.RawNetlinkSocket; break; }
+      if (typeof mod.RawNetlinkSocket === 'function') {
+        ctor = mod.RawNetlinkSocket;
+        break;
+      }
     } catch {
       // not there (another layout of the package): try the next
     }
@@ -500,7 +553,12 @@ const unsupported = new Set<InetProto>();
  * netlink cannot answer for it (the caller reads /proc instead).
  * `states`: a TCP state bitmask (1 << state); other protocols always get every socket.
  */
-export async function dumpInetSockets(proto: InetProto, states = ALL_STATES, diag = sharedSockDiag(), tcpInfo = false): Promise<SourceResult<InetSocket[]> | null> {
+export async function dumpInetSockets(
+  proto: InetProto,
+  states = ALL_STATES,
+  diag = sharedSockDiag(),
+  tcpInfo = false,
+): Promise<SourceResult<InetSocket[]> | null> {
   if (!diag || !PROTOS[proto] || unsupported.has(proto)) return null;
   const parser = new InetDiagParser(proto, states === ALL_STATES, tcpInfo);
   try {
@@ -518,7 +576,11 @@ export async function dumpInetSockets(proto: InetProto, states = ALL_STATES, dia
  * kernel time at 50k sockets. Null when netlink cannot answer this way (the caller then asks
  * per family, or reads /proc).
  */
-export async function dumpTcpBothFamilies(states = ALL_STATES, diag = sharedSockDiag(), tcpInfo = false): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> } | null> {
+export async function dumpTcpBothFamilies(
+  states = ALL_STATES,
+  diag = sharedSockDiag(),
+  tcpInfo = false,
+): Promise<{ tcp: SourceResult<InetSocket[]>; tcp6: SourceResult<InetSocket[]> } | null> {
   if (!diag || diag.bothFamiliesRefused || unsupported.has('tcp') || unsupported.has('tcp6')) return null;
   const complete = states === ALL_STATES;
   const v4 = new InetDiagParser('tcp', complete, tcpInfo);

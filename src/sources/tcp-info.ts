@@ -9,19 +9,58 @@ type NumKey = Exclude<keyof TcpInfo, 'length'>;
 
 /** [field, byte offset, size in bytes]; the two 4-bit window scales are read apart. */
 export const TCP_INFO_LAYOUT: readonly (readonly [NumKey, number, 1 | 4 | 8])[] = [
-  ['state', 0, 1], ['caState', 1, 1], ['retransmits', 2, 1], ['probes', 3, 1], ['backoff', 4, 1], ['options', 5, 1],
-  ['rto', 8, 4], ['ato', 12, 4], ['sndMss', 16, 4], ['rcvMss', 20, 4],
-  ['unacked', 24, 4], ['sacked', 28, 4], ['lost', 32, 4], ['retrans', 36, 4], ['fackets', 40, 4],
-  ['lastDataSent', 44, 4], ['lastAckSent', 48, 4], ['lastDataRecv', 52, 4], ['lastAckRecv', 56, 4],
-  ['pmtu', 60, 4], ['rcvSsthresh', 64, 4], ['rtt', 68, 4], ['rttvar', 72, 4], ['sndSsthresh', 76, 4],
-  ['sndCwnd', 80, 4], ['advmss', 84, 4], ['reordering', 88, 4], ['rcvRtt', 92, 4], ['rcvSpace', 96, 4],
+  ['state', 0, 1],
+  ['caState', 1, 1],
+  ['retransmits', 2, 1],
+  ['probes', 3, 1],
+  ['backoff', 4, 1],
+  ['options', 5, 1],
+  ['rto', 8, 4],
+  ['ato', 12, 4],
+  ['sndMss', 16, 4],
+  ['rcvMss', 20, 4],
+  ['unacked', 24, 4],
+  ['sacked', 28, 4],
+  ['lost', 32, 4],
+  ['retrans', 36, 4],
+  ['fackets', 40, 4],
+  ['lastDataSent', 44, 4],
+  ['lastAckSent', 48, 4],
+  ['lastDataRecv', 52, 4],
+  ['lastAckRecv', 56, 4],
+  ['pmtu', 60, 4],
+  ['rcvSsthresh', 64, 4],
+  ['rtt', 68, 4],
+  ['rttvar', 72, 4],
+  ['sndSsthresh', 76, 4],
+  ['sndCwnd', 80, 4],
+  ['advmss', 84, 4],
+  ['reordering', 88, 4],
+  ['rcvRtt', 92, 4],
+  ['rcvSpace', 96, 4],
   ['totalRetrans', 100, 4],
-  ['pacingRate', 104, 8], ['maxPacingRate', 112, 8], ['bytesAcked', 120, 8], ['bytesReceived', 128, 8],
-  ['segsOut', 136, 4], ['segsIn', 140, 4], ['notsentBytes', 144, 4], ['minRtt', 148, 4],
-  ['dataSegsIn', 152, 4], ['dataSegsOut', 156, 4], ['deliveryRate', 160, 8],
-  ['busyTime', 168, 8], ['rwndLimited', 176, 8], ['sndbufLimited', 184, 8],
-  ['delivered', 192, 4], ['deliveredCe', 196, 4], ['bytesSent', 200, 8], ['bytesRetrans', 208, 8],
-  ['dsackDups', 216, 4], ['reordSeen', 220, 4], ['rcvOoopack', 224, 4], ['sndWnd', 228, 4],
+  ['pacingRate', 104, 8],
+  ['maxPacingRate', 112, 8],
+  ['bytesAcked', 120, 8],
+  ['bytesReceived', 128, 8],
+  ['segsOut', 136, 4],
+  ['segsIn', 140, 4],
+  ['notsentBytes', 144, 4],
+  ['minRtt', 148, 4],
+  ['dataSegsIn', 152, 4],
+  ['dataSegsOut', 156, 4],
+  ['deliveryRate', 160, 8],
+  ['busyTime', 168, 8],
+  ['rwndLimited', 176, 8],
+  ['sndbufLimited', 184, 8],
+  ['delivered', 192, 4],
+  ['deliveredCe', 196, 4],
+  ['bytesSent', 200, 8],
+  ['bytesRetrans', 208, 8],
+  ['dsackDups', 216, 4],
+  ['reordSeen', 220, 4],
+  ['rcvOoopack', 224, 4],
+  ['sndWnd', 228, 4],
 ];
 
 /** Bytes of the struct this parser knows (up to tcpi_snd_wnd). */
@@ -44,7 +83,11 @@ function u64(b: Uint8Array, o: number): number {
  * JSON.stringify (recordings, --json) gets the plain object through toJSON.
  */
 class TcpInfoView {
-  constructor(private readonly b: Uint8Array, private readonly off: number, readonly length: number) {}
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly off: number,
+    readonly length: number,
+  ) {}
 
   toJSON(): TcpInfo {
     const out: TcpInfo = { length: this.length };
@@ -58,26 +101,42 @@ class TcpInfoView {
 }
 
 for (const [key, at, size] of TCP_INFO_LAYOUT) {
-  const get = size === 1
-    ? function (this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 1 <= this.length ? this.b[this.off + at] : undefined; }
-    : size === 4
-      ? function (this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 4 <= this.length ? u32(this.b, this.off + at) : undefined; }
-      : function (this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 8 <= this.length ? u64(this.b, this.off + at) : undefined; };
+  const get =
+    size === 1
+      ? function (this: { b: Uint8Array; off: number; length: number }): number | undefined {
+          return at + 1 <= this.length ? this.b[this.off + at] : undefined;
+        }
+      : size === 4
+        ? function (this: { b: Uint8Array; off: number; length: number }): number | undefined {
+            return at + 4 <= this.length ? u32(this.b, this.off + at) : undefined;
+          }
+        : function (this: { b: Uint8Array; off: number; length: number }): number | undefined {
+            return at + 8 <= this.length ? u64(this.b, this.off + at) : undefined;
+          };
   Object.defineProperty(TcpInfoView.prototype, key, { get, enumerable: false, configurable: false });
 }
 const bitfields: [keyof TcpInfo, (b: number) => number, number][] = [
-  ['sndWscale', (b) => b & 0x0f, 6], ['rcvWscale', (b) => b >> 4, 6], ['deliveryRateAppLimited', (b) => b & 1, 7],
+  ['sndWscale', (b) => b & 0x0f, 6],
+  ['rcvWscale', (b) => b >> 4, 6],
+  ['deliveryRateAppLimited', (b) => b & 1, 7],
 ];
 for (const [key, f, at] of bitfields) {
   Object.defineProperty(TcpInfoView.prototype, key, {
-    get(this: { b: Uint8Array; off: number; length: number }): number | undefined { return at + 1 <= this.length ? f(this.b[this.off + at]!) : undefined; },
-    enumerable: false, configurable: false,
+    get(this: { b: Uint8Array; off: number; length: number }): number | undefined {
+      return at + 1 <= this.length ? f(this.b[this.off + at]!) : undefined;
+    },
+    enumerable: false,
+    configurable: false,
   });
 }
 
 /** Every field name, in the struct's order, the window-scale bits after `options`. */
 export const TCP_INFO_KEYS: readonly NumKey[] = [
-  ...TCP_INFO_LAYOUT.slice(0, 6).map(([k]) => k), 'sndWscale', 'rcvWscale', 'deliveryRateAppLimited', ...TCP_INFO_LAYOUT.slice(6).map(([k]) => k),
+  ...TCP_INFO_LAYOUT.slice(0, 6).map(([k]) => k),
+  'sndWscale',
+  'rcvWscale',
+  'deliveryRateAppLimited',
+  ...TCP_INFO_LAYOUT.slice(6).map(([k]) => k),
 ];
 
 /** tcp_info from `len` bytes at `off` (the attribute's payload), read lazily from `b` (which
@@ -93,12 +152,24 @@ export function tcpInfoObject(i: TcpInfo): TcpInfo {
 }
 
 const MEM_KEYS: readonly (keyof SkMemInfo)[] = [
-  'rmemAlloc', 'rcvbuf', 'wmemAlloc', 'sndbuf', 'fwdAlloc', 'wmemQueued', 'optmem', 'backlog', 'drops',
+  'rmemAlloc',
+  'rcvbuf',
+  'wmemAlloc',
+  'sndbuf',
+  'fwdAlloc',
+  'wmemQueued',
+  'optmem',
+  'backlog',
+  'drops',
 ];
 
 /** INET_DIAG_SKMEMINFO read lazily where it lies, like TcpInfoView. */
 class SkMemView {
-  constructor(private readonly b: Uint8Array, private readonly off: number, private readonly len: number) {}
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly off: number,
+    private readonly len: number,
+  ) {}
 
   toJSON(): SkMemInfo {
     const m: SkMemInfo = {};
@@ -108,8 +179,11 @@ class SkMemView {
 }
 MEM_KEYS.forEach((key, i) => {
   Object.defineProperty(SkMemView.prototype, key, {
-    get(this: { b: Uint8Array; off: number; len: number }): number | undefined { return 4 * i + 4 <= this.len ? u32(this.b, this.off + 4 * i) : undefined; },
-    enumerable: false, configurable: false,
+    get(this: { b: Uint8Array; off: number; len: number }): number | undefined {
+      return 4 * i + 4 <= this.len ? u32(this.b, this.off + 4 * i) : undefined;
+    },
+    enumerable: false,
+    configurable: false,
   });
 });
 
@@ -126,7 +200,8 @@ export function skMemObject(m: SkMemInfo): SkMemInfo {
 
 /** The 64-bit socket cookie (two host-order u32 words, low first) as decimal text. */
 export function cookieText(b: Uint8Array, off: number): string {
-  const lo = u32(b, off), hi = u32(b, off + 4);
+  const lo = u32(b, off),
+    hi = u32(b, off + 4);
   if (hi < 0x20_0000) return String(hi * 0x1_0000_0000 + lo);
   return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }

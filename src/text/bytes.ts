@@ -21,7 +21,10 @@ export function decodeBytes(buf: Uint8Array): string {
   };
   while (i < n) {
     const len = validSequence(buf, i);
-    if (len > 0) { i += len; continue; }
+    if (len > 0) {
+      i += len;
+      continue;
+    }
     flush(i);
     out += String.fromCharCode(0xdc00 + (buf[i] ?? 0));
     i++;
@@ -61,7 +64,10 @@ export function encodeBytes(s: string): string | Buffer {
     const c = s.charCodeAt(i);
     const prevHigh = i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff;
     if (c >= 0xdc80 && c <= 0xdcff && !prevHigh) {
-      if (run) { parts.push(Buffer.from(run, 'utf8')); run = ''; }
+      if (run) {
+        parts.push(Buffer.from(run, 'utf8'));
+        run = '';
+      }
       parts.push(Buffer.of(c - 0xdc00));
     } else {
       run += s[i];

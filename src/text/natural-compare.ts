@@ -8,7 +8,8 @@ export function naturalCompare(a: string, b: string): number {
     const m = /^(.*?)(\d+)$/s.exec(s);
     return m ? [m[1] ?? '', Number(m[2])] : [s, -1];
   };
-  const [sa, na] = split(a), [sb, nb] = split(b);
+  const [sa, na] = split(a),
+    [sb, nb] = split(b);
   if (sa !== sb) return sa < sb ? -1 : 1;
   if (na !== nb) return na - nb;
   return a < b ? -1 : a > b ? 1 : 0;

@@ -11,11 +11,18 @@
  *  mark, the Unicode line/paragraph separators, zero-width and bidirectional controls, the
  *  BOM, and lone surrogates (escaped bytes of invalid UTF-8). The backslash is included so
  *  that an escaped byte and a literal "\x1b" in a name differ. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\\\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- control characters are what it escapes
+  /[\x00-\x1f\x7f-\x9f\\\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const NAMED: Record<string, string> = {
-  '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\x1b': '\\x1b', '\x07': '\\x07', '\b': '\\x08',
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\x1b': '\\x1b',
+  '\x07': '\\x07',
+  '\b': '\\x08',
 };
 
 function hex2(n: number): string {

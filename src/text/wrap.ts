@@ -8,13 +8,19 @@ export function wrap(text: string, width: number): string[] {
     let line = '';
     for (let word of para.split(/\s+/).filter((x) => x !== '')) {
       while (word.length > w) {
-        if (line !== '') { lines.push(line); line = ''; }
+        if (line !== '') {
+          lines.push(line);
+          line = '';
+        }
         lines.push(word.slice(0, w));
         word = word.slice(w);
       }
       if (line === '') line = word;
       else if (line.length + 1 + word.length <= w) line += ' ' + word;
-      else { lines.push(line); line = word; }
+      else {
+        lines.push(line);
+        line = word;
+      }
     }
     lines.push(line);
   }

@@ -14,9 +14,14 @@ export function launcherFlags(text: string, args?: readonly string[]): string[] 
   const [first = '', second = ''] = text.split('\n', 2);
   const plain = /^\/\/bin\/true;\s*case\s+"\$\*"\s+in\s+([^)]*)\)\s*exec\s+node\s+"\$0"\s+"\$@"\s*;;\s*esac;/.exec(second);
   if (args && plain && (plain[1] ?? '').split('|').includes(args.join(' '))) return [];
-  const m = /^\/\/bin\/true;.*\bexec\s+node\b(.*?)\s+"\$0"\s+"\$@"\s*$/.exec(second)
-    ?? /^#!\S*\benv\s+(?:-S\s+)?node\b(.*)$/.exec(first.trim());
-  return m ? (m[1] ?? '').trim().split(/\s+/).filter((f) => f !== '') : [];
+  const m =
+    /^\/\/bin\/true;.*\bexec\s+node\b(.*?)\s+"\$0"\s+"\$@"\s*$/.exec(second) ?? /^#!\S*\benv\s+(?:-S\s+)?node\b(.*)$/.exec(first.trim());
+  return m
+    ? (m[1] ?? '')
+        .trim()
+        .split(/\s+/)
+        .filter((f) => f !== '')
+    : [];
 }
 
 /** The flags the bin runs node with. */

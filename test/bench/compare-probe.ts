@@ -37,12 +37,25 @@ async function main(): Promise<void> {
     bothFamilies = await dumpTcpBothFamilies();
     const after = { tcp: await dumpInetSockets('tcp'), tcp6: await dumpInetSockets('tcp6') };
     bothAround = before;
-    if (JSON.stringify([before.tcp, before.tcp6].map((r) => r && strip(r))) === JSON.stringify([after.tcp, after.tcp6].map((r) => r && strip(r)))) break;
+    if (
+      JSON.stringify([before.tcp, before.tcp6].map((r) => r && strip(r))) ===
+      JSON.stringify([after.tcp, after.tcp6].map((r) => r && strip(r)))
+    )
+      break;
   }
   // How many dumps a snapshot of both TCP tables asks for.
   const diag = sharedSockDiag();
   const sent = diag?.requests ?? 0;
-  await readSnapshot(kfs, { inet: ['tcp', 'tcp6'], unix: false, owners: false, interfaces: false, counters: false, routes4: false, routes6: false, conntrack: false });
+  await readSnapshot(kfs, {
+    inet: ['tcp', 'tcp6'],
+    unix: false,
+    owners: false,
+    interfaces: false,
+    counters: false,
+    routes4: false,
+    routes6: false,
+    conntrack: false,
+  });
   const snapshotRequests = (diag?.requests ?? 0) - sent;
   diag?.close();
   process.stdout.write(JSON.stringify({ available, proc, netlink, listening, bothFamilies, bothAround, snapshotRequests }) + '\n');

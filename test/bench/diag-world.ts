@@ -12,7 +12,10 @@ const keep: unknown[] = [];
 
 function listen(port: number, host: string, backlog = 511): Promise<net.Server> {
   return new Promise((r) => {
-    const srv = net.createServer((s) => { s.on('error', () => {}); keep.push(s); });
+    const srv = net.createServer((s) => {
+      s.on('error', () => {});
+      keep.push(s);
+    });
     srv.listen({ port, host, backlog, ipv6Only: host === '::1' }, () => r(srv));
   });
 }
@@ -32,24 +35,31 @@ async function main(): Promise<void> {
 
   // Accept queue: node always accepts, so the listener that never does is python's, which
   // also holds the raw sockets and a UDP socket that never reads (drops).
-  const py = spawn('python3', ['-c', [
-    'import socket, sys, time',
-    's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
-    's.bind(("127.0.0.1", 6005)); s.listen(8)',
-    'raws = []',
-    'for fam, proto, addr in ((socket.AF_INET, 253, "127.0.0.1"), (socket.AF_INET6, 58, "::")):',
-    '    try:',
-    '        r = socket.socket(fam, socket.SOCK_RAW, proto); r.bind((addr, 0)); raws.append(r)',
-    '    except OSError: pass',
-    // A UDP socket that never reads, with a tiny buffer: datagrams pile up, then drop.
-    'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)',
-    'u.bind(("127.0.0.1", 6355)); t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
-    'for i in range(64): t.sendto(b"x" * 1000, ("127.0.0.1", 6355))',
-    // UDP-Lite, where the kernel still has it.
-    'try:\n    l = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 136); l.bind(("127.0.0.1", 6356))\nexcept OSError: l = None',
-    'print(len(raws), flush=True)',
-    'sys.stdin.read()',
-  ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const py = spawn(
+    'python3',
+    [
+      '-c',
+      [
+        'import socket, sys, time',
+        's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+        's.bind(("127.0.0.1", 6005)); s.listen(8)',
+        'raws = []',
+        'for fam, proto, addr in ((socket.AF_INET, 253, "127.0.0.1"), (socket.AF_INET6, 58, "::")):',
+        '    try:',
+        '        r = socket.socket(fam, socket.SOCK_RAW, proto); r.bind((addr, 0)); raws.append(r)',
+        '    except OSError: pass',
+        // A UDP socket that never reads, with a tiny buffer: datagrams pile up, then drop.
+        'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)',
+        'u.bind(("127.0.0.1", 6355)); t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+        'for i in range(64): t.sendto(b"x" * 1000, ("127.0.0.1", 6355))',
+        // UDP-Lite, where the kernel still has it.
+        'try:\n    l = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 136); l.bind(("127.0.0.1", 6356))\nexcept OSError: l = None',
+        'print(len(raws), flush=True)',
+        'sys.stdin.read()',
+      ].join('\n'),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   keep.push(py);
   const raws = await new Promise<number>((r) => py.stdout.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
   keep.push(await connect(6005, '127.0.0.1'), await connect(6005, '127.0.0.1'));
@@ -60,7 +70,9 @@ async function main(): Promise<void> {
   keep.push(ka);
 
   // A reader that never reads: data piles up in its Recv-Q and the sender's Send-Q.
-  const stuck = net.createServer({ pauseOnConnect: true }, (s) => { keep.push(s); });
+  const stuck = net.createServer({ pauseOnConnect: true }, (s) => {
+    keep.push(s);
+  });
   await new Promise<void>((r) => stuck.listen(6006, '127.0.0.1', () => r()));
   keep.push(stuck);
   const writer = await connect(6006, '127.0.0.1');
@@ -83,7 +95,9 @@ async function main(): Promise<void> {
   await sleep(300);
 
   process.stdout.write(JSON.stringify({ pid: process.pid, raws }) + '\n');
-  setInterval(() => { /* stay alive until killed */ }, 60_000);
+  setInterval(() => {
+    /* stay alive until killed */
+  }, 60_000);
 }
 
 main().catch((err: unknown) => {

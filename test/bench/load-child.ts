@@ -18,7 +18,10 @@ const clients: net.Socket[] = [];
 
 function listen(host: string): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const srv = net.createServer({ pauseOnConnect: true }, (s) => { s.on('error', () => {}); held.set(`${s.remoteAddress}|${s.remotePort}`, s); });
+    const srv = net.createServer({ pauseOnConnect: true }, (s) => {
+      s.on('error', () => {});
+      held.set(`${s.remoteAddress}|${s.remotePort}`, s);
+    });
     srv.once('error', reject);
     srv.listen({ port, host, backlog: 4096, ipv6Only: host === '::1' }, () => resolve(srv));
   });
@@ -27,7 +30,11 @@ function listen(host: string): Promise<net.Server> {
 function connectOne(i: number): Promise<void> {
   const v6 = v6every > 0 && i % v6every === v6every - 1;
   return new Promise((resolve, reject) => {
-    const s = net.connect({ port, host: v6 ? '::1' : '127.0.0.1' }, () => { s.pause(); clients.push(s); resolve(); });
+    const s = net.connect({ port, host: v6 ? '::1' : '127.0.0.1' }, () => {
+      s.pause();
+      clients.push(s);
+      resolve();
+    });
     s.once('error', reject);
   });
 }
@@ -67,7 +74,9 @@ async function main(): Promise<void> {
       serial += n;
     }
   });
-  setInterval(() => { /* stay alive until killed */ }, 60_000);
+  setInterval(() => {
+    /* stay alive until killed */
+  }, 60_000);
   void servers;
 }
 

@@ -30,12 +30,23 @@ import { readSnapshot, type Snapshot, type Want } from '../../src/sources/snapsh
 import { fakeTty } from '../helpers/fake-tty.js';
 import { CLI, CLI_FLAGS, cliFlagsFor } from './bin-launch.js';
 
-
-export interface Figure { wallMs: number; cpuMs: number | null }
+export interface Figure {
+  wallMs: number;
+  cpuMs: number | null;
+}
 export type Timings = Record<string, Figure[]>;
 
 const kfs = kernelFs('/');
-const TCP_ONLY: Want = { inet: ['tcp', 'tcp6'], unix: false, owners: false, interfaces: false, counters: false, routes4: false, routes6: false, conntrack: false };
+const TCP_ONLY: Want = {
+  inet: ['tcp', 'tcp6'],
+  unix: false,
+  owners: false,
+  interfaces: false,
+  counters: false,
+  routes4: false,
+  routes6: false,
+  conntrack: false,
+};
 
 /** Wall and CPU time of something done in this process. */
 async function inProcess(fn: () => Promise<unknown>): Promise<Figure> {
@@ -54,11 +65,16 @@ function command(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.e
     const t = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env });
     let bytes = 0;
-    child.stdout.on('data', (d: Buffer) => { bytes += d.length; });
+    child.stdout.on('data', (d: Buffer) => {
+      bytes += d.length;
+    });
     child.once('error', reject);
     child.once('close', (code) => {
       const wallMs = performance.now() - t;
-      if (code !== 0 || (bytes === 0 && !allowEmpty)) { reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}, ${bytes} bytes`)); return; }
+      if (code !== 0 || (bytes === 0 && !allowEmpty)) {
+        reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}, ${bytes} bytes`));
+        return;
+      }
       resolve({ wallMs, cpuMs: null });
     });
   });
@@ -70,7 +86,9 @@ function commandCpu(cmd: string, args: string[], env: NodeJS.ProcessEnv = proces
     const t = performance.now();
     const child = spawn('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.once('error', reject);
     child.once('close', () => {
       const wallMs = performance.now() - t;
@@ -99,25 +117,34 @@ async function countOnly(): Promise<void> {
 /** CPU share of a dashboard's sampler at a 1 s interval, over `seconds` of simulated time:
  *  ticks back to back, the clock moved 1 s per tick (owners every 5 s, as in the dashboard). */
 async function samplerShare(seconds: number, tableEveryMs: number | 'auto' | undefined): Promise<number> {
-  let mono = performance.now(), now = Date.now();
+  let mono = performance.now(),
+    now = Date.now();
   const clock: Clock = { now: () => now, mono: () => mono, sleep: () => Promise.resolve() };
   const want = dashboardWant(parseOptions([]));
   const s = new Sampler(kfs, clock, { intervalMs: 1000, want, ...(tableEveryMs === undefined ? {} : { tableEveryMs }) }, () => {});
   await s.tick();
-  mono += 1000; now += 1000;
+  mono += 1000;
+  now += 1000;
   await s.tick();
   const c = process.cpuUsage();
   for (let i = 0; i < seconds; i++) {
-    mono += 1000; now += 1000;
+    mono += 1000;
+    now += 1000;
     await s.tick();
   }
   const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1000 / (seconds * 1000) * 100;
+  return ((d.user + d.system) / 1000 / (seconds * 1000)) * 100;
 }
 
-async function timings(reps: number, withSi: boolean, simSeconds: number): Promise<{ timings: Timings; sockets: number; rssMB: number; samplerPct: { every: number; auto: number } }> {
+async function timings(
+  reps: number,
+  withSi: boolean,
+  simSeconds: number,
+): Promise<{ timings: Timings; sockets: number; rssMB: number; samplerPct: { every: number; auto: number } }> {
   const T: Timings = {};
-  const add = (k: string, f: Figure): void => { (T[k] ??= []).push(f); };
+  const add = (k: string, f: Figure): void => {
+    (T[k] ??= []).push(f);
+  };
   const dash = dashboardWant(parseOptions([]));
   const tickWant: Want = { ...dash, owners: false };
   const sampler = new Sampler(kfs, systemClock, { intervalMs: 1000, want: tickWant }, () => {});
@@ -128,7 +155,9 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
   const sockets = (first.inet.tcp?.ok ? first.inet.tcp.value.length : 0) + (first.inet.tcp6?.ok ? first.inet.tcp6.value.length : 0);
   const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
   const tool = hasTime ? commandCpu : command;
-  const bare = hasTime ? commandCpu : (cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Figure> => command(cmd, args, env, true);
+  const bare = hasTime
+    ? commandCpu
+    : (cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Figure> => command(cmd, args, env, true);
   let si: { networkConnections(): Promise<unknown[]> } | null = null;
   if (withSi) si = (await import('systeminformation')).default;
   const procEnv = { ...process.env, NETDASH_INET_SOURCE: 'proc' };
@@ -140,16 +169,27 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
   for (let r = 0; r < reps; r++) {
     add('snapshot', await inProcess(() => readSnapshot(kfs, TCP_ONLY)));
     add('snapshotProc', await inProcess(() => readSnapshot(kfs, { ...TCP_ONLY, inetSource: 'proc' })));
-    add('procSplit', await inProcess(async () => {
-      // The naive way: read the files, split into lines and fields (the pre-#5 parser).
-      for (const p of ['tcp', 'tcp6'] as const) parseInetSocketsSplit(await kfs.readText(`proc/net/${p}`), p);
-    }));
-    add('procRead', await inProcess(async () => { for (const p of ['tcp', 'tcp6']) await kfs.readText(`proc/net/${p}`); }));
+    add(
+      'procSplit',
+      await inProcess(async () => {
+        // The naive way: read the files, split into lines and fields (the pre-#5 parser).
+        for (const p of ['tcp', 'tcp6'] as const) parseInetSocketsSplit(await kfs.readText(`proc/net/${p}`), p);
+      }),
+    );
+    add(
+      'procRead',
+      await inProcess(async () => {
+        for (const p of ['tcp', 'tcp6']) await kfs.readText(`proc/net/${p}`);
+      }),
+    );
     add('countOnly', await inProcess(countOnly));
-    add('listenOnly', await inProcess(async () => {
-      await readInetTable(kfs, 'tcp', { listeningOnly: true });
-      await readInetTable(kfs, 'tcp6', { listeningOnly: true });
-    }));
+    add(
+      'listenOnly',
+      await inProcess(async () => {
+        await readInetTable(kfs, 'tcp', { listeningOnly: true });
+        await readInetTable(kfs, 'tcp6', { listeningOnly: true });
+      }),
+    );
     add('tick', await inProcess(() => sampler.tick()));
     add('tickOwners', await inProcess(() => ownSampler.tick()));
     add('ownersCold', await inProcess(() => scanProcessOwners(kfs)));
@@ -160,8 +200,12 @@ async function timings(reps: number, withSi: boolean, simSeconds: number): Promi
     add('netdash --print -tan', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan']));
     add('netdash --print -tanp', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tanp']));
     add('netdash --print -tan (/proc)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], procEnv));
-    if (extraCa !== undefined) add('netdash --print -tan (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], noCaEnv));
-    if (si) { const s = si; add('systeminformation', await inProcess(() => s.networkConnections())); }
+    if (extraCa !== undefined)
+      add('netdash --print -tan (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], noCaEnv));
+    if (si) {
+      const s = si;
+      add('systeminformation', await inProcess(() => s.networkConnections()));
+    }
     // One-shot start-up, back to back so that the ratios come from the same moments: node doing
     // nothing, and netdash answering --version; netdash -s against nstat (-s: no history file).
     add('node -e 0', await bare(process.execPath, ['-e', '0']));
@@ -186,20 +230,33 @@ class FedSource implements SampleSource {
   onSample: SampleHandler = () => {};
   interval = 1000;
   private end: () => void = () => {};
-  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
-  stop(): void { this.end(); }
+  run(): Promise<void> {
+    return new Promise((res) => {
+      this.end = res;
+    });
+  }
+  stop(): void {
+    this.end();
+  }
   mark(): void {}
-  setInterval(ms: number): void { this.interval = ms; }
+  setInterval(ms: number): void {
+    this.interval = ms;
+  }
 }
 
-const settle = async (): Promise<void> => { for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r)); };
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+};
 
 /** The snapshot with every `every`-th TCP connection moved to another state. */
 function withChanges(snap: Snapshot, every: number, serial: number): Snapshot {
   const inet: Snapshot['inet'] = {};
   for (const [p, r] of Object.entries(snap.inet) as [keyof Snapshot['inet'], Snapshot['inet'][keyof Snapshot['inet']]][]) {
     if (!r) continue;
-    if (!r.ok) { inet[p] = r; continue; }
+    if (!r.ok) {
+      inet[p] = r;
+      continue;
+    }
     let i = 0;
     const value = r.value.map((s): InetSocket => {
       if (s.remotePort === 0 || (i++ + serial) % every !== 0) return s;
@@ -234,19 +291,39 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
   const { raw } = await sampler.tick();
   const [services, users] = await Promise.all([loadServices(kfs), loadUsers(kfs)]);
   const names: NameContext = { services, users, hostName: () => undefined, owners: null };
-  const input = tty(cols, rows), output = tty(cols, rows);
+  const input = tty(cols, rows),
+    output = tty(cols, rows);
   let bytes = 0;
-  output.on('data', (d: Buffer) => { bytes += d.length; });
+  output.on('data', (d: Buffer) => {
+    bytes += d.length;
+  });
   const src = new FedSource();
   const d = createDashboard(parseOptions(['-n']), {
-    input, output, names,
-    source: (on) => { src.onSample = on; return src; },
-    host: { name: 'bench', kernel: 'bench' }, signals: false, terminal: 'xterm',
+    input,
+    output,
+    names,
+    source: (on) => {
+      src.onSample = on;
+      return src;
+    },
+    host: { name: 'bench', kernel: 'bench' },
+    signals: false,
+    terminal: 'xterm',
   });
   const engine = new SampleEngine();
-  let mono = raw.mono, time = raw.snapshot.time;
+  let mono = raw.mono,
+    time = raw.snapshot.time;
   const F: RenderFigures = {
-    sockets: 0, engineMs: [], storeMs: [], renderMs: [], repaintMs: [], noChangeBytes: [], changedBytes: [], keyMs: [], sortKeyMs: [], rssMB: 0,
+    sockets: 0,
+    engineMs: [],
+    storeMs: [],
+    renderMs: [],
+    repaintMs: [],
+    noChangeBytes: [],
+    changedBytes: [],
+    keyMs: [],
+    sortKeyMs: [],
+    rssMB: 0,
   };
   for (const r of Object.values(raw.snapshot.inet)) if (r?.ok) F.sockets += r.value.length;
 
@@ -267,7 +344,11 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
     d.scheduler.flush();
     const renderMs = performance.now() - t;
     await settle();
-    if (record) { F.engineMs.push(engineMs); F.storeMs.push(storeMs); F.renderMs.push(renderMs); }
+    if (record) {
+      F.engineMs.push(engineMs);
+      F.storeMs.push(storeMs);
+      F.renderMs.push(renderMs);
+    }
     return bytes - before;
   };
   const key = async (k: string): Promise<number> => {
@@ -332,7 +413,8 @@ async function recordFigures(ticks: number): Promise<RecordFigures> {
     const rec = new Recorder(file, { schema: RECORD_SCHEMA, started: new Date().toISOString(), host: 'bench', intervalMs: 1000 });
     const tables = new Map<string, InetSocket[]>();
     for (const [p, r] of Object.entries(raw.snapshot.inet)) if (r?.ok) tables.set(p, [...r.value]);
-    let pos = 0, keyBytes = 0;
+    let pos = 0,
+      keyBytes = 0;
     for (let t = 0; t < ticks; t++) {
       const inet: Snapshot['inet'] = { ...raw.snapshot.inet };
       const rows = tables.get('tcp');
@@ -359,9 +441,13 @@ async function recordFigures(ticks: number): Promise<RecordFigures> {
     const steady = run('steady.ndjson', 0);
     const churning = run('churn.ndjson', churn);
     return {
-      sockets, ticks, churnPerTick: churn,
-      steadyBytesPerTick: Math.round(steady.bytes / ticks), churnBytesPerTick: Math.round(churning.bytes / ticks),
-      keyFrameBytes: steady.keyBytes, keyFrames: { steady: steady.keyFrames, churn: churning.keyFrames },
+      sockets,
+      ticks,
+      churnPerTick: churn,
+      steadyBytesPerTick: Math.round(steady.bytes / ticks),
+      churnBytesPerTick: Math.round(churning.bytes / ticks),
+      keyFrameBytes: steady.keyBytes,
+      keyFrames: { steady: steady.keyFrames, churn: churning.keyFrames },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -373,23 +459,37 @@ async function recordFigures(ticks: number): Promise<RecordFigures> {
  *  internals; owners are left out of both (ss -tin does not look them up). */
 async function tcpInfoTimings(reps: number): Promise<{ timings: Timings; sockets: number; rssMB: number; withInfo: number }> {
   const T: Timings = {};
-  const add = (k: string, f: Figure): void => { (T[k] ??= []).push(f); };
+  const add = (k: string, f: Figure): void => {
+    (T[k] ??= []).push(f);
+  };
   const want: Want = { ...dashboardWant(parseOptions([])), owners: false, tcpInfo: true };
   let last: Awaited<ReturnType<Sampler['tick']>> | null = null;
   // A clock that moves 1 s per tick: every tick reads the table (with the real clock, ticks less
   // than half an interval apart reuse it, and a small load would time nothing).
-  let mono = performance.now(), now = Date.now();
+  let mono = performance.now(),
+    now = Date.now();
   const clock: Clock = { now: () => now, mono: () => mono, sleep: () => Promise.resolve(), real: () => performance.now() };
   const sampler = new Sampler(kfs, clock, { intervalMs: 1000, want }, () => {});
   last = await sampler.tick();
   const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
   const tool = hasTime ? commandCpu : command;
   for (let r = 0; r < reps; r++) {
-    mono += 1000; now += 1000;
-    add('tickInfo', await inProcess(async () => { last = await sampler.tick(); }));
+    mono += 1000;
+    now += 1000;
+    add(
+      'tickInfo',
+      await inProcess(async () => {
+        last = await sampler.tick();
+      }),
+    );
     // The per-process and per-peer sums are made when first read (a pane or --json shows them).
     const l = last;
-    add('sums', await inProcess(async () => { await Promise.resolve(l.sample.aggregates); }));
+    add(
+      'sums',
+      await inProcess(async () => {
+        await Promise.resolve(l.sample.aggregates);
+      }),
+    );
     add('ss -tin', await tool('ss', ['-tin']));
   }
   const flows = last.sample.flows?.byKey.size ?? 0;
@@ -401,14 +501,25 @@ async function tcpInfoTimings(reps: number): Promise<{ timings: Timings; sockets
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { reps: { type: 'string', default: '5' }, si: { type: 'boolean', default: false }, 'sim-seconds': { type: 'string', default: '20' }, cols: { type: 'string', default: '200' }, rows: { type: 'string', default: '50' }, ticks: { type: 'string', default: String(2 * KEY_EVERY_MAX) } },
+    options: {
+      reps: { type: 'string', default: '5' },
+      si: { type: 'boolean', default: false },
+      'sim-seconds': { type: 'string', default: '20' },
+      cols: { type: 'string', default: '200' },
+      rows: { type: 'string', default: '50' },
+      ticks: { type: 'string', default: String(2 * KEY_EVERY_MAX) },
+    },
   });
   const reps = Math.max(1, Number(values.reps));
   const what = positionals[0] ?? 'timings';
-  const out = what === 'render' ? await render(reps, Number(values.cols), Number(values.rows))
-    : what === 'record' ? await recordFigures(Math.max(1, Number(values.ticks)))
-    : what === 'tcpinfo' ? await tcpInfoTimings(reps)
-    : await timings(reps, values.si === true, Number(values['sim-seconds']));
+  const out =
+    what === 'render'
+      ? await render(reps, Number(values.cols), Number(values.rows))
+      : what === 'record'
+        ? await recordFigures(Math.max(1, Number(values.ticks)))
+        : what === 'tcpinfo'
+          ? await tcpInfoTimings(reps)
+          : await timings(reps, values.si === true, Number(values['sim-seconds']));
   process.stdout.write(JSON.stringify(out) + '\n');
   // The sock_diag socket and blessed's handles are unreferenced or closed; exit at once anyway.
   process.exit(0);
@@ -418,4 +529,3 @@ void main().catch((err: unknown) => {
   process.stderr.write(`probe: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });
-

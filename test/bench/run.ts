@@ -48,8 +48,18 @@ const NODE = process.execPath;
 const PER_CHILD = 8000;
 
 interface Args {
-  loads: number[]; reps: number; cpuSeconds: number; warmup: number; si: boolean; dashboard: boolean; cols: number; rows: number; quick: boolean;
-  churn: boolean; churnSeconds: number; churnWarmup: number;
+  loads: number[];
+  reps: number;
+  cpuSeconds: number;
+  warmup: number;
+  si: boolean;
+  dashboard: boolean;
+  cols: number;
+  rows: number;
+  quick: boolean;
+  churn: boolean;
+  churnSeconds: number;
+  churnWarmup: number;
 }
 
 function args(): Args {
@@ -71,7 +81,9 @@ function args(): Args {
     },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn]\n');
+    process.stdout.write(
+      'usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn]\n',
+    );
     process.exit(0);
   }
   const asked = (values.sockets ?? []).flatMap((s) => s.split(',')).map(Number);
@@ -88,16 +100,36 @@ function args(): Args {
   if (!Number.isFinite(churnSeconds) || churnSeconds < 10) throw new Error('--churn-seconds: a number of seconds, 10 or more');
   if (!Number.isFinite(churnWarmup) || churnWarmup < 0) throw new Error('--churn-warmup: a number of seconds, 0 or more');
   return {
-    loads, reps, cpuSeconds, warmup, si: !values['no-si'], dashboard: !values['no-dashboard'], cols: Number(values.cols), rows: Number(values.rows), quick,
-    churn: !values['no-churn'], churnSeconds, churnWarmup,
+    loads,
+    reps,
+    cpuSeconds,
+    warmup,
+    si: !values['no-si'],
+    dashboard: !values['no-dashboard'],
+    cols: Number(values.cols),
+    rows: Number(values.rows),
+    quick,
+    churn: !values['no-churn'],
+    churnSeconds,
+    churnWarmup,
   };
 }
 
 function need(): void {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push('root');
-  for (const [cmd, a] of [['ip', ['-V']], ['ss', ['-V']], ['netstat', ['--version']], ['tmux', ['-V']], ['prlimit', ['--version']]] as const) {
-    try { execFileSync(cmd, a, { stdio: 'ignore' }); } catch { missing.push(cmd); }
+  for (const [cmd, a] of [
+    ['ip', ['-V']],
+    ['ss', ['-V']],
+    ['netstat', ['--version']],
+    ['tmux', ['-V']],
+    ['prlimit', ['--version']],
+  ] as const) {
+    try {
+      execFileSync(cmd, a, { stdio: 'ignore' });
+    } catch {
+      missing.push(cmd);
+    }
   }
   if (missing.length) {
     process.stderr.write(`bench: needs ${missing.join(', ')} (the loads live in network namespaces)\n`);
@@ -107,7 +139,10 @@ function need(): void {
 
 // ---- loads ----------------------------------------------------------------------------------------
 
-interface Load { ns: Netns; sockets: number }
+interface Load {
+  ns: Netns;
+  sockets: number;
+}
 
 async function buildLoad(sockets: number, live: Netns[]): Promise<Load> {
   const ns = await Netns.create('bench');
@@ -118,7 +153,14 @@ async function buildLoad(sockets: number, live: Netns[]): Promise<Load> {
   const ready: Promise<unknown>[] = [];
   for (let i = 0; i < children; i++) {
     const n = Math.round(conns / children) + (i === children - 1 ? conns - Math.round(conns / children) * children : 0);
-    const child = ns.spawn('prlimit', ['--nofile=20000:20000', NODE, path.join(DIST, 'test/bench/load-child.js'), String(n), String(5000 + i), '10']);
+    const child = ns.spawn('prlimit', [
+      '--nofile=20000:20000',
+      NODE,
+      path.join(DIST, 'test/bench/load-child.js'),
+      String(n),
+      String(5000 + i),
+      '10',
+    ]);
     ready.push(readyLine(child));
   }
   await Promise.all(ready);
@@ -151,7 +193,7 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);   // utime, stime (fields 14 and 15)
+  return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
 }
 
 function statusKb(pid: number, key: string): number {
@@ -168,24 +210,32 @@ function findNetdash(root: number): number {
       if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/src/cli.js')) return pid;
       const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
       if (kids) queue.push(...kids.split(' ').map(Number));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   throw new Error('netdash process not found under the tmux pane');
 }
 
 /** CPU % of `pid` between two readings. */
-const cpuPct = (c0: number, t0: number, c1: number, t1: number): number => ((c1 - c0) / CLK_TCK) / ((t1 - t0) / 1000) * 100;
+const cpuPct = (c0: number, t0: number, c1: number, t1: number): number => ((c1 - c0) / CLK_TCK / ((t1 - t0) / 1000)) * 100;
 
 async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | 'cols' | 'rows'>): Promise<DashRun> {
-  const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, CLI, '--interval', '1'], { width: a.cols, height: a.rows, term: 'xterm-256color' });
+  const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, CLI, '--interval', '1'], {
+    width: a.cols,
+    height: a.rows,
+    term: 'xterm-256color',
+  });
   try {
     // Running once the first samples are on screen. The early figure starts here; the steady
     // one after the warm-up (JIT, the first owner scan, caches).
     await t.waitFor((s) => /ESTAB \d/.test(s), 60_000, 'the first sample on screen');
     const pid = findNetdash(t.pid());
-    const e0 = cpuTicks(pid), s0 = performance.now();
+    const e0 = cpuTicks(pid),
+      s0 = performance.now();
     const early = Math.min(EARLY_WINDOW_S, a.warmup + a.cpuSeconds);
-    const windowAt = a.warmup, windowEnd = a.warmup + a.cpuSeconds;
+    const windowAt = a.warmup,
+      windowEnd = a.warmup + a.cpuSeconds;
     // The readings in time order: the end of the early span may fall before, inside or at the
     // end of the window.
     const marks = [...new Set([early, windowAt, windowEnd])].sort((x, y) => x - y);
@@ -198,12 +248,15 @@ async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | '
     const screenOk = /ESTAB \d/.test(t.capture());
     const rssMB = statusKb(pid, 'VmHWM') / 1024;
     t.keys('q');
-    const w0 = at.get(windowAt)!, w1 = at.get(windowEnd)!, e1 = at.get(early)!;
+    const w0 = at.get(windowAt)!,
+      w1 = at.get(windowEnd)!,
+      e1 = at.get(early)!;
     return {
       cpuPct: cpuPct(w0.c, w0.t, w1.c, w1.t),
       cpuPctWarmup: cpuPct(e0, s0, e1.c, e1.t),
       warmupWindowS: early,
-      rssMB, screenOk,
+      rssMB,
+      screenOk,
     };
   } finally {
     t.kill();
@@ -239,9 +292,14 @@ const CHURN_BATCH_MS = 100;
 function slope(points: readonly [number, number][]): number {
   const n = points.length;
   if (n < 2) return 0;
-  const mx = points.reduce((a, p) => a + p[0], 0) / n, my = points.reduce((a, p) => a + p[1], 0) / n;
-  let num = 0, den = 0;
-  for (const [x, y] of points) { num += (x - mx) * (y - my); den += (x - mx) ** 2; }
+  const mx = points.reduce((a, p) => a + p[0], 0) / n,
+    my = points.reduce((a, p) => a + p[1], 0) / n;
+  let num = 0,
+    den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
   return den === 0 ? 0 : num / den;
 }
 
@@ -254,7 +312,16 @@ async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
     const children = Math.ceil(CHURN_CONNECTIONS / PER_CHILD);
     const procs: ChildProcess[] = [];
     for (let i = 0; i < children; i++) {
-      procs.push(ns.spawn('prlimit', ['--nofile=20000:20000', NODE, path.join(DIST, 'test/bench/load-child.js'), String(CHURN_CONNECTIONS / children), String(5000 + i), '10']));
+      procs.push(
+        ns.spawn('prlimit', [
+          '--nofile=20000:20000',
+          NODE,
+          path.join(DIST, 'test/bench/load-child.js'),
+          String(CHURN_CONNECTIONS / children),
+          String(5000 + i),
+          '10',
+        ]),
+      );
     }
     await Promise.all(procs.map((p) => readyLine(p)));
     let churned = 0;
@@ -269,21 +336,31 @@ async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
         }
       });
     }
-    const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, CLI, '-a', '--interval', '0.2'], { width: a.cols, height: a.rows, term: 'xterm-256color' });
-    const perBatch = Math.round(CHURN_PER_S * CHURN_BATCH_MS / 1000 / children);
-    const timer = setInterval(() => { for (const p of procs) p.stdin?.write(JSON.stringify({ churn: perBatch }) + '\n'); }, CHURN_BATCH_MS);
+    const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, CLI, '-a', '--interval', '0.2'], {
+      width: a.cols,
+      height: a.rows,
+      term: 'xterm-256color',
+    });
+    const perBatch = Math.round((CHURN_PER_S * CHURN_BATCH_MS) / 1000 / children);
+    const timer = setInterval(() => {
+      for (const p of procs) p.stdin?.write(JSON.stringify({ churn: perBatch }) + '\n');
+    }, CHURN_BATCH_MS);
     try {
       await t.waitFor((sc) => /ESTAB \d/.test(sc), 60_000, 'the first sample on screen');
       const pid = findNetdash(t.pid());
       await sleep(a.churnWarmup * 1000);
-      const c0 = cpuTicks(pid), t0 = performance.now(), n0 = churned;
+      const c0 = cpuTicks(pid),
+        t0 = performance.now(),
+        n0 = churned;
       const readings: [number, number][] = [];
       for (let s = 0; s <= a.churnSeconds; s += 5) {
         const wait = t0 + s * 1000 - performance.now();
         if (wait > 0) await sleep(wait);
         readings.push([s, statusKb(pid, 'VmRSS') / 1024]);
       }
-      const c1 = cpuTicks(pid), t1 = performance.now(), n1 = churned;
+      const c1 = cpuTicks(pid),
+        t1 = performance.now(),
+        n1 = churned;
       const screenOk = /ESTAB \d/.test(t.capture());
       t.keys('q');
       const trendWindowS = Math.min(120, a.churnSeconds);
@@ -326,11 +403,30 @@ const cpu = (f: Figure[] | undefined): number => median((f ?? []).filter((x) => 
 const ms = (n: number): string => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '-');
 const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
 
-interface TcpInfoOut { timings: Timings; sockets: number; rssMB: number; withInfo: number }
-interface TimingOut { timings: Timings; sockets: number; rssMB: number; samplerPct: { every: number; auto: number }; tcpInfo?: TcpInfoOut }
+interface TcpInfoOut {
+  timings: Timings;
+  sockets: number;
+  rssMB: number;
+  withInfo: number;
+}
+interface TimingOut {
+  timings: Timings;
+  sockets: number;
+  rssMB: number;
+  samplerPct: { every: number; auto: number };
+  tcpInfo?: TcpInfoOut;
+}
 interface RenderOut {
-  sockets: number; engineMs: number[]; storeMs: number[]; renderMs: number[]; repaintMs: number[];
-  noChangeBytes: number[]; changedBytes: number[]; keyMs: number[]; sortKeyMs: number[]; rssMB: number;
+  sockets: number;
+  engineMs: number[];
+  storeMs: number[];
+  renderMs: number[];
+  repaintMs: number[];
+  noChangeBytes: number[];
+  changedBytes: number[];
+  keyMs: number[];
+  sortKeyMs: number[];
+  rssMB: number;
 }
 
 const ROWS: [key: string, label: string, ref: string][] = [
@@ -371,9 +467,14 @@ function table(t: TimingOut, reps: number): string {
     if (!T[k]) continue;
     const w = wall(T[k]);
     const ratio = w / wall(T[ref]);
-    lines.push(`  ${label.padEnd(50)} ${ms(w).padStart(8)} ${ms(cpu(T[k])).padStart(8)} ${(k === ref ? '' : ratio.toFixed(2)).padStart(7)}  ${k === ref ? '' : ref}`);
+    lines.push(
+      `  ${label.padEnd(50)} ${ms(w).padStart(8)} ${ms(cpu(T[k])).padStart(8)} ${(k === ref ? '' : ratio.toFixed(2)).padStart(7)}  ${k === ref ? '' : ref}`,
+    );
   }
-  if (t.tcpInfo) lines.push(`  ${'peak RSS of the tcp_info tick process'.padEnd(50)} ${(t.tcpInfo.rssMB.toFixed(0) + ' MB').padStart(17)}  (${t.tcpInfo.withInfo} sockets with tcp_info)`);
+  if (t.tcpInfo)
+    lines.push(
+      `  ${'peak RSS of the tcp_info tick process'.padEnd(50)} ${(t.tcpInfo.rssMB.toFixed(0) + ' MB').padStart(17)}  (${t.tcpInfo.withInfo} sockets with tcp_info)`,
+    );
   lines.push(`  ${'sampler CPU at a 1 s interval, table every tick'.padEnd(50)} ${(t.samplerPct.every.toFixed(2) + ' %').padStart(17)}`);
   lines.push(`  ${'sampler CPU at a 1 s interval, table cadence auto'.padEnd(50)} ${(t.samplerPct.auto.toFixed(2) + ' %').padStart(17)}`);
   lines.push(`  (median of ${reps}; "cpu" is user+system of the measuring process, or of the command)`);
@@ -390,13 +491,23 @@ async function main(): Promise<void> {
     cleaning = true;
     for (const ns of live.splice(0)) await ns.destroy().catch(() => {});
   };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => { void cleanup().then(() => process.exit(130)); });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(sig, () => {
+      void cleanup().then(() => process.exit(130));
+    });
 
   const cpuModel = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const machine = `${cpus().length} cores (${cpuModel}), Linux ${release()}, Node ${process.version}`;
   process.stdout.write(`netdash benchmark: ${machine}\n`);
-  process.stdout.write(`loads: ${a.loads.map((n) => (n === 0 ? 'idle' : `${n} sockets`)).join(', ')}; ${a.reps} repetitions; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
-  if (a.dashboard) process.stdout.write(`dashboard CPU: ${a.cpuSeconds} s window after a ${a.warmup} s warm-up; started as the bin's launcher starts it: node ${[...CLI_FLAGS, 'dist/src/cli.js'].join(' ')}\n`);
+  process.stdout.write(
+    `loads: ${a.loads.map((n) => (n === 0 ? 'idle' : `${n} sockets`)).join(', ')}; ${a.reps} repetitions; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
+  if (a.dashboard)
+    process.stdout.write(
+      `dashboard CPU: ${a.cpuSeconds} s window after a ${a.warmup} s warm-up; started as the bin's launcher starts it: node ${[...CLI_FLAGS, 'dist/src/cli.js'].join(' ')}\n`,
+    );
   process.stdout.write('\n');
 
   const started = performance.now();
@@ -407,7 +518,14 @@ async function main(): Promise<void> {
     for (const n of a.loads) {
       const tl = performance.now();
       const load = await buildLoad(n, live);
-      const t = await probe<TimingOut>(load.ns, ['timings', '--reps', String(a.reps), '--sim-seconds', a.quick ? '10' : '30', ...(a.si ? ['--si'] : [])]);
+      const t = await probe<TimingOut>(load.ns, [
+        'timings',
+        '--reps',
+        String(a.reps),
+        '--sim-seconds',
+        a.quick ? '10' : '30',
+        ...(a.si ? ['--si'] : []),
+      ]);
       const r = await probe<RenderOut>(load.ns, ['render', '--reps', String(a.reps), '--cols', String(a.cols), '--rows', String(a.rows)]);
       const rec = await probe<RecordFigures>(load.ns, ['record', '--ticks', a.quick ? '100' : '600']);
       // With the node flags netdash's own launcher uses (its RSS is the figure).
@@ -419,34 +537,50 @@ async function main(): Promise<void> {
       await load.ns.destroy();
       live.splice(live.indexOf(load.ns), 1);
       results.push({ sockets: t.sockets, t, r, rec, ...(dash ? { dash } : {}) });
-      process.stdout.write(`${n === 0 ? 'idle' : `${n} sockets`} (${t.sockets} TCP sockets seen, ${((performance.now() - tl) / 1000).toFixed(0)} s)\n${table(t, a.reps)}\n\n`);
+      process.stdout.write(
+        `${n === 0 ? 'idle' : `${n} sockets`} (${t.sockets} TCP sockets seen, ${((performance.now() - tl) / 1000).toFixed(0)} s)\n${table(t, a.reps)}\n\n`,
+      );
     }
     if (a.churn) {
       churn = await churnRun(a, live);
-      process.stdout.write(`churn: ss -s at the end: ${churn.ssSummary}; ${churn.churnPerS.toFixed(0)} connections closed and opened a second; netdash -a --interval 0.2 in tmux,\n`
-        + `  ${a.churnSeconds} s window after a ${a.churnWarmup} s warm-up: cpu ${churn.cpuPct.toFixed(1)} %, rss max ${churn.rssMB.toFixed(0)} MB `
-        + `(first ${churn.rssFirstMB.toFixed(0)}, last ${churn.rssLastMB.toFixed(0)}), trend over the last ${churn.trendWindowS} s ${churn.trendMBPerMin.toFixed(2)} MB/min`
-        + `${churn.screenOk ? '' : ' (SCREEN LOST)'}\n  rss every 5 s: ${churn.readings.map(([, r]) => r.toFixed(0)).join(' ')}\n\n`);
+      process.stdout.write(
+        `churn: ss -s at the end: ${churn.ssSummary}; ${churn.churnPerS.toFixed(0)} connections closed and opened a second; netdash -a --interval 0.2 in tmux,\n` +
+          `  ${a.churnSeconds} s window after a ${a.churnWarmup} s warm-up: cpu ${churn.cpuPct.toFixed(1)} %, rss max ${churn.rssMB.toFixed(0)} MB ` +
+          `(first ${churn.rssFirstMB.toFixed(0)}, last ${churn.rssLastMB.toFixed(0)}), trend over the last ${churn.trendWindowS} s ${churn.trendMBPerMin.toFixed(2)} MB/min` +
+          `${churn.screenOk ? '' : ' (SCREEN LOST)'}\n  rss every 5 s: ${churn.readings.map(([, r]) => r.toFixed(0)).join(' ')}\n\n`,
+      );
     }
   } finally {
     await cleanup();
   }
 
   process.stdout.write(`dashboard (${a.cols}x${a.rows}, fed real samples; render = paint + blessed diff of one frame)\n`);
-  process.stdout.write(`  ${'sockets'.padStart(8)} ${'engine'.padStart(7)} ${'store'.padStart(7)} ${'render'.padStart(7)} ${'repaint'.padStart(7)} ${'key j'.padStart(7)} ${'key s'.padStart(7)} ${'B/tick'.padStart(7)} ${'B/10%'.padStart(7)} ${'cpu %'.padStart(6)} ${'cpu0 %'.padStart(7)} ${'rss MB'.padStart(7)}\n`);
+  process.stdout.write(
+    `  ${'sockets'.padStart(8)} ${'engine'.padStart(7)} ${'store'.padStart(7)} ${'render'.padStart(7)} ${'repaint'.padStart(7)} ${'key j'.padStart(7)} ${'key s'.padStart(7)} ${'B/tick'.padStart(7)} ${'B/10%'.padStart(7)} ${'cpu %'.padStart(6)} ${'cpu0 %'.padStart(7)} ${'rss MB'.padStart(7)}\n`,
+  );
   for (const { sockets, r, dash } of results) {
-    process.stdout.write(`  ${String(sockets).padStart(8)} ${ms(median(r.engineMs)).padStart(7)} ${ms(median(r.storeMs)).padStart(7)} ${ms(median(r.renderMs)).padStart(7)} ${ms(median(r.repaintMs)).padStart(7)} ${ms(median(r.keyMs)).padStart(7)} ${ms(median(r.sortKeyMs)).padStart(7)} ${String(median(r.noChangeBytes)).padStart(7)} ${String(median(r.changedBytes)).padStart(7)} ${(dash ? dash.cpuPct.toFixed(2) : '-').padStart(6)} ${(dash ? dash.cpuPctWarmup.toFixed(2) : '-').padStart(7)} ${(dash ? dash.rssMB.toFixed(0) : '-').padStart(7)}\n`);
+    process.stdout.write(
+      `  ${String(sockets).padStart(8)} ${ms(median(r.engineMs)).padStart(7)} ${ms(median(r.storeMs)).padStart(7)} ${ms(median(r.renderMs)).padStart(7)} ${ms(median(r.repaintMs)).padStart(7)} ${ms(median(r.keyMs)).padStart(7)} ${ms(median(r.sortKeyMs)).padStart(7)} ${String(median(r.noChangeBytes)).padStart(7)} ${String(median(r.changedBytes)).padStart(7)} ${(dash ? dash.cpuPct.toFixed(2) : '-').padStart(6)} ${(dash ? dash.cpuPctWarmup.toFixed(2) : '-').padStart(7)} ${(dash ? dash.rssMB.toFixed(0) : '-').padStart(7)}\n`,
+    );
   }
   const early = Math.min(EARLY_WINDOW_S, a.warmup + a.cpuSeconds);
-  process.stdout.write(`  (ms are medians. netdash at a 1 s interval in tmux: cpu % over ${a.cpuSeconds} s after a ${a.warmup} s warm-up (steady state);\n`
-    + `   cpu0 % over the first ${early} s after the first sample (JIT warm-up included); rss is the peak (VmHWM) by the end of the window)\n\n`);
+  process.stdout.write(
+    `  (ms are medians. netdash at a 1 s interval in tmux: cpu % over ${a.cpuSeconds} s after a ${a.warmup} s warm-up (steady state);\n` +
+      `   cpu0 % over the first ${early} s after the first sample (JIT warm-up included); rss is the peak (VmHWM) by the end of the window)\n\n`,
+  );
 
   process.stdout.write('recording (--record, bytes per tick averaged over the ticks, key frames included)\n');
-  process.stdout.write(`  ${'sockets'.padStart(8)} ${'ticks'.padStart(6)} ${'steady B/tick'.padStart(14)} ${'churn/tick'.padStart(10)} ${'churn B/tick'.padStart(13)} ${'key frame B'.padStart(12)} ${'key frames'.padStart(11)}\n`);
+  process.stdout.write(
+    `  ${'sockets'.padStart(8)} ${'ticks'.padStart(6)} ${'steady B/tick'.padStart(14)} ${'churn/tick'.padStart(10)} ${'churn B/tick'.padStart(13)} ${'key frame B'.padStart(12)} ${'key frames'.padStart(11)}\n`,
+  );
   for (const { rec } of results) {
-    process.stdout.write(`  ${String(rec.sockets).padStart(8)} ${String(rec.ticks).padStart(6)} ${String(rec.steadyBytesPerTick).padStart(14)} ${String(rec.churnPerTick).padStart(10)} ${String(rec.churnBytesPerTick).padStart(13)} ${String(rec.keyFrameBytes).padStart(12)} ${`${rec.keyFrames.steady}/${rec.keyFrames.churn}`.padStart(11)}\n`);
+    process.stdout.write(
+      `  ${String(rec.sockets).padStart(8)} ${String(rec.ticks).padStart(6)} ${String(rec.steadyBytesPerTick).padStart(14)} ${String(rec.churnPerTick).padStart(10)} ${String(rec.churnBytesPerTick).padStart(13)} ${String(rec.keyFrameBytes).padStart(12)} ${`${rec.keyFrames.steady}/${rec.keyFrames.churn}`.padStart(11)}\n`,
+    );
   }
-  process.stdout.write('  (steady: the table as read; churn: 1% of its TCP connections closed and new ones opened every tick; key frames: steady/churn)\n\n');
+  process.stdout.write(
+    '  (steady: the table as read; churn: 1% of its TCP connections closed and new ones opened every tick; key frames: steady/churn)\n\n',
+  );
 
   const top = results[results.length - 1]!;
   const idle = results[0]!;
@@ -455,7 +589,13 @@ async function main(): Promise<void> {
     sockets: top.sockets,
     snapshotVsSsTan: round(wall(T['snapshot']) / wall(T['ss -tan'])),
     tickVsSsTan: round(wall(T['tick']) / wall(T['ss -tan'])),
-    ...(T['tickInfo'] && T['ss -tin'] ? { tickInfoVsSsTin: round(wall(T['tickInfo']) / wall(T['ss -tin'])), tickInfoRssMB: round(top.t.tcpInfo?.rssMB ?? 0, 0), ...(T['sums'] ? { sumsVsSsTin: round(wall(T['sums']) / wall(T['ss -tin'])) } : {}) } : {}),
+    ...(T['tickInfo'] && T['ss -tin']
+      ? {
+          tickInfoVsSsTin: round(wall(T['tickInfo']) / wall(T['ss -tin'])),
+          tickInfoRssMB: round(top.t.tcpInfo?.rssMB ?? 0, 0),
+          ...(T['sums'] ? { sumsVsSsTin: round(wall(T['sums']) / wall(T['ss -tin'])) } : {}),
+        }
+      : {}),
     ownersVsSsTanp: round(wall(T['tickOwners']) / wall(T['ss -tanp'])),
     renderMs: round(median(top.r.renderMs), 1),
     cpuPctLoaded: top.dash ? round(top.dash.cpuPct) : null,
@@ -473,14 +613,22 @@ async function main(): Promise<void> {
     printVsSsTan: round(wall(T['netdash --print -tan']) / wall(T['ss -tan'])),
     // Start-up figures from the idle load: nothing else in the namespace to read.
     versionVsNode: round(wall(idle.t.timings['netdash --version']) / wall(idle.t.timings['node -e 0'])),
-    ...(idle.t.timings['node -e 0 (no CA env)'] ? { versionNoCaEnvVsNode: round(wall(idle.t.timings['netdash --version (no CA env)']) / wall(idle.t.timings['node -e 0 (no CA env)'])) } : {}),
+    ...(idle.t.timings['node -e 0 (no CA env)']
+      ? {
+          versionNoCaEnvVsNode: round(
+            wall(idle.t.timings['netdash --version (no CA env)']) / wall(idle.t.timings['node -e 0 (no CA env)']),
+          ),
+        }
+      : {}),
     printSVsNstat: round(wall(idle.t.timings['netdash --print -s']) / wall(idle.t.timings['nstat -a'])),
     printSVsNode: round(wall(idle.t.timings['netdash --print -s']) / wall(idle.t.timings['node -e 0'])),
     churnRssMB: churn ? round(churn.rssMB, 0) : null,
     churnCpuPct: churn ? round(churn.cpuPct, 1) : null,
     churnRssTrendMBPerMin: churn ? round(churn.trendMBPerMin) : null,
     churnPerS: churn ? round(churn.churnPerS, 0) : null,
-    ...(T['netdash --print -tan (no CA env)'] ? { printNoCaEnvVsSsTan: round(wall(T['netdash --print -tan (no CA env)']) / wall(T['ss -tan'])) } : {}),
+    ...(T['netdash --print -tan (no CA env)']
+      ? { printNoCaEnvVsSsTan: round(wall(T['netdash --print -tan (no CA env)']) / wall(T['ss -tan'])) }
+      : {}),
     cpuWarmupS: a.dashboard ? a.warmup : null,
     cpuWindowS: a.dashboard ? a.cpuSeconds : null,
     cpuPctLoadedWarmup: top.dash ? round(top.dash.cpuPctWarmup) : null,

@@ -58,7 +58,18 @@ async function main(): Promise<void> {
     const ready: Promise<unknown>[] = [];
     for (let i = 0; i < children; i++) {
       const n = Math.round(conns / children) + (i === children - 1 ? conns - Math.round(conns / children) * children : 0);
-      ready.push(readyLine(ns.spawn('prlimit', ['--nofile=20000:20000', NODE, path.join(DIST, 'test/bench/load-child.js'), String(n), String(5000 + i), '10'])));
+      ready.push(
+        readyLine(
+          ns.spawn('prlimit', [
+            '--nofile=20000:20000',
+            NODE,
+            path.join(DIST, 'test/bench/load-child.js'),
+            String(n),
+            String(5000 + i),
+            '10',
+          ]),
+        ),
+      );
     }
     await Promise.all(ready);
     const nd = ns.spawn('sh', [path.join(DIST, 'src/cli.js'), '--serve', '127.0.0.1:9100', '-p', '--interval', '2']);
@@ -67,15 +78,17 @@ async function main(): Promise<void> {
     const r = await ns.exec(NODE, ['-e', SCRAPER, String(scrapes)]);
     if (r.code !== 0) throw new Error(r.stderr);
     const out = JSON.parse(r.stdout) as { fresh: number[]; cached: number[]; bytes: number; series: number; body: string };
-    process.stdout.write(`${sockets} sockets: exposition ${out.bytes} bytes, ${out.series} series\n`
-      + `scrape after a new sample (render): median ${median(out.fresh).toFixed(1)} ms, max ${Math.max(...out.fresh).toFixed(1)} ms\n`
-      + `scrape from the cache: median ${median(out.cached).toFixed(1)} ms, max ${Math.max(...out.cached).toFixed(1)} ms\n${out.body}\n`);
+    process.stdout.write(
+      `${sockets} sockets: exposition ${out.bytes} bytes, ${out.series} series\n` +
+        `scrape after a new sample (render): median ${median(out.fresh).toFixed(1)} ms, max ${Math.max(...out.fresh).toFixed(1)} ms\n` +
+        `scrape from the cache: median ${median(out.cached).toFixed(1)} ms, max ${Math.max(...out.cached).toFixed(1)} ms\n${out.body}\n`,
+    );
   } finally {
     await ns.destroy();
   }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`serve-scrape: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`serve-scrape: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -14,7 +14,10 @@ const server = net.createServer((s) => {
   s.on('error', () => {});
   s.destroy();
 });
-server.on('error', (e) => { console.error(String(e)); process.exit(1); });
+server.on('error', (e) => {
+  console.error(String(e));
+  process.exit(1);
+});
 
 function client(): void {
   const reset = (serial++ & 1) === 0;

@@ -5,7 +5,9 @@
 import * as net from 'node:net';
 
 const [port = '9200', countArg = '400', wavesArg = '3', holdArg = '1500'] = process.argv.slice(2);
-const count = Number(countArg), waves = Number(wavesArg), holdMs = Number(holdArg);
+const count = Number(countArg),
+  waves = Number(wavesArg),
+  holdMs = Number(holdArg);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const accepted: net.Socket[] = [];
@@ -17,10 +19,16 @@ const server = net.createServer((s) => {
 async function main(): Promise<void> {
   await new Promise<void>((res) => server.listen(Number(port), '127.0.0.1', res));
   for (let w = 1; w <= waves; w++) {
-    const clients = await Promise.all(Array.from({ length: count }, () => new Promise<net.Socket>((res, rej) => {
-      const c = net.connect({ port: Number(port), host: '127.0.0.1' }, () => res(c));
-      c.on('error', rej);
-    })));
+    const clients = await Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<net.Socket>((res, rej) => {
+            const c = net.connect({ port: Number(port), host: '127.0.0.1' }, () => res(c));
+            c.on('error', rej);
+          }),
+      ),
+    );
     await sleep(holdMs);
     for (const c of clients) c.resetAndDestroy();
     for (const s of accepted.splice(0)) s.destroy();
@@ -31,4 +39,7 @@ async function main(): Promise<void> {
   server.close();
 }
 
-main().catch((e: unknown) => { process.stderr.write(`conn-waves: ${String(e)}\n`); process.exit(1); });
+main().catch((e: unknown) => {
+  process.stderr.write(`conn-waves: ${String(e)}\n`);
+  process.exit(1);
+});

@@ -8,8 +8,17 @@ import type { SampleHandler, SampleSource } from '../../src/sampler/sample-sourc
 
 export function sock(p: Partial<InetSocket> & { localPort: number }): InetSocket {
   return {
-    proto: 'tcp', family: 4, localAddr: '10.0.0.1', remoteAddr: '0.0.0.0', remotePort: 0, state: 10,
-    recvQ: 0, sendQ: 0, timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 }, uid: 0, inode: 1000 + p.localPort,
+    proto: 'tcp',
+    family: 4,
+    localAddr: '10.0.0.1',
+    remoteAddr: '0.0.0.0',
+    remotePort: 0,
+    state: 10,
+    recvQ: 0,
+    sendQ: 0,
+    timer: { kind: 0, expires: 0, retransmits: 0, timeout: 0 },
+    uid: 0,
+    inode: 1000 + p.localPort,
     ...p,
   };
 }
@@ -59,7 +68,8 @@ export function snapshot(time: number, parts: SnapParts): Snapshot {
   if (parts.routes6) snap.routes6 = { ok: true, value: parts.routes6, skipped: 0 };
   if (parts.conntrack) snap.conntrack = { ok: true, value: parts.conntrack, skipped: 0 };
   if (parts.conntrackError !== undefined) snap.conntrack = { ok: false, error: parts.conntrackError };
-  if (parts.owners || parts.ownersDenied) snap.owners = { owners: parts.owners ?? new Map<number, ProcessOwner>(), denied: parts.ownersDenied ?? false };
+  if (parts.owners || parts.ownersDenied)
+    snap.owners = { owners: parts.owners ?? new Map<number, ProcessOwner>(), denied: parts.ownersDenied ?? false };
   return snap;
 }
 
@@ -85,8 +95,15 @@ export class Feeder {
 
 export function names(extra: Partial<NameContext> = {}): NameContext {
   return {
-    services: new Map([['22/tcp', 'ssh'], ['80/tcp', 'http'], ['53/udp', 'domain']]),
-    users: new Map([[0, 'root'], [1000, 'alice']]),
+    services: new Map([
+      ['22/tcp', 'ssh'],
+      ['80/tcp', 'http'],
+      ['53/udp', 'domain'],
+    ]),
+    users: new Map([
+      [0, 'root'],
+      [1000, 'alice'],
+    ]),
     hostName: () => undefined,
     owners: null,
     ...extra,
@@ -105,10 +122,22 @@ export class FakeSource implements SampleSource {
   interval = 2000;
   stopped = false;
   private end: () => void = () => {};
-  run(): Promise<void> { return new Promise((res) => { this.end = res; }); }
-  stop(): void { this.stopped = true; this.end(); }
-  mark(): void { this.marks++; this.feeder.engine.mark(); }
-  setInterval(ms: number): void { this.interval = ms; }
+  run(): Promise<void> {
+    return new Promise((res) => {
+      this.end = res;
+    });
+  }
+  stop(): void {
+    this.stopped = true;
+    this.end();
+  }
+  mark(): void {
+    this.marks++;
+    this.feeder.engine.mark();
+  }
+  setInterval(ms: number): void {
+    this.interval = ms;
+  }
   push(parts: SnapParts): void {
     const raw = this.feeder.raw(parts);
     this.onSample(this.feeder.engine.ingest(raw), raw);

@@ -40,7 +40,11 @@ function demo(): { samples: RawSample[]; intervalMs: number } {
 async function demoNames(): Promise<NameContext> {
   const kfs = kernelFs(DEMO_ROOT);
   const [services, protocols, users, hosts, networks] = await Promise.all([
-    loadServices(kfs), loadProtocols(kfs), loadUsers(kfs), loadHosts(kfs), loadNetworks(kfs),
+    loadServices(kfs),
+    loadProtocols(kfs),
+    loadUsers(kfs),
+    loadHosts(kfs),
+    loadNetworks(kfs),
   ]);
   const names = new HostNames({ hosts, lookup: null });
   return { services, users, hostName: (a) => names.name(a), owners: null, networks, protocols };
@@ -60,7 +64,9 @@ function upTo(samples: readonly RawSample[], at: number, intervalMs: number): (o
     return {
       run: () => {
         for (const raw of samples.slice(0, at)) on(engine.ingest(raw), raw);
-        return new Promise<void>((res) => { end = res; });
+        return new Promise<void>((res) => {
+          end = res;
+        });
       },
       stop: () => end(),
       mark: () => engine.mark(),
@@ -79,13 +85,27 @@ const settle = async (): Promise<void> => {
  * the terminal's input as typed: '3', 'z', '/', 'close_wait', '\r'), as `rows` lines of
  * exactly `cols` characters, without colours or other attributes.
  */
-export async function demoFrame(o: { cols: number; rows: number; keys?: readonly string[]; argv?: readonly string[]; at?: number; mouse?: boolean }): Promise<string[]> {
+export async function demoFrame(o: {
+  cols: number;
+  rows: number;
+  keys?: readonly string[];
+  argv?: readonly string[];
+  at?: number;
+  mouse?: boolean;
+}): Promise<string[]> {
   const { samples, intervalMs } = demo();
-  const input = fakeTty(o.cols, o.rows), output = fakeTty(o.cols, o.rows);
+  const input = fakeTty(o.cols, o.rows),
+    output = fakeTty(o.cols, o.rows);
   output.resume();
   const d = createDashboard(parseOptions([...(o.argv ?? [])]), {
-    input, output, names: await demoNames(), host: demoHost(),
-    source: upTo(samples, o.at ?? DEMO_AT, intervalMs), signals: false, terminal: 'xterm-256color', ascii: false,
+    input,
+    output,
+    names: await demoNames(),
+    host: demoHost(),
+    source: upTo(samples, o.at ?? DEMO_AT, intervalMs),
+    signals: false,
+    terminal: 'xterm-256color',
+    ascii: false,
     ...(o.mouse === true ? { mouse: true } : {}),
   });
   try {

@@ -13,7 +13,10 @@ function question(msg: Buffer): { name: string; type: number; end: number } | nu
   const labels: string[] = [];
   while (i < msg.length) {
     const len = msg[i] ?? 0;
-    if (len === 0) { i++; break; }
+    if (len === 0) {
+      i++;
+      break;
+    }
     if (len > 63) return null;
     labels.push(msg.subarray(i + 1, i + 1 + len).toString('latin1'));
     i += 1 + len;

@@ -9,6 +9,9 @@ export function fakeTty(cols = 80, rows = 24): FakeTty {
   s.columns = cols;
   s.rows = rows;
   s.isRaw = false;
-  s.setRawMode = (raw) => { s.isRaw = raw; return s; };
+  s.setRawMode = (raw) => {
+    s.isRaw = raw;
+    return s;
+  };
   return s;
 }

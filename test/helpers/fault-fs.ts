@@ -33,13 +33,16 @@ function errno(code: string, rel: string): NodeJS.ErrnoException {
  *  as one more Name/value pair of a counter group, as one more key=value of a conntrack flow. */
 function extraColumn(text: string, rel: string): string {
   if (rel === 'proc/net/nf_conntrack') return text.replace(/ use=/g, ' newkey=1 use=');
-  return text.split('\n').map((l, i) => {
-    if (l.trim() === '') return l;
-    // Counter files pair a header line with a value line: both get the new column.
-    if (/^[A-Za-z0-9]+: /.test(l)) return l + (/: [A-Za-z]/.test(l) ? ' NewCounter' : ' 0');
-    if (i === 0 || /^\s*Inter-|^\s*face/.test(l) || l.startsWith('Iface')) return l + '  extra';
-    return l + ' 0';
-  }).join('\n');
+  return text
+    .split('\n')
+    .map((l, i) => {
+      if (l.trim() === '') return l;
+      // Counter files pair a header line with a value line: both get the new column.
+      if (/^[A-Za-z0-9]+: /.test(l)) return l + (/: [A-Za-z]/.test(l) ? ' NewCounter' : ' 0');
+      if (i === 0 || /^\s*Inter-|^\s*face/.test(l) || l.startsWith('Iface')) return l + '  extra';
+      return l + ' 0';
+    })
+    .join('\n');
 }
 
 export function applyFault(text: string, fault: Fault, rel = ''): string {
@@ -51,13 +54,15 @@ export function applyFault(text: string, fault: Fault, rel = ''): string {
       const lastNl = body.lastIndexOf('\n');
       return body.slice(0, lastNl + 1 + Math.floor((body.length - lastNl - 1) / 2));
     }
-    case 'extra-column': return extraColumn(text, rel);
+    case 'extra-column':
+      return extraColumn(text, rel);
     case 'garbage-line': {
       const lines = text.split('\n');
       lines.splice(Math.min(2, lines.length), 0, 'this line \x1b[31mis {bold}not kernel output\x07');
       return lines.join('\n');
     }
-    default: return text;
+    default:
+      return text;
   }
 }
 
@@ -76,7 +81,10 @@ export class FaultFs implements KernelFs {
   readonly reads: string[] = [];
 
   /** `roots` are searched in order below the fixtures directory; `map` names single files. */
-  constructor(private readonly roots: readonly string[] = ['root-basic'], private readonly map: Readonly<Record<string, string>> = FULL_TREE) {}
+  constructor(
+    private readonly roots: readonly string[] = ['root-basic'],
+    private readonly map: Readonly<Record<string, string>> = FULL_TREE,
+  ) {}
 
   private async realPath(rel: string): Promise<string | null> {
     const mapped = this.map[rel];

@@ -8,7 +8,8 @@ const cells = (row: string): string[] => Array.from(row);
 export function frameDiff(expected: readonly string[], actual: readonly string[]): string | null {
   if (expected.length !== actual.length) return `${actual.length} rows, expected ${expected.length}`;
   for (let r = 0; r < expected.length; r++) {
-    const want = cells(expected[r] ?? ''), got = cells(actual[r] ?? '');
+    const want = cells(expected[r] ?? ''),
+      got = cells(actual[r] ?? '');
     if (want.join('') === got.join('')) continue;
     let c = 0;
     while (c < want.length && c < got.length && want[c] === got[c]) c++;

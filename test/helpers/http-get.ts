@@ -21,8 +21,12 @@ const req = get(url, { headers, ...(ca !== undefined ? { ca: readFileSync(ca) } 
   const chunks: Buffer[] = [];
   res.on('data', (d: Buffer) => chunks.push(d));
   res.on('end', () => {
-    process.stdout.write(JSON.stringify({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }) + '\n',
+    );
   });
 });
-req.on('error', (err) => { process.stdout.write(JSON.stringify({ error: err.message }) + '\n'); });
+req.on('error', (err) => {
+  process.stdout.write(JSON.stringify({ error: err.message }) + '\n');
+});
 req.setTimeout(10_000, () => req.destroy(new Error('timeout')));

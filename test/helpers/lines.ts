@@ -13,7 +13,9 @@ export class Lines {
   constructor(child: ChildProcess) {
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => { this.stderr += d; });
+    child.stderr?.on('data', (d: string) => {
+      this.stderr += d;
+    });
     child.stdout?.on('data', (d: string) => {
       this.buf += d;
       let nl: number;
@@ -25,10 +27,11 @@ export class Lines {
     });
     this.exit = new Promise((resolve) => {
       child.once('close', (code, signal) => {
-        for (const w of this.waiters) w.reject(new Error(`exited (${code ?? signal}) after ${this.lines.length} lines; stderr: ${this.stderr}`));
+        for (const w of this.waiters)
+          w.reject(new Error(`exited (${code ?? signal}) after ${this.lines.length} lines; stderr: ${this.stderr}`));
         this.waiters = [];
         const signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-        resolve(code ?? 128 + (signal ? signals[signal] ?? 0 : 0));
+        resolve(code ?? 128 + (signal ? (signals[signal] ?? 0) : 0));
       });
     });
   }

@@ -15,24 +15,44 @@ export function rng(seed: number): () => number {
 
 export class Rand {
   private readonly next: () => number;
-  constructor(readonly seed: number) { this.next = rng(seed); }
-  float(): number { return this.next(); }
-  int(n: number): number { return Math.floor(this.next() * n); }
+  constructor(readonly seed: number) {
+    this.next = rng(seed);
+  }
+  float(): number {
+    return this.next();
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
   pick<T>(xs: readonly T[]): T {
     if (xs.length === 0) throw new Error('pick from nothing');
     return xs[this.int(xs.length)] as T;
   }
 }
 
-const HUGE = ['9'.repeat(400), '18446744073709551616', '18446744073709551615', '4294967296', '-1',
-  '-9223372036854775809', '0x10', '1e308', 'NaN', 'Infinity', '00000000000000000000000000000001'];
+const HUGE = [
+  '9'.repeat(400),
+  '18446744073709551616',
+  '18446744073709551615',
+  '4294967296',
+  '-1',
+  '-9223372036854775809',
+  '0x10',
+  '1e308',
+  'NaN',
+  'Infinity',
+  '00000000000000000000000000000001',
+];
 const HOSTILE = ['\x1b[31m', '\x07', '\r', '\b', '\x00', '\u009b', '\u202e', '{bold}', '{/}', '\t', '\x7f', '\ufeff'];
 
 function lines(b: Buffer): Buffer[] {
   const out: Buffer[] = [];
   let start = 0;
   for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0x0a) { out.push(b.subarray(start, i)); start = i + 1; }
+    if (b[i] === 0x0a) {
+      out.push(b.subarray(start, i));
+      start = i + 1;
+    }
   }
   out.push(b.subarray(start));
   return out;
@@ -40,7 +60,10 @@ function lines(b: Buffer): Buffer[] {
 
 function joinLines(ls: Buffer[]): Buffer {
   const parts: Buffer[] = [];
-  ls.forEach((l, i) => { if (i > 0) parts.push(Buffer.of(0x0a)); parts.push(l); });
+  ls.forEach((l, i) => {
+    if (i > 0) parts.push(Buffer.of(0x0a));
+    parts.push(l);
+  });
   return Buffer.concat(parts);
 }
 
@@ -59,12 +82,14 @@ function tokens(line: Buffer): { start: number; end: number }[] {
 
 type Mutation = (b: Buffer, r: Rand) => Buffer;
 
-const onLine = (f: (line: Buffer, r: Rand) => Buffer): Mutation => (b, r) => {
-  const ls = lines(b);
-  const i = r.int(ls.length);
-  ls[i] = f(ls[i] ?? Buffer.alloc(0), r);
-  return joinLines(ls);
-};
+const onLine =
+  (f: (line: Buffer, r: Rand) => Buffer): Mutation =>
+  (b, r) => {
+    const ls = lines(b);
+    const i = r.int(ls.length);
+    ls[i] = f(ls[i] ?? Buffer.alloc(0), r);
+    return joinLines(ls);
+  };
 
 export const MUTATIONS: Record<string, Mutation> = {
   flipBit: (b, r) => {
@@ -100,7 +125,8 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   swapLines: (b, r) => {
     const ls = lines(b);
-    const i = r.int(ls.length), j = r.int(ls.length);
+    const i = r.int(ls.length),
+      j = r.int(ls.length);
     [ls[i], ls[j]] = [ls[j] ?? Buffer.alloc(0), ls[i] ?? Buffer.alloc(0)];
     return joinLines(ls);
   },

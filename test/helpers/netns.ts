@@ -5,7 +5,11 @@ import { randomBytes } from 'node:crypto';
 
 const execFileP = promisify(execFile);
 
-export interface RunResult { stdout: string; stderr: string; code: number }
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
 
 export async function run(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
@@ -67,7 +71,13 @@ export class Netns {
 }
 
 /** Join two namespaces with a veth pair and give each end an address (CIDR). */
-export async function linkVeth(a: Netns, b: Netns, addrA: string, addrB: string, names: readonly [string, string] = ['veth-a', 'veth-b']): Promise<void> {
+export async function linkVeth(
+  a: Netns,
+  b: Netns,
+  addrA: string,
+  addrB: string,
+  names: readonly [string, string] = ['veth-a', 'veth-b'],
+): Promise<void> {
   await a.ip('link', 'add', names[0], 'type', 'veth', 'peer', 'name', names[1], 'netns', b.name);
   await a.ip('addr', 'add', addrA, 'dev', names[0]);
   await b.ip('addr', 'add', addrB, 'dev', names[1]);
@@ -84,7 +94,11 @@ export function readyLine<T>(child: ChildProcess): Promise<T> {
       const nl = buf.indexOf('\n');
       if (nl >= 0) {
         child.stdout?.off('data', onData);
-        try { resolve(JSON.parse(buf.slice(0, nl)) as T); } catch (e) { reject(e); }
+        try {
+          resolve(JSON.parse(buf.slice(0, nl)) as T);
+        } catch (e) {
+          reject(e);
+        }
       }
     };
     child.stdout?.on('data', onData);

@@ -20,20 +20,34 @@ function missing(need: Need): string | null {
   if (cache.has(need)) return cache.get(need) ?? null;
   let why: string | null = null;
   switch (need) {
-    case 'root': why = process.getuid?.() === 0 ? null : 'not running as root'; break;
+    case 'root':
+      why = process.getuid?.() === 0 ? null : 'not running as root';
+      break;
     case 'netns': {
       const name = `nd-probe-${process.pid}`;
       why = has('ip', ['netns', 'add', name]) ? null : 'cannot create a network namespace (ip netns add failed)';
       if (!why) has('ip', ['netns', 'del', name]);
       break;
     }
-    case 'netstat': why = has('netstat', ['--version']) ? null : 'netstat (net-tools) is not installed'; break;
-    case 'ss': why = has('ss', ['-V']) ? null : 'ss (iproute2) is not installed'; break;
-    case 'iptables': why = has('iptables', ['--version']) ? null : 'iptables is not installed'; break;
-    case 'tmux': why = has('tmux', ['-V']) ? null : 'tmux is not installed'; break;
+    case 'netstat':
+      why = has('netstat', ['--version']) ? null : 'netstat (net-tools) is not installed';
+      break;
+    case 'ss':
+      why = has('ss', ['-V']) ? null : 'ss (iproute2) is not installed';
+      break;
+    case 'iptables':
+      why = has('iptables', ['--version']) ? null : 'iptables is not installed';
+      break;
+    case 'tmux':
+      why = has('tmux', ['-V']) ? null : 'tmux is not installed';
+      break;
     // The Debian package ships both the server and promtool.
-    case 'prometheus': why = has('prometheus', ['--version']) && has('promtool', ['--version']) ? null : 'prometheus and promtool are not installed'; break;
-    case 'openssl': why = has('openssl', ['version']) ? null : 'openssl is not installed'; break;
+    case 'prometheus':
+      why = has('prometheus', ['--version']) && has('promtool', ['--version']) ? null : 'prometheus and promtool are not installed';
+      break;
+    case 'openssl':
+      why = has('openssl', ['version']) ? null : 'openssl is not installed';
+      break;
   }
   cache.set(need, why);
   return why;

@@ -17,7 +17,9 @@ function connect(port: number, host: string, localAddress?: string): Promise<net
 }
 
 function connectPath(path: string): Promise<net.Socket> {
-  return new Promise((r) => { const s = net.connect(path, () => r(s)); });
+  return new Promise((r) => {
+    const s = net.connect(path, () => r(s));
+  });
 }
 
 async function main(): Promise<void> {
@@ -51,7 +53,9 @@ async function main(): Promise<void> {
   keep.push(us, abs, ...servers);
 
   process.stdout.write(JSON.stringify({ pid: process.pid, dir, streamPath }) + '\n');
-  setInterval(() => { /* stay alive until killed */ }, 60_000);
+  setInterval(() => {
+    /* stay alive until killed */
+  }, 60_000);
   // Accepted connections must stay referenced too.
   keep.push(accepted);
 }

@@ -18,7 +18,8 @@ for (const fn of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFil
     const [file, maybeArgs] = args;
     const opts = args.find((a) => a !== null && typeof a === 'object' && !Array.isArray(a)) as { shell?: unknown } | undefined;
     const entry = {
-      fn, file: typeof file === 'string' ? file : String(file),
+      fn,
+      file: typeof file === 'string' ? file : String(file),
       args: Array.isArray(maybeArgs) ? maybeArgs.map(String) : [],
       shell: SHELL_FNS.has(fn) || Boolean(opts?.shell),
     };

@@ -16,7 +16,10 @@ export function parseSsInfo(text: string): SsInfo {
       const words = line.trim().split(/\s+/);
       for (let i = 0; i < words.length; i++) {
         const w = words[i]!;
-        if (TWO_WORD.has(w) && i + 1 < words.length) { rec[w] = words[++i]!; continue; }
+        if (TWO_WORD.has(w) && i + 1 < words.length) {
+          rec[w] = words[++i]!;
+          continue;
+        }
         const c = w.indexOf(':');
         if (c > 0) rec[w.slice(0, c)] = w.slice(c + 1);
         else rec[w] = '';

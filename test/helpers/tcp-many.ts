@@ -5,7 +5,8 @@
 import * as net from 'node:net';
 
 const [host = '127.0.0.1', port = '0', nArg = '1000', keepArg = '10'] = process.argv.slice(2);
-const n = Number(nArg), keep = Number(keepArg);
+const n = Number(nArg),
+  keep = Number(keepArg);
 const kept: net.Socket[] = [];
 
 async function main(): Promise<void> {
@@ -17,7 +18,11 @@ async function main(): Promise<void> {
     s.on('error', () => {});
     if (i < n - keep) {
       // Closed by this side first: the peer answers the FIN (tcp-sink ends on 'end').
-      await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.end(); s.resume(); });
+      await new Promise<void>((resolve) => {
+        s.on('close', () => resolve());
+        s.end();
+        s.resume();
+      });
     } else kept.push(s);
   }
   process.stdout.write(JSON.stringify({ ready: true, open: kept.length }) + '\n');

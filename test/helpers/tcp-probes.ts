@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 
 function tcp(file = '/proc/net/snmp', group = 'Tcp:'): Record<string, number> {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith(group));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith(group));
   const names = (lines[0] ?? '').trim().split(/\s+/).slice(1);
   const values = (lines[1] ?? '').trim().split(/\s+/).slice(1).map(Number);
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? NaN]));
@@ -34,7 +36,9 @@ function connect(port: number): Promise<net.Socket> {
 
 async function closeWait(): Promise<void> {
   let onAccept: (s: net.Socket) => void = () => {};
-  const accepted = new Promise<net.Socket>((r) => { onAccept = r; });
+  const accepted = new Promise<net.Socket>((r) => {
+    onAccept = r;
+  });
   const server = await listen(0, (s) => onAccept(s));
   const client = await connect((server.address() as net.AddressInfo).port);
   const serverSide = await accepted;
@@ -53,8 +57,14 @@ async function closeWait(): Promise<void> {
 async function timeWait(): Promise<void> {
   const ext = (): number => tcp('/proc/net/netstat', 'TcpExt:')['TW'] ?? NaN;
   let onClosed: () => void = () => {};
-  const closed = new Promise<void>((r) => { onClosed = r; });
-  const server = await listen(0, (s) => { s.resume(); s.on('end', () => s.end()); s.on('close', onClosed); });
+  const closed = new Promise<void>((r) => {
+    onClosed = r;
+  });
+  const server = await listen(0, (s) => {
+    s.resume();
+    s.on('end', () => s.end());
+    s.on('close', onClosed);
+  });
   const before = ext();
   const client = await connect((server.address() as net.AddressInfo).port);
   client.resume();
@@ -67,9 +77,13 @@ async function timeWait(): Promise<void> {
 }
 
 async function blackhole(port: number): Promise<void> {
-  await listen(port, (s) => { s.resume(); });
+  await listen(port, (s) => {
+    s.resume();
+  });
   const client = await connect(port);
-  client.on('error', () => { /* the connection may time out after the test is done */ });
+  client.on('error', () => {
+    /* the connection may time out after the test is done */
+  });
   await sleep(100);
   const before = tcp();
   client.write(Buffer.alloc(1000, 120));

@@ -7,12 +7,16 @@ const [host = '0.0.0.0', port = '0'] = process.argv.slice(2);
 
 const server = net.createServer((sock) => {
   let received = 0;
-  sock.on('data', (d: Buffer) => { received += d.length; });
+  sock.on('data', (d: Buffer) => {
+    received += d.length;
+  });
   sock.on('end', () => {
     process.stdout.write(JSON.stringify({ received }) + '\n');
     sock.end();
   });
-  sock.on('error', () => { /* the peer may be killed mid-transfer */ });
+  sock.on('error', () => {
+    /* the peer may be killed mid-transfer */
+  });
 });
 
 server.listen(Number(port), host, () => {

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
   }
-  await new Promise<void>((resolve) => { sock.end(() => resolve()); });
+  await new Promise<void>((resolve) => {
+    sock.end(() => resolve());
+  });
   process.stdout.write(JSON.stringify({ sent, ms: Date.now() - started }) + '\n');
   sock.destroy();
 }

@@ -10,7 +10,9 @@ const gapMs = Number(gapArg);
 
 async function main(): Promise<void> {
   const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-  sock.on('error', () => { /* ICMP errors on an unconnected socket are not reported anyway */ });
+  sock.on('error', () => {
+    /* ICMP errors on an unconnected socket are not reported anyway */
+  });
   const payload = Buffer.from('netdash');
   for (let i = 0; i < count; i++) {
     await new Promise<void>((resolve, reject) => sock.send(payload, Number(port), host, (err) => (err ? reject(err) : resolve())));

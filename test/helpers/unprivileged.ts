@@ -53,6 +53,8 @@ export function runnableBy(uid = NOBODY): { node: string; cli: string } {
   }
   execFileSync('chmod', ['-R', 'a+rX', dir]);
   copy = { node: runNode, cli: join(dir, 'dist/src/cli.js'), dir };
-  process.once('exit', () => { if (copy?.dir) rmSync(copy.dir, { recursive: true, force: true }); });
+  process.once('exit', () => {
+    if (copy?.dir) rmSync(copy.dir, { recursive: true, force: true });
+  });
   return copy;
 }

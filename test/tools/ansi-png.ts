@@ -20,14 +20,44 @@ export const FONT_FILES = [`${FONT_DIR}/DejaVuSansMono.ttf`, `${FONT_DIR}/DejaVu
 export const FONT_FAMILY = 'DejaVu Sans Mono';
 
 /** The 16 terminal colours by ansi-to-svg's names, in SGR order (30–37, then 90–97). */
-const NAMES = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white',
-  'gray', 'redBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright', 'cyanBright', 'whiteBright'] as const;
+const NAMES = [
+  'black',
+  'red',
+  'green',
+  'yellow',
+  'blue',
+  'magenta',
+  'cyan',
+  'white',
+  'gray',
+  'redBright',
+  'greenBright',
+  'yellowBright',
+  'blueBright',
+  'magentaBright',
+  'cyanBright',
+  'whiteBright',
+] as const;
 
 /** A dark palette (Tango-like). `black` is the page background, so text in inverse video
  *  on the default colours comes out as background-on-foreground, as in a terminal. */
 export const PALETTE: readonly string[] = [
-  '#1c1f24', '#e0585b', '#69b86a', '#d8b24a', '#5e8fd6', '#b07cd0', '#3fb3be', '#d0d3d8',
-  '#6f7580', '#ff7b7b', '#95e08f', '#f2d36b', '#8ab4f8', '#d7a4f2', '#72d7e0', '#ffffff',
+  '#1c1f24',
+  '#e0585b',
+  '#69b86a',
+  '#d8b24a',
+  '#5e8fd6',
+  '#b07cd0',
+  '#3fb3be',
+  '#d0d3d8',
+  '#6f7580',
+  '#ff7b7b',
+  '#95e08f',
+  '#f2d36b',
+  '#8ab4f8',
+  '#d7a4f2',
+  '#72d7e0',
+  '#ffffff',
 ];
 const BACKGROUND = PALETTE[0] ?? '#000000';
 const FOREGROUND = PALETTE[7] ?? '#ffffff';
@@ -68,8 +98,10 @@ function sgr(pen: Cell, params: number[]): void {
     else if (p === 2) pen.dim = true;
     else if (p === 4) pen.underline = true;
     else if (p === 7) pen.inverse = true;
-    else if (p === 22) { pen.bold = false; pen.dim = false; }
-    else if (p === 24) pen.underline = false;
+    else if (p === 22) {
+      pen.bold = false;
+      pen.dim = false;
+    } else if (p === 24) pen.underline = false;
     else if (p === 27) pen.inverse = false;
     else if (p >= 30 && p <= 37) pen.fg = { kind: 'index', n: p - 30 };
     else if (p === 39) pen.fg = DEFAULT;
@@ -79,9 +111,17 @@ function sgr(pen: Cell, params: number[]): void {
     else if (p >= 100 && p <= 107) pen.bg = { kind: 'index', n: p - 100 + 8 };
     else if (p === 38 || p === 48) {
       let c: Color | null = null;
-      if (params[i + 1] === 5) { c = { kind: 'index', n: params[i + 2] ?? 0 }; i += 2; }
-      else if (params[i + 1] === 2) { c = { kind: 'rgb', r: params[i + 2] ?? 0, g: params[i + 3] ?? 0, b: params[i + 4] ?? 0 }; i += 4; }
-      if (c) { if (p === 38) pen.fg = c; else pen.bg = c; }
+      if (params[i + 1] === 5) {
+        c = { kind: 'index', n: params[i + 2] ?? 0 };
+        i += 2;
+      } else if (params[i + 1] === 2) {
+        c = { kind: 'rgb', r: params[i + 2] ?? 0, g: params[i + 3] ?? 0, b: params[i + 4] ?? 0 };
+        i += 4;
+      }
+      if (c) {
+        if (p === 38) pen.fg = c;
+        else pen.bg = c;
+      }
     }
     // 3 italic, 5 blink, 8 hidden, 9 strike and the rest: not drawn.
   }
@@ -96,10 +136,21 @@ export function parseScreen(text: string, cols: number, rows: number): Cell[][] 
   const re = /\x1b\[([0-9;:]*)([A-Za-z])|\x1b[()][0-9A-Za-z]|\x1b.|\n|\r|[^\x1b\n\r]/gu;
   for (const m of text.matchAll(re)) {
     const tok = m[0];
-    if (tok === '\n') { grid.push(row); row = []; continue; }
+    if (tok === '\n') {
+      grid.push(row);
+      row = [];
+      continue;
+    }
     if (tok === '\r') continue;
     if (tok.startsWith('\x1b')) {
-      if (m[2] === 'm') sgr(pen, (m[1] ?? '').split(/[;:]/).filter((x) => x !== '').map(Number));
+      if (m[2] === 'm')
+        sgr(
+          pen,
+          (m[1] ?? '')
+            .split(/[;:]/)
+            .filter((x) => x !== '')
+            .map(Number),
+        );
       continue;
     }
     if (tok < ' ') continue;
@@ -142,14 +193,31 @@ function slot(c: Color, isFg: boolean): number | null {
     // Distances against the xterm defaults that 256-colour codes are designed around.
     const x = XTERM16[i] ?? [0, 0, 0];
     const d = (x[0] - r) ** 2 + (x[1] - g) ** 2 + (x[2] - b) ** 2;
-    if (d < bestD) { bestD = d; best = i; }
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
   });
   return best;
 }
 
 const XTERM16: readonly [number, number, number][] = [
-  [0, 0, 0], [205, 0, 0], [0, 205, 0], [205, 205, 0], [0, 0, 238], [205, 0, 205], [0, 205, 205], [229, 229, 229],
-  [127, 127, 127], [255, 0, 0], [0, 255, 0], [255, 255, 0], [92, 92, 255], [255, 0, 255], [0, 255, 255], [255, 255, 255],
+  [0, 0, 0],
+  [205, 0, 0],
+  [0, 205, 0],
+  [205, 205, 0],
+  [0, 0, 238],
+  [205, 0, 205],
+  [0, 205, 205],
+  [229, 229, 229],
+  [127, 127, 127],
+  [255, 0, 0],
+  [0, 255, 0],
+  [255, 255, 0],
+  [92, 92, 255],
+  [255, 0, 255],
+  [0, 255, 255],
+  [255, 255, 255],
 ];
 
 /** Resolved colours of a cell: palette slots, null for the default foreground/background. */
@@ -182,7 +250,10 @@ export function normalizedAnsi(grid: Cell[][]): string {
       while (j < row.length && row[j]?.ch === ' ' && style(row[j] ?? first) === key) j++;
       while (j < row.length && row[j]?.ch !== ' ' && style(row[j] ?? first) === key) j++;
       if (j === i) j = i + 1;
-      const text = row.slice(i, j).map((c) => c.ch).join('');
+      const text = row
+        .slice(i, j)
+        .map((c) => c.ch)
+        .join('');
       const { fg } = resolved(first);
       // parse-ansi's reset leaves underline on: close it explicitly. Underlines are drawn
       // from the cells (decorations()), like backgrounds.
@@ -222,7 +293,7 @@ function decorations(grid: Cell[][]): string {
       if (run.value === null || run.value === 0) continue;
       back += `<rect x="${x(run.from)}" y="${PAD + r * ROW_H}" width="${w(run.to - run.from)}" height="${ROW_H}" fill="${PALETTE[run.value]}"/>`;
     }
-    for (const run of runs(row, (c) => (c.underline ? resolved(c).fg ?? 7 : -1))) {
+    for (const run of runs(row, (c) => (c.underline ? (resolved(c).fg ?? 7) : -1))) {
       if (run.value < 0) continue;
       // Just under the baseline, where ansi-to-svg would put it.
       const y = +(PAD + r * ROW_H + LINE_HEIGHT - 3.4453125 + 2).toFixed(2);
@@ -236,7 +307,16 @@ function decorations(grid: Cell[][]): string {
  *  cell's dots are drawn in its colour and the character is blanked for the text pass. */
 function brailleDots(grid: Cell[][]): string {
   // Bit → (column, row) of the dot in the 2×4 cell, as Unicode orders them.
-  const DOTS: readonly [number, number][] = [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2], [0, 3], [1, 3]];
+  const DOTS: readonly [number, number][] = [
+    [0, 0],
+    [0, 1],
+    [0, 2],
+    [1, 0],
+    [1, 1],
+    [1, 2],
+    [0, 3],
+    [1, 3],
+  ];
   let out = '';
   grid.forEach((row, r) => {
     row.forEach((cell, c) => {
@@ -269,8 +349,13 @@ export function screenToSvg(capture: string, cols: number, rows: number): string
     colors[`bg${n[0]?.toUpperCase()}${n.slice(1)}`] = c;
   });
   let svg = ansiToSvg(normalizedAnsi(grid), {
-    fontFamily: FONT_FAMILY, lineHeight: LINE_HEIGHT, colors,
-    paddingTop: PAD, paddingLeft: PAD, paddingBottom: PAD, paddingRight: PAD,
+    fontFamily: FONT_FAMILY,
+    lineHeight: LINE_HEIGHT,
+    colors,
+    paddingTop: PAD,
+    paddingLeft: PAD,
+    paddingBottom: PAD,
+    paddingRight: PAD,
   });
   // Exact cell width for DejaVu Sans Mono; backgrounds right after the page rectangle.
   svg = svg.replace('font-size="14"', `font-size="${FONT_SIZE}"`);

@@ -40,7 +40,11 @@ const num = (i: number, dflt: number): number => {
   return v === undefined ? dflt : Number(v);
 };
 const str = (i: number, dflt: string): string => args[i] ?? dflt;
-const quiet = (s: net.Socket): void => { s.on('error', () => { /* peers are killed mid-run */ }); };
+const quiet = (s: net.Socket): void => {
+  s.on('error', () => {
+    /* peers are killed mid-run */
+  });
+};
 
 function listen(server: net.Server, port: number, host: string, backlog = 511): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -65,7 +69,10 @@ async function sendPaced(sock: net.Socket, bytes: number, rate: number): Promise
   while (sent < bytes && !sock.destroyed) {
     const n = Math.min(CHUNK, bytes - sent);
     if (!sock.write(n === CHUNK ? chunk : chunk.subarray(0, n))) {
-      await new Promise<void>((r) => { sock.once('drain', r); sock.once('close', r); });
+      await new Promise<void>((r) => {
+        sock.once('drain', r);
+        sock.once('close', r);
+      });
     }
     sent += n;
     if (rate > 0) {
@@ -93,7 +100,11 @@ async function web(): Promise<void> {
     };
     sock.on('data', onData);
   };
-  for (const [port, host] of [[80, a4], [443, a4], [80, a6]] as const) {
+  for (const [port, host] of [
+    [80, a4],
+    [443, a4],
+    [80, a6],
+  ] as const) {
     const srv = net.createServer(serve);
     await listen(srv, port, host);
     keep.push(srv);
@@ -109,7 +120,9 @@ async function db(): Promise<void> {
     quiet(sock);
     sock.setKeepAlive(true, 7000);
     conns.add(sock);
-    sock.on('data', () => { /* queries are ignored */ });
+    sock.on('data', () => {
+      /* queries are ignored */
+    });
     // allowHalfOpen: the peer's FIN is noted and nothing more, so the socket stays in CLOSE_WAIT.
     sock.on('close', () => conns.delete(sock));
   };
@@ -128,10 +141,14 @@ async function db(): Promise<void> {
     c.setKeepAlive(true, 7000);
     keep.push(c);
   }
-  const u = await new Promise<net.Socket>((resolve) => { const c = net.connect(`${dir}/.s.PGSQL.5432`, () => resolve(c)); });
+  const u = await new Promise<net.Socket>((resolve) => {
+    const c = net.connect(`${dir}/.s.PGSQL.5432`, () => resolve(c));
+  });
   quiet(u);
   keep.push(u);
-  setInterval(() => { for (const s of conns) if (!s.writableEnded) s.write('row\n'); }, 1000);
+  setInterval(() => {
+    for (const s of conns) if (!s.writableEnded) s.write('row\n');
+  }, 1000);
   ready();
 }
 
@@ -140,14 +157,18 @@ async function ssh(): Promise<void> {
   const accept = (sock: net.Socket): void => {
     quiet(sock);
     sessions.push(sock);
-    sock.on('data', () => { /* keystrokes */ });
+    sock.on('data', () => {
+      /* keystrokes */
+    });
   };
   for (const host of ['0.0.0.0', '::']) {
     const srv = net.createServer({ allowHalfOpen: true }, accept);
     await listen(srv, 22, host);
     keep.push(srv);
   }
-  setInterval(() => { for (const s of sessions) if (!s.writableEnded) s.write('x'.repeat(48)); }, 300);
+  setInterval(() => {
+    for (const s of sessions) if (!s.writableEnded) s.write('x'.repeat(48));
+  }, 300);
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (d: string) => {
     if (!d.includes('end')) return;
@@ -159,10 +180,15 @@ async function ssh(): Promise<void> {
 
 async function queue(): Promise<void> {
   const u = dgram.createSocket({ type: 'udp4', recvBufferSize: 2048 });
-  u.on('message', () => { /* read late, if at all */ });
+  u.on('message', () => {
+    /* read late, if at all */
+  });
   await new Promise<void>((r) => u.bind(514, '0.0.0.0', () => r()));
   const held: net.Socket[] = [];
-  const srv = net.createServer({ pauseOnConnect: true }, (sock) => { quiet(sock); held.push(sock); });
+  const srv = net.createServer({ pauseOnConnect: true }, (sock) => {
+    quiet(sock);
+    held.push(sock);
+  });
   await listen(srv, 8080, '0.0.0.0', 2);
   keep.push(u, srv, held);
   ready();
@@ -179,7 +205,9 @@ async function connectNever(): Promise<void> {
   const n = num(2, 1);
   const bytes = num(3, 0);
   for (let i = 0; i < n; i++) {
-    const s = net.connect({ host, port }, () => { if (bytes > 0) s.write(Buffer.alloc(bytes, 0x71)); });
+    const s = net.connect({ host, port }, () => {
+      if (bytes > 0) s.write(Buffer.alloc(bytes, 0x71));
+    });
     quiet(s);
     keep.push(s);
   }
@@ -193,7 +221,9 @@ async function udp(): Promise<void> {
   const gap = num(3, 100);
   const size = num(4, 32);
   const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-  sock.on('error', () => { /* unreachable errors and full buffers are expected */ });
+  sock.on('error', () => {
+    /* unreachable errors and full buffers are expected */
+  });
   ready();
   const payload = Buffer.alloc(size, 0x75);
   for (let i = 0; i < count; i++) {
@@ -212,7 +242,9 @@ async function get(): Promise<void> {
   const one = async (): Promise<void> => {
     const s = await connect(host, port);
     quiet(s);
-    s.on('data', () => { /* discard */ });
+    s.on('data', () => {
+      /* discard */
+    });
     s.write(`${bytes} ${rate}\n`);
     await new Promise<void>((r) => s.once('close', () => r()));
   };
@@ -227,11 +259,14 @@ async function short(): Promise<void> {
   const bytes = num(3, 4096);
   ready();
   for (;;) {
-    connect(host, port).then((s) => {
-      quiet(s);
-      s.on('data', () => {});
-      s.write(`${bytes} 0\n`);
-    }, () => {});
+    connect(host, port).then(
+      (s) => {
+        quiet(s);
+        s.on('data', () => {});
+        s.write(`${bytes} 0\n`);
+      },
+      () => {},
+    );
     await sleep(every);
   }
 }
@@ -249,12 +284,22 @@ async function hold(): Promise<void> {
   }
   keep.push(socks);
   process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (d: string) => { if (d.includes('end')) socks.find((s) => !s.writableEnded)?.end(); });
+  process.stdin.on('data', (d: string) => {
+    if (d.includes('end')) socks.find((s) => !s.writableEnded)?.end();
+  });
   ready();
 }
 
 const roles: Record<string, () => Promise<void>> = {
-  web, db, ssh, queue, connect: connectNever, udp, get, short, hold,
+  web,
+  db,
+  ssh,
+  queue,
+  connect: connectNever,
+  udp,
+  get,
+  short,
+  hold,
 };
 const run = roles[role];
 if (!run) {

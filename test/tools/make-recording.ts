@@ -43,9 +43,15 @@ import { DEMO_HOST, DEMO_RECORDING, DEMO_ROOT } from './demo-paths.js';
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const ROLES = fileURLToPath(new URL('./load-roles.js', import.meta.url));
 
-const S4 = '10.77.0.2', C4 = '10.77.0.1', S6 = 'fd77::2', C6 = 'fd77::1';
-const SB4 = '10.77.1.2', B4 = '10.77.1.1';
-const BR4 = '10.88.0.1', CT1 = '10.88.0.11', CT2 = '10.88.0.12';
+const S4 = '10.77.0.2',
+  C4 = '10.77.0.1',
+  S6 = 'fd77::2',
+  C6 = 'fd77::1';
+const SB4 = '10.77.1.2',
+  B4 = '10.77.1.1';
+const BR4 = '10.88.0.1',
+  CT1 = '10.88.0.11',
+  CT2 = '10.88.0.12';
 /** The database's UNIX socket directory: a fixed path, so the replay always shows the same. */
 const DB_DIR = '/tmp/netdash-demo-db';
 
@@ -106,7 +112,13 @@ async function untilSample(path: string, n: number, recorder: ChildProcess): Pro
   }
 }
 
-interface World { server: Netns; client: Netns; backup: Netns; ct1: Netns; ct2: Netns }
+interface World {
+  server: Netns;
+  client: Netns;
+  backup: Netns;
+  ct1: Netns;
+  ct2: Netns;
+}
 
 /** Namespaces made so far, removed on the way out whatever happened. */
 const made: Netns[] = [];
@@ -144,7 +156,10 @@ async function build(): Promise<World> {
   await server.ip('link', 'add', 'br0', 'type', 'bridge');
   await server.ip('addr', 'add', `${BR4}/24`, 'dev', 'br0');
   await server.ip('link', 'set', 'br0', 'up');
-  for (const [ct, veth, addr] of [[ct1, 'vethc1', CT1], [ct2, 'vethc2', CT2]] as const) {
+  for (const [ct, veth, addr] of [
+    [ct1, 'vethc1', CT1],
+    [ct2, 'vethc2', CT2],
+  ] as const) {
     await server.ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ct.name);
     await server.ip('link', 'set', veth, 'master', 'br0');
     await server.ip('link', 'set', veth, 'up');
@@ -182,75 +197,132 @@ function plan(w: World, kill: ChildProcess[]): [number, string, () => Promise<vo
   const { server, client, backup, ct1, ct2 } = w;
   let ssh: ChildProcess | null = null;
   let dbClient: ChildProcess | null = null;
-  const later = (c: ChildProcess): ChildProcess => { kill.push(c); return c; };
+  const later = (c: ChildProcess): ChildProcess => {
+    kill.push(c);
+    return c;
+  };
   return [
-    [0, 'listeners, database pool and login sessions', async () => {
-      await role(server, 'demo-web', ['web', S4, S6]);
-      await role(server, 'demo-db', ['db', S4, DB_DIR]);
-      ssh = await role(server, 'sshd-demo', ['ssh']);
-      await role(server, 'demo-queue', ['queue']);
-      dbClient = await role(client, 'client', ['hold', S4, '5432', '4']);
-      await role(client, 'client', ['hold', S6, '22', '1']);
-      await role(client, 'client', ['hold', S4, '22', '1']);
-    }],
-    [1, 'short requests and pings', async () => {
-      await role(client, 'client', ['short', S4, '80', '2000', '20000']);
-      bg(client, 'ping', ['-q', '-i', '0.5', S4]);
-      bg(client, 'ping', ['-q', '-i', '1', S6]);
-      bg(server, 'ping', ['-q', '-i', '1', C4]);
-      bg(backup, 'ping', ['-q', '-i', '1', SB4]);
-      bg(ct2, 'ping', ['-q', '-i', '1', BR4]);
-      await role(ct2, 'client', ['short', S4, '443', '3000', '5000']);
-    }],
-    [2, 'downloads: 4 on :80, 1 on :443, 1 over IPv6', async () => {
-      later(await role(client, 'client', ['get', S4, '80', String(40 * 1_500_000), '1500000', '4']));
-      later(await role(client, 'client', ['get', S4, '443', String(40 * 800_000), '800000', '1']));
-      later(await role(client, 'client', ['get', S6, '80', String(40 * 800_000), '800000', '1']));
-      later(await role(ct1, 'client', ['get', S4, '80', String(40 * 200_000), '200000', '1']));
-    }],
-    [4, 'routes added', async () => {
-      await server.ip('route', 'add', ...ROUTE4);
-      await server.ip('-6', 'route', 'add', ...ROUTE6);
-    }],
-    [5, 'ICMP: port unreachable both ways, time exceeded, host unreachable; SYN_SENT', async () => {
-      await role(client, 'client', ['udp', S4, '9', '300', '100', '32']);
-      await role(client, 'client', ['udp', S6, '9', '150', '200', '32']);
-      await role(server, 'demo-probe', ['udp', C4, '9', '300', '100', '32']);
-      bg(server, 'ping', ['-q', '-t', '1', '-i', '0.5', '10.78.0.5']);
-      bg(server, 'ping', ['-q', '-i', '1', '10.79.0.9']);
-      await role(server, 'demo-proxy', ['connect', C4, '9999', '3']);
-    }],
-    [7, 'a stalled process: UDP buffer errors, accept-queue overflows, unread data', async () => {
-      await role(client, 'client', ['udp', S4, '514', '2000', '3', '512']);
-      await role(client, 'client', ['connect', S4, '8080', '12', '3000']);
-    }],
-    [9, 'retransmit storm on: the client drops 5% of the server\'s TCP packets', async () => {
-      await mustExec(client, 'iptables', ['-I', ...STORM]);
-    }],
-    [11, 'interface drops: datagrams bigger than the peer\'s MTU on eth0 and eth1', async () => {
-      await role(server, 'demo-probe', ['udp', C4, '7', '150', '66', '1450']);
-      await role(backup, 'backup', ['udp', SB4, '7', '150', '66', '1450']);
-    }],
-    [13, 'the server closes a login session (FIN_WAIT2); a client half-closes (CLOSE_WAIT)', async () => {
-      ssh?.stdin?.write('end\n');
-      dbClient?.stdin?.write('end\n');
-    }],
-    [19, 'retransmit storm off', async () => {
-      await mustExec(client, 'iptables', ['-D', ...STORM]);
-    }],
-    [22, 'routes removed', async () => {
-      await server.ip('route', 'del', ...ROUTE4);
-      await server.ip('-6', 'route', 'del', ...ROUTE6);
-    }],
-    [24, 'downloads stopped', async () => {
-      for (const c of kill.splice(0)) c.kill('SIGKILL');
-    }],
+    [
+      0,
+      'listeners, database pool and login sessions',
+      async () => {
+        await role(server, 'demo-web', ['web', S4, S6]);
+        await role(server, 'demo-db', ['db', S4, DB_DIR]);
+        ssh = await role(server, 'sshd-demo', ['ssh']);
+        await role(server, 'demo-queue', ['queue']);
+        dbClient = await role(client, 'client', ['hold', S4, '5432', '4']);
+        await role(client, 'client', ['hold', S6, '22', '1']);
+        await role(client, 'client', ['hold', S4, '22', '1']);
+      },
+    ],
+    [
+      1,
+      'short requests and pings',
+      async () => {
+        await role(client, 'client', ['short', S4, '80', '2000', '20000']);
+        bg(client, 'ping', ['-q', '-i', '0.5', S4]);
+        bg(client, 'ping', ['-q', '-i', '1', S6]);
+        bg(server, 'ping', ['-q', '-i', '1', C4]);
+        bg(backup, 'ping', ['-q', '-i', '1', SB4]);
+        bg(ct2, 'ping', ['-q', '-i', '1', BR4]);
+        await role(ct2, 'client', ['short', S4, '443', '3000', '5000']);
+      },
+    ],
+    [
+      2,
+      'downloads: 4 on :80, 1 on :443, 1 over IPv6',
+      async () => {
+        later(await role(client, 'client', ['get', S4, '80', String(40 * 1_500_000), '1500000', '4']));
+        later(await role(client, 'client', ['get', S4, '443', String(40 * 800_000), '800000', '1']));
+        later(await role(client, 'client', ['get', S6, '80', String(40 * 800_000), '800000', '1']));
+        later(await role(ct1, 'client', ['get', S4, '80', String(40 * 200_000), '200000', '1']));
+      },
+    ],
+    [
+      4,
+      'routes added',
+      async () => {
+        await server.ip('route', 'add', ...ROUTE4);
+        await server.ip('-6', 'route', 'add', ...ROUTE6);
+      },
+    ],
+    [
+      5,
+      'ICMP: port unreachable both ways, time exceeded, host unreachable; SYN_SENT',
+      async () => {
+        await role(client, 'client', ['udp', S4, '9', '300', '100', '32']);
+        await role(client, 'client', ['udp', S6, '9', '150', '200', '32']);
+        await role(server, 'demo-probe', ['udp', C4, '9', '300', '100', '32']);
+        bg(server, 'ping', ['-q', '-t', '1', '-i', '0.5', '10.78.0.5']);
+        bg(server, 'ping', ['-q', '-i', '1', '10.79.0.9']);
+        await role(server, 'demo-proxy', ['connect', C4, '9999', '3']);
+      },
+    ],
+    [
+      7,
+      'a stalled process: UDP buffer errors, accept-queue overflows, unread data',
+      async () => {
+        await role(client, 'client', ['udp', S4, '514', '2000', '3', '512']);
+        await role(client, 'client', ['connect', S4, '8080', '12', '3000']);
+      },
+    ],
+    [
+      9,
+      "retransmit storm on: the client drops 5% of the server's TCP packets",
+      async () => {
+        await mustExec(client, 'iptables', ['-I', ...STORM]);
+      },
+    ],
+    [
+      11,
+      "interface drops: datagrams bigger than the peer's MTU on eth0 and eth1",
+      async () => {
+        await role(server, 'demo-probe', ['udp', C4, '7', '150', '66', '1450']);
+        await role(backup, 'backup', ['udp', SB4, '7', '150', '66', '1450']);
+      },
+    ],
+    [
+      13,
+      'the server closes a login session (FIN_WAIT2); a client half-closes (CLOSE_WAIT)',
+      async () => {
+        ssh?.stdin?.write('end\n');
+        dbClient?.stdin?.write('end\n');
+      },
+    ],
+    [
+      19,
+      'retransmit storm off',
+      async () => {
+        await mustExec(client, 'iptables', ['-D', ...STORM]);
+      },
+    ],
+    [
+      22,
+      'routes removed',
+      async () => {
+        await server.ip('route', 'del', ...ROUTE4);
+        await server.ip('-6', 'route', 'del', ...ROUTE6);
+      },
+    ],
+    [
+      24,
+      'downloads stopped',
+      async () => {
+        for (const c of kill.splice(0)) c.kill('SIGKILL');
+      },
+    ],
   ];
 }
 
 /** Keep only the owners of sockets that are in the sample: the scan sees every process. */
 function compact(line: string): string {
-  const j = JSON.parse(line) as { snapshot: { inet: Record<string, { ok: boolean; value?: { inode: number }[] }>; unix?: { ok: boolean; value?: { inode: number }[] }; owners?: { denied: boolean; owners: [number, unknown][] } } };
+  const j = JSON.parse(line) as {
+    snapshot: {
+      inet: Record<string, { ok: boolean; value?: { inode: number }[] }>;
+      unix?: { ok: boolean; value?: { inode: number }[] };
+      owners?: { denied: boolean; owners: [number, unknown][] };
+    };
+  };
   const owners = j.snapshot.owners;
   if (!owners) return line;
   const inodes = new Set<number>();
@@ -265,16 +337,24 @@ function compact(line: string): string {
 function writeDemoRoot(recording: string): void {
   const { samples } = readRecording(recording);
   const names = new Map<string, string>([
-    ['127.0.0.1', 'localhost'], ['::1', 'localhost'],
-    [S4, 'server'], [S6, 'server'], [SB4, 'server-b'],
-    [C4, 'client'], [C6, 'client'], [B4, 'backup'],
-    [BR4, 'server-br'], [CT1, 'ct1'], [CT2, 'ct2'],
+    ['127.0.0.1', 'localhost'],
+    ['::1', 'localhost'],
+    [S4, 'server'],
+    [S6, 'server'],
+    [SB4, 'server-b'],
+    [C4, 'client'],
+    [C6, 'client'],
+    [B4, 'backup'],
+    [BR4, 'server-br'],
+    [CT1, 'ct1'],
+    [CT2, 'ct2'],
   ]);
   const addrs = new Set<string>();
   for (const raw of samples) {
     for (const r of Object.values(raw.snapshot.inet)) {
       if (!r?.ok) continue;
-      for (const s of r.value) for (const a of [s.localAddr, s.remoteAddr]) addrs.add(a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a);
+      for (const s of r.value)
+        for (const a of [s.localAddr, s.remoteAddr]) addrs.add(a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a);
     }
   }
   addrs.delete('0.0.0.0');
@@ -285,10 +365,18 @@ function writeDemoRoot(recording: string): void {
   const files: Record<string, string> = {
     'etc/hosts': '# Every address in demo.ndjson has a name here, so the replay never asks DNS.\n' + hosts,
     'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
-    'etc/services': [
-      'echo\t\t7/udp', 'discard\t\t9/udp', 'ssh\t\t22/tcp', 'domain\t\t53/udp', 'http\t\t80/tcp',
-      'https\t\t443/tcp', 'syslog\t\t514/udp', 'postgresql\t5432/tcp', 'http-alt\t8080/tcp',
-    ].join('\n') + '\n',
+    'etc/services':
+      [
+        'echo\t\t7/udp',
+        'discard\t\t9/udp',
+        'ssh\t\t22/tcp',
+        'domain\t\t53/udp',
+        'http\t\t80/tcp',
+        'https\t\t443/tcp',
+        'syslog\t\t514/udp',
+        'postgresql\t5432/tcp',
+        'http-alt\t8080/tcp',
+      ].join('\n') + '\n',
     'etc/protocols': 'ip\t0\tIP\nicmp\t1\tICMP\ntcp\t6\tTCP\nudp\t17\tUDP\nipv6-icmp\t58\tIPv6-ICMP\n',
     'etc/networks': 'demo-lan\t10.77.0.0\ndemo-backup\t10.77.1.0\ndemo-containers\t10.88.0.0\n',
     'proc/sys/kernel/hostname': `${DEMO_HOST}\n`,
@@ -314,8 +402,11 @@ async function main(): Promise<void> {
     // process ends every process it started ends with it.
     // Ctrl-C reaches the inner run too, which cleans up before it exits: wait for it.
     process.on('SIGINT', () => {});
-    const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath,
-      fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, NETDASH_DEMO_PIDNS: '1' } });
+    const r = spawnSync(
+      'unshare',
+      ['--pid', '--fork', '--mount-proc', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      { stdio: 'inherit', env: { ...process.env, NETDASH_DEMO_PIDNS: '1' } },
+    );
     process.exitCode = r.status ?? 1;
     return;
   }
@@ -347,15 +438,32 @@ async function main(): Promise<void> {
       await first[2]();
     }
     // The recorder: one sample a second, every section, process owners (-p).
-    const recorder = world.server.spawn('unshare', ['--uts', 'sh', '-c', `hostname ${DEMO_HOST} && exec "$@"`, 'sh',
-      process.execPath, CLI, '--json', '-p', '--record', tmp, '1', '--count', String(samples)]);
+    const recorder = world.server.spawn('unshare', [
+      '--uts',
+      'sh',
+      '-c',
+      `hostname ${DEMO_HOST} && exec "$@"`,
+      'sh',
+      process.execPath,
+      CLI,
+      '--json',
+      '-p',
+      '--record',
+      tmp,
+      '1',
+      '--count',
+      String(samples),
+    ]);
     recorder.stdout?.resume();
     for (const [at, what, act] of steps) {
       await untilSample(tmp, at, recorder);
       process.stderr.write(`make-recording: sample ${at}: ${what}\n`);
       await act();
     }
-    await new Promise<void>((r) => { if (recorder.exitCode !== null) r(); else recorder.once('exit', () => r()); });
+    await new Promise<void>((r) => {
+      if (recorder.exitCode !== null) r();
+      else recorder.once('exit', () => r());
+    });
     if (recorder.exitCode !== 0) throw new Error(`the recorder exited with status ${recorder.exitCode}`);
   } finally {
     await cleanup();
@@ -365,7 +473,12 @@ async function main(): Promise<void> {
   // Kept as whole samples (netdash-record/1, which netdash still reads): the recorder wrote
   // changes between key frames (netdash-record/2), and each line is trimmed on its own here.
   const recorded = readRecording(tmp);
-  const header = JSON.stringify({ schema: RECORD_SCHEMA_V1, started: recorded.header.started, host: recorded.header.host, intervalMs: recorded.header.intervalMs });
+  const header = JSON.stringify({
+    schema: RECORD_SCHEMA_V1,
+    started: recorded.header.started,
+    host: recorded.header.host,
+    intervalMs: recorded.header.intervalMs,
+  });
   const rest = recorded.samples.map((s) => compact(encodeRaw(s)));
   writeFileSync(tmp, [header, ...rest].join('\n') + '\n');
   for (const l of rest) decodeRaw(l); // still a valid recording
@@ -377,12 +490,14 @@ async function main(): Promise<void> {
   const monos = rest.map((l) => decodeRaw(l).mono);
   const slowest = Math.max(...monos.slice(1).map((m, i) => m - (monos[i] ?? m)));
   if (slowest > 2500) {
-    process.stderr.write(`make-recording: warning: the slowest tick took ${(slowest / 1000).toFixed(1)} s (the machine was busy); the screenshots pause on given samples, so check them or record again\n`);
+    process.stderr.write(
+      `make-recording: warning: the slowest tick took ${(slowest / 1000).toFixed(1)} s (the machine was busy); the screenshots pause on given samples, so check them or record again\n`,
+    );
   }
   process.stderr.write(`make-recording: wrote ${DEMO_ROOT}\n`);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`make-recording: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`make-recording: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

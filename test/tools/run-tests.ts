@@ -15,7 +15,10 @@ const DIST_TEST = fileURLToPath(new URL('../', import.meta.url));
 
 /** test/*.test.ts by name (without .test.ts). */
 export function testFiles(repo = REPO): string[] {
-  return readdirSync(join(repo, 'test')).filter((f) => f.endsWith('.test.ts')).map((f) => f.slice(0, -'.test.ts'.length)).sort();
+  return readdirSync(join(repo, 'test'))
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => f.slice(0, -'.test.ts'.length))
+    .sort();
 }
 
 /** What is wrong with the manifest against the files: names in no tier, in two, or missing. */
@@ -30,7 +33,8 @@ export function manifestProblems(files: readonly string[]): string[] {
     }
   }
   for (const f of files) if (!tierOf.has(f)) problems.push(`test/${f}.test.ts has no tier in test/tiers.ts`);
-  for (const name of tierOf.keys()) if (!files.includes(name)) problems.push(`test/tiers.ts names ${name}, but test/${name}.test.ts does not exist`);
+  for (const name of tierOf.keys())
+    if (!files.includes(name)) problems.push(`test/tiers.ts names ${name}, but test/${name}.test.ts does not exist`);
   return problems;
 }
 
@@ -43,7 +47,9 @@ function main(argv: string[]): number {
   const passOn = [...own.filter((a) => a.startsWith('-')), ...(dash < 0 ? [] : argv.slice(dash + 1))];
   const bad = tiers.find((t) => !(TIER_NAMES as string[]).includes(t));
   if (tiers.length === 0 || bad !== undefined) {
-    process.stderr.write(`run-tests: ${bad === undefined ? 'no tier given' : `unknown tier '${bad}'`}: choose from ${TIER_NAMES.join(', ')}\n`);
+    process.stderr.write(
+      `run-tests: ${bad === undefined ? 'no tier given' : `unknown tier '${bad}'`}: choose from ${TIER_NAMES.join(', ')}\n`,
+    );
     return 2;
   }
   const problems = manifestProblems(testFiles());

@@ -58,7 +58,12 @@ export interface View {
 export function firstRouteChange(samples: readonly RawSample[]): number {
   const table = (r: RawSample): string => {
     const v = r.snapshot.routes4;
-    return v?.ok ? v.value.map((x) => `${x.destination}/${x.mask} ${x.gateway} ${x.iface}`).sort().join(',') : '';
+    return v?.ok
+      ? v.value
+          .map((x) => `${x.destination}/${x.mask} ${x.gateway} ${x.iface}`)
+          .sort()
+          .join(',')
+      : '';
   };
   for (let i = 1; i < samples.length; i++) {
     const cur = samples[i];
@@ -70,52 +75,85 @@ export function firstRouteChange(samples: readonly RawSample[]): number {
 
 /** The row of the first pane's title (just under the status line). */
 const paneTitle = (rows: string[]): string => rows[1] ?? '';
-const shows = (re: RegExp) => (rows: string[]): boolean => rows.some((r) => re.test(r));
+const shows =
+  (re: RegExp) =>
+  (rows: string[]): boolean =>
+    rows.some((r) => re.test(r));
 
 export const VIEWS: readonly View[] = [
   {
-    name: 'overview', title: 'The overview: connections with TCP state counts, interfaces, counters',
-    keys: [[]], expect: (r) => /Connections/.test(paneTitle(r)),
+    name: 'overview',
+    title: 'The overview: connections with TCP state counts, interfaces, counters',
+    keys: [[]],
+    expect: (r) => /Connections/.test(paneTitle(r)),
   },
   {
-    name: 'listening', title: 'Connections filtered to listening sockets, zoomed (l, z)',
-    keys: [['l', 'z']], expect: (r) => /Connections/.test(paneTitle(r)) && shows(/listening/)(r) && shows(/LISTEN/)(r),
+    name: 'listening',
+    title: 'Connections filtered to listening sockets, zoomed (l, z)',
+    keys: [['l', 'z']],
+    expect: (r) => /Connections/.test(paneTitle(r)) && shows(/listening/)(r) && shows(/LISTEN/)(r),
   },
   {
-    name: 'interfaces', title: 'Interfaces, zoomed: drops that grew this tick in red (2, z)',
-    keys: [['2', 'z'], ['F2', 'z']], expect: (r) => /Interfaces/.test(paneTitle(r)),
+    name: 'interfaces',
+    title: 'Interfaces, zoomed: drops that grew this tick in red (2, z)',
+    keys: [
+      ['2', 'z'],
+      ['F2', 'z'],
+    ],
+    expect: (r) => /Interfaces/.test(paneTitle(r)),
   },
   {
-    name: 'counters', title: 'Protocol counters during the retransmit storm, zoomed (3, z)',
-    keys: [['3', 'z'], ['F3', 'z']], expect: (r) => /counters/i.test(paneTitle(r)) && shows(/retrans/i)(r),
+    name: 'counters',
+    title: 'Protocol counters during the retransmit storm, zoomed (3, z)',
+    keys: [
+      ['3', 'z'],
+      ['F3', 'z'],
+    ],
+    expect: (r) => /counters/i.test(paneTitle(r)) && shows(/retrans/i)(r),
   },
   {
-    name: 'icmp', title: 'ICMP by type: unreachables, time exceeded, echo (4, z)',
-    keys: [['4', 'z']], expect: (r) => /ICMP/.test(paneTitle(r)),
+    name: 'icmp',
+    title: 'ICMP by type: unreachables, time exceeded, echo (4, z)',
+    keys: [['4', 'z']],
+    expect: (r) => /ICMP/.test(paneTitle(r)),
   },
   {
-    name: 'routes', title: 'Routes, on the sample where two were added (5)',
-    keys: [['5'], ['F4']], expect: (r) => /Routes/.test(paneTitle(r)), at: firstRouteChange,
+    name: 'routes',
+    title: 'Routes, on the sample where two were added (5)',
+    keys: [['5'], ['F4']],
+    expect: (r) => /Routes/.test(paneTitle(r)),
+    at: firstRouteChange,
   },
   {
-    name: 'detail', title: 'The detail view of a connection in CLOSE_WAIT, with what that means (/close_wait, Enter)',
-    keys: [['/', { text: 'close_wait' }, 'Enter', 'Enter']], expect: shows(/Details/),
+    name: 'detail',
+    title: 'The detail view of a connection in CLOSE_WAIT, with what that means (/close_wait, Enter)',
+    keys: [['/', { text: 'close_wait' }, 'Enter', 'Enter']],
+    expect: shows(/Details/),
   },
   {
-    name: 'help', title: 'The help overlay (?)',
-    keys: [['?']], expect: shows(/keys/i),
+    name: 'help',
+    title: 'The help overlay (?)',
+    keys: [['?']],
+    expect: shows(/keys/i),
   },
   {
-    name: 'events', title: 'Events: connections opened, closed and changing state, routes added, zoomed (8, z)',
-    keys: [['8', 'z']], expect: (r) => /Events/.test(paneTitle(r)),
+    name: 'events',
+    title: 'Events: connections opened, closed and changing state, routes added, zoomed (8, z)',
+    keys: [['8', 'z']],
+    expect: (r) => /Events/.test(paneTitle(r)),
   },
   {
-    name: 'graphs', title: 'The Graphs pane, zoomed, with the retransmit ratio pinned from the counters pane (3, c, v, z)',
-    keys: [['3', 'c', 'v', 'z']], expect: (r) => /Graphs/.test(paneTitle(r)) && shows(/y: 0-/)(r),
+    name: 'graphs',
+    title: 'The Graphs pane, zoomed, with the retransmit ratio pinned from the counters pane (3, c, v, z)',
+    keys: [['3', 'c', 'v', 'z']],
+    expect: (r) => /Graphs/.test(paneTitle(r)) && shows(/y: 0-/)(r),
   },
   {
-    name: 'big', title: 'The big layout (200x60): connections, ICMP, routes, graphs, counters and interfaces together',
-    keys: [[]], expect: (r) => shows(/ 4 ICMP/)(r) && shows(/ 5 Routes/)(r) && shows(/y: 0-/)(r), size: [200, 60],
+    name: 'big',
+    title: 'The big layout (200x60): connections, ICMP, routes, graphs, counters and interfaces together',
+    keys: [[]],
+    expect: (r) => shows(/ 4 ICMP/)(r) && shows(/ 5 Routes/)(r) && shows(/y: 0-/)(r),
+    size: [200, 60],
   },
 ];
 
@@ -140,7 +178,10 @@ const ENV = { TERM: 'xterm-256color', NCURSES_NO_UTF8_ACS: '1', LANG: 'C.UTF-8',
 
 function start(view: View, recording: string): Tmux {
   return Tmux.start([process.execPath, CLI, '--replay', recording, '--speed', String(SPEED), '--root', DEMO_ROOT, ...(view.args ?? [])], {
-    width: view.size?.[0] ?? COLS, height: view.size?.[1] ?? ROWS, term: 'xterm-256color', env: ENV,
+    width: view.size?.[0] ?? COLS,
+    height: view.size?.[1] ?? ROWS,
+    term: 'xterm-256color',
+    env: ENV,
   });
 }
 
@@ -215,13 +256,19 @@ export async function shoot(view: View, o: { outDir: string; recording?: string;
   const recording = o.recording ?? DEMO_RECORDING;
   const log = o.log ?? (() => {});
   const { samples } = readRecording(recording);
-  const at = typeof view.at === 'function' ? view.at(samples) : view.at ?? DEFAULT_AT;
+  const at = typeof view.at === 'function' ? view.at(samples) : (view.at ?? DEFAULT_AT);
   const sample = samples[at - 1];
   if (!sample) return { name: view.name, file: null, alternative: null, problem: `the recording has no sample ${at}`, wallClock: [] };
   const target = clock(sample.snapshot.time);
   for (const other of [samples[at - 2], samples[at]]) {
     if (other && clock(other.snapshot.time) === target) {
-      return { name: view.name, file: null, alternative: null, problem: `sample ${at} shares its time ${target} with a neighbour: pick another`, wallClock: [] };
+      return {
+        name: view.name,
+        file: null,
+        alternative: null,
+        problem: `sample ${at} shares its time ${target} with a neighbour: pick another`,
+        wallClock: [],
+      };
     }
   }
   const problems: string[] = [];
@@ -245,7 +292,16 @@ export async function shoot(view: View, o: { outDir: string; recording?: string;
     mkdirSync(o.outDir, { recursive: true });
     const file = join(o.outDir, `${view.name}.png`);
     writeFileSync(file, screenToPng(result.capture, view.size?.[0] ?? COLS, view.size?.[1] ?? ROWS));
-    return { name: view.name, file, alternative: alt, problem: null, wallClock: wallClockText(result.plain, samples.map((x) => clock(x.snapshot.time))) };
+    return {
+      name: view.name,
+      file,
+      alternative: alt,
+      problem: null,
+      wallClock: wallClockText(
+        result.plain,
+        samples.map((x) => clock(x.snapshot.time)),
+      ),
+    };
   }
   return { name: view.name, file: null, alternative: null, problem: problems.join('; '), wallClock: [] };
 }
@@ -286,8 +342,13 @@ async function main(): Promise<number> {
 
 // Run as a script (not when a test imports it).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then((code) => { process.exitCode = code; }, (err: unknown) => {
-    process.stderr.write(`screenshots: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`screenshots: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

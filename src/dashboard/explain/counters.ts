@@ -10,7 +10,8 @@ export function explainCounter(key: string): Explanation | null {
     const st = explainState(m[1] ?? '');
     const f = counterFact(k);
     if (!st || !f) return null;
-    return st.whenRising === undefined ? { title: f.title, meaning: `${f.meaning} ${st.meaning}` }
+    return st.whenRising === undefined
+      ? { title: f.title, meaning: `${f.meaning} ${st.meaning}` }
       : { title: f.title, meaning: `${f.meaning} ${st.meaning}`, whenRising: st.whenRising };
   }
   return counterExplanation(k);

@@ -33,26 +33,39 @@ function trafficPart(col: string, s: InetSocket, key: string, flows: FlowTable |
 /** The sort column's text part, or null when it is numeric only. */
 function textPart(col: string, s: InetSocket, owners: OrderSpec['owners']): string | null {
   switch (col) {
-    case 'local': return s.localAddr;
-    case 'remote': return s.remoteAddr;
-    case 'state': return stateName(s);
-    case 'program': return ownerLabel(owners, s.inode);
-    case 'proto': return s.proto;
-    default: return null;
+    case 'local':
+      return s.localAddr;
+    case 'remote':
+      return s.remoteAddr;
+    case 'state':
+      return stateName(s);
+    case 'program':
+      return ownerLabel(owners, s.inode);
+    case 'proto':
+      return s.proto;
+    default:
+      return null;
   }
 }
 
 function numPart(col: string, s: InetSocket, key: string, flows: FlowTable | null | undefined): number {
   if (TRAFFIC_SORT.has(col)) return trafficPart(col, s, key, flows);
   switch (col) {
-    case 'local': return s.localPort;
-    case 'remote': return s.remotePort;
-    case 'recv-q': return s.recvQ;
+    case 'local':
+      return s.localPort;
+    case 'remote':
+      return s.remotePort;
+    case 'recv-q':
+      return s.recvQ;
     // A listener shows (and sorts by) its backlog, as ss does.
-    case 'send-q': return s.state === 10 && s.backlog !== undefined ? s.backlog : s.sendQ;
-    case 'user': return s.uid;
-    case 'inode': return s.inode;
-    default: return 0;
+    case 'send-q':
+      return s.state === 10 && s.backlog !== undefined ? s.backlog : s.sendQ;
+    case 'user':
+      return s.uid;
+    case 'inode':
+      return s.inode;
+    default:
+      return 0;
   }
 }
 
@@ -68,7 +81,7 @@ export function orderFollowsRowValues(col: string): boolean {
 }
 
 function identity(ka: string, a: InetSocket, kb: string, b: InetSocket): number {
-  return (a.localPort - b.localPort) || (a.remotePort - b.remotePort) || (ka < kb ? -1 : ka > kb ? 1 : 0);
+  return a.localPort - b.localPort || a.remotePort - b.remotePort || (ka < kb ? -1 : ka > kb ? 1 : 0);
 }
 
 export function compareConnections(spec: OrderSpec, ka: string, a: InetSocket, kb: string, b: InetSocket): number {
@@ -77,7 +90,7 @@ export function compareConnections(spec: OrderSpec, ka: string, a: InetSocket, k
     const tb = textPart(spec.col, b, spec.owners) ?? '';
     if (ta !== tb) return naturalCompare(ta, tb) * spec.dir;
   }
-  return ((numPart(spec.col, a, ka, spec.flows) - numPart(spec.col, b, kb, spec.flows)) || identity(ka, a, kb, b)) * spec.dir;
+  return (numPart(spec.col, a, ka, spec.flows) - numPart(spec.col, b, kb, spec.flows) || identity(ka, a, kb, b)) * spec.dir;
 }
 
 /** Sort keys and rows (parallel arrays) from scratch. Text values are replaced by their rank
@@ -104,14 +117,15 @@ export function fullOrder(spec: OrderSpec, keys: readonly string[], socks: reado
     for (let r = 0; r < sorted.length; r++) distinct.set(sorted[r]!, r);
     for (let i = 0; i < n; i++) {
       const t = texts[i];
-      rank[i] = t === null || t === undefined ? 0 : distinct.get(t) ?? 0;
+      rank[i] = t === null || t === undefined ? 0 : (distinct.get(t) ?? 0);
     }
   }
   const idx = new Array<number>(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   // Keys are unique, so the order is total: descending is ascending read backwards.
-  idx.sort((i, j) => (rank[i]! - rank[j]!) || (num[i]! - num[j]!) || (ports[i]! - ports[j]!)
-    || (keys[i]! < keys[j]! ? -1 : keys[i]! > keys[j]! ? 1 : 0));
+  idx.sort(
+    (i, j) => rank[i]! - rank[j]! || num[i]! - num[j]! || ports[i]! - ports[j]! || (keys[i]! < keys[j]! ? -1 : keys[i]! > keys[j]! ? 1 : 0),
+  );
   const out = new Array<string>(n);
   if (spec.dir === 1) for (let i = 0; i < n; i++) out[i] = keys[idx[i]!]!;
   else for (let i = 0; i < n; i++) out[i] = keys[idx[n - 1 - i]!]!;
@@ -123,8 +137,13 @@ export function fullOrder(spec: OrderSpec, keys: readonly string[], socks: reado
  * now; touched or new) put in their places. `sockOf` gives the current row of a listed key.
  * Returns `prev` itself when nothing was touched or added.
  */
-export function patchOrder(spec: OrderSpec, prev: readonly string[], touched: ReadonlySet<string>,
-  add: readonly { key: string; sock: InetSocket }[], sockOf: (key: string) => InetSocket | undefined): readonly string[] {
+export function patchOrder(
+  spec: OrderSpec,
+  prev: readonly string[],
+  touched: ReadonlySet<string>,
+  add: readonly { key: string; sock: InetSocket }[],
+  sockOf: (key: string) => InetSocket | undefined,
+): readonly string[] {
   if (touched.size === 0 && add.length === 0) return prev;
   const kept = touched.size === 0 ? prev : prev.filter((k) => !touched.has(k));
   if (add.length === 0) return kept;
@@ -133,7 +152,8 @@ export function patchOrder(spec: OrderSpec, prev: readonly string[], touched: Re
   let from = 0;
   for (const x of sorted) {
     // First kept row that goes after x; rows before it (from `from` on) are copied over.
-    let lo = from, hi = kept.length;
+    let lo = from,
+      hi = kept.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const k = kept[mid]!;

@@ -60,9 +60,18 @@ function haystack(s: InetSocket, names: NameContext): string {
   const sp = serviceProto(s.proto);
   const svc = (p: number): string => serviceName(names.services, p, sp, false);
   const host = (a: string): string => names.hostName(unmapV4(a)) ?? '';
-  return [s.proto, `${unmapV4(s.localAddr)}:${s.localPort}`, `${unmapV4(s.remoteAddr)}:${s.remotePort}`,
-    `${host(s.localAddr)}:${svc(s.localPort)}`, `${host(s.remoteAddr)}:${svc(s.remotePort)}`,
-    stateName(s), ownerLabel(names.owners, s.inode), String(s.inode)].join(' ').toLowerCase();
+  return [
+    s.proto,
+    `${unmapV4(s.localAddr)}:${s.localPort}`,
+    `${unmapV4(s.remoteAddr)}:${s.remotePort}`,
+    `${host(s.localAddr)}:${svc(s.localPort)}`,
+    `${host(s.remoteAddr)}:${svc(s.remotePort)}`,
+    stateName(s),
+    ownerLabel(names.owners, s.inode),
+    String(s.inode),
+  ]
+    .join(' ')
+    .toLowerCase();
 }
 
 function shown(c: PaneContext, s: InetSocket): boolean {
@@ -84,7 +93,10 @@ function fullList(c: PaneContext): string[] {
   const keys: string[] = [];
   const socks: InetSocket[] = [];
   const take = (s: InetSocket, k: string): void => {
-    if (shown(c, s)) { keys.push(k); socks.push(s); }
+    if (shown(c, s)) {
+      keys.push(k);
+      socks.push(s);
+    }
   };
   c.frame.conns.live.forEach(take);
   c.frame.conns.lingering.forEach(take);
@@ -127,26 +139,52 @@ function columns(c: PaneContext, width: number): Col<ConnRow>[] {
     // On a listener, the backlog as ss shows it (netstat and --print keep the kernel's 0).
     { title: 'Send-Q', width: 6, align: 'right', value: (r) => compact(listenBacklog(r.sock) ?? r.sock.sendQ) },
   ];
-  const tail: Col<ConnRow>[] = [{
-    title: 'State', width: 11, align: 'left',
-    value: (r) => (r.status === 'closed' ? 'closed' : stateName(r.sock)),
-    hot: (r) => r.status === 'changed',
-  }];
+  const tail: Col<ConnRow>[] = [
+    {
+      title: 'State',
+      width: 11,
+      align: 'left',
+      value: (r) => (r.status === 'closed' ? 'closed' : stateName(r.sock)),
+      hot: (r) => r.status === 'changed',
+    },
+  ];
   if (s.extended) {
-    tail.push({ title: 'User', width: 8, align: 'left', value: (r) => printable(s.numeric ? String(r.sock.uid) : names.users.get(r.sock.uid) ?? String(r.sock.uid)) });
+    tail.push({
+      title: 'User',
+      width: 8,
+      align: 'left',
+      value: (r) => printable(s.numeric ? String(r.sock.uid) : (names.users.get(r.sock.uid) ?? String(r.sock.uid))),
+    });
     tail.push({ title: 'Inode', width: 8, align: 'right', value: (r) => String(r.sock.inode) });
   }
-  if (s.programs) tail.push({ title: 'PID/Program name', width: 19, align: 'left', value: (r) => printable(ownerLabel(names.owners, r.sock.inode)) });
+  if (s.programs)
+    tail.push({ title: 'PID/Program name', width: 19, align: 'left', value: (r) => printable(ownerLabel(names.owners, r.sock.inode)) });
   if (s.timers) {
     tail.push({ title: 'Timer', width: 15, align: 'left', value: (r) => timerShort(r.sock) });
-    tail.push({ title: 'Rtx', width: 3, align: 'right', value: (r) => String(r.sock.timer.retransmits), hot: (r) => r.sock.timer.retransmits > 0 });
+    tail.push({
+      title: 'Rtx',
+      width: 3,
+      align: 'right',
+      value: (r) => String(r.sock.timer.retransmits),
+      hot: (r) => r.sock.timer.retransmits > 0,
+    });
   }
   if (s.traffic) tail.push(...trafficCols(c));
   const fixed = [...head, ...tail].reduce((a, col) => a + col.width + 1, 0) + 1;
   const each = Math.max(12, Math.min(45, Math.floor((width - fixed) / 2)));
   const mid: Col<ConnRow>[] = [
-    { title: 'Local Address', width: each, align: 'left', value: (r) => fitEndpoint(endpointText(c, r.sock.localAddr, r.sock.localPort, r.sock.proto), each) },
-    { title: 'Foreign Address', width: each, align: 'left', value: (r) => fitEndpoint(endpointText(c, r.sock.remoteAddr, r.sock.remotePort, r.sock.proto), each) },
+    {
+      title: 'Local Address',
+      width: each,
+      align: 'left',
+      value: (r) => fitEndpoint(endpointText(c, r.sock.localAddr, r.sock.localPort, r.sock.proto), each),
+    },
+    {
+      title: 'Foreign Address',
+      width: each,
+      align: 'left',
+      value: (r) => fitEndpoint(endpointText(c, r.sock.remoteAddr, r.sock.remotePort, r.sock.proto), each),
+    },
   ];
   return [...head, ...mid, ...tail];
 }
@@ -154,7 +192,23 @@ function columns(c: PaneContext, width: number): Col<ConnRow>[] {
 export const connectionsPane = pane<string>({
   title: 'Connections',
   short: 'conns',
-  sortColumns: ['proto', 'local', 'remote', 'state', 'recv-q', 'send-q', 'program', 'user', 'inode', 'rx/s', 'tx/s', 'retr/s', 'retr', 'rtt', 'cwnd'],
+  sortColumns: [
+    'proto',
+    'local',
+    'remote',
+    'state',
+    'recv-q',
+    'send-q',
+    'program',
+    'user',
+    'inode',
+    'rx/s',
+    'tx/s',
+    'retr/s',
+    'retr',
+    'rtt',
+    'cwnd',
+  ],
   list(c, prev) {
     const patched = patchedList(c, prev);
     const keys = patched ?? fullList(c);
@@ -176,8 +230,10 @@ export const connectionsPane = pane<string>({
     const s = c.ui;
     if (!s.proto.tcp && !s.proto.udp && !s.proto.raw) return 'no protocol selected (t u w)';
     if (!s.family.v4 && !s.family.v6) return 'no address family selected (f)';
-    return `no ${s.scope === 'listening' ? 'listening ' : s.scope === 'connected' ? 'connected ' : ''}sockets${filtered(c)}`
-      + (s.scope === 'connected' ? ' (l: listening, a: all)' : '');
+    return (
+      `no ${s.scope === 'listening' ? 'listening ' : s.scope === 'connected' ? 'connected ' : ''}sockets${filtered(c)}` +
+      (s.scope === 'connected' ? ' (l: listening, a: all)' : '')
+    );
   },
 
   detail(c, _item, key, width) {
@@ -194,7 +250,9 @@ export const connectionsPane = pane<string>({
     ];
     const rh = names.hostName(unmapV4(k.remoteAddr));
     if (rh) out.push(`Foreign host  ${rh}`);
-    out.push(`State         ${state || '-'}${r.status ? `  [${r.status}${r.fromState !== null ? ` from ${stateName({ ...k, state: r.fromState })}` : ''}]` : ''}`);
+    out.push(
+      `State         ${state || '-'}${r.status ? `  [${r.status}${r.fromState !== null ? ` from ${stateName({ ...k, state: r.fromState })}` : ''}]` : ''}`,
+    );
     const backlog = listenBacklog(k);
     if (backlog === undefined) out.push(`Recv-Q        ${k.recvQ}`, `Send-Q        ${k.sendQ}`);
     else {
@@ -204,7 +262,10 @@ export const connectionsPane = pane<string>({
           const st = c.sample?.stats.get(`TcpExt.${name}`);
           return st ? `${name} ${st.total}${st.delta !== null ? ` (+${st.delta})` : ''}` : `${name} -`;
         };
-        out.push('Accept queue  FULL: handshakes that complete now are dropped', `Drops         ${stat('ListenOverflows')}, ${stat('ListenDrops')}`);
+        out.push(
+          'Accept queue  FULL: handshakes that complete now are dropped',
+          `Drops         ${stat('ListenOverflows')}, ${stat('ListenDrops')}`,
+        );
       }
     }
     out.push(`User          ${names.users.get(k.uid) ?? '?'} (uid ${k.uid})`, `Inode         ${k.inode}`);

@@ -38,7 +38,8 @@ export const conntrackPane = pane<ConntrackEntry>({
     const ct = c.sample?.snapshot.conntrack?.ok ? c.sample.snapshot.conntrack.value : [];
     let rows = ct.map((e) => ({ e, key: identity(e) }));
     if (c.needle) rows = rows.filter((r) => `${r.key} ${r.e.state ?? ''} ${natText(r.e)}`.toLowerCase().includes(c.needle));
-    const v = (e: ConntrackEntry): string => c.sortCol === 'proto' ? e.proto : c.sortCol === 'src' ? e.src : c.sortCol === 'dst' ? e.dst : '';
+    const v = (e: ConntrackEntry): string =>
+      c.sortCol === 'proto' ? e.proto : c.sortCol === 'src' ? e.src : c.sortCol === 'dst' ? e.dst : '';
     rows.sort((a, b) => (naturalCompare(v(a.e), v(b.e)) || naturalCompare(a.key, b.key)) * c.dir);
     // A repeated tuple (different zones or marks) gets a counter to stay unique.
     const seen = new Map<string, number>();

@@ -95,9 +95,9 @@ export const countersPane = pane<string>({
     const v = (k: string): number => {
       const x = statOf(sample, k);
       if (c.sortCol === 'delta') return x?.delta ?? -1;
-      if (c.sortCol === 'total') return k === RETRANS_KEY ? Infinity : x?.total ?? -1;
+      if (c.sortCol === 'total') return k === RETRANS_KEY ? Infinity : (x?.total ?? -1);
       // activity: moving counters first (by delta), the retransmit ratio always on top.
-      return k === RETRANS_KEY ? Infinity : x?.delta ?? 0;
+      return k === RETRANS_KEY ? Infinity : (x?.delta ?? 0);
     };
     keys.sort((a, b) => (c.sortCol === 'name' ? pos(a) - pos(b) : v(b) - v(a) || pos(a) - pos(b)) * c.dir);
     return { keys, items: keys };
@@ -111,7 +111,12 @@ export const countersPane = pane<string>({
       { title: 'Total', width: 10, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'total') : compact(st(k)?.total)) },
       { title: 'Delta', width: 8, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'delta') : compact(st(k)?.delta)) },
       { title: 'Rate/s', width: 8, align: 'right', value: (k) => (k === RETRANS_KEY ? '' : compact(st(k)?.rate, { rate: true })) },
-      { title: sinceTitle(sample), width: 11, align: 'right', value: (k) => (k === RETRANS_KEY ? pct(sample, 'sinceMark') : compact(st(k)?.sinceMark)) },
+      {
+        title: sinceTitle(sample),
+        width: 11,
+        align: 'right',
+        value: (k) => (k === RETRANS_KEY ? pct(sample, 'sinceMark') : compact(st(k)?.sinceMark)),
+      },
     ];
     // netstat -s wording beside the kernel name, as wide as the terminal leaves room for.
     const used = cols.reduce((a, col) => a + col.width + 1, -1);
@@ -129,7 +134,8 @@ export const countersPane = pane<string>({
 
   empty(c) {
     if (!c.sample?.snapshot.counters) return 'counters not sampled';
-    return c.ui.allCounters ? `no counters${filtered(c)}`
+    return c.ui.allCounters
+      ? `no counters${filtered(c)}`
       : `no problem counter moved${filtered(c)} since ${c.sample.mark.reason === 'mark' ? 'the mark' : 'the start'} (! all counters, e every problem counter)`;
   },
 
@@ -138,21 +144,31 @@ export const countersPane = pane<string>({
     const st = statOf(sample, k);
     const out = [`Counter       ${k === RETRANS_KEY ? 'TCP retransmitted % (RetransSegs / OutSegs)' : k}`];
     if (k === RETRANS_KEY) {
-      out.push(`This tick     ${pctDetail(sample, 'delta')}`, `${sinceTitle(sample).padEnd(14)}${pctDetail(sample, 'sinceMark')}`,
-        `Since boot    ${pctDetail(sample, 'total')}`);
+      out.push(
+        `This tick     ${pctDetail(sample, 'delta')}`,
+        `${sinceTitle(sample).padEnd(14)}${pctDetail(sample, 'sinceMark')}`,
+        `Since boot    ${pctDetail(sample, 'total')}`,
+      );
     } else {
       const line = netstatLine(k, st?.total ?? 0);
       const f = counterFact(k);
       if (line !== null) out.push(`netstat -s    ${line}`);
       else if (f?.netstat?.print === 'hidden') out.push('netstat -s    not printed (a setting)');
-      if (f && f.kind !== 'counter') out.push(`Kind          ${f.kind === 'gauge' ? 'a level (goes up and down)' : 'a setting, not a count'}`);
+      if (f && f.kind !== 'counter')
+        out.push(`Kind          ${f.kind === 'gauge' ? 'a level (goes up and down)' : 'a setting, not a count'}`);
     }
     if (st) {
-      out.push(`Total         ${st.exact ?? st.total}`, `Delta         ${st.delta ?? '-'}`, `Rate/s        ${st.rate === null ? '-' : st.rate.toFixed(2)}`,
-        `${sinceTitle(sample).padEnd(14)}${st.sinceMark}`, `Reset         ${st.reset ?? 'no'}`);
+      out.push(
+        `Total         ${st.exact ?? st.total}`,
+        `Delta         ${st.delta ?? '-'}`,
+        `Rate/s        ${st.rate === null ? '-' : st.rate.toFixed(2)}`,
+        `${sinceTitle(sample).padEnd(14)}${st.sinceMark}`,
+        `Reset         ${st.reset ?? 'no'}`,
+      );
     }
     // Retransmissions: which connections are behind them is one key away.
-    if (k === RETRANS_KEY || /Retrans|Lost|Timeouts|Recover/.test(k)) out.push('Which connections  r: the connections sorted by retransmits per second (tcp_info)');
+    if (k === RETRANS_KEY || /Retrans|Lost|Timeouts|Recover/.test(k))
+      out.push('Which connections  r: the connections sorted by retransmits per second (tcp_info)');
     out.push(...explained(explainCounter(k), width));
     // What backs the text: the kernel code that counts it, or the test that measured it.
     const source = counterFact(k)?.source;

@@ -11,7 +11,10 @@ import { filtered, pane, type PaneContext } from './pane-spec.js';
 
 export function eventText(c: PaneContext, e: DashEvent): string {
   const t = clockTime(e.time);
-  if (!e.sock) return printable(`${t} ${e.kind === 'route+' ? 'route added  ' : e.kind === 'route-' ? 'route removed' : e.kind === 'link' ? 'link         ' : e.kind} ${e.text ?? ''}`);
+  if (!e.sock)
+    return printable(
+      `${t} ${e.kind === 'route+' ? 'route added  ' : e.kind === 'route-' ? 'route removed' : e.kind === 'link' ? 'link         ' : e.kind} ${e.text ?? ''}`,
+    );
   const k = e.sock;
   const what = `${k.proto} ${endpointText(c, k.localAddr, k.localPort, k.proto)} ${endpointText(c, k.remoteAddr, k.remotePort, k.proto)}`;
   const prog = c.ui.programs ? ` ${printable(ownerLabel(c.names.owners, k.inode))}` : '';
@@ -22,7 +25,8 @@ export function eventText(c: PaneContext, e: DashEvent): string {
 }
 
 function status(e: DashEvent): RowStatus {
-  if (e.kind === 'link') return e.link === 'added' || e.link === 'up' ? 'new' : e.link === 'down' || e.link === 'removed' ? 'closed' : 'changed';
+  if (e.kind === 'link')
+    return e.link === 'added' || e.link === 'up' ? 'new' : e.link === 'down' || e.link === 'removed' ? 'closed' : 'changed';
   return e.kind === 'open' || e.kind === 'route+' ? 'new' : e.kind === 'state' ? 'changed' : 'closed';
 }
 

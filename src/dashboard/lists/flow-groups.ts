@@ -25,24 +25,34 @@ function noBytes(g: FlowAggregate): boolean {
 
 function sortValue(col: string, g: FlowAggregate): number {
   switch (col) {
-    case 'traffic': return g.rx === null && g.tx === null ? -1 : (g.rx ?? 0) + (g.tx ?? 0);
-    case 'retr/s': return g.retrans ?? -1;
-    case 'retr': return g.retransSinceMark ?? -1;
-    case 'conns': return g.members.length;
-    case 'rtt': return g.worstRtt ?? -1;
-    default: return 0;
+    case 'traffic':
+      return g.rx === null && g.tx === null ? -1 : (g.rx ?? 0) + (g.tx ?? 0);
+    case 'retr/s':
+      return g.retrans ?? -1;
+    case 'retr':
+      return g.retransSinceMark ?? -1;
+    case 'conns':
+      return g.members.length;
+    case 'rtt':
+      return g.worstRtt ?? -1;
+    default:
+      return 0;
   }
 }
 
 /** The pane's rows: filtered by '/', sorted (numbers highest first; name A→Z), ties by name. */
-export function groupList(c: PaneContext, groups: readonly FlowAggregate[] | undefined, name: (g: FlowAggregate) => string): { keys: string[]; items: FlowAggregate[] } {
+export function groupList(
+  c: PaneContext,
+  groups: readonly FlowAggregate[] | undefined,
+  name: (g: FlowAggregate) => string,
+): { keys: string[]; items: FlowAggregate[] } {
   let rows = [...(groups ?? [])];
   if (c.needle) rows = rows.filter((g) => name(g).toLowerCase().includes(c.needle));
   const col = c.sortCol;
   rows.sort((a, b) => {
     const byName = naturalCompare(name(a), name(b)) || naturalCompare(a.key, b.key);
     if (col === 'name') return byName * c.dir;
-    return ((sortValue(col, b) - sortValue(col, a)) || byName) * c.dir;
+    return (sortValue(col, b) - sortValue(col, a) || byName) * c.dir;
   });
   return { keys: rows.map((g) => g.key), items: rows };
 }
@@ -58,7 +68,16 @@ export function groupFormat(c: PaneContext, width: number, first: Col<FlowAggreg
     { title: 'Rx/s', width: 6, align: 'right', value: (g) => traffic(g.rx, g) },
     { title: 'Tx/s', width: 6, align: 'right', value: (g) => traffic(g.tx, g) },
     { title: 'Retr/s', width: 6, align: 'right', value: (g) => (noBytes(g) ? 'n/a' : compact(rate(c, g.retrans), { rate: true })), hot },
-    { title: 'Retr%', width: 6, align: 'right', value: (g) => { const p = retransPct(g); return p === null ? '-' : p.toFixed(1); }, hot },
+    {
+      title: 'Retr%',
+      width: 6,
+      align: 'right',
+      value: (g) => {
+        const p = retransPct(g);
+        return p === null ? '-' : p.toFixed(1);
+      },
+      hot,
+    },
     { title: 'Retr', width: 5, align: 'right', value: (g) => compact(g.retransSinceMark), hot },
     { title: 'RTTmax', width: 6, align: 'right', value: (g) => rttText(g.worstRtt) },
     { title: 'Recv-Q', width: 6, align: 'right', value: (g) => compact(g.recvQ) },
@@ -85,13 +104,16 @@ export function groupDetail(c: PaneContext, g: FlowAggregate, title: string): st
     `Sockets        ${g.members.length}: ${g.tcp} TCP, ${g.udp} UDP, ${g.raw} raw`,
     `Queues         Recv-Q ${g.recvQ} B, Send-Q ${g.sendQ} B`,
   ];
-  if (noBytes(g)) out.push('Traffic        no byte counters: the kernel counts bytes per socket for TCP only (UDP and raw show counts and queues)');
+  if (noBytes(g))
+    out.push('Traffic        no byte counters: the kernel counts bytes per socket for TCP only (UDP and raw show counts and queues)');
   else if (g.withInfo === 0) out.push(`Traffic        -  (${c.sample?.flows ? 'no TCP member with tcp_info' : NO_TCP_INFO})`);
   else {
     out.push(`Received       ${bytes(rate(c, g.rx))}B/s, ${g.rxSinceMark ?? '-'} B since ${since}`);
     out.push(`Sent           ${bytes(rate(c, g.tx))}B/s, ${g.txSinceMark ?? '-'} B since ${since}`);
     const p = retransPct(g);
-    out.push(`Retransmitted  ${compact(rate(c, g.retrans), { rate: true })} segments/s (${p === null ? '-' : p.toFixed(2)}% of segments sent), ${g.retransSinceMark ?? '-'} since ${since}`);
+    out.push(
+      `Retransmitted  ${compact(rate(c, g.retrans), { rate: true })} segments/s (${p === null ? '-' : p.toFixed(2)}% of segments sent), ${g.retransSinceMark ?? '-'} since ${since}`,
+    );
     out.push(`Worst RTT      ${rttText(g.worstRtt)} ms`);
   }
   out.push('', 'Member connections (Rx/s Tx/s Retr/s, retransmits since ' + since + '):');
@@ -101,9 +123,18 @@ export function groupDetail(c: PaneContext, g: FlowAggregate, title: string): st
     if (!s) continue;
     const f = flows?.byKey.get(key);
     const r = (i: number): number | null => (f ? perSecond(f.delta[i] ?? null, flows?.elapsedMs ?? null) : null);
-    const t = f ? `${bytes(r(RX))} ${bytes(r(TX))} ${compact(r(RETRANS), { rate: true })} (${f.sinceMark[RETRANS] ?? '-'})` : s.proto.startsWith('tcp') ? '-' : 'no byte counters';
-    out.push(printable(`  ${s.proto.padEnd(5)} ${unmapV4(s.localAddr)}:${s.localPort} -> ${unmapV4(s.remoteAddr)}:${s.remotePort} ${stateName(s) || '-'}  ${t}`));
+    const t = f
+      ? `${bytes(r(RX))} ${bytes(r(TX))} ${compact(r(RETRANS), { rate: true })} (${f.sinceMark[RETRANS] ?? '-'})`
+      : s.proto.startsWith('tcp')
+        ? '-'
+        : 'no byte counters';
+    out.push(
+      printable(
+        `  ${s.proto.padEnd(5)} ${unmapV4(s.localAddr)}:${s.localPort} -> ${unmapV4(s.remoteAddr)}:${s.remotePort} ${stateName(s) || '-'}  ${t}`,
+      ),
+    );
   }
-  if (a && a.unowned > 0 && g.pid !== undefined) out.push('', `${a.unowned} sockets have no known owner (TIME_WAIT, other users without root, or not scanned yet).`);
+  if (a && a.unowned > 0 && g.pid !== undefined)
+    out.push('', `${a.unowned} sockets have no known owner (TIME_WAIT, other users without root, or not scanned yet).`);
   return out;
 }

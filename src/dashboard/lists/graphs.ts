@@ -22,7 +22,11 @@ export function chartList(c: PaneContext): ChartSpec[] {
 }
 
 /** One series' values up to the frame's sample, oldest first (NaN: none that tick). */
-export function seriesOf(history: History | undefined, key: string, until: number | undefined): { t: Float64Array; v: Float32Array; first: number } {
+export function seriesOf(
+  history: History | undefined,
+  key: string,
+  until: number | undefined,
+): { t: Float64Array; v: Float32Array; first: number } {
   return history?.points(key, until ?? Infinity) ?? { t: new Float64Array(0), v: new Float32Array(0), first: 0 };
 }
 
@@ -48,25 +52,43 @@ function columns(c: PaneContext, width: number): Col<ChartSpec>[] {
   const cols: Col<ChartSpec>[] = [
     { title: 'Chart', width: 30, align: 'left', value: (ch) => printable(`${ch.pinned ? '* ' : ''}${ch.title}`) },
     {
-      title: 'Now', width: 18, align: 'right', value: (ch) => {
+      title: 'Now',
+      width: 18,
+      align: 'right',
+      value: (ch) => {
         const { peak, last } = info(ch);
         const sc = chartScale(ch.unit, peak);
         const shown = last.map((l) => valueText(l, sc.divisor, sc.unit));
         return chart1(shown);
       },
     },
-    { title: 'Scale 0 to', width: 12, align: 'right', value: (ch) => { const sc = chartScale(ch.unit, info(ch).peak); return `${axisNumber(sc.max / sc.divisor)} ${sc.unit}`; } },
+    {
+      title: 'Scale 0 to',
+      width: 12,
+      align: 'right',
+      value: (ch) => {
+        const sc = chartScale(ch.unit, info(ch).peak);
+        return `${axisNumber(sc.max / sc.divisor)} ${sc.unit}`;
+      },
+    },
   ];
   const used = cols.reduce((a, col) => a + col.width + 1, -1);
   const w = Math.min(60, width - used - 1);
   if (w >= 8) {
     cols.push({
-      title: 'History (on that scale)', width: w, align: 'left', value: (ch) => {
+      title: 'History (on that scale)',
+      width: w,
+      align: 'left',
+      value: (ch) => {
         const s = ch.series[0];
         if (!s) return '';
         const { v } = seriesOf(c.history, s.key, c.sample?.time);
         const sc = chartScale(ch.unit, info(ch).peak);
-        return sparkline([...v.slice(-w)].map((x) => (Number.isNaN(x) ? null : x)), w, sc.max);
+        return sparkline(
+          [...v.slice(-w)].map((x) => (Number.isNaN(x) ? null : x)),
+          w,
+          sc.max,
+        );
       },
     });
   }
@@ -74,7 +96,7 @@ function columns(c: PaneContext, width: number): Col<ChartSpec>[] {
 }
 
 function chart1(values: string[]): string {
-  return values.length <= 1 ? values[0] ?? '-' : `${values[0] ?? '-'} +${values.length - 1}`;
+  return values.length <= 1 ? (values[0] ?? '-') : `${values[0] ?? '-'} +${values.length - 1}`;
 }
 
 export const graphsPane = pane<ChartSpec>({
@@ -100,10 +122,15 @@ export const graphsPane = pane<ChartSpec>({
   detail(c, ch) {
     const { peak, last } = chartPeak(c, ch);
     const sc = chartScale(ch.unit, peak);
-    const out = [`Chart         ${printable(ch.title)}${ch.pinned ? '  (pinned: c unpins it, C unpins all)' : ''}`,
+    const out = [
+      `Chart         ${printable(ch.title)}${ch.pinned ? '  (pinned: c unpins it, C unpins all)' : ''}`,
       `Scale         0 to ${axisNumber(sc.max / sc.divisor)} ${sc.unit} (peak ${valueText(peak, sc.divisor, sc.unit)})`,
-      `History       ${c.history?.length ?? 0} samples kept of ${c.history?.capacity ?? 0}`, ''];
-    ch.series.forEach((s, i) => out.push(`${printable(s.label).padEnd(20)} ${valueText(last[i] ?? null, sc.divisor, sc.unit).padStart(14)}   ${printable(s.key)}`));
+      `History       ${c.history?.length ?? 0} samples kept of ${c.history?.capacity ?? 0}`,
+      '',
+    ];
+    ch.series.forEach((s, i) =>
+      out.push(`${printable(s.label).padEnd(20)} ${valueText(last[i] ?? null, sc.divisor, sc.unit).padStart(14)}   ${printable(s.key)}`),
+    );
     return out;
   },
 });

@@ -32,14 +32,29 @@ function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
   const has = (k: string): string | undefined => (sample.stats.has(k) ? k : undefined);
   const rows: IcmpRow[] = [];
   if (sample.stats.has(`${group}.InMsgs`)) {
-    rows.push({ key: `${proto}|all`, v, type: null, label: `${proto} all messages`, inKey: has(`${group}.InMsgs`), outKey: has(`${group}.OutMsgs`) });
+    rows.push({
+      key: `${proto}|all`,
+      v,
+      type: null,
+      label: `${proto} all messages`,
+      inKey: has(`${group}.InMsgs`),
+      outKey: has(`${group}.OutMsgs`),
+    });
     // InErrors counts received messages that were broken or quote a packet no local socket sent,
     // OutErrors messages this host failed to send: not the error reports (unreachables) themselves.
-    rows.push({ key: `${proto}|errors`, v, type: null, label: `${proto} bad or unmatched in, unsent out`, inKey: has(`${group}.InErrors`), outKey: has(`${group}.OutErrors`) });
+    rows.push({
+      key: `${proto}|errors`,
+      v,
+      type: null,
+      label: `${proto} bad or unmatched in, unsent out`,
+      inKey: has(`${group}.InErrors`),
+      outKey: has(`${group}.OutErrors`),
+    });
   }
   const byType = new Map<number, { inKey: string | undefined; outKey: string | undefined }>();
   for (const [name, type] of Object.entries(named)) {
-    const inKey = has(`${group}.In${name}`), outKey = has(`${group}.Out${name}`);
+    const inKey = has(`${group}.In${name}`),
+      outKey = has(`${group}.Out${name}`);
     if (inKey || outKey) byType.set(type, { inKey, outKey });
   }
   // Per-type counters: IcmpMsg.InType3 (v4), Icmp6.InType128 (v6). Named ones win.
@@ -54,7 +69,7 @@ function rowsOf(sample: Sample, v: 4 | 6, extended: boolean): IcmpRow[] {
     if (m[1] === 'Out' && !e.outKey) e.outKey = k;
     byType.set(type, e);
   }
-  const total = (k: string | undefined): number => (k ? sample.stats.get(k)?.total ?? 0 : 0);
+  const total = (k: string | undefined): number => (k ? (sample.stats.get(k)?.total ?? 0) : 0);
   for (const [type, e] of [...byType].sort((a, b) => a[0] - b[0])) {
     // Types never seen in either direction are noise, unless e asks for everything.
     if (!extended && total(e.inKey) === 0 && total(e.outKey) === 0) continue;
@@ -74,7 +89,7 @@ export const icmpPane = pane<IcmpRow>({
     if (c.ui.family.v4) rows.push(...rowsOf(sample, 4, c.ui.extended));
     if (c.ui.family.v6) rows.push(...rowsOf(sample, 6, c.ui.extended));
     if (c.needle) rows = rows.filter((r) => r.label.toLowerCase().includes(c.needle));
-    const d = (k: string | undefined): number => (k ? sample.stats.get(k)?.delta ?? 0 : 0);
+    const d = (k: string | undefined): number => (k ? (sample.stats.get(k)?.delta ?? 0) : 0);
     if (c.sortCol !== 'type') {
       const by = (r: IcmpRow): number => (c.sortCol === 'in' ? d(r.inKey) : d(r.outKey));
       const order = new Map(rows.map((r, i) => [r.key, i]));
@@ -92,15 +107,25 @@ export const icmpPane = pane<IcmpRow>({
       if (!k) return '-';
       return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta) : compact(x?.sinceMark);
     };
-    const trouble = (r: IcmpRow): boolean => r.type === null ? r.key.endsWith('|errors') : (r.v === 4 ? TROUBLE4 : TROUBLE6).has(r.type);
-    const hot = (k: 'inKey' | 'outKey') => (r: IcmpRow): boolean => trouble(r) && (st(r[k])?.delta ?? 0) > 0;
+    const trouble = (r: IcmpRow): boolean => (r.type === null ? r.key.endsWith('|errors') : (r.v === 4 ? TROUBLE4 : TROUBLE6).has(r.type));
+    const hot =
+      (k: 'inKey' | 'outKey') =>
+      (r: IcmpRow): boolean =>
+        trouble(r) && (st(r[k])?.delta ?? 0) > 0;
     const unit = mode === 'rate' ? '/s' : mode === 'delta' ? ' Δ' : ` ${sinceTitle(c.sample).toLowerCase()}`;
-    const total = (k: 'inKey' | 'outKey') => (r: IcmpRow): string => (r[k] ? compact(st(r[k])?.total) : '-');
+    const total =
+      (k: 'inKey' | 'outKey') =>
+      (r: IcmpRow): string =>
+        r[k] ? compact(st(r[k])?.total) : '-';
     // The totals always; beside each the mode's value, except in total mode, which would repeat them.
     const cols: Col<IcmpRow>[] = [{ title: 'Message type', width: 40, align: 'left', value: (r) => r.label }];
-    for (const [dir, k] of [['In', 'inKey'], ['Out', 'outKey']] as const) {
+    for (const [dir, k] of [
+      ['In', 'inKey'],
+      ['Out', 'outKey'],
+    ] as const) {
       cols.push({ title: `${dir} total`, width: 10, align: 'right', value: total(k), ...(mode === 'total' ? { hot: hot(k) } : {}) });
-      if (mode !== 'total') cols.push({ title: `${dir}${unit}`, width: mode === 'since' ? 16 : 8, align: 'right', value: (r) => val(r[k]), hot: hot(k) });
+      if (mode !== 'total')
+        cols.push({ title: `${dir}${unit}`, width: mode === 'since' ? 16 : 8, align: 'right', value: (r) => val(r[k]), hot: hot(k) });
     }
     const moving = (r: IcmpRow): boolean => (st(r.inKey)?.delta ?? 0) > 0 || (st(r.outKey)?.delta ?? 0) > 0;
     return { header: layoutHeader(cols, width), row: (r) => colRow(cols, r, width, null, !moving(r)) };
@@ -114,10 +139,16 @@ export const icmpPane = pane<IcmpRow>({
 
   detail(c, r, _key, width) {
     const out = [`Message       ${r.label}`];
-    for (const [dir, k] of [['In', r.inKey], ['Out', r.outKey]] as const) {
+    for (const [dir, k] of [
+      ['In', r.inKey],
+      ['Out', r.outKey],
+    ] as const) {
       const st = k ? c.sample?.stats.get(k) : undefined;
-      out.push(st ? `${dir.padEnd(14)}${st.exact ?? st.total} total, ${st.delta ?? '-'} this tick, ${st.rate === null ? '-' : st.rate.toFixed(2)}/s, ${st.sinceMark} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}  (${k})`
-        : `${dir.padEnd(14)}not counted by this kernel`);
+      out.push(
+        st
+          ? `${dir.padEnd(14)}${st.exact ?? st.total} total, ${st.delta ?? '-'} this tick, ${st.rate === null ? '-' : st.rate.toFixed(2)}/s, ${st.sinceMark} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}  (${k})`
+          : `${dir.padEnd(14)}not counted by this kernel`,
+      );
     }
     for (const k of [r.inKey, r.outKey]) {
       const line = k ? netstatLine(k, c.sample?.stats.get(k)?.total ?? 0) : null;

@@ -20,11 +20,13 @@ const SPARKS = '▁▂▃▄▅▆▇█';
 export function sparkline(values: readonly (number | null)[], width: number, scale?: number): string {
   const vs = values.slice(-width);
   const max = scale ?? Math.max(0, ...vs.map((v) => v ?? 0));
-  const out = vs.map((v) => {
-    if (v === null) return ' ';
-    if (max <= 0) return SPARKS[0] ?? '_';
-    return SPARKS[Math.min(SPARKS.length - 1, Math.floor((v / max) * (SPARKS.length - 1) + 0.5))] ?? ' ';
-  }).join('');
+  const out = vs
+    .map((v) => {
+      if (v === null) return ' ';
+      if (max <= 0) return SPARKS[0] ?? '_';
+      return SPARKS[Math.min(SPARKS.length - 1, Math.floor((v / max) * (SPARKS.length - 1) + 0.5))] ?? ' ';
+    })
+    .join('');
   return out.padStart(width);
 }
 
@@ -46,8 +48,13 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
   const mode = c.ui.counterMode;
   const val = (i: NetInterface, counter: string): string => {
     const x = stat(c, i, counter);
-    return mode === 'rate' ? compact(x?.rate, { rate: true }) : mode === 'delta' ? compact(x?.delta)
-      : mode === 'since' ? compact(x?.sinceMark) : compact(x?.total);
+    return mode === 'rate'
+      ? compact(x?.rate, { rate: true })
+      : mode === 'delta'
+        ? compact(x?.delta)
+        : mode === 'since'
+          ? compact(x?.sinceMark)
+          : compact(x?.total);
   };
   const num = (title: string, counter: string): Col<NetInterface> => {
     const col: Col<NetInterface> = { title, width: 6, align: 'right', value: (i) => val(i, counter) };
@@ -59,8 +66,14 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
   const nameW = Math.max(5, Math.min(15, Math.max(0, ...ifs.map((i) => printable(i.name).length))));
   const cols: Col<NetInterface>[] = [
     { title: 'Iface', width: nameW, align: 'left', value: (i) => printable(i.name) },
-    num('RX-OK', 'rxPackets'), num('RX-ERR', 'rxErrs'), num('RX-DRP', 'rxDrop'), num('RX-OVR', 'rxFifo'),
-    num('TX-OK', 'txPackets'), num('TX-ERR', 'txErrs'), num('TX-DRP', 'txDrop'), num('TX-OVR', 'txFifo'),
+    num('RX-OK', 'rxPackets'),
+    num('RX-ERR', 'rxErrs'),
+    num('RX-DRP', 'rxDrop'),
+    num('RX-OVR', 'rxFifo'),
+    num('TX-OK', 'txPackets'),
+    num('TX-ERR', 'txErrs'),
+    num('TX-DRP', 'txDrop'),
+    num('TX-OVR', 'txFifo'),
   ];
   const hist = (i: NetInterface): { rx: readonly (number | null)[]; tx: readonly (number | null)[] } =>
     c.frame.history.get(i.name) ?? { rx: [], tx: [] };
@@ -68,12 +81,48 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
     { title: 'RX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'rxBytes')?.rate) },
     { title: 'TX-B/s', width: 6, align: 'right', value: (i) => bytes(stat(c, i, 'txBytes')?.rate) },
     // Past 100 % the speed is not a real limit (veth and other virtual devices report a nominal one).
-    { title: 'Util', width: 5, align: 'right', value: (i) => { const u = utilisation(c, i); return u === null || u > 100 ? '-' : `${u < 10 ? u.toFixed(1) : Math.round(u)}%`; }, hot: (i) => { const u = utilisation(c, i) ?? 0; return u >= 90 && u <= 100; } },
+    {
+      title: 'Util',
+      width: 5,
+      align: 'right',
+      value: (i) => {
+        const u = utilisation(c, i);
+        return u === null || u > 100 ? '-' : `${u < 10 ? u.toFixed(1) : Math.round(u)}%`;
+      },
+      hot: (i) => {
+        const u = utilisation(c, i) ?? 0;
+        return u >= 90 && u <= 100;
+      },
+    },
     // Each row on its own scale, whose top (the row's peak, RX+TX) is shown beside it.
-    { title: 'Traffic   peak', width: 16, align: 'left', value: (i) => { const h = hist(i); const vs = h.rx.slice(-10).map((v, k) => (v === null ? null : v + (h.tx.slice(-10)[k] ?? 0))); const peak = Math.max(0, ...vs.map((v) => v ?? 0)); return `${sparkline(vs, 10)} ${bytes(peak).padStart(5)}`; } },
+    {
+      title: 'Traffic   peak',
+      width: 16,
+      align: 'left',
+      value: (i) => {
+        const h = hist(i);
+        const vs = h.rx.slice(-10).map((v, k) => (v === null ? null : v + (h.tx.slice(-10)[k] ?? 0)));
+        const peak = Math.max(0, ...vs.map((v) => v ?? 0));
+        return `${sparkline(vs, 10)} ${bytes(peak).padStart(5)}`;
+      },
+    },
     { title: 'MTU', width: 5, align: 'right', value: (i) => (i.sys.mtu === undefined ? '-' : String(i.sys.mtu)) },
-    { title: 'Flg', width: 6, align: 'left', value: (i) => { const f = effectiveFlags(i.sys); return f === undefined ? '-' : flagLetters(f); } },
-    { title: 'Speed', width: 6, align: 'right', value: (i) => (i.sys.speed === undefined || i.sys.speed <= 0 ? '-' : i.sys.speed >= 1000 ? `${i.sys.speed / 1000}G` : `${i.sys.speed}M`) },
+    {
+      title: 'Flg',
+      width: 6,
+      align: 'left',
+      value: (i) => {
+        const f = effectiveFlags(i.sys);
+        return f === undefined ? '-' : flagLetters(f);
+      },
+    },
+    {
+      title: 'Speed',
+      width: 6,
+      align: 'right',
+      value: (i) =>
+        i.sys.speed === undefined || i.sys.speed <= 0 ? '-' : i.sys.speed >= 1000 ? `${i.sys.speed / 1000}G` : `${i.sys.speed}M`,
+    },
   ];
   let used = cols.reduce((a, col) => a + col.width + 1, -1);
   for (const col of extra) {
@@ -92,8 +141,12 @@ export const interfacesPane = pane<NetInterface>({
     const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
     let list = c.needle ? ifs.filter((i) => i.name.toLowerCase().includes(c.needle)) : [...ifs];
     const rate = (i: NetInterface, counter: string): number => stat(c, i, counter)?.rate ?? -1;
-    const val = (i: NetInterface): number => c.sortCol === 'rx' ? rate(i, 'rxBytes') : c.sortCol === 'tx' ? rate(i, 'txBytes')
-      : PROBLEMS.reduce((a, p) => a + (stat(c, i, p)?.delta ?? 0), 0);
+    const val = (i: NetInterface): number =>
+      c.sortCol === 'rx'
+        ? rate(i, 'rxBytes')
+        : c.sortCol === 'tx'
+          ? rate(i, 'txBytes')
+          : PROBLEMS.reduce((a, p) => a + (stat(c, i, p)?.delta ?? 0), 0);
     list = list.sort((a, b) => {
       if (c.sortCol === 'name') return naturalCompare(a.name, b.name) * c.dir;
       return (val(b) - val(a)) * c.dir || naturalCompare(a.name, b.name);
@@ -126,27 +179,39 @@ export const interfacesPane = pane<NetInterface>({
       `Interface     ${i.name}  index ${i.sys.ifindex ?? '?'}  MTU ${i.sys.mtu ?? '?'}  flags ${f === undefined ? '?' : flagLetters(f)}`,
       `State         ${i.sys.operstate ?? '?'}  speed ${i.sys.speed === undefined ? '?' : `${i.sys.speed} Mb/s`}  address ${i.sys.address ?? '?'}`,
     ];
-    if (meta) out.push(`Addresses     ${[meta.ip4, meta.ip6].filter(Boolean).join('  ') || '-'}${meta.type ? `  type ${meta.type}` : ''}${meta.isDefault ? '  (default route)' : ''}`);
+    if (meta)
+      out.push(
+        `Addresses     ${[meta.ip4, meta.ip6].filter(Boolean).join('  ') || '-'}${meta.type ? `  type ${meta.type}` : ''}${meta.isDefault ? '  (default route)' : ''}`,
+      );
     const u = utilisation(c, i);
     if (u !== null) {
-      out.push(u > 100 ? `Utilisation   ${u.toFixed(1)}% of the reported speed, so that speed is nominal (a virtual device), not a limit`
-        : `Utilisation   ${u.toFixed(1)}% of the link`);
+      out.push(
+        u > 100
+          ? `Utilisation   ${u.toFixed(1)}% of the reported speed, so that speed is nominal (a virtual device), not a limit`
+          : `Utilisation   ${u.toFixed(1)}% of the link`,
+      );
     }
     const h = c.frame.history.get(i.name);
     if (h) {
       const w = Math.max(10, Math.min(60, width - 14));
       out.push(`RX bytes/s    ${sparkline(h.rx, w)}`, `TX bytes/s    ${sparkline(h.tx, w)}`);
     }
-    out.push('', `${pad('counter', 14, 'left')}${pad('total', 21, 'right')}${pad('delta', 10, 'right')}${pad('rate/s', 11, 'right')}${pad(sinceTitle(c.sample), 13, 'right')}`);
+    out.push(
+      '',
+      `${pad('counter', 14, 'left')}${pad('total', 21, 'right')}${pad('delta', 10, 'right')}${pad('rate/s', 11, 'right')}${pad(sinceTitle(c.sample), 13, 'right')}`,
+    );
     const moving: string[] = [];
     for (const counter of Object.keys(i.counters)) {
       const st = stat(c, i, counter);
       if ((PROBLEMS as readonly string[]).includes(counter) && (st?.sinceMark ?? 0) > 0) moving.push(counter);
-      out.push(`${pad(counter, 14, 'left')}${pad(String(st?.exact ?? st?.total ?? '-'), 21, 'right')}${pad(compact(st?.delta), 10, 'right')}${pad(compact(st?.rate, { rate: true }), 11, 'right')}${pad(compact(st?.sinceMark), 13, 'right')}${st?.reset && st.reset !== 'first' ? `  (${st.reset})` : ''}`);
+      out.push(
+        `${pad(counter, 14, 'left')}${pad(String(st?.exact ?? st?.total ?? '-'), 21, 'right')}${pad(compact(st?.delta), 10, 'right')}${pad(compact(st?.rate, { rate: true }), 11, 'right')}${pad(compact(st?.sinceMark), 13, 'right')}${st?.reset && st.reset !== 'first' ? `  (${st.reset})` : ''}`,
+      );
     }
     // Explain what is moving first; with nothing wrong, what the netstat columns mean.
     for (const counter of moving) out.push(...explained(explainCounter(`if.${i.name}.${counter}`), width));
-    if (moving.length === 0) for (const col of ['RX-ERR', 'RX-DRP', 'RX-OVR', 'Flg']) out.push(...explained(explainColumn('interfaces', col), width));
+    if (moving.length === 0)
+      for (const col of ['RX-ERR', 'RX-DRP', 'RX-OVR', 'Flg']) out.push(...explained(explainColumn('interfaces', col), width));
     return out;
   },
 });

@@ -12,10 +12,13 @@ export const peersPane = pane<FlowAggregate>({
   short: 'peers',
   sortColumns: GROUP_SORT,
   list: (c) => groupList(c, c.sample?.aggregates?.peers, name),
-  format: (c, width) => groupFormat(c, width, {
-    title: 'Remote host', width: 24, align: 'left',
-    value: (g) => printable(c.ui.numeric ? name(g) : c.names.hostName(name(g)) ?? name(g)),
-  }),
+  format: (c, width) =>
+    groupFormat(c, width, {
+      title: 'Remote host',
+      width: 24,
+      align: 'left',
+      value: (g) => printable(c.ui.numeric ? name(g) : (c.names.hostName(name(g)) ?? name(g))),
+    }),
   empty: (c) => groupEmpty(c, 'remote hosts'),
   detail: (c, g) => {
     const host = c.names.hostName(name(g));

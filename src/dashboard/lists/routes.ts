@@ -23,10 +23,28 @@ function text(r: RouteRow): RouteText {
   const e = r.route;
   if (e.v4) {
     const v = e.v4;
-    return { dest: v.destination, gateway: v.gateway, mask: v.mask, flags: flags4(v.flags), metric: String(v.metric), ref: String(v.refCnt), use: String(v.use), iface: v.iface };
+    return {
+      dest: v.destination,
+      gateway: v.gateway,
+      mask: v.mask,
+      flags: flags4(v.flags),
+      metric: String(v.metric),
+      ref: String(v.refCnt),
+      use: String(v.use),
+      iface: v.iface,
+    };
   }
   const v = e.v6;
-  return { dest: `${v.destination}/${v.destPrefix}`, gateway: v.nextHop, mask: '', flags: flags6(v.flags), metric: String(v.metric), ref: String(v.refCnt), use: String(v.use), iface: v.iface };
+  return {
+    dest: `${v.destination}/${v.destPrefix}`,
+    gateway: v.nextHop,
+    mask: '',
+    flags: flags6(v.flags),
+    metric: String(v.metric),
+    ref: String(v.refCnt),
+    use: String(v.use),
+    iface: v.iface,
+  };
 }
 
 const COLS: Col<RouteText>[] = [
@@ -68,8 +86,12 @@ export const routesPane = pane<RouteRow>({
   detail(_c, r, key, width) {
     const t = text(r);
     const out = [
-      `Destination   ${t.dest}${t.mask ? ` mask ${t.mask}` : ''}`, `Gateway       ${t.gateway}`, `Flags         ${t.flags}`,
-      `Metric        ${t.metric}`, `Ref / Use     ${t.ref} / ${t.use}`, `Interface     ${t.iface}`,
+      `Destination   ${t.dest}${t.mask ? ` mask ${t.mask}` : ''}`,
+      `Gateway       ${t.gateway}`,
+      `Flags         ${t.flags}`,
+      `Metric        ${t.metric}`,
+      `Ref / Use     ${t.ref} / ${t.use}`,
+      `Interface     ${t.iface}`,
     ];
     if (r.route.v4) out.push(`MSS / Window  ${r.route.v4.mtu} / ${r.route.v4.window}`, `irtt          ${r.route.v4.irtt}`);
     if (r.status) out.push(`Status        ${r.status === 'closed' ? 'removed' : 'added'} recently`);

@@ -37,8 +37,20 @@ export function trafficCols(c: PaneContext): Col<ConnRow>[] {
   return [
     { title: 'Rx/s', width: 6, align: 'right', value: (r) => bytes(rate(r, RX)) },
     { title: 'Tx/s', width: 6, align: 'right', value: (r) => bytes(rate(r, TX)) },
-    { title: 'Retr/s', width: 6, align: 'right', value: (r) => compact(rate(r, RETRANS), { rate: true }), hot: (r) => retransmittingNow(c, keyOf(r)) },
-    { title: 'Retr', width: 5, align: 'right', value: (r) => compact(flows?.byKey.get(keyOf(r))?.sinceMark[RETRANS] ?? null), hot: (r) => retransmittingNow(c, keyOf(r)) },
+    {
+      title: 'Retr/s',
+      width: 6,
+      align: 'right',
+      value: (r) => compact(rate(r, RETRANS), { rate: true }),
+      hot: (r) => retransmittingNow(c, keyOf(r)),
+    },
+    {
+      title: 'Retr',
+      width: 5,
+      align: 'right',
+      value: (r) => compact(flows?.byKey.get(keyOf(r))?.sinceMark[RETRANS] ?? null),
+      hot: (r) => retransmittingNow(c, keyOf(r)),
+    },
     { title: 'RTT ms', width: 6, align: 'right', value: (r) => rttText(r.sock.tcpInfo?.rtt) },
     { title: 'cwnd', width: 5, align: 'right', value: (r) => compact(r.sock.tcpInfo?.sndCwnd ?? null) },
   ];
@@ -47,11 +59,16 @@ export function trafficCols(c: PaneContext): Col<ConnRow>[] {
 function valueText(v: number | undefined, unit: TcpInfoUnit): string {
   if (v === undefined) return 'unknown (not sent by this kernel)';
   switch (unit) {
-    case 'us': return `${v} µs`;
-    case 'ms': return `${v} ms`;
-    case 'bytes': return `${v} B`;
-    case 'bytes/s': return v >= 2 ** 64 ? 'unlimited' : `${bytes(v)}B/s`;
-    default: return String(v);
+    case 'us':
+      return `${v} µs`;
+    case 'ms':
+      return `${v} ms`;
+    case 'bytes':
+      return `${v} B`;
+    case 'bytes/s':
+      return v >= 2 ** 64 ? 'unlimited' : `${bytes(v)}B/s`;
+    default:
+      return String(v);
   }
 }
 
@@ -62,26 +79,37 @@ const signed = (d: number): string => (d > 0 ? `+${d}` : String(d));
 export function tcpInfoDetail(c: PaneContext, key: string, k: InetSocket, width: number): string[] {
   const info = k.tcpInfo;
   if (!info) {
-    const why = k.state === 6 ? 'none in TIME_WAIT (the kernel keeps no tcp_info for it)'
-      : c.sample?.flows ? 'none for this socket'
-        : c.sample?.aggregates ? NO_TCP_INFO
-          : 'not read (i shows them, and they are read from the next tick on; a replay has what was recorded)';
+    const why =
+      k.state === 6
+        ? 'none in TIME_WAIT (the kernel keeps no tcp_info for it)'
+        : c.sample?.flows
+          ? 'none for this socket'
+          : c.sample?.aggregates
+            ? NO_TCP_INFO
+            : 'not read (i shows them, and they are read from the next tick on; a replay has what was recorded)';
     return ['', `TCP internals: ${why}`];
   }
   const flow = c.sample?.flows?.byKey.get(key);
   const prev = c.frame.prevConns?.get(key);
   const prevInfo = prev && (prev.cookie === undefined || prev.cookie === k.cookie) ? prev.tcpInfo : undefined;
-  const out = ['', `TCP internals (struct tcp_info, ${info.length} bytes from the kernel; change since the last tick, since the ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}):`];
+  const out = [
+    '',
+    `TCP internals (struct tcp_info, ${info.length} bytes from the kernel; change since the last tick, since the ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}):`,
+  ];
   for (const fact of TCP_INFO_FACTS) {
     const v = info[fact.field];
     const p = prevInfo?.[fact.field];
     const tick = v !== undefined && p !== undefined && v !== p ? `  ${signed(v - p)} this tick` : '';
     const fi = (FLOW_COUNTERS as readonly string[]).indexOf(fact.field);
-    const since = fi >= 0 && flow ? `  ${signed(flow.sinceMark[fi] ?? 0)} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}` : '';
+    const since =
+      fi >= 0 && flow ? `  ${signed(flow.sinceMark[fi] ?? 0)} since ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}` : '';
     out.push(`  ${fact.kernel.padEnd(26)}${valueText(v, fact.unit)}${tick}${since}`);
     out.push(...wrap(fact.meaning, Math.max(20, width - 6)).map((l) => `      ${l}`));
   }
   const mem = k.mem;
-  if (mem) out.push(`  socket memory             rcv ${mem.rmemAlloc ?? '-'}/${mem.rcvbuf ?? '-'} B, snd ${mem.wmemAlloc ?? '-'}/${mem.sndbuf ?? '-'} B, queued ${mem.wmemQueued ?? '-'} B, drops ${mem.drops ?? '-'}`);
+  if (mem)
+    out.push(
+      `  socket memory             rcv ${mem.rmemAlloc ?? '-'}/${mem.rcvbuf ?? '-'} B, snd ${mem.wmemAlloc ?? '-'}/${mem.sndbuf ?? '-'} B, queued ${mem.wmemQueued ?? '-'} B, drops ${mem.drops ?? '-'}`,
+    );
   return out;
 }

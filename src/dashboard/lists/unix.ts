@@ -16,8 +16,14 @@ export const unixPane = pane<UnixSocket>({
     const socks = c.sample?.snapshot.unix?.ok ? c.sample.snapshot.unix.value : [];
     if (!c.ui.proto.unix) return { keys: [], items: [] };
     let list = socks.filter((u) => unixVisible(u, c.conn));
-    if (c.needle) list = list.filter((u) => `${u.path ?? ''} ${u.inode} ${unixStateName(u)} ${unixTypeName(u.type)} ${ownerLabel(c.names.owners, u.inode)}`.toLowerCase().includes(c.needle));
-    const v = (u: UnixSocket): number | string => c.sortCol === 'path' ? u.path ?? '' : c.sortCol === 'state' ? unixStateName(u) : c.sortCol === 'type' ? u.type : u.inode;
+    if (c.needle)
+      list = list.filter((u) =>
+        `${u.path ?? ''} ${u.inode} ${unixStateName(u)} ${unixTypeName(u.type)} ${ownerLabel(c.names.owners, u.inode)}`
+          .toLowerCase()
+          .includes(c.needle),
+      );
+    const v = (u: UnixSocket): number | string =>
+      c.sortCol === 'path' ? (u.path ?? '') : c.sortCol === 'state' ? unixStateName(u) : c.sortCol === 'type' ? u.type : u.inode;
     list.sort((a, b) => (cmp(v(a), v(b)) || a.inode - b.inode) * c.dir);
     // Inode 0 (and rare duplicates) would collide: number repeats so keys stay unique.
     const keys: string[] = [];
@@ -37,7 +43,8 @@ export const unixPane = pane<UnixSocket>({
       { title: 'State', width: 13, align: 'left', value: (u) => unixStateName(u) },
       { title: 'I-Node', width: 8, align: 'right', value: (u) => String(u.inode) },
     ];
-    if (c.ui.programs) cols.push({ title: 'PID/Program name', width: 19, align: 'left', value: (u) => printable(ownerLabel(c.names.owners, u.inode)) });
+    if (c.ui.programs)
+      cols.push({ title: 'PID/Program name', width: 19, align: 'left', value: (u) => printable(ownerLabel(c.names.owners, u.inode)) });
     cols.push({ title: 'Path', width: 1, align: 'left', value: (u) => printable(u.path ?? '') });
     return { header: layoutHeader(cols, width), row: (u) => colRow(cols, u, width) };
   },
@@ -52,8 +59,12 @@ export const unixPane = pane<UnixSocket>({
   detail(c, u, _key, width) {
     const state = unixStateName(u);
     const out = [
-      `Path          ${u.path ?? '(unbound)'}`, `Type          ${unixTypeName(u.type)}`, `State         ${state || '-'}`,
-      `Inode         ${u.inode}`, `RefCnt        ${u.refCount}`, `Flags         0x${u.flags.toString(16)}${u.flags & SO_ACCEPTCON ? ' (ACC)' : ''}`,
+      `Path          ${u.path ?? '(unbound)'}`,
+      `Type          ${unixTypeName(u.type)}`,
+      `State         ${state || '-'}`,
+      `Inode         ${u.inode}`,
+      `RefCnt        ${u.refCount}`,
+      `Flags         0x${u.flags.toString(16)}${u.flags & SO_ACCEPTCON ? ' (ACC)' : ''}`,
       `Program       ${ownerLabel(c.names.owners, u.inode)}`,
     ];
     if (state) out.push(...explained(explainState(state), width));

@@ -12,7 +12,8 @@ export function rowLine(r: ViewRow, width: number): string {
   }
   const padLen = Math.max(0, width - r.text.length);
   if (r.selected) body += ' '.repeat(padLen);
-  const color = r.status === 'new' ? 'green-fg' : r.status === 'changed' ? 'yellow-fg' : r.status === 'closed' ? 'red-fg' : r.dim ? 'gray-fg' : null;
+  const color =
+    r.status === 'new' ? 'green-fg' : r.status === 'changed' ? 'yellow-fg' : r.status === 'closed' ? 'red-fg' : r.dim ? 'gray-fg' : null;
   if (color) body = `{${color}}${body}{/${color}}`;
   if (r.selected) body = `{inverse}${body}{/inverse}`;
   return body;

@@ -12,7 +12,10 @@ export function wrapWords(text: string, width: number): string[] {
   for (const word of text.split(/\s+/).filter(Boolean)) {
     if (line === '') line = word;
     else if (line.length + 1 + word.length <= width) line += ' ' + word;
-    else { out.push(line); line = word; }
+    else {
+      out.push(line);
+      line = word;
+    }
   }
   if (line !== '' || out.length === 0) out.push(line);
   return out.map((l) => (l.length > width ? l.slice(0, Math.max(0, width)) : l));

@@ -19,7 +19,16 @@ function paneInfo(store: Store, pane: PaneId, total: number, offset: number, sho
     const fam = s.family.v4 && s.family.v6 ? '' : s.family.v4 ? ' IPv4' : s.family.v6 ? ' IPv6' : ' no family';
     parts.push(`${protos}${fam} ${s.scope === 'all' ? 'all' : s.scope === 'listening' ? 'listening' : 'connected'}`);
   }
-  if (pane === 'interfaces') parts.push(s.counterMode === 'rate' ? 'per second' : s.counterMode === 'delta' ? 'per tick' : s.counterMode === 'since' ? sinceTitle(store.frame.sample).toLowerCase() : 'totals');
+  if (pane === 'interfaces')
+    parts.push(
+      s.counterMode === 'rate'
+        ? 'per second'
+        : s.counterMode === 'delta'
+          ? 'per tick'
+          : s.counterMode === 'since'
+            ? sinceTitle(store.frame.sample).toLowerCase()
+            : 'totals',
+    );
   const cols = SORT_COLUMNS[pane];
   if (cols.length > 1 || s.sort[pane].reverse) parts.push(`sort ${cols[s.sort[pane].col] ?? ''} ${s.sort[pane].reverse ? '↑' : '↓'}`);
   if (s.filter) parts.push(`/${printable(s.filter)}`);
@@ -47,11 +56,20 @@ export function paneLines(store: Store, pane: PaneId, width: number, height: num
     // The counts go when there is no room for them and at least a few rows.
     if (room - summary.length >= 3) {
       for (const l of summary) {
-        extra.push(l.items.map((it) => {
-          const count = it.count === '0' ? `{gray-fg}${tagSafe(it.label)} 0{/gray-fg}` : `${tagSafe(it.label)} {bold}${it.count}{/bold}`;
-          const ch = it.change ? (it.change.startsWith('+') ? `{green-fg}${it.change}{/green-fg}` : `{red-fg}${it.change}{/red-fg}`) : '';
-          return count + ch;
-        }).join('  '));
+        extra.push(
+          l.items
+            .map((it) => {
+              const count =
+                it.count === '0' ? `{gray-fg}${tagSafe(it.label)} 0{/gray-fg}` : `${tagSafe(it.label)} {bold}${it.count}{/bold}`;
+              const ch = it.change
+                ? it.change.startsWith('+')
+                  ? `{green-fg}${it.change}{/green-fg}`
+                  : `{red-fg}${it.change}{/red-fg}`
+                : '';
+              return count + ch;
+            })
+            .join('  '),
+        );
       }
       room -= summary.length;
     }

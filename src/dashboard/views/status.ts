@@ -26,7 +26,10 @@ export function statusLine(store: Store, width: number): string {
     const text = (sep + seg.text).slice(0, width - used);
     used += text.length;
     const open = seg.styles.map((x) => `{${x}}`).join('');
-    const close = [...seg.styles].reverse().map((x) => `{/${x}}`).join('');
+    const close = [...seg.styles]
+      .reverse()
+      .map((x) => `{/${x}}`)
+      .join('');
     out += open + tagSafe(text) + close;
   }
   return `{inverse}${out}${' '.repeat(Math.max(0, width - used))}{/inverse}`;
@@ -41,7 +44,19 @@ export function footerLine(store: Store, width: number): string {
   }
   const common = [...(s.zoom ? ['z/Esc unzoom'] : []), 'q quit', '? help', '0-9 v pane', 'Enter detail', 'Space pause', '/ filter'];
   const own: Record<string, string[]> = {
-    connections: ['l listen', 'a all', 't u w proto', 'x unix', 'f family', 'p prog', 'o timers', 's sort', 'n numeric', 'i traffic', 'r retransmitting'],
+    connections: [
+      'l listen',
+      'a all',
+      't u w proto',
+      'x unix',
+      'f family',
+      'p prog',
+      'o timers',
+      's sort',
+      'n numeric',
+      'i traffic',
+      'r retransmitting',
+    ],
     interfaces: ['c chart', 'd rate/delta/total/since', 's sort', 'z zoom'],
     counters: ['c chart', s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
     icmp: ['d rate/delta/total/since', 'e every type', 'f family', 's sort'],

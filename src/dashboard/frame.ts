@@ -27,6 +27,16 @@ interface Flag {
  * connections still lingering, with the new/changed flags. Rows are made on demand, for the
  * few on screen: at 100k sockets a row object per connection per tick is most of a tick.
  */
+/** A row kept past its table (a closed row that lingers, an event in the log) without its
+ *  tcp_info and socket memory. Those are views into the netlink message chunk they came in
+ *  (sources/tcp-info.ts), so a kept row would keep its whole 32 KB chunk alive: under churn the
+ *  closed rows and events of a few seconds held most chunks of several dumps. */
+export function detached(s: InetSocket): InetSocket {
+  if (s.tcpInfo === undefined && s.mem === undefined) return s;
+  const { tcpInfo: _info, mem: _mem, ...rest } = s;
+  return rest;
+}
+
 export class ConnTable {
   constructor(
     readonly live: ReadonlyMap<string, InetSocket>,
@@ -183,19 +193,20 @@ export class FrameBuilder {
       this.opened.set(k, mono);
       this.linger.delete(k);
       const sock = sample.connections.get(k);
-      if (sock) events.push({ time: sample.time, kind: 'open', sock });
+      if (sock) events.push({ time: sample.time, kind: 'open', sock: detached(sock) });
     }
     for (const c of churn.changed) {
       this.changed.set(c.key, { at: mono, from: c.from });
-      events.push({ time: sample.time, kind: 'state', sock: c.socket, from: c.from, to: c.to });
+      events.push({ time: sample.time, kind: 'state', sock: detached(c.socket), from: c.from, to: c.to });
     }
     for (const k of churn.closed) {
       const sock = prev?.get(k);
       this.opened.delete(k);
       this.changed.delete(k);
       if (sock) {
-        this.linger.set(k, { sock, at: mono });
-        events.push({ time: sample.time, kind: 'close', sock });
+        const kept = detached(sock);
+        this.linger.set(k, { sock: kept, at: mono });
+        events.push({ time: sample.time, kind: 'close', sock: kept });
       }
     }
     const entries = routeEntries(sample);

@@ -174,7 +174,12 @@ export class Store {
     if (this.ui.notice !== null && sample.seq - this.noticeSeq >= 2) this.ui = { ...this.ui, notice: null };
     this.firstMono ??= sample.mono;
     this.record(sample);
+    const prevLive = this.live;
     this.live = this.builder.build(sample);
+    // The list of a pane not listed since the previous frame keeps an older frame, and through
+    // it an old sample with its socket table, alive until the pane is shown again: drop it (a
+    // pane shown again lists afresh). Visible panes list every frame, so theirs stay.
+    for (const [pane, c] of this.cache) if (c.frame !== prevLive && c.frame !== this.frame) this.cache.delete(pane);
     this.emit();
   }
 

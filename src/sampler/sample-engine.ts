@@ -198,6 +198,10 @@ export class SampleEngine {
         aggregates = get;
         this.lastAggregates = { get, owners };
       }
+    } else if (haveSockets) {
+      // Not asked for any more (the views that read them are gone): do not keep the last ones,
+      // whose closure holds an old socket table (and the netlink chunks its tcp_info points into).
+      this.lastAggregates = null;
     }
 
     let routes: RouteDiff = { added: [], removed: [] };

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOptions } from '../src/cli/options.js';
-import { anchoredBuckets, counterChart, chartScale, downsample, niceCeil } from '../src/dashboard/graphs.js';
+import { anchoredBuckets, counterChart, chartScale, downsample, interfaceChart, niceCeil } from '../src/dashboard/graphs.js';
+import { chartLabel, type ChartData } from '../src/dashboard/chart-widgets.js';
 import { computeLayout, type PaneRect } from '../src/dashboard/layout.js';
 import { Store } from '../src/dashboard/store.js';
 import { History, HISTORY_BOUND_BYTES, MAX_POINTS, MAX_SERIES } from '../src/sampler/history.js';
@@ -226,4 +227,12 @@ test('--no-mouse: parsed for the dashboard, listed in --help', async () => {
   assert.equal(parseOptions([]).noMouse, false);
   const { HELP } = await import('../src/cli/help.js');
   assert.match(HELP, /--no-mouse/);
+});
+
+test('a chart label escapes the outside names in its title: control bytes shown, blessed tags neutralised', () => {
+  const chart = interfaceChart('ev\x1b[2Jil{bold}');
+  const data: ChartData = { chart, series: [], selected: false, capacity: 100 };
+  const label = chartLabel(data, 'B/s', 10_000, 80);
+  assert.ok(!label.includes('\x1b'), JSON.stringify(label));
+  assert.match(label, /ev\\x1b\[2Jil\{open\}bold\{close\} traffic/);
 });

@@ -3,7 +3,7 @@
 // stay `any` in this file (a blessed boundary file in test/tools/eslint.config.js).
 import contrib from 'blessed-contrib';
 import type { Widgets } from 'blessed';
-import { tagSafe } from './escape.js';
+import { printable, safeText, tagSafe } from './escape.js';
 import { clockTime } from './format.js';
 import { anchoredBuckets, axisNumber, chartScale, type ChartSpec } from './graphs.js';
 
@@ -32,14 +32,15 @@ export const CHART_MIN_W = 36;
 /** The label of a chart: its title, the y scale with its unit and the series' colours, as
  *  many as fit in `width` columns (a label longer than its box would break the border). */
 export function chartLabel(d: ChartData, unit: string, top: number, width: number): string {
-  let head = ` ${d.selected ? '▶ ' : ''}${d.chart.title}${d.chart.pinned ? ' *' : ''}  y: 0-${axisNumber(top)} ${unit} `;
+  // A title carries outside names (an interface's, a connection's): escaped like every pane's text.
+  let head = ` ${d.selected ? '▶ ' : ''}${printable(d.chart.title)}${d.chart.pinned ? ' *' : ''}  y: 0-${axisNumber(top)} ${unit} `;
   if (head.length > width) head = head.slice(0, Math.max(0, width - 1)) + ' ';
   let used = head.length;
   let legend = '';
   d.series.forEach((s, i) => {
     if (used + s.label.length + 1 > width) return;
     used += s.label.length + 1;
-    legend += `{${COLOURS[i % COLOURS.length] ?? 'white'}-fg}${tagSafe(s.label)}{/} `;
+    legend += `{${COLOURS[i % COLOURS.length] ?? 'white'}-fg}${safeText(s.label)}{/} `;
   });
   return tagSafe(head) + legend;
 }

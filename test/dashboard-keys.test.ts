@@ -3,18 +3,11 @@
 // (fits 80 columns without cut words).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stripVTControlCharacters } from 'node:util';
-import { parseOptions } from '../src/cli/options.js';
-import { createDashboard, type Dashboard } from '../src/dashboard/app.js';
+import type { Dashboard } from '../src/dashboard/app.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { UnixSocket } from '../src/model.js';
-import { estab, FakeSource, listen, names, nif, type SnapParts } from './helpers/dashboard-samples.js';
-import { fakeTty } from './helpers/fake-tty.js';
-
-const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 3; i++) await tick();
-};
+import { estab, listen, nif, type SnapParts } from './helpers/dashboard-samples.js';
+import { start } from './helpers/dashboard-harness.js';
 
 const unixSock = (inode: number, path: string): UnixSocket => ({ refCount: 3, protocol: 0, flags: 0, type: 1, state: 3, inode, path });
 
@@ -29,35 +22,15 @@ async function withDash(
   argv: string[],
   fn: (d: Dashboard, screen: () => string, press: (k: string) => Promise<void>) => Promise<void>,
 ): Promise<void> {
-  const input = fakeTty(80, 24),
-    output = fakeTty(80, 24);
-  output.resume();
-  const src = new FakeSource();
-  const d = createDashboard(parseOptions(argv), {
-    input,
-    output,
-    names: names(),
-    source: (on) => {
-      src.onSample = on;
-      return src;
-    },
-    host: { name: 'testhost', kernel: '6.1.0-test' },
-    signals: false,
-    terminal: 'xterm-256color',
-  });
+  const h = start(argv, 80, 24, 'xterm-256color');
+  h.output.resume();
   try {
-    src.push(WORLD);
-    src.push(WORLD);
-    await settle();
-    // @types/blessed declares screenshot() as void; blessed returns the text.
-    const screen = (): string => stripVTControlCharacters(d.screen.screenshot() as unknown as string);
-    await fn(d, screen, async (k) => {
-      input.write(k);
-      await settle();
-    });
+    h.src.push(WORLD);
+    h.src.push(WORLD);
+    await h.settle();
+    await fn(h.d, h.screen, h.press);
   } finally {
-    d.quit();
-    await d.done;
+    await h.close();
   }
 }
 

@@ -4,76 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { parseOptions } from '../src/cli/options.js';
-import { createDashboard, type Dashboard } from '../src/dashboard/app.js';
+import { createDashboard } from '../src/dashboard/app.js';
 import { replaySource } from '../src/sampler/sample-source.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
 import type { ProcessOwner, TcpInfo, UnixSocket } from '../src/model.js';
 import { systemClock } from '../src/sampler/sampler.js';
 import { estab, FakeSource, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
-import { fakeTty, type FakeTty } from './helpers/fake-tty.js';
+import { start, tick, type Harness } from './helpers/dashboard-harness.js';
+import { fakeTty } from './helpers/fake-tty.js';
 
 const tty = fakeTty;
-
-interface Harness {
-  d: Dashboard;
-  src: FakeSource;
-  input: FakeTty;
-  output: FakeTty;
-  /** Everything written to the terminal so far, escape sequences included. */
-  written(): string;
-  screen(): string;
-  lines(): string[];
-  press(keys: string): Promise<void>;
-  settle(): Promise<void>;
-  close(): Promise<number>;
-}
-
-const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
-
-function start(argv: string[], cols = 80, rows = 24): Harness {
-  const input = tty(cols, rows),
-    output = tty(cols, rows);
-  let raw = '';
-  output.on('data', (d: Buffer) => {
-    raw += d.toString('utf8');
-  });
-  const src = new FakeSource();
-  const d = createDashboard(parseOptions(argv), {
-    input,
-    output,
-    names: names(),
-    source: (on) => {
-      src.onSample = on;
-      return src;
-    },
-    host: { name: 'testhost', kernel: '6.1.0-test' },
-    signals: false,
-    terminal: 'xterm',
-  });
-  const settle = async (): Promise<void> => {
-    for (let i = 0; i < 3; i++) await tick();
-  };
-  // @types/blessed declares screenshot() as void; blessed returns the text.
-  const screen = (): string => stripVTControlCharacters(d.screen.screenshot() as unknown as string);
-  return {
-    d,
-    src,
-    input,
-    output,
-    settle,
-    screen,
-    written: () => raw,
-    lines: () => screen().split('\n').slice(0, rows),
-    press: async (keys) => {
-      input.write(keys);
-      await settle();
-    },
-    close: async () => {
-      d.quit();
-      return d.done;
-    },
-  };
-}
 
 const WORLD: SnapParts = {
   inet: [

@@ -580,6 +580,49 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
   }
 });
 
+test('g on a Processes or Peers row pins its traffic chart (RX, TX, retransmitted B/s); tcp_info stays on for the pin after the pane is left; G unpins all', async () => {
+  const h = start(['-n'], 200, 60);
+  const asked: boolean[] = [];
+  (h.src as FakeSource & { setTcpInfo(on: boolean): void }).setTcpInfo = (on) => {
+    asked.push(on);
+  };
+  try {
+    h.src.push(trafficWorld(1));
+    h.src.push(trafficWorld(2));
+    await h.press('9s');
+    assert.match(h.lines().find((l) => /\d+\/\w+/.test(l) && l.includes('lossy')) ?? '', /10\/lossy/);
+    await h.press('g');
+    has(h.screen(), 'pinned 10/lossy traffic');
+    await h.press('0s');
+    await h.press('g');
+    assert.deepEqual(
+      h.d.store.state.pins.map((p) => p.id),
+      ['flow:proc:10/lossy', 'flow:peer:10.0.0.9'],
+    );
+    // Back on the connections without the traffic columns: the pins still need tcp_info.
+    await h.press('1');
+    assert.equal(asked.at(-1), true, 'a pinned process or peer keeps tcp_info on');
+    h.src.push(trafficWorld(3));
+    await h.settle();
+    // 20,000 B sent and 5 segments (of 1000 B, as the sender's bytes_retrans is not set here:
+    // null) each 2 s tick: TX 10 kB/s; the lossy peer's RX 500 B/s.
+    const tx = h.d.store.history.points('flow:proc:10/lossy:tx');
+    assert.equal(tx?.v[tx.v.length - 1], 10_000);
+    const rx = h.d.store.history.points('flow:peer:10.0.0.9:rx');
+    assert.equal(rx?.v[rx.v.length - 1], 500);
+    await h.press('v');
+    const titles = h.d.store.charts().map((c) => c.title);
+    assert.deepEqual(titles.slice(-2), ['10/lossy traffic', '10.0.0.9 traffic']);
+    await h.press('z\x1b[F'); // zoomed, End: the last chart is drawn with its scale
+    has(h.screen(), '10.0.0.9 traffic', 'B/s');
+    await h.press('G');
+    assert.equal(h.d.store.state.pins.length, 0);
+    assert.equal(asked.at(-1), false, 'no pin and no view needs tcp_info any more');
+  } finally {
+    await h.close();
+  }
+});
+
 test('traffic without tcp_info (the /proc fallback): the columns show -, the status line says why, Peers still count sockets; the retransmit counter points at r', async () => {
   const h = start(['-n'], 160, 40);
   try {

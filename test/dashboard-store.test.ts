@@ -359,6 +359,13 @@ test('keys: netstat letters, filter input mode captures letters, C-c always quit
   assert.deepEqual(keyToAction('i', { name: 'i' }, st), { action: { type: 'toggle', flag: 'traffic' } });
   assert.deepEqual(keyToAction('r', { name: 'r' }, st), { action: { type: 'sortBy', pane: 'connections', col: 'retr/s' } });
   assert.deepEqual(keyToAction('f', { name: 'f' }, st), { action: { type: 'cycleFamily' } });
+  // g charts the row under the cursor, G unpins every chart (c and C too); Home and End go to
+  // the first and last row.
+  assert.deepEqual(keyToAction('g', { name: 'g' }, st), { command: 'pin' });
+  assert.deepEqual(keyToAction('G', { name: 'g', shift: true }, st), { action: { type: 'unpinAll' } });
+  assert.deepEqual(keyToAction('c', { name: 'c' }, st), { command: 'pin' });
+  assert.deepEqual(keyToAction(undefined, { name: 'home' }, st), { action: { type: 'home' } });
+  assert.deepEqual(keyToAction(undefined, { name: 'end' }, st), { action: { type: 'end' } });
   assert.deepEqual(keyToAction('!', { name: '!' }, st), { action: { type: 'toggle', flag: 'allCounters' } });
   assert.deepEqual(keyToAction(undefined, { name: 'tab', full: 'S-tab', shift: true }, st), { action: { type: 'focusNext', delta: -1 } });
   const editing = { ...st, editingFilter: true };

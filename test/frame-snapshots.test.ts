@@ -27,7 +27,7 @@ const VIEWS: readonly { name: string; keys: string[]; sizes?: readonly [number, 
   // The big layout: every card pane on one screen, with the graphs.
   { name: 'big', keys: [], sizes: [[200, 60]] },
   // The Graphs pane zoomed, with the retransmit ratio pinned from the counters pane.
-  { name: 'graphs', keys: ['3', 'c', 'v', 'z'] },
+  { name: 'graphs', keys: ['3', 'g', 'v', 'z'] },
   ...['connections', 'interfaces', 'counters', 'icmp', 'routes', 'conntrack', 'unix', 'events'].map((name, i) => ({
     name,
     keys: [String(i + 1), 'z'],

@@ -74,7 +74,7 @@ describe('graphs, big layout, mouse and link events in tmux, in a namespace', ()
     assert.match(footer(s), /l listen/);
     tm.type('\x1b[<0;150;5M\x1b[<0;150;5m');
     await tm.waitFor((x) => /e every type/.test(footer(x)), 5000, 'the ICMP pane focused by the click');
-    tm.keys('3', 'c', 'v', 'z');
+    tm.keys('3', 'g', 'v', 'z');
     await tm.waitForText(/TCP retransmitted % \* {2}y: 0-\d+ %/, 5000);
     // A time axis, once there are a few samples.
     await tm.waitForText(/\d\d:\d\d:\d\d {2,}\d\d:\d\d:\d\d/, 15_000);

@@ -110,7 +110,7 @@ test('anchored buckets: a new point changes only the last bucket, the chart move
   assert.deepEqual(anchoredBuckets(0, [0, 1, 2, 3], [NaN, NaN, 2, NaN], 2, 5).v, [2]);
 });
 
-test('pins: c on a counter, an interface or a connection pins a chart; pins survive pane switches; c again and C unpin', () => {
+test('pins: g on a counter, an interface or a connection pins a chart; pins survive pane switches; g again and G unpin', () => {
   const s = new Store(parseOptions(['-a']), { names: names(), host: { name: 'h', kernel: 'k' } });
   const f = new Feeder();
   for (let i = 0; i < 3; i++)
@@ -197,7 +197,7 @@ test('graphs pane on a 200x60 fake terminal: blessed-contrib charts with a y sca
   assert.match(frame, /traffic {2}y: 0-\d+ [kMG]?B\/s/);
   assert.match(frame, /\d\d:\d\d:\d\d {2,}\d\d:\d\d:\d\d/, 'time labels under a chart');
   assert.match(frame, /[⠁-⣿]/, 'braille lines drawn');
-  const zoomed = (await demoFrame({ cols: 120, rows: 40, at: 40, keys: ['3', 'c', 'v', 'z'] })).join('\n');
+  const zoomed = (await demoFrame({ cols: 120, rows: 40, at: 40, keys: ['3', 'g', 'v', 'z'] })).join('\n');
   assert.match(zoomed, /TCP retransmitted % \* {2}y: 0-\d+ %/, 'the pinned ratio is charted');
   assert.match(zoomed, /ZOOMED: z or Esc leaves/);
 });

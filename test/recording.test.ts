@@ -29,6 +29,8 @@ import { prereq } from './helpers/prereq.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../test/fixtures/recordings/demo.ndjson', import.meta.url));
+/** The first 7 samples of the demo recording as it was first made, in the old format. */
+const OLD_V1 = fileURLToPath(new URL('../../test/fixtures/recordings/record-v1.ndjson', import.meta.url));
 const cli = (args: string[]): Promise<RunResult> => run(process.execPath, [CLI, ...args]);
 const HEADER = { schema: RECORD_SCHEMA, started: '2024-01-01T00:00:00.000Z', host: 'test', intervalMs: 2000 };
 
@@ -181,11 +183,11 @@ describe('a recording written and read back', () => {
     assert.ok(keys >= 2, `${keys} key frames`);
   });
 
-  it('the old format (netdash-record/1, the demo recording) still replays', async () => {
-    const old = readRecording(DEMO);
+  it('the old format (netdash-record/1, the first demo recording) still replays', async () => {
+    const old = readRecording(OLD_V1);
     assert.equal(old.header.schema, 'netdash-record/1');
     assert.ok(old.samples.length > 5);
-    const r = await cli(['--replay', DEMO, '--json', '--speed', '0']);
+    const r = await cli(['--replay', OLD_V1, '--json', '--speed', '0']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trimEnd().split('\n').length, old.samples.length);
   });

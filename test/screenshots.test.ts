@@ -96,6 +96,19 @@ describe('the demo recording', () => {
     assert.ok(s.snapshot.owners && s.snapshot.owners.owners.size > 0, 'no process owners');
   });
 
+  it(`carries tcp_info: at sample ${DEFAULT_AT} the lossy peer and its program retransmit, the clean container does not`, () => {
+    const s = seen[DEFAULT_AT - 1];
+    const a = s?.aggregates;
+    assert.ok(a, 'no per-process and per-peer sums (no tcp_info recorded)');
+    const byRetrans = (l: typeof a.peers) => [...l].sort((x, y) => (y.retrans ?? -1) - (x.retrans ?? -1));
+    // The client (10.77.0.1) drops 5% of the server's packets; the web server sends its downloads.
+    assert.equal(byRetrans(a.peers)[0]?.addr, '10.77.0.1');
+    assert.ok((byRetrans(a.peers)[0]?.retrans ?? 0) > 0);
+    assert.equal(byRetrans(a.processes)[0]?.program, 'demo-web');
+    const clean = a.peers.find((g) => g.addr === '10.88.0.11');
+    assert.ok(clean && (clean.tx ?? 0) > 0 && clean.retrans === 0, 'the container downloads without retransmits');
+  });
+
   it('adds and removes routes during the run', () => {
     const at = firstRouteChange(samples);
     assert.ok(

@@ -62,7 +62,7 @@ NETDASH FLAGS
 ${flagLines('netdash')}
 DASHBOARD
     The flags above choose where it opens: netdash -tl 5 starts on TCP listeners, every 5 s.
-    Keys: 1-9 0 panes (9 processes, 0 peers), v graphs, Tab next pane, c chart the row,
+    Keys: 1-9 0 panes (9 processes, 0 peers), v graphs, Tab next pane, g chart the row,
     i TCP internals, r which connection retransmits, Enter details, / filter, Space pause,
     m mark, z zoom, q quit, Ctrl-Z suspend; ? lists them all. The mouse: click a pane or
     row, click again for details, wheel to scroll (--no-mouse: off).

@@ -195,6 +195,7 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
         break;
       case 'pin':
         store.togglePin();
+        src.setTcpInfo?.(needsTcpInfo(store.state));
         break;
       case 'mark':
         src.mark();

@@ -10,7 +10,9 @@ import {
   RETRANS_PARTS,
 } from '../catalog/index.js';
 import { retransPct } from '../sampler/counter-deltas.js';
+import type { Aggregates, FlowAggregate } from '../sampler/flow-aggregates.js';
 import type { Sample } from '../sampler/sample-engine.js';
+import { perSecond } from '../sampler/tcp-flows.js';
 import { TCP_STATES } from '../names/netstat-notation.js';
 
 /** A chart's unit: bytes per second, percent, events per second, a count, bytes. */
@@ -18,7 +20,8 @@ export type ChartUnit = 'B/s' | '%' | '/s' | 'sockets' | 'B';
 
 export interface SeriesSpec {
   /** History key: a counter's key, 'sum:a+b' (the sum of rates), the retransmit
-   *  ratio, a gauge, or 'conn:<key>:recvQ' / ':sendQ'. */
+   *  ratio, a gauge, 'conn:<key>:recvQ' / ':sendQ', or 'flow:proc:<key>:rx' (':tx',
+   *  ':retrans'; 'flow:peer:' for a remote host). */
   key: string;
   label: string;
 }
@@ -52,6 +55,7 @@ export function seriesValue(sample: Sample, key: string): number | null {
     return total;
   }
   if (key === RETRANS_PCT_KEY) return retransPct(st.get(RETRANS_PARTS.retrans)?.delta ?? null, st.get(RETRANS_PARTS.sent)?.delta ?? null);
+  if (key.startsWith('flow:')) return flowValue(sample, key);
   if (key.startsWith('conn:')) {
     const q = key.endsWith(':recvQ') ? 'recvQ' : 'sendQ';
     const sock = sample.connections.get(key.slice(5, key.lastIndexOf(':')));
@@ -60,6 +64,30 @@ export function seriesValue(sample: Sample, key: string): number | null {
   const s = st.get(key);
   if (!s) return null;
   return s.gauge ? s.total : s.rate;
+}
+
+type FlowKind = 'proc' | 'peer';
+const FLOW_FIELDS = { rx: 'rx', tx: 'tx', retrans: 'retransBytes' } as const;
+/** Each sample's sums by key, made on the first lookup (a chart per pin asks every tick). */
+const flowIndex = new WeakMap<Aggregates, { proc: Map<string, FlowAggregate>; peer: Map<string, FlowAggregate> }>();
+
+/** A process's or peer's bytes per second this tick ('flow:proc:<key>:rx'); null while the
+ *  sums or tcp_info are missing, or the group has no member. */
+function flowValue(sample: Sample, key: string): number | null {
+  const agg = sample.aggregates;
+  if (!agg) return null;
+  const kind = key.slice(5, 9) as FlowKind;
+  const cut = key.lastIndexOf(':');
+  const field = FLOW_FIELDS[key.slice(cut + 1) as keyof typeof FLOW_FIELDS] as keyof FlowAggregate | undefined;
+  if (field === undefined) return null;
+  let idx = flowIndex.get(agg);
+  if (!idx) {
+    idx = { proc: new Map(agg.processes.map((g) => [g.key, g])), peer: new Map(agg.peers.map((g) => [g.key, g])) };
+    flowIndex.set(agg, idx);
+  }
+  const g = idx[kind]?.get(key.slice(10, cut));
+  if (!g) return null;
+  return perSecond(g[field] as number | null, agg.elapsedMs);
 }
 
 /** The rate of one interface field summed over every interface ('rxDrop'). */
@@ -109,6 +137,25 @@ export function connectionChart(key: string, label: string): ChartSpec {
     ],
   };
 }
+
+/** A process's (pid/program) or a remote host's traffic: bytes received, sent and
+ *  retransmitted per second, summed over its TCP connections' tcp_info. */
+export function flowChart(kind: FlowKind, key: string, name: string): ChartSpec {
+  const k = `flow:${kind}:${key}`;
+  return {
+    id: k,
+    title: `${name} traffic`,
+    unit: 'B/s',
+    series: [
+      { key: `${k}:rx`, label: 'RX' },
+      { key: `${k}:tx`, label: 'TX' },
+      { key: `${k}:retrans`, label: 'retrans' },
+    ],
+  };
+}
+
+/** Whether a chart needs tcp_info (and the per-process or per-peer sums) every tick. */
+export const chartNeedsTcpInfo = (c: ChartSpec): boolean => c.id.startsWith('flow:');
 
 /** The busiest interface (RX+TX bytes/s) in a sample. */
 export function busiestInterface(sample: Sample | null): string | null {

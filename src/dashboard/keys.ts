@@ -25,8 +25,8 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['Tab  S-Tab', 'next / previous pane'],
   [`1..9 0`, 'jump: ' + PANES.map((p, i) => `${i + 1} ${PANE_SPECS[p].short}`).join(' ') + ' (0: pane 10; F1..F12, Alt-digits too)'],
   ['↑ ↓  j k', 'move the cursor'],
-  ['PgUp PgDn Home End g G', 'page, first, last row'],
-  ['c  C', 'chart the row (counter, interface, ICMP type, connection) in Graphs / unpin it; C unpins all'],
+  ['PgUp PgDn Home End', 'page, first, last row'],
+  ['g  G', 'chart the row (counter, interface, ICMP type, connection, process, peer) in Graphs / unpin it; G unpins all (c C too)'],
   ['v  F11', 'the Graphs pane'],
   ['Enter', 'details of the row under the cursor'],
   ['z', 'zoom the focused pane'],
@@ -130,10 +130,6 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
       return { action: { type: 'move', by: -1 } };
     case 'j':
       return { action: { type: 'move', by: 1 } };
-    case 'g':
-      return { action: { type: 'home' } };
-    case 'G':
-      return { action: { type: 'end' } };
     case 't':
       return { action: { type: 'toggleProto', proto: 'tcp' } };
     case 'u':
@@ -174,8 +170,12 @@ export function keyToAction(ch: string | undefined, key: KeyEvent, s: UiState): 
       return { action: { type: 'sortReverse' } };
     case 'd':
       return { action: { type: 'cycleCounterMode' } };
+    // g charts the row (the issue's key; c too, as it was first): first and last row are Home
+    // and End.
+    case 'g':
     case 'c':
       return { command: 'pin' };
+    case 'G':
     case 'C':
       return { action: { type: 'unpinAll' } };
     default:

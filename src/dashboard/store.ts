@@ -5,13 +5,23 @@
 import type { DashboardOptions } from './dashboard-options.js';
 import { TCP_STATES, type ConnOptions, type NameContext } from '../names/netstat-notation.js';
 import { History, HISTORY_WINDOW_MS, MAX_SERIES } from '../sampler/history.js';
+import type { FlowAggregate } from '../sampler/flow-aggregates.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import type { PaneRows, ViewRow } from './columns.js';
 import { printable } from './escape.js';
 import { wrap } from './explain/index.js';
 import { change, clockTime, duration } from './format.js';
 import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
-import { connectionChart, counterChart, defaultSeriesKeys, icmpChart, interfaceChart, seriesValue, type ChartSpec } from './graphs.js';
+import {
+  connectionChart,
+  counterChart,
+  defaultSeriesKeys,
+  flowChart,
+  icmpChart,
+  interfaceChart,
+  seriesValue,
+  type ChartSpec,
+} from './graphs.js';
 import { endpointText } from './lists/connections.js';
 import { PANE_SPECS } from './lists/registry.js';
 import { eventText } from './lists/events.js';
@@ -201,8 +211,9 @@ export class Store {
     return this.list('graphs').items as ChartSpec[];
   }
 
-  /** c: pin the row under the focused pane's cursor as a chart (a counter, an interface, an
-   *  ICMP type or a connection), or unpin it if it is pinned. A notice says which. */
+  /** g: pin the row under the focused pane's cursor as a chart (a counter, an interface, an
+   *  ICMP type, a connection, a process or a peer), or unpin it if it is pinned. A notice
+   *  says which. */
   togglePin(): void {
     const pane = this.ui.focus;
     const l = this.list(pane);
@@ -214,7 +225,7 @@ export class Store {
     if (pane === 'graphs') {
       const ch = item as ChartSpec;
       if (!ch.pinned) {
-        this.dispatch({ type: 'notice', text: 'a default chart: c pins rows of the other panes' });
+        this.dispatch({ type: 'notice', text: 'a default chart: g pins rows of the other panes' });
         return;
       }
       chart = ch;
@@ -230,9 +241,12 @@ export class Store {
         key,
         k ? `${endpointText(c, k.localAddr, k.localPort, k.proto)} ${endpointText(c, k.remoteAddr, k.remotePort, k.proto)}` : key,
       );
+    } else if (pane === 'processes' || pane === 'peers') {
+      // A process's key is its 'pid/program', a peer's its address.
+      chart = flowChart(pane === 'processes' ? 'proc' : 'peer', key, (item as FlowAggregate).addr ?? key);
     }
     if (!chart) {
-      this.dispatch({ type: 'notice', text: 'c pins counters, interfaces, ICMP types and connections' });
+      this.dispatch({ type: 'notice', text: 'g pins counters, interfaces, ICMP types, connections, processes and peers' });
       return;
     }
     const id = chart.id;
@@ -242,7 +256,7 @@ export class Store {
       return;
     }
     if (this.history.size + chart.series.length > MAX_SERIES_GUARD) {
-      this.dispatch({ type: 'notice', text: 'too many series: C unpins all' });
+      this.dispatch({ type: 'notice', text: 'too many series: G unpins all' });
       return;
     }
     this.dispatch({ type: 'pin', chart });

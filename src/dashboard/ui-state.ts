@@ -2,7 +2,7 @@
 // pause and overlays. Pure: keys become actions, actions become a new state. The data the
 // panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
 import type { DashboardOptions } from './dashboard-options.js';
-import type { ChartSpec } from './graphs.js';
+import { chartNeedsTcpInfo, type ChartSpec } from './graphs.js';
 import { PANES, paneTable, type PaneId } from './lists/registry.js';
 
 // --- panes and UI state ------------------------------------------------------------------
@@ -140,9 +140,10 @@ export function initialState(o: DashboardOptions): UiState {
   };
 }
 
-/** Whether what is on screen needs tcp_info: the traffic columns, or the Processes or Peers pane. */
+/** Whether what is on screen needs tcp_info: the traffic columns, the Processes or Peers pane,
+ *  or a pinned chart of a process or peer (pins are recorded whichever pane is shown). */
 export function needsTcpInfo(s: UiState): boolean {
-  return s.traffic || s.focus === 'processes' || s.focus === 'peers';
+  return s.traffic || s.focus === 'processes' || s.focus === 'peers' || s.pins.some(chartNeedsTcpInfo);
 }
 
 /** What the reducer may ask about the data: the row keys of a pane in display order. */

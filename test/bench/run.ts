@@ -24,6 +24,11 @@
 // of CPU, a quarter of its CPU in the earlier window. The CPU of the first 30 s after the first
 // sample (or of warm-up and window together, when shorter) is given as well, as cpuPct*Warmup.
 //
+// Graphs (issue 14): the 200x50 runs use the big layout, whose Graphs pane is on screen (checked:
+// graphsOnScreen); an extra idle run has the Graphs pane focused and zoomed (v, z), every chart
+// drawn large (cpuPctIdleGraphs); the render probe also times a frame in that view
+// (renderGraphsMs).
+//
 // Recording: bytes per tick of --record over 600 ticks (two KEY_EVERY_MAX periods, key frames
 // included) of each load's real table, unchanged (steady) and with 1% of its TCP connections
 // replaced every tick (churn).
@@ -183,6 +188,8 @@ interface DashRun {
   warmupWindowS: number;
   rssMB: number;
   screenOk: boolean;
+  /** Charts of the Graphs pane were on screen (with their y scale) at the end of the window. */
+  graphsOnScreen: boolean;
 }
 
 /** The early-CPU figure covers this much of the run after the first sample, at most. */
@@ -220,7 +227,12 @@ function findNetdash(root: number): number {
 /** CPU % of `pid` between two readings. */
 const cpuPct = (c0: number, t0: number, c1: number, t1: number): number => ((c1 - c0) / CLK_TCK / ((t1 - t0) / 1000)) * 100;
 
-async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | 'cols' | 'rows'>): Promise<DashRun> {
+/** A chart of the Graphs pane with its y scale ("y: 0-10 kB/s"), under the pane's title. */
+const graphsShown = (screen: string): boolean => / 11 Graphs/.test(screen) && /y: 0-\S+/.test(screen);
+
+/** The dashboard's CPU and peak RSS in tmux; `keys` are sent once the first sample is on screen
+ *  (['v', 'z']: the Graphs pane focused and zoomed). */
+async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | 'cols' | 'rows'>, keys: string[] = []): Promise<DashRun> {
   const t = Tmux.start(['ip', 'netns', 'exec', ns.name, NODE, ...CLI_FLAGS, CLI, '--interval', '1'], {
     width: a.cols,
     height: a.rows,
@@ -230,6 +242,10 @@ async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | '
     // Running once the first samples are on screen. The early figure starts here; the steady
     // one after the warm-up (JIT, the first owner scan, caches).
     await t.waitFor((s) => /ESTAB \d/.test(s), 60_000, 'the first sample on screen');
+    if (keys.length) {
+      t.keys(...keys);
+      await t.waitFor(graphsShown, 10_000, 'the Graphs pane');
+    }
     const pid = findNetdash(t.pid());
     const e0 = cpuTicks(pid),
       s0 = performance.now();
@@ -245,7 +261,9 @@ async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | '
       if (wait > 0) await sleep(wait);
       at.set(m, { c: cpuTicks(pid), t: performance.now() });
     }
-    const screenOk = /ESTAB \d/.test(t.capture());
+    const end = t.capture();
+    const screenOk = keys.length ? graphsShown(end) : /ESTAB \d/.test(end);
+    const graphsOnScreen = graphsShown(end);
     const rssMB = statusKb(pid, 'VmHWM') / 1024;
     t.keys('q');
     const w0 = at.get(windowAt)!,
@@ -257,6 +275,7 @@ async function dashboardCpu(ns: Netns, a: Pick<Args, 'cpuSeconds' | 'warmup' | '
       warmupWindowS: early,
       rssMB,
       screenOk,
+      graphsOnScreen,
     };
   } finally {
     t.kill();
@@ -426,6 +445,7 @@ interface RenderOut {
   changedBytes: number[];
   keyMs: number[];
   sortKeyMs: number[];
+  graphsRenderMs: number[];
   rssMB: number;
 }
 
@@ -511,7 +531,7 @@ async function main(): Promise<void> {
   process.stdout.write('\n');
 
   const started = performance.now();
-  const results: { sockets: number; t: TimingOut; r: RenderOut; rec: RecordFigures; dash?: DashRun }[] = [];
+  const results: { sockets: number; t: TimingOut; r: RenderOut; rec: RecordFigures; dash?: DashRun; dashGraphs?: DashRun }[] = [];
   let churn: ChurnRun | null = null;
   try {
     const max = Math.max(...a.loads);
@@ -532,11 +552,13 @@ async function main(): Promise<void> {
       const ti = await probe<TcpInfoOut>(load.ns, ['tcpinfo', '--reps', String(a.reps)], CLI_FLAGS);
       Object.assign(t.timings, ti.timings);
       t.tcpInfo = ti;
-      let dash: DashRun | undefined;
+      let dash: DashRun | undefined, dashGraphs: DashRun | undefined;
       if (a.dashboard && (n === 0 || n === max)) dash = await dashboardCpu(load.ns, a);
+      // Idle with every chart drawn large: the Graphs pane's own cost at rest (issue 14).
+      if (a.dashboard && n === 0) dashGraphs = await dashboardCpu(load.ns, a, ['v', 'z']);
       await load.ns.destroy();
       live.splice(live.indexOf(load.ns), 1);
-      results.push({ sockets: t.sockets, t, r, rec, ...(dash ? { dash } : {}) });
+      results.push({ sockets: t.sockets, t, r, rec, ...(dash ? { dash } : {}), ...(dashGraphs ? { dashGraphs } : {}) });
       process.stdout.write(
         `${n === 0 ? 'idle' : `${n} sockets`} (${t.sockets} TCP sockets seen, ${((performance.now() - tl) / 1000).toFixed(0)} s)\n${table(t, a.reps)}\n\n`,
       );
@@ -561,6 +583,16 @@ async function main(): Promise<void> {
   for (const { sockets, r, dash } of results) {
     process.stdout.write(
       `  ${String(sockets).padStart(8)} ${ms(median(r.engineMs)).padStart(7)} ${ms(median(r.storeMs)).padStart(7)} ${ms(median(r.renderMs)).padStart(7)} ${ms(median(r.repaintMs)).padStart(7)} ${ms(median(r.keyMs)).padStart(7)} ${ms(median(r.sortKeyMs)).padStart(7)} ${String(median(r.noChangeBytes)).padStart(7)} ${String(median(r.changedBytes)).padStart(7)} ${(dash ? dash.cpuPct.toFixed(2) : '-').padStart(6)} ${(dash ? dash.cpuPctWarmup.toFixed(2) : '-').padStart(7)} ${(dash ? dash.rssMB.toFixed(0) : '-').padStart(7)}\n`,
+    );
+  }
+  for (const { sockets, r, dash, dashGraphs } of results) {
+    process.stdout.write(
+      `  ${String(sockets).padStart(8)} sockets: a frame with the Graphs pane zoomed (v, z) ${ms(median(r.graphsRenderMs))} ms` +
+        (dash ? `; charts on screen in the ${a.cols}x${a.rows} run: ${dash.graphsOnScreen ? 'yes' : 'NO'}` : '') +
+        (dashGraphs
+          ? `; Graphs pane zoomed in tmux: cpu ${dashGraphs.cpuPct.toFixed(2)} %, cpu0 ${dashGraphs.cpuPctWarmup.toFixed(2)} %, rss ${dashGraphs.rssMB.toFixed(0)} MB${dashGraphs.screenOk ? '' : ' (CHARTS LOST)'}`
+          : '') +
+        '\n',
     );
   }
   const early = Math.min(EARLY_WINDOW_S, a.warmup + a.cpuSeconds);
@@ -598,6 +630,9 @@ async function main(): Promise<void> {
       : {}),
     ownersVsSsTanp: round(wall(T['tickOwners']) / wall(T['ss -tanp'])),
     renderMs: round(median(top.r.renderMs), 1),
+    renderGraphsMs: round(median(top.r.graphsRenderMs), 1),
+    graphsOnScreen: results.every((x) => x.dash === undefined || x.dash.graphsOnScreen),
+    cpuPctIdleGraphs: idle.dashGraphs ? round(idle.dashGraphs.cpuPct) : null,
     cpuPctLoaded: top.dash ? round(top.dash.cpuPct) : null,
     cpuPctIdle: idle.dash ? round(idle.dash.cpuPct) : null,
     noChangeTickBytes: median(top.r.noChangeBytes),

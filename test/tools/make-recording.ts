@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { Netns, readyLine } from '../helpers/netns.js';
-import { decodeRaw, encodeRaw, readRecording, RECORD_SCHEMA_V1 } from '../../src/sampler/recording.js';
+import { decodeRaw, encodeRaw, readRecording, Recorder, RECORD_SCHEMA } from '../../src/sampler/recording.js';
 import { DEMO_HOST, DEMO_RECORDING, DEMO_ROOT } from './demo-paths.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -437,7 +437,7 @@ async function main(): Promise<void> {
       process.stderr.write(`make-recording: before sample 1: ${first[1]}\n`);
       await first[2]();
     }
-    // The recorder: one sample a second, every section, process owners (-p).
+    // The recorder: one sample a second, every section, process owners (-p), tcp_info (--info).
     const recorder = world.server.spawn('unshare', [
       '--uts',
       'sh',
@@ -448,6 +448,8 @@ async function main(): Promise<void> {
       CLI,
       '--json',
       '-p',
+      // TCP internals (tcp_info) too: the Processes and Peers panes and the traffic columns.
+      '--info',
       '--record',
       tmp,
       '1',
@@ -470,24 +472,29 @@ async function main(): Promise<void> {
     rmSync(DB_DIR, { recursive: true, force: true });
   }
 
-  // Kept as whole samples (netdash-record/1, which netdash still reads): the recorder wrote
-  // changes between key frames (netdash-record/2), and each line is trimmed on its own here.
+  // Each sample trimmed on its own (compact), then written again by netdash's own Recorder:
+  // key frames plus changes (netdash-record/2), which keeps the tcp_info of the streaming
+  // connections (they change every tick) without repeating every idle socket's.
   const recorded = readRecording(tmp);
-  const header = JSON.stringify({
-    schema: RECORD_SCHEMA_V1,
+  const rest = recorded.samples.map((s) => decodeRaw(compact(encodeRaw(s))));
+  const final = `${out}.v2`;
+  rmSync(final, { force: true });
+  const rec = new Recorder(final, {
+    schema: RECORD_SCHEMA,
     started: recorded.header.started,
     host: recorded.header.host,
     intervalMs: recorded.header.intervalMs,
   });
-  const rest = recorded.samples.map((s) => compact(encodeRaw(s)));
-  writeFileSync(tmp, [header, ...rest].join('\n') + '\n');
-  for (const l of rest) decodeRaw(l); // still a valid recording
-  renameSync(tmp, out);
+  for (const raw of rest) rec.write(raw);
+  rec.close();
+  rmSync(tmp, { force: true });
+  if (readRecording(final).samples.length !== rest.length) throw new Error('the rewritten recording lost samples');
+  renameSync(final, out);
   chmodSync(out, 0o644);
   writeDemoRoot(out);
   const size = statSync(out).size;
   process.stderr.write(`make-recording: wrote ${out}: ${rest.length} samples, ${(size / 1024).toFixed(0)} KiB\n`);
-  const monos = rest.map((l) => decodeRaw(l).mono);
+  const monos = rest.map((r) => r.mono);
   const slowest = Math.max(...monos.slice(1).map((m, i) => m - (monos[i] ?? m)));
   if (slowest > 2500) {
     process.stderr.write(

@@ -143,9 +143,27 @@ export const VIEWS: readonly View[] = [
     expect: (r) => /Events/.test(paneTitle(r)),
   },
   {
+    name: 'retransmitting',
+    title: 'Which connection is retransmitting? r: the connections sorted by Retr/s, with TCP internals (r, z)',
+    keys: [['r', 'z']],
+    expect: (r) => /Connections/.test(paneTitle(r)) && shows(/Retr\/s/)(r) && shows(/sort retr\/s/)(r),
+  },
+  {
+    name: 'processes',
+    title: 'Processes by retransmits this tick: the web server behind the storm (9, s, z)',
+    keys: [['9', 's', 'z']],
+    expect: (r) => /Processes/.test(paneTitle(r)) && shows(/demo-web/)(r),
+  },
+  {
+    name: 'peers',
+    title: 'Peers by retransmits this tick: the lossy client first, the container clean (0, s, z)',
+    keys: [['0', 's', 'z']],
+    expect: (r) => /Peers/.test(paneTitle(r)) && shows(/client/)(r),
+  },
+  {
     name: 'graphs',
-    title: 'The Graphs pane, zoomed, with the retransmit ratio pinned from the counters pane (3, c, v, z)',
-    keys: [['3', 'c', 'v', 'z']],
+    title: 'The Graphs pane, zoomed, with the retransmit ratio pinned from the counters pane (3, g, v, z)',
+    keys: [['3', 'g', 'v', 'z']],
     expect: (r) => /Graphs/.test(paneTitle(r)) && shows(/y: 0-/)(r),
   },
   {

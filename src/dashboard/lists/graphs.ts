@@ -123,7 +123,7 @@ export const graphsPane = pane<ChartSpec>({
     const { peak, last } = chartPeak(c, ch);
     const sc = chartScale(ch.unit, peak);
     const out = [
-      `Chart         ${printable(ch.title)}${ch.pinned ? '  (pinned: c unpins it, C unpins all)' : ''}`,
+      `Chart         ${printable(ch.title)}${ch.pinned ? '  (pinned: g unpins it, G unpins all)' : ''}`,
       `Scale         0 to ${axisNumber(sc.max / sc.divisor)} ${sc.unit} (peak ${valueText(peak, sc.divisor, sc.unit)})`,
       `History       ${c.history?.length ?? 0} samples kept of ${c.history?.capacity ?? 0}`,
       '',

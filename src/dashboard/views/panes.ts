@@ -11,7 +11,7 @@ function paneInfo(store: Store, pane: PaneId, total: number, offset: number, sho
   const s = store.state;
   const parts: string[] = [];
   if (s.zoom) parts.push('[ZOOMED: z or Esc leaves]');
-  if (pane === 'graphs') parts.push(`c pins rows, C unpins; ${duration(store.history.capacity * store.state.intervalMs)} window`);
+  if (pane === 'graphs') parts.push(`g pins rows, G unpins; ${duration(store.history.capacity * store.state.intervalMs)} window`);
   if (pane === 'graphs') parts.push(`${total} charts`);
   else parts.push(total === 0 ? '0 rows' : shown < total ? `${offset + 1}-${offset + shown}/${total}` : `${total} rows`);
   if (pane === 'connections') {

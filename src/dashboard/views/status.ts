@@ -57,16 +57,16 @@ export function footerLine(store: Store, width: number): string {
       'i traffic',
       'r retransmitting',
     ],
-    interfaces: ['c chart', 'd rate/delta/total/since', 's sort', 'z zoom'],
-    counters: ['c chart', s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
+    interfaces: ['g chart', 'd rate/delta/total/since', 's sort', 'z zoom'],
+    counters: ['g chart', s.allCounters ? '! problems only' : '! all counters', 'e every one', 'm mark', 's sort'],
     icmp: ['d rate/delta/total/since', 'e every type', 'f family', 's sort'],
     routes: ['f family', 'S reverse'],
     conntrack: ['s sort', 'S reverse'],
     unix: ['x back', 'l listen', 'a all', 'p prog', 's sort'],
     events: ['S oldest first'],
-    processes: ['s sort: traffic, retr/s, retr, conns, rtt, name', 'S reverse', 'Enter members'],
-    peers: ['s sort: traffic, retr/s, retr, conns, rtt, name', 'S reverse', 'Enter members', 'n numeric'],
-    graphs: ['c unpin', 'C unpin all', 'j k chart'],
+    processes: ['s sort: traffic, retr/s, retr, conns, rtt, name', 'S reverse', 'Enter members', 'g chart'],
+    peers: ['s sort: traffic, retr/s, retr, conns, rtt, name', 'S reverse', 'Enter members', 'g chart', 'n numeric'],
+    graphs: ['g unpin', 'G unpin all', 'j k chart'],
   };
   const keys = ' ' + [...common, ...(own[s.focus] ?? []), 'm mark', '+/- interval'].filter((k, i, a) => a.indexOf(k) === i).join('  ');
   return tagSafe(keys.slice(0, width));

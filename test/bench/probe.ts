@@ -277,7 +277,11 @@ interface RenderFigures {
   renderMs: number[];
   /** Repaint with nothing new (cursor move: the list is cached). */
   repaintMs: number[];
+  /** Bytes a tick with nothing new writes once the charts have filled their width (steady
+   *  state: a quiet series' column does not change, only the clock does). */
   noChangeBytes: number[];
+  /** The same in the first ticks, while each chart's line still grows by a point a tick. */
+  noChangeBytesFilling: number[];
   changedBytes: number[];
   /** A key (j: cursor down; s: next sort column) until its frame is written. */
   keyMs: number[];
@@ -287,6 +291,10 @@ interface RenderFigures {
   graphsRenderMs: number[];
   rssMB: number;
 }
+
+/** Ticks after which every chart of a 200-column screen has filled its width (2 samples per
+ *  column of characters: braille cells are 2 dots wide). */
+const CHART_FILL_TICKS = 512;
 
 async function render(reps: number, cols: number, rows: number): Promise<RenderFigures> {
   const want = dashboardWant(parseOptions([]));
@@ -323,6 +331,7 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
     renderMs: [],
     repaintMs: [],
     noChangeBytes: [],
+    noChangeBytesFilling: [],
     changedBytes: [],
     keyMs: [],
     sortKeyMs: [],
@@ -368,6 +377,10 @@ async function render(reps: number, cols: number, rows: number): Promise<RenderF
 
   // Warm up: the first frames build caches and name tables.
   for (let i = 0; i < 3; i++) await feed(raw.snapshot, false);
+  for (let i = 0; i < reps; i++) F.noChangeBytesFilling.push(await feed(raw.snapshot, false));
+  // Until the charts of the big layout have a sample per braille column (their x axis is then
+  // bucketed by a fixed number of samples), every tick draws one more point of each line.
+  for (let i = 0; i < CHART_FILL_TICKS; i++) await feed(raw.snapshot, false);
   for (let i = 0; i < reps; i++) F.noChangeBytes.push(await feed(raw.snapshot, true));
   for (let i = 0; i < reps; i++) {
     // 10% of the rows change state, then go back (two ticks, both counted).

@@ -27,7 +27,9 @@
 // Graphs (issue 14): the 200x50 runs use the big layout, whose Graphs pane is on screen (checked:
 // graphsOnScreen); an extra idle run has the Graphs pane focused and zoomed (v, z), every chart
 // drawn large (cpuPctIdleGraphs); the render probe also times a frame in that view
-// (renderGraphsMs).
+// (renderGraphsMs). B/tick (noChangeTickBytes) is a quiet tick's output once the charts have
+// filled their width (512 ticks first); while they fill, each tick draws one more point of every
+// line (noChangeTickBytesFilling).
 //
 // Recording: bytes per tick of --record over 600 ticks (two KEY_EVERY_MAX periods, key frames
 // included) of each load's real table, unchanged (steady) and with 1% of its TCP connections
@@ -442,6 +444,7 @@ interface RenderOut {
   renderMs: number[];
   repaintMs: number[];
   noChangeBytes: number[];
+  noChangeBytesFilling: number[];
   changedBytes: number[];
   keyMs: number[];
   sortKeyMs: number[];
@@ -587,7 +590,8 @@ async function main(): Promise<void> {
   }
   for (const { sockets, r, dash, dashGraphs } of results) {
     process.stdout.write(
-      `  ${String(sockets).padStart(8)} sockets: a frame with the Graphs pane zoomed (v, z) ${ms(median(r.graphsRenderMs))} ms` +
+      `  ${String(sockets).padStart(8)} sockets: a frame with the Graphs pane zoomed (v, z) ${ms(median(r.graphsRenderMs))} ms; ` +
+        `B/tick while the charts fill ${median(r.noChangeBytesFilling)}` +
         (dash ? `; charts on screen in the ${a.cols}x${a.rows} run: ${dash.graphsOnScreen ? 'yes' : 'NO'}` : '') +
         (dashGraphs
           ? `; Graphs pane zoomed in tmux: cpu ${dashGraphs.cpuPct.toFixed(2)} %, cpu0 ${dashGraphs.cpuPctWarmup.toFixed(2)} %, rss ${dashGraphs.rssMB.toFixed(0)} MB${dashGraphs.screenOk ? '' : ' (CHARTS LOST)'}`
@@ -636,6 +640,7 @@ async function main(): Promise<void> {
     cpuPctLoaded: top.dash ? round(top.dash.cpuPct) : null,
     cpuPctIdle: idle.dash ? round(idle.dash.cpuPct) : null,
     noChangeTickBytes: median(top.r.noChangeBytes),
+    noChangeTickBytesFilling: median(top.r.noChangeBytesFilling),
     rssMB: top.dash ? round(top.dash.rssMB, 0) : round(top.r.rssMB, 0),
     changedTickBytes: median(top.r.changedBytes),
     storeIngestMs: round(median(top.r.storeMs), 1),

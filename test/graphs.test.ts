@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOptions } from '../src/cli/options.js';
 import { anchoredBuckets, counterChart, chartScale, downsample, interfaceChart, niceCeil } from '../src/dashboard/graphs.js';
-import { chartLabel, type ChartData } from '../src/dashboard/chart-widgets.js';
+import blessed from 'blessed';
+import { chartLabel, fastClear, runLengthFrame, type ChartData, type DotCanvas, type DotContext } from '../src/dashboard/chart-widgets.js';
+import { fakeTty } from './helpers/fake-tty.js';
 import { computeLayout, type PaneRect } from '../src/dashboard/layout.js';
 import { Store } from '../src/dashboard/store.js';
 import { History, HISTORY_BOUND_BYTES, MAX_POINTS, MAX_SERIES } from '../src/sampler/history.js';
@@ -235,4 +237,102 @@ test('a chart label escapes the outside names in its title: control bytes shown,
   const label = chartLabel(data, 'B/s', 10_000, 80);
   assert.ok(!label.includes('\x1b'), JSON.stringify(label));
   assert.match(label, /ev\\x1b\[2Jil\{open\}bold\{close\} traffic/);
+});
+
+test('charts: the run-length frame lays out the same cells and colours as drawille’s own, with one escape per colour run', async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  // As blessed-contrib draws: its canvas context replaces drawille's set() and frame().
+  require('drawille-canvas-blessed-contrib');
+  const Dots = require('drawille-blessed-contrib') as new (
+    w: number,
+    h: number,
+  ) => {
+    color: string;
+    fontFg: string;
+    set(x: number, y: number): void;
+    writeText(s: string, x: number, y: number): void;
+    frame(): string;
+  };
+  const c = new Dots(80, 32);
+  // Lines in three colours, crossing; a label; gaps.
+  for (let x = 0; x < 80; x++) {
+    c.color = 'yellow';
+    c.set(x, 10);
+    c.color = x % 7 < 4 ? 'cyan' : 'green';
+    c.set(x, 31 - Math.floor(x / 3));
+    if (x % 5 !== 0) {
+      c.color = 'red';
+      c.set(x, 20);
+    }
+  }
+  c.fontFg = 'white';
+  c.writeText('12:00:01', 4, 28);
+  const theirs = c.frame();
+  const ours = runLengthFrame.call(c as unknown as DotCanvas);
+  const esc = (s: string): number => s.split('\x1b[').length - 1;
+  assert.ok(esc(ours) * 3 < esc(theirs), `escapes: ${esc(ours)} against ${esc(theirs)}`);
+  const screenOf = (text: string): string => {
+    const out = fakeTty(60, 12);
+    const scr = blessed.screen({ input: fakeTty(60, 12), output: out, terminal: 'xterm-256color', warnings: false });
+    blessed.box({ parent: scr, top: 0, left: 0, width: 42, height: 10, content: text });
+    scr.render();
+    const shot = (scr as unknown as { screenshot(): string }).screenshot();
+    scr.destroy();
+    return shot;
+  };
+  assert.equal(screenOf(ours), screenOf(theirs));
+});
+
+test('charts: clearing the whole canvas by filling its arrays leaves what drawille’s dot-by-dot clear leaves', async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const Ctx = require('drawille-canvas-blessed-contrib') as new (
+    w: number,
+    h: number,
+  ) => DotContext & {
+    strokeStyle: string;
+    beginPath(): void;
+    moveTo(x: number, y: number): void;
+    lineTo(x: number, y: number): void;
+    stroke(): void;
+    fillText(s: string, x: number, y: number): void;
+  };
+  const unsets = { fast: 0, slow: 0 };
+  const drawn = (fast: boolean): DotContext['_canvas'] => {
+    const ctx = new Ctx(120, 40);
+    if (fast) fastClear(ctx);
+    const c = ctx._canvas as unknown as { unset(x: number, y: number): void };
+    const unset = c.unset.bind(c);
+    c.unset = (x, y) => {
+      unsets[fast ? 'fast' : 'slow']++;
+      unset(x, y);
+    };
+    ctx.strokeStyle = 'yellow';
+    ctx.beginPath();
+    for (let x = 0; x < 120; x += 3) ctx.lineTo(x, (x * 7) % 40);
+    ctx.stroke();
+    ctx.fillText('0-10 MB/s', 2, 4);
+    ctx.clearRect(0, 0, 120, 40);
+    ctx.strokeStyle = 'cyan';
+    ctx.beginPath();
+    ctx.moveTo(0, 39);
+    ctx.lineTo(119, 0);
+    ctx.stroke();
+    return ctx._canvas;
+  };
+  const a = drawn(false),
+    b = drawn(true);
+  assert.deepEqual([...b.content], [...a.content]);
+  assert.deepEqual(
+    b.colors.map((c) => c ?? null),
+    a.colors.map((c) => c ?? null),
+  );
+  assert.deepEqual(
+    b.chars.map((c) => c ?? null),
+    a.chars.map((c) => c ?? null),
+  );
+  // The old way visits every dot (120 x 40); the whole-canvas clear visits none.
+  assert.ok(unsets.slow >= 4800, `${unsets.slow} dots cleared one by one`);
+  assert.equal(unsets.fast, 0);
 });

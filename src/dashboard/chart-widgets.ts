@@ -45,6 +45,80 @@ export function chartLabel(d: ChartData, unit: string, top: number, width: numbe
   return tagSafe(head) + legend;
 }
 
+/** drawille's canvas, as blessed-contrib's line chart holds it (`widget.ctx._canvas`); its
+ *  drawing context (drawille-canvas-blessed-contrib) keeps each dot's colour as the escape
+ *  that sets it. */
+export interface DotCanvas {
+  width: number;
+  content: Uint8Array;
+  colors: (string | null | undefined)[];
+  chars: (string | null | undefined)[];
+}
+
+/** drawille's frame() with one colour escape per run of same-coloured dots instead of one per
+ *  dot. The text is what blessed parses and lays out on every chart redraw: a line across the
+ *  chart was 80 escape pairs, it is now one. Cells and colours come out the same. */
+export function runLengthFrame(this: DotCanvas): string {
+  const perRow = this.width / 2;
+  const out: string[] = [];
+  let run: string | null | undefined = null;
+  let open = false;
+  const close = (): void => {
+    if (open) out.push('\x1b[39m');
+    open = false;
+  };
+  for (let i = 0; i < this.content.length; i++) {
+    if (i > 0 && i % perRow === 0) {
+      close();
+      out.push('\n');
+    }
+    const ch = this.chars[i];
+    const dots = this.content[i] ?? 0;
+    if (ch) {
+      close();
+      out.push(ch);
+    } else if (dots === 0) {
+      close();
+      out.push(' ');
+    } else {
+      const c = this.colors[i];
+      if (!open || run !== c) {
+        out.push(c ?? '');
+        run = c;
+        open = true;
+      }
+      out.push(String.fromCharCode(0x2800 + dots));
+    }
+  }
+  close();
+  out.push('\n');
+  return out.join('');
+}
+
+/** blessed-contrib's drawing context (drawille-canvas-blessed-contrib). */
+export interface DotContext {
+  _canvas: DotCanvas & { height: number };
+  _matrix: ArrayLike<number>;
+  clearRect(x: number, y: number, w: number, h: number): void;
+}
+
+/** A line chart clears its whole canvas before each redraw; drawille's clearRect does it dot by
+ *  dot through two rasterised triangles (a third of a chart's redraw). Clearing the whole canvas
+ *  without a transform is filling its arrays; anything else goes the old way. */
+export function fastClear(ctx: DotContext): void {
+  const slow = ctx.clearRect.bind(ctx);
+  ctx.clearRect = (x, y, w, h) => {
+    const c = ctx._canvas,
+      m = ctx._matrix;
+    const identity = m[0] === 1 && m[1] === 0 && m[2] === 0 && m[3] === 1 && m[4] === 0 && m[5] === 0;
+    if (identity && x <= 0 && y <= 0 && x + w >= c.width && y + h >= c.height) {
+      c.content.fill(0);
+      c.colors.fill(null);
+      c.chars.fill(null);
+    } else slow(x, y, w, h);
+  };
+}
+
 export class ChartPool {
   private readonly widgets: any[] = [];
   private readonly sizes: string[] = [];
@@ -81,6 +155,11 @@ export class ChartPool {
       // Appended after construction: the canvas is made on 'attach', which a parent given in
       // the options fires before the listener exists.
       this.screen.append(w);
+      // The canvas exists once attached: its frames then come in colour runs.
+      if (w.ctx?._canvas) {
+        w.ctx._canvas.frame = runLengthFrame;
+        fastClear(w.ctx);
+      }
       this.widgets[i] = w;
       this.sizes[i] = size;
     }

@@ -326,23 +326,9 @@ export class InetDiagParser {
         return;
       }
     }
-    const sock: InetSocket = {
-      proto: this.proto,
-      family: this.family,
-      localAddr,
-      localPort,
-      remoteAddr,
-      remotePort,
-      state,
-      sendQ,
-      recvQ,
-      timer: kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout },
-      uid,
-      inode,
-    };
-    if (backlog >= 0) sock.backlog = backlog;
+    const timer = kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout };
+    let tcpInfo: InetSocket['tcpInfo'], mem: InetSocket['mem'];
     if (this.info) {
-      sock.cookie = cookieText(b, m + 44);
       const arena = this.arena!;
       let a = m + DIAG_MSG_LEN;
       const end = off + len;
@@ -354,12 +340,55 @@ export class InetDiagParser {
         // past the known struct is never read, so only the known bytes are copied.
         if (type === INET_DIAG_INFO) {
           const at = arena.copy(b, a + 4, Math.min(alen - 4, TCP_INFO_KNOWN_LEN));
-          sock.tcpInfo = parseTcpInfo(arena.current, at, alen - 4);
+          tcpInfo = parseTcpInfo(arena.current, at, alen - 4);
         } else if (type === INET_DIAG_SKMEMINFO) {
           const at = arena.copy(b, a + 4, Math.min(alen - 4, SKMEM_KNOWN_LEN));
-          sock.mem = parseSkMemInfo(arena.current, at, alen - 4);
+          mem = parseSkMemInfo(arena.current, at, alen - 4);
         }
         a += (alen + 3) & ~3;
+      }
+    }
+    let sock: InetSocket;
+    if (tcpInfo !== undefined && mem !== undefined && backlog < 0) {
+      // The common row of a tcp_info dump in one literal, fields in the order of the rows
+      // below: properties added afterwards would go to a separate array (40 bytes a row).
+      sock = {
+        proto: this.proto,
+        family: this.family,
+        localAddr,
+        localPort,
+        remoteAddr,
+        remotePort,
+        state,
+        sendQ,
+        recvQ,
+        timer,
+        uid,
+        inode,
+        cookie: cookieText(b, m + 44),
+        tcpInfo,
+        mem,
+      };
+    } else {
+      sock = {
+        proto: this.proto,
+        family: this.family,
+        localAddr,
+        localPort,
+        remoteAddr,
+        remotePort,
+        state,
+        sendQ,
+        recvQ,
+        timer,
+        uid,
+        inode,
+      };
+      if (backlog >= 0) sock.backlog = backlog;
+      if (this.info) {
+        sock.cookie = cookieText(b, m + 44);
+        if (tcpInfo !== undefined) sock.tcpInfo = tcpInfo;
+        if (mem !== undefined) sock.mem = mem;
       }
     }
     if (this.udp) {

@@ -8,6 +8,7 @@
 //   node dist/test/bench/tcpinfo-dash.js --sockets 50000 --seconds 60 --keys 9 [--probe]
 //   node dist/test/bench/tcpinfo-dash.js --sockets 50000 --hold      build the load, print the
 //                                                                    namespace, wait for Enter
+//   … --ns NAME                                                      measure in that namespace
 // Needs root, ip netns, tmux (as `npm run bench`).
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,7 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Netns, readyLine } from '../helpers/netns.js';
+import { Netns, readyLine, run } from '../helpers/netns.js';
 import { Tmux } from '../helpers/tmux.js';
 import { CLI, CLI_FLAGS } from './bin-launch.js';
 
@@ -114,9 +115,18 @@ async function main(): Promise<void> {
       probe: { type: 'boolean', default: false },
       reps: { type: 'string', default: '5' },
       hold: { type: 'boolean', default: false },
+      /** A namespace already holding the load (from --hold): used, not built or removed. */
+      ns: { type: 'string' },
     },
   });
-  const ns = await buildLoad(Number(values.sockets));
+  const ns =
+    values.ns !== undefined
+      ? ({
+          name: values.ns,
+          exec: (c: string, a: string[]) => run('ip', ['netns', 'exec', values.ns!, c, ...a]),
+          destroy: () => Promise.resolve(),
+        } as unknown as Netns)
+      : await buildLoad(Number(values.sockets));
   const cleanup = (): void => void ns.destroy().then(() => process.exit(130));
   process.once('SIGINT', cleanup);
   process.once('SIGTERM', cleanup);

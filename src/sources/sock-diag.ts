@@ -242,6 +242,13 @@ export class InetDiagParser {
     this.udp = proto.startsWith('udp');
     this.info = this.tcp && tcpInfo;
     this.arena = this.info ? new InfoArena() : null;
+    // Dumps with tcp_info never use the row cache, and while a view shows tcp_info every dump
+    // has it: the last plain table and its index (50k rows and a map at 50k sockets, about 8 MB)
+    // would only be kept alive beside the tcp_info rows. The next plain dump builds them again.
+    if (this.info) {
+      rowCache.delete(proto);
+      lastRows.delete(proto);
+    }
     this.complete = complete && this.tcp && reuseRows && !this.info;
     let cache = rowCache.get(proto) ?? null;
     if (cache === null && this.complete) rowCache.set(proto, (cache = new Map<number, InetSocket>()));

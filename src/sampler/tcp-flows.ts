@@ -6,6 +6,7 @@
 // mark, so a connection's total always equals the sum of its deltas. Only live connections are
 // remembered: a socket gone from the table is forgotten on the same tick.
 import type { InetSocket } from '../model.js';
+import { tcpInfoFieldReader } from '../sources/tcp-info.js';
 
 /** The cumulative tcp_info fields the flows follow, in the order of FlowStat's arrays. */
 export const FLOW_COUNTERS = ['bytesReceived', 'bytesSent', 'bytesAcked', 'bytesRetrans', 'totalRetrans', 'segsOut', 'segsIn'] as const;
@@ -18,6 +19,8 @@ export const RX = 0,
   SEGS_OUT = 5,
   SEGS_IN = 6;
 const N = FLOW_COUNTERS.length;
+/** The seven counters of a socket's tcp_info, read straight from its bytes. */
+const readCounters = tcpInfoFieldReader(FLOW_COUNTERS);
 
 export interface FlowStat {
   /** connectionKey of the socket (the key of Sample.connections). */
@@ -229,13 +232,7 @@ export class FlowTracker {
         since.fill(0, o, o + N);
       }
       this.seen[slot] = tick;
-      cur[0] = info.bytesReceived;
-      cur[1] = info.bytesSent;
-      cur[2] = info.bytesAcked;
-      cur[3] = info.bytesRetrans;
-      cur[4] = info.totalRetrans;
-      cur[5] = info.segsOut;
-      cur[6] = info.segsIn;
+      readCounters(info, cur);
       const r = n++;
       // Two rows with one key (never from one kernel dump): the map keeps the last.
       rowOf.set(key, r);

@@ -84,8 +84,8 @@ function u64(b: Uint8Array, o: number): number {
  */
 class TcpInfoView {
   constructor(
-    private readonly b: Uint8Array,
-    private readonly off: number,
+    readonly b: Uint8Array,
+    readonly off: number,
     readonly length: number,
   ) {}
 
@@ -143,6 +143,35 @@ export const TCP_INFO_KEYS: readonly NumKey[] = [
  *  must not be changed afterwards: netlink hands each chunk over once). */
 export function parseTcpInfo(b: Uint8Array, off: number, len: number): TcpInfo {
   return new TcpInfoView(b, off, len);
+}
+
+/**
+ * A reader of a few fields into `out` (undefined: unknown), for code that reads the same fields
+ * of 50k sockets a tick (the flow deltas): from the bytes at once where the tcp_info is a view,
+ * by property otherwise (recordings, tests). The same values as reading each property.
+ */
+export function tcpInfoFieldReader(keys: readonly NumKey[]): (i: TcpInfo, out: (number | undefined)[]) => void {
+  const n = keys.length;
+  const at = new Int32Array(n),
+    size = new Int32Array(n);
+  keys.forEach((k, j) => {
+    const f = TCP_INFO_LAYOUT.find(([key]) => key === k);
+    if (!f) throw new Error(`tcpInfoFieldReader: ${k} is not a plain field`);
+    at[j] = f[1];
+    size[j] = f[2];
+  });
+  return (i, out) => {
+    if (i instanceof TcpInfoView) {
+      const b = i.b,
+        o = i.off,
+        len = i.length;
+      for (let j = 0; j < n; j++) {
+        const a = at[j]!,
+          z = size[j]!;
+        out[j] = a + z > len ? undefined : z === 8 ? u64(b, o + a) : z === 4 ? u32(b, o + a) : b[o + a];
+      }
+    } else for (let j = 0; j < n; j++) out[j] = i[keys[j]!];
+  };
 }
 
 /** A plain object of the known fields (for spreading, JSON, comparisons). */

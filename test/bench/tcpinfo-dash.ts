@@ -134,7 +134,8 @@ async function main(): Promise<void> {
     if (values.hold) {
       process.stdout.write(`${ns.name}\n`);
       await new Promise((r) => process.stdin.once('data', r));
-      return;
+      await ns.destroy();
+      process.exit(0);
     }
     const out: Record<string, unknown> = { sockets: Number(values.sockets), flags: CLI_FLAGS };
     if (values.probe) {

@@ -76,11 +76,13 @@ function u64(b: Uint8Array, o: number): number {
 }
 
 /**
- * tcp_info read where it lies in the netlink message, field by field on access: a dump of 50k
- * sockets makes 50k of these (three slots each) instead of 50k objects of 56 numbers, and the
- * fields nobody reads are never decoded. The message chunk stays referenced while the row lives
- * (one table, about 420 bytes a socket). A field past `length` reads as undefined (unknown).
- * JSON.stringify (recordings, --json) gets the plain object through toJSON.
+ * tcp_info read where its bytes lie, field by field on access: a dump of 50k sockets makes 50k
+ * of these (three slots each) instead of 50k objects of 56 numbers, and the fields nobody reads
+ * are never decoded. The sock_diag reader copies the known bytes out of the netlink chunk first
+ * (its InfoArena: 232 bytes a socket, the chunk is dropped as parsed), so `b` may hold fewer
+ * bytes past `off` than `length` says; only fields within TCP_INFO_KNOWN_LEN are ever read. A
+ * field past `length` reads as undefined (unknown). JSON.stringify (recordings, --json) gets
+ * the plain object through toJSON.
  */
 class TcpInfoView {
   constructor(

@@ -35,8 +35,8 @@ function dump(rows: readonly Row[]): Buffer {
   );
 }
 
-function parse(proto: InetProto, rows: readonly Row[], complete = true): InetSocket[] {
-  const p = new InetDiagParser(proto, complete);
+function parse(proto: InetProto, rows: readonly Row[], complete = true, tcpInfo = false): InetSocket[] {
+  const p = new InetDiagParser(proto, complete, tcpInfo);
   const buf = dump(rows);
   for (let off = 0; off < buf.length; off += 88) p.message(buf, off, 88);
   return p.finish();
@@ -112,4 +112,18 @@ test('keepRowsBetweenDumps(false): every dump is new rows, as read', () => {
   }
   const c = parse('tcp', rows);
   assert.equal(parse('tcp', rows), c, 'kept again once asked');
+});
+
+test('a dump with tcp_info drops the plain rows kept for the next plain dump (they would live beside its own)', () => {
+  const rows = table(200);
+  const a = parse('tcp', rows);
+  assert.equal(parse('tcp', rows), a, 'kept between plain dumps');
+  const withInfo = parse('tcp', rows, true, true);
+  assert.equal(withInfo.length, 200);
+  assert.notEqual(withInfo[0], a[0], 'tcp_info rows are rows of their own');
+  const b = parse('tcp', rows);
+  assert.notEqual(b, a, 'the plain table was let go');
+  assert.notEqual(b[0], a[0], 'and every row of it');
+  assert.deepEqual(b, a);
+  assert.equal(parse('tcp', rows), b, 'kept again from the next plain dump on');
 });

@@ -63,6 +63,7 @@ export const TIERS = {
     'dashboard-tmux',
     'faults',
     'heap-footprint',
+    'tcp-info-footprint',
     'hostile-strings',
     'kept-files',
     'least-privilege',

@@ -77,17 +77,19 @@ function join(g: FlowAggregate, s: InetSocket, key: string, flows: FlowTable | n
   else g.raw++;
   g.recvQ += s.recvQ;
   g.sendQ += s.sendQ;
-  const f = flows?.byKey.get(key);
-  if (!f) return;
+  // Numbers straight from the flow table: no FlowStat made for each of 50k members.
+  const f = flows?.byKey;
+  const r = f ? f.row(key) : -1;
+  if (r < 0) return;
   g.withInfo++;
-  g.rx = add(g.rx, f.delta[RX]!);
-  g.tx = add(g.tx, f.delta[TX]!);
-  g.retrans = add(g.retrans, f.delta[RETRANS]!);
-  g.retransBytes = add(g.retransBytes, f.delta[RETRANS_BYTES]!);
-  g.segsOut = add(g.segsOut, f.delta[SEGS_OUT]!);
-  g.rxSinceMark = add(g.rxSinceMark, f.sinceMark[RX]!);
-  g.txSinceMark = add(g.txSinceMark, f.sinceMark[TX]!);
-  g.retransSinceMark = add(g.retransSinceMark, f.sinceMark[RETRANS]!);
+  g.rx = add(g.rx, f!.deltaAt(r, RX));
+  g.tx = add(g.tx, f!.deltaAt(r, TX));
+  g.retrans = add(g.retrans, f!.deltaAt(r, RETRANS));
+  g.retransBytes = add(g.retransBytes, f!.deltaAt(r, RETRANS_BYTES));
+  g.segsOut = add(g.segsOut, f!.deltaAt(r, SEGS_OUT));
+  g.rxSinceMark = add(g.rxSinceMark, f!.sinceAt(r, RX));
+  g.txSinceMark = add(g.txSinceMark, f!.sinceAt(r, TX));
+  g.retransSinceMark = add(g.retransSinceMark, f!.sinceAt(r, RETRANS));
   const rtt = s.tcpInfo?.rtt;
   if (rtt !== undefined && s.state !== 10 && (g.worstRtt === null || rtt > g.worstRtt)) g.worstRtt = rtt;
 }

@@ -6,6 +6,7 @@
 // mark, so a connection's total always equals the sum of its deltas. Only live connections are
 // remembered: a socket gone from the table is forgotten on the same tick.
 import type { InetSocket } from '../model.js';
+import { tcpInfoFieldReader } from '../sources/tcp-info.js';
 
 /** The cumulative tcp_info fields the flows follow, in the order of FlowStat's arrays. */
 export const FLOW_COUNTERS = ['bytesReceived', 'bytesSent', 'bytesAcked', 'bytesRetrans', 'totalRetrans', 'segsOut', 'segsIn'] as const;
@@ -18,6 +19,8 @@ export const RX = 0,
   SEGS_OUT = 5,
   SEGS_IN = 6;
 const N = FLOW_COUNTERS.length;
+/** The seven counters of a socket's tcp_info, read straight from its bytes. */
+const readCounters = tcpInfoFieldReader(FLOW_COUNTERS);
 
 export interface FlowStat {
   /** connectionKey of the socket (the key of Sample.connections). */
@@ -37,8 +40,9 @@ export interface FlowStat {
 export interface FlowTable {
   /** Time between the two socket tables the deltas come from (ms); null on the first. */
   elapsedMs: number | null;
-  /** Connections with tcp_info, by connectionKey. */
-  byKey: Map<string, FlowStat>;
+  /** Connections with tcp_info, by connectionKey. Its FlowStat objects are made when read;
+   *  `delta` and `since` give one number without making one (for sorting many rows). */
+  byKey: FlowIndex;
 }
 
 /** A delta as a rate per second; null when either is unknown. */
@@ -46,95 +50,215 @@ export function perSecond(delta: number | null, elapsedMs: number | null): numbe
   return delta === null || elapsedMs === null || elapsedMs <= 0 ? null : (delta * 1000) / elapsedMs;
 }
 
-interface Known {
-  ident: string;
-  last: (number | null)[];
-  since: number[];
-  seen: number;
+/** Null as NaN in the typed arrays below. */
+const NONE = NaN;
+
+/**
+ * One tick's deltas, struct of arrays: row i (the order of the table's rows with tcp_info) has
+ * its seven deltas at data[14 i ..] (NaN: unknown) and its sums since the mark at data[14 i + 7
+ * ..]. At 50k connections that is one Float64Array and one map of shared key strings, instead
+ * of 50k objects holding two arrays each (about 300 heap bytes a connection, all garbage a tick
+ * later). FlowStat objects are made when asked for (`get`), for the few rows a view shows.
+ */
+export class FlowIndex implements ReadonlyMap<string, FlowStat> {
+  constructor(
+    private readonly rowOf: Map<string, number>,
+    private readonly socks: InetSocket[],
+    private readonly data: Float64Array,
+    private readonly opened: Uint8Array,
+  ) {}
+
+  get size(): number {
+    return this.rowOf.size;
+  }
+
+  has(key: string): boolean {
+    return this.rowOf.has(key);
+  }
+
+  /** The connection's row in this table, -1 when it has no tcp_info; for deltaAt, sinceAt. */
+  row(key: string): number {
+    return this.rowOf.get(key) ?? -1;
+  }
+
+  /** The delta of FLOW_COUNTERS[i] of row `r` (null: unknown). */
+  deltaAt(r: number, i: number): number | null {
+    const v = this.data[r * 2 * N + i]!;
+    return v === v ? v : null;
+  }
+
+  /** The sum since the mark of FLOW_COUNTERS[i] of row `r`. */
+  sinceAt(r: number, i: number): number {
+    return this.data[r * 2 * N + N + i]!;
+  }
+
+  /** The delta this tick of FLOW_COUNTERS[i] for the connection `key`; null when unknown or
+   *  when the connection has no tcp_info (no object made: for sorting 50k rows). */
+  delta(key: string, i: number): number | null {
+    const r = this.rowOf.get(key);
+    if (r === undefined) return null;
+    const v = this.data[r * 2 * N + i]!;
+    return v === v ? v : null;
+  }
+
+  /** The sum since the mark of FLOW_COUNTERS[i]; null when the connection has no tcp_info. */
+  since(key: string, i: number): number | null {
+    const r = this.rowOf.get(key);
+    return r === undefined ? null : this.data[r * 2 * N + N + i]!;
+  }
+
+  private stat(key: string, r: number): FlowStat {
+    const sock = this.socks[r]!;
+    const d = this.data,
+      o = r * 2 * N;
+    const delta: (number | null)[] = [],
+      sinceMark: number[] = [];
+    for (let j = 0; j < N; j++) {
+      const v = d[o + j]!;
+      delta.push(v === v ? v : null);
+      sinceMark.push(d[o + N + j]!);
+    }
+    return { key, ident: sock.cookie ?? String(sock.inode), sock, delta, sinceMark, opened: this.opened[r] === 1 };
+  }
+
+  get(key: string): FlowStat | undefined {
+    const r = this.rowOf.get(key);
+    return r === undefined ? undefined : this.stat(key, r);
+  }
+
+  *entries(): MapIterator<[string, FlowStat]> {
+    for (const [k, r] of this.rowOf) yield [k, this.stat(k, r)];
+  }
+
+  keys(): MapIterator<string> {
+    return this.rowOf.keys();
+  }
+
+  *values(): MapIterator<FlowStat> {
+    for (const [k, r] of this.rowOf) yield this.stat(k, r);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, FlowStat]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: FlowStat, key: string, map: ReadonlyMap<string, FlowStat>) => void, thisArg?: unknown): void {
+    for (const [k, r] of this.rowOf) fn.call(thisArg, this.stat(k, r), k, this);
+  }
 }
 
-const sub = (first: boolean, c: number | undefined, p: number | null): number | null =>
-  first || c === undefined || p === null || c < p ? null : c - p;
-
+/**
+ * What is remembered of a live connection from one tick to the next, struct of arrays by slot:
+ * its identity (cookie, else inode), the last value of each counter (NaN: unknown) and its sums
+ * since the mark. About 130 bytes a connection, none of it allocated again each tick.
+ */
 export class FlowTracker {
-  private known = new Map<string, Known>();
+  private slotOf = new Map<string, number>();
+  private ident: string[] = [];
+  private last = new Float64Array(0);
+  private since = new Float64Array(0);
+  private seen = new Uint32Array(0);
+  private free: number[] = [];
   private prevAt: number | null = null;
   private tick = 0;
 
   reset(): void {
-    this.known = new Map();
+    this.slotOf = new Map();
+    this.ident = [];
+    this.last = new Float64Array(0);
+    this.since = new Float64Array(0);
+    this.seen = new Uint32Array(0);
+    this.free = [];
     this.prevAt = null;
   }
 
   /** Every tracked connection's since-mark sums back to 0. */
   mark(): void {
-    for (const k of this.known.values()) k.since.fill(0);
+    this.since.fill(0);
+  }
+
+  /** Room for at least `need` slots in all (an eighth more than asked, so churn grows it
+   *  rarely; not doubled: at 50k connections each spare slot is 116 bytes). */
+  private grow(need: number): void {
+    const cap = Math.max(1024, Math.ceil(need * 1.125) + 256);
+    const last = new Float64Array(cap * N),
+      since = new Float64Array(cap * N),
+      seen = new Uint32Array(cap);
+    last.set(this.last);
+    since.set(this.since);
+    seen.set(this.seen);
+    for (let s = cap - 1; s >= this.seen.length; s--) this.free.push(s);
+    this.last = last;
+    this.since = since;
+    this.seen = seen;
   }
 
   /** One socket table (its rows with tcp_info, by connectionKey), read at `at` (monotonic ms).
-   *  Written for 50k rows a tick: the seven fields read once each, small arrays, one map of
-   *  state kept from tick to tick (entries of sockets gone are dropped at the end). */
+   *  Written for 50k rows a tick: the seven fields read once each, no object a row, state kept
+   *  in typed arrays from tick to tick (slots of sockets gone are freed at the end). */
   update(rows: ReadonlyMap<string, InetSocket>, at: number): FlowTable {
     const first = this.prevAt === null;
     const elapsedMs = first ? null : at - this.prevAt!;
     this.prevAt = at;
     const tick = ++this.tick;
-    const known = this.known;
-    const byKey = new Map<string, FlowStat>();
+    const slotOf = this.slotOf;
+    const rowOf = new Map<string, number>();
+    const socks: InetSocket[] = [];
+    let data = new Float64Array(Math.max(16, rows.size) * 2 * N);
+    const opened = new Uint8Array(Math.max(16, rows.size));
+    // A table much bigger than the slots (the first one): room for all of it at once.
+    if (this.seen.length < rows.size) this.grow(rows.size);
+    let n = 0;
+    const cur: (number | undefined)[] = [0, 0, 0, 0, 0, 0, 0];
     // forEach: no [key, value] pair allocated per row.
     rows.forEach((sock, key) => {
       const info = sock.tcpInfo;
       if (!info) return;
       const ident = sock.cookie ?? String(sock.inode);
-      let k = known.get(key);
-      const opened = k === undefined || k.ident !== ident;
-      if (opened) {
-        const z = first ? null : 0;
-        k = { ident, last: [z, z, z, z, z, z, z], since: [0, 0, 0, 0, 0, 0, 0], seen: tick };
-        known.set(key, k);
+      let slot = slotOf.get(key);
+      const isNew = slot === undefined || this.ident[slot] !== ident;
+      if (slot === undefined) {
+        if (this.free.length === 0) this.grow(this.seen.length + 1);
+        slot = this.free.pop()!;
+        slotOf.set(key, slot);
       }
-      const kk = k!;
-      kk.seen = tick;
-      const c0 = info.bytesReceived,
-        c1 = info.bytesSent,
-        c2 = info.bytesAcked,
-        c3 = info.bytesRetrans;
-      const c4 = info.totalRetrans,
-        c5 = info.segsOut,
-        c6 = info.segsIn;
-      const l = kk.last;
-      const delta = [
-        sub(first, c0, l[0]!),
-        sub(first, c1, l[1]!),
-        sub(first, c2, l[2]!),
-        sub(first, c3, l[3]!),
-        sub(first, c4, l[4]!),
-        sub(first, c5, l[5]!),
-        sub(first, c6, l[6]!),
-      ];
-      const since = kk.since;
+      const last = this.last,
+        since = this.since;
+      const o = slot * N;
+      // This row's string: the last row's (an equal string) is then no longer kept alive.
+      this.ident[slot] = ident;
+      if (isNew) {
+        last.fill(first ? NONE : 0, o, o + N);
+        since.fill(0, o, o + N);
+      }
+      this.seen[slot] = tick;
+      readCounters(info, cur);
+      const r = n++;
+      // Two rows with one key (never from one kernel dump): the map keeps the last.
+      rowOf.set(key, r);
+      socks.push(sock);
+      const b = r * 2 * N;
       for (let j = 0; j < N; j++) {
-        const d = delta[j];
-        if (d !== null && d !== undefined) since[j]! += d;
+        const c = cur[j],
+          p = last[o + j]!;
+        // A counter that went down is a reset: no delta, nothing added.
+        const d = first || c === undefined || p !== p || c < p ? NONE : c - p;
+        data[b + j] = d;
+        if (d === d) since[o + j]! += d;
+        data[b + N + j] = since[o + j]!;
+        last[o + j] = c === undefined ? NONE : c;
       }
-      // In place: no array a socket a tick.
-      l[0] = c0 ?? null;
-      l[1] = c1 ?? null;
-      l[2] = c2 ?? null;
-      l[3] = c3 ?? null;
-      l[4] = c4 ?? null;
-      l[5] = c5 ?? null;
-      l[6] = c6 ?? null;
-      byKey.set(key, {
-        key,
-        ident,
-        sock,
-        delta,
-        sinceMark: [since[0]!, since[1]!, since[2]!, since[3]!, since[4]!, since[5]!, since[6]!],
-        opened: opened && !first,
-      });
+      opened[r] = isNew && !first ? 1 : 0;
     });
-    if (known.size > byKey.size) for (const [key, k] of known) if (k.seen !== tick) known.delete(key);
-    return { elapsedMs, byKey };
+    if (n * 2 * N < data.length / 2) data = data.slice(0, n * 2 * N);
+    // Slots of sockets gone this tick are freed (the connection is forgotten).
+    if (slotOf.size > rowOf.size)
+      for (const [key, s] of slotOf)
+        if (this.seen[s] !== tick) {
+          slotOf.delete(key);
+          this.ident[s] = '';
+          this.free.push(s);
+        }
+    return { elapsedMs, byKey: new FlowIndex(rowOf, socks, data, opened) };
   }
 }

@@ -18,7 +18,7 @@
 import { createRequire } from 'node:module';
 import type { InetProto, InetSocket, SourceResult } from '../model.js';
 import { formatIpv6 } from './inet-address.js';
-import { cookieText, parseSkMemInfo, parseTcpInfo } from './tcp-info.js';
+import { cookieText, parseSkMemInfo, parseTcpInfo, TCP_INFO_KNOWN_LEN } from './tcp-info.js';
 
 const NETLINK_SOCK_DIAG = 4;
 /** The original TCP request (struct inet_diag_req): the kernel answers it for both families. */
@@ -176,6 +176,40 @@ export function keepRowsBetweenDumps(keep: boolean): void {
   }
 }
 
+/** The socket memory slots read (SK_MEMINFO_*, u32 each). */
+const SKMEM_KNOWN_LEN = 4 * (SK_MEMINFO_DROPS + 1);
+/** Arena blocks: 128 KiB, about 480 sockets' tcp_info and memory slots each. */
+const ARENA_BLOCK = 128 * 1024;
+
+/**
+ * The tcp_info and socket-memory bytes of one dump, copied out of the netlink chunks into
+ * blocks of their own: the bytes the parsers read (TCP_INFO_KNOWN_LEN and the nine memory
+ * slots) and nothing else. Views into the chunks would keep every 32 KiB chunk alive as long as
+ * its rows, headers, addresses and the struct's unread tail included: about 470 bytes a socket
+ * against 268 here, and the chunks themselves can be dropped as soon as they are parsed.
+ */
+class InfoArena {
+  private block = new Uint8Array(0);
+  private used = 0;
+
+  /** Copies `len` bytes at `off` of `b`; returns where they now are (block, offset). */
+  copy(b: Buffer, off: number, len: number): number {
+    if (this.used + len > this.block.length) {
+      this.block = new Uint8Array(Math.max(ARENA_BLOCK, len));
+      this.used = 0;
+    }
+    const at = this.used;
+    // Buffer#copy: no subarray object made for each of 100k copies a dump.
+    b.copy(this.block, at, off, off + len);
+    this.used = (at + len + 7) & ~7;
+    return at;
+  }
+
+  get current(): Uint8Array {
+    return this.block;
+  }
+}
+
 /** Collects the rows of one dump from the messages as they arrive. */
 export class InetDiagParser {
   /** Messages too short to hold an inet_diag_msg (never seen from a real kernel). */
@@ -194,6 +228,8 @@ export class InetDiagParser {
   private readonly complete: boolean;
   /** TCP with tcp_info: every row is new (its counters move), so the row cache is not used. */
   private readonly info: boolean;
+  /** Where the tcp_info bytes go (TCP with tcp_info only). */
+  private readonly arena: InfoArena | null;
 
   /** `complete`: the dump lists every socket (no state filter), so it may renew the row cache.
    *  `tcpInfo`: the dump asked for tcp_info, socket memory and the cookie (TCP only). */
@@ -206,6 +242,14 @@ export class InetDiagParser {
     this.tcp = proto.startsWith('tcp');
     this.udp = proto.startsWith('udp');
     this.info = this.tcp && tcpInfo;
+    this.arena = this.info ? new InfoArena() : null;
+    // Dumps with tcp_info never use the row cache, and while a view shows tcp_info every dump
+    // has it: the last plain table and its index (50k rows and a map at 50k sockets, about 8 MB)
+    // would only be kept alive beside the tcp_info rows. The next plain dump builds them again.
+    if (this.info) {
+      rowCache.delete(proto);
+      lastRows.delete(proto);
+    }
     this.complete = complete && this.tcp && reuseRows && !this.info;
     let cache = rowCache.get(proto) ?? null;
     if (cache === null && this.complete) rowCache.set(proto, (cache = new Map<number, InetSocket>()));
@@ -290,32 +334,69 @@ export class InetDiagParser {
         return;
       }
     }
-    const sock: InetSocket = {
-      proto: this.proto,
-      family: this.family,
-      localAddr,
-      localPort,
-      remoteAddr,
-      remotePort,
-      state,
-      sendQ,
-      recvQ,
-      timer: kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout },
-      uid,
-      inode,
-    };
-    if (backlog >= 0) sock.backlog = backlog;
+    const timer = kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout };
+    let tcpInfo: InetSocket['tcpInfo'], mem: InetSocket['mem'];
     if (this.info) {
-      sock.cookie = cookieText(b, m + 44);
+      const arena = this.arena!;
       let a = m + DIAG_MSG_LEN;
       const end = off + len;
       while (a + 4 <= end) {
         const alen = b[a]! | (b[a + 1]! << 8);
         if (alen < 4 || a + alen > end) break;
         const type = (b[a + 2]! | (b[a + 3]! << 8)) & 0x3fff;
-        if (type === INET_DIAG_INFO) sock.tcpInfo = parseTcpInfo(b, a + 4, alen - 4);
-        else if (type === INET_DIAG_SKMEMINFO) sock.mem = parseSkMemInfo(b, a + 4, alen - 4);
+        // Read where they are copied to (InfoArena), by the length the kernel sent: a field
+        // past the known struct is never read, so only the known bytes are copied.
+        if (type === INET_DIAG_INFO) {
+          const at = arena.copy(b, a + 4, Math.min(alen - 4, TCP_INFO_KNOWN_LEN));
+          tcpInfo = parseTcpInfo(arena.current, at, alen - 4);
+        } else if (type === INET_DIAG_SKMEMINFO) {
+          const at = arena.copy(b, a + 4, Math.min(alen - 4, SKMEM_KNOWN_LEN));
+          mem = parseSkMemInfo(arena.current, at, alen - 4);
+        }
         a += (alen + 3) & ~3;
+      }
+    }
+    let sock: InetSocket;
+    if (tcpInfo !== undefined && mem !== undefined && backlog < 0) {
+      // The common row of a tcp_info dump in one literal, fields in the order of the rows
+      // below: properties added afterwards would go to a separate array (40 bytes a row).
+      sock = {
+        proto: this.proto,
+        family: this.family,
+        localAddr,
+        localPort,
+        remoteAddr,
+        remotePort,
+        state,
+        sendQ,
+        recvQ,
+        timer,
+        uid,
+        inode,
+        cookie: cookieText(b, m + 44),
+        tcpInfo,
+        mem,
+      };
+    } else {
+      sock = {
+        proto: this.proto,
+        family: this.family,
+        localAddr,
+        localPort,
+        remoteAddr,
+        remotePort,
+        state,
+        sendQ,
+        recvQ,
+        timer,
+        uid,
+        inode,
+      };
+      if (backlog >= 0) sock.backlog = backlog;
+      if (this.info) {
+        sock.cookie = cookieText(b, m + 44);
+        if (tcpInfo !== undefined) sock.tcpInfo = tcpInfo;
+        if (mem !== undefined) sock.mem = mem;
       }
     }
     if (this.udp) {

@@ -24,9 +24,9 @@ export const TRAFFIC_SORT = new Set(['rx/s', 'tx/s', 'retr/s', 'retr', 'rtt', 'c
 function trafficPart(col: string, s: InetSocket, key: string, flows: FlowTable | null | undefined): number {
   if (col === 'rtt') return s.tcpInfo?.rtt ?? -1;
   if (col === 'cwnd') return s.tcpInfo?.sndCwnd ?? -1;
-  const f = flows?.byKey.get(key);
-  if (!f) return -1;
-  const v = col === 'retr' ? f.sinceMark[RETRANS] : f.delta[col === 'rx/s' ? RX : col === 'tx/s' ? TX : RETRANS];
+  if (!flows) return -1;
+  // One number, no FlowStat made: a sort reads every row.
+  const v = col === 'retr' ? flows.byKey.since(key, RETRANS) : flows.byKey.delta(key, col === 'rx/s' ? RX : col === 'tx/s' ? TX : RETRANS);
   return v ?? -1;
 }
 

@@ -206,6 +206,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return 2;
     }
 
+    // netstat -tan and its like, once: formatted straight from the kernel's dump (tcp-direct.ts),
+    // loading nothing else; null when it could not read the tables that way.
+    if (directCandidate(o)) {
+      const [direct] = await Promise.all([import('../print/tcp-direct.js'), io.prepare?.()]);
+      if (direct.directTcpFits(o)) {
+        const code = await direct.printDirectTcp(io.kernel(o.root), o, io.stdout, warn);
+        if (code !== null) return code;
+      }
+    }
+
     const [pm] = await Promise.all([import('../print/render-print.js'), io.prepare?.()]);
     const kfs = io.kernel(o.root);
     const want = withInetSource(o.mode === 'json' ? wantForJson(o, pm) : pm.wantFor(o));
@@ -236,6 +246,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return printOnce(kfs, o, want, ctx, pm);
     }
     return sampleLive(kfs, o, want, ctx, exporter, pm);
+  }
+
+  /** A text print of one read of the live kernel (no interval, recording or endpoint, not the
+   *  dashboard), whose tables come through netlink: what printDirectTcp may print. */
+  function directCandidate(o: Options): boolean {
+    const onScreen = o.mode === 'auto' && io.stdout.isTTY === true && io.stdin.isTTY === true;
+    return (
+      (o.mode === 'print' || (o.mode === 'auto' && !onScreen)) &&
+      o.interval === null &&
+      o.count === null &&
+      o.replay === null &&
+      o.record === null &&
+      o.serve === null &&
+      io.env['NETDASH_INET_SOURCE'] !== 'proc' &&
+      io.env['NETDASH_PRINT_DIRECT'] !== '0'
+    );
   }
 
   /** --serve: the endpoint, started before the first sample; a status when it cannot start. */

@@ -44,8 +44,9 @@ export interface Io {
   /** Leave at once with this status (the dashboard: lookups in flight must not hold the shell). */
   exit(code: number): number;
   /** Loads what the effects need (the entry point's kernel readers, clock and resolver), called
-   *  once the flags asked for work: --version, --help and a bad flag answer without it. */
-  prepare?(): Promise<void>;
+   *  once the flags asked for work: --version, --help and a bad flag answer without it.
+   *  'kernel': only what `kernel` needs (the direct print path); a later call loads the rest. */
+  prepare?(only?: 'kernel'): Promise<void>;
   /** Sizes of caches, for NETDASH_DEBUG_STATS; filled in as the caches are made. */
   stats?: Record<string, () => number>;
 }
@@ -209,7 +210,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     // netstat -tan and its like, once: formatted straight from the kernel's dump (tcp-direct.ts),
     // loading nothing else; null when it could not read the tables that way.
     if (directCandidate(o)) {
-      const [direct] = await Promise.all([import('../print/tcp-direct.js'), io.prepare?.()]);
+      const [direct] = await Promise.all([import('../print/tcp-direct.js'), io.prepare?.('kernel')]);
       if (direct.directTcpFits(o)) {
         const code = await direct.printDirectTcp(io.kernel(o.root), o, io.stdout, warn);
         if (code !== null) return code;

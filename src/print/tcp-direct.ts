@@ -59,11 +59,11 @@ for (let i = 0; i < 256; i++) {
   for (let k = 0; k < s.length; k++) BYTE_DIGITS[i * 4 + 1 + k] = s.charCodeAt(k);
 }
 
-/** State names padded to netstat's 11 columns ("%-11s"), as bytes. */
-const STATE_TEXT = TCP_STATES.map((s) => Buffer.from(s.padEnd(11), 'latin1'));
+/** State names padded to netstat's 11 columns ("%-11s"). */
+const STATE_TEXT: readonly string[] = TCP_STATES.map((s) => s.padEnd(11));
 
-function stateText(state: number): Buffer {
-  return STATE_TEXT[state] ?? Buffer.from(`UNKNOWN(${state})`.padEnd(11), 'latin1');
+function stateText(state: number): string {
+  return STATE_TEXT[state] ?? `UNKNOWN(${state})`.padEnd(11);
 }
 
 function digits(n: number): number {
@@ -73,6 +73,12 @@ function digits(n: number): number {
     d++;
   }
   return d;
+}
+
+/** Whether the n bytes at a are all 0. */
+function zeros(m: Buffer, a: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (m[a + i] !== 0) return false;
+  return true;
 }
 
 /** Little-endian u32 straight from the bytes. */
@@ -96,8 +102,16 @@ class RowWriter {
   ) {}
 
   text(s: string): void {
-    this.pos += this.buf.write(s, this.pos, 'latin1');
+    this.put(s);
     if (this.pos >= CHUNK) this.spill(this);
+  }
+
+  /** ASCII text, byte by byte: cheaper than Buffer#write's checks for a few bytes. */
+  private put(s: string): void {
+    const b = this.buf;
+    let o = this.pos;
+    for (let i = 0; i < s.length; i++) b[o++] = s.charCodeAt(i);
+    this.pos = o;
   }
 
   /** n right-aligned in `width` columns ("%Nd"). */
@@ -139,13 +153,15 @@ class RowWriter {
   /** The same for IPv6: a mapped IPv4 address shows as the IPv4 it carries, and the pair is cut
    *  to 22 columns unless wide, keeping the port (fitEndpoint with numeric names). */
   private endpoint6(m: Buffer, a: number, port: number): void {
+    // ::ffff:a.b.c.d prints as a.b.c.d (netstat 2.10), straight from its bytes.
+    if (m[a + 10] === 0xff && m[a + 11] === 0xff && zeros(m, a, 10)) return this.endpoint4(m, a + 12, port);
     let host = ipv6AddrText(m, a);
     if (host.startsWith('::ffff:') && host.includes('.')) host = host.slice(7);
     const svcLen = port === 0 ? 1 : digits(port);
     if (!this.wide && host.length + svcLen > 22) host = host.slice(0, 22 - svcLen);
     const b = this.buf;
     const start = this.pos;
-    this.pos += b.write(host, this.pos, 'latin1');
+    this.put(host);
     b[this.pos++] = COLON;
     if (port === 0) b[this.pos++] = STAR;
     else this.num(port, 0);
@@ -191,7 +207,7 @@ class RowWriter {
       this.endpoint4(m, d + 24, remotePort);
     }
     b[this.pos++] = SP;
-    this.pos += stateText(state).copy(b, this.pos);
+    this.put(stateText(state));
     b[this.pos++] = NL;
     if (this.pos >= CHUNK) this.spill(this);
   }

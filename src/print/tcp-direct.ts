@@ -22,7 +22,6 @@ const CHUNK = 1 << 16;
 const ROOM = 512;
 const SP = 32,
   COLON = 58,
-  DOT = 46,
   STAR = 42,
   NL = 10;
 const TCP_LISTEN = 10;
@@ -51,19 +50,27 @@ export function directTcpFits(o: PrintOptions): boolean {
   );
 }
 
-/** Each byte value's decimal digits: [count, d0, d1, d2]. */
-const BYTE_DIGITS = new Uint8Array(256 * 4);
-for (let i = 0; i < 256; i++) {
-  const s = String(i);
-  BYTE_DIGITS[i * 4] = s.length;
-  for (let k = 0; k < s.length; k++) BYTE_DIGITS[i * 4 + 1 + k] = s.charCodeAt(k);
+/** State names as bytes; netstat pads them to 11 columns ("%-11s"), which the buffer's spaces do. */
+const STATE_BYTES: readonly Buffer[] = TCP_STATES.map((s) => Buffer.from(s, 'latin1'));
+
+function stateBytes(state: number): Buffer {
+  return STATE_BYTES[state] ?? Buffer.from(`UNKNOWN(${state})`, 'latin1');
 }
 
-/** State names padded to netstat's 11 columns ("%-11s"). */
-const STATE_TEXT: readonly string[] = TCP_STATES.map((s) => s.padEnd(11));
+/** "a.b.c.d:" as bytes, by the address's four bytes read as one number; a busy host shows the
+ *  same few addresses on every row. */
+const host4 = new Map<number, Buffer>();
+const HOST4_MAX = 1 << 16;
 
-function stateText(state: number): string {
-  return STATE_TEXT[state] ?? `UNKNOWN(${state})`.padEnd(11);
+function host4Bytes(m: Buffer, a: number): Buffer {
+  const key = ((m[a]! << 24) | (m[a + 1]! << 16) | (m[a + 2]! << 8) | m[a + 3]!) >>> 0;
+  let h = host4.get(key);
+  if (h === undefined) {
+    h = Buffer.from(`${m[a]}.${m[a + 1]}.${m[a + 2]}.${m[a + 3]}:`, 'latin1');
+    if (host4.size >= HOST4_MAX) host4.clear();
+    host4.set(key, h);
+  }
+  return h;
 }
 
 function digits(n: number): number {
@@ -86,9 +93,15 @@ function u32(b: Buffer, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
 
+/** A buffer for one piece, all spaces: netstat's padding is spaces, so a row writes only its
+ *  text and steps over the padding. */
+function blank(): Buffer {
+  return Buffer.allocUnsafeSlow(CHUNK + ROOM).fill(SP);
+}
+
 /** Rows as bytes into pieces of about CHUNK bytes; `spill` takes each full piece (and may keep it). */
 class RowWriter {
-  buf = Buffer.allocUnsafeSlow(CHUNK + ROOM);
+  buf = blank();
   pos = 0;
   /** Messages too short to hold an inet_diag_msg, as the row parser counts them. */
   skipped = 0;
@@ -101,73 +114,83 @@ class RowWriter {
     private readonly spill: (w: RowWriter) => void,
   ) {}
 
-  text(s: string): void {
-    this.put(s);
-    if (this.pos >= CHUNK) this.spill(this);
+  /** After the piece was written and its buffer is to be used again: spaces where text was. */
+  reuse(): void {
+    this.buf.fill(SP, 0, this.pos);
+    this.pos = 0;
   }
 
-  /** ASCII text, byte by byte: cheaper than Buffer#write's checks for a few bytes. */
-  private put(s: string): void {
+  /** Takes a fresh buffer (the last one is kept by whoever took it). */
+  renew(): void {
+    this.buf = blank();
+    this.pos = 0;
+  }
+
+  text(s: string): void {
     const b = this.buf;
     let o = this.pos;
     for (let i = 0; i < s.length; i++) b[o++] = s.charCodeAt(i);
     this.pos = o;
+    if (this.pos >= CHUNK) this.spill(this);
   }
 
-  /** n right-aligned in `width` columns ("%Nd"). */
-  private num(n: number, width: number): void {
+  /** n right-aligned in 6 columns ("%6d") at o (wider when it has more digits); returns the end. */
+  private num6(n: number, o: number): number {
     const b = this.buf;
+    if (n < 10) {
+      b[o + 5] = 48 + n;
+      return o + 6;
+    }
     const d = digits(n);
-    let o = this.pos;
-    for (let i = d; i < width; i++) b[o++] = SP;
-    let e = o + d;
-    this.pos = e;
+    let e = d > 6 ? o + d : o + 6;
+    const end = e;
     do {
       const q = Math.floor(n / 10);
       b[--e] = 48 + (n - q * 10);
       n = q;
     } while (n > 0);
+    return end;
   }
 
-  /** "host:port" padded to 23 columns ("%-23s"), IPv4 from its four bytes. */
-  private endpoint4(m: Buffer, a: number, port: number): void {
+  /** A port's digits, or '*' for 0, at o; returns the end. */
+  private port(p: number, o: number): number {
     const b = this.buf;
-    const start = this.pos;
-    let o = start;
-    for (let i = 0; i < 4; i++) {
-      const t = m[a + i]! * 4;
-      const n = BYTE_DIGITS[t]!;
-      b[o++] = BYTE_DIGITS[t + 1]!;
-      if (n > 1) b[o++] = BYTE_DIGITS[t + 2]!;
-      if (n > 2) b[o++] = BYTE_DIGITS[t + 3]!;
-      b[o++] = i < 3 ? DOT : COLON;
+    if (p === 0) {
+      b[o] = STAR;
+      return o + 1;
     }
-    this.pos = o;
-    if (port === 0) b[this.pos++] = STAR;
-    else this.num(port, 0);
-    o = this.pos;
-    while (o - start < 23) b[o++] = SP;
-    this.pos = o;
+    let e = o + (p < 10 ? 1 : p < 100 ? 2 : p < 1000 ? 3 : p < 10000 ? 4 : 5);
+    const end = e;
+    do {
+      const q = Math.floor(p / 10);
+      b[--e] = 48 + (p - q * 10);
+      p = q;
+    } while (p > 0);
+    return end;
+  }
+
+  /** "host:port" at o in 23 columns ("%-23s"), IPv4 from its four bytes; returns the end. */
+  private endpoint4(m: Buffer, a: number, port: number, o: number): number {
+    const h = host4Bytes(m, a);
+    this.buf.set(h, o);
+    const end = this.port(port, o + h.length);
+    return end - o < 23 ? o + 23 : end;
   }
 
   /** The same for IPv6: a mapped IPv4 address shows as the IPv4 it carries, and the pair is cut
    *  to 22 columns unless wide, keeping the port (fitEndpoint with numeric names). */
-  private endpoint6(m: Buffer, a: number, port: number): void {
+  private endpoint6(m: Buffer, a: number, port: number, o: number): number {
     // ::ffff:a.b.c.d prints as a.b.c.d (netstat 2.10), straight from its bytes.
-    if (m[a + 10] === 0xff && m[a + 11] === 0xff && zeros(m, a, 10)) return this.endpoint4(m, a + 12, port);
+    if (m[a + 10] === 0xff && m[a + 11] === 0xff && zeros(m, a, 10)) return this.endpoint4(m, a + 12, port, o);
     let host = ipv6AddrText(m, a);
-    if (host.startsWith('::ffff:') && host.includes('.')) host = host.slice(7);
     const svcLen = port === 0 ? 1 : digits(port);
     if (!this.wide && host.length + svcLen > 22) host = host.slice(0, 22 - svcLen);
     const b = this.buf;
-    const start = this.pos;
-    this.put(host);
-    b[this.pos++] = COLON;
-    if (port === 0) b[this.pos++] = STAR;
-    else this.num(port, 0);
-    let o = this.pos;
-    while (o - start < 23) b[o++] = SP;
-    this.pos = o;
+    let e = o;
+    for (let i = 0; i < host.length; i++) b[e++] = host.charCodeAt(i);
+    b[e++] = COLON;
+    e = this.port(port, e);
+    return e - o < 23 ? o + 23 : e;
   }
 
   /** One message of the dump: its row, when netstat shows it with these flags. */
@@ -184,32 +207,27 @@ class RowWriter {
     const localPort = (m[d + 4]! << 8) | m[d + 5]!;
     const b = this.buf;
     let o = this.pos;
-    // "%-5s %6d %6d ": tcp or tcp6.
-    b[o++] = 116;
-    b[o++] = 99;
-    b[o++] = 112;
-    b[o++] = this.six ? 54 : SP;
-    b[o++] = SP;
-    b[o++] = SP;
-    this.pos = o;
-    this.num(u32(m, d + 56), 6);
-    b[this.pos++] = SP;
+    // "%-5s %6d %6d %-23s %-23s %-11s": tcp or tcp6; the spaces are there already.
+    b[o] = 116;
+    b[o + 1] = 99;
+    b[o + 2] = 112;
+    if (this.six) b[o + 3] = 54;
+    o = this.num6(u32(m, d + 56), o + 6) + 1;
     // A listener's wqueue is its backlog limit; netstat (from /proc) shows 0.
-    this.num(state === TCP_LISTEN ? 0 : u32(m, d + 60), 6);
-    b[this.pos++] = SP;
+    o = this.num6(state === TCP_LISTEN ? 0 : u32(m, d + 60), o) + 1;
     if (this.six) {
-      this.endpoint6(m, d + 8, localPort);
-      b[this.pos++] = SP;
-      this.endpoint6(m, d + 24, remotePort);
+      o = this.endpoint6(m, d + 8, localPort, o) + 1;
+      o = this.endpoint6(m, d + 24, remotePort, o) + 1;
     } else {
-      this.endpoint4(m, d + 8, localPort);
-      b[this.pos++] = SP;
-      this.endpoint4(m, d + 24, remotePort);
+      o = this.endpoint4(m, d + 8, localPort, o) + 1;
+      o = this.endpoint4(m, d + 24, remotePort, o) + 1;
     }
-    b[this.pos++] = SP;
-    this.put(stateText(state));
-    b[this.pos++] = NL;
-    if (this.pos >= CHUNK) this.spill(this);
+    const st = stateBytes(state);
+    b.set(st, o);
+    o += st.length < 11 ? 11 : st.length;
+    b[o++] = NL;
+    this.pos = o;
+    if (o >= CHUNK) this.spill(this);
   }
 }
 
@@ -233,8 +251,8 @@ export async function printDirectTcp(
     if (w.pos === 0) return;
     written = true;
     stream.write(w.buf.subarray(0, w.pos));
-    if (stream.writableLength !== 0) w.buf = Buffer.allocUnsafeSlow(CHUNK + ROOM);
-    w.pos = 0;
+    if (stream.writableLength === 0) w.reuse();
+    else w.renew();
   };
   /** tcp6's pieces while tcp's rows are still coming. */
   const held: Buffer[] = [];
@@ -242,8 +260,7 @@ export async function printDirectTcp(
   const hold = (w: RowWriter): void => {
     if (v4Done) return send(w);
     held.push(w.buf.subarray(0, w.pos));
-    w.buf = Buffer.allocUnsafeSlow(CHUNK + ROOM);
-    w.pos = 0;
+    w.renew();
   };
   const v4 = new RowWriter(false, o.all, o.listening, o.wide, send);
   const v6 = new RowWriter(true, o.all, o.listening, o.wide, hold);

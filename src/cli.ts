@@ -42,9 +42,17 @@ function loaded(): Effects {
   return effects;
 }
 
+/** io.kernel alone, once io.prepare('kernel') loaded it (the direct print path needs no more). */
+let kernelOnly: ((root: string) => KernelFs) | null = null;
+
 const io: Io = {
-  prepare: async () => {
+  prepare: async (only) => {
     if (effects) return;
+    if (only === 'kernel') {
+      const { kernelFs } = await import('./sources/kernel-fs.js');
+      kernelOnly = (root) => kernelFs(root);
+      return;
+    }
     const [{ kernelFs }, { systemClock }, { dnsPtrLookup }] = await Promise.all([
       import('./sources/kernel-fs.js'),
       import('./sampler/clock.js'),
@@ -52,7 +60,7 @@ const io: Io = {
     ]);
     effects = { kernelFs: (root) => kernelFs(root), clock: systemClock, dns: dnsPtrLookup };
   },
-  kernel: (root) => loaded().kernelFs(root),
+  kernel: (root) => (effects === null && kernelOnly !== null ? kernelOnly(root) : loaded().kernelFs(root)),
   get clock() {
     return loaded().clock;
   },

@@ -102,3 +102,20 @@ test('the print path loads no dashboard, sampler, serve, name tables or packages
     assert.deepEqual(packages, [], `${entry} loads packages`);
   }
 });
+
+test('the direct TCP print (--print -tan) loads its formatter, the sock_diag reader and nothing else', () => {
+  assert.deepEqual(closure('print/tcp-direct.ts'), {
+    modules: [
+      'names/tcp-states.ts',
+      'print/inet-header.ts',
+      'print/tcp-direct.ts',
+      'sources/inet-address.ts',
+      'sources/inet-sockets.ts',
+      'sources/kernel-fs.ts',
+      'sources/sock-diag.ts',
+      'sources/tcp-info.ts',
+      'text/bytes.ts',
+    ],
+    packages: [],
+  });
+});

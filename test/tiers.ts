@@ -39,6 +39,7 @@ export const TIERS = {
     'snmp',
     'sockets',
     'startup-imports',
+    'print-direct',
     'statistics',
     'table-cadence',
     'terminal-colours',
@@ -48,6 +49,7 @@ export const TIERS = {
   /** Real kernel and real programs: network namespaces, tmux, netstat/ss, spawned netdash and
    *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */
   system: [
+    'print-direct-netns',
     'bench-smoke',
     'catalog-kernel',
     'graphs-tmux',

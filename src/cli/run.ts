@@ -44,8 +44,9 @@ export interface Io {
   /** Leave at once with this status (the dashboard: lookups in flight must not hold the shell). */
   exit(code: number): number;
   /** Loads what the effects need (the entry point's kernel readers, clock and resolver), called
-   *  once the flags asked for work: --version, --help and a bad flag answer without it. */
-  prepare?(): Promise<void>;
+   *  once the flags asked for work: --version, --help and a bad flag answer without it.
+   *  'kernel': only what `kernel` needs (the direct print path); a later call loads the rest. */
+  prepare?(only?: 'kernel'): Promise<void>;
   /** Sizes of caches, for NETDASH_DEBUG_STATS; filled in as the caches are made. */
   stats?: Record<string, () => number>;
 }
@@ -206,6 +207,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return 2;
     }
 
+    // netstat -tan and its like, once: formatted straight from the kernel's dump (tcp-direct.ts),
+    // loading nothing else; null when it could not read the tables that way.
+    if (directCandidate(o)) {
+      const [direct] = await Promise.all([import('../print/tcp-direct.js'), io.prepare?.('kernel')]);
+      if (direct.directTcpFits(o)) {
+        const code = await direct.printDirectTcp(io.kernel(o.root), o, io.stdout, warn);
+        if (code !== null) return code;
+      }
+    }
+
     const [pm] = await Promise.all([import('../print/render-print.js'), io.prepare?.()]);
     const kfs = io.kernel(o.root);
     const want = withInetSource(o.mode === 'json' ? wantForJson(o, pm) : pm.wantFor(o));
@@ -236,6 +247,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return printOnce(kfs, o, want, ctx, pm);
     }
     return sampleLive(kfs, o, want, ctx, exporter, pm);
+  }
+
+  /** A text print of one read of the live kernel (no interval, recording or endpoint, not the
+   *  dashboard), whose tables come through netlink: what printDirectTcp may print. */
+  function directCandidate(o: Options): boolean {
+    const onScreen = o.mode === 'auto' && io.stdout.isTTY === true && io.stdin.isTTY === true;
+    return (
+      (o.mode === 'print' || (o.mode === 'auto' && !onScreen)) &&
+      o.interval === null &&
+      o.count === null &&
+      o.replay === null &&
+      o.record === null &&
+      o.serve === null &&
+      io.env['NETDASH_INET_SOURCE'] !== 'proc' &&
+      io.env['NETDASH_PRINT_DIRECT'] !== '0'
+    );
   }
 
   /** --serve: the endpoint, started before the first sample; a status when it cannot start. */

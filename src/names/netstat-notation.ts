@@ -6,6 +6,7 @@ import { isUnspecified } from '../sources/inet-address.js';
 import { isUnixListening, SO_ACCEPTCON } from '../sources/unix-sockets.js';
 import { printable } from '../text/printable.js';
 import { serviceName, type ServiceTable } from './services.js';
+import { TCP_STATES } from './tcp-states.js';
 import type { UserTable } from './users.js';
 
 export { SO_ACCEPTCON };
@@ -35,21 +36,7 @@ export interface ConnOptions {
   wide: boolean;
 }
 
-export const TCP_STATES = [
-  '',
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT1',
-  'FIN_WAIT2',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'CLOSING',
-  'NEW_SYN_RECV',
-] as const;
+export { TCP_STATES };
 
 /** netstat's -p column: "pid/program" cut to 19 characters, '-' when unknown. Raw: the
  *  dashboard escapes it itself; text output uses ownerText. */

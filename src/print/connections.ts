@@ -16,6 +16,9 @@ import {
 } from '../names/netstat-notation.js';
 import { printable } from '../text/printable.js';
 import { cutName, esc, fixed2, left, longName, right } from './printf.js';
+import { inetHeader, scopeTitle } from './inet-header.js';
+
+export { inetHeader };
 
 // The kernel's clock_t for socket timers is USER_HZ, 100 on every Linux ABI.
 const USER_HZ = 100;
@@ -107,19 +110,6 @@ function safeName(s: string): string {
     if ((c < 48 || c > 57) && c !== 42) return printable(s);
   }
   return s;
-}
-
-function scopeTitle(opts: Pick<ConnOptions, 'all' | 'listening'>): string {
-  return opts.all ? '(servers and established)' : opts.listening ? '(only servers)' : '(w/o servers)';
-}
-
-export function inetHeader(opts: ConnOptions): string {
-  let h = `Active Internet connections ${scopeTitle(opts)}\n`;
-  h += 'Proto Recv-Q Send-Q Local Address           Foreign Address         State      ';
-  if (opts.extend >= 1) h += ' User       Inode     ';
-  if (opts.programs) h += ` ${left('PID/Program name', 20)}`;
-  if (opts.timers) h += ' Timer';
-  return h;
 }
 
 /** Pieces of about this many characters: a table of 50k sockets is 4 MB of text; written as it

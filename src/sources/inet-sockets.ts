@@ -3,7 +3,7 @@ import { endianness } from 'node:os';
 import type { InetProto, InetSocket, SourceResult } from '../model.js';
 import { decodeHexAddress } from './inet-address.js';
 import { describeReadError, isLiveRoot, parseRows, readSource, type KernelFs, type LiveKernel, type Parsed } from './kernel-fs.js';
-import { ALL_STATES, dumpInetSockets, dumpTcpBothFamilies, LISTEN_STATES, NO_TIMER } from './sock-diag.js';
+import { ALL_STATES, dumpInetSockets, dumpTcpBothFamilies, LISTEN_STATES, NLMSG_HDRLEN, NO_TIMER, type MessageSink } from './sock-diag.js';
 
 export const INET_PROTOS: readonly InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'];
 
@@ -458,4 +458,65 @@ export async function readTcpTables(
     readInetTable(kfs, 'tcp6', n6 === undefined ? opts : { ...opts, count: n6 }),
   ]);
   return { tcp, tcp6 };
+}
+
+/** Where dumpTcpMessages hands each message of the dump. */
+export interface TcpMessageSink {
+  /** One message (its nlmsghdr at `off`, `len` its nlmsg_len) of the tcp table (4) or the tcp6
+   *  table (6), as readTcpTables would file it; its length is not checked. */
+  message(family: 4 | 6, buf: Buffer, off: number, len: number): void;
+  /** A message of neither family: readTcpTables counts it as a skipped line of tcp. */
+  other(): void;
+}
+
+const AF_INET = 2,
+  AF_INET6 = 10;
+
+/**
+ * The dumps readTcpTables makes through netlink, in the same order, with each message handed to
+ * `sink` instead of parsed into rows (print/tcp-direct.ts formats them straight from the bytes).
+ * Resolves true once every message of both tables went to the sink. Resolves false, before
+ * any message went to it, wherever readTcpTables would do something else than these dumps (not
+ * the live root, no netlink, a table the kernel does not have, a dump refused): the caller then
+ * reads with readTcpTables. A dump that fails after messages went to the sink rejects.
+ */
+export async function dumpTcpMessages(kfs: KernelFs, o: { listeningOnly?: boolean }, sink: TcpMessageSink): Promise<boolean> {
+  const live = kfs.live;
+  const diag = live?.sockDiag() ?? null;
+  if (!live || !diag || diag.bothFamiliesRefused) return false;
+  const counts = liveSocketCounts(live);
+  const errors = await Promise.all([tableError(live, 'proc/net/tcp'), tableError(live, 'proc/net/tcp6')]);
+  if (errors.some((e) => e !== null)) return false;
+  const states = o.listeningOnly ? LISTEN_STATES : ALL_STATES;
+  const n4 = counts?.tcp,
+    n6 = counts?.tcp6;
+  let delivered = false;
+  const one = (family: 4 | 6): MessageSink => ({
+    message(b, off, len) {
+      delivered = true;
+      sink.message(family, b, off, len);
+    },
+  });
+  try {
+    if (n4 !== 0 && n6 !== 0) {
+      // As dumpTcpBothFamilies files them: by each message's idiag_family.
+      await diag.dumpTcpBothFamilies(states, {
+        message(b, off, len) {
+          delivered = true;
+          const family = len > NLMSG_HDRLEN ? b[off + NLMSG_HDRLEN] : AF_INET;
+          if (family === AF_INET6) sink.message(6, b, off, len);
+          else if (family === AF_INET) sink.message(4, b, off, len);
+          else sink.other();
+        },
+      });
+      return true;
+    }
+    // A table the kernel counts empty is not read (readInetTable with count 0).
+    if (n4 !== 0) await diag.dump('tcp', states, one(4));
+    if (n6 !== 0) await diag.dump('tcp6', states, one(6));
+    return true;
+  } catch (err) {
+    if (!delivered) return false;
+    throw err;
+  }
 }

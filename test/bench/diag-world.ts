@@ -2,7 +2,8 @@
 // must agree on. Prints one JSON "ready" line, then holds everything until killed.
 //   tcp and tcp6 listeners (0.0.0.0, 127.0.0.1, ::, ::1), established pairs over v4, v6 and
 //   v4-mapped; a listener with two connections waiting in its accept queue; a keepalive timer;
-//   TIME_WAIT; a peer that never reads (Recv-Q and a Send-Q); udp and udp6 bound and connected,
+//   TIME_WAIT; a peer that never reads (Recv-Q and a Send-Q); TCP sockets bound but idle (which
+//   /proc does not list); udp and udp6 bound and connected,
 //   one with drops; raw sockets when python3 can open them.
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
         'for i in range(64): t.sendto(b"x" * 1000, ("127.0.0.1", 6355))',
         // UDP-Lite, where the kernel still has it.
         'try:\n    l = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 136); l.bind(("127.0.0.1", 6356))\nexcept OSError: l = None',
+        // Bound, never listening or connecting: /proc does not list them (the kernel's
+        // "bound inactive" sockets, which sock_diag gives only when asked for state 13).
+        'b4 = socket.socket(); b4.bind(("127.0.0.1", 6007))',
+        'b6 = socket.socket(socket.AF_INET6); b6.bind(("::1", 6008))',
         'print(len(raws), flush=True)',
         'sys.stdin.read()',
       ].join('\n'),

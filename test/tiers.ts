@@ -33,6 +33,7 @@ export const TIERS = {
     'link-events',
     'names',
     'owner-cache',
+    'owner-demand',
     'routes',
     'sampler',
     'serve-metrics',

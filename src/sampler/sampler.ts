@@ -44,10 +44,12 @@ export class Sampler {
   private intervalMs: number;
   private abort: AbortController | null = null;
   private owners: OwnerScan | null = null;
-  private ownerCache: OwnerCache;
+  private readonly ownerCache: OwnerCache;
   private ownersAt = -Infinity;
   private ownersTableAt: number | null = null;
   private wake: AbortController | null = null;
+  /** Set by setOwners(true): the wait in progress ends and the next tick comes at once. */
+  private soon = false;
   /** The last inet tables read, when (monotonic ms), and what a read costs (smoothed, ms). */
   private table: { inet: Snapshot['inet']; at: number } | null = null;
   private tableCostMs = 0;
@@ -75,6 +77,25 @@ export class Sampler {
     this.engine.setAggregates(on);
     // The next tick reads the table again, with or without tcp_info.
     this.table = null;
+  }
+
+  /** Scan process owners from the next tick on, or stop and forget them. The dashboard asks for
+   *  them only while something on screen shows owners (the PID/Program column, the Processes
+   *  pane, a detail view, a filter or a sort that reads them): under connection churn the scan
+   *  is the dearest read there is. Turned on, the next tick comes at once rather than after the
+   *  rest of the interval, so the column fills in as the key is pressed. */
+  setOwners(on: boolean): void {
+    if (this.opts.want.owners === on) return;
+    this.opts = { ...this.opts, want: { ...this.opts.want, owners: on } };
+    this.owners = null;
+    this.ownersAt = -Infinity;
+    this.ownersTableAt = null;
+    // The cache keeps what it knew (typed arrays, about 12 bytes an fd): the scan after it is
+    // turned on again reads only what changed meanwhile, not every fd on the host.
+    if (on) {
+      this.soon = true;
+      this.wake?.abort();
+    }
   }
 
   /** Change the interval; takes effect from the current wait. */
@@ -151,6 +172,7 @@ export class Sampler {
     let n = 0;
     while (!signal.aborted) {
       const started = this.clock.mono();
+      this.soon = false;
       const { sample, raw } = await this.tick();
       if (signal.aborted) break;
       await this.onSample(sample, raw);
@@ -158,9 +180,10 @@ export class Sampler {
       this.wake = new AbortController();
       const both = AbortSignal.any([signal, this.wake.signal]);
       const wait = started + this.intervalMs - this.clock.mono();
-      if (wait > 0) await this.clock.sleep(wait, both);
-      // An interval change cut the wait short: wait out the rest of the new interval.
-      while (!signal.aborted && this.wake.signal.aborted) {
+      if (wait > 0 && !this.soon) await this.clock.sleep(wait, both);
+      // An interval change cut the wait short: wait out the rest of the new interval (owners
+      // asked for: tick now).
+      while (!signal.aborted && this.wake.signal.aborted && !this.soon) {
         this.wake = new AbortController();
         const rest = started + this.intervalMs - this.clock.mono();
         if (rest <= 0) break;

@@ -94,7 +94,7 @@ test('owners turned on while the sampler waits: the next tick comes at once, not
   const w = world();
   try {
     // A clock whose sleep ends only when cut short: without the early tick run() would wait forever.
-    let mono = 0;
+    const mono = 0;
     const clock: Clock = {
       now: () => mono,
       mono: () => mono,

@@ -34,6 +34,7 @@ export const TIERS = {
     'names',
     'owner-cache',
     'owner-demand',
+    'frame-churn',
     'routes',
     'sampler',
     'serve-metrics',

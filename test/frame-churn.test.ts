@@ -1,0 +1,84 @@
+// The frame builder under connection churn: thousands of rows flagged new and thousands of
+// closed rows lingering. A frame with nothing new hands on the last frame's maps instead of
+// copying them, and with complete churn only the oldest entries are looked at for expiry,
+// never every key against the table (that was most of a frame five times a second).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { InetSocket } from '../src/model.js';
+import { FLAG_MS, FrameBuilder, LINGER_MS, type Frame } from '../src/dashboard/frame.js';
+import type { Sample } from '../src/sampler/sample-engine.js';
+import { estab, Feeder } from './helpers/dashboard-samples.js';
+
+/** The sample's table, counting what the builder asks it. */
+class CountingMap extends Map<string, InetSocket> {
+  asked = 0;
+  override has(k: string): boolean {
+    this.asked++;
+    return super.has(k);
+  }
+  override get(k: string): InetSocket | undefined {
+    this.asked++;
+    return super.get(k);
+  }
+}
+
+function counted(s: Sample): { sample: Sample; table: CountingMap } {
+  const table = new CountingMap(s.connections);
+  return { sample: { ...s, connections: table }, table };
+}
+
+const conns = (from: number, n: number): InetSocket[] => Array.from({ length: n }, (_, i) => estab(443, 20000 + from + i));
+
+test('under churn: a quiet tick asks the table nothing and shares the last maps; expiry drops each key once, on time', () => {
+  const feeder = new Feeder(200);
+  const b = new FrameBuilder();
+  b.build(feeder.next({ inet: conns(0, 1000) }));
+  // 500 close and 500 open.
+  const churned = conns(500, 1000);
+  const f2 = b.build(feeder.next({ inet: churned }));
+  assert.equal(f2.conns.lingering.size, 500);
+  assert.equal(f2.connDelta?.opened.length, 500);
+  // Nothing changes: the same rows again.
+  const quiet = counted(feeder.next({ inet: churned }));
+  assert.equal(quiet.sample.churnComplete, true);
+  const f3 = b.build(quiet.sample);
+  assert.equal(quiet.table.asked, 0, 'no key of the flag or linger maps looked up in the table');
+  assert.equal(f3.conns.lingering, f2.conns.lingering, "the lingering rows are the last frame's map");
+  assert.equal(f3.conns.row(keyOf(f2, 21499))?.status, 'new');
+  // Until the flags and the linger time run out, every frame shares them; then each closed key
+  // expires exactly once and the new flags go.
+  const expired: string[] = [];
+  let last: Frame = f3;
+  for (let t = 400; t <= LINGER_MS + 400; t += 200) {
+    const q = counted(feeder.next({ inet: churned }));
+    const f = b.build(q.sample);
+    expired.push(...(f.connDelta?.expired ?? []));
+    assert.equal(q.table.asked, 0);
+    if (t < FLAG_MS) assert.equal(f.conns.lingering, last.conns.lingering);
+    last = f;
+  }
+  assert.equal(last.conns.lingering.size, 0, 'closed rows gone after LINGER_MS');
+  assert.equal(expired.length, 500);
+  assert.equal(new Set(expired).size, 500, 'each closed key expires once');
+  assert.equal(last.conns.row(keyOf(f2, 21499))?.status, null, 'the new flag is gone after FLAG_MS');
+});
+
+test('incomplete churn (a restart of the engine) still drops flags and lingering rows of keys back in the table', () => {
+  const feeder = new Feeder(200);
+  const b = new FrameBuilder();
+  b.build(feeder.next({ inet: conns(0, 10) }));
+  const f2 = b.build(feeder.next({ inet: conns(5, 10) }));
+  assert.equal(f2.conns.lingering.size, 5);
+  // A new engine: its first sample has no churn, and the closed keys are back.
+  const other = new Feeder(200);
+  other.mono = feeder.mono;
+  const s = other.next({ inet: conns(0, 15) });
+  assert.equal(s.churnComplete, false);
+  const f3 = b.build(s);
+  assert.equal(f3.conns.lingering.size, 0, 'keys in the table again do not linger');
+});
+
+function keyOf(f: Frame, remotePort: number): string {
+  for (const [k, s] of f.conns.live) if (s.remotePort === remotePort) return k;
+  throw new Error(`no connection to port ${remotePort}`);
+}

@@ -1,13 +1,19 @@
 // The frame builder under connection churn: thousands of rows flagged new and thousands of
 // closed rows lingering. A frame with nothing new hands on the last frame's maps instead of
 // copying them, and with complete churn only the oldest entries are looked at for expiry,
-// never every key against the table (that was most of a frame five times a second).
+// never every key against the table (that was most of a frame five times a second). The
+// connections list takes thousands of closed rows out in one pass instead of sorting afresh,
+// and the sampler lets a sample be drawn before it takes the next one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InetSocket } from '../src/model.js';
 import { FLAG_MS, FrameBuilder, LINGER_MS, type Frame } from '../src/dashboard/frame.js';
 import type { Sample } from '../src/sampler/sample-engine.js';
-import { estab, Feeder } from './helpers/dashboard-samples.js';
+import { parseOptions } from '../src/cli/options.js';
+import { Store } from '../src/dashboard/store.js';
+import { Sampler, type Clock } from '../src/sampler/sampler.js';
+import type { KernelFs } from '../src/sources/kernel-fs.js';
+import { estab, Feeder, names } from './helpers/dashboard-samples.js';
 
 /** The sample's table, counting what the builder asks it. */
 class CountingMap extends Map<string, InetSocket> {
@@ -82,3 +88,63 @@ function keyOf(f: Frame, remotePort: number): string {
   for (const [k, s] of f.conns.live) if (s.remotePort === remotePort) return k;
   throw new Error(`no connection to port ${remotePort}`);
 }
+
+test('the connections list: a third of its rows expiring at once is patched (one pass), not sorted afresh, and equals a fresh sort', () => {
+  const feeder = new Feeder(200);
+  const kept = new Store(parseOptions(['-a']), { names: names() });
+  const keys = (st: Store): string[] => st.visibleRows('connections', 100_000, 160).rows.map((r) => r.key);
+  const feed = (inet: InetSocket[]): void => {
+    kept.ingest(feeder.next({ inet }));
+    keys(kept);
+  };
+  feed(conns(0, 400));
+  const churned = conns(200, 400);
+  feed(churned);
+  assert.equal(keys(kept).length, 600, '400 live and 200 closed rows lingering');
+  let rebuilt = 0;
+  for (let t = 200; t <= LINGER_MS + 400; t += 200) {
+    const before = kept.listStats.built;
+    feed(churned);
+    rebuilt += kept.listStats.built - before;
+  }
+  assert.equal(keys(kept).length, 400, 'the closed rows are gone');
+  assert.equal(rebuilt, 0, 'no list sorted afresh for rows that only left');
+  const afresh = new Store(parseOptions(['-a']), { names: names() });
+  afresh.ingest(feeder.next({ inet: churned }));
+  assert.deepEqual(keys(kept), keys(afresh));
+});
+
+test(
+  'the sampler takes a turn of the event loop between ticks that follow at once, so each sample can be drawn',
+  { timeout: 20_000 },
+  async () => {
+    // Every read answers on promises alone (as the live kernel's synchronous reads do), and each
+    // tick takes longer than the interval: the next tick is due at once.
+    const kfs: KernelFs = {
+      root: '/nonexistent',
+      readText: () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' })),
+      readLink: () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' })),
+      readDir: () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' })),
+    };
+    let mono = 0;
+    const clock: Clock = { now: () => mono, mono: () => (mono += 500), sleep: () => Promise.resolve() };
+    const want = {
+      inet: [],
+      unix: false,
+      owners: false,
+      interfaces: false,
+      counters: true,
+      routes4: false,
+      routes6: false,
+      conntrack: false,
+    };
+    let drawn = 0;
+    const seenDrawn: number[] = [];
+    const s = new Sampler(kfs, clock, { intervalMs: 200, want }, () => {
+      seenDrawn.push(drawn);
+      setImmediate(() => drawn++);
+    });
+    await s.run(5);
+    assert.deepEqual(seenDrawn, [0, 1, 2, 3, 4], 'each sample was drawn before the next came');
+  },
+);

@@ -181,6 +181,11 @@ export class Sampler {
       const both = AbortSignal.any([signal, this.wake.signal]);
       const wait = started + this.intervalMs - this.clock.mono();
       if (wait > 0 && !this.soon) await this.clock.sleep(wait, both);
+      // A tick that took its whole interval (a big table read) is followed at once by the next,
+      // and a tick whose reads are synchronous (the live kernel's) runs on promises alone: one
+      // turn of the event loop between them lets what the sample asked for (the dashboard's
+      // paint, keys) run first, so no sample goes unseen.
+      else await new Promise<void>((r) => setImmediate(r));
       // An interval change cut the wait short: wait out the rest of the new interval (owners
       // asked for: tick now).
       while (!signal.aborted && this.wake.signal.aborted && !this.soon) {

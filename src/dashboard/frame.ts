@@ -282,8 +282,9 @@ export class FrameBuilder {
       if (!reopened) expired.push(k);
     }
 
-    // Frames outlive the builder's next tick (pause keeps one): the flag maps are copied, and
-    // they are small (what opened or changed in the last few seconds).
+    // Frames outlive the builder's next tick (pause keeps one): the flag and lingering maps
+    // are copies, made again only when something in them changed (a frame never sees later
+    // changes), and shared by the frames in between.
     if (moved || this.shared === null) {
       const flags = new Map<string, Flag>();
       for (const k of this.opened.keys()) flags.set(k, NEW_FLAG);

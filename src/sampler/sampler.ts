@@ -79,7 +79,8 @@ export class Sampler {
     this.table = null;
   }
 
-  /** Scan process owners from the next tick on, or stop and forget them. The dashboard asks for
+  /** Scan process owners from the next tick on, or stop (samples carry none; the cache keeps
+   *  what it knew, so the next scan reads only what changed meanwhile). The dashboard asks for
    *  them only while something on screen shows owners (the PID/Program column, the Processes
    *  pane, a detail view, a filter or a sort that reads them): under connection churn the scan
    *  is the dearest read there is. Turned on, the next tick comes at once rather than after the

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InetSocket } from '../src/model.js';
-import { FLAG_MS, FrameBuilder, LINGER_MS, type Frame } from '../src/dashboard/frame.js';
+import { FLAG_MS, FrameBuilder, LINGER_MS, MAX_LINGER, type Frame } from '../src/dashboard/frame.js';
 import type { Sample } from '../src/sampler/sample-engine.js';
 import { parseOptions } from '../src/cli/options.js';
 import { Store } from '../src/dashboard/store.js';
@@ -33,7 +33,9 @@ function counted(s: Sample): { sample: Sample; table: CountingMap } {
   return { sample: { ...s, connections: table }, table };
 }
 
-const conns = (from: number, n: number): InetSocket[] => Array.from({ length: n }, (_, i) => estab(443, 20000 + from + i));
+/** n connections numbered from `from`: 40,000 remote ports to each local port. */
+const conns = (from: number, n: number): InetSocket[] =>
+  Array.from({ length: n }, (_, i) => estab(443 + Math.floor((from + i) / 40_000), 20_000 + ((from + i) % 40_000)));
 
 test('under churn: a quiet tick asks the table nothing and shares the last maps; expiry drops each key once, on time', () => {
   const feeder = new Feeder(200);
@@ -148,3 +150,18 @@ test(
     assert.deepEqual(seenDrawn, [0, 1, 2, 3, 4], 'each sample was drawn before the next came');
   },
 );
+
+test('a storm of closes: at most MAX_LINGER closed rows linger and as many are flagged new; the oldest leave at once, as expired', () => {
+  const n = MAX_LINGER + 5000;
+  const feeder = new Feeder(200);
+  const b = new FrameBuilder();
+  b.build(feeder.next({ inet: conns(0, n) }));
+  // Every connection closes and as many new ones open, in one tick.
+  const f = b.build(feeder.next({ inet: conns(n, n) }));
+  assert.equal(f.conns.lingering.size, MAX_LINGER);
+  assert.equal(f.connDelta?.expired.length, 5000, 'the rows dropped over the bound are expired in the delta');
+  for (const k of f.connDelta?.expired ?? []) assert.equal(f.conns.lingering.has(k), false);
+  let flagged = 0;
+  for (const k of f.conns.live.keys()) if (f.conns.row(k)?.status === 'new') flagged++;
+  assert.equal(flagged, MAX_LINGER);
+});

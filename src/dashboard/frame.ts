@@ -143,6 +143,10 @@ export const HISTORY_LEN = 60;
 export const LINGER_MS = 5000;
 /** New and changed rows are flagged this long, and at least for the tick it happened. */
 export const FLAG_MS = 3000;
+/** At most this many closed rows linger (and this many rows are flagged new): a storm of
+ *  closes lists its newest, and the oldest go early, so memory does not follow the close rate
+ *  (each row costs about 180 bytes, its key as much again). */
+export const MAX_LINGER = 20_000;
 export const MAX_EVENTS = EVENT_BOUNDS.connections;
 
 function routeEntries(sample: Sample): RouteEntry[] {
@@ -280,6 +284,18 @@ export class FrameBuilder {
       moved = true;
       // A reopened key is in churn.opened already.
       if (!reopened) expired.push(k);
+    }
+    // Over the bound: the oldest go now (the maps are in time order).
+    for (const k of this.linger.keys()) {
+      if (this.linger.size <= MAX_LINGER) break;
+      this.linger.delete(k);
+      expired.push(k);
+      moved = true;
+    }
+    for (const k of this.opened.keys()) {
+      if (this.opened.size <= MAX_LINGER) break;
+      this.opened.delete(k);
+      moved = true;
     }
 
     // Frames outlive the builder's next tick (pause keeps one): the flag and lingering maps

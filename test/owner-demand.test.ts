@@ -2,6 +2,8 @@
 // shows owners (under connection churn the scan was a quarter of the dashboard's CPU with no
 // owner anywhere on screen). The sampler reads no fd link while owners are off, and scans at
 // once when they are turned on; the dashboard asks for them exactly when a view needs them.
+// And when owners are shown under churn: a listed socket that no fd holds is first asked about
+// again (closed since the table was read?) before every fd is read again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sampler, type Clock } from '../src/sampler/sampler.js';
+import { OwnerCache, scanProcessOwners } from '../src/sources/process-owners.js';
 import { kernelFs, type KernelFs } from '../src/sources/kernel-fs.js';
 import type { Want } from '../src/sources/snapshot.js';
 import { initialState, needsOwners, reduce, type Action, type UiState } from '../src/dashboard/ui-state.js';
@@ -190,5 +193,66 @@ test('the dashboard without -p reads no fd table; with --record it does, and the
     assert.ok(text.includes('"server"'), `the owner is recorded:\n${text.slice(0, 400)}`);
   } finally {
     w.done();
+  }
+});
+
+test("OwnerCache with stillListed: a socket closed since the table was read costs no full rescan; a reused fd still gets one, and the answers are a full scan's", async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'netdash-ownerlisted-'));
+  try {
+    const base = kernelFs(root);
+    const reads: string[] = [];
+    const kfs: KernelFs = {
+      ...base,
+      readLink: (rel) => {
+        if (rel.includes('/fd/')) reads.push(rel);
+        return base.readLink(rel);
+      },
+    };
+    const proc = (pid: number, name: string): void => {
+      mkdirSync(path.join(root, 'proc', String(pid), 'fd'), { recursive: true });
+      writeFileSync(path.join(root, 'proc', String(pid), 'cmdline'), `/usr/bin/${name}\0`);
+      writeFileSync(path.join(root, 'proc', String(pid), 'comm'), `${name}\n`);
+    };
+    const fd = (pid: number, n: number, target: string | null): void => {
+      const p = path.join(root, 'proc', String(pid), 'fd', String(n));
+      rmSync(p, { force: true });
+      if (target !== null) symlinkSync(target, p);
+    };
+    proc(100, 'server');
+    proc(200, 'worker');
+    fd(100, 3, 'socket:[1000]');
+    fd(100, 4, 'socket:[1001]');
+    fd(200, 7, 'socket:[1000]');
+    let kernel = new Set([1000, 1001]);
+    const asked: number[][] = [];
+    const cache = new OwnerCache(kfs, async (inodes) => {
+      asked.push([...inodes]);
+      return new Set(inodes.filter((i) => kernel.has(i)));
+    });
+    const same = async (live: Set<number>): Promise<void> => {
+      const inc = await cache.scan(live);
+      const full = await scanProcessOwners(kernelFs(root));
+      for (const inode of live) assert.deepEqual(inc.owners.get(inode), full.owners.get(inode), `inode ${inode}`);
+    };
+    await same(new Set([1000, 1001]));
+    // Socket 1001 closes after the table listed it; a new socket 1002 opens at fd 5.
+    fd(100, 4, null);
+    fd(100, 5, 'socket:[1002]');
+    kernel = new Set([1000, 1002]);
+    reads.length = 0;
+    asked.length = 0;
+    await same(new Set([1000, 1001, 1002]));
+    assert.deepEqual(asked, [[1001]], 'the kernel is asked about the socket no fd holds');
+    assert.deepEqual(reads, ['proc/100/fd/5'], 'only the new fd is read: no full rescan for a closed socket');
+    // fd 3 is reused for socket 2000 while 1000 lives on in the worker: still listed, so every
+    // fd is read again and 2000 gets its owner.
+    fd(100, 3, 'socket:[2000]');
+    kernel = new Set([1000, 1002, 2000]);
+    reads.length = 0;
+    await same(new Set([1000, 1002, 2000]));
+    assert.ok(reads.includes('proc/100/fd/3'), 'the reused fd is read again');
+    assert.deepEqual((await cache.scan(new Set([1000, 1002, 2000]))).owners.get(2000), { pid: 100, program: 'server' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -62,11 +62,29 @@ export class Sampler {
   ) {
     this.intervalMs = opts.intervalMs;
     this.engine = new SampleEngine({ aggregates: opts.want.tcpInfo === true });
-    this.ownerCache = new OwnerCache(kfs);
+    this.ownerCache = new OwnerCache(kfs, (inodes) => this.stillListed(inodes));
   }
 
   get interval(): number {
     return this.intervalMs;
+  }
+
+  /** Which of these socket inodes the kernel lists now: the owner scan asks, for sockets that
+   *  no fd holds, before it reads every fd again (see OwnerCache). The socket tables only, as
+   *  the tick reads them. */
+  private async stillListed(inodes: readonly number[]): Promise<ReadonlySet<number>> {
+    const want: Want = {
+      ...this.opts.want,
+      owners: false,
+      interfaces: false,
+      counters: false,
+      routes4: false,
+      routes6: false,
+      conntrack: false,
+    };
+    const now = socketInodes(await readSnapshot(this.kfs, want, () => this.clock.now()));
+    // Tables that could not be read tell nothing: every inode counts as listed.
+    return now === null ? new Set(inodes) : new Set(inodes.filter((i) => now.has(i)));
   }
 
   /** Read tcp_info (and sum per process and peer) from the next tick on, or stop: a view that

@@ -137,6 +137,27 @@ describe('dashboard in tmux, in a namespace with known sockets', () => {
     await tm.waitFor((x) => !x.includes('/:5002') && connRows(x).length === all, 5000, 'filter cleared');
   });
 
+  test('owners are read when shown: p fills the PID/Program column at once (10 s interval), a filter by program name finds rows', async (t) => {
+    const tm = open(t, ['-a', '-n', '10'], { width: 140 });
+    if (!tm) return;
+    await firstSample(tm);
+    tm.keys('p');
+    // The socket world is a node process: its sockets show "<pid>/node" long before the next
+    // 10 s tick.
+    const s = await tm.waitFor((x) => connRows(x).some((r) => /:5002 .* \d+\/node/.test(r)), 5000, 'an owner in the PID/Program column');
+    assert.match(s, /PID\/Program name/);
+    tm.keys('p');
+    await tm.waitFor((x) => !/PID\/Program name/.test(x), 5000, 'the column gone');
+    tm.keys('/');
+    tm.type('/node');
+    tm.keys('Enter');
+    const f = await tm.waitFor((x) => x.includes('//node') && connRows(x).length > 0, 5000, 'rows whose owner is node');
+    assert.ok(
+      connRows(f).some((r) => r.includes(':5002')),
+      f,
+    );
+  });
+
   test('Space freezes the numbers while sampling goes on; Space again resumes', async (t) => {
     const tm = open(t, ['-a', '-n', '1'], { height: 40 });
     if (!tm || !ns) return;

@@ -33,6 +33,8 @@ export const TIERS = {
     'link-events',
     'names',
     'owner-cache',
+    'owner-demand',
+    'frame-churn',
     'routes',
     'sampler',
     'serve-metrics',

@@ -426,7 +426,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     } else {
       // Interface metadata, read again every 5 s: the events log sees addresses come and go.
       const meta = new InterfaceMetaCache(kernelMetaLoader(kfs), META_REFRESH_MS);
-      const live = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, withInetSource(dashboardWant(o)), meta);
+      // The dashboard scans process owners only while the screen shows them; a recording (which
+      // keeps every section) and an endpoint that exports program names need them every tick.
+      const want = withInetSource(dashboardWant(o));
+      const ownersAlways = o.record !== null || (exporter?.want({ ...want, owners: false }).owners ?? false);
+      const live = liveSource(kfs, io.clock, (o.interval ?? 2) * 1000, want, meta, { ownersAlways });
       // --serve: the dashboard's own sampler feeds the endpoint too (--replay is refused with it).
       source = exporter
         ? (onSample) =>

@@ -15,7 +15,7 @@ import { Store } from './store.js';
 import { stopProcess, suspender, type Suspender } from './suspend.js';
 import { patchTerminfoReader } from './terminfo.js';
 import { dimStyle, installDimAttribute, restyle, termCaps } from './theme.js';
-import { needsTcpInfo } from './ui-state.js';
+import { needsOwners, needsTcpInfo } from './ui-state.js';
 
 /** Signal handlers, as process.on/off install them (a test passes its own or none). */
 export interface SignalBus {
@@ -175,7 +175,21 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
   });
   source = src;
   store.dispatch({ type: 'interval', ms: src.interval });
-  src.setTcpInfo?.(needsTcpInfo(store.state));
+  // tcp_info and process owners are read only while something on screen shows them; keys and
+  // the mouse (focus, detail, filter, sort) change that, so every change of state is looked at.
+  let askedTcpInfo: boolean | null = null,
+    askedOwners: boolean | null = null;
+  const demand = (): void => {
+    if (finished) return;
+    const tcpInfo = needsTcpInfo(store.state),
+      owners = needsOwners(store.state);
+    if (tcpInfo !== askedTcpInfo) src.setTcpInfo?.(tcpInfo);
+    if (owners !== askedOwners) src.setOwners?.(owners);
+    askedTcpInfo = tcpInfo;
+    askedOwners = owners;
+  };
+  demand();
+  store.subscribe(demand);
 
   screen.on('keypress', (ch: string | undefined, key: KeyEvent | undefined) => {
     if (finished) return;
@@ -183,7 +197,6 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
     if (!r) return;
     if ('action' in r) {
       store.dispatch(r.action);
-      src.setTcpInfo?.(needsTcpInfo(store.state));
       return;
     }
     switch (r.command) {

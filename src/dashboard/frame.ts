@@ -143,6 +143,10 @@ export const HISTORY_LEN = 60;
 export const LINGER_MS = 5000;
 /** New and changed rows are flagged this long, and at least for the tick it happened. */
 export const FLAG_MS = 3000;
+/** At most this many closed rows linger (and this many rows are flagged new): a storm of
+ *  closes lists its newest, and the oldest go early, so memory does not follow the close rate
+ *  (each row costs about 180 bytes, its key as much again). */
+export const MAX_LINGER = 20_000;
 export const MAX_EVENTS = EVENT_BOUNDS.connections;
 
 function routeEntries(sample: Sample): RouteEntry[] {
@@ -168,6 +172,8 @@ export function describeRoute(e: RouteEntry | undefined, key: string): string {
   return `${r.destination}/${r.destPrefix}${r.nextHop !== '::' ? ` via ${r.nextHop}` : ''} dev ${r.iface}`;
 }
 
+const NEW_FLAG: Flag = { status: 'new', from: null };
+
 export class FrameBuilder {
   // Row flags by key: when it opened/changed (sample mono) and from which state.
   private readonly opened = new Map<string, number>();
@@ -181,6 +187,10 @@ export class FrameBuilder {
   private groups: Record<EventGroup, DashEvent[]> = { connections: [], routes: [], counters: [], links: [] };
   private readonly linkAt = new Map<string, { at: number; status: RowStatus }>();
   private prevSample: Sample | null = null;
+  /** The last frame's flag and lingering maps, handed on while the maps above did not change
+   *  (under churn most ticks carry the last table: copying thousands of rows five times a
+   *  second was most of a frame). */
+  private shared: { flags: Map<string, Flag>; lingering: Map<string, InetSocket> } | null = null;
   private history = new Map<string, IfHistory>();
   private lastId = 0;
 
@@ -189,13 +199,19 @@ export class FrameBuilder {
     const churn = sample.churn;
     const events: DashEvent[] = [];
     const prev = this.prevConns;
+    // The flag and linger maps stay in the order of their times (a key is taken out before it
+    // is put back), so what has expired is at their front.
+    const complete = sample.churnComplete;
+    let moved = churn.opened.length > 0 || churn.changed.length > 0 || churn.closed.length > 0;
     for (const k of churn.opened) {
+      this.opened.delete(k);
       this.opened.set(k, mono);
       this.linger.delete(k);
       const sock = sample.connections.get(k);
       if (sock) events.push({ time: sample.time, kind: 'open', sock: detached(sock) });
     }
     for (const c of churn.changed) {
+      this.changed.delete(c.key);
       this.changed.set(c.key, { at: mono, from: c.from });
       events.push({ time: sample.time, kind: 'state', sock: detached(c.socket), from: c.from, to: c.to });
     }
@@ -205,6 +221,7 @@ export class FrameBuilder {
       this.changed.delete(k);
       if (sock) {
         const kept = detached(sock);
+        this.linger.delete(k);
         this.linger.set(k, { sock: kept, at: mono });
         events.push({ time: sample.time, kind: 'close', sock: kept });
       }
@@ -226,8 +243,24 @@ export class FrameBuilder {
       events.push({ time: sample.time, kind: 'reset', text: 'host rebooted: counters restart' });
 
     const fresh = (at: number, ms: number): boolean => at === mono || mono - at < ms;
-    for (const [k, at] of this.opened) if (!fresh(at, FLAG_MS) || !sample.connections.has(k)) this.opened.delete(k);
-    for (const [k, c] of this.changed) if (!fresh(c.at, FLAG_MS) || !sample.connections.has(k)) this.changed.delete(k);
+    // With complete churn every key that closed or reopened was dealt with above: only the
+    // front (the oldest) can have expired. Otherwise every key is checked against the table.
+    for (const [k, at] of this.opened) {
+      if (fresh(at, FLAG_MS) && (complete || sample.connections.has(k))) {
+        if (complete) break;
+        continue;
+      }
+      this.opened.delete(k);
+      moved = true;
+    }
+    for (const [k, c] of this.changed) {
+      if (fresh(c.at, FLAG_MS) && (complete || sample.connections.has(k))) {
+        if (complete) break;
+        continue;
+      }
+      this.changed.delete(k);
+      moved = true;
+    }
     // A restarted recording is another run: its links are not changes of the last one's.
     const links = this.prevSample && this.prevSample.seq < sample.seq ? diffLinks(this.prevSample.snapshot, sample.snapshot) : [];
     for (const l of links) {
@@ -242,21 +275,41 @@ export class FrameBuilder {
     for (const [k, l] of this.linkAt) linkFlags.set(k, l.status);
     const expired: string[] = [];
     for (const [k, l] of this.linger) {
-      const reopened = sample.connections.has(k);
-      if (!reopened && fresh(l.at, LINGER_MS)) continue;
+      const reopened = !complete && sample.connections.has(k);
+      if (!reopened && fresh(l.at, LINGER_MS)) {
+        if (complete) break;
+        continue;
+      }
       this.linger.delete(k);
+      moved = true;
       // A reopened key is in churn.opened already.
       if (!reopened) expired.push(k);
     }
+    // Over the bound: the oldest go now (the maps are in time order).
+    for (const k of this.linger.keys()) {
+      if (this.linger.size <= MAX_LINGER) break;
+      this.linger.delete(k);
+      expired.push(k);
+      moved = true;
+    }
+    for (const k of this.opened.keys()) {
+      if (this.opened.size <= MAX_LINGER) break;
+      this.opened.delete(k);
+      moved = true;
+    }
 
-    // Frames outlive the builder's next tick (pause keeps one): the flag maps are copied, and
-    // they are small (what opened or changed in the last few seconds).
-    const flags = new Map<string, Flag>();
-    for (const k of this.opened.keys()) flags.set(k, { status: 'new', from: null });
-    for (const [k, c] of this.changed) flags.set(k, { status: 'changed', from: c.from });
-    const lingering = new Map<string, InetSocket>();
-    for (const [k, l] of this.linger) lingering.set(k, l.sock);
-    const conns = new ConnTable(sample.connections, lingering, flags);
+    // Frames outlive the builder's next tick (pause keeps one): the flag and lingering maps
+    // are copies, made again only when something in them changed (a frame never sees later
+    // changes), and shared by the frames in between.
+    if (moved || this.shared === null) {
+      const flags = new Map<string, Flag>();
+      for (const k of this.opened.keys()) flags.set(k, NEW_FLAG);
+      for (const [k, c] of this.changed) flags.set(k, { status: 'changed', from: c.from });
+      const lingering = new Map<string, InetSocket>();
+      for (const [k, l] of this.linger) lingering.set(k, l.sock);
+      this.shared = { flags, lingering };
+    }
+    const conns = new ConnTable(sample.connections, this.shared.lingering, this.shared.flags);
     const connDelta: ConnDelta | null =
       this.lastId === 0 || !sample.churnComplete
         ? null

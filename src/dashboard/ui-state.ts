@@ -146,6 +146,21 @@ export function needsTcpInfo(s: UiState): boolean {
   return s.traffic || s.focus === 'processes' || s.focus === 'peers' || s.pins.some(chartNeedsTcpInfo);
 }
 
+/** Whether what is on screen reads process owners: the PID/Program column (-p, p), the
+ *  Processes and Peers panes, a detail view (its Program line), the '/' filter (it matches
+ *  owners) and the connections sorted by program. Nothing else does, so the owner scan (the
+ *  dearest read under connection churn) runs only then. */
+export function needsOwners(s: UiState): boolean {
+  return (
+    s.programs ||
+    s.focus === 'processes' ||
+    s.focus === 'peers' ||
+    s.detail ||
+    s.filter !== '' ||
+    SORT_COLUMNS.connections[s.sort.connections.col] === 'program'
+  );
+}
+
 /** What the reducer may ask about the data: the row keys of a pane in display order. */
 export interface ReduceContext {
   keys(pane: PaneId): readonly string[];

@@ -19,15 +19,26 @@ export interface SampleSource {
   /** Read per-connection TCP internals (tcp_info) while a view shows them; absent in replays,
    *  which have what was recorded. */
   setTcpInfo?(on: boolean): void;
+  /** Scan process owners while a view shows them; absent in replays and wherever owners must
+   *  be read whatever is on screen (a recording, an endpoint that exports programs). */
+  setOwners?(on: boolean): void;
 }
 
 export type SourceFactory = (onSample: SampleHandler) => SampleSource;
 
-export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want: Want, meta?: InterfaceMetaCache): SourceFactory {
+/** `ownersAlways`: the source has no setOwners, so owners are read whenever `want` says so. */
+export function liveSource(
+  kfs: KernelFs,
+  clock: Clock,
+  intervalMs: number,
+  want: Want,
+  meta?: InterfaceMetaCache,
+  opts: { ownersAlways?: boolean } = {},
+): SourceFactory {
   return (onSample) => {
     // 'auto': a huge socket table is read less often than every tick (the status line says so).
     const sampler = new Sampler(kfs, clock, { intervalMs, want, tableEveryMs: 'auto', ...(meta ? { meta } : {}) }, onSample);
-    return {
+    const source: SampleSource = {
       run: () => sampler.run(null),
       stop: () => sampler.stop(),
       mark: () => sampler.mark(),
@@ -37,6 +48,8 @@ export function liveSource(kfs: KernelFs, clock: Clock, intervalMs: number, want
         return sampler.interval;
       },
     };
+    if (opts.ownersAlways !== true) source.setOwners = (on) => sampler.setOwners(on);
+    return source;
   };
 }
 

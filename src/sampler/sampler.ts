@@ -44,10 +44,12 @@ export class Sampler {
   private intervalMs: number;
   private abort: AbortController | null = null;
   private owners: OwnerScan | null = null;
-  private ownerCache: OwnerCache;
+  private readonly ownerCache: OwnerCache;
   private ownersAt = -Infinity;
   private ownersTableAt: number | null = null;
   private wake: AbortController | null = null;
+  /** Set by setOwners(true): the wait in progress ends and the next tick comes at once. */
+  private soon = false;
   /** The last inet tables read, when (monotonic ms), and what a read costs (smoothed, ms). */
   private table: { inet: Snapshot['inet']; at: number } | null = null;
   private tableCostMs = 0;
@@ -60,11 +62,29 @@ export class Sampler {
   ) {
     this.intervalMs = opts.intervalMs;
     this.engine = new SampleEngine({ aggregates: opts.want.tcpInfo === true });
-    this.ownerCache = new OwnerCache(kfs);
+    this.ownerCache = new OwnerCache(kfs, (inodes) => this.stillListed(inodes));
   }
 
   get interval(): number {
     return this.intervalMs;
+  }
+
+  /** Which of these socket inodes the kernel lists now: the owner scan asks, for sockets that
+   *  no fd holds, before it reads every fd again (see OwnerCache). The socket tables only, as
+   *  the tick reads them. */
+  private async stillListed(inodes: readonly number[]): Promise<ReadonlySet<number>> {
+    const want: Want = {
+      ...this.opts.want,
+      owners: false,
+      interfaces: false,
+      counters: false,
+      routes4: false,
+      routes6: false,
+      conntrack: false,
+    };
+    const now = socketInodes(await readSnapshot(this.kfs, want, () => this.clock.now()));
+    // Tables that could not be read tell nothing: every inode counts as listed.
+    return now === null ? new Set(inodes) : new Set(inodes.filter((i) => now.has(i)));
   }
 
   /** Read tcp_info (and sum per process and peer) from the next tick on, or stop: a view that
@@ -75,6 +95,26 @@ export class Sampler {
     this.engine.setAggregates(on);
     // The next tick reads the table again, with or without tcp_info.
     this.table = null;
+  }
+
+  /** Scan process owners from the next tick on, or stop (samples carry none; the cache keeps
+   *  what it knew, so the next scan reads only what changed meanwhile). The dashboard asks for
+   *  them only while something on screen shows owners (the PID/Program column, the Processes
+   *  pane, a detail view, a filter or a sort that reads them): under connection churn the scan
+   *  is the dearest read there is. Turned on, the next tick comes at once rather than after the
+   *  rest of the interval, so the column fills in as the key is pressed. */
+  setOwners(on: boolean): void {
+    if (this.opts.want.owners === on) return;
+    this.opts = { ...this.opts, want: { ...this.opts.want, owners: on } };
+    this.owners = null;
+    this.ownersAt = -Infinity;
+    this.ownersTableAt = null;
+    // The cache keeps what it knew (typed arrays, about 12 bytes an fd): the scan after it is
+    // turned on again reads only what changed meanwhile, not every fd on the host.
+    if (on) {
+      this.soon = true;
+      this.wake?.abort();
+    }
   }
 
   /** Change the interval; takes effect from the current wait. */
@@ -151,6 +191,7 @@ export class Sampler {
     let n = 0;
     while (!signal.aborted) {
       const started = this.clock.mono();
+      this.soon = false;
       const { sample, raw } = await this.tick();
       if (signal.aborted) break;
       await this.onSample(sample, raw);
@@ -158,9 +199,15 @@ export class Sampler {
       this.wake = new AbortController();
       const both = AbortSignal.any([signal, this.wake.signal]);
       const wait = started + this.intervalMs - this.clock.mono();
-      if (wait > 0) await this.clock.sleep(wait, both);
-      // An interval change cut the wait short: wait out the rest of the new interval.
-      while (!signal.aborted && this.wake.signal.aborted) {
+      if (wait > 0 && !this.soon) await this.clock.sleep(wait, both);
+      // A tick that took its whole interval (a big table read) is followed at once by the next,
+      // and a tick whose reads are synchronous (the live kernel's) runs on promises alone: one
+      // turn of the event loop between them lets what the sample asked for (the dashboard's
+      // paint, keys) run first, so no sample goes unseen.
+      else await new Promise<void>((r) => setImmediate(r));
+      // An interval change cut the wait short: wait out the rest of the new interval (owners
+      // asked for: tick now).
+      while (!signal.aborted && this.wake.signal.aborted && !this.soon) {
         this.wake = new AbortController();
         const rest = started + this.intervalMs - this.clock.mono();
         if (rest <= 0) break;

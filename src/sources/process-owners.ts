@@ -255,7 +255,18 @@ export class OwnerCache {
   /** Some process's sockets or name changed since the owners map was last made. */
   private dirty = true;
 
-  constructor(private readonly kfs: KernelFs) {
+  /**
+   * `stillListed`, when given, reads the socket tables again and answers which of the given
+   * inodes are still there. A listed socket that no fd holds is either one closed since the
+   * table was read or one whose fd number was reused while it lives on elsewhere; only the
+   * second needs every fd read again. Under connection churn there is always some of the first
+   * (sockets closed between the table read and the fd scan), and asking the kernel once is far
+   * cheaper than tens of thousands of readlinks. The answer stays what a full scan gives.
+   */
+  constructor(
+    private readonly kfs: KernelFs,
+    private readonly stillListed?: (inodes: readonly number[]) => Promise<ReadonlySet<number>>,
+  ) {
     this.io = fdIo(kfs);
   }
 
@@ -294,7 +305,7 @@ export class OwnerCache {
         return this.last!.result;
       }
       const owners = this.owners(pids);
-      if (!this.newlyMissing(live, owners)) {
+      if (!(await this.mustRecheck(live, owners))) {
         this.dirty = false;
         const result = { owners, denied };
         this.last = { live: last.live, result };
@@ -321,7 +332,7 @@ export class OwnerCache {
     let owners = this.dirty || last === null ? this.owners(pids) : last.result.owners;
     this.dirty = false;
     if (live !== null) {
-      if (this.newlyMissing(live, owners)) {
+      if (await this.mustRecheck(live, owners)) {
         denied = false;
         await run(true);
         owners = this.dirty ? this.owners(pids) : owners;
@@ -351,6 +362,24 @@ export class OwnerCache {
       });
     }
     return out;
+  }
+
+  /** Whether every fd must be read again: a socket newly without an owner that (asked again,
+   *  when the cache can ask) is still listed. Those found closed are left out of `live`'s
+   *  unresolved ones: nothing holds them. */
+  private async mustRecheck(live: ReadonlySet<number>, owners: ReadonlyMap<number, ProcessOwner>): Promise<boolean> {
+    if (!this.newlyMissing(live, owners)) return false;
+    if (!this.stillListed) return true;
+    const missing: number[] = [];
+    for (const inode of live) if (inode !== 0 && !owners.has(inode) && !this.unresolved.has(inode)) missing.push(inode);
+    let listed: ReadonlySet<number>;
+    try {
+      listed = await this.stillListed(missing);
+    } catch {
+      return true;
+    }
+    for (const inode of missing) if (listed.has(inode)) return true;
+    return false;
   }
 
   /** True when a listed socket has no owner and had one (or was not listed) last time. */

@@ -103,7 +103,7 @@ function fullList(c: PaneContext): string[] {
   return fullOrder(orderSpec(c), keys, socks);
 }
 
-/** Touching more than this share of the rows: sorting afresh is cheaper. */
+/** Putting in more than this share of the rows: sorting afresh is cheaper. */
 const PATCH_LIMIT = 0.25;
 
 /** The previous frame's list brought up to this frame, or null when it can't be. */
@@ -119,13 +119,15 @@ function patchedList(c: PaneContext, prev: PrevList | undefined): readonly strin
   const touched = new Set<string>([...d.opened, ...d.expired]);
   if (withChanged) for (const k of d.changed) touched.add(k);
   if (withUpdated) for (const k of d.updated) touched.add(k);
-  if (touched.size > Math.max(64, prev.keys.length * PATCH_LIMIT)) return null;
   const conns = c.frame.conns;
   const add: { key: string; sock: InetSocket }[] = [];
   for (const key of touched) {
     const sock = conns.sock(key);
     if (sock !== undefined && shown(c, sock)) add.push({ key, sock });
   }
+  // Rows that only leave (closed rows done lingering) cost one pass over the list however
+  // many they are; rows put in cost a search each.
+  if (add.length > Math.max(64, prev.keys.length * PATCH_LIMIT)) return null;
   return patchOrder(orderSpec(c), prev.keys, touched, add, (k) => conns.sock(k));
 }
 

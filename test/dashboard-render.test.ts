@@ -580,11 +580,16 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
   }
 });
 
-test('g on a Processes or Peers row pins its traffic chart (RX, TX, retransmitted B/s); tcp_info stays on for the pin after the pane is left; G unpins all', async () => {
+test('g on a Processes or Peers row pins its traffic chart (RX, TX, retransmitted B/s); tcp_info and owners stay on for the pins after the pane is left; G unpins all', async () => {
   const h = start(['-n'], 200, 60);
   const asked: boolean[] = [];
-  (h.src as FakeSource & { setTcpInfo(on: boolean): void }).setTcpInfo = (on) => {
+  const owners: boolean[] = [];
+  const src = h.src as FakeSource & { setTcpInfo(on: boolean): void; setOwners(on: boolean): void };
+  src.setTcpInfo = (on) => {
     asked.push(on);
+  };
+  src.setOwners = (on) => {
+    owners.push(on);
   };
   try {
     h.src.push(trafficWorld(1));
@@ -602,6 +607,7 @@ test('g on a Processes or Peers row pins its traffic chart (RX, TX, retransmitte
     // Back on the connections without the traffic columns: the pins still need tcp_info.
     await h.press('1');
     assert.equal(asked.at(-1), true, 'a pinned process or peer keeps tcp_info on');
+    assert.equal(owners.at(-1), true, 'a pinned process keeps the owner scan on');
     h.src.push(trafficWorld(3));
     await h.settle();
     // 20,000 B sent and 5 segments (of 1000 B, as the sender's bytes_retrans is not set here:
@@ -618,6 +624,7 @@ test('g on a Processes or Peers row pins its traffic chart (RX, TX, retransmitte
     await h.press('G');
     assert.equal(h.d.store.state.pins.length, 0);
     assert.equal(asked.at(-1), false, 'no pin and no view needs tcp_info any more');
+    assert.equal(owners.at(-1), false, 'nor the owners');
   } finally {
     await h.close();
   }

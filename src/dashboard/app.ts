@@ -208,7 +208,6 @@ export function createDashboard(opts: DashboardOptions, deps: DashboardDeps): Da
         break;
       case 'pin':
         store.togglePin();
-        src.setTcpInfo?.(needsTcpInfo(store.state));
         break;
       case 'mark':
         src.mark();

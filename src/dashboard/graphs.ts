@@ -156,6 +156,8 @@ export function flowChart(kind: FlowKind, key: string, name: string): ChartSpec 
 
 /** Whether a chart needs tcp_info (and the per-process or per-peer sums) every tick. */
 export const chartNeedsTcpInfo = (c: ChartSpec): boolean => c.id.startsWith('flow:');
+/** Whether a chart needs the process owners every tick: a process's sums group by them. */
+export const chartNeedsOwners = (c: ChartSpec): boolean => c.id.startsWith('flow:proc:');
 
 /** The busiest interface (RX+TX bytes/s) in a sample. */
 export function busiestInterface(sample: Sample | null): string | null {

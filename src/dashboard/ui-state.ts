@@ -2,7 +2,7 @@
 // pause and overlays. Pure: keys become actions, actions become a new state. The data the
 // panes show lives in frames (frame.ts); the reducer only asks for a pane's row keys.
 import type { DashboardOptions } from './dashboard-options.js';
-import { chartNeedsTcpInfo, type ChartSpec } from './graphs.js';
+import { chartNeedsOwners, chartNeedsTcpInfo, type ChartSpec } from './graphs.js';
 import { PANES, paneTable, type PaneId } from './lists/registry.js';
 
 // --- panes and UI state ------------------------------------------------------------------
@@ -157,7 +157,8 @@ export function needsOwners(s: UiState): boolean {
     s.focus === 'peers' ||
     s.detail ||
     s.filter !== '' ||
-    SORT_COLUMNS.connections[s.sort.connections.col] === 'program'
+    SORT_COLUMNS.connections[s.sort.connections.col] === 'program' ||
+    s.pins.some(chartNeedsOwners)
   );
 }
 

@@ -22,8 +22,9 @@ const WANT: Want = {
   conntrack: false,
 };
 
-/** A sampler whose table reads each take `readMs` of real time, ticked `n` times `intervalMs` apart. */
-async function cadence(intervalMs: number, readMs: number, n: number): Promise<{ reads: number; every: number }> {
+/** A sampler whose table reads each take `readMs` of real time, ticked `n` times `intervalMs`
+ *  apart; with `ownersMs`, the process owners are scanned too and listing /proc takes that long. */
+async function cadence(intervalMs: number, readMs: number, n: number, ownersMs?: number): Promise<{ reads: number; every: number }> {
   const base = kernelFs(path.join(FX, 'root-basic'));
   let mono = 1_000_000,
     real = 0,
@@ -38,9 +39,14 @@ async function cadence(intervalMs: number, readMs: number, n: number): Promise<{
       }
       return text;
     },
+    readDir: async (rel: string) => {
+      if (rel === 'proc' && ownersMs !== undefined) real += ownersMs;
+      return base.readDir(rel);
+    },
   };
   const clock: Clock = { now: () => mono, mono: () => mono, real: () => real, sleep: () => Promise.resolve() };
-  const s = new Sampler(kfs, clock, { intervalMs, want: WANT, tableEveryMs: 'auto' }, () => {});
+  const want = ownersMs === undefined ? WANT : { ...WANT, owners: true };
+  const s = new Sampler(kfs, clock, { intervalMs, want, tableEveryMs: 'auto', ownersRefreshMs: 0 }, () => {});
   for (let i = 0; i < n; i++) {
     await s.tick();
     mono += intervalMs;
@@ -57,4 +63,12 @@ test("'auto' reads a 30 ms table every tick at 1 s, and every fourth tick at 0.2
 
 test("'auto' still reads a table that costs little every tick at 0.2 s", async () => {
   assert.deepEqual(await cadence(200, 5, 10), { reads: 10, every: 200 });
+});
+
+test("'auto' counts what a fresh table sets off, not only its read: a 10 ms read whose owner scan takes 20 ms more is read every fourth tick or less at 0.2 s", async () => {
+  // Read alone: 10 ms, 25 times that is 250 ms, two ticks. Read and owners: 30 ms or more (the
+  // fixture's sockets have no owner, so a scan may list /proc twice), four ticks or more.
+  assert.equal((await cadence(200, 10, 12)).every, 400);
+  const withOwners = (await cadence(200, 10, 12, 20)).every;
+  assert.ok(withOwners >= 800, `every ${withOwners} ms`);
 });

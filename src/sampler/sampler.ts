@@ -154,9 +154,6 @@ export class Sampler {
     // The clock is read right after the kernel reads, before slower decoration like metadata.
     const mono = this.clock.mono();
     if (tableDue) {
-      // The whole read stands in for the table's cost: with a huge table it is nearly all of it.
-      const cost = real() - t0;
-      this.tableCostMs = this.table === null ? cost : 0.7 * this.tableCostMs + 0.3 * cost;
       this.table = { inet: snapshot.inet, at: mono };
     } else if (this.table) {
       snapshot.inet = this.table.inet;
@@ -181,7 +178,15 @@ export class Sampler {
       snapshot.owners = this.owners;
       raw.ownersAt = this.ownersAt;
     }
-    return { sample: this.engine.ingest(raw), raw };
+    const sample = this.engine.ingest(raw);
+    if (tableDue) {
+      // A fresh table costs its read and what it sets off here: the owners of its new sockets
+      // and the engine's diff against the last one (under connection churn as much again as
+      // the read). With a huge table the whole tick is nearly all of it.
+      const cost = real() - t0;
+      this.tableCostMs = this.tableCostMs === 0 ? cost : 0.7 * this.tableCostMs + 0.3 * cost;
+    }
+    return { sample, raw };
   }
 
   /** Run until stop() or until `count` samples were emitted. */

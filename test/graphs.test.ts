@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { parseOptions } from '../src/cli/options.js';
 import { anchoredBuckets, counterChart, chartScale, downsample, interfaceChart, niceCeil } from '../src/dashboard/graphs.js';
 import blessed from 'blessed';
-import { chartLabel, fastClear, runLengthFrame, type ChartData, type DotCanvas, type DotContext } from '../src/dashboard/chart-widgets.js';
+import {
+  ChartPool,
+  chartLabel,
+  fastClear,
+  HOLD_POINTS,
+  runLengthFrame,
+  type ChartData,
+  type DotCanvas,
+  type DotContext,
+} from '../src/dashboard/chart-widgets.js';
 import { fakeTty } from './helpers/fake-tty.js';
 import { computeLayout, type PaneRect } from '../src/dashboard/layout.js';
 import { Store } from '../src/dashboard/store.js';
@@ -335,4 +344,34 @@ test('charts: clearing the whole canvas by filling its arrays leaves what drawil
   // The old way visits every dot (120 x 40); the whole-canvas clear visits none.
   assert.ok(unsets.slow >= 4800, `${unsets.slow} dots cleared one by one`);
   assert.equal(unsets.fast, 0);
+});
+
+test('charts: while a chart fills, lines that only go on flat are held for up to HOLD_POINTS points; a changed value or a full hold redraws', () => {
+  const out = fakeTty(120, 30);
+  const scr = blessed.screen({ input: fakeTty(120, 30), output: out, terminal: 'xterm-256color', warnings: false });
+  try {
+    const pool = new ChartPool(scr);
+    const rect = { top: 0, left: 0, width: 80, height: 14 };
+    const data = (v: number[]): ChartData => ({
+      chart: { id: 'c', title: 'lo traffic', unit: 'B/s', series: [{ key: 'k', label: 'RX' }] },
+      series: [{ label: 'RX', t: v.map((_, i) => 1_000_000 + i * 1000), v, first: 0 }],
+      selected: false,
+      capacity: 900,
+    });
+    const values = [0, 0, 500, 500, 500];
+    pool.draw([{ rect, data: data(values) }]);
+    const redrawnAfter = (v: number): number => {
+      values.push(v);
+      pool.draw([{ rect, data: data(values) }]);
+      return pool.redrawn.length;
+    };
+    // Flat: held for HOLD_POINTS - 1 points, redrawn at the HOLD_POINTS-th.
+    const flat = Array.from({ length: HOLD_POINTS }, () => redrawnAfter(500));
+    assert.deepEqual(flat, [...new Array<number>(HOLD_POINTS - 1).fill(0), 1]);
+    // A value that changes is drawn at once, and so is the next flat run's end.
+    assert.equal(redrawnAfter(700), 1);
+    assert.equal(redrawnAfter(700), 0);
+  } finally {
+    scr.destroy();
+  }
 });

@@ -119,11 +119,39 @@ export function fastClear(ctx: DotContext): void {
   };
 }
 
+/** Flat points a chart may go without a redraw. */
+export const HOLD_POINTS = 8;
+
+/** Whether lines `ys` are those drawn (`last`) gone on flat by fewer than HOLD_POINTS points,
+ *  on the same label and axis. */
+export function heldFlat(
+  last: { head: string; ys: readonly (readonly number[])[] },
+  head: string,
+  ys: readonly (readonly number[])[],
+): boolean {
+  if (last.head !== head || last.ys.length !== ys.length) return false;
+  let grew = false;
+  for (let k = 0; k < ys.length; k++) {
+    const was = last.ys[k] ?? [],
+      now = ys[k] ?? [];
+    const added = now.length - was.length;
+    if (added < 0 || added >= HOLD_POINTS || was.length === 0) return false;
+    for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
+    const flat = was[was.length - 1];
+    for (let j = was.length; j < now.length; j++) if (now[j] !== flat) return false;
+    if (added > 0) grew = true;
+  }
+  // The same lengths with other times (the window moved on): the axis changed, redraw.
+  return grew;
+}
+
 export class ChartPool {
   private readonly widgets: any[] = [];
   private readonly sizes: string[] = [];
   /** What each widget last drew. */
   private readonly keys: string[] = [];
+  /** What each widget last drew: its label, axis and lines (to tell a flat extension). */
+  private readonly drawnAs: ({ head: string; ys: number[][] } | undefined)[] = [];
 
   constructor(private readonly screen: Widgets.Screen) {}
 
@@ -224,6 +252,28 @@ export class ChartPool {
         this.redrawn.pop();
         return;
       }
+      // While a chart fills its width (a point per column), lines that only went on flat (every
+      // new point the last one's value, the scale and the axis as they were) are held for up to
+      // HOLD_POINTS points: nothing on the chart but its length would change, and redrawing a
+      // blessed-contrib chart every tick was most of an idle dashboard's CPU. Once it is full a
+      // column holds `per` points and it is redrawn only when one is added anyway.
+      const head = `${label}|${numY}|${x.length}`;
+      const last = this.drawnAs[i];
+      if (
+        per === 1 &&
+        w === before &&
+        !wasHidden &&
+        last !== undefined &&
+        heldFlat(
+          last,
+          head,
+          series.map((s) => s.y),
+        )
+      ) {
+        this.redrawn.pop();
+        return;
+      }
+      this.drawnAs[i] = { head, ys: series.map((s) => s.y) };
       this.keys[i] = key;
       w.options.maxY = top;
       w.options.numYLabels = numY;

@@ -9,6 +9,7 @@ import {
   ChartPool,
   chartLabel,
   fastClear,
+  heldFlat,
   HOLD_POINTS,
   runLengthFrame,
   type ChartData,
@@ -374,4 +375,14 @@ test('charts: while a chart fills, lines that only go on flat are held for up to
   } finally {
     scr.destroy();
   }
+});
+
+test('charts: a flat hold counts samples, not columns: once a column holds 8 samples a new one is drawn at once', () => {
+  const last = { head: 'h', ys: [[1, 2, 2]] };
+  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 2]], 2), true, 'a column of 2 samples: 2 of 8');
+  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 2, 2, 2, 2]], 2), false, '4 columns of 2: 8 samples');
+  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 2]], 8), false, 'a column of 8 samples');
+  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 3]], 1), false, 'not flat');
+  assert.equal(heldFlat(last, 'other axis', [[1, 2, 2, 2]], 1), false, 'the axis changed');
+  assert.equal(heldFlat(last, 'h', [[1, 2, 2]], 1), false, 'nothing added: the window moved');
 });

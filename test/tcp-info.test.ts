@@ -236,8 +236,25 @@ test(
     const first = JSON.parse(await out.next()) as SampleJson;
     assert.equal(first.elapsedMs, null);
     const BYTES = 3_000_000;
-    const lossy = cli.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-source.js'), '10.71.1.2', '7000', String(BYTES), '3000']);
-    const clean = cli.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-source.js'), '10.71.2.2', '7000', String(BYTES), '3000']);
+    // Each sender holds its connection open 3 s after the last write: through 10% loss the last
+    // bytes are acknowledged then, while the socket still has tcp_info (after the FIN it soon
+    // goes to TIME_WAIT, which has none, and what was acked meanwhile is never seen).
+    const lossy = cli.spawn(process.execPath, [
+      path.join(DIST, 'test/helpers/tcp-source.js'),
+      '10.71.1.2',
+      '7000',
+      String(BYTES),
+      '3000',
+      '3000',
+    ]);
+    const clean = cli.spawn(process.execPath, [
+      path.join(DIST, 'test/helpers/tcp-source.js'),
+      '10.71.2.2',
+      '7000',
+      String(BYTES),
+      '3000',
+      '3000',
+    ]);
     const done = Promise.all([readyLine<{ sent: number }>(lossy), readyLine<{ sent: number }>(clean)]);
     let finished = false;
     void done.then(() => {

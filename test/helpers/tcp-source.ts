@@ -1,9 +1,10 @@
 // Run inside a test's network namespace: sends `bytes` bytes to host:port over one TCP
-// connection, paced evenly over `durationMs`, then closes and prints {"sent":n,"ms":t}.
-// Usage: node tcp-source.js host port bytes durationMs
+// connection, paced evenly over `durationMs`, then (after `holdMs`, default 0, with the
+// connection still open) closes and prints {"sent":n,"ms":t}.
+// Usage: node tcp-source.js host port bytes durationMs [holdMs]
 import * as net from 'node:net';
 
-const [host = '127.0.0.1', port = '0', bytesArg = '1048576', durationArg = '1000'] = process.argv.slice(2);
+const [host = '127.0.0.1', port = '0', bytesArg = '1048576', durationArg = '1000', holdArg = '0'] = process.argv.slice(2);
 const total = Number(bytesArg);
 const durationMs = Number(durationArg);
 const CHUNK = 16 * 1024;
@@ -33,6 +34,10 @@ async function main(): Promise<void> {
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
   }
+  // Held open, the kernel gets what is still unacknowledged across (retransmitting it through
+  // a lossy path) while the connection is ESTABLISHED and has tcp_info to read.
+  const holdMs = Number(holdArg);
+  if (holdMs > 0) await sleep(holdMs);
   await new Promise<void>((resolve) => {
     sock.end(() => resolve());
   });

@@ -37,22 +37,21 @@
 //
 // Prints a table per load, then the dashboard figures, the recording figures, and last a line
 // `BENCH {json}` with the figures of the largest load.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Netns, readyLine } from '../helpers/netns.js';
+import { Netns } from '../helpers/netns.js';
 import { Tmux } from '../helpers/tmux.js';
 import { CLI, CLI_FLAGS } from './bin-launch.js';
+import { findNetdash, spawnLoad, statusKb } from './loads.js';
 import type { Figure, RecordFigures, Timings } from './probe.js';
 
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = process.execPath;
-/** Connections per load process: two fds each, under the 20000 fd limit. */
-const PER_CHILD = 8000;
 
 interface Args {
   loads: number[];
@@ -154,23 +153,7 @@ interface Load {
 async function buildLoad(sockets: number, live: Netns[]): Promise<Load> {
   const ns = await Netns.create('bench');
   live.push(ns);
-  await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_local_port_range=10000 65000']);
-  const conns = Math.round(sockets / 2);
-  const children = Math.ceil(conns / PER_CHILD);
-  const ready: Promise<unknown>[] = [];
-  for (let i = 0; i < children; i++) {
-    const n = Math.round(conns / children) + (i === children - 1 ? conns - Math.round(conns / children) * children : 0);
-    const child = ns.spawn('prlimit', [
-      '--nofile=20000:20000',
-      NODE,
-      path.join(DIST, 'test/bench/load-child.js'),
-      String(n),
-      String(5000 + i),
-      '10',
-    ]);
-    ready.push(readyLine(child));
-  }
-  await Promise.all(ready);
+  await spawnLoad(ns, sockets);
   return { ns, sockets };
 }
 
@@ -203,27 +186,6 @@ function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-}
-
-function statusKb(pid: number, key: string): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-}
-
-/** The netdash process under the tmux pane (tmux starts it through a shell). */
-function findNetdash(root: number): number {
-  const queue = [root];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/src/cli.js')) return pid;
-      const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-      if (kids) queue.push(...kids.split(' ').map(Number));
-    } catch {
-      /* gone */
-    }
-  }
-  throw new Error('netdash process not found under the tmux pane');
 }
 
 /** CPU % of `pid` between two readings. */
@@ -328,23 +290,9 @@ async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
   const ns = await Netns.create('churn');
   live.push(ns);
   try {
-    await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_local_port_range=10000 65000']);
     await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.tcp_max_tw_buckets=5000']);
-    const children = Math.ceil(CHURN_CONNECTIONS / PER_CHILD);
-    const procs: ChildProcess[] = [];
-    for (let i = 0; i < children; i++) {
-      procs.push(
-        ns.spawn('prlimit', [
-          '--nofile=20000:20000',
-          NODE,
-          path.join(DIST, 'test/bench/load-child.js'),
-          String(CHURN_CONNECTIONS / children),
-          String(5000 + i),
-          '10',
-        ]),
-      );
-    }
-    await Promise.all(procs.map((p) => readyLine(p)));
+    const procs = await spawnLoad(ns, 2 * CHURN_CONNECTIONS);
+    const children = procs.length;
     let churned = 0;
     for (const p of procs) {
       let buf = '';

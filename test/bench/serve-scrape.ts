@@ -7,11 +7,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Netns, readyLine } from '../helpers/netns.js';
+import { Netns } from '../helpers/netns.js';
+import { spawnLoad } from './loads.js';
 
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = process.execPath;
-const PER_CHILD = 8000;
 
 /** Inside the namespace: waits for each new sample (the timestamp line changes), then times
  *  the first GET after it (a render) and a second one (the cache). */
@@ -52,26 +52,7 @@ async function main(): Promise<void> {
   const scrapes = Number(values.scrapes ?? '10');
   const ns = await Netns.create('servebench');
   try {
-    await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_local_port_range=10000 65000']);
-    const conns = Math.round(sockets / 2);
-    const children = Math.ceil(conns / PER_CHILD);
-    const ready: Promise<unknown>[] = [];
-    for (let i = 0; i < children; i++) {
-      const n = Math.round(conns / children) + (i === children - 1 ? conns - Math.round(conns / children) * children : 0);
-      ready.push(
-        readyLine(
-          ns.spawn('prlimit', [
-            '--nofile=20000:20000',
-            NODE,
-            path.join(DIST, 'test/bench/load-child.js'),
-            String(n),
-            String(5000 + i),
-            '10',
-          ]),
-        ),
-      );
-    }
-    await Promise.all(ready);
+    await spawnLoad(ns, sockets);
     const nd = ns.spawn('sh', [path.join(DIST, 'src/cli.js'), '--serve', '127.0.0.1:9100', '-p', '--interval', '2']);
     nd.stdout?.resume();
     await new Promise((r) => setTimeout(r, 5000));

@@ -10,62 +10,23 @@
 //                                                                    namespace, wait for Enter
 //   … --ns NAME                                                      measure in that namespace
 // Needs root, ip netns, tmux (as `npm run bench`).
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Netns, readyLine, run } from '../helpers/netns.js';
+import { Netns, run } from '../helpers/netns.js';
 import { Tmux } from '../helpers/tmux.js';
 import { CLI, CLI_FLAGS } from './bin-launch.js';
+import { findNetdash, spawnLoad, statusKb } from './loads.js';
 
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = process.execPath;
-const PER_CHILD = 8000;
 
 async function buildLoad(sockets: number): Promise<Netns> {
   const ns = await Netns.create('tinfo');
-  await ns.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_local_port_range=10000 65000']);
-  const conns = Math.round(sockets / 2);
-  const children = Math.ceil(conns / PER_CHILD);
-  const ready: Promise<unknown>[] = [];
-  for (let i = 0; i < children; i++) {
-    const n = Math.round(conns / children) + (i === children - 1 ? conns - Math.round(conns / children) * children : 0);
-    const child = ns.spawn('prlimit', [
-      '--nofile=20000:20000',
-      NODE,
-      path.join(DIST, 'test/bench/load-child.js'),
-      String(n),
-      String(5000 + i),
-      '10',
-    ]);
-    ready.push(readyLine(child));
-  }
-  await Promise.all(ready);
+  await spawnLoad(ns, sockets);
   return ns;
-}
-
-function statusKb(pid: number, key: string): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-}
-
-function findNetdash(root: number): number {
-  const queue = [root];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      // The launcher execs node: the process whose program is node and whose script is the CLI.
-      if (cmd.includes('dist/src/cli.js') && /(^|\/)node$/.test(cmd.split('\0')[0] ?? '')) return pid;
-      const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-      if (kids) queue.push(...kids.split(' ').map(Number));
-    } catch {
-      /* gone */
-    }
-  }
-  throw new Error('netdash process not found under the tmux pane');
 }
 
 interface DashFigures {

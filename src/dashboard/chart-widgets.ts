@@ -258,22 +258,13 @@ export class ChartPool {
       // but their length would change, and a blessed-contrib redraw (canvas, text, blessed's
       // parse) every tick or two was about 0.4 % of a core on an idle dashboard.
       const head = `${label}|${numY}|${x.length}`;
+      const ys = series.map((s) => s.y);
       const last = this.drawnAs[i];
-      if (
-        w === before &&
-        !wasHidden &&
-        last !== undefined &&
-        heldFlat(
-          last,
-          head,
-          series.map((s) => s.y),
-          per,
-        )
-      ) {
+      if (w === before && !wasHidden && last !== undefined && heldFlat(last, head, ys, per)) {
         this.redrawn.pop();
         return;
       }
-      this.drawnAs[i] = { head, ys: series.map((s) => s.y) };
+      this.drawnAs[i] = { head, ys };
       this.keys[i] = key;
       w.options.maxY = top;
       w.options.numYLabels = numY;

@@ -9,7 +9,8 @@ import {
   ChartPool,
   chartLabel,
   fastClear,
-  heldFlat,
+  historyReader,
+  holds,
   HOLD_POINTS,
   runLengthFrame,
   type ChartData,
@@ -243,8 +244,7 @@ test('--no-mouse: parsed for the dashboard, listed in --help', async () => {
 
 test('a chart label escapes the outside names in its title: control bytes shown, blessed tags neutralised', () => {
   const chart = interfaceChart('ev\x1b[2Jil{bold}');
-  const data: ChartData = { chart, series: [], selected: false, capacity: 100 };
-  const label = chartLabel(data, 'B/s', 10_000, 80);
+  const label = chartLabel({ chart, selected: false }, [], 'B/s', 10_000, 80);
   assert.ok(!label.includes('\x1b'), JSON.stringify(label));
   assert.match(label, /ev\\x1b\[2Jil\{open\}bold\{close\} traffic/);
 });
@@ -347,42 +347,112 @@ test('charts: clearing the whole canvas by filling its arrays leaves what drawil
   assert.equal(unsets.fast, 0);
 });
 
+/** A pool drawing one chart of series `k` from a history of `cap` points, fed a value a tick;
+ *  `push` adds a value and tells whether the chart was redrawn, `label` reads its y scale, and
+ *  `freshLabel` the y scale a new pool draws from the same history. */
+function heldChart(
+  cap: number,
+  width = 80,
+): { push: (v: number) => boolean; label: () => string; freshLabel: () => string; scr: blessed.Widgets.Screen; h: History } {
+  const screen = (): blessed.Widgets.Screen =>
+    blessed.screen({ input: fakeTty(120, 30), output: fakeTty(120, 30), terminal: 'xterm-256color', warnings: false });
+  const scr = screen();
+  const pool = new ChartPool(scr);
+  const h = new History(cap * 1000, 1000);
+  h.track('k');
+  const rect = { top: 0, left: 0, width, height: 14 };
+  const chart = { id: 'c', title: 'lo', unit: 'B/s' as const, series: [{ key: 'k', label: 'RX' }] };
+  let time = 1_000_000;
+  const data = (): ChartData => ({ chart, reader: historyReader(h, time), selected: false, capacity: h.capacity });
+  const scale = (s: blessed.Widgets.Screen): string => {
+    s.render();
+    return /y: 0-[^ ]+ [^ ]+/.exec(s.screenshot(0, width, 0, 1))?.[0] ?? '';
+  };
+  const push = (v: number): boolean => {
+    time += 1000;
+    h.push(time, () => v);
+    pool.draw([{ rect, data: data() }]);
+    return pool.redrawn.length > 0;
+  };
+  const freshLabel = (): string => {
+    const other = screen();
+    try {
+      new ChartPool(other).draw([{ rect, data: data() }]);
+      return scale(other);
+    } finally {
+      other.destroy();
+    }
+  };
+  return { push, label: () => scale(scr), freshLabel, scr, h };
+}
+
 test('charts: while a chart fills, lines that only go on flat are held for up to HOLD_POINTS points; a changed value or a full hold redraws', () => {
-  const out = fakeTty(120, 30);
-  const scr = blessed.screen({ input: fakeTty(120, 30), output: out, terminal: 'xterm-256color', warnings: false });
+  const { push, scr } = heldChart(900);
   try {
-    const pool = new ChartPool(scr);
-    const rect = { top: 0, left: 0, width: 80, height: 14 };
-    const data = (v: number[]): ChartData => ({
-      chart: { id: 'c', title: 'lo traffic', unit: 'B/s', series: [{ key: 'k', label: 'RX' }] },
-      series: [{ label: 'RX', t: v.map((_, i) => 1_000_000 + i * 1000), v, first: 0 }],
-      selected: false,
-      capacity: 900,
-    });
-    const values = [0, 0, 500, 500, 500];
-    pool.draw([{ rect, data: data(values) }]);
-    const redrawnAfter = (v: number): number => {
-      values.push(v);
-      pool.draw([{ rect, data: data(values) }]);
-      return pool.redrawn.length;
-    };
+    for (const v of [0, 0, 500]) push(v);
     // Flat: held for HOLD_POINTS - 1 points, redrawn at the HOLD_POINTS-th.
-    const flat = Array.from({ length: HOLD_POINTS }, () => redrawnAfter(500));
-    assert.deepEqual(flat, [...new Array<number>(HOLD_POINTS - 1).fill(0), 1]);
+    const flat = Array.from({ length: HOLD_POINTS }, () => push(500));
+    assert.deepEqual(flat, [...new Array<boolean>(HOLD_POINTS - 1).fill(false), true]);
     // A value that changes is drawn at once, and so is the next flat run's end.
-    assert.equal(redrawnAfter(700), 1);
-    assert.equal(redrawnAfter(700), 0);
+    assert.equal(push(700), true);
+    assert.equal(push(700), false);
   } finally {
     scr.destroy();
   }
 });
 
-test('charts: a flat hold counts samples, not columns: once a column holds 8 samples a new one is drawn at once', () => {
-  const last = { head: 'h', ys: [[1, 2, 2]] };
-  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 2]], 2), true, 'a column of 2 samples: 2 of 8');
-  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 2, 2, 2, 2]], 2), false, '4 columns of 2: 8 samples');
-  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 2]], 8), false, 'a column of 8 samples');
-  assert.equal(heldFlat(last, 'h', [[1, 2, 2, 3]], 1), false, 'not flat');
-  assert.equal(heldFlat(last, 'other axis', [[1, 2, 2, 2]], 1), false, 'the axis changed');
-  assert.equal(heldFlat(last, 'h', [[1, 2, 2]], 1), false, 'nothing added: the window moved');
+test('charts: a hold reads only the new points, and ends on a new head, a dropped point, a renumbering or HOLD_POINTS points', () => {
+  const h = new History(100_000, 1000);
+  h.track('a');
+  h.track('b');
+  for (let i = 0; i < 5; i++) h.push(i * 1000, (k) => (k === 'a' ? 7 : NaN));
+  const drawn = { head: 'h', generation: h.generation, first: 0, end: 5, last: [7, NaN], full: null };
+  const reads: number[] = [];
+  const counted = (): ReturnType<typeof historyReader> => {
+    const r = historyReader(h, undefined);
+    return {
+      ...r,
+      valueAt: (k, no) => {
+        reads.push(no);
+        return r.valueAt(k, no);
+      },
+    };
+  };
+  h.push(5000, (k) => (k === 'a' ? 7 : NaN));
+  h.push(6000, (k) => (k === 'a' ? 7 : NaN));
+  assert.equal(holds(drawn, 'h', counted(), ['a', 'b']), true, 'flat, and NaN stays NaN');
+  assert.deepEqual(reads, [5, 6, 5, 6], 'the two new points of each series, nothing older');
+  assert.equal(holds(drawn, 'other axis', counted(), ['a', 'b']), false, 'the head changed');
+  assert.equal(holds({ ...drawn, first: 1 }, 'h', counted(), ['a', 'b']), false, 'points were dropped');
+  assert.equal(holds({ ...drawn, last: [8, NaN] }, 'h', counted(), ['a', 'b']), false, 'not flat');
+  for (let i = 7; i < 5 + HOLD_POINTS; i++) h.push(i * 1000, (k) => (k === 'a' ? 7 : NaN));
+  assert.equal(holds(drawn, 'h', counted(), ['a', 'b']), false, 'HOLD_POINTS new points');
+  h.clear();
+  for (let i = 0; i < 5; i++) h.push(i * 1000, (k) => (k === 'a' ? 7 : NaN));
+  assert.equal(holds(drawn, 'h', counted(), ['a', 'b']), false, 'the same numbers after a clear are other points');
+});
+
+test('charts: once the history is full, a flat chart is redrawn once a column (every `per` points), not at every tick; its scale is always the one a fresh draw has', () => {
+  // 62 points into 24 buckets: four points a column. The ring drops a point every tick.
+  const { push, label, freshLabel, scr, h } = heldChart(62, 24);
+  try {
+    for (let i = 0; i < 200; i++) push(500);
+    assert.equal(h.length, h.capacity);
+    const redraws = Array.from({ length: 32 }, () => push(500)).filter(Boolean).length;
+    assert.equal(redraws, 8, 'one redraw per new column: its time label');
+    assert.match(label(), /^y: 0-10 kB\/s$/);
+    assert.equal(push(50_000), true);
+    assert.match(label(), /^y: 0-50 kB\/s$/);
+    // While the spike goes through the ring and out, at whatever column boundary or first
+    // column's edge, the held chart's scale is the one drawn from scratch.
+    const seen = new Set<string>();
+    for (let i = 0; i < h.capacity + 8; i++) {
+      push(500);
+      assert.equal(label(), freshLabel(), `tick ${i} after the spike`);
+      seen.add(label());
+    }
+    assert.deepEqual([...seen].sort(), ['y: 0-10 kB/s', 'y: 0-50 kB/s']);
+  } finally {
+    scr.destroy();
+  }
 });

@@ -5,12 +5,39 @@ import contrib from 'blessed-contrib';
 import type { Widgets } from 'blessed';
 import { printable, safeText, tagSafe } from './escape.js';
 import { clockTime } from './format.js';
+import type { History } from '../sampler/history.js';
 import { anchoredBuckets, axisNumber, chartScale, type ChartSpec } from './graphs.js';
 
-/** What one chart draws: its spec and each series' points (oldest first). */
+/** Where a chart's points come from, read lazily: a chart that may be held reads only the
+ *  points that came since it was drawn. */
+export interface PointReader {
+  /** The numbers of the points held: [first, end). */
+  first: number;
+  end: number;
+  /** Changes when the points were renumbered (a replay restarting, a new interval). */
+  generation: number;
+  /** A series' value at point number `no` (NaN: none). */
+  valueAt(key: string, no: number): number;
+  /** A series' points [first, end), oldest first. */
+  points(key: string): { t: ArrayLike<number>; v: ArrayLike<number>; first: number };
+}
+
+/** The history up to time `until` (the frame's sample), as a chart reads it. */
+export function historyReader(h: History, until: number | undefined): PointReader {
+  const end = until ?? Infinity;
+  const span = h.span(end);
+  return {
+    ...span,
+    generation: h.generation,
+    valueAt: (key, no) => h.valueAt(key, no),
+    points: (key) => h.points(key, end) ?? { t: [], v: [], first: span.first },
+  };
+}
+
+/** What one chart draws: its spec (the series' keys and labels) and where their points are. */
 export interface ChartData {
   chart: ChartSpec;
-  series: { label: string; t: ArrayLike<number>; v: ArrayLike<number>; first: number }[];
+  reader: PointReader;
   selected: boolean;
   /** Points the history holds at most: a chart's width stands for that many. */
   capacity: number;
@@ -31,16 +58,22 @@ export const CHART_MIN_W = 36;
 
 /** The label of a chart: its title, the y scale with its unit and the series' colours, as
  *  many as fit in `width` columns (a label longer than its box would break the border). */
-export function chartLabel(d: ChartData, unit: string, top: number, width: number): string {
+export function chartLabel(
+  d: Pick<ChartData, 'chart' | 'selected'>,
+  labels: readonly string[],
+  unit: string,
+  top: number,
+  width: number,
+): string {
   // A title carries outside names (an interface's, a connection's): escaped like every pane's text.
   let head = ` ${d.selected ? '▶ ' : ''}${printable(d.chart.title)}${d.chart.pinned ? ' *' : ''}  y: 0-${axisNumber(top)} ${unit} `;
   if (head.length > width) head = head.slice(0, Math.max(0, width - 1)) + ' ';
   let used = head.length;
   let legend = '';
-  d.series.forEach((s, i) => {
-    if (used + s.label.length + 1 > width) return;
-    used += s.label.length + 1;
-    legend += `{${COLOURS[i % COLOURS.length] ?? 'white'}-fg}${safeText(s.label)}{/} `;
+  labels.forEach((label, i) => {
+    if (used + label.length + 1 > width) return;
+    used += label.length + 1;
+    legend += `{${COLOURS[i % COLOURS.length] ?? 'white'}-fg}${safeText(label)}{/} `;
   });
   return tagSafe(head) + legend;
 }
@@ -122,37 +155,64 @@ export function fastClear(ctx: DotContext): void {
 /** Flat samples a chart may go without a redraw. */
 export const HOLD_POINTS = 8;
 
-/** Whether lines `ys` (one point per `per` samples) are those drawn (`last`) gone on flat by
- *  fewer than HOLD_POINTS samples, on the same label and axis. */
-export function heldFlat(
-  last: { head: string; ys: readonly (readonly number[])[] },
-  head: string,
-  ys: readonly (readonly number[])[],
-  per = 1,
-): boolean {
-  if (last.head !== head || last.ys.length !== ys.length) return false;
-  let grew = false;
-  for (let k = 0; k < ys.length; k++) {
-    const was = last.ys[k] ?? [],
-      now = ys[k] ?? [];
-    const added = now.length - was.length;
-    if (added < 0 || added * per >= HOLD_POINTS || was.length === 0) return false;
-    for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
-    const flat = was[was.length - 1];
-    for (let j = was.length; j < now.length; j++) if (now[j] !== flat) return false;
-    if (added > 0) grew = true;
+/** What a widget last drew: its head (everything that sets its frame and axes but the
+ *  points), the points' numbers, each series' newest value, and, once the ring is full (it then
+ *  drops a point a tick), the buckets' size and number and each series' peak in the first one. */
+export interface Drawn {
+  head: string;
+  generation: number;
+  first: number;
+  end: number;
+  last: readonly number[];
+  full: { per: number; span: number; edge: readonly number[] } | null;
+}
+
+const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+/** Whether a chart drawn as `drawn` may stay as it is: the same head, fewer than HOLD_POINTS
+ *  new points, each series' new points its newest drawn value (nothing on the chart but the
+ *  lines' length would change); and points dropped only from a full ring, within the same
+ *  column, with the first column's peak still there. Reads only the new points (and the first
+ *  column's, at most a bucket). */
+export function holds(drawn: Drawn, head: string, r: PointReader, keys: readonly string[]): boolean {
+  if (drawn.head !== head || drawn.generation !== r.generation) return false;
+  if (r.end < drawn.end || r.end - drawn.end >= HOLD_POINTS || r.first < drawn.first) return false;
+  if (r.first !== drawn.first) {
+    const f = drawn.full;
+    if (f === null) return false;
+    const lastB = Math.floor((r.end - 1) / f.per);
+    if (lastB !== Math.floor((drawn.end - 1) / f.per)) return false;
+    const b = lastB - f.span + 1;
+    for (let k = 0; k < keys.length; k++) {
+      if (!same(bucketPeak(r, keys[k] ?? '', b, f.per), f.edge[k] ?? NaN)) return false;
+    }
   }
-  // The same lengths with other times (the window moved on): the axis changed, redraw.
-  return grew;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] ?? '',
+      flat = drawn.last[k] ?? NaN;
+    for (let no = drawn.end; no < r.end; no++) if (!same(r.valueAt(key, no), flat)) return false;
+  }
+  return true;
+}
+
+/** The largest value of bucket `b` (points b·per … b·per+per-1) among the points held, as
+ *  anchoredBuckets takes it (NaN: none). */
+function bucketPeak(r: PointReader, key: string, b: number, per: number): number {
+  let m = NaN;
+  for (let no = Math.max(r.first, b * per); no < Math.min(r.end, (b + 1) * per); no++) {
+    const x = r.valueAt(key, no);
+    if (!Number.isNaN(x) && !(x <= m)) m = x;
+  }
+  return m;
 }
 
 export class ChartPool {
   private readonly widgets: any[] = [];
   private readonly sizes: string[] = [];
-  /** What each widget last drew. */
+  /** What each widget last drew: all of it as one string (a redraw that would change nothing
+   *  is skipped), and its head and points (a chart whose lines only went on flat is held). */
   private readonly keys: string[] = [];
-  /** What each widget last drew: its label, axis and lines (to tell a flat extension). */
-  private readonly drawnAs: ({ head: string; ys: number[][] } | undefined)[] = [];
+  private readonly drawnAs: (Drawn | undefined)[] = [];
 
   constructor(private readonly screen: Widgets.Screen) {}
 
@@ -214,14 +274,15 @@ export class ChartPool {
       const w = this.widget(i, rect);
       if (w !== before || wasHidden || at !== `${rect.top},${rect.left}`) moved = true;
       this.redrawn.push(w);
+      const r = data.reader;
+      const keys = data.chart.series.map((x) => x.key);
       // Braille cells: two dots a column; the y labels take about 10 dots.
       const buckets = Math.max(2, rect.width * 2 - 24);
-      let peak = 0;
       // Buckets of `per` points anchored to the points' numbers, `per` the smallest power of two
       // that fits the points held into the width: a new point changes only the last bucket, the
       // chart moves one column every `per` points, and `per` doubles only as the history fills
       // (a fresh chart is not squeezed into a corner of a 15-minute axis).
-      const held = data.series.reduce((n, s) => Math.max(n, s.v.length), 0);
+      const held = r.end - r.first;
       let per = 1;
       while (per * buckets < held) per *= 2;
       // Until the points fill the width, the axis is the next power of two of them (at least
@@ -229,42 +290,74 @@ export class ChartPool {
       let slots = 16;
       while (slots < held && slots < buckets) slots *= 2;
       slots = Math.min(slots, buckets);
-      const drawn = data.series.map((s) => anchoredBuckets(s.first, s.t, s.v, per, buckets));
+      const numY = Math.max(2, Math.min(5, Math.floor((rect.height - 4) / 2)));
+      const xSlots = per > 1 ? buckets : slots;
+      const head = [
+        data.chart.id,
+        data.chart.title,
+        data.chart.pinned,
+        data.selected,
+        keys.join(','),
+        data.capacity,
+        numY,
+        xSlots,
+        per,
+      ].join('|');
+      const last = this.drawnAs[i];
+      // Lines that only went on flat (every new point the newest drawn value, the scale and the
+      // axis as they were) are held until HOLD_POINTS points have come: nothing on the chart but
+      // their length would change, and a blessed-contrib redraw (canvas, text, blessed's parse)
+      // every tick was about 0.4 % of a core on an idle dashboard. Only the new points are read.
+      if (w === before && !wasHidden && last !== undefined && holds(last, head, r, keys)) {
+        this.redrawn.pop();
+        return;
+      }
+      // A full ring drops a point a tick: a fixed number of buckets, so the line moves a column
+      // only when a new bucket starts (the first one, losing points, has no time of its own).
+      const full = held >= data.capacity;
+      const span = full ? Math.min(buckets, Math.floor((data.capacity - 1) / per) + 1) : buckets;
+      this.drawnAs[i] = {
+        head,
+        generation: r.generation,
+        first: r.first,
+        end: r.end,
+        last: keys.map((k) => r.valueAt(k, r.end - 1)),
+        full: full ? { per, span, edge: keys.map((k) => bucketPeak(r, k, Math.floor((r.end - 1) / per) - span + 1, per)) } : null,
+      };
+      const all = keys.map((k) => {
+        const p = r.points(k);
+        return anchoredBuckets(p.first, p.t, p.v, per, span);
+      });
+      // Many series (TCP states): only those that are above zero somewhere on the chart.
+      const liveAt = all.length > 3 ? all.flatMap((d, k) => (d.v.some((v) => v > 0) ? [k] : [])) : [];
+      const shown = liveAt.length > 0 ? liveAt : all.length > 3 ? [0] : all.map((_, k) => k);
+      const drawn = shown.map((k) => all[k] ?? { t: [], v: [] });
+      let peak = 0;
       for (const d of drawn) for (const v of d.v) if (v > peak) peak = v;
       const sc = chartScale(data.chart.unit, peak);
       const top = sc.max / sc.divisor;
       const times = drawn.reduce((a, d) => (d.t.length > a.length ? d.t : a), [] as number[]);
+      if (full && times.length > 0) times[0] = NaN;
       // A fixed number of x slots (blank labels past the newest point; drawille writes an
       // empty string as "null"), so a point keeps its column as new ones arrive.
       const x = [
         ...times.map((t) => (Number.isNaN(t) ? ' ' : clockTime(t))),
-        ...new Array<string>(Math.max(0, (per > 1 ? buckets : slots) - times.length)).fill(' '),
+        ...new Array<string>(Math.max(0, xSlots - times.length)).fill(' '),
       ];
+      const labels = shown.map((k) => data.chart.series[k]?.label ?? '');
       const series = drawn.map((d, k) => {
         const pad = times.length - d.v.length;
         const y = [...new Array<number>(Math.max(0, pad)).fill(0), ...d.v.map((v) => v / sc.divisor)];
-        return { title: data.series[k]?.label ?? '', x, y: y.length > 0 ? y : [0], style: { line: COLOURS[k % COLOURS.length] } };
+        return { title: labels[k] ?? '', x, y: y.length > 0 ? y : [0], style: { line: COLOURS[k % COLOURS.length] } };
       });
-      const label = chartLabel(data, sc.unit, top, rect.width - 4);
-      const numY = Math.max(2, Math.min(5, Math.floor((rect.height - 4) / 2)));
-      // Nothing drawn would change: leave the widget as it is (no canvas work, no render).
-      const key = `${label}|${numY}|${times.length > 0 ? `${times[0] ?? ''}-${times.length}` : ''}|${series.map((s) => s.y.join(',')).join(';')}`;
+      const label = chartLabel(data, labels, sc.unit, top, rect.width - 4);
+      // Nothing drawn would change (a bucket's peak held, no new column, so no new time label):
+      // leave the widget as it is (no canvas work, no render).
+      const key = `${label}|${numY}|${times.length > 0 ? `${times[0] ?? ''}-${times[times.length - 1] ?? ''}-${times.length}` : ''}|${series.map((s) => s.y.join(',')).join(';')}`;
       if (this.keys[i] === key && w === before && !wasHidden) {
         this.redrawn.pop();
         return;
       }
-      // Lines that only went on flat (every new point the last one's value, the scale and the
-      // axis as they were) are held until HOLD_POINTS samples have come: nothing on the chart
-      // but their length would change, and a blessed-contrib redraw (canvas, text, blessed's
-      // parse) every tick or two was about 0.4 % of a core on an idle dashboard.
-      const head = `${label}|${numY}|${x.length}`;
-      const ys = series.map((s) => s.y);
-      const last = this.drawnAs[i];
-      if (w === before && !wasHidden && last !== undefined && heldFlat(last, head, ys, per)) {
-        this.redrawn.pop();
-        return;
-      }
-      this.drawnAs[i] = { head, ys };
       this.keys[i] = key;
       w.options.maxY = top;
       w.options.numYLabels = numY;

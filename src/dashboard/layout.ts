@@ -7,8 +7,7 @@ import type { PaintResult, RenderTarget } from './redraw.js';
 import type { Store } from './store.js';
 import { PANES, type PaneId } from './ui-state.js';
 import { paneLines, type PaneLinesInfo } from './views/panes.js';
-import { CHART_MIN_H, CHART_MIN_W, ChartPool, type ChartData, type ChartRect } from './chart-widgets.js';
-import { seriesOf } from './lists/graphs.js';
+import { CHART_MIN_H, CHART_MIN_W, ChartPool, historyReader, type ChartData, type ChartRect } from './chart-widgets.js';
 import { footerLine, statusLine } from './views/status.js';
 import { toAscii } from './glyphs.js';
 import { detailText, framed, helpText } from './views/overlays.js';
@@ -308,6 +307,7 @@ export class Layout {
     this.chartSig = sig;
     this.chartsRedrawn = true;
     const placed: { rect: ChartRect; data: ChartData }[] = [];
+    const reader = historyReader(store.history, sample?.time);
     this.chartsAt = [];
     page.forEach((chart, i) => {
       const row = Math.floor(i / cols),
@@ -321,17 +321,9 @@ export class Layout {
         width: col === inRow - 1 ? area.width - col * w : w,
         height: row === rows - 1 ? area.height - row * h : h,
       };
-      const series = chart.series.map((x) => ({ label: x.label, ...seriesOf(store.history, x.key, sample?.time) }));
-      // Many series (TCP states): only those that were ever above zero.
-      const live = series.length > 3 ? series.filter((x) => x.v.some((v) => v > 0)) : series;
       placed.push({
         rect,
-        data: {
-          chart,
-          series: live.length > 0 ? live : series.slice(0, 1),
-          selected: first + i === cur && s.focus === 'graphs',
-          capacity: store.history.capacity,
-        },
+        data: { chart, reader, selected: first + i === cur && s.focus === 'graphs', capacity: store.history.capacity },
       });
       this.chartsAt.push({ rect, index: first + i });
     });

@@ -36,6 +36,8 @@ export class History {
   private len = 0;
   /** Points pushed since the start (or the last clear). */
   private pushed = 0;
+  /** Counts the renumberings of the points (a clear, a new interval): readers compare it. */
+  private gen = 0;
   private readonly series = new Map<string, Float32Array>();
 
   /** windowMs: Infinity keeps MAX_POINTS points (a replay: the whole recording up to that). */
@@ -53,6 +55,10 @@ export class History {
 
   get length(): number {
     return this.len;
+  }
+
+  get generation(): number {
+    return this.gen;
   }
 
   /** The series being recorded. */
@@ -94,6 +100,7 @@ export class History {
     this.times = move(this.times, new Float64Array(cap));
     for (const [k, arr] of this.series) this.series.set(k, move(arr, new Float32Array(cap).fill(NaN)));
     this.cap = cap;
+    this.gen++;
     this.len = keep;
     this.head = keep % cap;
   }
@@ -113,18 +120,37 @@ export class History {
 
   /** Forget every point (a replay restarting); the series stay recorded. */
   clear(): void {
+    this.gen++;
     this.len = 0;
     this.head = 0;
     this.pushed = 0;
+  }
+
+  /** The numbers of the points held up to time `until` (inclusive): [first, end). */
+  span(until = Infinity): { first: number; end: number } {
+    let n = this.len;
+    const start = (this.head - this.len + this.cap) % this.cap;
+    while (n > 0 && (this.times[(start + n - 1) % this.cap] ?? 0) > until) n--;
+    const first = this.pushed - this.len;
+    return { first, end: first + n };
+  }
+
+  /** A series' value at point number `no` (NaN: none, not held, or the series not recorded).
+   *  Reads one point: a chart that may be held looks at its new points only. */
+  valueAt(key: string, no: number): number {
+    const arr = this.series.get(key);
+    const age = this.pushed - 1 - no;
+    if (!arr || age < 0 || age >= this.len) return NaN;
+    return arr[(this.head - 1 - age + this.cap) % this.cap] ?? NaN;
   }
 
   /** A series' points up to time `until` (inclusive), oldest first; null when not recorded. */
   points(key: string, until = Infinity): SeriesPoints | null {
     const arr = this.series.get(key);
     if (!arr) return null;
-    let n = this.len;
+    const { first, end } = this.span(until);
+    const n = end - first;
     const start = (this.head - this.len + this.cap) % this.cap;
-    while (n > 0 && (this.times[(start + n - 1) % this.cap] ?? 0) > until) n--;
     const t = new Float64Array(n),
       v = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -132,7 +158,7 @@ export class History {
       t[i] = this.times[j] ?? NaN;
       v[i] = arr[j] ?? NaN;
     }
-    return { t, v, first: this.pushed - this.len };
+    return { t, v, first };
   }
 
   /** Bytes held by the buffers (what HISTORY_BOUND_BYTES bounds). */

@@ -372,3 +372,20 @@ test('about a thousand keys per tick stays cheap', () => {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   assert.ok(ms < 2000, `200 ticks of 1000 keys took ${ms} ms`);
 });
+
+test('a tick where every stat is as the last one gives the last map again; any change, a new key or a mark a new one', () => {
+  const t = new CounterTracker();
+  t.update(sample(0, { 'Tcp.OutSegs': 10, 'Ip.InReceives': 5 }));
+  const moved = t.update(sample(1000, { 'Tcp.OutSegs': 20, 'Ip.InReceives': 5 }));
+  const still = t.update(sample(2000, { 'Tcp.OutSegs': 20, 'Ip.InReceives': 5 }));
+  assert.notEqual(still, moved, 'the delta went from 10 to 0');
+  const again = t.update(sample(3000, { 'Tcp.OutSegs': 20, 'Ip.InReceives': 5 }));
+  assert.equal(again, still, 'nothing changed: the same map');
+  assert.equal(get(again, 'Tcp.OutSegs').delta, 0);
+  const grown = t.update(sample(4000, { 'Tcp.OutSegs': 20, 'Ip.InReceives': 5, 'Udp.InErrors': 0 }));
+  assert.notEqual(grown, again, 'a key appeared');
+  const same = t.update(sample(5000, { 'Tcp.OutSegs': 20, 'Ip.InReceives': 5, 'Udp.InErrors': 0 }));
+  assert.notEqual(same, grown, "the new key's reset went");
+  assert.equal(t.update(sample(6000, { 'Tcp.OutSegs': 20, 'Ip.InReceives': 5, 'Udp.InErrors': 0 })), same);
+  assert.notEqual(t.update(sample(7000, { 'Tcp.OutSegs': 21, 'Ip.InReceives': 5, 'Udp.InErrors': 0 })), same);
+});

@@ -448,3 +448,43 @@ test('redraw scheduler coalesces requests into one render', async () => {
   await new Promise((res) => setImmediate(res));
   assert.equal(renders, 1);
 });
+
+test('an idle tick (every counter stat as before) keeps the counters and ICMP lists; a counter that moves makes them anew', () => {
+  const s = store(['-a']);
+  const f = new Feeder(1000);
+  const counters = (retrans: number): Record<string, Record<string, number>> => ({
+    Tcp: { RetransSegs: retrans, OutSegs: 1000 },
+    TcpExt: { ListenDrops: 3 },
+    Icmp: { InMsgs: 4, OutMsgs: 4, InEchos: 2, OutEchoReps: 2 },
+  });
+  const tick = (retrans: number): void => {
+    s.ingest(f.next({ counters: counters(retrans) }));
+    s.visibleRows('counters', 10, 80);
+    s.visibleRows('icmp', 10, 80);
+  };
+  for (const r of [10, 15, 15]) tick(r);
+  const before = { ...s.listStats };
+  tick(15);
+  tick(15);
+  assert.equal(s.listStats.kept - before.kept, 4, 'two idle ticks, two lists each kept');
+  assert.equal(s.listStats.built, before.built);
+  const rows = s.visibleRows('counters', 10, 80).rows;
+  assert.deepEqual(
+    rows.map((r) => r.key),
+    [RETRANS_KEY, 'Tcp.RetransSegs'],
+  );
+  assert.match(rows[1]?.text ?? '', /Tcp\.RetransSegs +15 +0 /);
+  tick(16);
+  assert.equal(s.listStats.built - before.built, 2, 'a moved counter: both made anew');
+  assert.match(s.visibleRows('counters', 10, 80).rows[1]?.text ?? '', /Tcp\.RetransSegs +16 +1 /);
+  // A filter is a new list even on an idle tick.
+  tick(16);
+  tick(16);
+  const built = s.listStats.built;
+  act(s, { type: 'filterStart' }, { type: 'filterInput', text: 'segs' }, { type: 'filterAccept' });
+  assert.deepEqual(
+    s.visibleRows('counters', 10, 80).rows.map((r) => r.key),
+    ['Tcp.RetransSegs'],
+  );
+  assert.equal(s.listStats.built, built + 1);
+});

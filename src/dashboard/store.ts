@@ -89,6 +89,7 @@ const MAX_SERIES_GUARD = MAX_SERIES - 16;
 
 interface ListCache {
   sig: string;
+  /** The frame it was made or last kept for. */
   frame: Frame;
   keys: readonly string[];
   items: readonly unknown[];
@@ -109,7 +110,7 @@ export class Store {
   private readonly cache = new Map<PaneId, ListCache>();
   private noticeSeq = 0;
   /** Lists built from scratch and lists brought up to date from the last frame's. */
-  readonly listStats = { built: 0, patched: 0 };
+  readonly listStats = { built: 0, patched: 0, kept: 0 };
   private firstMono: number | null = null;
   /** The series the Graphs pane draws, recorded from every sample (paused or not). */
   readonly history: History;
@@ -325,8 +326,14 @@ export class Store {
     const sig = this.signature(pane);
     const hit = this.cache.get(pane);
     if (hit && hit.frame === frame && hit.sig === sig) return hit;
+    const spec = PANE_SPECS[pane];
+    if (hit && hit.sig === sig && spec.listInput && hit.frame.sample !== null && spec.listInput(hit.frame) === spec.listInput(frame)) {
+      hit.frame = frame;
+      this.listStats.kept++;
+      return hit;
+    }
     const prev = hit && hit.sig === sig ? hit : undefined;
-    const { keys, items, patched } = PANE_SPECS[pane].list(this.context(pane, frame), prev);
+    const { keys, items, patched } = spec.list(this.context(pane, frame), prev);
     if (patched === true) this.listStats.patched++;
     else this.listStats.built++;
     const entry: ListCache = { sig, frame, keys, items, found: null };

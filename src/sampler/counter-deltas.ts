@@ -225,6 +225,8 @@ export class CounterTracker {
   private tick = 0;
   private markAt: number | null = null;
   private markReason: MarkReason = 'start';
+  /** The last map update() returned. */
+  private lastOut: Map<string, CounterStat> | null = null;
 
   private readonly startsAtZero: (key: string) => boolean;
 
@@ -381,6 +383,19 @@ export class CounterTracker {
     this.lastAt = sample.at;
     this.lastBootTime = sample.bootTime;
     this.lastBootId = sample.bootId;
+    // Every stat as last tick's (an idle host): last tick's map again, so what was made of it
+    // (a pane's rows) can be kept by identity.
+    const last = this.lastOut;
+    if (last !== null && last.size === out.size) {
+      let same = true;
+      for (const [k, v] of out)
+        if (last.get(k) !== v) {
+          same = false;
+          break;
+        }
+      if (same) return last;
+    }
+    this.lastOut = out;
     return out;
   }
 

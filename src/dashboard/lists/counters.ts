@@ -85,6 +85,8 @@ export const countersPane = pane<string>({
   title: 'Protocol counters',
   short: 'counters',
   sortColumns: ['activity', 'name', 'delta', 'total'],
+  // Made of the counter stats alone (and the filters and sort, which the store compares).
+  listInput: (f) => f.sample?.stats,
   list(c) {
     const sample = c.sample;
     if (!sample) return { keys: [], items: [] };

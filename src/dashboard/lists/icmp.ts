@@ -82,6 +82,8 @@ export const icmpPane = pane<IcmpRow>({
   title: 'ICMP',
   short: 'icmp',
   sortColumns: ['type', 'in', 'out'],
+  // Made of the counter stats alone (and the filters and sort, which the store compares).
+  listInput: (f) => f.sample?.stats,
   list(c) {
     const sample = c.sample;
     if (!sample) return { keys: [], items: [] };

@@ -204,18 +204,41 @@ const ARENA_BLOCK = 128 * 1024;
  */
 class InfoArena {
   private block = new Uint8Array(0);
+  private block32 = new Int32Array(0);
   private used = 0;
+  /** The last source chunk and a word view of its memory (one per 32 KiB chunk). */
+  private src: Buffer | null = null;
+  private src32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private srcBase = 0;
 
   /** Copies `len` bytes at `off` of `b`; returns where they now are (block, offset). */
   copy(b: Buffer, off: number, len: number): number {
     if (this.used + len > this.block.length) {
-      this.block = new Uint8Array(Math.max(ARENA_BLOCK, len));
+      this.block = new Uint8Array(Math.max(ARENA_BLOCK, (len + 7) & ~7));
+      this.block32 = new Int32Array(this.block.buffer);
       this.used = 0;
     }
     const at = this.used;
-    // Buffer#copy: no subarray object made for each of 100k copies a dump.
-    b.copy(this.block, at, off, off + len);
     this.used = (at + len + 7) & ~7;
+    // Plain loops: Buffer#copy makes a Uint8Array view of the source for every call (88 heap
+    // bytes, 100k calls a 50k dump: 8.6 MB of garbage a tick), and TypedArray#set needs a
+    // subarray. Netlink attributes are 4-byte aligned, so the bytes go a word at a time.
+    const abs = b.byteOffset + off;
+    if ((abs & 3) === 0 && (len & 3) === 0) {
+      if (this.src !== b) {
+        this.src = b;
+        this.srcBase = b.byteOffset & ~3;
+        this.src32 = new Int32Array(b.buffer, this.srcBase, (b.byteOffset + b.length - this.srcBase) >> 2);
+      }
+      const s32 = this.src32,
+        d32 = this.block32;
+      const from = (abs - this.srcBase) >> 2,
+        to = at >> 2;
+      for (let i = 0, n = len >> 2; i < n; i++) d32[to + i] = s32[from + i]!;
+      return at;
+    }
+    const block = this.block;
+    for (let i = 0; i < len; i++) block[at + i] = b[off + i]!;
     return at;
   }
 

@@ -8,7 +8,7 @@ import { aggregate, peerAddress, retransPct } from '../src/sampler/flow-aggregat
 import { connectionKeys } from '../src/sampler/connection-diff.js';
 import { decodeRaw, encodeRaw } from '../src/sampler/recording.js';
 import { SampleEngine, type RawSample } from '../src/sampler/sample-engine.js';
-import { FlowTracker, perSecond, RETRANS, RX, TX } from '../src/sampler/tcp-flows.js';
+import { FlowTracker, perSecond, RETRANS, RX, TX, type FlowTable } from '../src/sampler/tcp-flows.js';
 
 const NO_TIMER = { kind: 0, expires: 0, retransmits: 0, timeout: 0 };
 
@@ -80,6 +80,71 @@ test('FlowTracker: first sample null, then deltas; a connection new this tick co
   const t5 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 15, bytesSent: 70, totalRetrans: 6 })]), 9000);
   assert.deepEqual(t5.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!.sinceMark.slice(0, 1), [5]);
   assert.equal(t5.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!.sinceMark[RETRANS], 1);
+});
+
+test('a flow table kept past later updates and a reset answers as it did when made; a reused tuple with a new cookie is a new connection', () => {
+  const key = (port: number): string => `tcp|10.0.0.1|${port}|10.0.0.2|80`;
+  const listener = bare(tcp(9, '90', {}, { remoteAddr: '0.0.0.0', remotePort: 0, state: 10, inode: 9090 }));
+  const listenerKey = connectionKeys([listener]).keys().next().value!;
+  const probe = [...[1, 2, 3, 4, 5, 6].map(key), listenerKey];
+  /** Every answer the table gives for the probe keys, and its own iteration. */
+  const answers = (t: FlowTable): unknown => ({
+    size: t.byKey.size,
+    entries: [...t.byKey.entries()].map(([k, s]) => [k, s.key, s.ident, s.sock.inode, s.delta, s.sinceMark, s.opened]),
+    keys: [...t.byKey.keys()],
+    each: probe.map((k) => [
+      k,
+      t.byKey.has(k),
+      t.byKey.row(k),
+      t.byKey.delta(k, RX),
+      t.byKey.since(k, RX),
+      t.byKey.get(k)?.delta,
+      t.byKey.get(k)?.sinceMark,
+      t.byKey.get(k)?.opened,
+    ]),
+  });
+  const f = new FlowTracker();
+  f.update(connectionKeys([tcp(1, '1', { bytesReceived: 10 }), tcp(2, '2', { bytesReceived: 20 }), listener]), 0);
+  const t2 = f.update(
+    connectionKeys([tcp(1, '1', { bytesReceived: 15 }), listener, tcp(2, '2', { bytesReceived: 40 }), tcp(3, '3', { bytesReceived: 7 })]),
+    1000,
+  );
+  const before2 = answers(t2);
+  assert.deepEqual(
+    (before2 as { each: unknown[][] }).each.map((e) => e.slice(0, 5)),
+    [
+      [key(1), true, 0, 5, 5],
+      [key(2), true, 1, 20, 20],
+      [key(3), true, 2, 7, 7],
+      [key(4), false, -1, null, null],
+      [key(5), false, -1, null, null],
+      [key(6), false, -1, null, null],
+      [listenerKey, false, -1, null, null],
+    ],
+    'rows in table order, the listener (no tcp_info) not among them',
+  );
+  // Port 2 closes (its slot is freed); port 3's tuple is taken by another socket (cookie 8).
+  const t3 = f.update(
+    connectionKeys([tcp(1, '1', { bytesReceived: 16 }), tcp(4, '4', { bytesReceived: 1 }), tcp(3, '8', { bytesReceived: 2 })]),
+    2000,
+  );
+  assert.deepEqual(answers(t2), before2, 'the older table, after the next update');
+  assert.equal(t3.byKey.has(key(2)), false);
+  assert.deepEqual(
+    [t3.byKey.get(key(3))?.opened, t3.byKey.delta(key(3), RX), t3.byKey.since(key(3), RX)],
+    [true, 2, 2],
+    'a new connection from 0',
+  );
+  assert.equal(t3.byKey.get(key(3))?.ident, '8');
+  const before3 = answers(t3);
+  // Port 5 opens and takes the slot port 2 left: the older tables must not find it there.
+  f.update(connectionKeys([tcp(1, '1', { bytesReceived: 17 }), tcp(5, '5', { bytesReceived: 3 })]), 3000);
+  assert.deepEqual(answers(t2), before2);
+  assert.deepEqual(answers(t3), before3);
+  f.reset();
+  f.update(connectionKeys([tcp(6, '6', { bytesReceived: 1 }), tcp(2, '2', { bytesReceived: 99 })]), 4000);
+  assert.deepEqual(answers(t2), before2, 'and after a reset');
+  assert.deepEqual(answers(t3), before3);
 });
 
 test('aggregate: per process and per peer; UDP joins with counts and queues but no byte counters', () => {

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tcpInfoLine, tcpInfoTokens, gFormat } from '../src/print/tcp-info-text.js';
 import { inetDiagRequest, InetDiagParser, tcpBothFamiliesRequest } from '../src/sources/sock-diag.js';
-import { cookieText, parseTcpInfo, TCP_INFO_LAYOUT, tcpInfoFieldReader, tcpInfoObject } from '../src/sources/tcp-info.js';
+import {
+  cookieText,
+  parseTcpInfo,
+  TCP_INFO_LAYOUT,
+  tcpInfoFieldReader,
+  tcpInfoFieldReaderF64,
+  tcpInfoObject,
+} from '../src/sources/tcp-info.js';
 
 /** A tcp_info of `len` bytes whose every u32 slot holds its own offset + 1 (so no field is 0). */
 function fixture(len: number): Buffer {
@@ -151,6 +158,71 @@ test('tcpInfoFieldReader: the same values as the properties, unknown past a shor
     );
   }
   assert.throws(() => tcpInfoFieldReader(['sndWscale']), /not a plain field/);
+});
+
+test('tcp_info copied out of the message a word at a time (aligned) or a byte at a time: the same fields as read in place', () => {
+  for (const len of [104, 144, 232, 280]) {
+    const info = fixture(len);
+    if (len >= 128) {
+      info.writeUInt32LE(0xfffffff0, 120); // bytes_acked above 2^32 + 2^31
+      info.writeUInt32LE(7, 124);
+    }
+    const expected = tcpInfoObject(parseTcpInfo(info, 0, len));
+    const msg = message(info, 77, [5, 1]);
+    // The message at every offset of a chunk that itself starts anywhere in its memory:
+    // netlink's own are 4-byte aligned, the others go the byte way.
+    for (const base of [0, 1, 2, 3])
+      for (const pad of [0, 1, 2, 3, 4, 8]) {
+        const chunk = Buffer.alloc(base + pad + msg.length + 8).subarray(base);
+        msg.copy(chunk, pad);
+        const p = new InetDiagParser('tcp', true, true);
+        p.message(chunk, pad, msg.length);
+        const row = p.finish()[0]!;
+        assert.deepEqual(tcpInfoObject(row.tcpInfo!), expected, `${len} bytes at offset ${base} + ${pad}`);
+        assert.equal(row.tcpInfo!.bytesAcked, len >= 128 ? 7 * 2 ** 32 + 0xfffffff0 : undefined);
+      }
+  }
+});
+
+test("the rows of a tcp_info dump are made at the last such dump's length: fewer or more rows give exactly theirs, in order", () => {
+  const dump = (n: number) => {
+    const p = new InetDiagParser('tcp6', true, true);
+    const info = fixture(232);
+    for (let i = 0; i < n; i++) {
+      const msg = message(info, 1000 + i, [i, 0]);
+      msg[16] = 10; // AF_INET6: a table of its own (this test's hint is not another test's)
+      p.message(msg, 0, msg.length);
+      if (i === 1) assert.equal(p.rows.length, 2, 'the rows so far, not the array made');
+    }
+    return p.finish();
+  };
+  for (const n of [3, 40, 5, 0, 70]) {
+    const rows = dump(n);
+    assert.equal(rows.length, n);
+    assert.equal(Object.keys(rows).length, n, 'no holes');
+    assert.deepEqual(
+      rows.map((r) => r.inode),
+      Array.from({ length: n }, (_, i) => 1000 + i),
+    );
+  }
+});
+
+test('tcpInfoFieldReaderF64: the values of the properties, NaN where unknown, plain objects by property', () => {
+  const keys = ['bytesReceived', 'bytesSent', 'bytesAcked', 'totalRetrans', 'segsIn', 'state', 'sndWnd'] as const;
+  const read = tcpInfoFieldReaderF64(keys);
+  const out = new Float64Array(keys.length);
+  for (const len of [104, 144, 232, 280]) {
+    const msg = message(fixture(len), 77, [5, 1]);
+    const p = new InetDiagParser('tcp', true, true);
+    p.message(msg, 0, msg.length);
+    const info = p.finish()[0]!.tcpInfo!;
+    const want = keys.map((k) => info[k] ?? NaN);
+    read(info, out);
+    assert.deepEqual([...out], want, `${len} bytes`);
+    read(tcpInfoObject(info), out);
+    assert.deepEqual([...out], want, `${len} bytes, plain`);
+  }
+  assert.throws(() => tcpInfoFieldReaderF64(['sndWscale']), /not a plain field/);
 });
 
 test('cookieText and gFormat (C %g)', () => {

@@ -68,6 +68,7 @@ export const TIERS = {
     'faults',
     'heap-footprint',
     'tcp-info-footprint',
+    'tcp-info-garbage',
     'hostile-strings',
     'kept-files',
     'least-privilege',

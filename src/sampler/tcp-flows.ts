@@ -6,7 +6,7 @@
 // mark, so a connection's total always equals the sum of its deltas. Only live connections are
 // remembered: a socket gone from the table is forgotten on the same tick.
 import type { InetSocket } from '../model.js';
-import { tcpInfoFieldReader } from '../sources/tcp-info.js';
+import { tcpInfoFieldReaderF64 } from '../sources/tcp-info.js';
 
 /** The cumulative tcp_info fields the flows follow, in the order of FlowStat's arrays. */
 export const FLOW_COUNTERS = ['bytesReceived', 'bytesSent', 'bytesAcked', 'bytesRetrans', 'totalRetrans', 'segsOut', 'segsIn'] as const;
@@ -19,8 +19,8 @@ export const RX = 0,
   SEGS_OUT = 5,
   SEGS_IN = 6;
 const N = FLOW_COUNTERS.length;
-/** The seven counters of a socket's tcp_info, read straight from its bytes. */
-const readCounters = tcpInfoFieldReader(FLOW_COUNTERS);
+/** The seven counters of a socket's tcp_info, read straight from its bytes (NaN: unknown). */
+const readCounters = tcpInfoFieldReaderF64(FLOW_COUNTERS);
 
 export interface FlowStat {
   /** connectionKey of the socket (the key of Sample.connections). */
@@ -53,32 +53,61 @@ export function perSecond(delta: number | null, elapsedMs: number | null): numbe
 /** Null as NaN in the typed arrays below. */
 const NONE = NaN;
 
+/** Where a FlowIndex finds a key's row while it is the tracker's latest table: the tracker's
+ *  own map from key to slot (which then holds exactly that table's keys) and the table's row of
+ *  each slot. */
+interface SlotLookup {
+  readonly tracker: FlowTracker;
+  readonly epoch: number;
+  readonly rowOfSlot: Int32Array;
+}
+
 /**
- * One tick's deltas, struct of arrays: row i (the order of the table's rows with tcp_info) has
- * its seven deltas at data[14 i ..] (NaN: unknown) and its sums since the mark at data[14 i + 7
- * ..]. At 50k connections that is one Float64Array and one map of shared key strings, instead
- * of 50k objects holding two arrays each (about 300 heap bytes a connection, all garbage a tick
- * later). FlowStat objects are made when asked for (`get`), for the few rows a view shows.
+ * One tick's deltas, struct of arrays: row i (the i-th row with tcp_info of the table, in its
+ * order) has its seven deltas at data[14 i ..] (NaN: unknown) and its sums since the mark at
+ * data[14 i + 7 ..]. At 50k connections that is one Float64Array, instead of 50k objects holding
+ * two arrays each (about 300 heap bytes a connection, all garbage a tick later). The keys and
+ * rows are the table's own (a sample's connections, never changed once made). A key is found
+ * through the tracker's map from key to slot while this is the tracker's latest table (no map
+ * of its own: a map of 50k keys a tick was 3.5 MB of garbage); a table kept past the next
+ * update builds its own map when first asked. FlowStat objects are made when asked for (`get`),
+ * for the few rows a view shows.
  */
 export class FlowIndex implements ReadonlyMap<string, FlowStat> {
+  /** Key to row, made only when asked for after the tracker moved on. */
+  private own: Map<string, number> | null = null;
+
   constructor(
-    private readonly rowOf: Map<string, number>,
-    private readonly socks: InetSocket[],
+    private readonly rows: ReadonlyMap<string, InetSocket>,
+    private readonly n: number,
     private readonly data: Float64Array,
     private readonly opened: Uint8Array,
+    private readonly lookup: SlotLookup | null,
   ) {}
 
   get size(): number {
-    return this.rowOf.size;
+    return this.n;
   }
 
   has(key: string): boolean {
-    return this.rowOf.has(key);
+    return this.row(key) >= 0;
   }
 
   /** The connection's row in this table, -1 when it has no tcp_info; for deltaAt, sinceAt. */
   row(key: string): number {
-    return this.rowOf.get(key) ?? -1;
+    const l = this.lookup;
+    if (l !== null && l.tracker.epoch === l.epoch) {
+      const s = l.tracker.slotOfKey(key);
+      return s === undefined ? -1 : (l.rowOfSlot[s] ?? -1);
+    }
+    let own = this.own;
+    if (own === null) {
+      own = new Map();
+      let r = 0;
+      for (const [k, s] of this.rows) if (s.tcpInfo) own.set(k, r++);
+      this.own = own;
+    }
+    return own.get(key) ?? -1;
   }
 
   /** The delta of FLOW_COUNTERS[i] of row `r` (null: unknown). */
@@ -95,20 +124,20 @@ export class FlowIndex implements ReadonlyMap<string, FlowStat> {
   /** The delta this tick of FLOW_COUNTERS[i] for the connection `key`; null when unknown or
    *  when the connection has no tcp_info (no object made: for sorting 50k rows). */
   delta(key: string, i: number): number | null {
-    const r = this.rowOf.get(key);
-    if (r === undefined) return null;
+    const r = this.row(key);
+    if (r < 0) return null;
     const v = this.data[r * 2 * N + i]!;
     return v === v ? v : null;
   }
 
   /** The sum since the mark of FLOW_COUNTERS[i]; null when the connection has no tcp_info. */
   since(key: string, i: number): number | null {
-    const r = this.rowOf.get(key);
-    return r === undefined ? null : this.data[r * 2 * N + N + i]!;
+    const r = this.row(key);
+    return r < 0 ? null : this.data[r * 2 * N + N + i]!;
   }
 
   private stat(key: string, r: number): FlowStat {
-    const sock = this.socks[r]!;
+    const sock = this.rows.get(key)!;
     const d = this.data,
       o = r * 2 * N;
     const delta: (number | null)[] = [],
@@ -122,20 +151,23 @@ export class FlowIndex implements ReadonlyMap<string, FlowStat> {
   }
 
   get(key: string): FlowStat | undefined {
-    const r = this.rowOf.get(key);
-    return r === undefined ? undefined : this.stat(key, r);
+    const r = this.row(key);
+    return r < 0 ? undefined : this.stat(key, r);
+  }
+
+  /** The keys of the rows with tcp_info, in order (row r is the r-th). */
+  *keys(): MapIterator<string> {
+    for (const [k, s] of this.rows) if (s.tcpInfo) yield k;
   }
 
   *entries(): MapIterator<[string, FlowStat]> {
-    for (const [k, r] of this.rowOf) yield [k, this.stat(k, r)];
-  }
-
-  keys(): MapIterator<string> {
-    return this.rowOf.keys();
+    let r = 0;
+    for (const k of this.keys()) yield [k, this.stat(k, r++)];
   }
 
   *values(): MapIterator<FlowStat> {
-    for (const [k, r] of this.rowOf) yield this.stat(k, r);
+    let r = 0;
+    for (const k of this.keys()) yield this.stat(k, r++);
   }
 
   [Symbol.iterator](): MapIterator<[string, FlowStat]> {
@@ -143,7 +175,8 @@ export class FlowIndex implements ReadonlyMap<string, FlowStat> {
   }
 
   forEach(fn: (value: FlowStat, key: string, map: ReadonlyMap<string, FlowStat>) => void, thisArg?: unknown): void {
-    for (const [k, r] of this.rowOf) fn.call(thisArg, this.stat(k, r), k, this);
+    let r = 0;
+    for (const k of this.keys()) fn.call(thisArg, this.stat(k, r++), k, this);
   }
 }
 
@@ -161,8 +194,17 @@ export class FlowTracker {
   private free: number[] = [];
   private prevAt: number | null = null;
   private tick = 0;
+  /** Changes with every update and reset: a FlowIndex finds keys through slotOf only while
+   *  this is still its own. */
+  epoch = 0;
+
+  /** The slot of a connection of the latest table (FlowIndex's lookup). */
+  slotOfKey(key: string): number | undefined {
+    return this.slotOf.get(key);
+  }
 
   reset(): void {
+    this.epoch++;
     this.slotOf = new Map();
     this.ident = [];
     this.last = new Float64Array(0);
@@ -193,23 +235,24 @@ export class FlowTracker {
     this.seen = seen;
   }
 
-  /** One socket table (its rows with tcp_info, by connectionKey), read at `at` (monotonic ms).
-   *  Written for 50k rows a tick: the seven fields read once each, no object a row, state kept
+  /** One socket table (its rows with tcp_info, by connectionKey), read at `at` (monotonic ms);
+   *  the table is kept by the FlowIndex made, so it must not be changed afterwards (a sample's
+   *  connections never are). Written for 50k rows a tick: the seven fields read once each, no object a row, state kept
    *  in typed arrays from tick to tick (slots of sockets gone are freed at the end). */
   update(rows: ReadonlyMap<string, InetSocket>, at: number): FlowTable {
     const first = this.prevAt === null;
     const elapsedMs = first ? null : at - this.prevAt!;
     this.prevAt = at;
     const tick = ++this.tick;
+    const epoch = ++this.epoch;
     const slotOf = this.slotOf;
-    const rowOf = new Map<string, number>();
-    const socks: InetSocket[] = [];
+    const slotAt = new Int32Array(rows.size);
     let data = new Float64Array(Math.max(16, rows.size) * 2 * N);
     const opened = new Uint8Array(Math.max(16, rows.size));
     // A table much bigger than the slots (the first one): room for all of it at once.
     if (this.seen.length < rows.size) this.grow(rows.size);
     let n = 0;
-    const cur: (number | undefined)[] = [0, 0, 0, 0, 0, 0, 0];
+    const cur = new Float64Array(N);
     // forEach: no [key, value] pair allocated per row.
     rows.forEach((sock, key) => {
       const info = sock.tcpInfo;
@@ -234,31 +277,31 @@ export class FlowTracker {
       this.seen[slot] = tick;
       readCounters(info, cur);
       const r = n++;
-      // Two rows with one key (never from one kernel dump): the map keeps the last.
-      rowOf.set(key, r);
-      socks.push(sock);
+      slotAt[r] = slot;
       const b = r * 2 * N;
       for (let j = 0; j < N; j++) {
-        const c = cur[j],
+        const c = cur[j]!,
           p = last[o + j]!;
         // A counter that went down is a reset: no delta, nothing added.
-        const d = first || c === undefined || p !== p || c < p ? NONE : c - p;
+        const d = first || c !== c || p !== p || c < p ? NONE : c - p;
         data[b + j] = d;
         if (d === d) since[o + j]! += d;
         data[b + N + j] = since[o + j]!;
-        last[o + j] = c === undefined ? NONE : c;
+        last[o + j] = c;
       }
       opened[r] = isNew && !first ? 1 : 0;
     });
     if (n * 2 * N < data.length / 2) data = data.slice(0, n * 2 * N);
     // Slots of sockets gone this tick are freed (the connection is forgotten).
-    if (slotOf.size > rowOf.size)
+    if (slotOf.size > n)
       for (const [key, s] of slotOf)
         if (this.seen[s] !== tick) {
           slotOf.delete(key);
           this.ident[s] = '';
           this.free.push(s);
         }
-    return { elapsedMs, byKey: new FlowIndex(rowOf, socks, data, opened) };
+    const rowOfSlot = new Int32Array(this.seen.length).fill(-1);
+    for (let r = 0; r < n; r++) rowOfSlot[slotAt[r]!] = r;
+    return { elapsedMs, byKey: new FlowIndex(rows, n, data, opened, { tracker: this, epoch, rowOfSlot }) };
   }
 }

@@ -8,7 +8,8 @@
 // Options: --reps N, --cpu-seconds S, --warmup S, --no-si (skip systeminformation),
 //          --no-dashboard, --cols/--rows (terminal size of the dashboard runs),
 //          --churn-seconds S (180; 30 with --quick), --churn-warmup S (60; 15 with --quick),
-//          --no-churn.
+//          --no-churn, --tcpinfo-only (only the tcp_info tick and its RSS, at the largest load,
+//          --runs times: tickInfoVsSsTin and tickInfoRssMB in a minute).
 //
 // Churn: 20k sockets (10k loopback connections) with 1,000 connections closed and 1,000 opened
 // a second (in batches every 100 ms; every other close a reset, the rest leave TIME_WAIT, at most
@@ -66,6 +67,8 @@ interface Args {
   churn: boolean;
   churnSeconds: number;
   churnWarmup: number;
+  tcpinfoOnly: boolean;
+  runs: number;
 }
 
 function args(): Args {
@@ -79,6 +82,8 @@ function args(): Args {
       'no-si': { type: 'boolean', default: false },
       'no-dashboard': { type: 'boolean', default: false },
       'no-churn': { type: 'boolean', default: false },
+      'tcpinfo-only': { type: 'boolean', default: false },
+      runs: { type: 'string', default: '1' },
       'churn-seconds': { type: 'string' },
       'churn-warmup': { type: 'string' },
       cols: { type: 'string', default: '200' },
@@ -88,7 +93,7 @@ function args(): Args {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn]\n',
+      'usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn] [--tcpinfo-only [--runs N]]\n',
     );
     process.exit(0);
   }
@@ -118,6 +123,8 @@ function args(): Args {
     churn: !values['no-churn'],
     churnSeconds,
     churnWarmup,
+    tcpinfoOnly: values['tcpinfo-only'] === true,
+    runs: Math.max(1, Math.floor(Number(values.runs)) || 1),
   };
 }
 
@@ -481,6 +488,10 @@ async function main(): Promise<void> {
     );
   process.stdout.write('\n');
 
+  if (a.tcpinfoOnly) {
+    await tcpInfoOnly(a, live).finally(cleanup);
+    return;
+  }
   const started = performance.now();
   const results: { sockets: number; t: TimingOut; r: RenderOut; rec: RecordFigures; dash?: DashRun; dashGraphs?: DashRun }[] = [];
   let churn: ChurnRun | null = null;
@@ -625,6 +636,33 @@ async function main(): Promise<void> {
     recordSteadyBytesPerTick: top.rec.steadyBytesPerTick,
     recordChurnBytesPerTick: top.rec.churnBytesPerTick,
     recordIdleBytesPerTick: idle.rec.steadyBytesPerTick,
+    seconds: Math.round((performance.now() - started) / 1000),
+    loadavg: round(loadavg()[0] ?? 0, 1),
+  };
+  process.stdout.write(`BENCH ${JSON.stringify(bench)}\n`);
+}
+
+/** --tcpinfo-only: the tcp_info probe alone at the largest load, --runs times (a process each,
+ *  with the launcher's node flags, as in the full run). */
+async function tcpInfoOnly(a: Args, live: Netns[]): Promise<void> {
+  const started = performance.now();
+  const n = Math.max(...a.loads);
+  const load = await buildLoad(n, live);
+  const runs: { ratio: number; rssMB: number; tickMs: number; ssMs: number; load1: number }[] = [];
+  for (let i = 0; i < a.runs; i++) {
+    const ti = await probe<TcpInfoOut>(load.ns, ['tcpinfo', '--reps', String(a.reps)], CLI_FLAGS);
+    const tickMs = wall(ti.timings['tickInfo']),
+      ssMs = wall(ti.timings['ss -tin']);
+    runs.push({ ratio: tickMs / ssMs, rssMB: ti.rssMB, tickMs, ssMs, load1: loadavg()[0] ?? 0 });
+    process.stdout.write(
+      `${n} sockets (${ti.withInfo} with tcp_info), run ${i + 1}: tick ${ms(tickMs)} ms, ss -tin ${ms(ssMs)} ms, ${(tickMs / ssMs).toFixed(2)}x; peak RSS ${ti.rssMB.toFixed(0)} MB; load average ${(loadavg()[0] ?? 0).toFixed(1)}\n`,
+    );
+  }
+  const bench = {
+    sockets: n,
+    tickInfoVsSsTin: round(median(runs.map((r) => r.ratio))),
+    tickInfoRssMB: round(median(runs.map((r) => r.rssMB)), 0),
+    runs: runs.map((r) => ({ ratio: round(r.ratio), rssMB: round(r.rssMB, 0), loadavg: round(r.load1, 1) })),
     seconds: Math.round((performance.now() - started) / 1000),
     loadavg: round(loadavg()[0] ?? 0, 1),
   };

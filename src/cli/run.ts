@@ -2,9 +2,8 @@
 // Every OS effect arrives in `io` (see main in ../cli.ts), so tests can run it in-process.
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
-import { directCandidate } from './direct-choice.js';
 import { HELP } from './help.js';
-import { parseOptions, UsageError, type Options } from './options.js';
+import { directCandidate, parseOptions, UsageError, type Options } from './options.js';
 import { versionLine } from './version.js';
 import type { PtrLookup } from '../names/dns-lookup.js';
 import type { HostNames } from '../names/host-names.js';

@@ -2,8 +2,7 @@
 // the program's files are (from the blob's path), and whether it answers a run itself. Apart
 // from that entry so that it exports nothing: node runs the bundle of it as a script.
 import * as path from 'node:path';
-import { directCandidate } from './direct-choice.js';
-import { parseOptions, type Options } from './options.js';
+import { directCandidate, parseOptions, type Options } from './options.js';
 import { directTcpFits } from '../print/tcp-direct.js';
 
 /** The blob this process started from: `--snapshot-blob PATH` (or `=PATH`) among node's flags. */

@@ -1,9 +1,10 @@
 #!/bin/sh
-//bin/true; s=$(readlink -f -- "$0" 2>/dev/null) && s=${s%/src/cli.js}/snapshot && [ -z "$NODE_OPTIONS" ] && [ -f "$s/netdash.blob" ] && [ -f "$s/node" ] && read -r p <"$s/node" && n=$(command -v node) && [ "$n" -ef "$p" ] && [ ! "$s/node" -nt "$n" ] && [ ! "$s/node" -ot "$n" ] && exec node --max-semi-space-size=4 --optimize-for-size --snapshot-blob "$s/netdash.blob" -- "$@"; case "$*" in --version|-V|--help|-h) exec node "$0" "$@";; esac; exec node --max-semi-space-size=4 --optimize-for-size "$0" "$@"
+//bin/true; s=$0; { [ ! -L "$s" ] || s=$(readlink -f -- "$s" 2>/dev/null); } && case $s in */*) ;; *) s=./$s;; esac && s=${s%/*}/../snapshot && [ -z "$NODE_OPTIONS" ] && [ -f "$s/netdash.blob" ] && [ -f "$s/node" ] && read -r p <"$s/node" && n=$(command -v node) && [ "$n" -ef "$p" ] && [ ! "$s/node" -nt "$n" ] && [ ! "$s/node" -ot "$n" ] && exec node --max-semi-space-size=4 --optimize-for-size --snapshot-blob "$s/netdash.blob" -- "$@"; case "$*" in --version|-V|--help|-h) exec node "$0" "$@";; esac; exec node --max-semi-space-size=4 --optimize-for-size "$0" "$@"
 // The two lines above are a shell script that starts node with flags (a shebang line cannot
 // carry them portably: `env -S` is missing from BusyBox and older coreutils). For sh the
 // second line runs /bin/true, then node; for node it is a comment. First it looks for the
-// start-up snapshot beside this file (dist/snapshot/, through the npm bin symlink: readlink -f):
+// start-up snapshot beside this file (dist/snapshot/; through npm's bin symlink with readlink -f,
+// which costs a process, so only for a symlink):
 // when the stamp there says the `node` on PATH wrote the blob (the same file, with the same
 // modification time; cli/snapshot-blob.ts) and NODE_OPTIONS is empty, node starts from the
 // blob, with the blob's flags, and cli/snapshot-main.ts answers or runs this file in the same

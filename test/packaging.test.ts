@@ -198,7 +198,7 @@ describe('npm package', () => {
     assert.equal(traced.code, 0, traced.stderr);
     assert.match(
       traced.stderr,
-      /exec node .*--snapshot-blob \S+\/lib\/node_modules\/netdash\/dist\/snapshot\/netdash\.blob -- --print -tln/,
+      /exec node .*--snapshot-blob \S+\/lib\/node_modules\/netdash\/dist\/src\/\.\.\/snapshot\/netdash\.blob -- --print -tln/,
     );
     assert.match(traced.stdout, /^Active Internet connections \(only servers\)\nProto Recv-Q Send-Q Local Address/);
     const ifaces = await run('netdash', ['--print', '-i'], { cwd: dir, env });

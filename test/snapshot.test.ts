@@ -59,7 +59,12 @@ async function launch(bin: string, args: string[], e: NodeJS.ProcessEnv = env(),
   const trace = lines.filter((l) => l.startsWith(TRACE));
   const execLine = trace.filter((l) => l.startsWith(`${TRACE}exec node`)).pop() ?? '';
   const m = / --snapshot-blob (\S+) -- /.exec(execLine);
-  return { code: r.code, stdout: r.stdout, stderr: lines.filter((l) => !l.startsWith(TRACE)).join('\n'), blob: m ? m[1]! : null };
+  return {
+    code: r.code,
+    stdout: r.stdout,
+    stderr: lines.filter((l) => !l.startsWith(TRACE)).join('\n'),
+    blob: m ? path.resolve(m[1]!) : null,
+  };
 }
 
 /** JSON output without its one moving part, the time it was taken. */

@@ -102,6 +102,20 @@ describe('the start-up snapshot', () => {
     assert.deepEqual(launcherBlobFlags(text), ['--max-semi-space-size=4', '--optimize-for-size']);
   });
 
+  it('the launcher starts node without NODE_EXTRA_CA_CERTS (netdash verifies no TLS peer; node would parse the file)', async () => {
+    // A `node` that says what it got; it is not the node that wrote the blob: the plain start.
+    const dir = mkdtempSync(path.join(tmpdir(), 'netdash-ca-'));
+    made.push(dir);
+    writeFileSync(path.join(dir, 'node'), '#!/bin/sh\nprintf "%s|%s\\n" "${NODE_EXTRA_CA_CERTS-unset}" "$*"\n', { mode: 0o755 });
+    const r = await launch(CLI, ['--print', '-tan'], {
+      ...env(),
+      PATH: `${dir}:/usr/bin:/bin`,
+      NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt',
+    });
+    assert.equal(r.blob, null);
+    assert.equal(r.stdout, `unset|--max-semi-space-size=4 --optimize-for-size ${CLI} --print -tan\n`);
+  });
+
   it('the build left a blob that the launcher uses, also through a bin symlink as npm makes it', async () => {
     assert.ok(existsSync(path.join(DIST, 'snapshot', 'netdash.blob')), 'npm run build wrote no dist/snapshot/netdash.blob');
     const direct = await launch(CLI, ['--version']);

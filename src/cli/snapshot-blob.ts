@@ -36,14 +36,14 @@ export function buildBlob(dist: string, node: string = process.execPath): string
   const blob = path.join(dir, BLOB);
   const stamp = path.join(dir, STAMP);
   const bundle = path.join(dist, 'src', 'snapshot.cjs');
-  // The stamp goes first and comes back last: a launcher never sees a stamp without its blob.
-  rmSync(stamp, { force: true });
-  rmSync(blob, { force: true });
-  if (!existsSync(bundle)) return `no ${bundle}`;
-  const flags = launcherBlobFlags(readFileSync(path.join(dist, 'src', 'cli.js'), 'utf8'));
-  if (flags === null) return 'the launcher line starts no snapshot';
   const tmp = `${blob}.${process.pid}.tmp`;
   try {
+    // The stamp goes first and comes back last: a launcher never sees a stamp without its blob.
+    rmSync(stamp, { force: true });
+    rmSync(blob, { force: true });
+    if (!existsSync(bundle)) return `no ${bundle}`;
+    const flags = launcherBlobFlags(readFileSync(path.join(dist, 'src', 'cli.js'), 'utf8'));
+    if (flags === null) return 'the launcher line starts no snapshot';
     mkdirSync(dir, { recursive: true });
     // --no-warnings: node says at build time that some built-in modules (vm, module) are not
     // verified in snapshots; they are only called once the snapshot runs.
@@ -56,9 +56,12 @@ export function buildBlob(dist: string, node: string = process.execPath): string
     execFileSync('touch', ['-r', node, stamp], { stdio: 'ignore' });
     return null;
   } catch (err) {
-    rmSync(tmp, { force: true });
-    rmSync(stamp, { force: true });
-    rmSync(blob, { force: true });
+    for (const f of [tmp, stamp, blob])
+      try {
+        rmSync(f, { force: true });
+      } catch {
+        /* a directory we may not write: nothing was made there either */
+      }
     const e = err as { stderr?: Buffer; message?: string };
     const why = e.stderr?.toString().trim().split('\n').slice(-1)[0] || e.message || String(err);
     return why;
@@ -67,7 +70,12 @@ export function buildBlob(dist: string, node: string = process.execPath): string
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const why = buildBlob(dist);
+  let why: string | null;
+  try {
+    why = buildBlob(dist);
+  } catch (err) {
+    why = err instanceof Error ? err.message : String(err);
+  }
   if (why !== null && !process.argv.includes('--quiet'))
     process.stderr.write(`netdash: no start-up snapshot (the plain start-up is used): ${why}\n`);
 }

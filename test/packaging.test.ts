@@ -192,6 +192,15 @@ describe('npm package', () => {
     const help = await run('netdash', ['--help'], { cwd: dir, env });
     assert.equal(help.code, 0, help.stderr);
     assert.equal(help.stdout, HELP);
+    // postinstall made the start-up snapshot with this node, and the launcher starts from it.
+    assert.ok(existsSync(join(pkgDir, 'dist', 'snapshot', 'netdash.blob')), 'postinstall wrote no dist/snapshot/netdash.blob');
+    const traced = await run('/bin/sh', ['-x', bin, '--print', '-tln'], { cwd: dir, env });
+    assert.equal(traced.code, 0, traced.stderr);
+    assert.match(
+      traced.stderr,
+      /exec node .*--snapshot-blob \S+\/lib\/node_modules\/netdash\/dist\/src\/\.\.\/snapshot\/netdash\.blob -- --print -tln/,
+    );
+    assert.match(traced.stdout, /^Active Internet connections \(only servers\)\nProto Recv-Q Send-Q Local Address/);
     const ifaces = await run('netdash', ['--print', '-i'], { cwd: dir, env });
     assert.equal(ifaces.code, 0, ifaces.stderr);
     assert.match(ifaces.stdout, /^Kernel Interface table\nIface +MTU +RX-OK/);

@@ -52,6 +52,7 @@ export const TIERS = {
    *  node processes, npm pack. Needs root for most of it (prereq skips locally, fails in CI). */
   system: [
     'print-direct-netns',
+    'snapshot',
     'bench-smoke',
     'catalog-kernel',
     'graphs-tmux',

@@ -357,3 +357,25 @@ export function parseOptions(argv: readonly string[]): Options {
     version: Boolean(v.version),
   };
 }
+
+/** A text print of one read of the live kernel (no interval, recording or endpoint, not the
+ *  dashboard), whose tables come through netlink: what print/tcp-direct.ts may print. run()
+ *  asks it, and so does the start-up snapshot (snapshot-main.ts), which answers such runs. */
+export function directCandidate(
+  o: Options,
+  env: Readonly<Record<string, string | undefined>>,
+  stdoutTty: boolean,
+  stdinTty: boolean,
+): boolean {
+  const onScreen = o.mode === 'auto' && stdoutTty && stdinTty;
+  return (
+    (o.mode === 'print' || (o.mode === 'auto' && !onScreen)) &&
+    o.interval === null &&
+    o.count === null &&
+    o.replay === null &&
+    o.record === null &&
+    o.serve === null &&
+    env['NETDASH_INET_SOURCE'] !== 'proc' &&
+    env['NETDASH_PRINT_DIRECT'] !== '0'
+  );
+}

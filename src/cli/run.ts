@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { HELP } from './help.js';
-import { parseOptions, UsageError, type Options } from './options.js';
+import { directCandidate, parseOptions, UsageError, type Options } from './options.js';
 import { versionLine } from './version.js';
 import type { PtrLookup } from '../names/dns-lookup.js';
 import type { HostNames } from '../names/host-names.js';
@@ -209,7 +209,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
     // netstat -tan and its like, once: formatted straight from the kernel's dump (tcp-direct.ts),
     // loading nothing else; null when it could not read the tables that way.
-    if (directCandidate(o)) {
+    if (directCandidate(o, io.env, io.stdout.isTTY === true, io.stdin.isTTY === true)) {
       const [direct] = await Promise.all([import('../print/tcp-direct.js'), io.prepare?.('kernel')]);
       if (direct.directTcpFits(o)) {
         const code = await direct.printDirectTcp(io.kernel(o.root), o, io.stdout, warn);
@@ -247,22 +247,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return printOnce(kfs, o, want, ctx, pm);
     }
     return sampleLive(kfs, o, want, ctx, exporter, pm);
-  }
-
-  /** A text print of one read of the live kernel (no interval, recording or endpoint, not the
-   *  dashboard), whose tables come through netlink: what printDirectTcp may print. */
-  function directCandidate(o: Options): boolean {
-    const onScreen = o.mode === 'auto' && io.stdout.isTTY === true && io.stdin.isTTY === true;
-    return (
-      (o.mode === 'print' || (o.mode === 'auto' && !onScreen)) &&
-      o.interval === null &&
-      o.count === null &&
-      o.replay === null &&
-      o.record === null &&
-      o.serve === null &&
-      io.env['NETDASH_INET_SOURCE'] !== 'proc' &&
-      io.env['NETDASH_PRINT_DIRECT'] !== '0'
-    );
   }
 
   /** --serve: the endpoint, started before the first sample; a status when it cannot start. */

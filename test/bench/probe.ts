@@ -28,7 +28,7 @@ import { ALL_STATES, sharedSockDiag, type MessageSink } from '../../src/sources/
 import type { Clock } from '../../src/sampler/sampler.js';
 import { readSnapshot, type Snapshot, type Want } from '../../src/sources/snapshot.js';
 import { fakeTty } from '../helpers/fake-tty.js';
-import { CLI, CLI_FLAGS, cliFlagsFor } from './bin-launch.js';
+import { asCommand } from './bin-launch.js';
 
 export interface Figure {
   wallMs: number;
@@ -197,11 +197,10 @@ async function timings(
     add('ss -tanp', await tool('ss', ['-tanp']));
     add('netstat -tan', await tool('netstat', ['-tan']));
     add('netstat -tanp', await tool('netstat', ['-tanp']));
-    add('netdash --print -tan', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan']));
-    add('netdash --print -tanp', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tanp']));
-    add('netdash --print -tan (/proc)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], procEnv));
-    if (extraCa !== undefined)
-      add('netdash --print -tan (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-tan'], noCaEnv));
+    add('netdash --print -tan', await tool(...asCommand(['--print', '-tan'])));
+    add('netdash --print -tanp', await tool(...asCommand(['--print', '-tanp'])));
+    add('netdash --print -tan (/proc)', await tool(...asCommand(['--print', '-tan'], procEnv)));
+    if (extraCa !== undefined) add('netdash --print -tan (no CA env)', await tool(...asCommand(['--print', '-tan'], noCaEnv)));
     if (si) {
       const s = si;
       add('systeminformation', await inProcess(() => s.networkConnections()));
@@ -209,13 +208,13 @@ async function timings(
     // One-shot start-up, back to back so that the ratios come from the same moments: node doing
     // nothing, and netdash answering --version; netdash -s against nstat (-s: no history file).
     add('node -e 0', await bare(process.execPath, ['-e', '0']));
-    add('netdash --version', await tool(process.execPath, [...cliFlagsFor(['--version']), CLI, '--version']));
+    add('netdash --version', await tool(...asCommand(['--version'])));
     add('nstat -a', await tool('nstat', ['-as']));
-    add('netdash --print -s', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-s']));
+    add('netdash --print -s', await tool(...asCommand(['--print', '-s'])));
     if (extraCa !== undefined) {
       add('node -e 0 (no CA env)', await bare(process.execPath, ['-e', '0'], noCaEnv));
-      add('netdash --version (no CA env)', await tool(process.execPath, [...cliFlagsFor(['--version']), CLI, '--version'], noCaEnv));
-      add('netdash --print -s (no CA env)', await tool(process.execPath, [...CLI_FLAGS, CLI, '--print', '-s'], noCaEnv));
+      add('netdash --version (no CA env)', await tool(...asCommand(['--version'], noCaEnv)));
+      add('netdash --print -s (no CA env)', await tool(...asCommand(['--print', '-s'], noCaEnv)));
     }
   }
   const shares = { every: await samplerShare(simSeconds, undefined), auto: await samplerShare(simSeconds, 'auto') };

@@ -1,14 +1,15 @@
 #!/bin/sh
-//bin/true; unset NODE_EXTRA_CA_CERTS; s=$0; { [ ! -L "$s" ] || s=$(readlink -f -- "$s" 2>/dev/null); } && case $s in */*) ;; *) s=./$s;; esac && s=${s%/*}/../snapshot && [ -z "$NODE_OPTIONS" ] && [ -f "$s/netdash.blob" ] && [ -f "$s/node" ] && read -r p <"$s/node" && n=$(command -v node) && [ "$n" -ef "$p" ] && [ ! "$s/node" -nt "$n" ] && [ ! "$s/node" -ot "$n" ] && exec node --max-semi-space-size=4 --optimize-for-size --snapshot-blob "$s/netdash.blob" -- "$@"; case "$*" in --version|-V|--help|-h) exec node "$0" "$@";; esac; exec node --max-semi-space-size=4 --optimize-for-size "$0" "$@"
+//bin/true; unset NODE_EXTRA_CA_CERTS; s=$0; { [ ! -L "$s" ] || s=$(readlink -f -- "$s" 2>/dev/null); } && case $s in */*) ;; *) s=./$s;; esac && s=${s%/*}/../snapshot && [ -z "$NODE_OPTIONS" ] && [ ! -t 1 ] && case " $* " in *" --serve"*|*" --record"*|*" --replay"*) false;; esac && [ -f "$s/netdash.blob" ] && [ -f "$s/node" ] && read -r p <"$s/node" && n=$(command -v node) && [ "$n" -ef "$p" ] && [ ! "$s/node" -nt "$n" ] && [ ! "$s/node" -ot "$n" ] && exec node --max-semi-space-size=4 --optimize-for-size --snapshot-blob "$s/netdash.blob" -- "$@"; case "$*" in --version|-V|--help|-h) exec node "$0" "$@";; esac; exec node --max-semi-space-size=4 --optimize-for-size "$0" "$@"
 // The two lines above are a shell script that starts node with flags (a shebang line cannot
 // carry them portably: `env -S` is missing from BusyBox and older coreutils). For sh the
 // second line runs /bin/true, then node; for node it is a comment. First it looks for the
 // start-up snapshot beside this file (dist/snapshot/; through npm's bin symlink with readlink -f,
 // which costs a process, so only for a symlink):
 // when the stamp there says the `node` on PATH wrote the blob (the same file, with the same
-// modification time; cli/snapshot-blob.ts) and NODE_OPTIONS is empty, node starts from the
-// blob, with the blob's flags, and cli/snapshot-main.ts answers or runs this file in the same
-// process. Otherwise, the plain start. Either way without NODE_EXTRA_CA_CERTS: node reads and
+// modification time; cli/snapshot-blob.ts), NODE_OPTIONS is empty, and the run is a script's
+// one-shot (stdout not a terminal, so never the dashboard; not --serve, --record or --replay,
+// which run for long), node starts from the blob, with the blob's flags, and
+// cli/snapshot-main.ts answers or runs this file in the same process. Otherwise, the plain start. Either way without NODE_EXTRA_CA_CERTS: node reads and
 // parses that CA file as it starts, whether or not the program ever verifies a TLS peer (40 ms
 // of every start on a VM that sets it), and netdash never does (it makes no TLS connections;
 // --serve's HTTPS server asks for no client certificates). `netdash --version` and

@@ -116,6 +116,22 @@ describe('the start-up snapshot', () => {
     assert.equal(r.stdout, `unset|--max-semi-space-size=4 --optimize-for-size ${CLI} --print -tan\n`);
   });
 
+  it('a terminal on stdout (the dashboard, or a print a person reads), --serve, --record and --replay start the plain program', async () => {
+    // script(1) gives the run a terminal; its trace comes back on that terminal too.
+    const tty = await exec('script', ['-qec', `/bin/sh -x ${CLI} --version`, '/dev/null'], { ...env(), PS4: TRACE });
+    assert.equal(tty.code, 0, tty.stdout);
+    assert.match(tty.stdout, new RegExp(`netdash ${VERSION.replace(/\./g, '\\.')}`));
+    // (PS4 does not come through script's shell: the trace has sh's own prefix there.)
+    assert.match(tty.stdout, /^\+.*exec node \S*cli\.js --version/m);
+    assert.doesNotMatch(tty.stdout, /--snapshot-blob/);
+    assert.ok((await launch(CLI, ['--version'])).blob, 'the same run into a pipe uses the blob');
+    for (const args of [['--serve'], ['--record'], ['--replay'], ['-tan', '--record']]) {
+      const r = await launch(CLI, args);
+      assert.equal(r.blob, null, args.join(' '));
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    }
+  });
+
   it('the build left a blob that the launcher uses, also through a bin symlink as npm makes it', async () => {
     assert.ok(existsSync(path.join(DIST, 'snapshot', 'netdash.blob')), 'npm run build wrote no dist/snapshot/netdash.blob');
     const direct = await launch(CLI, ['--version']);

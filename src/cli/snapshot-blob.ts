@@ -5,7 +5,7 @@
 // only good for the node binary that wrote it (node refuses any other, and exits).
 //
 // The stamp holds the path of the node binary that wrote the blob and has that binary's
-// modification time (`touch -r`). The launcher (line 2 of cli.js, plain sh) uses the blob only
+// modification time. The launcher (line 2 of cli.js, plain sh) uses the blob only
 // when the `node` on PATH is that file (`-ef`), still with that time (neither `-nt` nor `-ot`:
 // a node replaced in place has another), and NODE_OPTIONS is empty (V8 flags there would not
 // match the blob's); otherwise, or when any of this is missing, it starts the plain program.
@@ -14,9 +14,10 @@
 //
 // Never fails an install: a blob that cannot be made leaves none (and no stamp), says why
 // unless --quiet, and exits 0. The flags are the launcher's own (launcherBlobFlags), because a
-// blob only loads under the V8 flags it was made with.
+// blob only loads under the V8 flags it was made with. A build-time script: the program never
+// loads it (test/least-privilege.test.ts checks that), and it runs only node itself.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,7 +54,9 @@ export function buildBlob(dist: string, node: string = process.execPath): string
     });
     renameSync(tmp, blob);
     writeFileSync(stamp, `${node}\n`);
-    execFileSync('touch', ['-r', node, stamp], { stdio: 'ignore' });
+    // The binary's times to the millisecond (a packaged or unpacked node has whole seconds).
+    const st = statSync(node);
+    utimesSync(stamp, st.atime, st.mtime);
     return null;
   } catch (err) {
     for (const f of [tmp, stamp, blob])

@@ -272,32 +272,14 @@ describe('the start-up snapshot', () => {
       assert.equal(opts.code, 0, opts.stderr);
       assert.equal(opts.stdout, `netdash ${VERSION}\n`);
 
-      const tan = await exec(
-        process.execPath,
-        [
-          ...(launcherBlobFlags(readFileSync(bin, 'utf8')) ?? []),
-          '--snapshot-blob',
-          path.join(snap, 'netdash.blob'),
-          '--',
-          '--print',
-          '-tln',
-        ],
-        env(),
-      );
+      // The blob run by node alone, with the launcher's flags (read before the launcher goes).
+      const flags = launcherBlobFlags(readFileSync(bin, 'utf8')) ?? [];
+      const tln = (): ReturnType<typeof exec> =>
+        exec(process.execPath, [...flags, '--snapshot-blob', path.join(snap, 'netdash.blob'), '--', '--print', '-tln'], env());
+      const tan = await tln();
       renameSync(bin, `${bin}.away`);
       try {
-        const alone = await exec(
-          process.execPath,
-          [
-            ...(launcherBlobFlags(readFileSync(`${bin}.away`, 'utf8')) ?? []),
-            '--snapshot-blob',
-            path.join(snap, 'netdash.blob'),
-            '--',
-            '--print',
-            '-tln',
-          ],
-          env(),
-        );
+        const alone = await tln();
         assert.equal(alone.code, 0, alone.stderr);
         assert.equal(alone.stdout, tan.stdout);
         assert.match(alone.stdout, /^Active Internet connections \(only servers\)\nProto Recv-Q Send-Q/);

@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src');
 const url = (p: string): string => JSON.stringify(pathToFileURL(path.join(SRC, p)).href);
+const helper = (p: string): string => JSON.stringify(pathToFileURL(path.join(SRC, '../test/helpers', p)).href);
 
 /** Bytes (heap + external) per socket kept by two ticks of `n` sockets read with tcp_info. */
 interface Footprint {
@@ -28,35 +29,11 @@ function bytesPerSocket(n: number): Footprint {
     const { InetDiagParser } = await import(${url('sources/sock-diag.js')});
     const { ConnectionTracker } = await import(${url('sampler/connection-diff.js')});
     const { FlowTracker } = await import(${url('sampler/tcp-flows.js')});
-    const INFO_LEN = 280, MEM_LEN = 36;
-    const MSG = 16 + 72 + 4 + INFO_LEN + 4 + MEM_LEN;
-    /** One dump: 50k established loopback sockets, their counters at tick t. */
+    const { diagChunks, DIAG_MSG_LEN: MSG } = await import(${helper('diag-messages.js')});
+    /** One dump: ${n} established loopback sockets, their counters at tick t, in fresh chunks. */
     function dump(t) {
       const p = new InetDiagParser('tcp', true, true);
-      const per = Math.floor(32768 / MSG);
-      for (let i = 0; i < ${n}; i += per) {
-        const chunk = Buffer.alloc(32768);
-        for (let j = 0; j < per && i + j < ${n}; j++) {
-          const k = i + j, o = j * MSG, m = o + 16;
-          chunk.writeUInt32LE(MSG, o);
-          chunk.writeUInt16LE(20, o + 4);
-          chunk[m] = 2; chunk[m + 1] = 1;
-          chunk.writeUInt16BE(5000 + (k % 8), m + 4);
-          chunk.writeUInt16BE(10000 + (k >> 3), m + 6);
-          chunk[m + 8] = 127; chunk[m + 11] = 1; chunk[m + 24] = 127; chunk[m + 27] = 1;
-          chunk.writeUInt32LE(7000000 + k, m + 44);
-          chunk.writeUInt32LE(100000 + k, m + 68);
-          let a = m + 72;
-          chunk.writeUInt16LE(4 + INFO_LEN, a); chunk.writeUInt16LE(2, a + 2);
-          chunk[a + 4] = 1;
-          chunk.writeUInt32LE(1000 * t + k, a + 4 + 120);   // bytes_acked
-          chunk.writeUInt32LE(2000 * t + k, a + 4 + 128);   // bytes_received
-          chunk.writeUInt32LE(3000 * t + k, a + 4 + 200);   // bytes_sent
-          a += 4 + INFO_LEN;
-          chunk.writeUInt16LE(4 + MEM_LEN, a); chunk.writeUInt16LE(7, a + 2);
-          p.message(chunk, o, MSG);
-        }
-      }
+      for (const [chunk, used] of diagChunks(${n}, t)) for (let o = 0; o < used; o += MSG) p.message(chunk, o, MSG);
       return p.finish();
     }
     // As the sample engine does: keys from the connection tracker (kept from tick to tick).

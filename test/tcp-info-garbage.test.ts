@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src');
 const url = (p: string): string => JSON.stringify(pathToFileURL(path.join(SRC, p)).href);
+const helper = (p: string): string => JSON.stringify(pathToFileURL(path.join(SRC, '../test/helpers', p)).href);
 
 interface Garbage {
   perSocket: number;
@@ -27,40 +28,9 @@ function allocatedPerSocket(n: number): Garbage {
     import inspector from 'node:inspector/promises';
     const { InetDiagParser } = await import(${url('sources/sock-diag.js')});
     const { SampleEngine } = await import(${url('sampler/sample-engine.js')});
-    const INFO_LEN = 280, MEM_LEN = 36;
-    const MSG = 16 + 72 + 4 + INFO_LEN + 4 + MEM_LEN;
-    const per = Math.floor(32768 / MSG);
+    const { diagChunks, DIAG_MSG_LEN: MSG } = await import(${helper('diag-messages.js')});
     /** The chunks of one dump: ${n} established loopback sockets, their counters at tick t. */
-    function chunks(t) {
-      const out = [];
-      for (let i = 0; i < ${n}; i += per) {
-        const chunk = Buffer.alloc(32768);
-        let used = 0;
-        for (let j = 0; j < per && i + j < ${n}; j++) {
-          const k = i + j, o = j * MSG, m = o + 16;
-          chunk.writeUInt32LE(MSG, o);
-          chunk.writeUInt16LE(20, o + 4);
-          chunk[m] = 2; chunk[m + 1] = 1;
-          chunk.writeUInt16BE(5000 + (k % 8), m + 4);
-          chunk.writeUInt16BE(10000 + (k >> 3), m + 6);
-          chunk[m + 8] = 127; chunk[m + 11] = 1; chunk[m + 24] = 127; chunk[m + 27] = 1;
-          chunk.writeUInt32LE(7000000 + k, m + 44);
-          chunk.writeUInt32LE(100000 + k, m + 68);
-          let a = m + 72;
-          chunk.writeUInt16LE(4 + INFO_LEN, a); chunk.writeUInt16LE(2, a + 2);
-          chunk[a + 4] = 1;
-          chunk.writeUInt32LE(1000 * t + k, a + 4 + 120);   // bytes_acked
-          chunk.writeUInt32LE(3, a + 4 + 124);              // (above 2^32: a heap number where boxed)
-          chunk.writeUInt32LE(2000 * t + k, a + 4 + 128);   // bytes_received
-          chunk.writeUInt32LE(3000 * t + k, a + 4 + 200);   // bytes_sent
-          a += 4 + INFO_LEN;
-          chunk.writeUInt16LE(4 + MEM_LEN, a); chunk.writeUInt16LE(7, a + 2);
-          used = o + MSG;
-        }
-        out.push([chunk, used]);
-      }
-      return out;
-    }
+    const chunks = (t) => diagChunks(${n}, t, 3);
     function dump(cs) {
       const p = new InetDiagParser('tcp', true, true);
       for (const [chunk, used] of cs) for (let o = 0; o < used; o += MSG) p.message(chunk, o, MSG);

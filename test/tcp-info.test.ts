@@ -239,22 +239,10 @@ test(
     // Each sender holds its connection open 3 s after the last write: through 10% loss the last
     // bytes are acknowledged then, while the socket still has tcp_info (after the FIN it soon
     // goes to TIME_WAIT, which has none, and what was acked meanwhile is never seen).
-    const lossy = cli.spawn(process.execPath, [
-      path.join(DIST, 'test/helpers/tcp-source.js'),
-      '10.71.1.2',
-      '7000',
-      String(BYTES),
-      '3000',
-      '3000',
-    ]);
-    const clean = cli.spawn(process.execPath, [
-      path.join(DIST, 'test/helpers/tcp-source.js'),
-      '10.71.2.2',
-      '7000',
-      String(BYTES),
-      '3000',
-      '3000',
-    ]);
+    const send = (to: string): ReturnType<typeof cli.spawn> =>
+      cli.spawn(process.execPath, [path.join(DIST, 'test/helpers/tcp-source.js'), to, '7000', String(BYTES), '3000', '3000']);
+    const lossy = send('10.71.1.2');
+    const clean = send('10.71.2.2');
     const done = Promise.all([readyLine<{ sent: number }>(lossy), readyLine<{ sent: number }>(clean)]);
     let finished = false;
     void done.then(() => {

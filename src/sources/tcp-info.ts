@@ -148,38 +148,11 @@ export function parseTcpInfo(b: Uint8Array, off: number, len: number): TcpInfo {
 }
 
 /**
- * A reader of a few fields into `out` (undefined: unknown), for code that reads the same fields
- * of 50k sockets a tick (the flow deltas): from the bytes at once where the tcp_info is a view,
- * by property otherwise (recordings, tests). The same values as reading each property.
- */
-export function tcpInfoFieldReader(keys: readonly NumKey[]): (i: TcpInfo, out: (number | undefined)[]) => void {
-  const n = keys.length;
-  const at = new Int32Array(n),
-    size = new Int32Array(n);
-  keys.forEach((k, j) => {
-    const f = TCP_INFO_LAYOUT.find(([key]) => key === k);
-    if (!f) throw new Error(`tcpInfoFieldReader: ${k} is not a plain field`);
-    at[j] = f[1];
-    size[j] = f[2];
-  });
-  return (i, out) => {
-    if (i instanceof TcpInfoView) {
-      const b = i.b,
-        o = i.off,
-        len = i.length;
-      for (let j = 0; j < n; j++) {
-        const a = at[j]!,
-          z = size[j]!;
-        out[j] = a + z > len ? undefined : z === 8 ? u64(b, o + a) : z === 4 ? u32(b, o + a) : b[o + a];
-      }
-    } else for (let j = 0; j < n; j++) out[j] = i[keys[j]!];
-  };
-}
-
-/**
- * The same as tcpInfoFieldReader, into a Float64Array (NaN: unknown): no number is boxed, where
- * an array that may hold undefined stores each value above 2^31 (a byte counter) as a heap
- * number of its own, 16 bytes a field a socket a tick.
+ * A reader of a few fields into `out` (NaN: unknown), for code that reads the same fields of
+ * 50k sockets a tick (the flow deltas): from the bytes at once where the tcp_info is a view, by
+ * property otherwise (recordings, tests). The same values as reading each property. A
+ * Float64Array boxes no number, where an array that may hold undefined stores each value above
+ * 2^31 (a byte counter) as a heap number of its own, 16 bytes a field a socket a tick.
  */
 export function tcpInfoFieldReaderF64(keys: readonly NumKey[]): (i: TcpInfo, out: Float64Array) => void {
   const n = keys.length;

@@ -15,6 +15,7 @@ export const TIERS = {
     'dashboard-keys',
     'dashboard-panes',
     'dashboard-render',
+    'pane-text-memo',
     'dashboard-store',
     'derived-signals',
     'diag-rows',

@@ -2,10 +2,11 @@
 // keeping one. The FrameBuilder carries what spans samples: which connections are new or
 // changed (flagged for a few seconds), which closed connections and removed routes still
 // linger, and the event log.
-import type { InetSocket, Route4, Route6 } from '../model.js';
+import type { InetSocket, NetInterface, Route4, Route6 } from '../model.js';
 import { route4Key, route6Key } from '../sampler/route-diff.js';
 import { diffLinks, type LinkChangeKind } from '../sampler/link-diff.js';
 import type { Sample } from '../sampler/sample-engine.js';
+import { sameRecord } from './same-values.js';
 
 export type RowStatus = 'new' | 'changed' | 'closed' | null;
 
@@ -41,7 +42,8 @@ export class ConnTable {
   constructor(
     readonly live: ReadonlyMap<string, InetSocket>,
     readonly lingering: ReadonlyMap<string, InetSocket>,
-    private readonly flags: ReadonlyMap<string, Flag>,
+    /** New and changed rows (an object the frames share while no flag came or went). */
+    readonly flags: ReadonlyMap<string, Flag>,
   ) {}
 
   sock(key: string): InetSocket | undefined {
@@ -112,7 +114,11 @@ export interface Frame {
   conns: ConnTable;
   /** Changes since the frame built before this one; null when unknown (the first frame). */
   connDelta: ConnDelta | null;
+  /** The routes, last frame's array while every route and its flag is as it was. */
   routes: readonly RouteRow[];
+  /** The sample's interfaces; last frame's array while nothing about them changed (names,
+   *  order, /sys values, and the counter stats: the same stats map). */
+  interfaces: readonly NetInterface[];
   events: readonly DashEvent[];
   history: ReadonlyMap<string, IfHistory>;
   /** Interfaces whose link changed in the last few seconds: 'new' (added, up), 'closed'
@@ -129,6 +135,7 @@ export const EMPTY_FRAME: Frame = {
   conns: new ConnTable(new Map(), new Map(), new Map()),
   connDelta: null,
   routes: [],
+  interfaces: [],
   events: [],
   history: new Map(),
   linkFlags: new Map(),
@@ -174,6 +181,30 @@ export function describeRoute(e: RouteEntry | undefined, key: string): string {
 
 const NEW_FLAG: Flag = { status: 'new', from: null };
 
+function sameRoutes(a: readonly RouteRow[], b: readonly RouteRow[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!,
+      y = b[i]!;
+    if (x.status !== y.status || x.route.key !== y.route.key) return false;
+    const rx = x.route.v4 ?? x.route.v6,
+      ry = y.route.v4 ?? y.route.v6;
+    if (!rx || !ry || !sameRecord(rx, ry)) return false;
+  }
+  return true;
+}
+
+/** The same interfaces in the same order with the same /sys values and counters. */
+function sameInterfaces(a: readonly NetInterface[], b: readonly NetInterface[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!,
+      y = b[i]!;
+    if (x.name !== y.name || !sameRecord(x.sys, y.sys) || !sameRecord(x.counters, y.counters)) return false;
+  }
+  return true;
+}
+
 export class FrameBuilder {
   // Row flags by key: when it opened/changed (sample mono) and from which state.
   private readonly opened = new Map<string, number>();
@@ -193,6 +224,9 @@ export class FrameBuilder {
   private shared: { flags: Map<string, Flag>; lingering: Map<string, InetSocket> } | null = null;
   private history = new Map<string, IfHistory>();
   private lastId = 0;
+  private routes: readonly RouteRow[] = [];
+  private interfaces: readonly NetInterface[] = [];
+  private linkFlags: ReadonlyMap<string, RowStatus> = new Map();
 
   build(sample: Sample): Frame {
     const mono = sample.mono;
@@ -270,9 +304,19 @@ export class FrameBuilder {
         status: l.kind === 'added' || l.kind === 'up' ? 'new' : l.kind === 'down' || l.kind === 'removed' ? 'closed' : 'changed',
       });
     }
-    for (const [k, l] of this.linkAt) if (!fresh(l.at, FLAG_MS)) this.linkAt.delete(k);
-    const linkFlags = new Map<string, RowStatus>();
-    for (const [k, l] of this.linkAt) linkFlags.set(k, l.status);
+    let linksMoved = links.length > 0;
+    for (const [k, l] of this.linkAt)
+      if (!fresh(l.at, FLAG_MS)) {
+        this.linkAt.delete(k);
+        linksMoved = true;
+      }
+    // A new map only when a flag came or went: frames keep theirs, and the interfaces pane
+    // knows its lines stand by the same one.
+    if (linksMoved) {
+      const linkFlags = new Map<string, RowStatus>();
+      for (const [k, l] of this.linkAt) linkFlags.set(k, l.status);
+      this.linkFlags = linkFlags;
+    }
     const expired: string[] = [];
     for (const [k, l] of this.linger) {
       const reopened = !complete && sample.connections.has(k);
@@ -325,6 +369,11 @@ export class FrameBuilder {
     for (const [k, l] of this.routeLinger) if (!fresh(l.at, LINGER_MS) || current.has(k)) this.routeLinger.delete(k);
     const routes: RouteRow[] = entries.map((route) => ({ route, status: this.routeAdded.has(route.key) ? 'new' : null }));
     for (const l of this.routeLinger.values()) routes.push({ route: l.route, status: 'closed' });
+    // Last frame's arrays while nothing in them changed (an idle host's every tick): the panes
+    // made of them keep their lists and lines.
+    if (!sameRoutes(this.routes, routes)) this.routes = routes;
+    const ifs = sample.snapshot.interfaces?.ok ? sample.snapshot.interfaces.value : [];
+    if (!sameInterfaces(this.interfaces, ifs)) this.interfaces = ifs;
 
     this.history = this.nextHistory(sample);
     if (events.length > 0) this.events = this.logEvents(events);
@@ -338,10 +387,11 @@ export class FrameBuilder {
       sample,
       conns,
       connDelta,
-      routes,
+      routes: this.routes,
+      interfaces: this.interfaces,
       events: this.events,
       history: this.history,
-      linkFlags,
+      linkFlags: this.linkFlags,
       ingestedAt: mono,
       prevConns,
     };
@@ -380,17 +430,32 @@ export class FrameBuilder {
     return out;
   }
 
-  /** Each present interface's rates appended (a new map: frames already built keep theirs). */
+  /** Each present interface's rates appended (a new map: frames already built keep theirs).
+   *  The same map when appending changes nothing: the same interfaces, each history full and
+   *  flat at the new rates (an idle host's). */
   private nextHistory(sample: Sample): Map<string, IfHistory> {
-    const next = new Map<string, IfHistory>();
     const ifs = sample.snapshot.interfaces?.ok ? sample.snapshot.interfaces.value : [];
+    const rates = ifs.map((i) => {
+      const rate = (c: string): number | null => sample.stats.get(`if.${i.name}.${c}`)?.rate ?? null;
+      return { rx: rate('rxBytes'), tx: rate('txBytes') };
+    });
+    const full = (arr: readonly (number | null)[] | undefined, v: number | null): boolean =>
+      arr !== undefined && arr.length === HISTORY_LEN && arr.every((x) => x === v);
+    if (
+      ifs.length === this.history.size &&
+      ifs.every((i, k) => {
+        const was = this.history.get(i.name);
+        return full(was?.rx, rates[k]?.rx ?? null) && full(was?.tx, rates[k]?.tx ?? null);
+      })
+    )
+      return this.history;
+    const next = new Map<string, IfHistory>();
     const push = (arr: readonly (number | null)[] | undefined, v: number | null): (number | null)[] =>
       [...(arr ?? []), v].slice(-HISTORY_LEN);
-    for (const i of ifs) {
+    ifs.forEach((i, k) => {
       const was = this.history.get(i.name);
-      const rate = (c: string): number | null => sample.stats.get(`if.${i.name}.${c}`)?.rate ?? null;
-      next.set(i.name, { rx: push(was?.rx, rate('rxBytes')), tx: push(was?.tx, rate('txBytes')) });
-    }
+      next.set(i.name, { rx: push(was?.rx, rates[k]?.rx ?? null), tx: push(was?.tx, rates[k]?.tx ?? null) });
+    });
     return next;
   }
 }

@@ -11,6 +11,16 @@ import { CHART_MIN_H, CHART_MIN_W, ChartPool, historyReader, type ChartData, typ
 import { footerLine, statusLine } from './views/status.js';
 import { toAscii } from './glyphs.js';
 import { detailText, framed, helpText } from './views/overlays.js';
+import { sameValues } from './same-values.js';
+
+/** A pane's lines as last painted, with what they were made from (Store.paneInputs). */
+interface PaneMemo {
+  inputs: readonly unknown[];
+  width: number;
+  height: number;
+  focused: boolean;
+  info: PaneLinesInfo;
+}
 
 export interface PaneRect {
   pane: PaneId;
@@ -139,6 +149,10 @@ export class Layout {
   private chartSig = '';
   /** The last paint gave charts new data. */
   private chartsRedrawn = false;
+  /** Per pane box: what its text was made from, when the pane can tell (see paneText). */
+  private readonly memo = new Map<PaneId, PaneMemo>();
+  /** Pane paints that found their lines made from the same inputs, and those that made them. */
+  readonly paneStats = { kept: 0, made: 0 };
 
   /** ascii: every line through toAscii (--ascii, or a locale that is not UTF-8); style: the
    *  views' tags adapted to the terminal's colours (theme.ts). */
@@ -239,6 +253,7 @@ export class Layout {
       shown.add(r.pane);
       if (r.pane === 'graphs' && !this.ascii && r.height >= CHART_MIN_H + 1 && r.width >= CHART_MIN_W) {
         // The title line in the box, the charts below it.
+        this.memo.delete(r.pane);
         this.place(el, r.top, r.left, r.width, 1);
         this.set(el, paneLines(store, r.pane, r.width, 1, r.pane === s.focus).join('\n'));
         this.drawCharts(store, { top: r.top + 1, left: r.left, width: r.width, height: r.height - 1 });
@@ -246,8 +261,7 @@ export class Layout {
         continue;
       }
       this.place(el, r.top, r.left, r.width, r.height);
-      const info: PaneLinesInfo = { firstRow: 0, offset: 0, shown: 0 };
-      this.set(el, paneLines(store, r.pane, r.width, r.height, r.pane === s.focus, info).join('\n'));
+      const info = this.paneText(store, el, r, r.pane === s.focus);
       this.rowsAt.set(r.pane, { line: r.top + info.firstRow, offset: info.offset, shown: info.shown });
     }
     if (!charted) {
@@ -274,6 +288,28 @@ export class Layout {
     if (!this.changed && this.retexted.size === 0 && !this.chartsRedrawn) return false;
     // An open overlay covers panes: a pane drawn alone would draw over it.
     return this.changed || helpOpen || room > 0 ? true : 'text';
+  }
+
+  /** A pane's lines into its box. Formatted only when what they are made from changed: an idle
+   *  tick hands the panes the same stats, tables and flags, and formatting the rows of every
+   *  pane on screen anew was most of an idle dashboard's paint. */
+  private paneText(store: Store, el: Widgets.BoxElement, r: PaneRect, focused: boolean): PaneLinesInfo {
+    const m = this.memo.get(r.pane);
+    if (m && m.width === r.width && m.height === r.height && m.focused === focused && !el.hidden) {
+      const now = store.paneInputs(r.pane);
+      if (now !== null && sameValues(m.inputs, now)) {
+        this.paneStats.kept++;
+        return m.info;
+      }
+    }
+    this.paneStats.made++;
+    const info: PaneLinesInfo = { firstRow: 0, offset: 0, shown: 0 };
+    this.set(el, paneLines(store, r.pane, r.width, r.height, focused, info).join('\n'));
+    // Taken after the lines: the cursor and scroll they settled are in the UI state.
+    const inputs = store.paneInputs(r.pane);
+    if (inputs === null) this.memo.delete(r.pane);
+    else this.memo.set(r.pane, { inputs, width: r.width, height: r.height, focused, info });
+    return info;
   }
 
   /** The Graphs pane's charts in a grid filling `area`, a page of them around the cursor. */

@@ -12,6 +12,7 @@ import { printable } from './escape.js';
 import { wrap } from './explain/index.js';
 import { change, clockTime, duration } from './format.js';
 import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
+import { sameValues } from './same-values.js';
 import {
   connectionChart,
   counterChart,
@@ -93,6 +94,8 @@ interface ListCache {
   frame: Frame;
   keys: readonly string[];
   items: readonly unknown[];
+  /** The pane's listInput when it was made (null: the pane has none). */
+  input: readonly unknown[] | null;
   /** Where a key was last found (the cursor's, nearly always): checked before searching. */
   found: { key: string; index: number } | null;
 }
@@ -109,6 +112,8 @@ export class Store {
   private readonly heights = new Map<PaneId | 'detail', number>();
   private readonly cache = new Map<PaneId, ListCache>();
   private noticeSeq = 0;
+  /** Counts touch(): names resolved since a pane's lines were made change them. */
+  private namesEpoch = 0;
   /** Lists built from scratch and lists brought up to date from the last frame's. */
   readonly listStats = { built: 0, patched: 0, kept: 0 };
   private firstMono: number | null = null;
@@ -164,6 +169,7 @@ export class Store {
 
   /** Let views redraw when something outside the store changed (a host name resolved). */
   touch(): void {
+    this.namesEpoch++;
     this.cache.clear();
     this.emit();
   }
@@ -327,7 +333,8 @@ export class Store {
     const hit = this.cache.get(pane);
     if (hit && hit.frame === frame && hit.sig === sig) return hit;
     const spec = PANE_SPECS[pane];
-    if (hit && hit.sig === sig && spec.listInput && hit.frame.sample !== null && spec.listInput(hit.frame) === spec.listInput(frame)) {
+    const input = spec.listInput && frame.sample !== null ? spec.listInput(frame) : null;
+    if (hit && hit.sig === sig && input !== null && hit.input !== null && sameValues(hit.input, input)) {
       hit.frame = frame;
       this.listStats.kept++;
       return hit;
@@ -336,9 +343,21 @@ export class Store {
     const { keys, items, patched } = spec.list(this.context(pane, frame), prev);
     if (patched === true) this.listStats.patched++;
     else this.listStats.built++;
-    const entry: ListCache = { sig, frame, keys, items, found: null };
+    const entry: ListCache = { sig, frame, keys, items, input, found: null };
     this.cache.set(pane, entry);
     return entry;
+  }
+
+  /** What a pane's lines are made from: the UI state, the names (a DNS answer that came), the
+   *  pane's list and its PaneSpec.textInputs; null for a pane formatted every frame. Taken
+   *  after the lines were made (their cursor and scroll bookkeeping is then in the UI state):
+   *  the same values (===) later mean the same lines. */
+  paneInputs(pane: PaneId): readonly unknown[] | null {
+    const spec = PANE_SPECS[pane];
+    const frame = this.frame;
+    if (!spec.textInputs || frame.sample === null) return null;
+    const l = this.list(pane);
+    return [this.ui, this.namesEpoch, l.keys, l.items, ...spec.textInputs(frame)];
   }
 
   /** A key's row index in a list, -1 when not listed. */

@@ -22,7 +22,7 @@ export interface Harness {
 
 export const tick = (): Promise<void> => new Promise((res) => setImmediate(res));
 
-export function start(argv: string[], cols = 80, rows = 24, terminal = 'xterm'): Harness {
+export function start(argv: string[], cols = 80, rows = 24, terminal = 'xterm', nameContext = names()): Harness {
   const input = fakeTty(cols, rows),
     output = fakeTty(cols, rows);
   let raw = '';
@@ -33,7 +33,7 @@ export function start(argv: string[], cols = 80, rows = 24, terminal = 'xterm'):
   const d = createDashboard(parseOptions(argv), {
     input,
     output,
-    names: names(),
+    names: nameContext,
     source: (on) => {
       src.onSample = on;
       return src;

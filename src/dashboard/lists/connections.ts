@@ -211,6 +211,11 @@ export const connectionsPane = pane<string>({
     'rtt',
     'cwnd',
   ],
+  // The table (the engine's same map while the dump did not change), the closed rows and
+  // flags (the frames' same maps while none came or went), the owners and the tcp_info flows
+  // make the list; with the stats (the state counts above it), its lines.
+  listInput: (f) => [f.conns.live, f.conns.lingering, f.conns.flags, f.sample?.snapshot.owners?.owners, f.sample?.flows],
+  textInputs: (f) => [f.conns.live, f.conns.lingering, f.conns.flags, f.sample?.snapshot.owners?.owners, f.sample?.flows, f.sample?.stats],
   list(c, prev) {
     const patched = patchedList(c, prev);
     const keys = patched ?? fullList(c);

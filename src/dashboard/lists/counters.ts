@@ -86,7 +86,9 @@ export const countersPane = pane<string>({
   short: 'counters',
   sortColumns: ['activity', 'name', 'delta', 'total'],
   // Made of the counter stats alone (and the filters and sort, which the store compares).
-  listInput: (f) => f.sample?.stats,
+  listInput: (f) => [f.sample?.stats],
+  // The stats give every value and what is hot; the mark's reason titles the since column.
+  textInputs: (f) => [f.sample?.stats, f.sample?.mark.reason],
   list(c) {
     const sample = c.sample;
     if (!sample) return { keys: [], items: [] };

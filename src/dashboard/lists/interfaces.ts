@@ -62,7 +62,7 @@ function columns(c: PaneContext, width: number): Col<NetInterface>[] {
     return col;
   };
   // netstat's eight columns always; the name column as wide as the longest name (≤ 15).
-  const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
+  const ifs = c.frame.interfaces;
   const nameW = Math.max(5, Math.min(15, Math.max(0, ...ifs.map((i) => printable(i.name).length))));
   const cols: Col<NetInterface>[] = [
     { title: 'Iface', width: nameW, align: 'left', value: (i) => printable(i.name) },
@@ -137,8 +137,16 @@ export const interfacesPane = pane<NetInterface>({
   title: 'Interfaces',
   short: 'ifaces',
   sortColumns: ['name', 'rx', 'tx', 'errors'],
+  // The frame hands on the same interfaces array and the tracker the same stats map while
+  // nothing moved; the history and the link flags likewise.
+  listInput: (f) => [f.interfaces, f.sample?.stats],
+  textInputs: (f) => {
+    const read = f.sample?.snapshot.interfaces;
+    // An unreadable /proc/net/dev is said in place of the rows.
+    return [f.interfaces, f.sample?.stats, f.sample?.mark.reason, f.history, f.linkFlags, read && !read.ok ? read.error : null];
+  },
   list(c) {
-    const ifs = c.sample?.snapshot.interfaces?.ok ? c.sample.snapshot.interfaces.value : [];
+    const ifs = c.frame.interfaces;
     let list = c.needle ? ifs.filter((i) => i.name.toLowerCase().includes(c.needle)) : [...ifs];
     const rate = (i: NetInterface, counter: string): number => stat(c, i, counter)?.rate ?? -1;
     const val = (i: NetInterface): number =>

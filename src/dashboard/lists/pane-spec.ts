@@ -52,9 +52,15 @@ export interface PaneSpec<T> {
   /** `prev`: the list of an earlier frame under the same filters and sort, for panes that can
    *  bring it up to date for less than building it again. */
   list(c: PaneContext, prev?: PrevList): { keys: readonly string[]; items: readonly T[]; patched?: boolean };
-  /** What of the frame the list is made from, when that is one object: a later frame with the
-   *  same one (an idle tick's counter stats) keeps the list made under the same filters and sort. */
-  listInput?(frame: Frame): unknown;
+  /** What of the frame the list is made from, as values compared with ===: a later frame with
+   *  the same ones (an idle tick's counter stats) keeps the list made under the same filters
+   *  and sort. */
+  listInput?(frame: Frame): readonly unknown[];
+  /** Everything of the frame the pane's lines are made from (its list's inputs included), as
+   *  values compared with ===: a later frame with the same ones, under the same UI state and in
+   *  the same box, shows exactly the lines it showed, which are not formatted again. Without
+   *  it the lines are formatted every frame. */
+  textInputs?(frame: Frame): readonly unknown[];
   format(c: PaneContext, width: number): Formatter<T>;
   /** Shown when the list is empty (c.sample is never null here). */
   empty(c: PaneContext): string;

@@ -62,6 +62,14 @@ export const routesPane = pane<RouteRow>({
   title: 'Routes',
   short: 'routes',
   sortColumns: ['table'],
+  // The frame hands on the same routes array while every route and its flag is as it was.
+  listInput: (f) => [f.routes],
+  textInputs: (f) => {
+    const s = f.sample?.snapshot;
+    // Whether the tables were read (or why not) words the empty pane.
+    const read = (r: { ok: true } | { ok: false; error: string } | undefined): string => (r === undefined ? '-' : r.ok ? 'ok' : r.error);
+    return [f.routes, read(s?.routes4), read(s?.routes6)];
+  },
   list(c) {
     let rows = c.frame.routes.filter((r) => (r.route.v4 ? c.ui.family.v4 : c.ui.family.v6));
     if (c.needle) rows = rows.filter((r) => Object.values(text(r)).join(' ').toLowerCase().includes(c.needle));

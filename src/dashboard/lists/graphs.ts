@@ -103,6 +103,9 @@ export const graphsPane = pane<ChartSpec>({
   title: 'Graphs',
   short: 'graphs',
   sortColumns: ['chart'],
+  // Which charts: the busiest interface (by the stats, among the frame's interfaces) and the
+  // pins and the interface cursor (which the store compares); not the values they draw.
+  listInput: (f) => [f.sample?.stats, f.interfaces],
   list(c) {
     let charts = chartList(c);
     if (c.needle) charts = charts.filter((ch) => ch.title.toLowerCase().includes(c.needle));

@@ -14,6 +14,7 @@ import {
   type CounterStat,
 } from '../src/sampler/counter-deltas.js';
 import type { IfCounters, NetInterface } from '../src/model.js';
+import { SampleEngine } from '../src/sampler/sample-engine.js';
 
 const BOOT = 1_700_000_000;
 
@@ -388,4 +389,31 @@ test('a tick where every stat is as the last one gives the last map again; any c
   assert.notEqual(same, grown, "the new key's reset went");
   assert.equal(t.update(sample(6000, { 'Tcp.OutSegs': 20, 'Ip.InReceives': 5, 'Udp.InErrors': 0 })), same);
   assert.notEqual(t.update(sample(7000, { 'Tcp.OutSegs': 21, 'Ip.InReceives': 5, 'Udp.InErrors': 0 })), same);
+});
+
+test('the engine writes each tick into the last map only while the keys are the same: a key that comes sits in its group, one that goes is reported gone', () => {
+  const engine = new SampleEngine();
+  let mono = 0;
+  const tick = (groups: Record<string, Record<string, number>>): Map<string, CounterStat> =>
+    engine.ingest({
+      mono: (mono += 1000),
+      boot: { bootTime: BOOT },
+      snapshot: { time: mono, inet: {}, counters: { counters: groups, errors: [], skipped: 0 } },
+    }).stats;
+  const base = { IcmpMsg: { InType0: 1, OutType8: 1 }, Tcp: { RetransSegs: 5 } };
+  tick(base);
+  tick(base);
+  // A new ICMP type appears in its group, before Tcp: as a fresh engine would list it.
+  const grown = { IcmpMsg: { InType0: 1, InType3: 2, OutType8: 1 }, Tcp: { RetransSegs: 6 } };
+  const s = tick(grown);
+  assert.deepEqual([...s.keys()], ['IcmpMsg.InType0', 'IcmpMsg.InType3', 'IcmpMsg.OutType8', 'Tcp.RetransSegs']);
+  assert.equal(s.get('Tcp.RetransSegs')?.delta, 1);
+  // An ICMP type counts from zero when it first shows up (the kernel lists it at its first message).
+  assert.equal(s.get('IcmpMsg.InType3')?.delta, 2);
+  // One goes: reported once as vanished, then not at all.
+  const gone = tick({ IcmpMsg: { InType0: 1, OutType8: 1 }, Tcp: { RetransSegs: 6 } });
+  assert.equal(gone.get('IcmpMsg.InType3')?.reset, 'vanished');
+  const after = tick({ IcmpMsg: { InType0: 1, OutType8: 1 }, Tcp: { RetransSegs: 7 } });
+  assert.deepEqual([...after.keys()], ['IcmpMsg.InType0', 'IcmpMsg.OutType8', 'Tcp.RetransSegs']);
+  assert.equal(after.get('Tcp.RetransSegs')?.delta, 1);
 });

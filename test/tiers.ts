@@ -71,6 +71,7 @@ export const TIERS = {
     'heap-footprint',
     'tcp-info-footprint',
     'tcp-info-garbage',
+    'idle-tick-garbage',
     'hostile-strings',
     'kept-files',
     'least-privilege',

@@ -302,10 +302,16 @@ export class Store {
     };
   }
 
+  /** Each pane's list signature, made again only for a new UI state (list() asks for it
+   *  several times a paint). */
+  private readonly sigs = new Map<PaneId, { ui: UiState; sig: string }>();
+
   private signature(pane: PaneId): string {
     const s = this.ui;
+    const had = this.sigs.get(pane);
+    if (had?.ui === s) return had.sig;
     const sort = s.sort[pane];
-    return [
+    const sig = [
       pane,
       s.filter,
       sort.col,
@@ -323,6 +329,8 @@ export class Store {
       s.allCounters,
       pane === 'graphs' ? `${s.pins.map((p) => p.id).join(',')}|${s.cursor.interfaces.key ?? ''}` : '',
     ].join('|');
+    this.sigs.set(pane, { ui: s, sig });
+    return sig;
   }
 
   /** The filtered, sorted rows of a pane (keys and items), cached per frame and filter. The

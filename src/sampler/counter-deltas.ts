@@ -253,7 +253,12 @@ export class CounterTracker {
   }
 
   update(sample: CounterSample): Map<string, CounterStat> {
-    const out = new Map<string, CounterStat>();
+    // Each key's stat goes into its state (st.last); the map is made after, and only when a
+    // stat differs from last tick's: an idle tick allocates none (nor an entry array per key,
+    // which a for-of over the map's entries made even when optimized).
+    const last = this.lastOut;
+    let same = last !== null;
+    let given = 0;
     const isFirst = this.lastAt === null;
     const elapsed = this.lastAt === null ? null : elapsedSeconds(this.lastAt, sample.at);
     const rebooted = !isFirst && this.bootChanged(sample);
@@ -269,10 +274,15 @@ export class CounterTracker {
       this.markReason = 'reboot';
     }
 
+    const give = (key: string, st: CounterStat): void => {
+      given++;
+      if (same) same = last!.get(key) === st;
+    };
     const heads = identityHeads(sample.identities);
     /** Keys of this.keys that this sample has: when all of them, none vanished. */
     let seen = 0;
-    for (const [key, value] of sample.values) {
+    for (const key of sample.values.keys()) {
+      const value = sample.values.get(key)!;
       if (typeof value === 'number' && !Number.isFinite(value)) continue;
       // A value beyond 2^53 is a bigint: `cur` rounds it for rates, curExact keeps it.
       const cur = counterNumber(value);
@@ -315,9 +325,9 @@ export class CounterTracker {
         seen++;
         if (!isFirst && !rebooted && !st.gauge && cur >= 0 && this.startsAtZero(key)) {
           st.acc = cur;
-          out.set(key, keyStat(st, cur, cur, elapsed !== null && elapsed > 0 ? cur / elapsed : null, cur, null));
+          give(key, keyStat(st, cur, cur, elapsed !== null && elapsed > 0 ? cur / elapsed : null, cur, null));
         } else {
-          out.set(key, keyStat(st, cur, null, null, 0, isFirst ? 'first' : 'appeared'));
+          give(key, keyStat(st, cur, null, null, 0, isFirst ? 'first' : 'appeared'));
         }
         continue;
       }
@@ -331,7 +341,7 @@ export class CounterTracker {
 
       if (rebooted || identityChanged) {
         this.restart(st, cur, curExact);
-        out.set(key, keyStat(st, cur, null, null, st.acc, rebooted ? 'reboot' : 'identity-changed'));
+        give(key, keyStat(st, cur, null, null, st.acc, rebooted ? 'reboot' : 'identity-changed'));
         continue;
       }
 
@@ -343,7 +353,7 @@ export class CounterTracker {
         // A level: any change is valid, including down; a per-second "rate" of it means nothing.
         const delta = cur - prev;
         st.acc += delta;
-        out.set(key, keyStat(st, cur, delta, null, st.acc, null));
+        give(key, keyStat(st, cur, delta, null, st.acc, null));
         continue;
       }
 
@@ -362,15 +372,27 @@ export class CounterTracker {
       if (delta === null) {
         reset ??= 'went-backwards';
         this.restart(st, cur, curExact);
-        out.set(key, keyStat(st, cur, null, null, st.acc, reset));
+        give(key, keyStat(st, cur, null, null, st.acc, reset));
         continue;
       }
       const rate = elapsed === null ? null : delta / elapsed;
       if (rate !== null && rate > st.maxRate) st.maxRate = rate;
       st.acc += delta;
-      out.set(key, keyStat(st, cur, delta, rate, st.acc, reset));
+      give(key, keyStat(st, cur, delta, rate, st.acc, reset));
     }
 
+    this.lastAt = sample.at;
+    this.lastBootTime = sample.bootTime;
+    this.lastBootId = sample.bootId;
+    // Every stat as last tick's (an idle host): last tick's map again, so what was made of it
+    // (a pane's rows) can be kept by identity.
+    if (same && seen === this.keys.size && given === last!.size) return last!;
+
+    const out = new Map<string, CounterStat>();
+    for (const key of sample.values.keys()) {
+      const st = this.keys.get(key);
+      if (st?.seen === tick && st.last !== null) out.set(key, st.last);
+    }
     // Anything not seen this tick vanished: report it once with its last value, then forget
     // it, so churning keys (container veths come and go) do not grow the map forever.
     if (seen < this.keys.size)
@@ -379,22 +401,6 @@ export class CounterTracker {
         out.set(key, stat(st.prev, null, null, st.acc, 'vanished', st.gauge, st.prevExact));
         this.keys.delete(key); // deleting the current entry is safe while iterating a Map
       }
-
-    this.lastAt = sample.at;
-    this.lastBootTime = sample.bootTime;
-    this.lastBootId = sample.bootId;
-    // Every stat as last tick's (an idle host): last tick's map again, so what was made of it
-    // (a pane's rows) can be kept by identity.
-    const last = this.lastOut;
-    if (last !== null && last.size === out.size) {
-      let same = true;
-      for (const [k, v] of out)
-        if (last.get(k) !== v) {
-          same = false;
-          break;
-        }
-      if (same) return last;
-    }
     this.lastOut = out;
     return out;
   }

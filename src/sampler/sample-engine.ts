@@ -99,6 +99,17 @@ function allRows(tables: Snapshot['inet']): readonly InetSocket[] {
   return out;
 }
 
+/** A map that counts its writes: a tick's counter values go into last tick's map (the same
+ *  keys set again: no new hash table of ~500 entries each tick). When the keys are not last
+ *  tick's, the map is made afresh. The values' keys are unique in a tick. */
+class TickValues extends Map<string, CounterValue> {
+  writes = 0;
+  override set(key: string, value: CounterValue): this {
+    this.writes++;
+    return super.set(key, value);
+  }
+}
+
 export class SampleEngine {
   private tracker = new CounterTracker();
   private readonly conns = new ConnectionTracker();
@@ -114,6 +125,7 @@ export class SampleEngine {
   private readonly flowTracker = new FlowTracker();
   private lastFlows: FlowTable | null = null;
   private lastAggregates: { get: () => Aggregates; owners: unknown } | null = null;
+  private values = new TickValues();
 
   constructor(private opts: EngineOptions = {}) {}
 
@@ -131,6 +143,7 @@ export class SampleEngine {
   ingest(raw: RawSample): Sample {
     if (raw.restart) {
       this.tracker = new CounterTracker();
+      this.values = new TickValues();
       this.conns.reset();
       this.lastInet = null;
       this.lastConnections = null;
@@ -143,11 +156,7 @@ export class SampleEngine {
       this.lastAggregates = null;
     }
     const snap = raw.snapshot;
-    const values = new Map<string, CounterValue>();
     const identities = new Map<string, string>();
-    // Written straight into the one map: ~500 keys a tick, not copied from map to map.
-    if (snap.counters) flattenCounters(snap.counters.counters, values);
-    if (snap.interfaces?.ok) flattenInterfaces(snap.interfaces.value, { values, identities });
     let haveSockets = false;
     for (const r of Object.values(snap.inet)) if (r?.ok) haveSockets = true;
     const unix = snap.unix?.ok ? snap.unix.value : null;
@@ -158,10 +167,22 @@ export class SampleEngine {
       inet = allRows(snap.inet);
       this.lastInetCounts = stateCounts(inet, null);
     }
-    if (haveSockets) {
-      for (const [k, v] of this.lastInetCounts ?? []) values.set(k, v);
-      if (unix) values.set('gauge.unix.sockets', unix.length);
-    } else if (unix) for (const [k, v] of stateCounts([], unix)) values.set(k, v);
+    // Written straight into the one map: ~500 keys a tick, not copied from map to map.
+    const fill = (values: TickValues): void => {
+      values.writes = 0;
+      identities.clear();
+      if (snap.counters) flattenCounters(snap.counters.counters, values);
+      if (snap.interfaces?.ok) flattenInterfaces(snap.interfaces.value, { values, identities });
+      if (haveSockets) {
+        for (const [k, v] of this.lastInetCounts ?? []) values.set(k, v);
+        if (unix) values.set('gauge.unix.sockets', unix.length);
+      } else if (unix) for (const [k, v] of stateCounts([], unix)) values.set(k, v);
+    };
+    let values = this.values;
+    const had = values.size;
+    fill(values);
+    // A key that came (it would sit at the end, not in its group's place) or one that went.
+    if (values.size !== had || values.size !== values.writes) fill((values = this.values = new TickValues()));
 
     const stats = this.tracker.update({
       at: raw.mono,

@@ -420,15 +420,16 @@ export class Store {
     off = Math.max(0, Math.min(off, Math.max(0, n - h)));
     if (off !== this.ui.scroll[pane]) this.ui = { ...this.ui, scroll: { ...this.ui.scroll, [pane]: off } };
     const c = this.context(pane);
-    const fmt = PANE_SPECS[pane].format(c, w);
+    // No room for rows (a title alone, as over the charts): no header either, nothing formatted.
+    const fmt = h > 0 ? PANE_SPECS[pane].format(c, w) : null;
     const rows: ViewRow[] = [];
-    for (let i = off; i < Math.min(n, off + h); i++) {
+    for (let i = off; fmt !== null && i < Math.min(n, off + h); i++) {
       const key = l.keys[i];
       if (key === undefined) continue;
       rows.push({ ...fmt.row(l.items[i]), key, selected: i === cur && pane === this.ui.focus });
     }
     const message = n > 0 ? null : c.sample ? PANE_SPECS[pane].empty(c) : 'waiting for the first sample…';
-    return { header: fmt.header, rows, total: n, offset: off, message };
+    return { header: fmt?.header ?? '', rows, total: n, offset: off, message };
   }
 
   eventText(e: import('./frame.js').DashEvent): string {

@@ -31,6 +31,7 @@ import {
   SockDiag,
   tcpBothFamiliesRequest,
 } from '../src/sources/sock-diag.js';
+import { DIAG_MSG_LEN, diagChunks } from './helpers/diag-messages.js';
 import { Netns, readyLine } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
 
@@ -466,6 +467,26 @@ function conn(port: number, rport: number, state: number, inode: number, extra: 
     ...extra,
   };
 }
+
+test('ConnectionTracker: a row with tcp_info the reader hands on (the same object, its tcp_info read from the latest dump) is in updated every tick', () => {
+  const dump = (n: number, t: number): InetSocket[] => {
+    const p = new InetDiagParser('tcp', true, true);
+    for (const [chunk, used] of diagChunks(n, t)) for (let o = 0; o < used; o += DIAG_MSG_LEN) p.message(chunk, o, DIAG_MSG_LEN);
+    return p.finish();
+  };
+  const tracker = new ConnectionTracker();
+  const one = dump(3, 1);
+  tracker.update(one, true);
+  const two = dump(3, 2);
+  assert.equal(two[2], one[2], 'the same row object');
+  const { connections, churn } = tracker.update(two, true);
+  assert.deepEqual(churn.updated, [...connections.keys()], 'views that sort on tcp_info re-place every row');
+  assert.deepEqual(diffConnections(connectionKeys(one), connections).updated, churn.updated, 'the plain diff too');
+  // A table without tcp_info: an unchanged row is not listed.
+  const plain = [conn(80, 5000, 1, 3)];
+  tracker.update(plain, true);
+  assert.deepEqual(tracker.update(plain, true).churn.updated, []);
+});
 
 test('ConnectionTracker: the same keys, rows and churn as connectionKeys + diffConnections, tick by tick', () => {
   const ticks: InetSocket[][] = [

@@ -30,6 +30,8 @@ import {
   NO_TIMER,
   SockDiag,
   tcpBothFamiliesRequest,
+  COLLECT_YOUNG_EVERY,
+  youngCollector,
 } from '../src/sources/sock-diag.js';
 import { DIAG_MSG_LEN, diagChunks } from './helpers/diag-messages.js';
 import { Netns, readyLine } from './helpers/netns.js';
@@ -283,6 +285,37 @@ test('SockDiag: a dump spread over chunks, stale messages ignored, one dump at a
   assert.equal(raw.sent.length, 2);
   assert.notEqual(raw.sent[0]?.readUInt32LE(8), raw.sent[1]?.readUInt32LE(8));
   assert.equal(raw.refs, -1, 'referenced only while a dump runs (the constructor unrefs once)');
+});
+
+test('SockDiag: a young-generation collection every COLLECT_YOUNG_EVERY messages of a tcp_info dump (the binding buffers are freed only by a collection), none in a plain dump; the collector is made at the first tcp_info dump', async () => {
+  const chunks = 2 * COLLECT_YOUNG_EVERY + 5;
+  const raw = new FakeRaw((req) => {
+    const seq = req.readUInt32LE(8);
+    const out = Array.from({ length: chunks }, (_, i) => diagMsg({ seq, sport: i + 1 }));
+    out.push(done(seq));
+    return out;
+  });
+  let made = 0,
+    collections = 0;
+  const diag = new SockDiag(raw as unknown as ConstructorParameters<typeof SockDiag>[0], () => {
+    made++;
+    return () => {
+      collections++;
+    };
+  });
+  const plain = await dumpInetSockets('tcp', ALL_STATES, diag);
+  assert.equal(plain?.ok && plain.value.length, chunks);
+  assert.deepEqual([made, collections], [0, 0], 'a plain dump asks for none');
+  const info = await dumpInetSockets('tcp', ALL_STATES, diag, true);
+  assert.equal(info?.ok && info.value.length, chunks);
+  assert.deepEqual([made, collections], [1, 2]);
+  await dumpTcpBothFamilies(ALL_STATES, diag, true);
+  assert.deepEqual([made, collections], [1, 4], 'made once');
+  // The real one: a function where V8 allows it, and the program's global gets no gc.
+  const young = youngCollector();
+  assert.equal(typeof young, 'function');
+  young!();
+  assert.equal((globalThis as { gc?: unknown }).gc, undefined);
 });
 
 test('tcpBothFamiliesRequest: nlmsghdr and the old inet_diag_req that ss falls back to', () => {

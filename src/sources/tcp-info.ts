@@ -327,13 +327,13 @@ export class TcpInfoStore {
   cookieLo = new Uint32Array(0);
   cookieHi = new Uint32Array(0);
   seen = new Uint32Array(0);
-  /** The row the reader last made for the slot, and the slot's two views. */
+  /** The row the reader last made for the slot (which holds the slot's two views). */
   rows: (InetSocket | undefined)[] = [];
-  private infoViews: (TcpInfo | undefined)[] = [];
-  private memViews: (SkMemInfo | undefined)[] = [];
   private readonly free: number[] = [];
-  /** The two change lists (this dump's and the last one's), and how much of each is used. */
-  private readonly changes: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
+  /** The two change lists (this dump's and the last one's): the word changed and its old value,
+   *  and how much of each is used. */
+  private readonly changedWord: Uint8Array[] = [new Uint8Array(1024), new Uint8Array(1024)];
+  private readonly oldValue: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
   private readonly used = [0, 0];
   /** The current dump (beginDump). */
   gen = 0;
@@ -369,8 +369,6 @@ export class TcpInfoStore {
   release(s: number): void {
     this.life[s] = (this.life[s]! + 1) >>> 0;
     this.rows[s] = undefined;
-    this.infoViews[s] = undefined;
-    this.memViews[s] = undefined;
     this.free.push(s);
   }
 
@@ -422,7 +420,8 @@ export class TcpInfoStore {
       base = (s & (BLOCK_SLOTS - 1)) * STORE_WORDS;
     const g = this.gen,
       li = g & 1;
-    let list = this.changes[li]!,
+    let changed = this.changedWord[li]!,
+      oldValue = this.oldValue[li]!,
       at = this.used[li]!;
     const start = at;
     // A word view of the source chunk, when its bytes are 4-aligned (netlink attributes are).
@@ -451,14 +450,18 @@ export class TcpInfoStore {
       const old = words[base + w]!;
       if (v !== old) {
         if (had) {
-          if (at + 2 > list.length) {
-            const bigger = new Int32Array(list.length * 2);
-            bigger.set(list);
-            this.changes[li] = list = bigger;
+          if (at === changed.length) {
+            const n = Math.ceil(at * 1.5);
+            const c = new Uint8Array(n),
+              v = new Int32Array(n);
+            c.set(changed);
+            v.set(oldValue);
+            this.changedWord[li] = changed = c;
+            this.oldValue[li] = oldValue = v;
           }
-          list[at] = w;
-          list[at + 1] = old;
-          at += 2;
+          changed[at] = w;
+          oldValue[at] = old;
+          at++;
         }
         words[base + w] = v;
       }
@@ -466,7 +469,7 @@ export class TcpInfoStore {
     this.used[li] = at;
     if (had) {
       this.prevAt[s] = start;
-      this.prevCount[s] = (at - start) >> 1;
+      this.prevCount[s] = at - start;
       this.prevInfoLen[s] = this.infoLen[s]!;
       this.prevMemLen[s] = this.memLen[s]!;
       this.prevGen[s] = g;
@@ -476,13 +479,14 @@ export class TcpInfoStore {
     this.memLen[s] = Math.min(memLen, 0xffff);
   }
 
-  /** The stable view of slot `s`'s tcp_info (one object for the socket's life in the slot). */
+  /** The view of slot `s`'s tcp_info: its row's, so one object for the socket's life in the
+   *  slot (a new row made for it, its own fields having moved, takes the same view). */
   infoView(s: number): TcpInfo {
-    return (this.infoViews[s] ??= new StoredTcpInfo(this, s, this.life[s]!) as unknown as TcpInfo);
+    return this.rows[s]?.tcpInfo ?? (new StoredTcpInfo(this, s, this.life[s]!) as unknown as TcpInfo);
   }
 
   memView(s: number): SkMemInfo {
-    return (this.memViews[s] ??= new StoredSkMem(this, s, this.life[s]!) as unknown as SkMemInfo);
+    return this.rows[s]?.mem ?? (new StoredSkMem(this, s, this.life[s]!) as unknown as SkMemInfo);
   }
 
   /** Slot `s`'s tcp_info before its last write, as a view of its own bytes; undefined when the
@@ -495,8 +499,9 @@ export class TcpInfoStore {
     const copy = new Int32Array(STORE_WORDS);
     const base = (s & (BLOCK_SLOTS - 1)) * STORE_WORDS;
     copy.set(this.blockWords[s >>> BLOCK_SHIFT]!.subarray(base, base + STORE_WORDS));
-    const list = this.changes[g & 1]!;
-    for (let k = 0, at = this.prevAt[s]!; k < this.prevCount[s]!; k++, at += 2) copy[list[at]!] = list[at + 1]!;
+    const changed = this.changedWord[g & 1]!,
+      oldValue = this.oldValue[g & 1]!;
+    for (let at = this.prevAt[s]!, end = at + this.prevCount[s]!; at < end; at++) copy[changed[at]!] = oldValue[at]!;
     return new TcpInfoView(new Uint8Array(copy.buffer), 0, this.prevInfoLen[s]!);
   }
 }

@@ -66,7 +66,7 @@ test('a tcp_info tick at 50k sockets allocates under 200 heap bytes per socket (
   // arena (two a socket), a map of every key in the flow table, boxed counter values, for-of
   // iterator results in code run once a tick, arrays of 50k grown by push. What is left is the
   // rows with their tcp_info and memory views and cookie, and the connections map of the sample.
-  // Session 8: about 115. The reader keeps each socket's tcp_info bytes in a store by slot and
+  // Session 8: about 125. The reader keeps each socket's tcp_info bytes in a store by slot and
   // hands its row and views on from dump to dump while its own fields stand (sock-diag.ts), so
   // what is left is the sample's connections map, the rows array and the diff's lists.
   const r = allocatedPerSocket(50_000);

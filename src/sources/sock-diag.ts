@@ -575,14 +575,15 @@ const DUMP_TIMEOUT_MS = 10_000;
 
 /**
  * During a tcp_info dump, a young-generation collection every this many messages (32 KiB
- * each: 4 MB). The netlink binding hands each message over in a buffer of its own, freed only
+ * each: 2 MB; every 128 measured 151 MB peak RSS in `npm run bench -- --tcpinfo-only`, every 64
+ * 148, at no tick time to be seen beside the load's noise). The netlink binding hands each message over in a buffer of its own, freed only
  * when V8 collects it: 20 MB a 50k-socket tcp_info dump. A dump now makes next to no objects
  * (its rows go on from dump to dump), so V8 collected the buffers only once 64 MB of them had
  * piled up (its external-memory limit), and the C allocator kept that much (RSS 160 MB where
  * the heap and the kept buffers were 90). A scavenge of a young generation holding little else
- * takes well under a millisecond.
+ * takes about a millisecond at 50k sockets (8 a tick).
  */
-export const COLLECT_YOUNG_EVERY = 128;
+export const COLLECT_YOUNG_EVERY = 64;
 
 /** A young-generation collection (V8's minor GC), where the runtime lets one be asked for:
  *  the gc function of a context made while --expose-gc is set (the flag is then cleared, so

@@ -154,6 +154,18 @@ test('InetDiagParser with tcp_info: the attribute by its own length, the cookie;
   assert.deepEqual(dump(), []);
   assert.equal(d.tcpInfo?.rto, undefined);
   assert.deepEqual(tcpInfoObject(d.tcpInfo!), { length: 0 });
+  // A whole table read without tcp_info (no view wants it any more) lets the store go: the next
+  // tcp_info dump starts afresh.
+  const e = dump(message(info, 77, [6, 1]))[0]!;
+  assert.equal(dump(message(info, 77, [6, 1]))[0], e);
+  const plain = new InetDiagParser('tcp', true, false);
+  const pm = message(info, 77, [6, 1]);
+  plain.message(pm, 0, pm.length);
+  plain.finish();
+  const f = dump(message(info, 77, [6, 1]))[0]!;
+  assert.notEqual(f, e);
+  assert.equal(f.tcpInfo?.previous, undefined);
+  assert.equal(e.tcpInfo?.totalRetrans, 500, 'the old rows still read what they last read');
   // A process that reads once keeps nothing: each dump makes its own rows.
   keepRowsBetweenDumps(false);
   try {

@@ -252,6 +252,9 @@ export class InetDiagParser {
     this.tcp = proto.startsWith('tcp');
     this.udp = proto.startsWith('udp');
     this.info = this.tcp && tcpInfo;
+    // A whole table read without tcp_info (no view shows it any more): the store of the
+    // tcp_info dumps goes (about 330 bytes a socket); the next tcp_info dump starts afresh.
+    if (this.tcp && !tcpInfo && complete) infoStates.delete(proto);
     if (this.info) {
       // A process that reads once (keepRowsBetweenDumps(false)) keeps nothing for a next dump.
       let st = reuseRows ? infoStates.get(proto) : undefined;

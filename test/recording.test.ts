@@ -179,7 +179,22 @@ describe('a recording written and read back', () => {
     const back = readRecording(path).samples;
     assert.equal(back.length, 4);
     back.forEach((s, i) => assert.equal(encodeRaw(s), written[i], `sample ${i}`));
-    assert.equal(back[3]!.snapshot.inet.tcp?.ok && back[3]!.snapshot.inet.tcp.value[1]!.tcpInfo?.bytesAcked, 4001);
+    const row = back[3]!.snapshot.inet.tcp?.ok ? back[3]!.snapshot.inet.tcp.value[1] : undefined;
+    assert.equal(row?.tcpInfo?.bytesAcked, 4001);
+    // The live row's tcp_info and memory are one object, each written as its own.
+    assert.equal(first![1]!.mem, first![1]!.tcpInfo);
+    assert.deepEqual(row?.mem, {
+      rmemAlloc: 0,
+      rcvbuf: 0,
+      wmemAlloc: 0,
+      sndbuf: 0,
+      fwdAlloc: 0,
+      wmemQueued: 0,
+      optmem: 0,
+      backlog: 0,
+      drops: 0,
+    });
+    assert.equal(row?.tcpInfo?.length, 280);
   });
 
   it('a steady table costs a few bytes a tick, not its size', () => {

@@ -104,14 +104,14 @@ export class FrameEncoder {
 }
 
 /** A tcp_info or memory view (sources/tcp-info.ts): read where its bytes are, JSON by toJSON. */
-function isView(v: unknown): v is { toJSON(): unknown } {
+function isView(v: unknown): v is { toJSON(key: string): unknown } {
   return isObject(v) && typeof v['toJSON'] === 'function';
 }
 
 function frozenRow(r: unknown): unknown {
   if (!isObject(r) || !isView(r['tcpInfo'])) return r;
   const mem = r['mem'];
-  return { ...r, tcpInfo: r['tcpInfo'].toJSON(), ...(isView(mem) ? { mem: mem.toJSON() } : {}) };
+  return { ...r, tcpInfo: r['tcpInfo'].toJSON('tcpInfo'), ...(isView(mem) ? { mem: mem.toJSON('mem') } : {}) };
 }
 
 /**

@@ -16,7 +16,7 @@
 // - SYN_RECV request sockets: netlink reports uid 0; /proc the listener's uid, looked up here.
 // - UDP drops come from the SK_MEMINFO_DROPS slot of INET_DIAG_SKMEMINFO.
 import { createRequire } from 'node:module';
-import type { InetProto, InetSocket, SourceResult } from '../model.js';
+import type { InetProto, InetSocket, SkMemInfo, SourceResult } from '../model.js';
 import { formatIpv6 } from './inet-address.js';
 import { cookieText, TcpInfoStore } from './tcp-info.js';
 
@@ -432,8 +432,10 @@ export class InetDiagParser {
         this.push(o);
         return;
       }
-      if (infoLen > 0) tcpInfo = store.infoView(s);
-      if (memLen > 0) mem = store.memView(s);
+      // One object is the socket's tcp_info and memory view (TcpInfoStore.infoView).
+      const view = store.infoView(s);
+      if (infoLen > 0) tcpInfo = view;
+      if (memLen > 0) mem = view as unknown as SkMemInfo;
       cookie = o?.cookie ?? cookieText(b, m + 44);
     }
     const timer = kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout };

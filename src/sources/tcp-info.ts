@@ -197,8 +197,8 @@ export function tcpInfoFieldReaderF64(keys: readonly NumKey[]): (i: TcpInfo, out
 
 /** A plain object of the known fields (for spreading, JSON, comparisons). */
 export function tcpInfoObject(i: TcpInfo): TcpInfo {
-  const j = (i as { toJSON?: () => TcpInfo }).toJSON;
-  return j ? j.call(i) : { ...i };
+  const j = (i as { toJSON?: (key: string) => TcpInfo }).toJSON;
+  return j ? j.call(i, 'tcpInfo') : { ...i };
 }
 
 const MEM_KEYS: readonly (keyof SkMemInfo)[] = [
@@ -262,8 +262,8 @@ export function parseSkMemInfo(b: Uint8Array, off: number, len: number): SkMemIn
 
 /** A plain object of the slots the kernel sent. */
 export function skMemObject(m: SkMemInfo): SkMemInfo {
-  const j = (m as { toJSON?: () => SkMemInfo }).toJSON;
-  return j ? j.call(m) : { ...m };
+  const j = (m as { toJSON?: (key: string) => SkMemInfo }).toJSON;
+  return j ? j.call(m, 'mem') : { ...m };
 }
 
 /** The 64-bit socket cookie (two host-order u32 words, low first) as decimal text. */
@@ -479,14 +479,12 @@ export class TcpInfoStore {
     this.memLen[s] = Math.min(memLen, 0xffff);
   }
 
-  /** The view of slot `s`'s tcp_info: its row's, so one object for the socket's life in the
-   *  slot (a new row made for it, its own fields having moved, takes the same view). */
+  /** The view of slot `s`'s tcp_info, which is also the view of its memory slots (one object,
+   *  see StoredTcpInfo): its row's, so one object for the socket's life in the slot (a new row
+   *  made for it, its own fields having moved, takes the same view). */
   infoView(s: number): TcpInfo {
-    return this.rows[s]?.tcpInfo ?? (new StoredTcpInfo(this, s, this.life[s]!) as unknown as TcpInfo);
-  }
-
-  memView(s: number): SkMemInfo {
-    return this.rows[s]?.mem ?? (new StoredSkMem(this, s, this.life[s]!) as unknown as SkMemInfo);
+    const row = this.rows[s];
+    return row?.tcpInfo ?? (row?.mem as TcpInfo | undefined) ?? (new StoredTcpInfo(this, s, this.life[s]!) as unknown as TcpInfo);
   }
 
   /** Slot `s`'s tcp_info before its last write, as a view of its own bytes; undefined when the
@@ -506,7 +504,12 @@ export class TcpInfoStore {
   }
 }
 
-/** tcp_info of one socket of a TcpInfoStore: its latest dump's values. */
+/**
+ * tcp_info and socket memory of one socket of a TcpInfoStore, its latest dump's values: one
+ * object is both the row's `tcpInfo` and its `mem` (their field names differ), which saves an
+ * object a socket (48 bytes, 2.4 MB at 50k). JSON.stringify hands toJSON the property's name,
+ * so it writes each as its own (tcpInfoObject and skMemObject pass theirs).
+ */
 class StoredTcpInfo {
   constructor(
     private readonly s: TcpInfoStore,
@@ -531,34 +534,27 @@ class StoredTcpInfo {
     return this.s.previous(this.slot, this.life);
   }
 
-  toJSON(): TcpInfo {
-    return TcpInfoView.prototype.toJSON.call(this);
+  /** Where the memory slots are read. */
+  get memBytes(): MemBytes {
+    return {
+      b: this.b,
+      off: this.off + MEM_AT,
+      len: this.s.life[this.slot] === this.life ? this.s.memLen[this.slot]! : 0,
+    };
+  }
+
+  toJSON(key?: string): TcpInfo | SkMemInfo {
+    return key === 'mem' ? memJson(this.memBytes) : TcpInfoView.prototype.toJSON.call(this as unknown as TcpInfoView);
   }
 }
 defineTcpInfoFields(StoredTcpInfo.prototype);
-
-/** The socket memory slots of one socket of a TcpInfoStore. */
-class StoredSkMem {
-  constructor(
-    private readonly s: TcpInfoStore,
-    private readonly slot: number,
-    private readonly life: number,
-  ) {}
-
-  get b(): Uint8Array {
-    return this.s.blocks[this.slot >>> BLOCK_SHIFT]!;
-  }
-
-  get off(): number {
-    return (this.slot & (BLOCK_SLOTS - 1)) * STORE_STRIDE + MEM_AT;
-  }
-
-  get len(): number {
-    return this.s.life[this.slot] === this.life ? this.s.memLen[this.slot]! : 0;
-  }
-
-  toJSON(): SkMemInfo {
-    return memJson(this);
-  }
-}
-defineMemFields(StoredSkMem.prototype);
+MEM_KEYS.forEach((key, i) => {
+  Object.defineProperty(StoredTcpInfo.prototype, key, {
+    get(this: StoredTcpInfo): number | undefined {
+      const m = this.memBytes;
+      return 4 * i + 4 <= m.len ? u32(m.b, m.off + 4 * i) : undefined;
+    },
+    enumerable: false,
+    configurable: false,
+  });
+});

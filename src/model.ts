@@ -58,6 +58,12 @@ export interface InetSocket {
 export interface TcpInfo {
   /** Bytes of tcp_info the kernel sent. */
   length: number;
+  /** The same socket's tcp_info in the dump before this one's latest, where the reader keeps
+   *  it: the live sock_diag reader hands a socket's row and tcp_info on from dump to dump and
+   *  updates them in place (sources/tcp-info.ts, TcpInfoStore), so the previous sample's row is
+   *  this same object and the change since the last tick is read from here. Absent otherwise
+   *  (a socket new in the latest dump, a replay, /proc, one-shot prints). Not serialized. */
+  readonly previous?: TcpInfo;
   state?: number;
   caState?: number;
   retransmits?: number;

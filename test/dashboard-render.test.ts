@@ -7,7 +7,9 @@ import { parseOptions } from '../src/cli/options.js';
 import { createDashboard } from '../src/dashboard/app.js';
 import { replaySource } from '../src/sampler/sample-source.js';
 import { KEY_HELP } from '../src/dashboard/keys.js';
-import type { ProcessOwner, TcpInfo, UnixSocket } from '../src/model.js';
+import type { InetSocket, ProcessOwner, TcpInfo, UnixSocket } from '../src/model.js';
+import { InetDiagParser } from '../src/sources/sock-diag.js';
+import { DIAG_MSG_LEN, diagChunks } from './helpers/diag-messages.js';
 import { systemClock } from '../src/sampler/sampler.js';
 import { estab, FakeSource, Feeder, listen, names, nif, route4, udp, type SnapParts } from './helpers/dashboard-samples.js';
 import { start, tick, type Harness } from './helpers/dashboard-harness.js';
@@ -575,6 +577,29 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
       asked.slice(0, -1).every((x) => x),
       'asked for while a view showed it',
     );
+  } finally {
+    await h.close();
+  }
+});
+
+test('traffic detail of a row the live reader hands on (the same row and tcp_info object every tick): the change this tick comes from the tcp_info before', async () => {
+  const dump = (t: number): InetSocket[] => {
+    const p = new InetDiagParser('tcp', true, true);
+    for (const [chunk, used] of diagChunks(2, t)) for (let o = 0; o < used; o += DIAG_MSG_LEN) p.message(chunk, o, DIAG_MSG_LEN);
+    return p.finish();
+  };
+  const h = start(['-n'], 160, 40);
+  try {
+    const first = dump(1);
+    h.src.push({ inet: first });
+    const second = dump(2);
+    assert.equal(second[0], first[0], 'the same row object');
+    h.src.push({ inet: second });
+    await h.settle();
+    await h.press('r');
+    await h.press('\r');
+    const detail = h.d.store.detailLines(96).join('\n');
+    has(detail, 'bytes_acked', '+1000 this tick', 'bytes_received', '+2000 this tick', '+3000 this tick');
   } finally {
     await h.close();
   }

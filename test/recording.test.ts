@@ -24,6 +24,8 @@ import {
 } from '../src/sampler/recording.js';
 import type { RawSample } from '../src/sampler/sample-engine.js';
 import { estab, Feeder, listen, nif, route4, udp } from './helpers/dashboard-samples.js';
+import { DIAG_MSG_LEN, diagChunks } from './helpers/diag-messages.js';
+import { InetDiagParser } from '../src/sources/sock-diag.js';
 import { run, type RunResult } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
 
@@ -152,6 +154,47 @@ describe('a recording written and read back', () => {
       'a run id on every line',
     );
     assert.equal(lines[lines.length - 1], `{"run":"${rec.run}","end":true}`);
+  });
+
+  it("rows the live reader hands on from dump to dump, their tcp_info read from the latest: every tick's tcp_info is recorded", () => {
+    // The sock_diag reader gives a socket the same row object while its own fields stand, its
+    // tcp_info and memory views reading the latest dump: the recorder must not take the
+    // previous sample's row, the same object, for an unchanged one.
+    const f = new Feeder();
+    const path = file();
+    const rec = new Recorder(path, HEADER);
+    const written: string[] = [];
+    let first: InetSocket[] | null = null;
+    for (let t = 1; t <= 4; t++) {
+      const p = new InetDiagParser('tcp', true, true);
+      for (const [chunk, used] of diagChunks(3, t)) for (let o = 0; o < used; o += DIAG_MSG_LEN) p.message(chunk, o, DIAG_MSG_LEN);
+      const rows = p.finish();
+      first ??= rows;
+      assert.equal(rows[0], first[0], 'the same row object');
+      const raw = f.raw({ inet: rows });
+      written.push(encodeRaw(raw));
+      rec.write(raw);
+    }
+    rec.close();
+    const back = readRecording(path).samples;
+    assert.equal(back.length, 4);
+    back.forEach((s, i) => assert.equal(encodeRaw(s), written[i], `sample ${i}`));
+    const row = back[3]!.snapshot.inet.tcp?.ok ? back[3]!.snapshot.inet.tcp.value[1] : undefined;
+    assert.equal(row?.tcpInfo?.bytesAcked, 4001);
+    // The live row's tcp_info and memory are one object, each written as its own.
+    assert.equal(first![1]!.mem, first![1]!.tcpInfo);
+    assert.deepEqual(row?.mem, {
+      rmemAlloc: 0,
+      rcvbuf: 0,
+      wmemAlloc: 0,
+      sndbuf: 0,
+      fwdAlloc: 0,
+      wmemQueued: 0,
+      optmem: 0,
+      backlog: 0,
+      drops: 0,
+    });
+    assert.equal(row?.tcpInfo?.length, 280);
   });
 
   it('a steady table costs a few bytes a tick, not its size', () => {

@@ -30,7 +30,10 @@ import {
   NO_TIMER,
   SockDiag,
   tcpBothFamiliesRequest,
+  COLLECT_YOUNG_EVERY,
+  youngCollector,
 } from '../src/sources/sock-diag.js';
+import { DIAG_MSG_LEN, diagChunks } from './helpers/diag-messages.js';
 import { Netns, readyLine } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
 
@@ -284,6 +287,37 @@ test('SockDiag: a dump spread over chunks, stale messages ignored, one dump at a
   assert.equal(raw.refs, -1, 'referenced only while a dump runs (the constructor unrefs once)');
 });
 
+test('SockDiag: a young-generation collection every COLLECT_YOUNG_EVERY messages of a tcp_info dump (the binding buffers are freed only by a collection), none in a plain dump; the collector is made at the first tcp_info dump', async () => {
+  const chunks = 2 * COLLECT_YOUNG_EVERY + 5;
+  const raw = new FakeRaw((req) => {
+    const seq = req.readUInt32LE(8);
+    const out = Array.from({ length: chunks }, (_, i) => diagMsg({ seq, sport: i + 1 }));
+    out.push(done(seq));
+    return out;
+  });
+  let made = 0,
+    collections = 0;
+  const diag = new SockDiag(raw as unknown as ConstructorParameters<typeof SockDiag>[0], () => {
+    made++;
+    return () => {
+      collections++;
+    };
+  });
+  const plain = await dumpInetSockets('tcp', ALL_STATES, diag);
+  assert.equal(plain?.ok && plain.value.length, chunks);
+  assert.deepEqual([made, collections], [0, 0], 'a plain dump asks for none');
+  const info = await dumpInetSockets('tcp', ALL_STATES, diag, true);
+  assert.equal(info?.ok && info.value.length, chunks);
+  assert.deepEqual([made, collections], [1, 2]);
+  await dumpTcpBothFamilies(ALL_STATES, diag, true);
+  assert.deepEqual([made, collections], [1, 4], 'made once');
+  // The real one: a function where V8 allows it, and the program's global gets no gc.
+  const young = youngCollector();
+  assert.equal(typeof young, 'function');
+  young!();
+  assert.equal((globalThis as { gc?: unknown }).gc, undefined);
+});
+
 test('tcpBothFamiliesRequest: nlmsghdr and the old inet_diag_req that ss falls back to', () => {
   const req = tcpBothFamiliesRequest(LISTEN_STATES, 9);
   assert.equal(req.length, 76);
@@ -466,6 +500,26 @@ function conn(port: number, rport: number, state: number, inode: number, extra: 
     ...extra,
   };
 }
+
+test('ConnectionTracker: a row with tcp_info the reader hands on (the same object, its tcp_info read from the latest dump) is in updated every tick', () => {
+  const dump = (n: number, t: number): InetSocket[] => {
+    const p = new InetDiagParser('tcp', true, true);
+    for (const [chunk, used] of diagChunks(n, t)) for (let o = 0; o < used; o += DIAG_MSG_LEN) p.message(chunk, o, DIAG_MSG_LEN);
+    return p.finish();
+  };
+  const tracker = new ConnectionTracker();
+  const one = dump(3, 1);
+  tracker.update(one, true);
+  const two = dump(3, 2);
+  assert.equal(two[2], one[2], 'the same row object');
+  const { connections, churn } = tracker.update(two, true);
+  assert.deepEqual(churn.updated, [...connections.keys()], 'views that sort on tcp_info re-place every row');
+  assert.deepEqual(diffConnections(connectionKeys(one), connections).updated, churn.updated, 'the plain diff too');
+  // A table without tcp_info: an unchanged row is not listed.
+  const plain = [conn(80, 5000, 1, 3)];
+  tracker.update(plain, true);
+  assert.deepEqual(tracker.update(plain, true).churn.updated, []);
+});
 
 test('ConnectionTracker: the same keys, rows and churn as connectionKeys + diffConnections, tick by tick', () => {
   const ticks: InetSocket[][] = [

@@ -77,6 +77,7 @@ test('FlowTracker: first sample null, then deltas; a connection new this tick co
   assert.equal(a4.sinceMark[RX], 350);
   assert.equal(t4.byKey.size, 1, 'a closed connection is forgotten');
   f.mark();
+  assert.equal(t4.byKey.since('tcp|10.0.0.1|1|10.0.0.2|80', RX), 350, 'the table made before the mark answers as when made');
   const t5 = f.update(connectionKeys([tcp(1, '1', { bytesReceived: 15, bytesSent: 70, totalRetrans: 6 })]), 9000);
   assert.deepEqual(t5.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!.sinceMark.slice(0, 1), [5]);
   assert.equal(t5.byKey.get('tcp|10.0.0.1|1|10.0.0.2|80')!.sinceMark[RETRANS], 1);

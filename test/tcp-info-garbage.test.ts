@@ -61,14 +61,17 @@ function allocatedPerSocket(n: number): Garbage {
   return JSON.parse(out) as Garbage;
 }
 
-test('a tcp_info tick at 50k sockets allocates under 500 heap bytes per socket (rows and their views; no growing arrays and maps, copies, boxed numbers or iterator results)', () => {
+test('a tcp_info tick at 50k sockets allocates under 200 heap bytes per socket (a socket whose own fields stand keeps its row, views and cookie; no growing arrays and maps, copies, boxed numbers or iterator results)', () => {
   // Before: about 810 bytes a socket a tick (now about 410): a Uint8Array made by each Buffer#copy into the
   // arena (two a socket), a map of every key in the flow table, boxed counter values, for-of
   // iterator results in code run once a tick, arrays of 50k grown by push. What is left is the
   // rows with their tcp_info and memory views and cookie, and the connections map of the sample.
+  // Session 8: about 125. The reader keeps each socket's tcp_info bytes in a store by slot and
+  // hands its row and views on from dump to dump while its own fields stand (sock-diag.ts), so
+  // what is left is the sample's connections map, the rows array and the diff's lists.
   const r = allocatedPerSocket(50_000);
   assert.equal(r.flows, 50_000, 'every socket has its flow');
   assert.equal(r.acked, 1000, 'the deltas are right');
   assert.ok(Number.isFinite(r.perSocket) && r.perSocket > 0, `measured ${r.perSocket}`);
-  assert.ok(r.perSocket < 500, `${r.perSocket.toFixed(0)} bytes allocated per socket per tick`);
+  assert.ok(r.perSocket < 200, `${r.perSocket.toFixed(0)} bytes allocated per socket per tick`);
 });

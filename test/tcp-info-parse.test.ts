@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tcpInfoLine, tcpInfoTokens, gFormat } from '../src/print/tcp-info-text.js';
-import { inetDiagRequest, InetDiagParser, tcpBothFamiliesRequest } from '../src/sources/sock-diag.js';
-import { cookieText, parseTcpInfo, TCP_INFO_LAYOUT, tcpInfoFieldReaderF64, tcpInfoObject } from '../src/sources/tcp-info.js';
+import type { InetSocket, SkMemInfo } from '../src/model.js';
+import { inetDiagRequest, InetDiagParser, keepRowsBetweenDumps, tcpBothFamiliesRequest } from '../src/sources/sock-diag.js';
+import { cookieText, parseTcpInfo, TCP_INFO_LAYOUT, tcpInfoFieldReaderF64, tcpInfoObject, TcpInfoStore } from '../src/sources/tcp-info.js';
 
 /** A tcp_info of `len` bytes whose every u32 slot holds its own offset + 1 (so no field is 0). */
 function fixture(len: number): Buffer {
@@ -108,22 +109,114 @@ function message(info: Buffer, inode: number, cookie: [number, number]): Buffer 
   return Buffer.concat([h, body, attr]);
 }
 
-test('InetDiagParser with tcp_info: the attribute by its own length, the cookie, no row reuse', () => {
-  const msg = message(fixture(104), 77, [5, 1]);
-  const rows = [1, 2].map(() => {
+test('InetDiagParser with tcp_info: the attribute by its own length, the cookie; a socket keeps its row and tcp_info from dump to dump, the values before in previous', () => {
+  const dump = (...msgs: Buffer[]): InetSocket[] => {
     const p = new InetDiagParser('tcp', true, true);
-    p.message(msg, 0, msg.length);
+    for (const msg of msgs) p.message(msg, 0, msg.length);
     return p.finish();
-  });
-  const [a, b] = [rows[0]![0]!, rows[1]![0]!];
+  };
+  const info = fixture(104);
+  const a = dump(message(info, 77, [5, 1]))[0]!;
   assert.equal(a.cookie, String(2 ** 32 + 5));
   assert.equal(a.tcpInfo?.totalRetrans, 101);
   assert.equal(a.tcpInfo?.bytesAcked, undefined);
-  assert.notEqual(a, b, "counters move every tick: a row is never last tick's object");
+  assert.equal(a.tcpInfo?.previous, undefined, 'first seen: nothing before');
+  // The next dump: the counters moved, the socket's own fields did not. Its row goes on (the
+  // previous sample's row is this object), its tcp_info reads this dump's values, and the
+  // values before are `previous` (what the detail view's change this tick is taken from).
+  info.writeUInt32LE(500, 100);
+  const b = dump(message(info, 77, [5, 1]))[0]!;
+  assert.equal(b, a, "the socket's row goes on: no row, view or cookie made for it");
+  assert.equal(b.tcpInfo?.totalRetrans, 500);
+  assert.equal(b.tcpInfo?.previous?.totalRetrans, 101);
+  assert.equal(b.tcpInfo?.previous?.rto, 9, 'an unchanged field is there before too');
+  assert.equal(b.tcpInfo?.previous?.length, 104);
+  assert.deepEqual(tcpInfoObject(b.tcpInfo), tcpInfoObject(parseTcpInfo(info, 0, 104)), 'the same fields as read in place');
+  // Its own fields move (the send queue): a new row, the old one as it was; the tcp_info is
+  // still the socket's.
+  const moved = message(info, 77, [5, 1]);
+  moved.writeUInt32LE(1234, 16 + 60);
+  const c = dump(moved)[0]!;
+  assert.notEqual(c, b);
+  assert.equal(c.sendQ, 1234);
+  assert.equal(b.sendQ, 0);
+  assert.equal(c.tcpInfo, b.tcpInfo);
+  // The inode taken by another socket (a new cookie): a new row and tcp_info; the old
+  // socket's views read as unknown, never the new socket's values.
+  const d = dump(message(fixture(104), 77, [6, 1]))[0]!;
+  assert.notEqual(d, c);
+  assert.notEqual(d.tcpInfo, c.tcpInfo);
+  assert.equal(d.cookie, String(2 ** 32 + 6));
+  assert.equal(d.tcpInfo?.previous, undefined);
+  assert.equal(c.tcpInfo?.length, 0);
+  assert.equal(c.tcpInfo?.totalRetrans, undefined);
+  // Gone from a dump: its slot is freed, its views read as unknown.
+  assert.deepEqual(dump(), []);
+  assert.equal(d.tcpInfo?.rto, undefined);
+  assert.deepEqual(tcpInfoObject(d.tcpInfo!), { length: 0 });
+  // A whole table read without tcp_info (no view wants it any more) lets the store go: the next
+  // tcp_info dump starts afresh.
+  const e = dump(message(info, 77, [6, 1]))[0]!;
+  assert.equal(dump(message(info, 77, [6, 1]))[0], e);
+  const plain = new InetDiagParser('tcp', true, false);
+  const pm = message(info, 77, [6, 1]);
+  plain.message(pm, 0, pm.length);
+  plain.finish();
+  const f = dump(message(info, 77, [6, 1]))[0]!;
+  assert.notEqual(f, e);
+  assert.equal(f.tcpInfo?.previous, undefined);
+  assert.equal(e.tcpInfo?.totalRetrans, 500, 'the old rows still read what they last read');
+  // A process that reads once keeps nothing: each dump makes its own rows.
+  keepRowsBetweenDumps(false);
+  try {
+    const [x, y] = [dump(message(info, 78, [7, 1]))[0]!, dump(message(info, 78, [7, 1]))[0]!];
+    assert.notEqual(x, y);
+    assert.equal(y.tcpInfo?.previous, undefined);
+    assert.equal(x.tcpInfo?.totalRetrans, 500);
+  } finally {
+    keepRowsBetweenDumps(true);
+  }
   // Without the flag no attribute is read.
   const p = new InetDiagParser('tcp', true, false);
+  const msg = message(info, 79, [8, 1]);
   p.message(msg, 0, msg.length);
   assert.equal(p.finish()[0]!.tcpInfo, undefined);
+});
+
+test('TcpInfoStore: the values before rebuilt from the words that changed, for thousands of sockets over blocks; a slot that missed a dump has none', () => {
+  const store = new TcpInfoStore();
+  const n = 5000;
+  const bytes = (k: number, t: number): Buffer => {
+    const b = fixture(232);
+    b.writeUInt32LE(k * 7 + t, 100); // total_retrans
+    b.writeUInt32LE(t, 44); // last_data_sent
+    return b;
+  };
+  const slots: number[] = [];
+  for (let t = 1; t <= 3; t++) {
+    store.beginDump();
+    for (let k = 0; k < n; k++) {
+      if (t === 1) slots.push(store.alloc());
+      // Socket 3 misses the second dump.
+      if (t === 2 && k === 3) continue;
+      store.write(slots[k]!, bytes(k, t), 0, 232, 0, 0);
+    }
+  }
+  for (const k of [0, 1, 2047, 2048, 4999]) {
+    const v = store.infoView(slots[k]!);
+    assert.equal(v.totalRetrans, k * 7 + 3);
+    assert.equal(v.previous?.totalRetrans, k * 7 + 2, `socket ${k}`);
+    assert.equal(v.previous?.lastDataSent, 2);
+    assert.equal(v.previous?.rto, 9);
+    assert.equal((store.infoView(slots[k]!) as unknown as SkMemInfo).rmemAlloc, undefined, 'no memory slots were sent');
+  }
+  assert.equal(store.infoView(slots[3]!).totalRetrans, 3 * 7 + 3);
+  assert.equal(store.infoView(slots[3]!).previous?.totalRetrans, 3 * 7 + 1, 'its last write was over the first dump');
+  store.beginDump();
+  assert.equal(store.infoView(slots[3]!).previous?.totalRetrans, 3 * 7 + 1, 'a dump under way: still the values before');
+  store.beginDump();
+  assert.equal(store.infoView(slots[3]!).previous, undefined, 'two dumps on (it missed one): its change list is reused');
+  assert.equal(store.infoView(slots[3]!).totalRetrans, 3 * 7 + 3);
 });
 
 test('tcp_info copied out of the message a word at a time (aligned) or a byte at a time: the same fields as read in place', () => {

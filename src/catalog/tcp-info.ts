@@ -6,7 +6,7 @@ import type { TcpInfo } from '../model.js';
 export type TcpInfoUnit = 'count' | 'bytes' | 'us' | 'ms' | 'segments' | 'bytes/s' | 'code';
 
 export interface TcpInfoFact {
-  field: Exclude<keyof TcpInfo, 'length'>;
+  field: Exclude<keyof TcpInfo, 'length' | 'previous'>;
   /** The kernel's name, without tcpi_. */
   kernel: string;
   unit: TcpInfoUnit;

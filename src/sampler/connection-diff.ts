@@ -33,7 +33,8 @@ export interface ConnectionDiff {
   changed: StateChange[];
   /** Same state, but a new row object: queues, timers or counters moved. The netlink reader
    *  hands back last tick's object for a socket where nothing did, so this is usually short;
-   *  views that sort on such values re-place only these rows. */
+   *  views that sort on such values re-place only these rows. A row with tcp_info is always
+   *  listed: the reader hands it on with its tcp_info updated in place (sock-diag.ts). */
   updated: string[];
 }
 
@@ -48,7 +49,7 @@ export function diffConnections(prev: ReadonlyMap<string, InetSocket> | null, cu
     const before = prev.get(key);
     if (!before) diff.opened.push(key);
     else if (before.state !== s.state) diff.changed.push({ key, from: before.state, to: s.state, socket: s });
-    else if (before !== s) diff.updated.push(key);
+    else if (before !== s || s.tcpInfo !== undefined) diff.updated.push(key);
   }
   for (const key of prev.keys()) if (!cur.has(key)) diff.closed.push(key);
   return diff;
@@ -129,7 +130,7 @@ export class ConnectionTracker {
       else {
         matched++;
         if (before.state !== s.state) diff.changed.push({ key, from: before.state, to: s.state, socket: s });
-        else if (before !== s) updated[nUpdated++] = key;
+        else if (before !== s || s.tcpInfo !== undefined) updated[nUpdated++] = key;
       }
     }
     if (updated.length > nUpdated) updated.length = nUpdated;

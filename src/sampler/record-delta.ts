@@ -7,8 +7,9 @@
 
 export type DeltaOp = [number, number] | [number, Record<string, unknown>] | { r: unknown };
 
-/** Equal as JSON would write them (plain data: objects, arrays, strings, numbers, booleans, null). */
-export function sameJson(a: unknown, b: unknown): boolean {
+/** Equal as JSON would write them (plain data: objects, arrays, strings, numbers, booleans, null).
+ *  `key`: the property name the two are under, which JSON.stringify hands to toJSON. */
+export function sameJson(a: unknown, b: unknown, key = ''): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   // An object that writes itself through toJSON (tcp_info read lazily from its netlink message)
@@ -17,13 +18,13 @@ export function sameJson(a: unknown, b: unknown): boolean {
     jb = (b as { toJSON?: unknown }).toJSON;
   if (typeof ja === 'function' || typeof jb === 'function') {
     return sameJson(
-      typeof ja === 'function' ? (ja as () => unknown).call(a) : a,
-      typeof jb === 'function' ? (jb as () => unknown).call(b) : b,
+      typeof ja === 'function' ? (ja as (k: string) => unknown).call(a, key) : a,
+      typeof jb === 'function' ? (jb as (k: string) => unknown).call(b, key) : b,
     );
   }
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], String(i))) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
@@ -31,7 +32,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
     y = b as Record<string, unknown>;
   const keys = Object.keys(x);
   if (keys.length !== Object.keys(y).length) return false;
-  for (const k of keys) if (!(k in y) || !sameJson(x[k], y[k])) return false;
+  for (const k of keys) if (!(k in y) || !sameJson(x[k], y[k], k)) return false;
   return true;
 }
 
@@ -48,7 +49,7 @@ function patchOf(old: unknown, row: unknown): Record<string, unknown> | null {
   let n = 0;
   for (const k of keys) {
     if (!(k in old)) return null;
-    if (!sameJson(old[k], row[k])) {
+    if (!sameJson(old[k], row[k], k)) {
       patch[k] = row[k];
       n++;
     }

@@ -98,9 +98,40 @@ export class FrameEncoder {
       const changed = counterChanges(beforeCounters.counters, counters.counters);
       if (changed !== null) out['counters'] = { d: changed, errors: counters.errors, skipped: counters.skipped };
     }
-    this.prev = j;
+    this.prev = keptForNext(j);
     return { ...j, ...(key ? { key: true } : {}), snapshot: out };
   }
+}
+
+/** A tcp_info or memory view (sources/tcp-info.ts): read where its bytes are, JSON by toJSON. */
+function isView(v: unknown): v is { toJSON(key: string): unknown } {
+  return isObject(v) && typeof v['toJSON'] === 'function';
+}
+
+function frozenRow(r: unknown): unknown {
+  if (!isObject(r) || !isView(r['tcpInfo'])) return r;
+  const mem = r['mem'];
+  return { ...r, tcpInfo: r['tcpInfo'].toJSON('tcpInfo'), ...(isView(mem) ? { mem: mem.toJSON('mem') } : {}) };
+}
+
+/**
+ * What the next sample is written against: `j`, with its rows that carry tcp_info views copied
+ * as they are now. The live reader hands a socket's row on from dump to dump with its tcp_info
+ * and memory read from the latest dump (sources/sock-diag.ts), so the next sample's row is
+ * often this same object: compared with itself, its tcp_info changes would never be written.
+ */
+function keptForNext(j: JsonRaw): JsonRaw {
+  const inet = (j.snapshot as unknown as Snap)['inet'];
+  if (!isObject(inet)) return j;
+  let kept: Snap | null = null;
+  for (const p of INET_PROTOS) {
+    const sec = inet[p];
+    const rows = okList(sec);
+    if (rows === null || !rows.some((r) => isObject(r) && isView(r['tcpInfo']))) continue;
+    kept ??= { ...inet };
+    kept[p] = { ...(sec as Row), value: rows.map(frozenRow) };
+  }
+  return kept === null ? j : { ...j, snapshot: { ...j.snapshot, inet: kept } };
 }
 
 /** The counters that changed, or null when the groups or names are not the same ones in the

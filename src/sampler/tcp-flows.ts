@@ -60,13 +60,18 @@ interface SlotLookup {
   readonly tracker: FlowTracker;
   readonly epoch: number;
   readonly rowOfSlot: Int32Array;
+  /** The slot of each row (for its sums since the mark, read from the tracker until frozen). */
+  readonly slotAt: Int32Array;
 }
 
 /**
  * One tick's deltas, struct of arrays: row i (the i-th row with tcp_info of the table, in its
- * order) has its seven deltas at data[14 i ..] (NaN: unknown) and its sums since the mark at
- * data[14 i + 7 ..]. At 50k connections that is one Float64Array, instead of 50k objects holding
- * two arrays each (about 300 heap bytes a connection, all garbage a tick later). The keys and
+ * order) has its seven deltas at data[7 i ..] (NaN: unknown). At 50k connections that is one
+ * Float64Array, instead of 50k objects holding two arrays each (about 300 heap bytes a
+ * connection, all garbage a tick later). Its sums since the mark are the tracker's own while
+ * they stand; the tracker has the table copy them (freeze) before its next update, mark or
+ * reset changes them, so a table kept past those answers as when made, and the latest table and
+ * the one before hold one copy of the sums between them, not two (2.8 MB at 50k). The keys and
  * rows are the table's own (a sample's connections, never changed once made). A key is found
  * through the tracker's map from key to slot while this is the tracker's latest table (no map
  * of its own: a map of 50k keys a tick was 3.5 MB of garbage); a table kept past the next
@@ -76,6 +81,9 @@ interface SlotLookup {
 export class FlowIndex implements ReadonlyMap<string, FlowStat> {
   /** Key to row, made only when asked for after the tracker moved on. */
   private own: Map<string, number> | null = null;
+  /** The rows' sums since the mark, copied from the tracker before it changes them (its next
+   *  update, mark or reset: freeze); until then they are the tracker's own. */
+  private sinceOwn: Float64Array | null = null;
 
   constructor(
     private readonly rows: ReadonlyMap<string, InetSocket>,
@@ -112,13 +120,25 @@ export class FlowIndex implements ReadonlyMap<string, FlowStat> {
 
   /** The delta of FLOW_COUNTERS[i] of row `r` (null: unknown). */
   deltaAt(r: number, i: number): number | null {
-    const v = this.data[r * 2 * N + i]!;
+    const v = this.data[r * N + i]!;
     return v === v ? v : null;
   }
 
   /** The sum since the mark of FLOW_COUNTERS[i] of row `r`. */
   sinceAt(r: number, i: number): number {
-    return this.data[r * 2 * N + N + i]!;
+    const own = this.sinceOwn;
+    if (own !== null || this.lookup === null) return own === null ? 0 : own[r * N + i]!;
+    return this.lookup.tracker.sinceOf(this.lookup.slotAt[r]!, i);
+  }
+
+  /** The tracker is about to change its sums: this table keeps a copy of its rows'. */
+  freeze(): void {
+    if (this.sinceOwn !== null || this.lookup === null) return;
+    const own = new Float64Array(this.n * N);
+    const slotAt = this.lookup.slotAt,
+      t = this.lookup.tracker;
+    for (let r = 0; r < this.n; r++) for (let j = 0; j < N; j++) own[r * N + j] = t.sinceOf(slotAt[r]!, j);
+    this.sinceOwn = own;
   }
 
   /** The delta this tick of FLOW_COUNTERS[i] for the connection `key`; null when unknown or
@@ -126,26 +146,26 @@ export class FlowIndex implements ReadonlyMap<string, FlowStat> {
   delta(key: string, i: number): number | null {
     const r = this.row(key);
     if (r < 0) return null;
-    const v = this.data[r * 2 * N + i]!;
+    const v = this.data[r * N + i]!;
     return v === v ? v : null;
   }
 
   /** The sum since the mark of FLOW_COUNTERS[i]; null when the connection has no tcp_info. */
   since(key: string, i: number): number | null {
     const r = this.row(key);
-    return r < 0 ? null : this.data[r * 2 * N + N + i]!;
+    return r < 0 ? null : this.sinceAt(r, i);
   }
 
   private stat(key: string, r: number): FlowStat {
     const sock = this.rows.get(key)!;
     const d = this.data,
-      o = r * 2 * N;
+      o = r * N;
     const delta: (number | null)[] = [],
       sinceMark: number[] = [];
     for (let j = 0; j < N; j++) {
       const v = d[o + j]!;
       delta.push(v === v ? v : null);
-      sinceMark.push(d[o + N + j]!);
+      sinceMark.push(this.sinceAt(r, j));
     }
     return { key, ident: sock.cookie ?? String(sock.inode), sock, delta, sinceMark, opened: this.opened[r] === 1 };
   }
@@ -198,12 +218,27 @@ export class FlowTracker {
    *  this is still its own. */
   epoch = 0;
 
+  /** The latest table, until the sums it reads from here change (freeze). */
+  private current: FlowIndex | null = null;
+
   /** The slot of a connection of the latest table (FlowIndex's lookup). */
   slotOfKey(key: string): number | undefined {
     return this.slotOf.get(key);
   }
 
+  /** Slot `s`'s sum since the mark of FLOW_COUNTERS[i] (the latest table's rows read it here). */
+  sinceOf(s: number, i: number): number {
+    return this.since[s * N + i]!;
+  }
+
+  /** The latest table copies its sums before they change. */
+  private freezeCurrent(): void {
+    this.current?.freeze();
+    this.current = null;
+  }
+
   reset(): void {
+    this.freezeCurrent();
     this.epoch++;
     this.slotOf = new Map();
     this.ident = [];
@@ -216,6 +251,7 @@ export class FlowTracker {
 
   /** Every tracked connection's since-mark sums back to 0. */
   mark(): void {
+    this.freezeCurrent();
     this.since.fill(0);
   }
 
@@ -240,6 +276,7 @@ export class FlowTracker {
    *  connections never are). Written for 50k rows a tick: the seven fields read once each, no object a row, state kept
    *  in typed arrays from tick to tick (slots of sockets gone are freed at the end). */
   update(rows: ReadonlyMap<string, InetSocket>, at: number): FlowTable {
+    this.freezeCurrent();
     const first = this.prevAt === null;
     const elapsedMs = first ? null : at - this.prevAt!;
     this.prevAt = at;
@@ -247,7 +284,7 @@ export class FlowTracker {
     const epoch = ++this.epoch;
     const slotOf = this.slotOf;
     const slotAt = new Int32Array(rows.size);
-    let data = new Float64Array(Math.max(16, rows.size) * 2 * N);
+    let data = new Float64Array(Math.max(16, rows.size) * N);
     const opened = new Uint8Array(Math.max(16, rows.size));
     // A table much bigger than the slots (the first one): room for all of it at once.
     if (this.seen.length < rows.size) this.grow(rows.size);
@@ -278,7 +315,7 @@ export class FlowTracker {
       readCounters(info, cur);
       const r = n++;
       slotAt[r] = slot;
-      const b = r * 2 * N;
+      const b = r * N;
       for (let j = 0; j < N; j++) {
         const c = cur[j]!,
           p = last[o + j]!;
@@ -286,12 +323,11 @@ export class FlowTracker {
         const d = first || c !== c || p !== p || c < p ? NONE : c - p;
         data[b + j] = d;
         if (d === d) since[o + j]! += d;
-        data[b + N + j] = since[o + j]!;
         last[o + j] = c;
       }
       opened[r] = isNew && !first ? 1 : 0;
     });
-    if (n * 2 * N < data.length / 2) data = data.slice(0, n * 2 * N);
+    if (n * N < data.length / 2) data = data.slice(0, n * N);
     // Slots of sockets gone this tick are freed (the connection is forgotten).
     if (slotOf.size > n)
       for (const [key, s] of slotOf)
@@ -302,6 +338,8 @@ export class FlowTracker {
         }
     const rowOfSlot = new Int32Array(this.seen.length).fill(-1);
     for (let r = 0; r < n; r++) rowOfSlot[slotAt[r]!] = r;
-    return { elapsedMs, byKey: new FlowIndex(rows, n, data, opened, { tracker: this, epoch, rowOfSlot }) };
+    const table = new FlowIndex(rows, n, data, opened, { tracker: this, epoch, rowOfSlot, slotAt });
+    this.current = table;
+    return { elapsedMs, byKey: table };
   }
 }

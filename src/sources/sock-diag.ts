@@ -16,9 +16,9 @@
 // - SYN_RECV request sockets: netlink reports uid 0; /proc the listener's uid, looked up here.
 // - UDP drops come from the SK_MEMINFO_DROPS slot of INET_DIAG_SKMEMINFO.
 import { createRequire } from 'node:module';
-import type { InetProto, InetSocket, SourceResult } from '../model.js';
+import type { InetProto, InetSocket, SkMemInfo, SourceResult } from '../model.js';
 import { formatIpv6 } from './inet-address.js';
-import { cookieText, parseSkMemInfo, parseTcpInfo, TCP_INFO_KNOWN_LEN } from './tcp-info.js';
+import { cookieText, TcpInfoStore } from './tcp-info.js';
 
 const NETLINK_SOCK_DIAG = 4;
 /** The original TCP request (struct inet_diag_req): the kernel answers it for both families. */
@@ -190,64 +190,31 @@ export function keepRowsBetweenDumps(keep: boolean): void {
   if (!keep) {
     rowCache.clear();
     lastRows.clear();
+    infoStates.clear();
   }
 }
 
-/** The socket memory slots read (SK_MEMINFO_*, u32 each). */
-const SKMEM_KNOWN_LEN = 4 * (SK_MEMINFO_DROPS + 1);
-/** Arena blocks: 128 KiB, about 480 sockets' tcp_info and memory slots each. */
-const ARENA_BLOCK = 128 * 1024;
-
 /**
- * The tcp_info and socket-memory bytes of one dump, copied out of the netlink chunks into
- * blocks of their own: the bytes the parsers read (TCP_INFO_KNOWN_LEN and the nine memory
- * slots) and nothing else. Views into the chunks would keep every 32 KiB chunk alive as long as
- * its rows, headers, addresses and the struct's unread tail included: about 470 bytes a socket
- * against 268 here, and the chunks themselves can be dropped as soon as they are parsed.
+ * What a live reader keeps of the sockets its tcp_info dumps list, per protocol: their tcp_info
+ * and memory bytes, rows and views in a TcpInfoStore, by slot, and the slot of each inode. A
+ * socket listed again with the same cookie keeps its slot; its row goes on from dump to dump
+ * while its own fields (state, queues, timer...) do not change, and its tcp_info and memory
+ * views read the latest dump's bytes. So the previous sample's row of such a socket is the
+ * same object as this one's: whoever compares the two for tcp_info changes (the connection
+ * diff's `updated` list, a recording, the detail view's change this tick) must not take the
+ * same object for "unchanged" (TcpInfo.previous has the values before).
  */
-class InfoArena {
-  private block = new Uint8Array(0);
-  private block32 = new Int32Array(0);
-  private used = 0;
-  /** The last source chunk and a word view of its memory (one per 32 KiB chunk). */
-  private src: Buffer | null = null;
-  private src32: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private srcBase = 0;
+interface InfoState {
+  readonly store: TcpInfoStore;
+  readonly slotOf: Map<number, number>;
+  /** Slots of this dump's and the last dump's sockets without an inode. */
+  transient: number[];
+  lastTransient: number[];
+}
+const infoStates = new Map<InetProto, InfoState>();
 
-  /** Copies `len` bytes at `off` of `b`; returns where they now are (block, offset). */
-  copy(b: Buffer, off: number, len: number): number {
-    if (this.used + len > this.block.length) {
-      this.block = new Uint8Array(Math.max(ARENA_BLOCK, (len + 7) & ~7));
-      this.block32 = new Int32Array(this.block.buffer);
-      this.used = 0;
-    }
-    const at = this.used;
-    this.used = (at + len + 7) & ~7;
-    // Plain loops: Buffer#copy makes a Uint8Array view of the source for every call (88 heap
-    // bytes, 100k calls a 50k dump: 8.6 MB of garbage a tick), and TypedArray#set needs a
-    // subarray. Netlink attributes are 4-byte aligned, so the bytes go a word at a time.
-    const abs = b.byteOffset + off;
-    if ((abs & 3) === 0 && (len & 3) === 0) {
-      if (this.src !== b) {
-        this.src = b;
-        this.srcBase = b.byteOffset & ~3;
-        this.src32 = new Int32Array(b.buffer, this.srcBase, (b.byteOffset + b.length - this.srcBase) >> 2);
-      }
-      const s32 = this.src32,
-        d32 = this.block32;
-      const from = (abs - this.srcBase) >> 2,
-        to = at >> 2;
-      for (let i = 0, n = len >> 2; i < n; i++) d32[to + i] = s32[from + i]!;
-      return at;
-    }
-    const block = this.block;
-    for (let i = 0; i < len; i++) block[at + i] = b[off + i]!;
-    return at;
-  }
-
-  get current(): Uint8Array {
-    return this.block;
-  }
+function newInfoState(): InfoState {
+  return { store: new TcpInfoStore(), slotOf: new Map(), transient: [], lastTransient: [] };
 }
 
 /** Collects the rows of one dump from the messages as they arrive. */
@@ -268,8 +235,11 @@ export class InetDiagParser {
   private readonly complete: boolean;
   /** TCP with tcp_info: every row is new (its counters move), so the row cache is not used. */
   private readonly info: boolean;
-  /** Where the tcp_info bytes go (TCP with tcp_info only). */
-  private readonly arena: InfoArena | null;
+  /** Where the tcp_info bytes go, and this dump's number there (TCP with tcp_info only). */
+  private readonly st: InfoState | null = null;
+  private readonly gen: number = 0;
+  /** Sockets with an inode listed so far (with tcp_info). */
+  private listed = 0;
 
   /** `complete`: the dump lists every socket (no state filter), so it may renew the row cache.
    *  `tcpInfo`: the dump asked for tcp_info, socket memory and the cookie (TCP only). */
@@ -282,7 +252,19 @@ export class InetDiagParser {
     this.tcp = proto.startsWith('tcp');
     this.udp = proto.startsWith('udp');
     this.info = this.tcp && tcpInfo;
-    this.arena = this.info ? new InfoArena() : null;
+    // A whole table read without tcp_info (no view shows it any more): the store of the
+    // tcp_info dumps goes (about 330 bytes a socket); the next tcp_info dump starts afresh.
+    if (this.tcp && !tcpInfo && complete) infoStates.delete(proto);
+    if (this.info) {
+      // A process that reads once (keepRowsBetweenDumps(false)) keeps nothing for a next dump.
+      let st = reuseRows ? infoStates.get(proto) : undefined;
+      if (st === undefined) {
+        st = newInfoState();
+        if (reuseRows) infoStates.set(proto, st);
+      }
+      this.st = st;
+      this.gen = st.store.beginDump();
+    }
     // Dumps with tcp_info never use the row cache, and while a view shows tcp_info every dump
     // has it: the last plain table and its index (50k rows and a map at 50k sockets, about 8 MB)
     // would only be kept alive beside the tcp_info rows. The next plain dump builds them again.
@@ -380,28 +362,83 @@ export class InetDiagParser {
         return;
       }
     }
-    const timer = kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout };
     let tcpInfo: InetSocket['tcpInfo'], mem: InetSocket['mem'];
+    let slot = -1,
+      cookie = '';
     if (this.info) {
-      const arena = this.arena!;
+      let infoOff = 0,
+        infoLen = 0,
+        memOff = 0,
+        memLen = 0;
       let a = m + DIAG_MSG_LEN;
       const end = off + len;
       while (a + 4 <= end) {
         const alen = b[a]! | (b[a + 1]! << 8);
         if (alen < 4 || a + alen > end) break;
         const type = (b[a + 2]! | (b[a + 3]! << 8)) & 0x3fff;
-        // Read where they are copied to (InfoArena), by the length the kernel sent: a field
-        // past the known struct is never read, so only the known bytes are copied.
         if (type === INET_DIAG_INFO) {
-          const at = arena.copy(b, a + 4, Math.min(alen - 4, TCP_INFO_KNOWN_LEN));
-          tcpInfo = parseTcpInfo(arena.current, at, alen - 4);
+          infoOff = a + 4;
+          infoLen = alen - 4;
         } else if (type === INET_DIAG_SKMEMINFO) {
-          const at = arena.copy(b, a + 4, Math.min(alen - 4, SKMEM_KNOWN_LEN));
-          mem = parseSkMemInfo(arena.current, at, alen - 4);
+          memOff = a + 4;
+          memLen = alen - 4;
         }
         a += (alen + 3) & ~3;
       }
+      // The socket's slot in the store: kept while its inode and cookie are (sockets without an
+      // inode, never seen with tcp_info in practice, get a slot for one dump).
+      const st = this.st!,
+        store = st.store;
+      const lo = u32(b, m + 44),
+        hi = u32(b, m + 48);
+      let s = inode !== 0 ? st.slotOf.get(inode) : undefined;
+      if (s !== undefined && (store.cookieLo[s] !== lo || store.cookieHi[s] !== hi)) {
+        store.release(s);
+        st.slotOf.delete(inode);
+        s = undefined;
+      }
+      if (s === undefined) {
+        s = store.alloc();
+        store.cookieLo[s] = lo;
+        store.cookieHi[s] = hi;
+        if (inode !== 0) st.slotOf.set(inode, s);
+        else st.transient.push(s);
+      }
+      slot = s;
+      if (inode !== 0) this.listed++;
+      store.seen[s] = this.gen;
+      // Only the known bytes are copied (a field past the known struct is never read).
+      store.write(s, b, infoOff, infoLen, memOff, memLen);
+      const o = store.rows[s];
+      // The socket's own fields as last dump: its row goes on (its tcp_info reads this dump's).
+      if (
+        o !== undefined &&
+        o.state === state &&
+        o.localPort === localPort &&
+        o.remotePort === remotePort &&
+        o.localAddr === localAddr &&
+        o.remoteAddr === remoteAddr &&
+        o.sendQ === sendQ &&
+        o.recvQ === recvQ &&
+        o.uid === uid &&
+        (o.backlog ?? -1) === backlog &&
+        o.timer.kind === kind &&
+        o.timer.expires === expires &&
+        o.timer.retransmits === retransmits &&
+        o.timer.timeout === timeout &&
+        (o.tcpInfo !== undefined) === infoLen > 0 &&
+        (o.mem !== undefined) === memLen > 0
+      ) {
+        this.push(o);
+        return;
+      }
+      // One object is the socket's tcp_info and memory view (TcpInfoStore.infoView).
+      const view = store.infoView(s);
+      if (infoLen > 0) tcpInfo = view;
+      if (memLen > 0) mem = view as unknown as SkMemInfo;
+      cookie = o?.cookie ?? cookieText(b, m + 44);
     }
+    const timer = kind === 0 && retransmits === 0 && timeout === 0 ? NO_TIMER : { kind, expires, retransmits, timeout };
     let sock: InetSocket;
     if (tcpInfo !== undefined && mem !== undefined && backlog < 0) {
       // The common row of a tcp_info dump in one literal, fields in the order of the rows
@@ -419,7 +456,7 @@ export class InetDiagParser {
         timer,
         uid,
         inode,
-        cookie: cookieText(b, m + 44),
+        cookie,
         tcpInfo,
         mem,
       };
@@ -440,7 +477,7 @@ export class InetDiagParser {
       };
       if (backlog >= 0) sock.backlog = backlog;
       if (this.info) {
-        sock.cookie = cookieText(b, m + 44);
+        sock.cookie = cookie;
         if (tcpInfo !== undefined) sock.tcpInfo = tcpInfo;
         if (mem !== undefined) sock.mem = mem;
       }
@@ -459,7 +496,25 @@ export class InetDiagParser {
       }
     }
     if (inode !== 0 && this.complete) this.cache!.set(inode, sock);
+    if (slot >= 0) this.st!.store.rows[slot] = sock;
     this.push(sock);
+  }
+
+  /** Slots of sockets this dump did not list are freed (their views read as unknown from now
+   *  on), and those of the last dump's sockets without an inode. */
+  private releaseUnlisted(): void {
+    const st = this.st!,
+      store = st.store,
+      gen = this.gen;
+    if (st.slotOf.size > this.listed)
+      for (const [inode, s] of st.slotOf)
+        if (store.seen[s] !== gen) {
+          st.slotOf.delete(inode);
+          store.release(s);
+        }
+    for (const s of st.lastTransient) store.release(s);
+    st.lastTransient = st.transient;
+    st.transient = [];
   }
 
   /** Request sockets (SYN_RECV, no inode) carry uid 0 in netlink; /proc shows the listener's. */
@@ -468,7 +523,10 @@ export class InetDiagParser {
     const rows = this.out ?? (prev !== null && this.n === prev.length ? prev : prev === null ? [] : prev.slice(0, this.n));
     if (rows.length > this.n) rows.length = this.n;
     this.out = rows;
-    if (this.info) infoRowsHint.set(this.proto, this.n + (this.n >> 6));
+    if (this.info) {
+      infoRowsHint.set(this.proto, this.n + (this.n >> 6));
+      this.releaseUnlisted();
+    }
     if (this.complete) lastRows.set(this.proto, rows);
     // Entries of closed sockets stay until they outnumber the live ones (inodes are not reused).
     if (this.complete && this.cache !== null && this.cache.size > 2 * rows.length + 1024) {
@@ -520,6 +578,36 @@ export interface MessageSink {
 
 const DUMP_TIMEOUT_MS = 10_000;
 
+/**
+ * During a tcp_info dump, a young-generation collection every this many messages (32 KiB
+ * each: 2 MB; every 128 measured 151 MB peak RSS in `npm run bench -- --tcpinfo-only`, every 64
+ * 148, at no tick time to be seen beside the load's noise). The netlink binding hands each message over in a buffer of its own, freed only
+ * when V8 collects it: 20 MB a 50k-socket tcp_info dump. A dump now makes next to no objects
+ * (its rows go on from dump to dump), so V8 collected the buffers only once 64 MB of them had
+ * piled up (its external-memory limit), and the C allocator kept that much (RSS 160 MB where
+ * the heap and the kept buffers were 90). A scavenge of a young generation holding little else
+ * takes about a millisecond at 50k sockets (8 a tick).
+ */
+export const COLLECT_YOUNG_EVERY = 64;
+
+/** A young-generation collection (V8's minor GC), where the runtime lets one be asked for:
+ *  the gc function of a context made while --expose-gc is set (the flag is then cleared, so
+ *  the program's own global has none). Null where that is not possible. */
+export function youngCollector(): (() => void) | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const v8 = require('node:v8') as typeof import('node:v8');
+    const vm = require('node:vm') as typeof import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as unknown;
+    v8.setFlagsFromString('--no-expose-gc');
+    if (typeof gc !== 'function') return null;
+    return () => (gc as (o: { type: string }) => void)({ type: 'minor' });
+  } catch {
+    return null;
+  }
+}
+
 export class SockDiag {
   private chain: Promise<unknown> = Promise.resolve();
   private seq = 1;
@@ -528,7 +616,15 @@ export class SockDiag {
   /** Ends the dump in progress with an error (socket error, message cut short). */
   private fail: ((err: Error) => void) | null = null;
 
-  constructor(private readonly sock: RawSocket) {
+  /** Made at the first tcp_info dump (see COLLECT_YOUNG_EVERY); undefined until then. */
+  private collectYoung: (() => void) | null | undefined;
+
+  /** `young`: what makes the young-generation collector (openSockDiag passes youngCollector);
+   *  none by default. */
+  constructor(
+    private readonly sock: RawSocket,
+    private readonly young: () => (() => void) | null = () => null,
+  ) {
     sock.unref();
     sock.on('error', (err) => this.fail?.(err));
     sock.on('truncatedMessage', () => this.fail?.(new Error('sock_diag: truncated message')));
@@ -541,25 +637,28 @@ export class SockDiag {
 
   /** Run one dump; dumps on this socket run one after another (the kernel allows one at a time). */
   dump(proto: InetProto, states: number, sink: MessageSink, tcpInfo = false): Promise<void> {
-    return this.queue((seq) => inetDiagRequest(proto, states, seq, tcpInfo), SOCK_DIAG_BY_FAMILY, proto, sink);
+    return this.queue((seq) => inetDiagRequest(proto, states, seq, tcpInfo), SOCK_DIAG_BY_FAMILY, proto, sink, tcpInfo);
   }
 
   /** Every TCP socket of both families in one dump (see tcpBothFamiliesRequest); the sink
    *  tells the families apart by each message's idiag_family. */
   dumpTcpBothFamilies(states: number, sink: MessageSink, tcpInfo = false): Promise<void> {
-    return this.queue((seq) => tcpBothFamiliesRequest(states, seq, tcpInfo), TCPDIAG_GETSOCK, 'tcp+tcp6', sink);
+    return this.queue((seq) => tcpBothFamiliesRequest(states, seq, tcpInfo), TCPDIAG_GETSOCK, 'tcp+tcp6', sink, tcpInfo);
   }
 
-  private queue(request: (seq: number) => Buffer, replyType: number, what: string, sink: MessageSink): Promise<void> {
-    const run = (): Promise<void> => this.dumpNow(request, replyType, what, sink);
+  private queue(request: (seq: number) => Buffer, replyType: number, what: string, sink: MessageSink, info: boolean): Promise<void> {
+    const run = (): Promise<void> => this.dumpNow(request, replyType, what, sink, info);
     const p = this.chain.then(run, run);
     this.chain = p.catch(() => {});
     return p;
   }
 
-  private dumpNow(request: (seq: number) => Buffer, replyType: number, what: string, sink: MessageSink): Promise<void> {
+  private dumpNow(request: (seq: number) => Buffer, replyType: number, what: string, sink: MessageSink, info: boolean): Promise<void> {
     if (this.closed) return Promise.reject(new Error('sock_diag socket closed'));
     const seq = this.seq++;
+    if (info && this.collectYoung === undefined) this.collectYoung = this.young();
+    const collect = info ? this.collectYoung : null;
+    let messages = 0;
     return new Promise<void>((resolve, reject) => {
       const sock = this.sock;
       let done = false;
@@ -578,6 +677,7 @@ export class SockDiag {
         } else resolve();
       };
       const onMessage = (buf: Buffer): void => {
+        if (collect && ++messages % COLLECT_YOUNG_EVERY === 0) collect();
         let off = 0;
         while (off + NLMSG_HDRLEN <= buf.length) {
           const len = buf.readUInt32LE(off);
@@ -660,7 +760,7 @@ export function openSockDiag(): SockDiag | null {
   try {
     // Reads of 32 KiB make the kernel fill 32 KiB per dump step, its maximum (it never sends a
     // dump chunk larger than the largest read it has seen, capped at 32 KiB).
-    return new SockDiag(new C(NETLINK_SOCK_DIAG, { messagePeeking: false, msgBufferSize: 32768, recvBufferSize: 1 << 20 }));
+    return new SockDiag(new C(NETLINK_SOCK_DIAG, { messagePeeking: false, msgBufferSize: 32768, recvBufferSize: 1 << 20 }), youngCollector);
   } catch {
     return null;
   }

@@ -91,7 +91,17 @@ export function tcpInfoDetail(c: PaneContext, key: string, k: InetSocket, width:
   }
   const flow = c.sample?.flows?.byKey.get(key);
   const prev = c.frame.prevConns?.get(key);
-  const prevInfo = prev && (prev.cookie === undefined || prev.cookie === k.cookie) ? prev.tcpInfo : undefined;
+  // The live reader hands a socket's row and tcp_info on from dump to dump, read from the latest
+  // one: the last frame's tcp_info is then this object, and its values before are `previous`
+  // (none when this frame's table is the last frame's: nothing was read since).
+  const prevInfo =
+    !prev || (prev.cookie !== undefined && prev.cookie !== k.cookie)
+      ? undefined
+      : prev.tcpInfo !== info
+        ? prev.tcpInfo
+        : c.frame.prevConns === c.frame.sample?.connections
+          ? undefined
+          : info.previous;
   const out = [
     '',
     `TCP internals (struct tcp_info, ${info.length} bytes from the kernel; change since the last tick, since the ${c.sample?.mark.reason === 'mark' ? 'mark' : 'start'}):`,

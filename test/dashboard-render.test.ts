@@ -582,17 +582,19 @@ test('traffic: c sorts connections by retransmits with the retransmitting one on
   }
 });
 
+/** A live tcp_info dump of two loopback sockets at tick t (the reader hands rows on between dumps). */
+function liveDump(t: number): InetSocket[] {
+  const p = new InetDiagParser('tcp', true, true);
+  for (const [chunk, used] of diagChunks(2, t)) for (let o = 0; o < used; o += DIAG_MSG_LEN) p.message(chunk, o, DIAG_MSG_LEN);
+  return p.finish();
+}
+
 test('traffic detail of a row the live reader hands on (the same row and tcp_info object every tick): the change this tick comes from the tcp_info before', async () => {
-  const dump = (t: number): InetSocket[] => {
-    const p = new InetDiagParser('tcp', true, true);
-    for (const [chunk, used] of diagChunks(2, t)) for (let o = 0; o < used; o += DIAG_MSG_LEN) p.message(chunk, o, DIAG_MSG_LEN);
-    return p.finish();
-  };
   const h = start(['-n'], 160, 40);
   try {
-    const first = dump(1);
+    const first = liveDump(1);
     h.src.push({ inet: first });
-    const second = dump(2);
+    const second = liveDump(2);
     assert.equal(second[0], first[0], 'the same row object');
     h.src.push({ inet: second });
     await h.settle();
@@ -679,6 +681,34 @@ test('traffic without tcp_info (the /proc fallback): the columns show -, the sta
     const detail = h.d.store.detailLines(96);
     assert.match(detail[0] ?? '', /TCP retransmitted %/);
     assert.ok(detail.some((l) => l.includes('r: the connections sorted by retransmits')));
+  } finally {
+    await h.close();
+  }
+});
+
+test('paused: the frozen frame keeps its tcp_info values while the live reader writes the next dumps over the same rows', async () => {
+  const h = start(['-n'], 160, 40);
+  try {
+    h.src.push({ inet: liveDump(1) });
+    h.src.push({ inet: liveDump(2) });
+    await h.settle();
+    await h.press(' ');
+    assert.equal(h.d.store.state.paused, true);
+    const key = h.d.store.frame.conns.live.keys().next().value as string;
+    const acked = (): number | undefined => h.d.store.frame.conns.sock(key)?.tcpInfo?.bytesAcked;
+    const was = acked();
+    assert.ok(was !== undefined && was >= 2000 && was < 3000, `tick 2's bytes_acked: ${was}`);
+    // Two more dumps: the rows and views are the live ones, written over.
+    const third = liveDump(3);
+    h.src.push({ inet: third });
+    h.src.push({ inet: liveDump(4) });
+    await h.settle();
+    assert.ok((third[0]?.tcpInfo?.bytesAcked ?? 0) >= 4000, 'the live view reads the newest dump');
+    assert.equal(acked(), was, 'the paused screen keeps its values');
+    await h.press('r');
+    await h.press('\r');
+    const detail = h.d.store.detailLines(96).join('\n');
+    has(detail, 'bytes_acked', '+1000 this tick', 'bytes_received', '+2000 this tick');
   } finally {
     await h.close();
   }

@@ -2,7 +2,7 @@
 // keeping one. The FrameBuilder carries what spans samples: which connections are new or
 // changed (flagged for a few seconds), which closed connections and removed routes still
 // linger, and the event log.
-import type { InetSocket, NetInterface, Route4, Route6 } from '../model.js';
+import type { InetSocket, NetInterface, Route4, Route6, SkMemInfo, TcpInfo } from '../model.js';
 import { route4Key, route6Key } from '../sampler/route-diff.js';
 import { diffLinks, type LinkChangeKind } from '../sampler/link-diff.js';
 import type { Sample } from '../sampler/sample-engine.js';
@@ -36,6 +36,56 @@ export function detached(s: InetSocket): InetSocket {
   if (s.tcpInfo === undefined && s.mem === undefined) return s;
   const { tcpInfo: _info, mem: _mem, ...rest } = s;
   return rest;
+}
+
+/** A tcp_info or memory view (sources/tcp-info.ts): read where its bytes are; toJSON gives its
+ *  values as a plain object. */
+function isView(v: unknown): v is { toJSON(key: string): unknown } {
+  return typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/** A row with its tcp_info and memory as plain values (the row itself when it has no views). */
+function plainRow(s: InetSocket, info: unknown = s.tcpInfo): InetSocket {
+  if (info === s.tcpInfo && !isView(info) && !isView(s.mem)) return s;
+  const { tcpInfo: _info, mem: _mem, ...rest } = s;
+  return {
+    ...rest,
+    ...(info === undefined ? {} : { tcpInfo: (isView(info) ? info.toJSON('tcpInfo') : info) as TcpInfo }),
+    ...(s.mem === undefined ? {} : { mem: (isView(s.mem) ? s.mem.toJSON('mem') : s.mem) as SkMemInfo }),
+  };
+}
+
+/**
+ * A frame to keep on screen while paused. The live reader writes each dump's tcp_info over the
+ * views the rows hold (a socket's row and view are handed on from dump to dump), so a kept frame
+ * would show the newest values: its rows with views are copied with their values of now, and
+ * the previous tick's rows with the values the views held before (the detail's "this tick").
+ * Once, when pausing: a copy of each such row.
+ */
+export function frozenFrame(f: Frame): Frame {
+  const live = f.conns.live;
+  let views = false;
+  for (const s of live.values())
+    if (isView(s.tcpInfo)) {
+      views = true;
+      break;
+    }
+  if (!views) return f;
+  const rows = new Map<string, InetSocket>();
+  for (const [k, s] of live) rows.set(k, plainRow(s));
+  let before: Map<string, InetSocket> | null = null;
+  if (f.prevConns) {
+    before = new Map();
+    for (const [k, p] of f.prevConns) {
+      const now = live.get(k);
+      // The same view as this frame's row: what it held before this tick is `previous`.
+      before.set(
+        k,
+        now !== undefined && p.tcpInfo !== undefined && p.tcpInfo === now.tcpInfo ? plainRow(p, p.tcpInfo.previous) : plainRow(p),
+      );
+    }
+  }
+  return { ...f, conns: new ConnTable(rows, f.conns.lingering, f.conns.flags), prevConns: before };
 }
 
 export class ConnTable {

@@ -11,7 +11,7 @@ import type { PaneRows, ViewRow } from './columns.js';
 import { printable } from './escape.js';
 import { wrap } from './explain/index.js';
 import { change, clockTime, duration } from './format.js';
-import { EMPTY_FRAME, FrameBuilder, type Frame } from './frame.js';
+import { EMPTY_FRAME, FrameBuilder, frozenFrame, type Frame } from './frame.js';
 import { sameValues } from './same-values.js';
 import {
   connectionChart,
@@ -178,7 +178,7 @@ export class Store {
     const next = reduce(this.ui, action, this.ctx);
     if (next === this.ui) return;
     if (action.type === 'notice') this.noticeSeq = this.live.sample?.seq ?? 0;
-    if (next.paused !== this.ui.paused) this.frozen = next.paused ? this.live : null;
+    if (next.paused !== this.ui.paused) this.frozen = next.paused ? frozenFrame(this.live) : null;
     if (action.type === 'interval') this.history.setInterval(action.ms);
     if (action.type === 'pin') for (const s of action.chart.series) this.history.track(s.key);
     this.ui = next;

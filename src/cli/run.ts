@@ -396,12 +396,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
   /** The live dashboard (or a recording shown in it) on this terminal. */
   async function dashboard(kfs: KernelFs, o: Options, ctx: Names, ui: DashboardModule, exporter: Exporter | null): Promise<number> {
     const { runDashboard, dashboardWant } = ui;
-    const [recording, { replaySource, liveSource }, { readHostInfo }, { InterfaceMetaCache, kernelMetaLoader }] = await Promise.all([
-      import('../sampler/recording.js'),
-      import('../sampler/sample-source.js'),
-      import('../sources/host-info.js'),
-      import('../sources/interface-meta.js'),
-    ]);
+    const [recording, { replaySource, liveSource }, { readHostInfo }, { InterfaceMetaCache, kernelMetaLoader }, { fastKernelFs }] =
+      await Promise.all([
+        import('../sampler/recording.js'),
+        import('../sampler/sample-source.js'),
+        import('../sources/host-info.js'),
+        import('../sources/interface-meta.js'),
+        import('../sources/snapshot.js'),
+      ]);
     let source: SourceFactory;
     if (o.replay !== null) {
       const rec = loadRecording(o.replay, recording);
@@ -409,7 +411,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       source = replaySource(rec.samples, io.clock, o.speed, rec.header.intervalMs);
     } else {
       // Interface metadata, read again every 5 s: the events log sees addresses come and go.
-      const meta = new InterfaceMetaCache(kernelMetaLoader(kfs), META_REFRESH_MS);
+      // Through the sampler's synchronous reads: the plain root's asynchronous ones were some
+      // thirty thread-pool round trips every 5 s on an idle dashboard.
+      const meta = new InterfaceMetaCache(kernelMetaLoader(fastKernelFs(kfs)), META_REFRESH_MS);
       // The dashboard scans process owners only while the screen shows them; a recording (which
       // keeps every section) and an endpoint that exports program names need them every tick.
       const want = withInetSource(dashboardWant(o));

@@ -85,6 +85,7 @@ export const TIERS = {
     'serve-hostile',
     'serve-prometheus',
     'sock-diag',
+    'netlink-addon',
     'statistics-netstat',
     'netstat-parity',
     'tcp-info',

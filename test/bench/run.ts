@@ -9,7 +9,9 @@
 //          --no-dashboard, --cols/--rows (terminal size of the dashboard runs),
 //          --churn-seconds S (180; 30 with --quick), --churn-warmup S (60; 15 with --quick),
 //          --no-churn, --tcpinfo-only (only the tcp_info tick and its RSS, at the largest load,
-//          --runs times: tickInfoVsSsTin and tickInfoRssMB in a minute).
+//          --runs times: tickInfoVsSsTin and tickInfoRssMB in a minute), --print-only (only
+//          `ss -tan` against `netdash --print -tan` at the largest load, --reps pairs a run,
+//          --runs times: printVsSsTan).
 //
 // Churn: 20k sockets (10k loopback connections) with 1,000 connections closed and 1,000 opened
 // a second (in batches every 100 ms; every other close a reset, the rest leave TIME_WAIT, at most
@@ -68,6 +70,7 @@ interface Args {
   churnSeconds: number;
   churnWarmup: number;
   tcpinfoOnly: boolean;
+  printOnly: boolean;
   runs: number;
 }
 
@@ -83,6 +86,7 @@ function args(): Args {
       'no-dashboard': { type: 'boolean', default: false },
       'no-churn': { type: 'boolean', default: false },
       'tcpinfo-only': { type: 'boolean', default: false },
+      'print-only': { type: 'boolean', default: false },
       runs: { type: 'string', default: '1' },
       'churn-seconds': { type: 'string' },
       'churn-warmup': { type: 'string' },
@@ -93,7 +97,7 @@ function args(): Args {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn] [--tcpinfo-only [--runs N]]\n',
+      'usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn] [--tcpinfo-only|--print-only [--runs N]]\n',
     );
     process.exit(0);
   }
@@ -124,6 +128,7 @@ function args(): Args {
     churnSeconds,
     churnWarmup,
     tcpinfoOnly: values['tcpinfo-only'] === true,
+    printOnly: values['print-only'] === true,
     runs: Math.max(1, Math.floor(Number(values.runs)) || 1),
   };
 }
@@ -492,6 +497,10 @@ async function main(): Promise<void> {
     await tcpInfoOnly(a, live).finally(cleanup);
     return;
   }
+  if (a.printOnly) {
+    await printOnly(a, live).finally(cleanup);
+    return;
+  }
   const started = performance.now();
   const results: { sockets: number; t: TimingOut; r: RenderOut; rec: RecordFigures; dash?: DashRun; dashGraphs?: DashRun }[] = [];
   let churn: ChurnRun | null = null;
@@ -663,6 +672,35 @@ async function tcpInfoOnly(a: Args, live: Netns[]): Promise<void> {
     tickInfoVsSsTin: round(median(runs.map((r) => r.ratio))),
     tickInfoRssMB: round(median(runs.map((r) => r.rssMB)), 0),
     runs: runs.map((r) => ({ ratio: round(r.ratio), rssMB: round(r.rssMB, 0), loadavg: round(r.load1, 1) })),
+    seconds: Math.round((performance.now() - started) / 1000),
+    loadavg: round(loadavg()[0] ?? 0, 1),
+  };
+  process.stdout.write(`BENCH ${JSON.stringify(bench)}\n`);
+}
+
+/** --print-only: `ss -tan` and `netdash --print -tan` at the largest load, --reps pairs in a
+ *  probe process, --runs such processes (as the full run takes them). */
+async function printOnly(a: Args, live: Netns[]): Promise<void> {
+  const started = performance.now();
+  const n = Math.max(...a.loads);
+  const load = await buildLoad(n, live);
+  const runs: { ratio: number; noCa: number | null; printMs: number; ssMs: number; load1: number }[] = [];
+  for (let i = 0; i < a.runs; i++) {
+    const T = (await probe<{ timings: Timings }>(load.ns, ['print', '--reps', String(a.reps)])).timings;
+    const printMs = wall(T['netdash --print -tan']),
+      ssMs = wall(T['ss -tan']);
+    const noCa = T['netdash --print -tan (no CA env)'] ? wall(T['netdash --print -tan (no CA env)']) / ssMs : null;
+    runs.push({ ratio: printMs / ssMs, noCa, printMs, ssMs, load1: loadavg()[0] ?? 0 });
+    process.stdout.write(
+      `${n} sockets, run ${i + 1}: --print -tan ${ms(printMs)} ms, ss -tan ${ms(ssMs)} ms, ${(printMs / ssMs).toFixed(2)}x` +
+        (noCa === null ? '' : ` (no CA env ${noCa.toFixed(2)}x)`) +
+        `; load average ${(loadavg()[0] ?? 0).toFixed(1)}\n`,
+    );
+  }
+  const bench = {
+    sockets: n,
+    printVsSsTan: round(median(runs.map((r) => r.ratio))),
+    runs: runs.map((r) => ({ ratio: round(r.ratio), noCa: r.noCa === null ? null : round(r.noCa), loadavg: round(r.load1, 1) })),
     seconds: Math.round((performance.now() - started) / 1000),
     loadavg: round(loadavg()[0] ?? 0, 1),
   };

@@ -190,7 +190,8 @@ export class Sampler {
       // the read). With a huge table the whole tick is nearly all of it.
       const end = real();
       const cost = end - t0;
-      this.freshTable = { cost, before: this.tableCostMs, end };
+      // Only 'auto' uses the cost: other cadences take no extra turn in run().
+      this.freshTable = this.opts.tableEveryMs === 'auto' ? { cost, before: this.tableCostMs, end } : null;
       this.tableCostMs = this.tableCostMs === 0 ? cost : 0.7 * this.tableCostMs + 0.3 * cost;
     } else this.freshTable = null;
     return { sample, raw };

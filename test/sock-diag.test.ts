@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
+import { platform, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InetProto, InetSocket, SourceResult, UnixSocket } from '../src/model.js';
@@ -19,14 +21,17 @@ import { stateCounts } from '../src/sampler/state-counts.js';
 import type { Snapshot, Want } from '../src/sources/snapshot.js';
 import { parseInetSockets, parseInetSocketsSplit, parseSockstat } from '../src/sources/inet-sockets.js';
 import { kernelFs } from '../src/sources/kernel-fs.js';
+import { loadAddonSocketClass } from '../src/sources/netlink-addon.js';
 import { OwnerCache, scanProcessOwners } from '../src/sources/process-owners.js';
 import {
   ALL_STATES,
+  DIAG_MSG_LEN,
   dumpInetSockets,
   dumpTcpBothFamilies,
   inetDiagRequest,
   InetDiagParser,
   LISTEN_STATES,
+  NLMSG_HDRLEN,
   NO_TIMER,
   SockDiag,
   tcpBothFamiliesRequest,
@@ -892,4 +897,41 @@ test('Sampler tableEveryMs: big tables are read less often, and a sample says ho
   }
   assert.equal(tableReads, 4);
   assert.equal(auto.tableEvery, 1000);
+});
+
+// ---- the netlink addon without the package's loader (sources/netlink-addon.ts) ----------------
+
+const ADDON_FROM = new URL('../src/sources/sock-diag.js', import.meta.url).href;
+
+test('a sock_diag dump over the addon socket lists what one over RawNetlinkSocket lists', async (t) => {
+  if (platform() !== 'linux') return t.skip('Linux only');
+  const Addon = loadAddonSocketClass(ADDON_FROM);
+  assert.ok(Addon);
+  const { RawNetlinkSocket } = createRequire(ADDON_FROM)('netlink/dist/raw.js') as { RawNetlinkSocket: typeof Addon };
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    // Our listener's row, as each socket reads it (other listeners on the host may come and go).
+    const ours = async (C: typeof Addon): Promise<string[]> => {
+      const diag = new SockDiag(new C(4 /* NETLINK_SOCK_DIAG */, { messagePeeking: false, msgBufferSize: 32768, recvBufferSize: 1 << 20 }));
+      const rows: string[] = [];
+      try {
+        await diag.dump('tcp', LISTEN_STATES, {
+          message(b, off) {
+            const d = off + NLMSG_HDRLEN;
+            if (((b[d + 4]! << 8) | b[d + 5]!) === port) rows.push(b.subarray(d, d + DIAG_MSG_LEN).toString('hex'));
+          },
+        });
+      } finally {
+        diag.close();
+      }
+      return rows;
+    };
+    const viaAddon = await ours(Addon);
+    assert.equal(viaAddon.length, 1, `one listener on port ${port}`);
+    assert.deepEqual(viaAddon, await ours(RawNetlinkSocket));
+  } finally {
+    server.close();
+  }
 });

@@ -112,6 +112,7 @@ test('the direct TCP print (--print -tan) loads its formatter, the sock_diag rea
       'sources/inet-address.ts',
       'sources/inet-sockets.ts',
       'sources/kernel-fs.ts',
+      'sources/netlink-addon.ts',
       'sources/sock-diag.ts',
       'sources/tcp-info.ts',
       'text/bytes.ts',

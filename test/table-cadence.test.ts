@@ -72,3 +72,45 @@ test("'auto' counts what a fresh table sets off, not only its read: a 10 ms read
   const withOwners = (await cadence(200, 10, 12, 20)).every;
   assert.ok(withOwners >= 800, `every ${withOwners} ms`);
 });
+
+/** run() over the fixture with table reads of 10 ms of real time; each sample with a fresh table
+ *  then costs the consumer `consumerMs` more, half in onSample and half in what onSample schedules
+ *  for the next turn of the event loop (as the dashboard's paint is). */
+async function runCadence(consumerMs: number): Promise<number> {
+  const base = kernelFs(path.join(FX, 'root-basic'));
+  let mono = 1_000_000,
+    real = 0;
+  const kfs = {
+    ...base,
+    readText: async (rel: string) => {
+      const text = await base.readText(rel);
+      if (rel === 'proc/net/tcp') real += 10;
+      return text;
+    },
+  };
+  const clock: Clock = {
+    now: () => mono,
+    mono: () => mono,
+    real: () => real,
+    sleep: (ms: number) => {
+      mono += ms;
+      return Promise.resolve();
+    },
+  };
+  const s = new Sampler(kfs, clock, { intervalMs: 200, want: WANT, tableEveryMs: 'auto' }, (_sample, raw) => {
+    if (raw.inetAt !== raw.mono) return;
+    real += consumerMs / 2;
+    setImmediate(() => {
+      real += consumerMs / 2;
+    });
+  });
+  await s.run(12);
+  return s.tableEvery;
+}
+
+test("'auto' under run() counts what the consumer does with a fresh table too, its deferred paint included", async () => {
+  // 10 ms read: 25 times that is two ticks at 0.2 s. With 30 ms of frame and paint after it,
+  // 40 ms: five ticks.
+  assert.equal(await runCadence(0), 400);
+  assert.equal(await runCadence(30), 1000);
+});

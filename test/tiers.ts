@@ -41,6 +41,7 @@ export const TIERS = {
     'serve-metrics',
     'snmp',
     'sockets',
+    'netlink-addon',
     'startup-imports',
     'print-direct',
     'statistics',

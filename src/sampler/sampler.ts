@@ -24,8 +24,10 @@ export interface SamplerOptions {
    * How often the inet socket tables are read. Default: every tick (what print mode's -c
    * needs). A number: at most that often (ms). 'auto': every tick while they are cheap to read,
    * and less often as they grow: about 25 times what one read takes (so reading them costs at
-   * most ~4% of the time), never more than 10 s apart. Between reads a sample carries the last
-   * table (the same objects; Sample.tableAgeMs says how old it is).
+   * most ~4% of the time), never more than 10 s apart. Under run(), what a read takes includes
+   * what the consumer does with the fresh sample until the next turn of the event loop (the
+   * dashboard's frame and paint). Between reads a sample carries the last table (the same
+   * objects; Sample.tableAgeMs says how old it is).
    */
   tableEveryMs?: number | 'auto';
 }
@@ -53,6 +55,9 @@ export class Sampler {
   /** The last inet tables read, when (monotonic ms), and what a read costs (smoothed, ms). */
   private table: { inet: Snapshot['inet']; at: number } | null = null;
   private tableCostMs = 0;
+  /** The tick just taken read a fresh table: its cost as tick() counted it, and the smoothed
+   *  cost before it, so that run() can add what its sample then cost the consumer. */
+  private freshTable: { cost: number; before: number; end: number } | null = null;
 
   constructor(
     private readonly kfs: KernelFs,
@@ -183,9 +188,12 @@ export class Sampler {
       // A fresh table costs its read and what it sets off here: the owners of its new sockets
       // and the engine's diff against the last one (under connection churn as much again as
       // the read). With a huge table the whole tick is nearly all of it.
-      const cost = real() - t0;
+      const end = real();
+      const cost = end - t0;
+      // Only 'auto' uses the cost: other cadences take no extra turn in run().
+      this.freshTable = this.opts.tableEveryMs === 'auto' ? { cost, before: this.tableCostMs, end } : null;
       this.tableCostMs = this.tableCostMs === 0 ? cost : 0.7 * this.tableCostMs + 0.3 * cost;
-    }
+    } else this.freshTable = null;
     return { sample, raw };
   }
 
@@ -200,6 +208,19 @@ export class Sampler {
       const { sample, raw } = await this.tick();
       if (signal.aborted) break;
       await this.onSample(sample, raw);
+      const fresh = this.freshTable;
+      if (fresh !== null) {
+        // A fresh table also costs what the consumer does with it: the dashboard's frame, its
+        // lists' patches and the paint (scheduled for the next turn of the event loop, which
+        // this waits for), and the collections all of that sets off. Under churn that was
+        // about twice the read and the diff: counted, the table is read less often, and the
+        // 25-times rule holds for the whole of it.
+        await new Promise<void>((r) => setImmediate(r));
+        const real = this.clock.real ? this.clock.real() : this.clock.mono();
+        const cost = fresh.cost + Math.max(0, real - fresh.end);
+        this.tableCostMs = fresh.before === 0 ? cost : 0.7 * fresh.before + 0.3 * cost;
+        this.freshTable = null;
+      }
       if (count !== null && ++n >= count) break;
       this.wake = new AbortController();
       const both = AbortSignal.any([signal, this.wake.signal]);

@@ -6,6 +6,8 @@
 //   node probe.js record  --ticks N           bytes per tick of a recording of this table, steady and churning
 //   node probe.js tcpinfo --reps N            a sampler tick with tcp_info (issue 13) against ss -tin,
 //                                             in a process of its own (its peak RSS is the figure)
+//   node probe.js print --reps N              only `ss -tan` and `netdash --print -tan` (and the latter
+//                                             without NODE_EXTRA_CA_CERTS), paired, as in timings
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -523,6 +525,24 @@ async function tcpInfoTimings(reps: number): Promise<{ timings: Timings; sockets
   return { timings: T, sockets, withInfo: flows, rssMB: hwm === undefined ? process.memoryUsage().rss / 1048576 : Number(hwm) / 1024 };
 }
 
+/** `ss -tan` and `netdash --print -tan` alone, back to back in each repetition, as timings()
+ *  takes them (the bench's --print-only). */
+async function printTimings(reps: number): Promise<{ timings: Timings }> {
+  const T: Timings = {};
+  const add = (k: string, f: Figure): void => {
+    (T[k] ??= []).push(f);
+  };
+  const hasTime = await new Promise<boolean>((r) => execFile('/usr/bin/time', ['true'], (e) => r(!e)));
+  const tool = hasTime ? commandCpu : command;
+  const { NODE_EXTRA_CA_CERTS: extraCa, ...noCaEnv } = process.env;
+  for (let r = 0; r < reps; r++) {
+    add('ss -tan', await tool('ss', ['-tan']));
+    add('netdash --print -tan', await tool(...asCommand(['--print', '-tan'])));
+    if (extraCa !== undefined) add('netdash --print -tan (no CA env)', await tool(...asCommand(['--print', '-tan'], noCaEnv)));
+  }
+  return { timings: T };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -544,7 +564,9 @@ async function main(): Promise<void> {
         ? await recordFigures(Math.max(1, Number(values.ticks)))
         : what === 'tcpinfo'
           ? await tcpInfoTimings(reps)
-          : await timings(reps, values.si === true, Number(values['sim-seconds']));
+          : what === 'print'
+            ? await printTimings(reps)
+            : await timings(reps, values.si === true, Number(values['sim-seconds']));
   process.stdout.write(JSON.stringify(out) + '\n');
   // The sock_diag socket and blessed's handles are unreferenced or closed; exit at once anyway.
   process.exit(0);

@@ -9,14 +9,18 @@
 //          --no-dashboard, --cols/--rows (terminal size of the dashboard runs),
 //          --churn-seconds S (180; 30 with --quick), --churn-warmup S (60; 15 with --quick),
 //          --no-churn, --tcpinfo-only (only the tcp_info tick and its RSS, at the largest load,
-//          --runs times: tickInfoVsSsTin and tickInfoRssMB in a minute).
+//          --runs times: tickInfoVsSsTin and tickInfoRssMB in a minute), --print-only (only
+//          `ss -tan` against `netdash --print -tan` at the largest load, --reps pairs a run,
+//          --runs times: printVsSsTan).
 //
 // Churn: 20k sockets (10k loopback connections) with 1,000 connections closed and 1,000 opened
 // a second (in batches every 100 ms; every other close a reset, the rest leave TIME_WAIT, at most
 // 5,000 of them), under the dashboard at `-a --interval 0.2` in tmux. After --churn-warmup, RSS
 // and CPU are read every 5 s for --churn-seconds: churnRssMB is the highest RSS of the window,
 // churnCpuPct the CPU over it, churnRssTrendMBPerMin the slope of RSS over its last two minutes
-// (least squares; over the whole window when it is shorter).
+// (least squares; over the whole window when it is shorter) with its standard error
+// (churnRssTrendSEMBPerMin) and churnRssRising (slope above twice that), churnRssLevelChangeMB
+// the median of the window's last minute minus that of its first.
 //
 // Dashboard CPU is steady-state CPU: the window of --cpu-seconds (30; 8 with --quick) opens
 // --warmup seconds (120; 5 with --quick) after the first sample is on screen. At one tick a
@@ -68,6 +72,7 @@ interface Args {
   churnSeconds: number;
   churnWarmup: number;
   tcpinfoOnly: boolean;
+  printOnly: boolean;
   runs: number;
 }
 
@@ -83,6 +88,7 @@ function args(): Args {
       'no-dashboard': { type: 'boolean', default: false },
       'no-churn': { type: 'boolean', default: false },
       'tcpinfo-only': { type: 'boolean', default: false },
+      'print-only': { type: 'boolean', default: false },
       runs: { type: 'string', default: '1' },
       'churn-seconds': { type: 'string' },
       'churn-warmup': { type: 'string' },
@@ -93,7 +99,7 @@ function args(): Args {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn] [--tcpinfo-only [--runs N]]\n',
+      'usage: npm run bench -- [--sockets N]... [--quick] [--reps N] [--cpu-seconds S] [--warmup S] [--no-si] [--no-dashboard] [--cols C --rows R] [--churn-seconds S] [--churn-warmup S] [--no-churn] [--tcpinfo-only|--print-only [--runs N]]\n',
     );
     process.exit(0);
   }
@@ -124,6 +130,7 @@ function args(): Args {
     churnSeconds,
     churnWarmup,
     tcpinfoOnly: values['tcpinfo-only'] === true,
+    printOnly: values['print-only'] === true,
     runs: Math.max(1, Math.floor(Number(values.runs)) || 1),
   };
 }
@@ -266,9 +273,16 @@ interface ChurnRun {
   rssMB: number;
   rssFirstMB: number;
   rssLastMB: number;
-  /** Least-squares slope of RSS over the last two minutes of the window. */
+  /** Least-squares slope of RSS over the last two minutes of the window, and its standard error:
+   *  RSS follows the collector's sawtooth (10–15 MB here), so a flat process gives a slope of
+   *  either sign, about ±1.5 MB/min over 25 readings. `rising`: more than twice its standard
+   *  error above 0, the trend a sawtooth alone is unlikely to give. */
   trendMBPerMin: number;
+  trendSEMBPerMin: number;
+  rising: boolean;
   trendWindowS: number;
+  /** Median RSS of the window's last minute minus that of its first minute. */
+  levelChangeMB: number;
   /** [seconds into the window, RSS MB], every 5 s. */
   readings: [number, number][];
   screenOk: boolean;
@@ -278,10 +292,11 @@ const CHURN_CONNECTIONS = 10_000;
 const CHURN_PER_S = 1000;
 const CHURN_BATCH_MS = 100;
 
-/** Slope (y per x) of the least-squares line through the points. */
-function slope(points: readonly [number, number][]): number {
+/** Slope (y per x) of the least-squares line through the points, and its standard error (from
+ *  the residuals; readings of a sawtooth are not independent, so it is a lower bound). */
+function slope(points: readonly [number, number][]): { slope: number; se: number } {
   const n = points.length;
-  if (n < 2) return 0;
+  if (n < 3) return { slope: 0, se: Infinity };
   const mx = points.reduce((a, p) => a + p[0], 0) / n,
     my = points.reduce((a, p) => a + p[1], 0) / n;
   let num = 0,
@@ -290,7 +305,11 @@ function slope(points: readonly [number, number][]): number {
     num += (x - mx) * (y - my);
     den += (x - mx) ** 2;
   }
-  return den === 0 ? 0 : num / den;
+  if (den === 0) return { slope: 0, se: Infinity };
+  const b = num / den;
+  let res = 0;
+  for (const [x, y] of points) res += (y - my - b * (x - mx)) ** 2;
+  return { slope: b, se: Math.sqrt(res / (n - 2) / den) };
 }
 
 async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
@@ -341,6 +360,7 @@ async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
       t.keys('q');
       const trendWindowS = Math.min(120, a.churnSeconds);
       const last = readings.filter(([s]) => s >= a.churnSeconds - trendWindowS);
+      const trend = slope(last);
       const socketsLine = await ns.exec('ss', ['-s']);
       const m = /TCP:\s+(\d+).*/.exec(socketsLine.stdout);
       return {
@@ -351,8 +371,13 @@ async function churnRun(a: Args, live: Netns[]): Promise<ChurnRun> {
         rssMB: Math.max(...readings.map(([, r]) => r)),
         rssFirstMB: readings[0]?.[1] ?? NaN,
         rssLastMB: readings[readings.length - 1]?.[1] ?? NaN,
-        trendMBPerMin: slope(last) * 60,
+        trendMBPerMin: trend.slope * 60,
+        trendSEMBPerMin: trend.se * 60,
+        rising: trend.slope > 2 * trend.se,
         trendWindowS,
+        levelChangeMB:
+          median(readings.filter(([s]) => s > a.churnSeconds - 60).map(([, r]) => r)) -
+          median(readings.filter(([s]) => s < 60).map(([, r]) => r)),
         readings,
         screenOk,
       };
@@ -492,6 +517,10 @@ async function main(): Promise<void> {
     await tcpInfoOnly(a, live).finally(cleanup);
     return;
   }
+  if (a.printOnly) {
+    await printOnly(a, live).finally(cleanup);
+    return;
+  }
   const started = performance.now();
   const results: { sockets: number; t: TimingOut; r: RenderOut; rec: RecordFigures; dash?: DashRun; dashGraphs?: DashRun }[] = [];
   let churn: ChurnRun | null = null;
@@ -530,7 +559,8 @@ async function main(): Promise<void> {
       process.stdout.write(
         `churn: ss -s at the end: ${churn.ssSummary}; ${churn.churnPerS.toFixed(0)} connections closed and opened a second; netdash -a --interval 0.2 in tmux,\n` +
           `  ${a.churnSeconds} s window after a ${a.churnWarmup} s warm-up: cpu ${churn.cpuPct.toFixed(1)} %, rss max ${churn.rssMB.toFixed(0)} MB ` +
-          `(first ${churn.rssFirstMB.toFixed(0)}, last ${churn.rssLastMB.toFixed(0)}), trend over the last ${churn.trendWindowS} s ${churn.trendMBPerMin.toFixed(2)} MB/min` +
+          `(first ${churn.rssFirstMB.toFixed(0)}, last ${churn.rssLastMB.toFixed(0)}), trend over the last ${churn.trendWindowS} s ${churn.trendMBPerMin.toFixed(2)} ± ${churn.trendSEMBPerMin.toFixed(2)} MB/min` +
+          `${churn.rising ? ' (RISING)' : ''}, last minute's median ${churn.levelChangeMB >= 0 ? '+' : ''}${churn.levelChangeMB.toFixed(1)} MB on the first's` +
           `${churn.screenOk ? '' : ' (SCREEN LOST)'}\n  rss every 5 s: ${churn.readings.map(([, r]) => r.toFixed(0)).join(' ')}\n\n`,
       );
     }
@@ -624,6 +654,9 @@ async function main(): Promise<void> {
     churnRssMB: churn ? round(churn.rssMB, 0) : null,
     churnCpuPct: churn ? round(churn.cpuPct, 1) : null,
     churnRssTrendMBPerMin: churn ? round(churn.trendMBPerMin) : null,
+    churnRssTrendSEMBPerMin: churn ? round(churn.trendSEMBPerMin) : null,
+    churnRssRising: churn ? churn.rising : null,
+    churnRssLevelChangeMB: churn ? round(churn.levelChangeMB, 1) : null,
     churnPerS: churn ? round(churn.churnPerS, 0) : null,
     ...(T['netdash --print -tan (no CA env)']
       ? { printNoCaEnvVsSsTan: round(wall(T['netdash --print -tan (no CA env)']) / wall(T['ss -tan'])) }
@@ -663,6 +696,35 @@ async function tcpInfoOnly(a: Args, live: Netns[]): Promise<void> {
     tickInfoVsSsTin: round(median(runs.map((r) => r.ratio))),
     tickInfoRssMB: round(median(runs.map((r) => r.rssMB)), 0),
     runs: runs.map((r) => ({ ratio: round(r.ratio), rssMB: round(r.rssMB, 0), loadavg: round(r.load1, 1) })),
+    seconds: Math.round((performance.now() - started) / 1000),
+    loadavg: round(loadavg()[0] ?? 0, 1),
+  };
+  process.stdout.write(`BENCH ${JSON.stringify(bench)}\n`);
+}
+
+/** --print-only: `ss -tan` and `netdash --print -tan` at the largest load, --reps pairs in a
+ *  probe process, --runs such processes (as the full run takes them). */
+async function printOnly(a: Args, live: Netns[]): Promise<void> {
+  const started = performance.now();
+  const n = Math.max(...a.loads);
+  const load = await buildLoad(n, live);
+  const runs: { ratio: number; noCa: number | null; printMs: number; ssMs: number; load1: number }[] = [];
+  for (let i = 0; i < a.runs; i++) {
+    const T = (await probe<{ timings: Timings }>(load.ns, ['print', '--reps', String(a.reps)])).timings;
+    const printMs = wall(T['netdash --print -tan']),
+      ssMs = wall(T['ss -tan']);
+    const noCa = T['netdash --print -tan (no CA env)'] ? wall(T['netdash --print -tan (no CA env)']) / ssMs : null;
+    runs.push({ ratio: printMs / ssMs, noCa, printMs, ssMs, load1: loadavg()[0] ?? 0 });
+    process.stdout.write(
+      `${n} sockets, run ${i + 1}: --print -tan ${ms(printMs)} ms, ss -tan ${ms(ssMs)} ms, ${(printMs / ssMs).toFixed(2)}x` +
+        (noCa === null ? '' : ` (no CA env ${noCa.toFixed(2)}x)`) +
+        `; load average ${(loadavg()[0] ?? 0).toFixed(1)}\n`,
+    );
+  }
+  const bench = {
+    sockets: n,
+    printVsSsTan: round(median(runs.map((r) => r.ratio))),
+    runs: runs.map((r) => ({ ratio: round(r.ratio), noCa: r.noCa === null ? null : round(r.noCa), loadavg: round(r.load1, 1) })),
     seconds: Math.round((performance.now() - started) / 1000),
     loadavg: round(loadavg()[0] ?? 0, 1),
   };

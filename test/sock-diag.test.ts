@@ -38,7 +38,7 @@ import {
   COLLECT_YOUNG_EVERY,
   youngCollector,
 } from '../src/sources/sock-diag.js';
-import { DIAG_MSG_LEN, diagChunks } from './helpers/diag-messages.js';
+import { DIAG_MSG_LEN as HELPER_MSG_LEN, diagChunks } from './helpers/diag-messages.js';
 import { Netns, readyLine } from './helpers/netns.js';
 import { prereq } from './helpers/prereq.js';
 
@@ -509,7 +509,7 @@ function conn(port: number, rport: number, state: number, inode: number, extra: 
 test('ConnectionTracker: a row with tcp_info the reader hands on (the same object, its tcp_info read from the latest dump) is in updated every tick', () => {
   const dump = (n: number, t: number): InetSocket[] => {
     const p = new InetDiagParser('tcp', true, true);
-    for (const [chunk, used] of diagChunks(n, t)) for (let o = 0; o < used; o += DIAG_MSG_LEN) p.message(chunk, o, DIAG_MSG_LEN);
+    for (const [chunk, used] of diagChunks(n, t)) for (let o = 0; o < used; o += HELPER_MSG_LEN) p.message(chunk, o, HELPER_MSG_LEN);
     return p.finish();
   };
   const tracker = new ConnectionTracker();

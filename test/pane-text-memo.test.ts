@@ -190,6 +190,22 @@ test('each kind of change remakes the panes that show it, and only when it happe
   });
 });
 
+test('a pane that leaves the screen forgets its lines and inputs (they would keep an old table alive)', async () => {
+  await withTicker(async (t, h) => {
+    assert.ok(h.d.layout.memoized().includes('connections'));
+    // The Processes pane (9) takes the connections' place in the big layout.
+    await h.press('9');
+    await t.idle(1);
+    const shown = h.d.layout.last.panes.map((r) => r.pane);
+    assert.ok(!shown.includes('connections'), `connections off screen: ${shown.join(' ')}`);
+    assert.ok(!h.d.layout.memoized().includes('connections'));
+    await h.press('1');
+    await t.idle(1);
+    assert.ok(h.d.layout.memoized().includes('connections'));
+    panesFresh(h);
+  });
+});
+
 test('a name resolved later (the store touched) remakes the connections', async () => {
   const known = new Map<string, string>();
   const ctx = names({ hostName: (a: string) => known.get(a) });

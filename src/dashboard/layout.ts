@@ -154,6 +154,11 @@ export class Layout {
   /** Pane paints that found their lines made from the same inputs, and those that made them. */
   readonly paneStats = { kept: 0, made: 0 };
 
+  /** The panes whose lines are remembered with their inputs (those on screen that can tell). */
+  memoized(): PaneId[] {
+    return [...this.memo.keys()];
+  }
+
   /** ascii: every line through toAscii (--ascii, or a locale that is not UTF-8); style: the
    *  views' tags adapted to the terminal's colours (theme.ts). */
   constructor(
@@ -270,7 +275,12 @@ export class Layout {
       this.charts.redrawn.length = 0;
       if (this.charts.hideAll()) this.changed = true;
     }
-    for (const [p, el] of this.panes) if (!shown.has(p)) this.hide(el);
+    // A pane not on screen drops its memo: its inputs would keep an old table alive.
+    for (const [p, el] of this.panes)
+      if (!shown.has(p)) {
+        this.hide(el);
+        this.memo.delete(p);
+      }
 
     const helpRoom = this.overlay(this.help, s.help, W, H, 'netdash keys  (? or Esc closes)', (w) => helpText(w), s.detailScroll);
     const helpOpen = helpRoom > 0;
@@ -292,7 +302,7 @@ export class Layout {
 
   /** A pane's lines into its box. Formatted only when what they are made from changed: an idle
    *  tick hands the panes the same stats, tables and flags, and formatting the rows of every
-   *  pane on screen anew was most of an idle dashboard's paint. */
+   *  pane on screen anew was nearly half of an idle dashboard's paint. */
   private paneText(store: Store, el: Widgets.BoxElement, r: PaneRect, focused: boolean): PaneLinesInfo {
     const m = this.memo.get(r.pane);
     if (m && m.width === r.width && m.height === r.height && m.focused === focused && !el.hidden) {

@@ -2,9 +2,10 @@
 // keeping one. The FrameBuilder carries what spans samples: which connections are new or
 // changed (flagged for a few seconds), which closed connections and removed routes still
 // linger, and the event log.
-import type { InetSocket, NetInterface, Route4, Route6, SkMemInfo, TcpInfo } from '../model.js';
+import type { InetSocket, NetInterface, Route4, Route6 } from '../model.js';
 import { route4Key, route6Key } from '../sampler/route-diff.js';
 import { diffLinks, type LinkChangeKind } from '../sampler/link-diff.js';
+import { isView, plainRow } from '../sampler/info-views.js';
 import type { Sample } from '../sampler/sample-engine.js';
 import { sameRecord } from './same-values.js';
 
@@ -36,23 +37,6 @@ export function detached(s: InetSocket): InetSocket {
   if (s.tcpInfo === undefined && s.mem === undefined) return s;
   const { tcpInfo: _info, mem: _mem, ...rest } = s;
   return rest;
-}
-
-/** A tcp_info or memory view (sources/tcp-info.ts): read where its bytes are; toJSON gives its
- *  values as a plain object. */
-function isView(v: unknown): v is { toJSON(key: string): unknown } {
-  return typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function';
-}
-
-/** A row with its tcp_info and memory as plain values (the row itself when it has no views). */
-function plainRow(s: InetSocket, info: unknown = s.tcpInfo): InetSocket {
-  if (info === s.tcpInfo && !isView(info) && !isView(s.mem)) return s;
-  const { tcpInfo: _info, mem: _mem, ...rest } = s;
-  return {
-    ...rest,
-    ...(info === undefined ? {} : { tcpInfo: (isView(info) ? info.toJSON('tcpInfo') : info) as TcpInfo }),
-    ...(s.mem === undefined ? {} : { mem: (isView(s.mem) ? s.mem.toJSON('mem') : s.mem) as SkMemInfo }),
-  };
 }
 
 /**

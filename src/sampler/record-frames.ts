@@ -3,6 +3,7 @@
 // as changes against the run's previous sample (record-delta.ts) and its counters as the
 // values that changed. Interfaces and their metadata, a few lines of text, are written whole.
 import type { CounterGroups } from '../model.js';
+import { isView } from './info-views.js';
 import { isObject, type JsonRaw } from './record-format.js';
 import { applyDelta, indexRows, listDelta, type RowKey } from './record-delta.js';
 
@@ -101,11 +102,6 @@ export class FrameEncoder {
     this.prev = keptForNext(j);
     return { ...j, ...(key ? { key: true } : {}), snapshot: out };
   }
-}
-
-/** A tcp_info or memory view (sources/tcp-info.ts): read where its bytes are, JSON by toJSON. */
-function isView(v: unknown): v is { toJSON(key: string): unknown } {
-  return isObject(v) && typeof v['toJSON'] === 'function';
 }
 
 function frozenRow(r: unknown): unknown {

@@ -341,36 +341,16 @@ export class InetDiagParser {
       else if (kind === 2 || kind === 4) timeout = retrans;
     } else kind = 0;
     const expires = kind === 0 ? 0 : Math.floor(u32(b, m + 52) / 10);
-    if (inode !== 0 && this.cache !== null) {
-      const o = this.cache.get(inode);
-      if (
-        o !== undefined &&
-        o.state === state &&
-        o.localPort === localPort &&
-        o.remotePort === remotePort &&
-        o.localAddr === localAddr &&
-        o.remoteAddr === remoteAddr &&
-        o.sendQ === sendQ &&
-        o.recvQ === recvQ &&
-        o.uid === uid &&
-        (o.backlog ?? -1) === backlog &&
-        o.timer.kind === kind &&
-        o.timer.expires === expires &&
-        o.timer.retransmits === retransmits &&
-        o.timer.timeout === timeout
-      ) {
-        this.push(o);
-        return;
-      }
-    }
     let tcpInfo: InetSocket['tcpInfo'], mem: InetSocket['mem'];
     let slot = -1,
       cookie = '';
+    // Last dump's row of this socket: the store's (tcp_info dumps) or the plain row cache's.
+    let o: InetSocket | undefined;
+    let infoLen = 0,
+      memLen = 0;
     if (this.info) {
       let infoOff = 0,
-        infoLen = 0,
-        memOff = 0,
-        memLen = 0;
+        memOff = 0;
       let a = m + DIAG_MSG_LEN;
       const end = off + len;
       while (a + 4 <= end) {
@@ -410,31 +390,34 @@ export class InetDiagParser {
       store.seen[s] = this.gen;
       // Only the known bytes are copied (a field past the known struct is never read).
       store.write(s, b, infoOff, infoLen, memOff, memLen);
-      const o = store.rows[s];
-      // The socket's own fields as last dump: its row goes on (its tcp_info reads this dump's).
-      if (
-        o !== undefined &&
-        o.state === state &&
-        o.localPort === localPort &&
-        o.remotePort === remotePort &&
-        o.localAddr === localAddr &&
-        o.remoteAddr === remoteAddr &&
-        o.sendQ === sendQ &&
-        o.recvQ === recvQ &&
-        o.uid === uid &&
-        (o.backlog ?? -1) === backlog &&
-        o.timer.kind === kind &&
-        o.timer.expires === expires &&
-        o.timer.retransmits === retransmits &&
-        o.timer.timeout === timeout &&
-        (o.tcpInfo !== undefined) === infoLen > 0 &&
-        (o.mem !== undefined) === memLen > 0
-      ) {
-        this.push(o);
-        return;
-      }
+      o = store.rows[s];
+    } else if (inode !== 0 && this.cache !== null) o = this.cache.get(inode);
+    // The socket's own fields as last dump: its row goes on (a tcp_info row's views read this dump's).
+    if (
+      o !== undefined &&
+      o.state === state &&
+      o.localPort === localPort &&
+      o.remotePort === remotePort &&
+      o.localAddr === localAddr &&
+      o.remoteAddr === remoteAddr &&
+      o.sendQ === sendQ &&
+      o.recvQ === recvQ &&
+      o.uid === uid &&
+      (o.backlog ?? -1) === backlog &&
+      o.timer.kind === kind &&
+      o.timer.expires === expires &&
+      o.timer.retransmits === retransmits &&
+      o.timer.timeout === timeout &&
+      (o.tcpInfo !== undefined) === infoLen > 0 &&
+      (o.mem !== undefined) === memLen > 0
+    ) {
+      this.push(o);
+      return;
+    }
+    if (this.info) {
+      const store = this.st!.store;
       // One object is the socket's tcp_info and memory view (TcpInfoStore.infoView).
-      const view = store.infoView(s);
+      const view = store.infoView(slot);
       if (infoLen > 0) tcpInfo = view;
       if (memLen > 0) mem = view as unknown as SkMemInfo;
       cookie = o?.cookie ?? cookieText(b, m + 44);
